@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+
+	"github.com/candorscore/candor/internal/datasets"
+	"github.com/candorscore/candor/score"
+)
+
+// demoSteps are the stages of `candor demo` after the logistic fit; later
+// capabilities (scorecards, explanations, recourse, audits) append to it.
+var demoSteps []func(ctx context.Context, env *demoEnv) error
+
+// demoEnv is what the demo's stages share.
+type demoEnv struct {
+	out    io.Writer
+	table  *score.Table
+	schema *score.Schema
+	model  *score.Model // the logistic model
+}
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("demo", stderr)
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	t, err := datasets.Load(datasets.GermanCredit)
+	if err != nil {
+		return fail(stderr, "demo", err)
+	}
+	s, err := t.InferSchema().WithRoles(score.Ignored, "creditability")
+	if err != nil {
+		return fail(stderr, "demo", err)
+	}
+	s, err = s.WithRoles(score.Protected, "personal_status_and_sex", "age_in_years", "foreign_worker")
+	if err != nil {
+		return fail(stderr, "demo", err)
+	}
+	fmt.Fprintln(stdout, "candor demo: German credit (UCI Statlog, 1000 applicants; event = bad credit)")
+	fmt.Fprintln(stdout, "protected, never inputs: personal_status_and_sex, age_in_years, foreign_worker")
+	fit, err := score.FitLogistic(ctx, t, s, "creditability", "bad", &score.FitOptions{Name: "german-credit-logistic"})
+	if err != nil {
+		return fail(stderr, "demo", err)
+	}
+	fmt.Fprintf(stdout, "\nlogistic regression: %d rows, %d columns, %d iterations, log-likelihood %.4f, training AUC %.4f\n",
+		fit.Rows, len(fit.Coefficients), fit.Iterations, fit.LogLik, fit.AUC)
+	fmt.Fprintf(stdout, "model fingerprint %s\n", fit.Model.Fingerprint())
+	env := &demoEnv{out: stdout, table: t, schema: s, model: fit.Model}
+	if err := demoTopTerms(env, []int{0, 1, 4}); err != nil {
+		return fail(stderr, "demo", err)
+	}
+	for _, step := range demoSteps {
+		if err := step(ctx, env); err != nil {
+			return fail(stderr, "demo", err)
+		}
+	}
+	return 0
+}
+
+// demoTopTerms prints, for a few applicants, the probability and the three
+// terms that raise the risk most against the population average.
+func demoTopTerms(env *demoEnv, rows []int) error {
+	m := env.model
+	terms := make([]float64, m.NumTerms())
+	for _, i := range rows {
+		rec, err := env.table.Record(m.Schema(), i)
+		if err != nil {
+			return err
+		}
+		res, err := m.ScoreTerms(rec, terms)
+		if err != nil {
+			return err
+		}
+		type te struct {
+			name string
+			eff  float64
+		}
+		var ts []te
+		for j := range terms {
+			ts = append(ts, te{m.Term(j).Feature, terms[j] - m.Term(j).Baseline})
+		}
+		sort.SliceStable(ts, func(a, b int) bool {
+			if ts[a].eff != ts[b].eff {
+				return ts[a].eff > ts[b].eff
+			}
+			return ts[a].name < ts[b].name
+		})
+		fmt.Fprintf(env.out, "\napplicant %d: probability of bad credit %.3f (log-odds %+.3f)\n", i+1, res.Probability, res.LogOdds)
+		for _, x := range ts[:int(math.Min(3, float64(len(ts))))] {
+			v := rec[m.Schema().Index(x.name)]
+			fmt.Fprintf(env.out, "  %+.3f log-odds  %s = %s\n", x.eff, x.name, v)
+		}
+	}
+	return nil
+}

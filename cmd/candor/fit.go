@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/candorscore/candor/score"
+)
+
+// fitArgs are the flags shared by every model family of `candor fit`.
+type fitArgs struct {
+	data, delim, target, event, model, exclude, protected, missing, out, report, name string
+	l2                                                                                float64
+}
+
+func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("fit", stderr)
+	var a fitArgs
+	fs.StringVar(&a.data, "data", "", "training CSV with a header row")
+	fs.StringVar(&a.delim, "delimiter", "", "field separator (default ',')")
+	fs.StringVar(&a.target, "target", "", "target column")
+	fs.StringVar(&a.event, "event", "", "target value that is the event (e.g. bad, Yes)")
+	fs.StringVar(&a.model, "model", "logistic", "model family: logistic or scorecard")
+	fs.StringVar(&a.exclude, "exclude", "", "comma-separated columns not to use")
+	fs.StringVar(&a.protected, "protected", "", "comma-separated protected attributes (kept for audits, never inputs)")
+	fs.Float64Var(&a.l2, "l2", 0, "L2 penalty (0 = unpenalised maximum likelihood)")
+	fs.StringVar(&a.missing, "missing", "error", "blank cells in used columns: error or drop")
+	fs.StringVar(&a.out, "out", "", "model file to write (default stdout)")
+	fs.StringVar(&a.report, "report", "", "write the fit report to this file instead of stderr")
+	fs.StringVar(&a.name, "name", "", "model name (default: the model family)")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if a.target == "" || a.event == "" {
+		return fail(stderr, "fit", fmt.Errorf("--target and --event are required"))
+	}
+	policy := score.MissingError
+	switch a.missing {
+	case "error":
+	case "drop":
+		policy = score.MissingDrop
+	default:
+		return fail(stderr, "fit", fmt.Errorf("--missing must be error or drop, got %q", a.missing))
+	}
+	t, err := readTable(a.data, a.delim)
+	if err != nil {
+		return fail(stderr, "fit", err)
+	}
+	schema, err := fitSchema(t, a)
+	if err != nil {
+		return fail(stderr, "fit", err)
+	}
+	var m *score.Model
+	var report string
+	switch a.model {
+	case "logistic":
+		m, report, err = fitLogisticCmd(ctx, t, schema, a, policy)
+	default:
+		if f, ok := extraFitters[a.model]; ok {
+			m, report, err = f(ctx, t, schema, a, policy)
+		} else {
+			err = fmt.Errorf("--model must be logistic or scorecard, got %q", a.model)
+		}
+	}
+	if err != nil {
+		return fail(stderr, "fit", err)
+	}
+	if a.report != "" {
+		w, closeFn, err := output(a.report, stdout)
+		if err != nil {
+			return fail(stderr, "fit", err)
+		}
+		w.WriteString(report)
+		if err := closeFn(); err != nil {
+			return fail(stderr, "fit", err)
+		}
+	} else {
+		io.WriteString(stderr, report)
+	}
+	w, closeFn, err := output(a.out, stdout)
+	if err != nil {
+		return fail(stderr, "fit", err)
+	}
+	if err := m.Save(w); err != nil {
+		closeFn()
+		return fail(stderr, "fit", err)
+	}
+	if err := closeFn(); err != nil {
+		return fail(stderr, "fit", err)
+	}
+	return 0
+}
+
+// extraFitters holds the model families beyond logistic, keyed by --model.
+var extraFitters = map[string]func(context.Context, *score.Table, *score.Schema, fitArgs, score.MissingPolicy) (*score.Model, string, error){}
+
+// fitSchema infers the schema and applies --target, --exclude, --protected.
+func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
+	s := t.InferSchema()
+	if s.Index(a.target) < 0 {
+		return nil, fmt.Errorf("--target %q is not a column of %s", a.target, a.data)
+	}
+	ignored := append([]string{a.target}, splitList(a.exclude)...)
+	s, err := s.WithRoles(score.Ignored, ignored...)
+	if err != nil {
+		return nil, fmt.Errorf("--exclude: %w", err)
+	}
+	s, err = s.WithRoles(score.Protected, splitList(a.protected)...)
+	if err != nil {
+		return nil, fmt.Errorf("--protected: %w", err)
+	}
+	return s, nil
+}
+
+func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArgs, policy score.MissingPolicy) (*score.Model, string, error) {
+	fit, err := score.FitLogistic(ctx, t, s, a.target, a.event, &score.FitOptions{L2: a.l2, Missing: policy, Name: a.name})
+	if err != nil {
+		return nil, "", err
+	}
+	inputs := 0
+	for _, f := range s.Features() {
+		if f.Role == score.Input {
+			inputs++
+		}
+	}
+	rep := fmt.Sprintf("candor fit: logistic regression of %s=%s\n", a.target, a.event) +
+		fmt.Sprintf("rows used %d, dropped %d, events %s\n", fit.Rows, fit.Dropped, strconv.FormatFloat(fit.Events, 'g', -1, 64)) +
+		fmt.Sprintf("features %d, columns %d, aliased %d\n", inputs, len(fit.Coefficients), len(fit.Aliased())) +
+		fmt.Sprintf("iterations %d, converged %v\n", fit.Iterations, fit.Converged) +
+		fmt.Sprintf("log-likelihood %.6f\nAUC %.4f\n", fit.LogLik, fit.AUC)
+	for _, name := range fit.Aliased() {
+		rep += fmt.Sprintf("aliased (NA, fixed at 0): %s\n", name)
+	}
+	rep += fit.FormatCoefficients()
+	return fit.Model, rep, nil
+}

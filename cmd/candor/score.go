@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/candorscore/candor/score"
+)
+
+// scoreLine is one JSON line of `candor score`.
+type scoreLine struct {
+	Row         int      `json:"row"`
+	Probability *float64 `json:"probability,omitempty"`
+	LogOdds     *float64 `json:"log_odds,omitempty"`
+	Points      *float64 `json:"points,omitempty"`
+	Score       *float64 `json:"score,omitempty"` // linear models: the response
+	Reasons     []reason `json:"reasons,omitempty"`
+	Error       string   `json:"error,omitempty"`
+}
+
+// reason is one entry of a score line's reasons.
+type reason struct {
+	Code    string  `json:"code,omitempty"`
+	Feature string  `json:"feature"`
+	Effect  float64 `json:"effect"`
+}
+
+// scoreHooks lets later features (reasons, decision logs, signatures) join
+// the score command without changing its core loop.
+type scoreHooks struct {
+	// reasons fills line.Reasons for a scored record.
+	reasons func(m *score.Model, rec score.Record, n int) ([]reason, error)
+}
+
+var scoreExt scoreHooks
+
+func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("score", stderr)
+	modelPath := fs.String("model", "", "model file")
+	data := fs.String("data", "", "CSV to score, with a header row")
+	delim := fs.String("delimiter", "", "field separator (default ',')")
+	nReasons := fs.Int("reasons", 0, "reasons to give per row")
+	out := fs.String("out", "", "output file (default stdout)")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if *modelPath == "" {
+		return fail(stderr, "score", fmt.Errorf("--model is required"))
+	}
+	if *nReasons < 0 {
+		return fail(stderr, "score", fmt.Errorf("--reasons must be 0 or more"))
+	}
+	m, err := score.LoadFile(*modelPath)
+	if err != nil {
+		return fail(stderr, "score", err)
+	}
+	t, err := readTable(*data, *delim)
+	if err != nil {
+		return fail(stderr, "score", err)
+	}
+	w, closeFn, err := output(*out, stdout)
+	if err != nil {
+		return fail(stderr, "score", err)
+	}
+	enc := json.NewEncoder(w)
+	failed := 0
+	for i := 0; i < t.Len(); i++ {
+		if ctx.Err() != nil {
+			closeFn()
+			return fail(stderr, "score", ctx.Err())
+		}
+		line := scoreLine{Row: i + 1}
+		rec, err := t.Record(m.Schema(), i)
+		var res score.Result
+		if err == nil {
+			res, err = m.Score(rec)
+		}
+		if err == nil && *nReasons > 0 {
+			if scoreExt.reasons == nil {
+				err = fmt.Errorf("--reasons needs the explain package")
+			} else {
+				line.Reasons, err = scoreExt.reasons(m, rec, *nReasons)
+			}
+		}
+		if err != nil {
+			failed++
+			line = scoreLine{Row: i + 1, Error: score.WithRow(err, i+1).Error()}
+		} else {
+			fillScore(&line, m, res)
+		}
+		if err := enc.Encode(&line); err != nil {
+			closeFn()
+			return fail(stderr, "score", err)
+		}
+	}
+	if err := closeFn(); err != nil {
+		return fail(stderr, "score", err)
+	}
+	if failed > 0 {
+		fmt.Fprintf(stderr, "candor score: %d of %d rows could not be scored\n", failed, t.Len())
+		return 1
+	}
+	return 0
+}
+
+func fillScore(line *scoreLine, m *score.Model, res score.Result) {
+	f := func(x float64) *float64 { return &x }
+	switch m.Kind() {
+	case score.LinearModel:
+		line.Score = f(res.Score)
+		return
+	case score.ScorecardModel:
+		line.Points = f(res.Score)
+	}
+	if !math.IsNaN(float64(res.Probability)) {
+		line.Probability = f(float64(res.Probability))
+		line.LogOdds = f(float64(res.LogOdds))
+	}
+}

@@ -1,0 +1,451 @@
+package score
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/candorscore/candor/internal/glm"
+)
+
+// MissingPolicy says what fitting does with a row that has a blank cell in a
+// used column.
+type MissingPolicy int
+
+const (
+	// MissingError makes a blank cell in a used column an error naming the
+	// row and feature (unless the feature declares a fill value).
+	MissingError MissingPolicy = iota
+	// MissingDrop skips such rows and counts them.
+	MissingDrop
+)
+
+// FitOptions controls FitLogistic. The zero value (or nil) is the
+// unpenalised maximum-likelihood fit.
+type FitOptions struct {
+	// L2 adds L2/2 * sum of squared coefficients (never the intercept) to
+	// the negative log-likelihood. 0 is plain maximum likelihood.
+	L2 float64
+	// Weights are per-table-row sample weights; nil means all ones.
+	Weights []float64
+	// Missing is the policy for blank cells in used columns.
+	Missing MissingPolicy
+	// Fill gives numeric features a value to use in place of a missing one,
+	// at fit and at scoring time.
+	Fill map[string]float64
+	// Name and Version label the model (defaults "logistic" and "1").
+	Name, Version string
+	// Cutoff is the event probability at which the decision turns adverse;
+	// 0 means 0.5.
+	Cutoff Probability
+	// MaxIter and Tol tune the Newton iterations (0 = 100 and 1e-10).
+	MaxIter int
+	Tol     float64
+}
+
+// Coefficient is one column of a fitted logistic design matrix.
+type Coefficient struct {
+	Name     string  // "(intercept)", a numeric feature, or "feature=level"
+	Estimate float64 // log-odds per unit (0 when aliased)
+	StdErr   float64 // NaN when aliased
+	Aliased  bool    // a linear combination of earlier columns (R's NA)
+}
+
+// LogisticFit is the result of FitLogistic: the model and the statistics a
+// statistician expects.
+type LogisticFit struct {
+	Model        *Model
+	Coefficients []Coefficient
+	Iterations   int
+	Converged    bool
+	LogLik       float64 // weighted log-likelihood at the estimate
+	Rows         int     // rows used
+	Dropped      int     // rows skipped under MissingDrop
+	Events       float64 // weighted events among rows used
+	AUC          float64 // on the rows used
+	// Separation lists the columns involved when the outcome is perfectly
+	// predicted by a combination of inputs; nil otherwise.
+	Separation []string
+}
+
+// Aliased returns the names of the aliased columns.
+func (f *LogisticFit) Aliased() []string {
+	var out []string
+	for _, c := range f.Coefficients {
+		if c.Aliased {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// Design is a table turned into model columns: the event indicator, the
+// used rows, and each input feature's column of values. It is shared by the
+// logistic and scorecard fits.
+type Design struct {
+	Schema  *Schema
+	Inputs  []int     // schema indexes of input features, in schema order
+	Rows    []int     // table rows used (0-based)
+	Dropped int       // rows skipped under MissingDrop
+	Events  []bool    // per used row
+	Weights []float64 // per used row (nil = ones)
+	Values  [][]Value // Values[k][r]: input k, used row r
+}
+
+// NewDesign reads the target and every input feature of s from the table.
+// The target column must be in the table; its event value is event. Rows
+// with problems are reported all at once, in a joined error, unless policy
+// is MissingDrop, in which case rows with blank cells are skipped.
+// Features with a fill value treat blanks as that value.
+func NewDesign(t *Table, s *Schema, target, event string, weights []float64, policy MissingPolicy, fill map[string]float64) (*Design, error) {
+	tc := t.Column(target)
+	if tc < 0 {
+		return nil, &FieldError{Feature: target, Err: fmt.Errorf("%w: target column not in the data", ErrUnknownFeature)}
+	}
+	if weights != nil && len(weights) != t.Len() {
+		return nil, fmt.Errorf("%w: %d weights for %d rows", ErrData, len(weights), t.Len())
+	}
+	d := &Design{Schema: s}
+	cols := make([]int, 0, s.Len())
+	for i, f := range s.features {
+		if f.Role != Input || f.Name == target {
+			continue
+		}
+		c := t.Column(f.Name)
+		if c < 0 {
+			return nil, &FieldError{Feature: f.Name, Err: fmt.Errorf("%w: input feature not in the data", ErrUnknownFeature)}
+		}
+		d.Inputs = append(d.Inputs, i)
+		cols = append(cols, c)
+	}
+	d.Values = make([][]Value, len(d.Inputs))
+	var errs []error
+	for r := 0; r < t.Len(); r++ {
+		if err := t.RowError(r); err != nil {
+			if policy == MissingDrop {
+				d.Dropped++
+				continue
+			}
+			errs = append(errs, err)
+			continue
+		}
+		y := t.Cell(r, tc)
+		if y == "" {
+			if policy == MissingDrop {
+				d.Dropped++
+				continue
+			}
+			errs = append(errs, &FieldError{Row: r + 1, Feature: target, Err: ErrMissing})
+			continue
+		}
+		if weights != nil && (!isFinite(weights[r]) || weights[r] < 0) {
+			errs = append(errs, &FieldError{Row: r + 1, Feature: "(weight)", Err: fmt.Errorf("%w: weight %v", ErrData, weights[r])})
+			continue
+		}
+		vals := make([]Value, len(cols))
+		var rowErrs []*FieldError
+		blank := false
+		for k, c := range cols {
+			f := s.features[d.Inputs[k]]
+			cell := t.Cell(r, c)
+			if cell == "" {
+				if x, ok := fill[f.Name]; ok && f.Kind == Numeric {
+					vals[k] = Num(x)
+					continue
+				}
+				blank = true
+				rowErrs = append(rowErrs, &FieldError{Row: r + 1, Feature: f.Name, Err: ErrMissing})
+				continue
+			}
+			v, err := ParseValue(f.Kind, cell)
+			if err == nil && v.IsNum() && !isFinite(v.num) {
+				err = ErrNotFinite
+			}
+			if err != nil {
+				fe := fieldErr(f, cell, err)
+				fe.Row = r + 1
+				rowErrs = append(rowErrs, fe)
+				continue
+			}
+			vals[k] = v
+		}
+		if blank && policy == MissingDrop {
+			d.Dropped++
+			continue
+		}
+		if rowErrs != nil {
+			errs = append(errs, &RecordError{Row: r + 1, Fields: rowErrs})
+			continue
+		}
+		d.Rows = append(d.Rows, r)
+		d.Events = append(d.Events, y == event)
+		if weights != nil {
+			d.Weights = append(d.Weights, weights[r])
+		}
+		for k := range cols {
+			d.Values[k] = append(d.Values[k], vals[k])
+		}
+	}
+	if errs != nil {
+		if len(errs) > 20 {
+			errs = append(errs[:20], fmt.Errorf("... and %d more rows with problems", len(errs)-20))
+		}
+		return nil, errors.Join(errs...)
+	}
+	if len(d.Rows) == 0 {
+		return nil, fmt.Errorf("%w: no usable rows", ErrData)
+	}
+	var ev, nev float64
+	for r, e := range d.Events {
+		if e {
+			ev += weightAt(d.Weights, r)
+		} else {
+			nev += weightAt(d.Weights, r)
+		}
+	}
+	if ev == 0 || nev == 0 {
+		return nil, fmt.Errorf("%w: target %q has no rows with event %q, or only such rows", ErrData, target, event)
+	}
+	return d, nil
+}
+
+// FitLogistic fits a logistic regression of the event (target == event) on
+// every input feature of s: numeric features enter linearly, categorical
+// features one-hot with the first of their sorted levels as the reference.
+// Aliased columns are reported and fixed at 0 (R's NA); complete or
+// quasi-complete separation is an ErrSeparation error naming the columns
+// (the partial fit is still returned when an L2 penalty keeps it finite).
+func FitLogistic(ctx context.Context, t *Table, s *Schema, target, event string, opts *FitOptions) (*LogisticFit, error) {
+	if opts == nil {
+		opts = &FitOptions{}
+	}
+	if opts.L2 < 0 || !isFinite(opts.L2) {
+		return nil, fmt.Errorf("%w: L2 penalty %v", ErrData, opts.L2)
+	}
+	for name := range opts.Fill {
+		if f, ok := s.Lookup(name); !ok || f.Kind != Numeric {
+			return nil, &FieldError{Feature: name, Err: fmt.Errorf("%w: fill given for a feature that is not a numeric input", ErrUnknownFeature)}
+		}
+	}
+	d, err := NewDesign(t, s, target, event, opts.Weights, opts.Missing, opts.Fill)
+	if err != nil {
+		return nil, err
+	}
+	n := len(d.Rows)
+	// Build columns: intercept, then per input feature.
+	type block struct {
+		input  int      // index into d.Inputs
+		levels []string // categorical levels (first is the reference)
+		first  int      // first design column
+	}
+	cols := [][]float64{ones(n)}
+	names := []string{"(intercept)"}
+	var blocks []block
+	for k, si := range d.Inputs {
+		f := s.features[si]
+		b := block{input: k, first: len(cols)}
+		if f.Kind == Numeric {
+			c := make([]float64, n)
+			for r, v := range d.Values[k] {
+				c[r] = v.num
+			}
+			cols = append(cols, c)
+			names = append(names, f.Name)
+		} else {
+			b.levels = levelsOf(f, d.Values[k])
+			pos := make(map[string]int, len(b.levels))
+			for l, lab := range b.levels {
+				pos[lab] = l
+			}
+			for _, lab := range b.levels[1:] {
+				cols = append(cols, make([]float64, n))
+				names = append(names, f.Name+"="+lab)
+			}
+			for r, v := range d.Values[k] {
+				if l := pos[v.str]; l > 0 {
+					cols[b.first+l-1][r] = 1
+				}
+			}
+		}
+		blocks = append(blocks, b)
+	}
+	y := make([]float64, n)
+	for r, e := range d.Events {
+		if e {
+			y[r] = 1
+		}
+	}
+	res, gerr := glm.FitLogistic(ctx, glm.Problem{X: cols, Y: y, Weights: d.Weights, L2: opts.L2, Names: names},
+		&glm.Settings{MaxIter: opts.MaxIter, Tol: opts.Tol})
+	var sepCols []string
+	if res.Separation != nil {
+		for _, c := range res.Separation.Columns {
+			sepCols = append(sepCols, names[c])
+		}
+	}
+	if gerr != nil {
+		if errors.Is(gerr, glm.ErrSeparation) {
+			return nil, fmt.Errorf("%w: columns involved: %s", ErrSeparation, strings.Join(sepCols, ", "))
+		}
+		return nil, fmt.Errorf("%w: %v", ErrData, gerr)
+	}
+	fit := &LogisticFit{Iterations: res.Iterations, Converged: res.Converged, LogLik: res.LogLik,
+		Rows: n, Dropped: d.Dropped, Separation: sepCols}
+	for j, name := range names {
+		fit.Coefficients = append(fit.Coefficients, Coefficient{Name: name, Estimate: res.Coef[j], StdErr: res.StdErr[j], Aliased: res.Aliased[j]})
+	}
+	// Assemble the model.
+	spec := Spec{Name: opts.Name, Version: opts.Version, Kind: LogisticModel, Target: target, Event: event,
+		Features: s.Features(), Intercept: res.Coef[0], Cutoff: opts.Cutoff}
+	if spec.Name == "" {
+		spec.Name = "logistic"
+	}
+	if spec.Version == "" {
+		spec.Version = "1"
+	}
+	var wsum float64
+	for r := 0; r < n; r++ {
+		wsum += weightAt(d.Weights, r)
+		if d.Events[r] {
+			fit.Events += weightAt(d.Weights, r)
+		}
+	}
+	for _, b := range blocks {
+		si := d.Inputs[b.input]
+		f := s.features[si]
+		vals := d.Values[b.input]
+		var term Term
+		if b.levels == nil {
+			coef := res.Coef[b.first]
+			term = Term{Feature: f.Name, Kind: LinearTerm, Coef: coef, Stats: numericStats(vals, d.Weights)}
+			if x, ok := opts.Fill[f.Name]; ok {
+				term.Fill = &x
+			}
+			term.Baseline = coef * term.Stats.Mean
+		} else {
+			term = Term{Feature: f.Name, Kind: CategoricalTerm, Reference: b.levels[0]}
+			counts := map[string]float64{}
+			for r, v := range vals {
+				counts[v.str] += weightAt(d.Weights, r)
+			}
+			for l, lab := range b.levels {
+				e := 0.0
+				if l > 0 {
+					e = res.Coef[b.first+l-1]
+				}
+				term.Levels = append(term.Levels, Level{Label: lab, Effect: e, Count: counts[lab]})
+				term.Baseline += e * counts[lab] / wsum
+			}
+			term.Stats = &Stats{Count: wsum}
+		}
+		spec.Terms = append(spec.Terms, term)
+	}
+	// Training AUC and summary.
+	scores := make([]float64, n)
+	for r := range scores {
+		s := res.Coef[0]
+		for k, b := range blocks {
+			v := d.Values[k][r]
+			if b.levels == nil {
+				s += res.Coef[b.first] * v.num
+			} else if l := slices.Index(b.levels, v.str); l > 0 {
+				s += res.Coef[b.first+l-1]
+			}
+		}
+		scores[r] = s
+	}
+	fit.AUC = AUC(scores, d.Events, d.Weights)
+	spec.Training = &Training{Rows: n, Dropped: d.Dropped, Events: fit.Events, Iterations: res.Iterations,
+		Converged: res.Converged, LogLik: res.LogLik, L2: opts.L2, AUC: fit.AUC, KS: KS(scores, d.Events, d.Weights),
+		Aliased: fit.Aliased(), ScoreQuants: deciles(scores)}
+	m, err := NewModel(spec)
+	if err != nil {
+		return nil, err
+	}
+	fit.Model = m
+	return fit, nil
+}
+
+// levelsOf returns a categorical feature's levels: the schema's categories
+// (sorted) when it lists them, plus any label seen in the data, sorted.
+func levelsOf(f Feature, vals []Value) []string {
+	set := map[string]bool{}
+	for _, c := range f.Categories {
+		set[c] = true
+	}
+	for _, v := range vals {
+		set[v.str] = true
+	}
+	return sortedKeys(set)
+}
+
+func ones(n int) []float64 {
+	o := make([]float64, n)
+	for i := range o {
+		o[i] = 1
+	}
+	return o
+}
+
+// numericStats summarises a numeric column: weighted count and mean,
+// unweighted min, max and percentiles 0..100.
+func numericStats(vals []Value, w []float64) *Stats {
+	xs := make([]float64, 0, len(vals))
+	var sw, sx float64
+	st := &Stats{}
+	for r, v := range vals {
+		if !v.IsNum() {
+			st.Missing += weightAt(w, r)
+			continue
+		}
+		xs = append(xs, v.num)
+		sw += weightAt(w, r)
+		sx += weightAt(w, r) * v.num
+	}
+	st.Count = sw
+	if len(xs) == 0 {
+		return st
+	}
+	slices.Sort(xs)
+	st.Mean = sx / sw
+	st.Min, st.Max = xs[0], xs[len(xs)-1]
+	st.Quantiles = make([]float64, 101)
+	for q := range st.Quantiles {
+		st.Quantiles[q] = Quantile(xs, float64(q)/100)
+	}
+	return st
+}
+
+func deciles(scores []float64) []float64 {
+	xs := slices.Clone(scores)
+	slices.Sort(xs)
+	out := make([]float64, 11)
+	for q := range out {
+		out[q] = Quantile(xs, float64(q)/10)
+	}
+	return out
+}
+
+// FormatCoefficients renders the coefficient table as text (for the
+// command line's stderr summary).
+func (f *LogisticFit) FormatCoefficients() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-60s %14s %12s %9s\n", "column", "estimate", "std.err", "z")
+	for _, c := range f.Coefficients {
+		if c.Aliased {
+			fmt.Fprintf(&b, "%-60s %14s %12s %9s\n", trunc(c.Name, 60), "NA (aliased)", "", "")
+			continue
+		}
+		fmt.Fprintf(&b, "%-60s %14.6g %12.4g %9.3f\n", trunc(c.Name, 60), c.Estimate, c.StdErr, c.Estimate/c.StdErr)
+	}
+	return b.String()
+}
+
+func trunc(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-1] + "…"
+}

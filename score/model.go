@@ -1,0 +1,654 @@
+package score
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+)
+
+// ModelKind names the family of an additive model.
+type ModelKind string
+
+const (
+	// LogisticModel scores in log-odds of the event.
+	LogisticModel ModelKind = "logistic"
+	// ScorecardModel scores in points; points rise as the event odds fall.
+	ScorecardModel ModelKind = "scorecard"
+	// LinearModel scores in the units of a continuous response (e.g. spend).
+	LinearModel ModelKind = "linear"
+)
+
+// LogOdds is the natural log of the event odds p/(1-p).
+type LogOdds float64
+
+// Probability is the probability of the event, in [0, 1].
+type Probability float64
+
+// Points is a scorecard score: higher is safer (fewer events).
+type Points float64
+
+// Probability converts log-odds to a probability.
+func (l LogOdds) Probability() Probability {
+	x := float64(l)
+	if x >= 0 {
+		return Probability(1 / (1 + math.Exp(-x)))
+	}
+	e := math.Exp(x)
+	return Probability(e / (1 + e))
+}
+
+// LogOdds converts a probability to log-odds.
+func (p Probability) LogOdds() LogOdds { return LogOdds(math.Log(float64(p) / (1 - float64(p)))) }
+
+// TermKind says how a term turns a feature's value into an effect.
+type TermKind string
+
+const (
+	// LinearTerm: effect = Coef * x, for a numeric feature.
+	LinearTerm TermKind = "linear"
+	// CategoricalTerm: one effect per level (one-hot with a reference level
+	// whose effect is 0), for a categorical feature.
+	CategoricalTerm TermKind = "categorical"
+	// BinnedTerm: one effect per bin, for a numeric or categorical feature.
+	BinnedTerm TermKind = "binned"
+)
+
+// Level is one category of a CategoricalTerm.
+type Level struct {
+	Label  string  `json:"label"`
+	Effect float64 `json:"effect"`          // in the model's score units
+	Count  float64 `json:"count,omitempty"` // training rows (weighted) with this level
+}
+
+// BinKind says which values a Bin holds.
+type BinKind string
+
+const (
+	RangeBin    BinKind = "range"      // numbers in [Lower, Upper)
+	CategoryBin BinKind = "categories" // the listed labels
+	SpecialBin  BinKind = "special"    // exactly Special (e.g. a -9 "no record" code)
+	MissingBin  BinKind = "missing"    // missing values
+	OtherBin    BinKind = "other"      // labels never seen in training
+)
+
+// Bin is one bin of a BinnedTerm. Statistics are from training and are for
+// reports; only the bin's definition and Effect take part in scoring.
+type Bin struct {
+	Kind BinKind `json:"kind"`
+	// Lower and Upper bound a RangeBin as [Lower, Upper); nil is unbounded.
+	Lower      *float64 `json:"lower,omitempty"`
+	Upper      *float64 `json:"upper,omitempty"`
+	Categories []string `json:"categories,omitempty"` // CategoryBin labels
+	Special    *float64 `json:"special,omitempty"`    // SpecialBin value
+	Label      string   `json:"label,omitempty"`      // for people; generated when empty
+	Effect     float64  `json:"effect"`               // in the model's score units (points for scorecards)
+	WoE        float64  `json:"woe,omitempty"`        // ln(share of non-events / share of events)
+	Count      float64  `json:"count,omitempty"`      // training rows (weighted)
+	Events     float64  `json:"events,omitempty"`     // training events (weighted)
+}
+
+// Stats summarises a feature over the training data. Quantiles holds the
+// 0th, 1st, ..., 100th percentiles of a numeric feature (type-7, linear
+// interpolation), used for default recourse bounds and costs.
+type Stats struct {
+	Count     float64   `json:"count"`
+	Missing   float64   `json:"missing,omitempty"`
+	Mean      float64   `json:"mean,omitempty"`
+	Min       float64   `json:"min,omitempty"`
+	Max       float64   `json:"max,omitempty"`
+	Quantiles []float64 `json:"quantiles,omitempty"`
+}
+
+// Term is one additive part of a model: the effect of one feature, in the
+// model's score units (log-odds, points or response units).
+type Term struct {
+	Feature string   `json:"feature"`
+	Kind    TermKind `json:"kind"`
+	// Coef multiplies the value of a LinearTerm.
+	Coef float64 `json:"coef,omitempty"`
+	// Fill is the value a LinearTerm uses for a missing value; nil makes a
+	// missing value an error.
+	Fill *float64 `json:"fill,omitempty"`
+	// Reference is the CategoricalTerm level whose effect is 0 by construction.
+	Reference string  `json:"reference,omitempty"`
+	Levels    []Level `json:"levels,omitempty"`
+	// MissingEffect and OtherEffect are a CategoricalTerm's effects for a
+	// missing value and for a label not in Levels; nil makes those errors.
+	MissingEffect *float64 `json:"missing_effect,omitempty"`
+	OtherEffect   *float64 `json:"other_effect,omitempty"`
+	Bins          []Bin    `json:"bins,omitempty"`
+	// Baseline is the term's average effect over the training data: the
+	// population-average baseline of explanations.
+	Baseline float64 `json:"baseline"`
+	Stats    *Stats  `json:"stats,omitempty"`
+}
+
+// Scaling maps a scorecard's points to log-odds:
+// points = Offset - Factor * ln(event odds) = Offset + Factor * ln(non-event:event odds),
+// with Factor = PDO / ln 2 and Offset = BasePoints - Factor * ln(BaseOdds)
+// where BaseOdds is the non-event:event odds at BasePoints (default 600 at 19:1, PDO 50).
+type Scaling struct {
+	BasePoints float64 `json:"base_points"`
+	BaseOdds   float64 `json:"base_odds"` // non-event:event
+	PDO        float64 `json:"pdo"`       // points to double the odds
+	Offset     float64 `json:"offset"`
+	Factor     float64 `json:"factor"`
+}
+
+// NewScaling computes Offset and Factor from the base points, the
+// non-event:event odds at those points, and the points to double the odds.
+// Zero arguments take the defaults 600, 19 and 50.
+func NewScaling(basePoints, baseOdds, pdo float64) Scaling {
+	if basePoints == 0 {
+		basePoints = 600
+	}
+	if baseOdds == 0 {
+		baseOdds = 19
+	}
+	if pdo == 0 {
+		pdo = 50
+	}
+	f := pdo / math.Ln2
+	return Scaling{BasePoints: basePoints, BaseOdds: baseOdds, PDO: pdo, Factor: f, Offset: basePoints - f*math.Log(baseOdds)}
+}
+
+// Training records how a model was fitted, for reports and monitoring.
+type Training struct {
+	Rows        int       `json:"rows"`
+	Dropped     int       `json:"dropped,omitempty"`
+	Events      float64   `json:"events"`
+	Iterations  int       `json:"iterations,omitempty"`
+	Converged   bool      `json:"converged"`
+	LogLik      float64   `json:"log_likelihood,omitempty"`
+	L2          float64   `json:"l2,omitempty"`
+	AUC         float64   `json:"auc,omitempty"`
+	KS          float64   `json:"ks,omitempty"`
+	Aliased     []string  `json:"aliased,omitempty"`
+	ScoreQuants []float64 `json:"score_quantiles,omitempty"` // deciles of the training score, 0..100 step 10
+}
+
+// Spec is the full, plain-data description of a model. NewModel validates a
+// Spec and compiles it; a Model's Spec method returns a copy.
+type Spec struct {
+	Name     string    `json:"name"`
+	Version  string    `json:"version,omitempty"`
+	Kind     ModelKind `json:"kind"`
+	Target   string    `json:"target,omitempty"`
+	Event    string    `json:"event,omitempty"` // target value that is the event
+	Features []Feature `json:"features"`
+	// Intercept is in the model's score units (base points for scorecards).
+	Intercept float64  `json:"intercept"`
+	Terms     []Term   `json:"terms"`
+	Scaling   *Scaling `json:"scaling,omitempty"` // scorecards only
+	// Cutoff is the event probability at or above which the outcome is
+	// adverse (declined, flagged); 0 means 0.5.
+	Cutoff   Probability `json:"cutoff,omitempty"`
+	Training *Training   `json:"training,omitempty"`
+}
+
+// Model is a validated additive model:
+// score = Intercept + sum over terms of effect_j(x_j).
+// A Model is immutable and safe for concurrent use.
+type Model struct {
+	spec   Spec
+	schema *Schema
+	terms  []compiledTerm
+	fp     string
+}
+
+type compiledTerm struct {
+	t       *Term
+	feature int            // schema index
+	levels  map[string]int // label -> level or bin index
+	ranges  []int          // indexes of RangeBins, in ascending order
+	special []int          // indexes of SpecialBins
+	missing int            // bin index for missing, -1
+	other   int            // bin index for unseen labels, -1
+}
+
+// NewModel validates spec and returns the model. It refuses protected
+// attributes as inputs (ErrProtectedInput), non-finite numbers, terms for
+// unknown features, overlapping or gapped bins, and duplicate labels.
+func NewModel(spec Spec) (*Model, error) {
+	spec = spec.clone()
+	schema, err := NewSchema(spec.Features...)
+	if err != nil {
+		return nil, err
+	}
+	switch spec.Kind {
+	case LogisticModel, LinearModel:
+	case ScorecardModel:
+		if spec.Scaling == nil || !(spec.Scaling.Factor > 0) || !isFinite(spec.Scaling.Offset) {
+			return nil, modelErr("a scorecard needs a scaling with a positive factor")
+		}
+	default:
+		return nil, modelErr("unknown model kind %q", spec.Kind)
+	}
+	if !isFinite(spec.Intercept) {
+		return nil, modelErr("intercept is not finite")
+	}
+	if c := float64(spec.Cutoff); c != 0 && !(c > 0 && c < 1) {
+		return nil, modelErr("cutoff %v is not a probability in (0, 1)", c)
+	}
+	m := &Model{spec: spec, schema: schema, terms: make([]compiledTerm, len(spec.Terms))}
+	used := map[string]bool{}
+	for j := range m.spec.Terms {
+		t := &m.spec.Terms[j]
+		i := schema.Index(t.Feature)
+		if i < 0 {
+			return nil, &FieldError{Feature: t.Feature, Err: fmt.Errorf("%w: term for a feature the schema lacks", ErrUnknownFeature)}
+		}
+		f := schema.features[i]
+		switch f.Role {
+		case Protected:
+			return nil, &FieldError{Feature: f.Name, Err: ErrProtectedInput}
+		case Ignored:
+			return nil, &FieldError{Feature: f.Name, Err: fmt.Errorf("%w: feature has role ignored but is a model input", ErrModel)}
+		}
+		if used[f.Name] {
+			return nil, &FieldError{Feature: f.Name, Err: fmt.Errorf("%w: two terms for one feature", ErrModel)}
+		}
+		used[f.Name] = true
+		ct, err := compileTerm(t, f)
+		if err != nil {
+			return nil, &FieldError{Feature: f.Name, Err: err}
+		}
+		ct.feature = i
+		m.terms[j] = ct
+	}
+	fp, err := fingerprint(&m.spec)
+	if err != nil {
+		return nil, err
+	}
+	m.fp = fp
+	return m, nil
+}
+
+func compileTerm(t *Term, f Feature) (compiledTerm, error) {
+	ct := compiledTerm{t: t, missing: -1, other: -1}
+	if !isFinite(t.Baseline) {
+		return ct, fmt.Errorf("%w: baseline is not finite", ErrModel)
+	}
+	switch t.Kind {
+	case LinearTerm:
+		if f.Kind != Numeric {
+			return ct, fmt.Errorf("%w: linear term on a categorical feature", ErrModel)
+		}
+		if !isFinite(t.Coef) || (t.Fill != nil && !isFinite(*t.Fill)) {
+			return ct, fmt.Errorf("%w: coefficient or fill is not finite", ErrModel)
+		}
+	case CategoricalTerm:
+		if f.Kind != Categorical {
+			return ct, fmt.Errorf("%w: categorical term on a numeric feature", ErrModel)
+		}
+		ct.levels = make(map[string]int, len(t.Levels))
+		for k, l := range t.Levels {
+			if _, dup := ct.levels[l.Label]; dup {
+				return ct, fmt.Errorf("%w: level %q listed twice", ErrModel, l.Label)
+			}
+			if !isFinite(l.Effect) {
+				return ct, fmt.Errorf("%w: level %q effect is not finite", ErrModel, l.Label)
+			}
+			ct.levels[l.Label] = k
+		}
+		for _, p := range []*float64{t.MissingEffect, t.OtherEffect} {
+			if p != nil && !isFinite(*p) {
+				return ct, fmt.Errorf("%w: missing or other effect is not finite", ErrModel)
+			}
+		}
+	case BinnedTerm:
+		if len(t.Bins) == 0 {
+			return ct, fmt.Errorf("%w: binned term without bins", ErrModel)
+		}
+		ct.levels = map[string]int{}
+		for k, b := range t.Bins {
+			if !isFinite(b.Effect) {
+				return ct, fmt.Errorf("%w: bin %d effect is not finite", ErrModel, k)
+			}
+			switch b.Kind {
+			case RangeBin:
+				if f.Kind != Numeric {
+					return ct, fmt.Errorf("%w: range bin on a categorical feature", ErrModel)
+				}
+				lo, hi := bound(b.Lower, math.Inf(-1)), bound(b.Upper, math.Inf(1))
+				if math.IsNaN(lo) || math.IsNaN(hi) || !(lo < hi) {
+					return ct, fmt.Errorf("%w: bin %d range [%v, %v) is empty", ErrModel, k, lo, hi)
+				}
+				ct.ranges = append(ct.ranges, k)
+			case CategoryBin:
+				if f.Kind != Categorical {
+					return ct, fmt.Errorf("%w: category bin on a numeric feature", ErrModel)
+				}
+				for _, c := range b.Categories {
+					if _, dup := ct.levels[c]; dup {
+						return ct, fmt.Errorf("%w: category %q in two bins", ErrModel, c)
+					}
+					ct.levels[c] = k
+				}
+			case SpecialBin:
+				if f.Kind != Numeric || b.Special == nil || !isFinite(*b.Special) {
+					return ct, fmt.Errorf("%w: special bin %d needs a finite numeric value", ErrModel, k)
+				}
+				ct.special = append(ct.special, k)
+			case MissingBin:
+				if ct.missing >= 0 {
+					return ct, fmt.Errorf("%w: two missing bins", ErrModel)
+				}
+				ct.missing = k
+			case OtherBin:
+				if ct.other >= 0 || f.Kind != Categorical {
+					return ct, fmt.Errorf("%w: other bin must be single and categorical", ErrModel)
+				}
+				ct.other = k
+			default:
+				return ct, fmt.Errorf("%w: bin %d has kind %q", ErrModel, k, b.Kind)
+			}
+		}
+		// Ranges must tile the line in ascending order without gaps or overlaps.
+		slices.SortStableFunc(ct.ranges, func(a, b int) int {
+			return cmpFloat(bound(t.Bins[a].Lower, math.Inf(-1)), bound(t.Bins[b].Lower, math.Inf(-1)))
+		})
+		for r := 1; r < len(ct.ranges); r++ {
+			prev, cur := t.Bins[ct.ranges[r-1]], t.Bins[ct.ranges[r]]
+			if bound(prev.Upper, math.Inf(1)) != bound(cur.Lower, math.Inf(-1)) {
+				return ct, fmt.Errorf("%w: range bins leave a gap or overlap at %v", ErrModel, bound(prev.Upper, math.Inf(1)))
+			}
+		}
+		if len(ct.ranges) > 0 {
+			if t.Bins[ct.ranges[0]].Lower != nil || t.Bins[ct.ranges[len(ct.ranges)-1]].Upper != nil {
+				return ct, fmt.Errorf("%w: range bins must cover every number (first unbounded below, last above)", ErrModel)
+			}
+		}
+	default:
+		return ct, fmt.Errorf("%w: unknown term kind %q", ErrModel, t.Kind)
+	}
+	return ct, nil
+}
+
+func bound(p *float64, def float64) float64 {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Name, Version and Kind describe the model.
+func (m *Model) Name() string       { return m.spec.Name }
+func (m *Model) Version() string    { return m.spec.Version }
+func (m *Model) Kind() ModelKind    { return m.spec.Kind }
+func (m *Model) Target() string     { return m.spec.Target }
+func (m *Model) Event() string      { return m.spec.Event }
+func (m *Model) Schema() *Schema    { return m.schema }
+func (m *Model) Intercept() float64 { return m.spec.Intercept }
+
+// Fingerprint is "sha256:" and the hex SHA-256 of the model's canonical JSON.
+func (m *Model) Fingerprint() string { return m.fp }
+
+// Scaling returns the points scaling of a scorecard.
+func (m *Model) Scaling() (Scaling, bool) {
+	if m.spec.Scaling == nil {
+		return Scaling{}, false
+	}
+	return *m.spec.Scaling, true
+}
+
+// Cutoff is the event probability at or above which the outcome is adverse.
+func (m *Model) Cutoff() Probability {
+	if m.spec.Cutoff == 0 {
+		return 0.5
+	}
+	return m.spec.Cutoff
+}
+
+// Training returns the fit summary, if the model has one.
+func (m *Model) Training() (Training, bool) {
+	if m.spec.Training == nil {
+		return Training{}, false
+	}
+	return *m.spec.Training, true
+}
+
+// NumTerms is the number of additive terms (one per input feature).
+func (m *Model) NumTerms() int { return len(m.terms) }
+
+// Term returns term j. Its slices are shared and must not be modified.
+func (m *Model) Term(j int) Term { return *m.terms[j].t }
+
+// TermFeature returns the schema index of term j's feature.
+func (m *Model) TermFeature(j int) int { return m.terms[j].feature }
+
+// Spec returns a deep copy of the model's specification, to edit and pass
+// to NewModel again.
+func (m *Model) Spec() Spec { return m.spec.clone() }
+
+// Result is a score in every scale the model has.
+type Result struct {
+	// Score is in the model's units: log-odds for logistic models, points for
+	// scorecards, response units for linear models.
+	Score float64
+	// LogOdds and Probability are of the event; NaN for linear models.
+	LogOdds     LogOdds
+	Probability Probability
+}
+
+// Link turns a score in model units into a Result.
+func (m *Model) Link(score float64) Result {
+	r := Result{Score: score}
+	switch m.spec.Kind {
+	case LogisticModel:
+		r.LogOdds = LogOdds(score)
+	case ScorecardModel:
+		r.LogOdds = LogOdds((m.spec.Scaling.Offset - score) / m.spec.Scaling.Factor)
+	default:
+		r.LogOdds, r.Probability = LogOdds(math.NaN()), Probability(math.NaN())
+		return r
+	}
+	r.Probability = r.LogOdds.Probability()
+	return r
+}
+
+// ScoreFor returns the score in model units that corresponds to the event
+// log-odds l (for scorecards, the points at those odds). NaN for linear models.
+func (m *Model) ScoreFor(l LogOdds) float64 {
+	switch m.spec.Kind {
+	case LogisticModel:
+		return float64(l)
+	case ScorecardModel:
+		return m.spec.Scaling.Offset - m.spec.Scaling.Factor*float64(l)
+	}
+	return math.NaN()
+}
+
+// Score scores one record (in schema order). It allocates nothing unless the
+// record is bad; then every bad field is reported in a *RecordError.
+func (m *Model) Score(r Record) (Result, error) {
+	return m.ScoreTerms(r, nil)
+}
+
+// ScoreTerms scores r and writes each term's effect into terms[j] (when
+// terms is not nil it must have NumTerms elements). It allocates nothing
+// unless the record is bad.
+func (m *Model) ScoreTerms(r Record, terms []float64) (Result, error) {
+	if len(r) != m.schema.Len() {
+		return Result{}, &RecordError{Fields: []*FieldError{{Feature: "(record)",
+			Err: fmt.Errorf("%w: record has %d values, schema %d", ErrSchema, len(r), m.schema.Len())}}}
+	}
+	if terms != nil && len(terms) < len(m.terms) {
+		return Result{}, fmt.Errorf("%w: terms buffer has %d elements, model %d terms", ErrModel, len(terms), len(m.terms))
+	}
+	s := m.spec.Intercept
+	var errs []*FieldError
+	for j := range m.terms {
+		ct := &m.terms[j]
+		e, _, err := ct.eval(r[ct.feature])
+		if err != nil {
+			errs = append(errs, m.valueErr(ct.feature, r[ct.feature], err))
+			continue
+		}
+		if terms != nil {
+			terms[j] = e
+		}
+		s += e
+	}
+	if errs != nil {
+		return Result{}, &RecordError{Fields: errs}
+	}
+	return m.Link(s), nil
+}
+
+func (m *Model) valueErr(i int, v Value, err error) *FieldError {
+	f := m.schema.features[i]
+	fe := &FieldError{Feature: f.Name, Err: err}
+	if !f.Sensitive && !v.IsMissing() {
+		fe.Value = strconv.Quote(v.String())
+	}
+	return fe
+}
+
+// Effect returns term j's effect for value v and the position of v in the
+// term: the level index of a CategoricalTerm, the bin index of a BinnedTerm
+// (-1 for a linear term, or a categorical missing/other value).
+func (m *Model) Effect(j int, v Value) (effect float64, pos int, err error) {
+	ct := &m.terms[j]
+	e, p, err := ct.eval(v)
+	if err != nil {
+		return 0, -1, m.valueErr(ct.feature, v, err)
+	}
+	return e, p, nil
+}
+
+func (ct *compiledTerm) eval(v Value) (float64, int, error) {
+	t := ct.t
+	switch t.Kind {
+	case LinearTerm:
+		switch v.kind {
+		case missingValue:
+			if t.Fill == nil {
+				return 0, -1, ErrMissing
+			}
+			return t.Coef * *t.Fill, -1, nil
+		case labelValue:
+			return 0, -1, ErrWrongKind
+		}
+		if !isFinite(v.num) {
+			return 0, -1, ErrNotFinite
+		}
+		return t.Coef * v.num, -1, nil
+	case CategoricalTerm:
+		switch v.kind {
+		case missingValue:
+			if t.MissingEffect == nil {
+				return 0, -1, ErrMissing
+			}
+			return *t.MissingEffect, -1, nil
+		case numberValue:
+			return 0, -1, ErrWrongKind
+		}
+		if k, ok := ct.levels[v.str]; ok {
+			return t.Levels[k].Effect, k, nil
+		}
+		if t.OtherEffect != nil {
+			return *t.OtherEffect, -1, nil
+		}
+		return 0, -1, ErrUnknownCategory
+	}
+	// BinnedTerm
+	switch v.kind {
+	case missingValue:
+		if ct.missing < 0 {
+			return 0, -1, ErrMissing
+		}
+		return t.Bins[ct.missing].Effect, ct.missing, nil
+	case labelValue:
+		if ct.ranges != nil || ct.special != nil {
+			return 0, -1, ErrWrongKind
+		}
+		if k, ok := ct.levels[v.str]; ok {
+			return t.Bins[k].Effect, k, nil
+		}
+		if ct.other >= 0 {
+			return t.Bins[ct.other].Effect, ct.other, nil
+		}
+		return 0, -1, ErrUnknownCategory
+	}
+	if len(ct.levels) > 0 || ct.other >= 0 {
+		return 0, -1, ErrWrongKind
+	}
+	x := v.num
+	if !isFinite(x) {
+		return 0, -1, ErrNotFinite
+	}
+	for _, k := range ct.special {
+		if *t.Bins[k].Special == x {
+			return t.Bins[k].Effect, k, nil
+		}
+	}
+	for _, k := range ct.ranges {
+		if t.Bins[k].Upper == nil || x < *t.Bins[k].Upper {
+			return t.Bins[k].Effect, k, nil
+		}
+	}
+	return 0, -1, ErrWrongKind // no range bins: only specials and missing were declared
+}
+
+func (s Spec) clone() Spec {
+	c := s
+	c.Features = make([]Feature, len(s.Features))
+	for i, f := range s.Features {
+		f.Categories = slices.Clone(f.Categories)
+		f.Consent = slices.Clone(f.Consent)
+		c.Features[i] = f
+	}
+	c.Terms = make([]Term, len(s.Terms))
+	for j, t := range s.Terms {
+		t.Fill = clonePtr(t.Fill)
+		t.MissingEffect = clonePtr(t.MissingEffect)
+		t.OtherEffect = clonePtr(t.OtherEffect)
+		t.Levels = slices.Clone(t.Levels)
+		if t.Bins != nil {
+			bins := make([]Bin, len(t.Bins))
+			for k, b := range t.Bins {
+				b.Lower, b.Upper, b.Special = clonePtr(b.Lower), clonePtr(b.Upper), clonePtr(b.Special)
+				b.Categories = slices.Clone(b.Categories)
+				bins[k] = b
+			}
+			t.Bins = bins
+		}
+		if t.Stats != nil {
+			st := *t.Stats
+			st.Quantiles = slices.Clone(st.Quantiles)
+			t.Stats = &st
+		}
+		c.Terms[j] = t
+	}
+	if s.Scaling != nil {
+		sc := *s.Scaling
+		c.Scaling = &sc
+	}
+	if s.Training != nil {
+		tr := *s.Training
+		tr.Aliased = slices.Clone(tr.Aliased)
+		tr.ScoreQuants = slices.Clone(tr.ScoreQuants)
+		c.Training = &tr
+	}
+	return c
+}
+
+func clonePtr(p *float64) *float64 {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}

@@ -1,0 +1,89 @@
+package score
+
+import (
+	"math"
+	"strconv"
+)
+
+type valueKind uint8
+
+const (
+	missingValue valueKind = iota
+	numberValue
+	labelValue
+)
+
+// Value is one cell of customer data: a number, a category label, or
+// missing. The zero Value is missing. Values are small and copied freely.
+type Value struct {
+	num  float64
+	str  string
+	kind valueKind
+}
+
+// Num returns a numeric value. NaN and ±Inf are kept as given and rejected
+// when scored, with ErrNotFinite.
+func Num(x float64) Value { return Value{num: x, kind: numberValue} }
+
+// Cat returns a categorical value.
+func Cat(label string) Value { return Value{str: label, kind: labelValue} }
+
+// Missing returns the missing value (the same as the zero Value).
+func Missing() Value { return Value{} }
+
+// IsMissing reports whether v is missing.
+func (v Value) IsMissing() bool { return v.kind == missingValue }
+
+// IsNum reports whether v holds a number.
+func (v Value) IsNum() bool { return v.kind == numberValue }
+
+// IsCat reports whether v holds a category label.
+func (v Value) IsCat() bool { return v.kind == labelValue }
+
+// Float returns the number held, or NaN when v is not numeric.
+func (v Value) Float() float64 {
+	if v.kind != numberValue {
+		return math.NaN()
+	}
+	return v.num
+}
+
+// Label returns the category label held, or "" when v is not categorical.
+func (v Value) Label() string {
+	if v.kind != labelValue {
+		return ""
+	}
+	return v.str
+}
+
+// String formats v as it would appear in a CSV cell: a number in the
+// shortest form that round-trips, a label as is, missing as "".
+func (v Value) String() string {
+	switch v.kind {
+	case numberValue:
+		return strconv.FormatFloat(v.num, 'g', -1, 64)
+	case labelValue:
+		return v.str
+	}
+	return ""
+}
+
+// Record holds one customer's values in schema order: record[i] is the value
+// of schema feature i.
+type Record []Value
+
+// ParseValue turns a CSV cell into a Value for a feature of the given kind:
+// blank is missing; a numeric feature's cell must parse as a number.
+func ParseValue(kind Kind, cell string) (Value, error) {
+	if cell == "" {
+		return Missing(), nil
+	}
+	if kind == Categorical {
+		return Cat(cell), nil
+	}
+	x, err := strconv.ParseFloat(cell, 64)
+	if err != nil {
+		return Value{}, ErrWrongKind
+	}
+	return Num(x), nil
+}
