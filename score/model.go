@@ -59,6 +59,9 @@ type Level struct {
 	Label  string  `json:"label"`
 	Effect float64 `json:"effect"`          // in the model's score units
 	Count  float64 `json:"count,omitempty"` // training rows (weighted) with this level
+	// ReasonCode overrides the term's reason code for this level (PMML
+	// Attribute@reasonCode).
+	ReasonCode string `json:"reason_code,omitempty"`
 }
 
 // BinKind says which values a Bin holds.
@@ -86,6 +89,9 @@ type Bin struct {
 	WoE        float64  `json:"woe,omitempty"`        // ln(share of non-events / share of events)
 	Count      float64  `json:"count,omitempty"`      // training rows (weighted)
 	Events     float64  `json:"events,omitempty"`     // training events (weighted)
+	// ReasonCode overrides the term's reason code for this bin (PMML
+	// Attribute@reasonCode).
+	ReasonCode string `json:"reason_code,omitempty"`
 }
 
 // Stats summarises a feature over the training data. Quantiles holds the
@@ -122,6 +128,24 @@ type Term struct {
 	// population-average baseline of explanations.
 	Baseline float64 `json:"baseline"`
 	Stats    *Stats  `json:"stats,omitempty"`
+	// ReasonCode is the reason code this term reports (PMML
+	// Characteristic@reasonCode); empty means the feature name.
+	ReasonCode string `json:"reason_code,omitempty"`
+	// ReasonBaseline is a declared per-term baseline for reason codes (PMML
+	// Characteristic@baselineScore), in score units; nil when not declared.
+	ReasonBaseline *float64 `json:"reason_baseline,omitempty"`
+}
+
+// ReasonSpec records how a model's own reason codes are defined (as PMML
+// Scorecard does): the algorithm and a model-wide baseline used by terms
+// that declare none.
+type ReasonSpec struct {
+	// Algorithm is "pointsBelow" (a term's gap is baseline - effect) or
+	// "pointsAbove" (effect - baseline).
+	Algorithm string `json:"algorithm"`
+	// Baseline is the model-wide baseline (PMML Scorecard@baselineScore),
+	// nil when not declared.
+	Baseline *float64 `json:"baseline,omitempty"`
 }
 
 // Scaling maps a scorecard's points to log-odds:
@@ -185,6 +209,9 @@ type Spec struct {
 	// adverse (declined, flagged); 0 means 0.5.
 	Cutoff   Probability `json:"cutoff,omitempty"`
 	Training *Training   `json:"training,omitempty"`
+	// Reasons declares the model's reason-code rules, when it has its own
+	// (imported PMML scorecards); nil means explanations choose.
+	Reasons *ReasonSpec `json:"reasons,omitempty"`
 }
 
 // Model is a validated additive model:
@@ -615,6 +642,7 @@ func (s Spec) clone() Spec {
 		t.Fill = clonePtr(t.Fill)
 		t.MissingEffect = clonePtr(t.MissingEffect)
 		t.OtherEffect = clonePtr(t.OtherEffect)
+		t.ReasonBaseline = clonePtr(t.ReasonBaseline)
 		t.Levels = slices.Clone(t.Levels)
 		if t.Bins != nil {
 			bins := make([]Bin, len(t.Bins))
@@ -635,6 +663,11 @@ func (s Spec) clone() Spec {
 	if s.Scaling != nil {
 		sc := *s.Scaling
 		c.Scaling = &sc
+	}
+	if s.Reasons != nil {
+		rs := *s.Reasons
+		rs.Baseline = clonePtr(rs.Baseline)
+		c.Reasons = &rs
 	}
 	if s.Training != nil {
 		tr := *s.Training
