@@ -258,6 +258,14 @@ func NewModel(spec Spec) (*Model, error) {
 	if c := float64(spec.Cutoff); c != 0 && !(c > 0 && c < 1) {
 		return nil, modelErr("cutoff %v is not a probability in (0, 1)", c)
 	}
+	if r := spec.Reasons; r != nil {
+		if r.Algorithm != "pointsBelow" && r.Algorithm != "pointsAbove" {
+			return nil, modelErr("reason-code algorithm %q (want pointsBelow or pointsAbove)", r.Algorithm)
+		}
+		if r.Baseline != nil && !isFinite(*r.Baseline) {
+			return nil, modelErr("reason-code baseline is not finite")
+		}
+	}
 	m := &Model{spec: spec, schema: schema, terms: make([]compiledTerm, len(spec.Terms))}
 	used := map[string]bool{}
 	for j := range m.spec.Terms {
@@ -294,7 +302,7 @@ func NewModel(spec Spec) (*Model, error) {
 
 func compileTerm(t *Term, f Feature) (compiledTerm, error) {
 	ct := compiledTerm{t: t, missing: -1, other: -1}
-	if !isFinite(t.Baseline) {
+	if !isFinite(t.Baseline) || (t.ReasonBaseline != nil && !isFinite(*t.ReasonBaseline)) {
 		return ct, fmt.Errorf("%w: baseline is not finite", ErrModel)
 	}
 	switch t.Kind {
