@@ -1,0 +1,462 @@
+package glm
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+)
+
+// chunkRows is the number of rows per block in the cross-product loops: a
+// block of 64 columns fits in L2 cache. Blocks, not goroutines, are the unit
+// of summation, so results do not depend on the number of CPUs.
+const chunkRows = 1024
+
+// extremeProb is the distance from 0 or 1 below which a fitted probability
+// makes FitLogistic look for separation.
+const extremeProb = 1e-8
+
+// sepCheckIter is the iteration from which extreme probabilities trigger an
+// early separation check.
+const sepCheckIter = 12
+
+// crossProd accumulates weighted cross products over row blocks in parallel.
+type crossProd struct {
+	n, q  int
+	cols  [][]float64
+	parts [][]float64 // per block: q*q upper triangle (row-major) then q gradient
+	bufs  [][]float64 // per worker: q*chunkRows scratch
+}
+
+func newCrossProd(cols [][]float64, n int) *crossProd {
+	q := len(cols)
+	nb := (n + chunkRows - 1) / chunkRows
+	c := &crossProd{n: n, q: q, cols: cols, parts: make([][]float64, nb)}
+	flat := make([]float64, nb*(q*q+q))
+	for b := range c.parts {
+		c.parts[b] = flat[b*(q*q+q) : (b+1)*(q*q+q)]
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if workers > nb {
+		workers = nb
+	}
+	if workers < 1 {
+		workers = 1
+	}
+	c.bufs = make([][]float64, workers)
+	for i := range c.bufs {
+		c.bufs[i] = make([]float64, q*min(chunkRows, n))
+	}
+	return c
+}
+
+// compute sets h (q*q, upper triangle filled, row-major) to sum_i v_i x_i x_i'
+// and, if r != nil, g to sum_i r_i x_i.
+func (c *crossProd) compute(v, r, h, g []float64) {
+	q := c.q
+	nb := len(c.parts)
+	var next atomic.Int64
+	work := func(buf []float64) {
+		for {
+			b := int(next.Add(1) - 1)
+			if b >= nb {
+				return
+			}
+			lo := b * chunkRows
+			hi := min(lo+chunkRows, c.n)
+			m := hi - lo
+			part := c.parts[b]
+			vb := v[lo:hi]
+			for j := 0; j < q; j++ {
+				z := buf[j*m : (j+1)*m]
+				floats.MulTo(z, vb, c.cols[j][lo:hi])
+			}
+			for j := 0; j < q; j++ {
+				z := buf[j*m : (j+1)*m]
+				row := part[j*q : (j+1)*q]
+				for k := j; k < q; k++ {
+					row[k] = floats.Dot(z, c.cols[k][lo:hi])
+				}
+			}
+			if r != nil {
+				gp := part[q*q:]
+				rb := r[lo:hi]
+				for j := 0; j < q; j++ {
+					gp[j] = floats.Dot(rb, c.cols[j][lo:hi])
+				}
+			}
+		}
+	}
+	if len(c.bufs) == 1 {
+		work(c.bufs[0])
+	} else {
+		var wg sync.WaitGroup
+		for _, buf := range c.bufs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				work(buf)
+			}()
+		}
+		wg.Wait()
+	}
+	for i := range h {
+		h[i] = 0
+	}
+	for b := 0; b < nb; b++ {
+		part := c.parts[b]
+		for j := 0; j < q; j++ {
+			floats.Add(h[j*q+j:(j+1)*q], part[j*q+j:(j+1)*q])
+		}
+	}
+	if r != nil {
+		for j := range g {
+			g[j] = 0
+		}
+		for b := 0; b < nb; b++ {
+			floats.Add(g, c.parts[b][q*q:])
+		}
+	}
+}
+
+// findAliased marks columns that are linear combinations of earlier kept
+// columns, by a pivot-free Cholesky factorisation of the column-scaled
+// weighted cross product X'diag(w)X.
+func findAliased(x [][]float64, w []float64, n int, tol float64) []bool {
+	p := len(x)
+	cp := newCrossProd(x, n)
+	g := make([]float64, p*p)
+	cp.compute(w, nil, g, nil)
+	d := make([]float64, p)
+	for j := range d {
+		d[j] = math.Sqrt(g[j*p+j])
+	}
+	aliased := make([]bool, p)
+	l := make([]float64, p*p) // lower triangle, row j = column j's factor
+	var kept []int
+	for j := 0; j < p; j++ {
+		if !(d[j] > 0) {
+			aliased[j] = true
+			continue
+		}
+		sum := 0.0
+		lj := l[j*p : (j+1)*p]
+		for _, k := range kept {
+			lk := l[k*p : (k+1)*p]
+			cjk := g[k*p+j] / (d[j] * d[k]) // upper triangle: k < j
+			s := cjk
+			for _, m := range kept {
+				if m >= k {
+					break
+				}
+				s -= lj[m] * lk[m]
+			}
+			lj[k] = s / lk[k]
+			sum += lj[k] * lj[k]
+		}
+		r2 := 1 - sum
+		if r2 < tol*tol {
+			aliased[j] = true
+			for _, k := range kept {
+				lj[k] = 0
+			}
+			continue
+		}
+		lj[j] = math.Sqrt(r2)
+		kept = append(kept, j)
+	}
+	return aliased
+}
+
+// irls holds the state of one fit over the kept columns.
+type irls struct {
+	n, q   int
+	cols   [][]float64
+	y, w   []float64
+	pen    []float64 // L2 for penalised kept columns, else 0
+	sat    float64   // sum w [y log y + (1-y) log(1-y)]
+	cp     *crossProd
+	eta    []float64
+	v, r   []float64
+	h, g   []float64
+	beta   []float64
+	extrem bool
+}
+
+// setEta sets dst = X beta.
+func (f *irls) setEta(dst, beta []float64) {
+	for lo := 0; lo < f.n; lo += chunkRows {
+		hi := min(lo+chunkRows, f.n)
+		e := dst[lo:hi]
+		for i := range e {
+			e[i] = 0
+		}
+		for j, b := range beta {
+			if b != 0 {
+				floats.AddScaled(e, b, f.cols[j][lo:hi])
+			}
+		}
+	}
+}
+
+// softplus returns log(1 + exp(x)) without overflow.
+func softplus(x float64) float64 {
+	if x > 0 {
+		return x + math.Log1p(math.Exp(-x))
+	}
+	return math.Log1p(math.Exp(x))
+}
+
+// loglik returns the weighted log-likelihood at eta.
+func (f *irls) loglik(eta []float64) float64 {
+	ll := 0.0
+	for i, e := range eta {
+		w := f.w[i]
+		if w == 0 {
+			continue
+		}
+		ll += w * (f.y[i]*e - softplus(e))
+	}
+	return ll
+}
+
+// objective is the penalised deviance 2(sat - ll) + sum pen_j beta_j^2.
+func (f *irls) objective(ll float64, beta []float64) float64 {
+	pen := 0.0
+	for j, b := range beta {
+		pen += f.pen[j] * b * b
+	}
+	return 2*(f.sat-ll) + pen
+}
+
+// working sets v (working weights) and r (weighted residuals) from f.eta and
+// notes whether any fitted probability is extreme.
+func (f *irls) working() {
+	f.extrem = false
+	for i, e := range f.eta {
+		w := f.w[i]
+		if w == 0 {
+			f.v[i], f.r[i] = 0, 0
+			continue
+		}
+		var p, q float64 // p = P(y=1), q = 1-p, both accurate
+		if e >= 0 {
+			x := math.Exp(-e)
+			p = 1 / (1 + x)
+			q = x / (1 + x)
+		} else {
+			x := math.Exp(e)
+			p = x / (1 + x)
+			q = 1 / (1 + x)
+		}
+		if p < extremeProb || q < extremeProb {
+			f.extrem = true
+		}
+		y := f.y[i]
+		f.v[i] = w * p * q
+		f.r[i] = w * (y*q - (1-y)*p)
+	}
+}
+
+// hessian computes f.h = X'VX + diag(pen) and f.g = X'r - pen*beta at f.eta.
+func (f *irls) hessian() {
+	f.working()
+	f.cp.compute(f.v, f.r, f.h, f.g)
+	for j := 0; j < f.q; j++ {
+		f.h[j*f.q+j] += f.pen[j]
+		f.g[j] -= f.pen[j] * f.beta[j]
+	}
+}
+
+func (f *irls) factor() (*mat.Cholesky, bool) {
+	h := make([]float64, len(f.h))
+	copy(h, f.h)
+	var ch mat.Cholesky
+	ok := ch.Factorize(mat.NewSymDense(f.q, h))
+	return &ch, ok
+}
+
+func fit(ctx context.Context, p *Problem, st settings) (Result, error) {
+	n, pAll := len(p.Y), len(p.X)
+	w := p.Weights
+	if w == nil {
+		w = make([]float64, n)
+		for i := range w {
+			w[i] = 1
+		}
+	}
+	res := Result{
+		Coef:    make([]float64, pAll),
+		Aliased: findAliased(p.X, w, n, st.aliasTol),
+		StdErr:  make([]float64, pAll),
+	}
+	var keep []int
+	for j, a := range res.Aliased {
+		if !a {
+			keep = append(keep, j)
+		}
+	}
+	for j := range res.StdErr {
+		res.StdErr[j] = math.NaN()
+	}
+	q := len(keep)
+	f := &irls{n: n, q: q, y: p.Y, w: w, pen: make([]float64, q), cols: make([][]float64, q)}
+	for k, j := range keep {
+		f.cols[k] = p.X[j]
+		penalised := j != 0
+		if p.Penalize != nil {
+			penalised = p.Penalize[j]
+		}
+		if penalised {
+			f.pen[k] = p.L2
+		}
+	}
+	for i, y := range p.Y {
+		if w[i] > 0 && y > 0 && y < 1 {
+			f.sat += w[i] * (y*math.Log(y) + (1-y)*math.Log1p(-y))
+		}
+	}
+	f.eta = make([]float64, n)
+	f.v = make([]float64, n)
+	f.r = make([]float64, n)
+	f.h = make([]float64, q*q)
+	f.g = make([]float64, q)
+	f.beta = make([]float64, q)
+	f.cp = newCrossProd(f.cols, n)
+
+	ll := f.loglik(f.eta)
+	obj := f.objective(ll, f.beta)
+	sqrtTol := math.Sqrt(st.tol)
+	delta := make([]float64, q)
+	dEta := make([]float64, n)
+	etaNew := make([]float64, n)
+	betaNew := make([]float64, q)
+	var sep *Separation
+	sepChecked := false
+	var ctxErr error
+
+	for q > 0 && res.Iterations < st.maxIter {
+		if err := ctx.Err(); err != nil {
+			ctxErr = err
+			break
+		}
+		f.hessian()
+		if res.Iterations >= sepCheckIter && f.extrem && p.L2 == 0 && !sepChecked {
+			sepChecked = true
+			s, err := detectSeparation(ctx, f.cols, f.y, f.w, keep)
+			if err != nil {
+				ctxErr = err
+				break
+			}
+			if s != nil {
+				sep = s
+				break
+			}
+		}
+		ch, ok := f.factor()
+		if !ok {
+			if res.Iterations == 0 {
+				return res, fmt.Errorf("%w: X'WX is not positive definite at the start", ErrNumerical)
+			}
+			break // saturated weights; treated as not converged
+		}
+		dv := mat.NewVecDense(q, delta)
+		if err := ch.SolveVecTo(dv, mat.NewVecDense(q, f.g)); err != nil && res.Iterations == 0 {
+			return res, fmt.Errorf("%w: %v", ErrNumerical, err)
+		}
+		f.setEta(dEta, delta)
+		res.Iterations++
+		step := 1.0
+		accepted := false
+		var llNew, objNew float64
+		for halving := 0; halving < 50; halving++ {
+			for i := range etaNew {
+				etaNew[i] = f.eta[i] + step*dEta[i]
+			}
+			for j := range betaNew {
+				betaNew[j] = f.beta[j] + step*delta[j]
+			}
+			llNew = f.loglik(etaNew)
+			objNew = f.objective(llNew, betaNew)
+			if objNew <= obj+1e-13*(math.Abs(obj)+0.1) {
+				accepted = true
+				break
+			}
+			step /= 2
+		}
+		maxStep := 0.0
+		for j := range delta {
+			maxStep = math.Max(maxStep, math.Abs(delta[j])/(1+math.Abs(f.beta[j])))
+		}
+		if !accepted {
+			// No decrease along the Newton direction: we are at the optimum to
+			// rounding, provided the full step was already tiny.
+			res.Converged = maxStep <= sqrtTol
+			break
+		}
+		maxStep *= step
+		rel := math.Abs(obj-objNew) / (math.Abs(objNew) + 0.1)
+		f.eta, etaNew = etaNew, f.eta
+		copy(f.beta, betaNew)
+		ll, obj = llNew, objNew
+		if rel <= st.tol && maxStep <= sqrtTol {
+			res.Converged = true
+			break
+		}
+	}
+	if q == 0 {
+		res.Converged = true
+	}
+
+	// Final quantities at beta.
+	f.hessian()
+	res.LogLik = ll
+	res.Deviance = 2 * (f.sat - ll)
+	for k, j := range keep {
+		res.Coef[j] = f.beta[k]
+	}
+	if q > 0 {
+		if ch, ok := f.factor(); ok {
+			var inv mat.SymDense
+			if err := ch.InverseTo(&inv); err == nil {
+				for k, j := range keep {
+					if d := inv.At(k, k); d >= 0 {
+						res.StdErr[j] = math.Sqrt(d)
+					}
+				}
+			}
+		}
+	}
+	if ctxErr != nil {
+		return res, ctxErr
+	}
+
+	if sep == nil && !sepChecked && q > 0 && (p.L2 > 0 || !res.Converged || f.extrem) {
+		s, err := detectSeparation(ctx, f.cols, f.y, f.w, keep)
+		if err != nil {
+			return res, err
+		}
+		sep = s
+	}
+	if sep == nil {
+		return res, nil
+	}
+	res.Separation = sep
+	if p.L2 == 0 {
+		res.Converged = false
+	}
+	if res.Converged {
+		return res, nil
+	}
+	e := &SeparationError{Separation: *sep}
+	e.Columns = append([]int(nil), sep.Columns...)
+	for _, j := range sep.Columns {
+		e.Names = append(e.Names, p.name(j))
+	}
+	return res, e
+}
