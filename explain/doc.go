@@ -1,0 +1,44 @@
+// Package explain turns a score from an additive candor model into exact
+// contributions, reason codes, and text a customer can read.
+//
+// # The model of the world
+//
+// Every candor model is additive: score = intercept + sum_j term_j(x_j), in
+// the model's units (log-odds of the event for logistic models, points for
+// scorecards, response units for linear models). An explanation is
+// therefore exact and needs no sampling:
+//
+//   - A Breakdown measures each term from a Baseline: contribution_j =
+//     term_j(x_j) - baseline_j, and baseline + sum(contributions) = score to
+//     floating-point precision. Baselines: the population average
+//     (interventional SHAP with a mean background for logistic models;
+//     points minus average points for scorecards), the best attainable
+//     effect per term ("points below maximum"), the average over a
+//     reference set of customers (for example those at or just above the
+//     cutoff, as US Regulation B suggests), and the model's own declared
+//     reason-code baselines (PMML Characteristic@baselineScore).
+//   - Reasons ranks the terms that count against the customer, with the
+//     PMML 4.4 Scorecard rules (gaps summed per reason code, negative totals
+//     dropped, ties in term order).
+//   - A Catalog renders reasons, directions to improve and counterfactual
+//     changes in the customer's language; features marked Sensitive never
+//     show their value.
+//   - Importance and Shape give the global view over a population.
+//
+// # Direction of "adverse"
+//
+// For logistic models (and linear models) a higher score means more of the
+// event (default, churn), so a term counts against the customer when its
+// effect is above the baseline. For scorecards a higher score is safer, so a
+// term counts against the customer when its points are below the baseline.
+// Reasons handle both; Adverse returns the sign.
+//
+// # Errors and allocation
+//
+// Functions return errors, never panic on bad data: a customer's bad values
+// are the score package's *score.RecordError; this package's own sentinels
+// are ErrTemplate, ErrUnknownLanguage, ErrBaseline and ErrBuffer. The
+// per-customer path (Explainer.Explain and AppendReasons with a reused
+// buffer) allocates nothing. Explanations are plain data; their order is
+// deterministic.
+package explain

@@ -1,0 +1,414 @@
+package explain
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/candorscore/candor/score"
+)
+
+// MessageKind names what a catalogue message says.
+type MessageKind string
+
+const (
+	// ReasonMessage says that a feature counted against the outcome
+	// ("Your {feature} ({value}) weighed against the result."). Keyed by
+	// reason code, then feature name.
+	ReasonMessage MessageKind = "reason"
+	// ImproveMessage says which way a feature would have to move to help
+	// ("A {direction} {feature} would improve the result.").
+	ImproveMessage MessageKind = "improve"
+	// ChangeMessage describes one counterfactual change
+	// ("If your {feature} were {to} instead of {from}").
+	ChangeMessage MessageKind = "change"
+	// FeatureMessage is a feature's name for people, keyed by feature name
+	// ("duration_in_month" -> "loan duration"). Without one, a feature is
+	// shown by its Description, or its name with underscores as spaces.
+	FeatureMessage MessageKind = "feature"
+	// ValueMessage is a category label for people, keyed "feature=label"
+	// ("purpose=car (new)" -> "new car"). Without one the label is shown.
+	ValueMessage MessageKind = "value"
+	// WordMessage holds the small words templates use, keyed by WordHigher,
+	// WordLower, WordDifferent (for {direction}) and WordWithheld (shown in
+	// place of a sensitive feature's value).
+	WordMessage MessageKind = "word"
+)
+
+// Keys of WordMessage.
+const (
+	WordHigher    = "higher"
+	WordLower     = "lower"
+	WordDifferent = "different"
+	WordWithheld  = "withheld"
+)
+
+// Direction says which way a feature would have to move to improve the
+// outcome; it fills the {direction} placeholder.
+type Direction int8
+
+const (
+	// AnyDirection: no single direction (shown as the WordDifferent word).
+	AnyDirection Direction = iota
+	// Higher: a larger number would help.
+	Higher
+	// Lower: a smaller number would help.
+	Lower
+)
+
+func (d Direction) word() string {
+	switch d {
+	case Higher:
+		return WordHigher
+	case Lower:
+		return WordLower
+	}
+	return WordDifferent
+}
+
+// Message is one catalogue entry: the Text template for a language, a kind
+// and a key (a reason code or a feature name; "" is the kind's default).
+// A message with Sensitive set is used only for features marked Sensitive,
+// in preference to the plain message with the same key.
+type Message struct {
+	Lang      string      `json:"lang"`
+	Kind      MessageKind `json:"kind"`
+	Key       string      `json:"key,omitempty"`
+	Sensitive bool        `json:"sensitive,omitempty"`
+	Text      string      `json:"text"`
+}
+
+// Args are the facts a template can show. Feature decides masking: when
+// Feature.Sensitive is set, {value}, {bin}, {from} and {to} are rendered as
+// the language's WordWithheld word, whatever the template says.
+type Args struct {
+	Feature   score.Feature
+	Code      string      // {code}: the reason code ("" shows the feature name)
+	Value     score.Value // {value}: the customer's value
+	Bin       string      // {bin}: the customer's bin or level label ("" shows {value})
+	From, To  score.Value // {from}, {to}: a counterfactual change
+	Direction Direction   // {direction}
+	Effect    float64     // {effect}: in the model's score units, two decimals
+}
+
+// Placeholders a template may use. "{{" and "}}" are literal braces.
+var placeholders = []string{"feature", "code", "value", "bin", "from", "to", "direction", "effect"}
+
+type segment struct {
+	lit  string
+	hole string // placeholder name; "" for a literal
+}
+
+type msgKey struct {
+	lang      string
+	kind      MessageKind
+	key       string
+	sensitive bool
+}
+
+// Catalog renders explanations as text for customers. Build one with
+// DefaultCatalog (English "en" and German "de") and add or replace messages
+// with With. A Catalog is immutable and safe for concurrent use.
+//
+// Lookup for ReasonMessage, ImproveMessage and ChangeMessage tries, in
+// order, the key Args.Code, the key Args.Feature.Name and the kind's
+// default key "", each first as a Sensitive message when the feature is
+// sensitive; so a developer can override the text of one reason code, one
+// feature, or a whole kind. Every language must have a default for each of
+// these kinds and the four words; With refuses a catalogue that lacks one.
+//
+// Templates use a tiny placeholder syntax, {name}, checked when the message
+// is added (ErrTemplate); there is no logic and no escaping beyond "{{" and
+// "}}". Numbers are printed in the shortest form that round-trips, with the
+// language's decimal separator (a comma for "de").
+type Catalog struct {
+	msgs  map[msgKey][]segment
+	langs []string
+}
+
+// DefaultCatalog returns the built-in catalogue in English ("en") and
+// German ("de").
+func DefaultCatalog() *Catalog {
+	c, err := (&Catalog{msgs: map[msgKey][]segment{}}).With(builtinMessages...)
+	if err != nil {
+		panic("explain: built-in catalogue: " + err.Error()) // a bug in this file, caught by tests
+	}
+	return c
+}
+
+var builtinMessages = []Message{
+	{Lang: "en", Kind: ReasonMessage, Text: "Your {feature} ({bin}) weighed against the result."},
+	{Lang: "en", Kind: ReasonMessage, Sensitive: true, Text: "Your {feature} weighed against the result."},
+	{Lang: "en", Kind: ImproveMessage, Text: "A {direction} {feature} would improve the result."},
+	{Lang: "en", Kind: ImproveMessage, Sensitive: true, Text: "A different {feature} would improve the result."},
+	{Lang: "en", Kind: ChangeMessage, Text: "If your {feature} were {to} instead of {from}"},
+	{Lang: "en", Kind: ChangeMessage, Sensitive: true, Text: "If your {feature} were different"},
+	{Lang: "en", Kind: WordMessage, Key: WordHigher, Text: "higher"},
+	{Lang: "en", Kind: WordMessage, Key: WordLower, Text: "lower"},
+	{Lang: "en", Kind: WordMessage, Key: WordDifferent, Text: "different"},
+	{Lang: "en", Kind: WordMessage, Key: WordWithheld, Text: "not shown"},
+
+	{Lang: "de", Kind: ReasonMessage, Text: "Ihr Merkmal „{feature}“ ({bin}) wirkte sich nachteilig auf das Ergebnis aus."},
+	{Lang: "de", Kind: ReasonMessage, Sensitive: true, Text: "Ihr Merkmal „{feature}“ wirkte sich nachteilig auf das Ergebnis aus."},
+	{Lang: "de", Kind: ImproveMessage, Text: "Ein {direction} Wert bei „{feature}“ würde das Ergebnis verbessern."},
+	{Lang: "de", Kind: ImproveMessage, Sensitive: true, Text: "Ein anderer Wert bei „{feature}“ würde das Ergebnis verbessern."},
+	{Lang: "de", Kind: ChangeMessage, Text: "Wenn Ihr Merkmal „{feature}“ {to} statt {from} wäre"},
+	{Lang: "de", Kind: ChangeMessage, Sensitive: true, Text: "Wenn Ihr Merkmal „{feature}“ anders wäre"},
+	{Lang: "de", Kind: WordMessage, Key: WordHigher, Text: "höherer"},
+	{Lang: "de", Kind: WordMessage, Key: WordLower, Text: "niedrigerer"},
+	{Lang: "de", Kind: WordMessage, Key: WordDifferent, Text: "anderer"},
+	{Lang: "de", Kind: WordMessage, Key: WordWithheld, Text: "nicht angezeigt"},
+}
+
+// With returns a new catalogue with msgs added; a message with the same
+// language, kind, key and Sensitive flag replaces the old one. A new
+// language must bring a default for every sentence kind and every word.
+func (c *Catalog) With(msgs ...Message) (*Catalog, error) {
+	n := &Catalog{msgs: make(map[msgKey][]segment, len(c.msgs)+len(msgs)), langs: slices.Clone(c.langs)}
+	for k, v := range c.msgs {
+		n.msgs[k] = v
+	}
+	for i, m := range msgs {
+		switch m.Kind {
+		case ReasonMessage, ImproveMessage, ChangeMessage, FeatureMessage, ValueMessage, WordMessage:
+		default:
+			return nil, fmt.Errorf("%w: message %d has kind %q", ErrTemplate, i, m.Kind)
+		}
+		if m.Lang == "" {
+			return nil, fmt.Errorf("%w: message %d (%s %q) has no language", ErrTemplate, i, m.Kind, m.Key)
+		}
+		segs, err := parseTemplate(m.Text)
+		if err != nil {
+			return nil, fmt.Errorf("%w: message %d (%s %s %q): %v", ErrTemplate, i, m.Lang, m.Kind, m.Key, err)
+		}
+		if (m.Kind == WordMessage || m.Kind == FeatureMessage || m.Kind == ValueMessage) && hasHole(segs) {
+			return nil, fmt.Errorf("%w: message %d (%s %s %q): %s messages take no placeholders", ErrTemplate, i, m.Lang, m.Kind, m.Key, m.Kind)
+		}
+		n.msgs[msgKey{m.Lang, m.Kind, m.Key, m.Sensitive}] = segs
+		if !slices.Contains(n.langs, m.Lang) {
+			n.langs = append(n.langs, m.Lang)
+		}
+	}
+	slices.Sort(n.langs)
+	for _, lang := range n.langs {
+		for _, k := range []MessageKind{ReasonMessage, ImproveMessage, ChangeMessage} {
+			if _, ok := n.msgs[msgKey{lang, k, "", false}]; !ok {
+				return nil, fmt.Errorf("%w: language %q has no default %s message", ErrTemplate, lang, k)
+			}
+		}
+		for _, w := range []string{WordHigher, WordLower, WordDifferent, WordWithheld} {
+			if _, ok := n.msgs[msgKey{lang, WordMessage, w, false}]; !ok {
+				return nil, fmt.Errorf("%w: language %q has no word %q", ErrTemplate, lang, w)
+			}
+		}
+	}
+	return n, nil
+}
+
+// Languages lists the catalogue's languages, sorted.
+func (c *Catalog) Languages() []string { return slices.Clone(c.langs) }
+
+// HasLanguage reports whether the catalogue speaks lang.
+func (c *Catalog) HasLanguage(lang string) bool { return slices.Contains(c.langs, lang) }
+
+// Text renders the message of the given kind for a, in lang. Kinds are
+// ReasonMessage, ImproveMessage and ChangeMessage; FeatureMessage returns
+// the feature's display name. Unknown languages are ErrUnknownLanguage.
+func (c *Catalog) Text(lang string, kind MessageKind, a Args) (string, error) {
+	b, err := c.AppendText(nil, lang, kind, a)
+	return string(b), err
+}
+
+// AppendText is Text appending to dst.
+func (c *Catalog) AppendText(dst []byte, lang string, kind MessageKind, a Args) ([]byte, error) {
+	if !c.HasLanguage(lang) {
+		return dst, fmt.Errorf("%w: %q (have %s)", ErrUnknownLanguage, lang, strings.Join(c.langs, ", "))
+	}
+	switch kind {
+	case FeatureMessage:
+		return append(dst, c.FeatureName(lang, a.Feature)...), nil
+	case ReasonMessage, ImproveMessage, ChangeMessage:
+	default:
+		return dst, fmt.Errorf("%w: cannot render kind %q", ErrTemplate, kind)
+	}
+	segs := c.lookup(lang, kind, a.Code, a.Feature)
+	for _, s := range segs {
+		if s.hole == "" {
+			dst = append(dst, s.lit...)
+			continue
+		}
+		dst = c.appendHole(dst, lang, s.hole, a)
+	}
+	return dst, nil
+}
+
+func (c *Catalog) lookup(lang string, kind MessageKind, code string, f score.Feature) []segment {
+	for _, key := range [...]string{code, f.Name, ""} {
+		if f.Sensitive {
+			if s, ok := c.msgs[msgKey{lang, kind, key, true}]; ok {
+				return s
+			}
+		}
+		if s, ok := c.msgs[msgKey{lang, kind, key, false}]; ok {
+			return s
+		}
+	}
+	return c.msgs[msgKey{lang, kind, "", false}] // present by construction
+}
+
+// FeatureName is the feature's name for people in lang: its FeatureMessage,
+// else its Description, else its name with underscores as spaces.
+func (c *Catalog) FeatureName(lang string, f score.Feature) string {
+	if s, ok := c.msgs[msgKey{lang, FeatureMessage, f.Name, false}]; ok {
+		return literal(s)
+	}
+	if f.Description != "" {
+		return f.Description
+	}
+	return strings.ReplaceAll(f.Name, "_", " ")
+}
+
+// ValueText is how v of feature f is shown in lang: the WordWithheld word
+// for a sensitive feature; a category label through its ValueMessage; a
+// number in the shortest form with the language's decimal separator; a
+// missing value as "-".
+func (c *Catalog) ValueText(lang string, f score.Feature, v score.Value) string {
+	return string(c.appendValue(nil, lang, f, v))
+}
+
+func (c *Catalog) appendValue(dst []byte, lang string, f score.Feature, v score.Value) []byte {
+	if f.Sensitive {
+		return append(dst, c.word(lang, WordWithheld)...)
+	}
+	switch {
+	case v.IsCat():
+		if s, ok := c.msgs[msgKey{lang, ValueMessage, f.Name + "=" + v.Label(), false}]; ok {
+			return append(dst, literal(s)...)
+		}
+		return append(dst, v.Label()...)
+	case v.IsNum():
+		return appendNumber(dst, lang, v.Float(), -1)
+	}
+	return append(dst, '-')
+}
+
+func (c *Catalog) word(lang, key string) string {
+	return literal(c.msgs[msgKey{lang, WordMessage, key, false}])
+}
+
+func (c *Catalog) appendHole(dst []byte, lang, hole string, a Args) []byte {
+	switch hole {
+	case "feature":
+		return append(dst, c.FeatureName(lang, a.Feature)...)
+	case "code":
+		if a.Code == "" {
+			return append(dst, a.Feature.Name...)
+		}
+		return append(dst, a.Code...)
+	case "value":
+		return c.appendValue(dst, lang, a.Feature, a.Value)
+	case "bin":
+		if a.Bin == "" || a.Feature.Sensitive {
+			return c.appendValue(dst, lang, a.Feature, a.Value)
+		}
+		if s, ok := c.msgs[msgKey{lang, ValueMessage, a.Feature.Name + "=" + a.Bin, false}]; ok {
+			return append(dst, literal(s)...)
+		}
+		return append(dst, a.Bin...)
+	case "from":
+		return c.appendValue(dst, lang, a.Feature, a.From)
+	case "to":
+		return c.appendValue(dst, lang, a.Feature, a.To)
+	case "direction":
+		return append(dst, c.word(lang, a.Direction.word())...)
+	case "effect":
+		return appendNumber(dst, lang, a.Effect, 2)
+	}
+	return dst
+}
+
+// appendNumber formats x with prec decimals (-1: shortest round-trip, no
+// exponent) and the decimal separator of lang.
+func appendNumber(dst []byte, lang string, x float64, prec int) []byte {
+	start := len(dst)
+	dst = strconv.AppendFloat(dst, x, 'f', prec, 64)
+	if lang == "de" || lang == "fr" {
+		for i := start; i < len(dst); i++ {
+			if dst[i] == '.' {
+				dst[i] = ','
+			}
+		}
+	}
+	return dst
+}
+
+func literal(segs []segment) string {
+	var b strings.Builder
+	for _, s := range segs {
+		b.WriteString(s.lit)
+	}
+	return b.String()
+}
+
+func hasHole(segs []segment) bool {
+	for _, s := range segs {
+		if s.hole != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// parseTemplate splits a template into literals and {placeholders}.
+func parseTemplate(t string) ([]segment, error) {
+	var segs []segment
+	var lit strings.Builder
+	for i := 0; i < len(t); i++ {
+		switch ch := t[i]; {
+		case ch == '{' && i+1 < len(t) && t[i+1] == '{':
+			lit.WriteByte('{')
+			i++
+		case ch == '}' && i+1 < len(t) && t[i+1] == '}':
+			lit.WriteByte('}')
+			i++
+		case ch == '{':
+			end := strings.IndexByte(t[i:], '}')
+			if end < 0 {
+				return nil, fmt.Errorf("unclosed { at byte %d", i)
+			}
+			name := t[i+1 : i+end]
+			if !slices.Contains(placeholders, name) {
+				return nil, fmt.Errorf("unknown placeholder {%s} (known: %s)", name, strings.Join(placeholders, ", "))
+			}
+			if lit.Len() > 0 {
+				segs = append(segs, segment{lit: lit.String()})
+				lit.Reset()
+			}
+			segs = append(segs, segment{hole: name})
+			i += end
+		case ch == '}':
+			return nil, fmt.Errorf("stray } at byte %d (write }} for a brace)", i)
+		default:
+			lit.WriteByte(ch)
+		}
+	}
+	if lit.Len() > 0 {
+		segs = append(segs, segment{lit: lit.String()})
+	}
+	return segs, nil
+}
+
+// ReadMessages decodes a JSON array of Messages (the format a developer
+// keeps overrides in), for Catalog.With.
+func ReadMessages(r io.Reader) ([]Message, error) {
+	var msgs []Message
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&msgs); err != nil {
+		return nil, fmt.Errorf("%w: messages: %v", ErrTemplate, err)
+	}
+	return msgs, nil
+}
