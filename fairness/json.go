@@ -63,7 +63,16 @@ func (g Group) MarshalJSON() ([]byte, error) {
 	addRate(&o, "false_positive_rate", g.FPR, true)
 	addRate(&o, "positive_predictive_value", g.PPV, true)
 	addRate(&o, "negative_predictive_value", g.NPV, true)
-	o.add("confusion", map[string]float64{"tp": g.Confusion.TP, "fp": g.Confusion.FP, "tn": g.Confusion.TN, "fn": g.Confusion.FN})
+	var c object
+	c.add("tp", g.Confusion.TP)
+	c.add("fp", g.Confusion.FP)
+	c.add("tn", g.Confusion.TN)
+	c.add("fn", g.Confusion.FN)
+	cb, err := c.bytes()
+	if err != nil {
+		return nil, err
+	}
+	o.add("confusion", rawJSON(cb))
 	if g.AUC.Reason != reasonNoScores {
 		addValue(&o, "auc", g.AUC)
 	}
