@@ -63,8 +63,8 @@ type fairlearnAttr struct {
 }
 
 type fairlearnRef struct {
-	Unweighted map[string]fairlearnAttr       `json:"unweighted"`
-	Weighted   map[string]fairlearnAttr       `json:"weighted"`
+	Unweighted map[string]fairlearnAttr      `json:"unweighted"`
+	Weighted   map[string]fairlearnAttr      `json:"weighted"`
 	AUC        map[string]map[string]float64 `json:"sklearn_roc_auc"`
 }
 

@@ -74,7 +74,7 @@ func (v Value) MarshalJSON() ([]byte, error) {
 	return o.bytes()
 }
 
-func defined(x float64) Value      { return Value{Value: x, Defined: true} }
+func defined(x float64) Value       { return Value{Value: x, Defined: true} }
 func undefined(reason string) Value { return Value{Value: math.NaN(), Reason: reason} }
 
 // newRate returns num/den with its Wilson interval for effective size neff at
