@@ -31,7 +31,15 @@ type crossProd struct {
 	cols  [][]float64
 	parts [][]float64 // per block: q*q upper triangle (row-major) then q gradient
 	bufs  [][]float64 // per worker: q*chunkRows scratch
+	// nz[b][j] lists the rows (offsets in block b) where column j is
+	// non-zero, when at most a quarter of them are; nil for denser columns.
+	// One-hot columns make most designs sparse.
+	nz [][][]int32
 }
+
+// maxSparseDensity is the largest fraction of non-zeros for which a column
+// block is handled by index lists instead of dense dot products.
+const maxSparseDensity = 0.25
 
 func newCrossProd(cols [][]float64, n int) *crossProd {
 	q := len(cols)
@@ -52,7 +60,46 @@ func newCrossProd(cols [][]float64, n int) *crossProd {
 	for i := range c.bufs {
 		c.bufs[i] = make([]float64, q*min(chunkRows, n))
 	}
+	c.nz = make([][][]int32, nb)
+	var pool []int32
+	for b := range c.nz {
+		lo := b * chunkRows
+		hi := min(lo+chunkRows, n)
+		limit := int(maxSparseDensity * float64(hi-lo))
+		c.nz[b] = make([][]int32, q)
+		for j, col := range cols {
+			cnt := 0
+			for _, v := range col[lo:hi] {
+				if v != 0 {
+					cnt++
+				}
+			}
+			if cnt > limit {
+				continue
+			}
+			if len(pool) < cnt {
+				pool = make([]int32, max(cnt, 1<<14))
+			}
+			idx := pool[:0:cnt]
+			pool = pool[cnt:]
+			for i, v := range col[lo:hi] {
+				if v != 0 {
+					idx = append(idx, int32(i))
+				}
+			}
+			c.nz[b][j] = idx
+		}
+	}
 	return c
+}
+
+// gather returns sum over idx of z[i]*x[i].
+func gather(idx []int32, z, x []float64) float64 {
+	s := 0.0
+	for _, i := range idx {
+		s += z[i] * x[i]
+	}
+	return s
 }
 
 // compute sets h (q*q, upper triangle filled, row-major) to sum_i v_i x_i x_i'
@@ -76,18 +123,31 @@ func (c *crossProd) compute(v, r, h, g []float64) {
 				z := buf[j*m : (j+1)*m]
 				floats.MulTo(z, vb, c.cols[j][lo:hi])
 			}
+			nz := c.nz[b]
 			for j := 0; j < q; j++ {
 				z := buf[j*m : (j+1)*m]
 				row := part[j*q : (j+1)*q]
 				for k := j; k < q; k++ {
-					row[k] = floats.Dot(z, c.cols[k][lo:hi])
+					idx := nz[j]
+					if idx == nil || (nz[k] != nil && len(nz[k]) < len(idx)) {
+						idx = nz[k]
+					}
+					if idx != nil {
+						row[k] = gather(idx, z, c.cols[k][lo:hi])
+					} else {
+						row[k] = floats.Dot(z, c.cols[k][lo:hi])
+					}
 				}
 			}
 			if r != nil {
 				gp := part[q*q:]
 				rb := r[lo:hi]
 				for j := 0; j < q; j++ {
-					gp[j] = floats.Dot(rb, c.cols[j][lo:hi])
+					if idx := nz[j]; idx != nil {
+						gp[j] = gather(idx, rb, c.cols[j][lo:hi])
+					} else {
+						gp[j] = floats.Dot(rb, c.cols[j][lo:hi])
+					}
 				}
 			}
 		}
@@ -126,12 +186,8 @@ func (c *crossProd) compute(v, r, h, g []float64) {
 
 // findAliased marks columns that are linear combinations of earlier kept
 // columns, by a pivot-free Cholesky factorisation of the column-scaled
-// weighted cross product X'diag(w)X.
-func findAliased(x [][]float64, w []float64, n int, tol float64) []bool {
-	p := len(x)
-	cp := newCrossProd(x, n)
-	g := make([]float64, p*p)
-	cp.compute(w, nil, g, nil)
+// weighted cross product g = X'diag(w)X (p*p, upper triangle, row-major).
+func findAliased(g []float64, p int, tol float64) []bool {
 	d := make([]float64, p)
 	for j := range d {
 		d[j] = math.Sqrt(g[j*p+j])
@@ -290,9 +346,14 @@ func fit(ctx context.Context, p *Problem, st settings) (Result, error) {
 			w[i] = 1
 		}
 	}
+	// X'diag(w)X over all columns serves the aliasing test and, divided by
+	// 4 (exactly), the first Hessian at beta = 0 where p_i(1-p_i) = 1/4.
+	cpAll := newCrossProd(p.X, n)
+	gram := make([]float64, pAll*pAll)
+	cpAll.compute(w, nil, gram, nil)
 	res := Result{
 		Coef:    make([]float64, pAll),
-		Aliased: findAliased(p.X, w, n, st.aliasTol),
+		Aliased: findAliased(gram, pAll, st.aliasTol),
 		StdErr:  make([]float64, pAll),
 	}
 	var keep []int
@@ -327,7 +388,21 @@ func fit(ctx context.Context, p *Problem, st settings) (Result, error) {
 	f.h = make([]float64, q*q)
 	f.g = make([]float64, q)
 	f.beta = make([]float64, q)
-	f.cp = newCrossProd(f.cols, n)
+	if q == pAll {
+		f.cp = cpAll
+	} else {
+		f.cp = newCrossProd(f.cols, n)
+	}
+
+	// Hessian and gradient at beta = 0.
+	f.working()
+	for a, j := range keep {
+		for b, k := range keep[a:] {
+			f.h[a*q+a+b] = gram[j*pAll+k] / 4
+		}
+		f.h[a*q+a] += f.pen[a]
+		f.g[a] = floats.Dot(f.r, f.cols[a])
+	}
 
 	ll := f.loglik(f.eta)
 	obj := f.objective(ll, f.beta)
@@ -340,15 +415,15 @@ func fit(ctx context.Context, p *Problem, st settings) (Result, error) {
 	sepChecked := false
 	var ctxErr error
 
+	// Invariant: f.h, f.g, f.v, f.r and f.extrem are evaluated at f.beta.
 	for q > 0 && res.Iterations < st.maxIter {
 		if err := ctx.Err(); err != nil {
 			ctxErr = err
 			break
 		}
-		f.hessian()
 		if res.Iterations >= sepCheckIter && f.extrem && p.L2 == 0 && !sepChecked {
 			sepChecked = true
-			s, err := detectSeparation(ctx, f.cols, f.y, f.w, keep)
+			s, err := f.separation(ctx, keep)
 			if err != nil {
 				ctxErr = err
 				break
@@ -404,6 +479,7 @@ func fit(ctx context.Context, p *Problem, st settings) (Result, error) {
 		f.eta, etaNew = etaNew, f.eta
 		copy(f.beta, betaNew)
 		ll, obj = llNew, objNew
+		f.hessian()
 		if rel <= st.tol && maxStep <= sqrtTol {
 			res.Converged = true
 			break
@@ -413,8 +489,6 @@ func fit(ctx context.Context, p *Problem, st settings) (Result, error) {
 		res.Converged = true
 	}
 
-	// Final quantities at beta.
-	f.hessian()
 	res.LogLik = ll
 	res.Deviance = 2 * (f.sat - ll)
 	for k, j := range keep {
@@ -437,7 +511,7 @@ func fit(ctx context.Context, p *Problem, st settings) (Result, error) {
 	}
 
 	if sep == nil && !sepChecked && q > 0 && (p.L2 > 0 || !res.Converged || f.extrem) {
-		s, err := detectSeparation(ctx, f.cols, f.y, f.w, keep)
+		s, err := f.separation(ctx, keep)
 		if err != nil {
 			return res, err
 		}
@@ -459,4 +533,93 @@ func fit(ctx context.Context, p *Problem, st settings) (Result, error) {
 		e.Names = append(e.Names, p.name(j))
 	}
 	return res, e
+}
+
+// separation looks for separation at the current iterate: first it tries to
+// prove there is none, and only if that fails runs the linear program.
+func (f *irls) separation(ctx context.Context, keep []int) (*Separation, error) {
+	if f.noSeparation() {
+		return nil, nil
+	}
+	return detectSeparation(ctx, f.cols, f.y, f.w, keep)
+}
+
+// noSeparation tries to build a certificate that the data are not
+// separated (Stiemke's lemma): residuals r'_i with the sign of y_i - 1/2 on
+// every 0/1 row of positive weight and X'r' = 0 (relative to sum |r'_i x_ij|,
+// to 1e-10). Then for any b with s_i x_i'b >= 0 for all rows,
+// sum |r'_i| s_i x_i'b = b'X'r' ~ 0, so no row can be separated.
+// It starts from the residuals r = w(y - p) at the current iterate and
+// applies Newton corrections r' = r + V X t with X'VX t = -X'r: at an
+// unpenalised optimum r already qualifies, at a penalised optimum one step
+// usually suffices. It costs O(n q) and is cheaper than the LP by far.
+func (f *irls) noSeparation() bool {
+	q, n := f.q, f.n
+	h := make([]float64, q*q)
+	copy(h, f.h)
+	for j := 0; j < q; j++ {
+		h[j*q+j] -= f.pen[j]
+	}
+	var ch mat.Cholesky
+	if !ch.Factorize(mat.NewSymDense(q, h)) {
+		return false
+	}
+	r := make([]float64, n)
+	copy(r, f.r)
+	xr := make([]float64, q)
+	scale := make([]float64, q)
+	t := make([]float64, q)
+	dEta := make([]float64, n)
+	for round := 0; round < 4; round++ {
+		ok := true
+		for j, col := range f.cols {
+			s, a := 0.0, 0.0
+			for i, x := range col {
+				s += r[i] * x
+				a += math.Abs(r[i] * x)
+			}
+			xr[j], scale[j] = s, a
+			if math.Abs(s) > 1e-10*a {
+				ok = false
+			}
+		}
+		if ok {
+			return f.signsOK(r)
+		}
+		for j := range xr {
+			xr[j] = -xr[j]
+		}
+		if err := ch.SolveVecTo(mat.NewVecDense(q, t), mat.NewVecDense(q, xr)); err != nil {
+			return false
+		}
+		f.setEta(dEta, t)
+		for i := range r {
+			r[i] += f.v[i] * dEta[i]
+		}
+		if !f.signsOK(r) {
+			return false
+		}
+	}
+	return false
+}
+
+// signsOK reports whether r_i has the sign of y_i - 1/2 (strictly) on every
+// 0/1 row with positive weight.
+func (f *irls) signsOK(r []float64) bool {
+	for i, ri := range r {
+		if !(f.w[i] > 0) {
+			continue
+		}
+		switch f.y[i] {
+		case 1:
+			if !(ri > 0) {
+				return false
+			}
+		case 0:
+			if !(ri < 0) {
+				return false
+			}
+		}
+	}
+	return true
 }
