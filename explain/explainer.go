@@ -1,0 +1,424 @@
+package explain
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/candorscore/candor/score"
+)
+
+// Algorithm says which side of the baseline counts against the customer,
+// as PMML Scorecard@reasonCodeAlgorithm does.
+type Algorithm string
+
+const (
+	// PointsBelow: a term's gap is baseline - effect. Right for scorecards,
+	// whose points rise as the event odds fall.
+	PointsBelow Algorithm = "pointsBelow"
+	// PointsAbove: a term's gap is effect - baseline. Right for logistic
+	// (log-odds of the event) and linear models, where a higher score means
+	// more of the event.
+	PointsAbove Algorithm = "pointsAbove"
+)
+
+// DefaultAlgorithm is the model's declared algorithm (score.ReasonSpec),
+// else PointsBelow for scorecards and PointsAbove for logistic and linear
+// models.
+func DefaultAlgorithm(m *score.Model) Algorithm {
+	if spec := m.Spec(); spec.Reasons != nil {
+		return Algorithm(spec.Reasons.Algorithm)
+	}
+	if m.Kind() == score.ScorecardModel {
+		return PointsBelow
+	}
+	return PointsAbove
+}
+
+// Options configure an Explainer. The zero value (or nil) means the
+// defaults.
+type Options struct {
+	// Baseline to measure from; nil means the model's declared baselines
+	// when it declares reason codes (score.Spec.Reasons), else the
+	// population average.
+	Baseline *Baseline
+	// Algorithm overrides DefaultAlgorithm.
+	Algorithm Algorithm
+	// MaxReasons is the most reasons returned; 0 means 4 (Regulation B:
+	// more than four is not likely to be helpful); negative means all.
+	MaxReasons int
+	// KeepZero keeps reason codes whose summed gap is exactly zero (some
+	// PMML evaluators do); by default only positive totals are reasons.
+	// Negative totals are always dropped.
+	KeepZero bool
+	// Pad fills the reasons up to MaxReasons with empty Reasons (Code "")
+	// when fewer codes qualify, as evaluators with fixed "Reason Code k"
+	// output fields do; by default fewer reasons are returned.
+	Pad bool
+}
+
+// Reason is one reason code for a customer: a code counting against the
+// outcome, with the feature that contributes most to it.
+type Reason struct {
+	// Code is the reason code: the bin's or level's code, else the term's,
+	// else the feature name. Empty only for padding (Options.Pad).
+	Code string
+	// Term is the index of the lead term (the one with the largest gap
+	// under this code; ties to the earlier term); Feature is its feature.
+	Term    int
+	Feature string
+	// Value is the customer's value of Feature; Bin its bin or level label
+	// ("" for a linear term or a categorical missing/other value).
+	Value score.Value
+	Bin   string
+	// Gap is the code's summed gap, in model units, always >= 0: points
+	// below the baseline for PointsBelow, effect above the baseline for
+	// PointsAbove.
+	Gap float64
+	// Effect is the code's summed contribution (effect - baseline) in
+	// model units: -Gap for PointsBelow (points lost), +Gap for PointsAbove
+	// (log-odds added).
+	Effect float64
+}
+
+// Explanation is one customer's breakdown and reasons. Reuse one value
+// across calls to Explainer.Explain to avoid allocation.
+//
+// Invariant: Baseline + sum(Contributions) == Result.Score up to
+// floating-point rounding, and Contributions[j] == Effects[j] -
+// baseline term j.
+type Explanation struct {
+	Result score.Result
+	// Baseline is the baseline's total score in model units.
+	Baseline float64
+	// Effects[j] is term j's effect for this customer, in model units.
+	Effects []float64
+	// Values[j] is the customer's value of term j's feature.
+	Values []score.Value
+	// Positions[j] is the level or bin index term j matched (-1 for a
+	// linear term or a categorical missing/other value).
+	Positions []int
+	// Contributions[j] = Effects[j] - baseline of term j, in model units.
+	Contributions []float64
+	// Reasons are the top reason codes, most adverse first.
+	Reasons []Reason
+
+	totals []float64 // per code: summed gap
+	lead   []int32   // per code: lead term, -1 when unseen
+	seen   []int32   // codes in the order first seen (document order)
+}
+
+// Explainer explains customers' scores for one model and one baseline.
+// Build it once with NewExplainer; it is immutable and safe for concurrent
+// use (each goroutine uses its own Explanation).
+type Explainer struct {
+	m       *score.Model
+	base    Baseline
+	alg     Algorithm
+	sign    float64 // +1 for PointsAbove, -1 for PointsBelow
+	opts    Options
+	maxR    int
+	feats   []int // term -> schema index
+	names   []string
+	codes   []string  // distinct reason codes, in order of first declaration
+	termCod []int32   // term -> code index
+	posCod  [][]int32 // term -> position -> code index
+	labels  [][]string
+}
+
+// NewExplainer prepares explanations of m. opts may be nil.
+func NewExplainer(m *score.Model, opts *Options) (*Explainer, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	e := &Explainer{m: m, opts: o, alg: o.Algorithm}
+	if e.alg == "" {
+		e.alg = DefaultAlgorithm(m)
+	}
+	switch e.alg {
+	case PointsBelow:
+		e.sign = -1
+	case PointsAbove:
+		e.sign = 1
+	default:
+		return nil, fmt.Errorf("%w: reason-code algorithm %q (want pointsBelow or pointsAbove)", ErrBaseline, e.alg)
+	}
+	switch {
+	case o.Baseline != nil:
+		if len(o.Baseline.Terms) != m.NumTerms() {
+			return nil, fmt.Errorf("%w: baseline has %d terms, model %d", ErrBaseline, len(o.Baseline.Terms), m.NumTerms())
+		}
+		for _, t := range o.Baseline.Terms {
+			if math.IsNaN(t) || math.IsInf(t, 0) {
+				return nil, fmt.Errorf("%w: baseline term is not finite", ErrBaseline)
+			}
+		}
+		e.base = newBaseline(m, o.Baseline.Kind, append([]float64(nil), o.Baseline.Terms...))
+	case m.Spec().Reasons != nil:
+		b, err := DeclaredBaseline(m)
+		if err != nil {
+			return nil, err
+		}
+		e.base = b
+	default:
+		e.base = PopulationBaseline(m)
+	}
+	e.maxR = o.MaxReasons
+	if e.maxR == 0 {
+		e.maxR = 4
+	}
+	n := m.NumTerms()
+	if e.maxR < 0 || e.maxR > n && !o.Pad {
+		e.maxR = n
+	}
+	codeIdx := map[string]int32{}
+	code := func(c string) int32 {
+		if k, ok := codeIdx[c]; ok {
+			return k
+		}
+		k := int32(len(e.codes))
+		codeIdx[c] = k
+		e.codes = append(e.codes, c)
+		return k
+	}
+	e.feats = make([]int, n)
+	e.names = make([]string, n)
+	e.termCod = make([]int32, n)
+	e.posCod = make([][]int32, n)
+	e.labels = make([][]string, n)
+	for j := range n {
+		t := m.Term(j)
+		e.feats[j] = m.TermFeature(j)
+		e.names[j] = t.Feature
+		tc := t.ReasonCode
+		if tc == "" {
+			tc = t.Feature
+		}
+		e.termCod[j] = code(tc)
+		switch t.Kind {
+		case score.CategoricalTerm:
+			for _, l := range t.Levels {
+				c := e.termCod[j]
+				if l.ReasonCode != "" {
+					c = code(l.ReasonCode)
+				}
+				e.posCod[j] = append(e.posCod[j], c)
+				e.labels[j] = append(e.labels[j], l.Label)
+			}
+		case score.BinnedTerm:
+			for _, b := range t.Bins {
+				c := e.termCod[j]
+				if b.ReasonCode != "" {
+					c = code(b.ReasonCode)
+				}
+				e.posCod[j] = append(e.posCod[j], c)
+				e.labels[j] = append(e.labels[j], BinLabel(b))
+			}
+		}
+	}
+	return e, nil
+}
+
+// Model returns the model explained.
+func (e *Explainer) Model() *score.Model { return e.m }
+
+// Baseline returns a copy of the baseline contributions are measured from.
+func (e *Explainer) Baseline() Baseline {
+	b := e.base
+	b.Terms = append([]float64(nil), b.Terms...)
+	return b
+}
+
+// Algorithm is the reason-code algorithm in use.
+func (e *Explainer) Algorithm() Algorithm { return e.alg }
+
+// Codes lists the model's reason codes in declaration order.
+func (e *Explainer) Codes() []string { return append([]string(nil), e.codes...) }
+
+// Label returns the people-readable label of term j's level or bin pos
+// ("" for pos < 0 or a linear term).
+func (e *Explainer) Label(j, pos int) string {
+	if pos < 0 || pos >= len(e.labels[j]) {
+		return ""
+	}
+	return e.labels[j][pos]
+}
+
+func (e *Explainer) prepare(ex *Explanation) {
+	n, c := e.m.NumTerms(), len(e.codes)
+	if cap(ex.Effects) < n {
+		ex.Effects = make([]float64, n)
+		ex.Positions = make([]int, n)
+		ex.Values = make([]score.Value, n)
+		ex.Contributions = make([]float64, n)
+	}
+	ex.Effects, ex.Positions, ex.Contributions = ex.Effects[:n], ex.Positions[:n], ex.Contributions[:n]
+	ex.Values = ex.Values[:n]
+	if cap(ex.totals) < c {
+		ex.totals = make([]float64, c)
+		ex.lead = make([]int32, c)
+		ex.seen = make([]int32, 0, c)
+	}
+	ex.totals, ex.lead, ex.seen = ex.totals[:c], ex.lead[:c], ex.seen[:0]
+	if cap(ex.Reasons) < e.maxR {
+		ex.Reasons = make([]Reason, 0, e.maxR)
+	}
+	ex.Reasons = ex.Reasons[:0]
+}
+
+// Explain scores rec (in the model's schema order) and fills ex with the
+// breakdown and the top reasons. Once ex's slices have grown to size it
+// allocates nothing. A record that cannot be scored returns the model's
+// *score.RecordError (every bad field at once) and leaves ex undefined.
+func (e *Explainer) Explain(rec score.Record, ex *Explanation) error {
+	e.prepare(ex)
+	m := e.m
+	if len(rec) != m.Schema().Len() {
+		_, err := m.ScoreTerms(rec, nil)
+		return err
+	}
+	s := m.Intercept()
+	for j := range ex.Effects {
+		v := rec[e.feats[j]]
+		eff, pos, err := m.Effect(j, v)
+		if err != nil {
+			_, err = m.ScoreTerms(rec, nil) // every bad field at once
+			return err
+		}
+		ex.Effects[j], ex.Positions[j], ex.Values[j] = eff, pos, v
+		ex.Contributions[j] = eff - e.base.Terms[j]
+		s += eff
+	}
+	ex.Result = m.Link(s)
+	ex.Baseline = e.base.Score
+	ex.Reasons = e.appendReasons(ex.Reasons, rec, ex)
+	return nil
+}
+
+// AppendReasons explains rec and appends its top reasons to dst, using ex
+// as scratch space (its breakdown is filled as by Explain). With dst and
+// ex reused it allocates nothing.
+func (e *Explainer) AppendReasons(dst []Reason, rec score.Record, ex *Explanation) ([]Reason, error) {
+	if err := e.Explain(rec, ex); err != nil {
+		return dst, err
+	}
+	return append(dst, ex.Reasons...), nil
+}
+
+// appendReasons applies the PMML rules to ex's breakdown: gaps summed per
+// code, codes with negative totals (and zero, unless KeepZero) dropped,
+// ranked by total descending with ties in document order (the order in
+// which the customer's terms first reach each code).
+func (e *Explainer) appendReasons(dst []Reason, rec score.Record, ex *Explanation) []Reason {
+	for k := range ex.totals {
+		ex.totals[k] = 0
+		ex.lead[k] = -1
+	}
+	for j, c := range ex.Contributions {
+		code := e.termCod[j]
+		if p := ex.Positions[j]; p >= 0 && p < len(e.posCod[j]) {
+			code = e.posCod[j][p]
+		}
+		gap := e.sign * c
+		if ex.lead[code] < 0 {
+			ex.seen = append(ex.seen, code)
+			ex.lead[code] = int32(j)
+		} else if gap > e.sign*ex.Contributions[ex.lead[code]] {
+			ex.lead[code] = int32(j)
+		}
+		ex.totals[code] += gap
+	}
+	// Keep qualifying codes in ex.seen (document order), then a stable
+	// insertion sort by total descending keeps ties in document order.
+	q := ex.seen[:0]
+	for _, c := range ex.seen {
+		if t := ex.totals[c]; t > 0 || (t == 0 && e.opts.KeepZero) {
+			q = append(q, c)
+		}
+	}
+	for a := 1; a < len(q); a++ {
+		for b := a; b > 0 && ex.totals[q[b]] > ex.totals[q[b-1]]; b-- {
+			q[b], q[b-1] = q[b-1], q[b]
+		}
+	}
+	ex.seen = q
+	start := len(dst)
+	for _, c := range q {
+		if len(dst)-start == e.maxR {
+			break
+		}
+		j := int(ex.lead[c])
+		dst = append(dst, Reason{
+			Code:    e.codes[c],
+			Term:    j,
+			Feature: e.names[j],
+			Value:   rec[e.feats[j]],
+			Bin:     e.Label(j, ex.Positions[j]),
+			Gap:     ex.totals[c],
+			Effect:  e.sign * ex.totals[c],
+		})
+	}
+	for e.opts.Pad && len(dst)-start < e.maxR {
+		dst = append(dst, Reason{Term: -1})
+	}
+	return dst
+}
+
+// Order writes into dst (grown as needed) the term indexes sorted by
+// |contribution| descending, then feature name: the deterministic order
+// for showing a breakdown.
+func (e *Explainer) Order(dst []int, ex *Explanation) []int {
+	dst = dst[:0]
+	for j := range ex.Contributions {
+		dst = append(dst, j)
+	}
+	for a := 1; a < len(dst); a++ {
+		for b := a; b > 0 && e.before(ex, dst[b], dst[b-1]); b-- {
+			dst[b], dst[b-1] = dst[b-1], dst[b]
+		}
+	}
+	return dst
+}
+
+func (e *Explainer) before(ex *Explanation, a, b int) bool {
+	ca, cb := math.Abs(ex.Contributions[a]), math.Abs(ex.Contributions[b])
+	if ca != cb {
+		return ca > cb
+	}
+	return e.names[a] < e.names[b]
+}
+
+// BinLabel is a bin's label for people: its Label, else one generated from
+// its definition ("< 25", "[25, 40)", ">= 40", "= -9", "missing", "other",
+// or the categories joined by ", ").
+func BinLabel(b score.Bin) string {
+	if b.Label != "" {
+		return b.Label
+	}
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	switch b.Kind {
+	case score.RangeBin:
+		switch {
+		case b.Lower == nil && b.Upper == nil:
+			return "any"
+		case b.Lower == nil:
+			return "< " + f(*b.Upper)
+		case b.Upper == nil:
+			return ">= " + f(*b.Lower)
+		}
+		return "[" + f(*b.Lower) + ", " + f(*b.Upper) + ")"
+	case score.CategoryBin:
+		return strings.Join(b.Categories, ", ")
+	case score.SpecialBin:
+		if b.Special != nil {
+			return "= " + f(*b.Special)
+		}
+	case score.MissingBin:
+		return "missing"
+	case score.OtherBin:
+		return "other"
+	}
+	return string(b.Kind)
+}

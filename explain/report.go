@@ -1,0 +1,181 @@
+package explain
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/candorscore/candor/score"
+)
+
+// Direction returns which way term j's feature would have to move, from
+// level or bin pos, to improve the outcome: for a linear term the sign of
+// its coefficient; for a numeric binned term the side on which its most
+// favourable range bin lies; AnyDirection otherwise (categories, missing
+// and special values, or a best bin that contains the current one).
+func (e *Explainer) Direction(j, pos int) Direction {
+	t := e.m.Term(j)
+	// want: +1 when a larger effect helps (PointsBelow), -1 otherwise.
+	want := -e.sign
+	switch t.Kind {
+	case score.LinearTerm:
+		switch {
+		case t.Coef*want > 0:
+			return Higher
+		case t.Coef*want < 0:
+			return Lower
+		}
+		return AnyDirection
+	case score.BinnedTerm:
+		if pos < 0 || pos >= len(t.Bins) || t.Bins[pos].Kind != score.RangeBin {
+			return AnyDirection
+		}
+		best := -1
+		for k, b := range t.Bins {
+			if b.Kind == score.RangeBin && (best < 0 || b.Effect*want > t.Bins[best].Effect*want) {
+				best = k
+			}
+		}
+		if best < 0 || t.Bins[best].Effect*want <= t.Bins[pos].Effect*want {
+			return AnyDirection
+		}
+		cur, bb := t.Bins[pos], t.Bins[best]
+		switch {
+		case bb.Lower != nil && cur.Upper != nil && *bb.Lower >= *cur.Upper:
+			return Higher
+		case bb.Upper != nil && cur.Lower != nil && *bb.Upper <= *cur.Lower:
+			return Lower
+		}
+	}
+	return AnyDirection
+}
+
+// ReasonArgs returns the template arguments for reason r: the schema
+// feature (so that sensitivity is honoured), code, value, bin, effect and
+// the direction to improve.
+func (e *Explainer) ReasonArgs(r Reason, pos int) Args {
+	if r.Term < 0 {
+		return Args{}
+	}
+	return Args{
+		Feature:   e.m.Schema().Feature(e.feats[r.Term]),
+		Code:      r.Code,
+		Value:     r.Value,
+		Bin:       r.Bin,
+		Direction: e.Direction(r.Term, pos),
+		Effect:    r.Effect,
+	}
+}
+
+// AppendCustomerText appends the customer-facing text of ex's reasons in
+// lang: for each reason, its ReasonMessage sentence and its ImproveMessage
+// sentence, one reason per line. Sensitive features never show their value.
+func (e *Explainer) AppendCustomerText(dst []byte, cat *Catalog, lang string, ex *Explanation) ([]byte, error) {
+	for _, r := range ex.Reasons {
+		if r.Term < 0 {
+			continue
+		}
+		a := e.ReasonArgs(r, ex.Positions[r.Term])
+		var err error
+		if dst, err = cat.AppendText(dst, lang, ReasonMessage, a); err != nil {
+			return dst, err
+		}
+		dst = append(dst, ' ')
+		if dst, err = cat.AppendText(dst, lang, ImproveMessage, a); err != nil {
+			return dst, err
+		}
+		dst = append(dst, '\n')
+	}
+	return dst, nil
+}
+
+// Units names the model's score units: "log-odds", "points" or "response".
+func Units(m *score.Model) string {
+	switch m.Kind() {
+	case score.LogisticModel:
+		return "log-odds"
+	case score.ScorecardModel:
+		return "points"
+	}
+	return "response"
+}
+
+// AppendReport appends a plain-text report of ex for staff: score,
+// baseline, reasons with their customer text, and every contribution in
+// Order. Numbers are printed with prec decimals (fixed, so that golden
+// files do not depend on the CPU). Values of sensitive features are shown
+// as the catalogue's withheld word.
+func (e *Explainer) AppendReport(dst []byte, cat *Catalog, lang string, ex *Explanation, prec int) ([]byte, error) {
+	m := e.m
+	num := func(x float64) { dst = strconv.AppendFloat(dst, x, 'f', prec, 64) }
+	signed := func(x float64) {
+		if x >= 0 {
+			dst = append(dst, '+')
+		}
+		num(x)
+	}
+	units := Units(m)
+	dst = append(dst, "score "...)
+	num(ex.Result.Score)
+	dst = append(dst, ' ')
+	dst = append(dst, units...)
+	if p := float64(ex.Result.Probability); !math.IsNaN(p) {
+		dst = append(dst, ", event probability "...)
+		num(p)
+	}
+	dst = append(dst, "\nbaseline "...)
+	num(ex.Baseline)
+	dst = append(dst, " ("...)
+	dst = append(dst, e.base.Kind...)
+	dst = append(dst, "), difference "...)
+	signed(ex.Result.Score - ex.Baseline)
+	dst = append(dst, "\nreasons ("...)
+	dst = append(dst, e.alg...)
+	dst = append(dst, "):\n"...)
+	if len(ex.Reasons) == 0 {
+		dst = append(dst, "  none: no term counts against the outcome\n"...)
+	}
+	for i, r := range ex.Reasons {
+		if r.Term < 0 {
+			continue
+		}
+		dst = append(dst, "  "...)
+		dst = strconv.AppendInt(dst, int64(i+1), 10)
+		dst = append(dst, ". "...)
+		dst = append(dst, r.Code...)
+		dst = append(dst, " ("...)
+		dst = append(dst, r.Feature...)
+		dst = append(dst, ") "...)
+		signed(r.Effect)
+		dst = append(dst, ' ')
+		dst = append(dst, units...)
+		dst = append(dst, "\n     "...)
+		a := e.ReasonArgs(r, ex.Positions[r.Term])
+		var err error
+		if dst, err = cat.AppendText(dst, lang, ReasonMessage, a); err != nil {
+			return dst, err
+		}
+		dst = append(dst, ' ')
+		if dst, err = cat.AppendText(dst, lang, ImproveMessage, a); err != nil {
+			return dst, err
+		}
+		dst = append(dst, '\n')
+	}
+	dst = append(dst, "contributions ("...)
+	dst = append(dst, units...)
+	dst = append(dst, ", baseline + sum = score):\n"...)
+	for _, j := range e.Order(make([]int, 0, len(ex.Contributions)), ex) {
+		dst = append(dst, "  "...)
+		signed(ex.Contributions[j])
+		dst = append(dst, "  "...)
+		dst = append(dst, e.names[j]...)
+		dst = append(dst, " = "...)
+		dst = cat.appendValue(dst, lang, m.Schema().Feature(e.feats[j]), ex.Values[j])
+		if l := e.Label(j, ex.Positions[j]); l != "" && !m.Schema().Feature(e.feats[j]).Sensitive {
+			dst = append(dst, " ["...)
+			dst = append(dst, l...)
+			dst = append(dst, ']')
+		}
+		dst = append(dst, '\n')
+	}
+	return dst, nil
+}
