@@ -1,0 +1,225 @@
+package score
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// ErrNoConsent: a feature needs the customer's consent for the purpose of
+// scoring and the customer has not given it (or no purpose was named for a
+// model whose features need consent).
+var ErrNoConsent = errors.New("no consent for this purpose")
+
+// Grant is one consent a customer has given: their data of Category may be
+// used for Purpose. An empty Category grants every data category for the
+// purpose.
+type Grant struct {
+	Purpose  string `json:"purpose"`
+	Category string `json:"category,omitempty"`
+}
+
+// Consents is the set of grants a customer has given. The zero value (nil)
+// grants nothing. Lookups allocate nothing.
+type Consents []Grant
+
+// Allows reports whether the grants cover data of the given category for
+// purpose.
+func (c Consents) Allows(purpose, category string) bool {
+	for _, g := range c {
+		if g.Purpose == purpose && (g.Category == "" || g.Category == category) {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseConsents parses a list such as "credit:financial,marketing" (purpose,
+// optionally ":" and a data category; no category grants all categories).
+func ParseConsents(s string) (Consents, error) {
+	var out Consents
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		purpose, category, _ := strings.Cut(p, ":")
+		purpose, category = strings.TrimSpace(purpose), strings.TrimSpace(category)
+		if purpose == "" {
+			return nil, fmt.Errorf("%w: consent %q has no purpose", ErrMalformed, p)
+		}
+		out = append(out, Grant{Purpose: purpose, Category: category})
+	}
+	return out, nil
+}
+
+// NeedsConsent reports whether the feature may be used for purpose only with
+// the customer's consent.
+func (f Feature) NeedsConsent(purpose string) bool {
+	return slices.Contains(f.Consent, purpose)
+}
+
+// ConsentMode says what scoring does with a feature that needs consent the
+// customer has not given.
+type ConsentMode int
+
+const (
+	// Neutralise sets the feature's term to its population baseline
+	// (Term.Baseline), so the feature neither helps nor hurts, and reports
+	// it. This is the zero value.
+	Neutralise ConsentMode = iota
+	// Refuse refuses to score with ErrNoConsent, naming every such feature.
+	Refuse
+)
+
+func (c ConsentMode) String() string {
+	if c == Refuse {
+		return "refuse"
+	}
+	return "neutralise"
+}
+
+// MarshalText encodes the mode as "neutralise" or "refuse".
+func (c ConsentMode) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText decodes "neutralise" (or "neutralize", or empty) and "refuse".
+func (c *ConsentMode) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "", "neutralise", "neutralize":
+		*c = Neutralise
+	case "refuse":
+		*c = Refuse
+	default:
+		return fmt.Errorf("%w: consent mode %q (want neutralise or refuse)", ErrMalformed, b)
+	}
+	return nil
+}
+
+// ConsentResult is a score computed with the customer's consents.
+type ConsentResult struct {
+	Result
+	// Purpose is the purpose the score was computed for.
+	Purpose string
+	// Neutralised lists, in term order, the features that were not used
+	// because the customer has not consented to their use for Purpose: each
+	// such term was set to its baseline. Nil when every feature was used.
+	Neutralised []string
+}
+
+// IsNeutralised reports whether the named feature was neutralised.
+func (r *ConsentResult) IsNeutralised(feature string) bool {
+	return slices.Contains(r.Neutralised, feature)
+}
+
+// ScoreWithConsent scores r for purpose with the customer's consents. A
+// term whose feature needs consent for purpose (Feature.Consent) that
+// consents do not grant for the feature's DataCategory is not evaluated:
+// its value is ignored (it may be missing), the term is set to its
+// population baseline Term.Baseline, and the feature is listed in
+// Neutralised. terms, when not nil, receives every term's effect as in
+// ScoreTerms (the baseline for neutralised terms).
+//
+// An empty purpose is an ErrNoConsent error when any input feature needs
+// consent for some purpose, so that forgetting the purpose cannot bypass
+// consent. Scoring allocates nothing unless a feature is neutralised (one
+// slice) or the record is bad.
+func (m *Model) ScoreWithConsent(r Record, consents Consents, purpose string, terms []float64) (ConsentResult, error) {
+	if len(r) != m.schema.Len() {
+		return ConsentResult{}, &RecordError{Fields: []*FieldError{{Feature: "(record)",
+			Err: fmt.Errorf("%w: record has %d values, schema %d", ErrSchema, len(r), m.schema.Len())}}}
+	}
+	if terms != nil && len(terms) < len(m.terms) {
+		return ConsentResult{}, fmt.Errorf("%w: terms buffer has %d elements, model %d terms", ErrModel, len(terms), len(m.terms))
+	}
+	if purpose == "" {
+		if err := m.needsPurpose(); err != nil {
+			return ConsentResult{}, err
+		}
+	}
+	s := m.spec.Intercept
+	var errs []*FieldError
+	var neutral []string
+	for j := range m.terms {
+		ct := &m.terms[j]
+		f := &m.schema.features[ct.feature]
+		var e float64
+		if f.NeedsConsent(purpose) && !consents.Allows(purpose, f.DataCategory) {
+			e = ct.t.Baseline
+			neutral = append(neutral, f.Name)
+		} else {
+			var err error
+			e, _, err = ct.eval(&r[ct.feature])
+			if err != nil {
+				errs = append(errs, m.valueErr(ct.feature, r[ct.feature], err))
+				continue
+			}
+		}
+		if terms != nil {
+			terms[j] = e
+		}
+		s += e
+	}
+	if errs != nil {
+		return ConsentResult{}, &RecordError{Fields: errs}
+	}
+	return ConsentResult{Result: m.Link(s), Purpose: purpose, Neutralised: neutral}, nil
+}
+
+// CheckConsent returns nil when every input feature that needs consent for
+// purpose has it, and otherwise a *RecordError with one ErrNoConsent
+// FieldError per such feature. It is the Refuse consent mode.
+func (m *Model) CheckConsent(consents Consents, purpose string) error {
+	if purpose == "" {
+		return m.needsPurpose()
+	}
+	var errs []*FieldError
+	for j := range m.terms {
+		f := &m.schema.features[m.terms[j].feature]
+		if f.NeedsConsent(purpose) && !consents.Allows(purpose, f.DataCategory) {
+			errs = append(errs, &FieldError{Feature: f.Name, Err: fmt.Errorf("%w (purpose %q, data category %q)", ErrNoConsent, purpose, f.DataCategory)})
+		}
+	}
+	if errs != nil {
+		return &RecordError{Fields: errs}
+	}
+	return nil
+}
+
+func (m *Model) needsPurpose() error {
+	for j := range m.terms {
+		f := &m.schema.features[m.terms[j].feature]
+		if len(f.Consent) > 0 {
+			return &FieldError{Feature: f.Name, Err: fmt.Errorf("%w: no purpose given and the feature needs consent for %s", ErrNoConsent, strings.Join(f.Consent, ", "))}
+		}
+	}
+	return nil
+}
+
+// NeutralisedText is a sentence for the customer saying which of their data
+// was not used and why, e.g. "We did not use your telephone, because you have
+// not consented to its use for credit; it counted as the average of all
+// customers, neither for nor against you." Features are named by their Description when they have one.
+// It returns "" when nothing was neutralised. The sentence never contains
+// customer values.
+func NeutralisedText(s *Schema, r *ConsentResult) string {
+	if len(r.Neutralised) == 0 {
+		return ""
+	}
+	names := make([]string, len(r.Neutralised))
+	for i, n := range r.Neutralised {
+		names[i] = n
+		if f, ok := s.Lookup(n); ok && f.Description != "" {
+			names[i] = f.Description
+		}
+	}
+	list := names[0]
+	if len(names) > 1 {
+		list = strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	}
+	its, it := "its", "it"
+	if len(names) > 1 {
+		its, it = "their", "each"
+	}
+	return fmt.Sprintf("We did not use your %s, because you have not consented to %s use for %s; %s counted as the average of all customers, neither for nor against you.",
+		list, its, r.Purpose, it)
+}
