@@ -1,0 +1,343 @@
+package explain
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/candorscore/candor/score"
+)
+
+// RecourseOptions controls ActionSpace.Recourse. The zero value (or nil)
+// asks for the single cheapest counterfactual that brings the event
+// probability below the model's cutoff, with any number of changes.
+type RecourseOptions struct {
+	// Target is the event probability to get below (strictly); 0 means the
+	// model's cutoff (0.5 when it declares none).
+	Target score.Probability
+	// MaxChanges caps the number of features changed; 0 means no cap.
+	MaxChanges int
+	// K is the number of diverse alternatives wanted; 0 means 1.
+	// Alternative i is the cheapest counterfactual whose set of changed
+	// features is neither equal to nor a superset of the set of any earlier
+	// alternative: each alternative is a genuinely different way, never an
+	// earlier one with extra changes. Alternatives come cheapest first;
+	// fewer than K are returned when no further one exists.
+	K int
+}
+
+// Change is one feature's move in a counterfactual. From and To are the
+// values as they appear in a CSV cell (a category label, or a number in its
+// shortest round-trip form), so applying the changes to the customer's row
+// and scoring it again shows the flip.
+type Change struct {
+	Feature string      `json:"feature"`
+	From    string      `json:"from"`
+	To      string      `json:"to"`
+	FromVal score.Value `json:"-"`
+	ToVal   score.Value `json:"-"`
+	// Cost is this change's cost (see FeatureAction for the scale).
+	Cost float64 `json:"cost"`
+	// Effect is the change of the feature's term, new minus old, in the
+	// model's score units (log-odds or points).
+	Effect float64 `json:"effect"`
+}
+
+// Counterfactual is a set of changes that flips the outcome.
+type Counterfactual struct {
+	// Changes are in the model's term order.
+	Changes []Change `json:"changes"`
+	// Cost is the sum of the changes' costs.
+	Cost float64 `json:"cost"`
+	// Score is the changed record's score in model units (log-odds or points).
+	Score float64 `json:"score"`
+	// Probability is the changed record's event probability, from scoring it
+	// again (not from adding up effects).
+	Probability score.Probability `json:"probability"`
+}
+
+// Limit is one constraint that stands between a customer and the target
+// when no allowed change reaches it.
+type Limit struct {
+	// Feature is the constrained feature; empty for "max_changes".
+	Feature string `json:"feature,omitempty"`
+	// Constraint is "immutable", "direction", "bounds", "transitions" or
+	// "max_changes".
+	Constraint string `json:"constraint"`
+	// Probability is the best event probability reachable if this one
+	// constraint were lifted and every other kept.
+	Probability score.Probability `json:"probability"`
+}
+
+// Recourse is the answer for one customer.
+type Recourse struct {
+	// Score and Probability are the customer's current score (model units)
+	// and event probability; Target is the probability to get below.
+	Score       float64           `json:"score"`
+	Probability score.Probability `json:"probability"`
+	Target      score.Probability `json:"target"`
+	// Already is true when the probability is already below Target: nothing
+	// needs to change and Counterfactuals is empty.
+	Already bool `json:"already,omitempty"`
+	// Counterfactuals are the cheapest answers, cheapest first.
+	Counterfactuals []Counterfactual `json:"counterfactuals,omitempty"`
+	// Infeasible is true when no allowed change reaches Target. Then Best is
+	// the change with the lowest reachable probability (nil when nothing can
+	// move), Limits says which constraints stand in the way, most limiting
+	// first, and Reason says it in a sentence.
+	Infeasible bool            `json:"infeasible,omitempty"`
+	Best       *Counterfactual `json:"best,omitempty"`
+	Limits     []Limit         `json:"limits,omitempty"`
+	Reason     string          `json:"reason,omitempty"`
+	// Nodes counts the branch-and-bound nodes visited (for benchmarks).
+	Nodes int `json:"-"`
+}
+
+// Recourse finds the cheapest changes to rec that bring its event
+// probability below the target, exactly: a multiple-choice knapsack over the
+// allowed values of each feature, solved by branch and bound (see the
+// ActionSpace documentation for the action set and cost). The search honours
+// ctx and returns its error when it ends early.
+//
+// Every counterfactual returned has been applied to a copy of rec and
+// scored again; its probability is below the target by construction. The
+// flip is required with a margin of 1e-9 (relative) in score units, so that
+// summing the terms in any order still flips it.
+func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *RecourseOptions) (*Recourse, error) {
+	if opts == nil {
+		opts = &RecourseOptions{}
+	}
+	m := s.m
+	target := opts.Target
+	if target == 0 {
+		target = m.Cutoff()
+	}
+	if !(target > 0 && target < 1) {
+		return nil, fmt.Errorf("%w: target probability %v is not in (0, 1)", ErrRecourseModel, float64(target))
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if opts.MaxChanges < 0 || opts.K < 0 {
+		return nil, fmt.Errorf("%w: MaxChanges and K must not be negative", ErrActions)
+	}
+	k := max(opts.K, 1)
+	terms := make([]float64, m.NumTerms())
+	res, err := m.ScoreTerms(rec, terms)
+	if err != nil {
+		return nil, err
+	}
+	out := &Recourse{Score: res.Score, Probability: res.Probability, Target: target}
+	if res.Probability < target {
+		out.Already = true
+		return out, nil
+	}
+	threshold := m.ScoreFor(target.LogOdds())
+	need := s.sign*(threshold-res.Score) + 1e-9*math.Max(1, math.Abs(threshold))
+
+	var buf []rcOption
+	var groups []rcGroup
+	for j := range s.feats {
+		f := &s.feats[j]
+		start := len(buf)
+		buf = s.options(buf, f, rec[f.col], terms[j], 0)
+		if len(buf) > start {
+			o := buf[start:len(buf):len(buf)]
+			groups = append(groups, rcGroup{feat: j, opts: o, maxGain: o[len(o)-1].gain})
+		}
+	}
+	sv := newSolver(ctx, groups, need, opts.MaxChanges)
+	for len(out.Counterfactuals) < k {
+		ok := sv.solve()
+		out.Nodes += sv.nodes
+		sv.nodes = 0
+		if sv.err != nil {
+			return nil, sv.err
+		}
+		if !ok {
+			break
+		}
+		picks := make([]rcPick, 0, sv.bestN)
+		for gi, c := range sv.best {
+			if c >= 0 {
+				g := &sv.groups[gi]
+				picks = append(picks, rcPick{feat: g.feat, opt: g.opts[c]})
+			}
+		}
+		cf, err := s.counterfactual(rec, terms, picks)
+		if err != nil {
+			return nil, err
+		}
+		if !(cf.Probability < target) {
+			return nil, fmt.Errorf("explain: internal error: counterfactual rescored at %v, not below %v", cf.Probability, target)
+		}
+		out.Counterfactuals = append(out.Counterfactuals, cf)
+		sv.forbid()
+	}
+	if len(out.Counterfactuals) == 0 {
+		if err := s.infeasible(out, rec, terms, sv, opts.MaxChanges); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+type rcPick struct {
+	feat int
+	opt  rcOption
+}
+
+// counterfactual applies picks to a copy of rec and scores it again.
+func (s *ActionSpace) counterfactual(rec score.Record, terms []float64, picks []rcPick) (Counterfactual, error) {
+	slices.SortFunc(picks, func(a, b rcPick) int { return a.feat - b.feat })
+	changed := slices.Clone(rec)
+	cf := Counterfactual{Changes: make([]Change, 0, len(picks))}
+	for _, p := range picks {
+		f := &s.feats[p.feat]
+		c := &f.cands[p.opt.cand]
+		from := rec[f.col]
+		changed[f.col] = c.v
+		cf.Changes = append(cf.Changes, Change{Feature: f.feat.Name, From: from.String(), To: c.v.String(),
+			FromVal: from, ToVal: c.v, Cost: p.opt.cost, Effect: c.effect - terms[p.feat]})
+		cf.Cost += p.opt.cost
+	}
+	res, err := s.m.Score(changed)
+	if err != nil {
+		return cf, err
+	}
+	cf.Score, cf.Probability = res.Score, res.Probability
+	return cf, nil
+}
+
+// infeasible fills the answer for a customer no allowed change can flip:
+// the best reachable probability and the constraints that limit it.
+func (s *ActionSpace) infeasible(out *Recourse, rec score.Record, terms []float64, sv *rcSolver, maxC int) error {
+	out.Infeasible = true
+	n := len(s.feats)
+	gains := make([]float64, n)
+	best := make([]rcOption, n)
+	for _, g := range sv.groups {
+		gains[g.feat] = g.maxGain
+		best[g.feat] = g.opts[len(g.opts)-1]
+	}
+	reach := func(gs []float64) float64 {
+		top := slices.Clone(gs)
+		slices.SortFunc(top, func(a, b float64) int { return cmpF(b, a) })
+		if maxC > 0 && maxC < len(top) {
+			top = top[:maxC]
+		}
+		var sum float64
+		for _, g := range top {
+			sum += g
+		}
+		return sum
+	}
+	prob := func(gain float64) score.Probability { return s.m.Link(out.Score + s.sign*gain).Probability }
+	// The best reachable answer: the largest gains, at most maxC of them
+	// (ties to the earlier term), each at its cheapest largest-gain option.
+	order := make([]int, 0, len(sv.groups))
+	for _, g := range sv.groups {
+		order = append(order, g.feat) // sorted by largest gain, then term
+	}
+	if maxC > 0 && maxC < len(order) {
+		order = order[:maxC]
+	}
+	if len(order) > 0 {
+		picks := make([]rcPick, len(order))
+		for i, j := range order {
+			picks[i] = rcPick{feat: j, opt: best[j]}
+		}
+		cf, err := s.counterfactual(rec, terms, picks)
+		if err != nil {
+			return err
+		}
+		out.Best = &cf
+	}
+	base := reach(gains)
+	var buf []rcOption
+	tried := func(j int, l lift, name string) {
+		f := &s.feats[j]
+		buf = s.options(buf[:0], f, rec[f.col], terms[j], l)
+		if len(buf) == 0 {
+			return
+		}
+		lifted := slices.Clone(gains)
+		lifted[j] = buf[len(buf)-1].gain
+		if g := reach(lifted); g > base*(1+1e-12)+1e-12 {
+			out.Limits = append(out.Limits, Limit{Feature: f.feat.Name, Constraint: name, Probability: prob(g)})
+		}
+	}
+	for j := range s.feats {
+		f := &s.feats[j]
+		if f.immutable {
+			tried(j, liftAll, "immutable")
+			continue
+		}
+		if f.dir != BothWays || f.order != nil {
+			tried(j, liftDirection, "direction")
+		}
+		if slices.ContainsFunc(f.cands, func(c rcCand) bool { return !c.inBounds }) {
+			tried(j, liftBounds, "bounds")
+		}
+		if f.trans != nil {
+			tried(j, liftTransitions, "transitions")
+		}
+	}
+	positive := 0
+	for _, g := range gains {
+		if g > 0 {
+			positive++
+		}
+	}
+	if maxC > 0 && positive > maxC {
+		var all float64
+		for _, g := range gains {
+			all += g
+		}
+		out.Limits = append(out.Limits, Limit{Constraint: "max_changes", Probability: prob(all)})
+	}
+	slices.SortStableFunc(out.Limits, func(a, b Limit) int {
+		if a.Probability != b.Probability {
+			return cmpF(float64(a.Probability), float64(b.Probability))
+		}
+		if a.Feature != b.Feature {
+			return strings.Compare(a.Feature, b.Feature)
+		}
+		return strings.Compare(a.Constraint, b.Constraint)
+	})
+	bestP := out.Probability
+	if out.Best != nil {
+		bestP = out.Best.Probability
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "no allowed change brings the probability below %s: the best reachable is %s",
+		fmtP(float64(out.Target)), fmtP(float64(bestP)))
+	if maxC > 0 {
+		fmt.Fprintf(&b, " with at most %d changes", maxC)
+	}
+	if len(out.Limits) == 0 {
+		b.WriteString("; no single constraint stands in the way (the model's terms cannot move that far)")
+	} else {
+		b.WriteString("; limited by ")
+		for i, l := range out.Limits {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			switch l.Constraint {
+			case "max_changes":
+				fmt.Fprintf(&b, "the cap of %d changes (%s without it)", maxC, fmtP(float64(l.Probability)))
+			case "immutable":
+				fmt.Fprintf(&b, "%s being immutable (%s if it could change)", l.Feature, fmtP(float64(l.Probability)))
+			default:
+				fmt.Fprintf(&b, "the %s of %s (%s without it)", l.Constraint, l.Feature, fmtP(float64(l.Probability)))
+			}
+		}
+	}
+	out.Reason = b.String()
+	return nil
+}
+
+func fmtP(p float64) string { return strconv.FormatFloat(p, 'f', 3, 64) }

@@ -1,0 +1,213 @@
+package explain
+
+import (
+	"context"
+	"math"
+	"slices"
+)
+
+// The recourse search is a multiple-choice knapsack: pick at most one
+// option per group (feature), at most maxC groups, with total gain >= need,
+// at minimal total cost. It is solved exactly by depth-first branch and
+// bound over the groups sorted by their largest gain:
+//
+//   - a node is cut when even the largest gains of the next (maxC - used)
+//     groups cannot reach the need (exact, since groups are sorted by
+//     largest gain);
+//   - a node is cut when its cost plus a lower bound on the cost still
+//     needed exceeds the best answer found: the bound is the linear
+//     relaxation of the remaining knapsack, solved greedily over the lower
+//     convex hulls of the groups' (gain, cost) points (Sinha and Zoltners
+//     1979), which never exceeds the true remaining cost;
+//   - within a group, options are tried cheapest first and the loop stops at
+//     the first option that alone completes the need (a dearer one cannot
+//     give a cheaper answer) or that costs more than the best answer.
+//
+// Nothing is rounded: costs and gains are the exact float64 sums, so the
+// answer is the true minimum (ties within a relative 1e-12 go to the
+// answer with fewer changes, then to the first found in this fixed order).
+
+type rcGroup struct {
+	feat    int
+	opts    []rcOption // cost ascending, gain strictly ascending
+	maxGain float64
+}
+
+type rcSeg struct {
+	g      int32 // group position in sorted order
+	dg, dc float64
+	slope  float64 // dc/dg
+}
+
+type rcSolver struct {
+	ctx       context.Context
+	groups    []rcGroup
+	need      float64
+	maxC      int
+	prefix    []float64 // prefix[i] = sum of maxGain of groups[:i]
+	segs      []rcSeg
+	forbidden [][]uint64
+	set       []uint64
+	choice    []int32
+	best      []int32
+	found     bool
+	bestCost  float64
+	bestN     int
+	nodes     int
+	err       error
+}
+
+func newSolver(ctx context.Context, groups []rcGroup, need float64, maxC int) *rcSolver {
+	slices.SortStableFunc(groups, func(a, b rcGroup) int {
+		if a.maxGain != b.maxGain {
+			return cmpF(b.maxGain, a.maxGain)
+		}
+		return a.feat - b.feat
+	})
+	n := len(groups)
+	if maxC <= 0 || maxC > n {
+		maxC = n
+	}
+	s := &rcSolver{ctx: ctx, groups: groups, need: need, maxC: maxC, prefix: make([]float64, n+1),
+		set: make([]uint64, (n+63)/64), choice: make([]int32, n), best: make([]int32, n)}
+	for i, g := range groups {
+		s.prefix[i+1] = s.prefix[i] + g.maxGain
+	}
+	// Lower convex hull of each group's points (0,0), (gain_i, cost_i).
+	type pt struct{ x, y float64 }
+	var hull []pt
+	for gi, g := range groups {
+		hull = append(hull[:0], pt{0, 0})
+		for _, o := range g.opts {
+			p := pt{o.gain, o.cost}
+			for len(hull) >= 2 {
+				a, b := hull[len(hull)-2], hull[len(hull)-1]
+				if (b.x-a.x)*(p.y-a.y)-(b.y-a.y)*(p.x-a.x) > 0 {
+					break
+				}
+				hull = hull[:len(hull)-1]
+			}
+			hull = append(hull, p)
+		}
+		for k := 1; k < len(hull); k++ {
+			dg, dc := hull[k].x-hull[k-1].x, hull[k].y-hull[k-1].y
+			s.segs = append(s.segs, rcSeg{g: int32(gi), dg: dg, dc: dc, slope: dc / dg})
+		}
+	}
+	slices.SortStableFunc(s.segs, func(a, b rcSeg) int {
+		if a.slope != b.slope {
+			return cmpF(a.slope, b.slope)
+		}
+		return int(a.g - b.g)
+	})
+	return s
+}
+
+// solve finds the cheapest answer whose set of changed groups is neither
+// equal to nor a superset of any forbidden set. It reports false when there
+// is none (or the context ended: see s.err).
+func (s *rcSolver) solve() bool {
+	s.found = false
+	s.bestCost, s.bestN = math.Inf(1), 0
+	for i := range s.choice {
+		s.choice[i] = -1
+	}
+	clear(s.set)
+	s.dfs(0, 0, 0, 0)
+	return s.found && s.err == nil
+}
+
+// forbid adds the current best answer's set of groups to the forbidden sets.
+func (s *rcSolver) forbid() {
+	f := make([]uint64, len(s.set))
+	for i, c := range s.best {
+		if c >= 0 {
+			f[i/64] |= 1 << (i % 64)
+		}
+	}
+	s.forbidden = append(s.forbidden, f)
+}
+
+func (s *rcSolver) tol() float64 { return 1e-12 * (1 + math.Abs(s.bestCost)) }
+
+func (s *rcSolver) dfs(d int, gain, cost float64, used int) {
+	if s.err != nil {
+		return
+	}
+	s.nodes++
+	if s.nodes&4095 == 0 {
+		if err := s.ctx.Err(); err != nil {
+			s.err = err
+			return
+		}
+	}
+	if gain >= s.need {
+		if !s.found || cost < s.bestCost-s.tol() || (cost <= s.bestCost+s.tol() && used < s.bestN) {
+			s.found, s.bestCost, s.bestN = true, cost, used
+			copy(s.best, s.choice)
+		}
+		return
+	}
+	n := len(s.groups)
+	if d == n || used == s.maxC {
+		return
+	}
+	if gain+s.prefix[min(n, d+s.maxC-used)]-s.prefix[d] < s.need {
+		return
+	}
+	if s.found && cost+s.lpBound(d, s.need-gain) > s.bestCost+s.tol() {
+		return
+	}
+	s.set[d/64] |= 1 << (d % 64)
+	if !s.coversForbidden() {
+		for i, o := range s.groups[d].opts {
+			if s.found && cost+o.cost > s.bestCost+s.tol() {
+				break
+			}
+			s.choice[d] = int32(i)
+			s.dfs(d+1, gain+o.gain, cost+o.cost, used+1)
+			if gain+o.gain >= s.need {
+				break
+			}
+		}
+		s.choice[d] = -1
+	}
+	s.set[d/64] &^= 1 << (d % 64)
+	s.dfs(d+1, gain, cost, used)
+}
+
+// coversForbidden reports whether the current set contains a forbidden set.
+func (s *rcSolver) coversForbidden() bool {
+	for _, f := range s.forbidden {
+		covered := true
+		for w := range f {
+			if f[w]&^s.set[w] != 0 {
+				covered = false
+				break
+			}
+		}
+		if covered {
+			return true
+		}
+	}
+	return false
+}
+
+// lpBound is the linear-relaxation lower bound on the cost of gaining r more
+// from groups d.. (the greedy fill of the hull segments by slope); +Inf
+// when they cannot gain r even fractionally.
+func (s *rcSolver) lpBound(d int, r float64) float64 {
+	lb := 0.0
+	for i := range s.segs {
+		sg := &s.segs[i]
+		if int(sg.g) < d {
+			continue
+		}
+		if sg.dg >= r {
+			return lb + sg.slope*r
+		}
+		lb += sg.dc
+		r -= sg.dg
+	}
+	return math.Inf(1)
+}

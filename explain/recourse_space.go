@@ -1,0 +1,481 @@
+package explain
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+
+	"github.com/candorscore/candor/score"
+)
+
+// ActionSpace is a model together with what may change on each of its input
+// features and at what cost: the compiled form of Actions. Build it once
+// with NewActionSpace and call Recourse per customer. An ActionSpace is
+// immutable and safe for concurrent use.
+type ActionSpace struct {
+	m     *score.Model
+	sign  float64 // gain = sign * (new effect - current effect)
+	feats []rcFeature
+}
+
+// rcFeature is the compiled action set of one model term.
+type rcFeature struct {
+	term, col int
+	feat      score.Feature
+	numeric   bool
+	immutable bool
+	dir       ActionDirection
+	lo, hi    float64   // numeric bounds, inclusive (±Inf when none)
+	quant     []float64 // training percentiles 0..100; nil when unknown
+	cpu       float64   // cost per unit; < 0 when not given
+	change    float64   // flat categorical change cost; < 0 when not given
+	order     map[string]int
+	mid       map[string]float64 // ordered labels: mid-percentile in [0, 1]
+	trans     map[string]map[string]bool
+	transCost map[string]map[string]float64
+	share     map[string]float64 // categorical: training share of each label
+	cands     []rcCand
+}
+
+// rcCand is one value a feature may take, with its term effect.
+type rcCand struct {
+	v        score.Value
+	effect   float64
+	pct      float64 // numeric: training percentile in [0, 1]
+	inBounds bool
+}
+
+// NewActionSpace compiles actions for model m. train, when not nil, is the
+// training data (or any reference population) with a column per feature: it
+// supplies the values seen in data (the candidate grid of numeric
+// features), their percentiles (default bounds and costs) and label shares.
+// Without it, each term's stored Stats.Quantiles and level or bin counts
+// are used. A nil actions makes every input actionable both ways.
+//
+// Every problem with actions is reported at once, each a *score.FieldError
+// naming the feature and wrapping ErrActions (or score.ErrUnknownFeature).
+// Linear models have no probability to move: ErrRecourseModel.
+func NewActionSpace(m *score.Model, actions *Actions, train *score.Table) (*ActionSpace, error) {
+	if m == nil {
+		return nil, fmt.Errorf("%w: nil model", ErrRecourseModel)
+	}
+	s := &ActionSpace{m: m}
+	switch m.Kind() {
+	case score.LogisticModel:
+		s.sign = -1 // lower log-odds of the event is better
+	case score.ScorecardModel:
+		s.sign = 1 // more points is better
+	default:
+		return nil, fmt.Errorf("%w: model kind %q", ErrRecourseModel, m.Kind())
+	}
+	if actions == nil {
+		actions = &Actions{}
+	}
+	schema := m.Schema()
+	var errs []error
+	immutable := map[string]bool{}
+	for _, name := range actions.Immutable {
+		if schema.Index(name) < 0 {
+			errs = append(errs, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: immutable feature not in the model's schema", score.ErrUnknownFeature)})
+		}
+		immutable[name] = true
+	}
+	for _, name := range sortedMapKeys(actions.Features) {
+		f, ok := schema.Lookup(name)
+		if !ok {
+			errs = append(errs, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: action for a feature not in the model's schema", score.ErrUnknownFeature)})
+			continue
+		}
+		fa := actions.Features[name]
+		errs = append(errs, fa.validate(f)...)
+		if f.Role == score.Protected && !fa.Immutable && !immutable[name] {
+			errs = append(errs, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: a protected attribute never changes; declare it immutable or leave it out", ErrActions)})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	s.feats = make([]rcFeature, m.NumTerms())
+	for j := range s.feats {
+		fa := actions.Features[m.Term(j).Feature]
+		f, err := s.compileFeature(j, fa, immutable[m.Term(j).Feature] || fa.Immutable, train)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		s.feats[j] = f
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return s, nil
+}
+
+// Model returns the model the action space was built for.
+func (s *ActionSpace) Model() *score.Model { return s.m }
+
+func (s *ActionSpace) compileFeature(j int, fa FeatureAction, immutable bool, train *score.Table) (rcFeature, error) {
+	m := s.m
+	t := m.Term(j)
+	col := m.TermFeature(j)
+	f := m.Schema().Feature(col)
+	rf := rcFeature{term: j, col: col, feat: f, numeric: f.Kind == score.Numeric, immutable: immutable,
+		dir: fa.Direction, lo: math.Inf(-1), hi: math.Inf(1), cpu: -1, change: -1}
+	if rf.dir == "both" {
+		rf.dir = BothWays
+	}
+	if fa.CostPerUnit != nil {
+		rf.cpu = *fa.CostPerUnit
+	}
+	if fa.ChangeCost != nil {
+		rf.change = *fa.ChangeCost
+	}
+	seenOnly := fa.SeenOnly == nil || *fa.SeenOnly
+	bad := func(format string, args ...any) error {
+		return &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: "+format, append([]any{ErrActions}, args...)...)}
+	}
+	tcol := -1
+	if train != nil {
+		tcol = train.Column(f.Name)
+	}
+	if rf.numeric {
+		var seen []float64 // sorted, distinct
+		if tcol >= 0 {
+			xs := make([]float64, 0, train.Len())
+			for i := 0; i < train.Len(); i++ {
+				c := train.Cell(i, tcol)
+				if c == "" {
+					continue
+				}
+				x, err := strconv.ParseFloat(c, 64)
+				if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+					return rf, &score.FieldError{Row: i + 1, Feature: f.Name, Value: strconv.Quote(c), Err: fmt.Errorf("%w: training value is not a finite number", ErrActions)}
+				}
+				xs = append(xs, x)
+			}
+			if len(xs) > 0 {
+				slices.Sort(xs)
+				rf.quant = make([]float64, 101)
+				for q := range rf.quant {
+					rf.quant[q] = score.Quantile(xs, float64(q)/100)
+				}
+				seen = slices.Compact(xs)
+			}
+		}
+		if rf.quant == nil && t.Stats != nil && len(t.Stats.Quantiles) > 1 {
+			rf.quant = slices.Clone(t.Stats.Quantiles)
+			if !slices.IsSorted(rf.quant) {
+				return rf, bad("the model's stored percentiles are not in ascending order")
+			}
+			seen = slices.Compact(slices.Clone(rf.quant))
+		}
+		if n := len(rf.quant); n > 0 {
+			rf.lo, rf.hi = rf.quant[min(1, n-1)], rf.quant[max(n-2, 0)]
+		}
+		if fa.Min != nil {
+			rf.lo = *fa.Min
+		}
+		if fa.Max != nil {
+			rf.hi = *fa.Max
+		}
+		// An immutable feature keeps its candidates (when it has any) only to
+		// report what its immutability costs a customer.
+		if rf.quant == nil && rf.cpu < 0 && !immutable {
+			return rf, bad("no training values to price a change: give a training table, cost_per_unit, or make it immutable")
+		}
+		vals := slices.Clone(fa.Grid)
+		if vals == nil {
+			vals = slices.Clone(seen)
+			if !seenOnly {
+				vals = append(vals, rf.quant...)
+			}
+			if t.Kind == score.BinnedTerm {
+				for _, b := range t.Bins {
+					if b.Kind != score.RangeBin || b.Lower == nil {
+						continue
+					}
+					// A bin edge is proposed when told to, or when no seen
+					// value falls in the bin (no training table at hand).
+					if !seenOnly || !slices.ContainsFunc(seen, func(x float64) bool { return inRange(b, x) }) {
+						vals = append(vals, *b.Lower)
+					}
+				}
+			}
+		}
+		if len(vals) == 0 && !immutable {
+			return rf, bad("no candidate values: give a training table or a grid, or make it immutable")
+		}
+		slices.Sort(vals)
+		vals = slices.Compact(vals)
+		for _, x := range vals {
+			v := score.Num(x)
+			e, pos, err := m.Effect(j, v)
+			if err != nil {
+				continue
+			}
+			if t.Kind == score.BinnedTerm && pos >= 0 && t.Bins[pos].Kind == score.SpecialBin {
+				continue // special codes ("no record") are not something to move to
+			}
+			c := rcCand{v: v, effect: e, inBounds: x >= rf.lo && x <= rf.hi}
+			if rf.quant != nil {
+				c.pct = percentileOf(rf.quant, x)
+			}
+			rf.cands = append(rf.cands, c)
+		}
+		return rf, nil
+	}
+	// Categorical.
+	var labels []string
+	counts := map[string]float64{}
+	switch t.Kind {
+	case score.CategoricalTerm:
+		for _, l := range t.Levels {
+			labels = append(labels, l.Label)
+			counts[l.Label] = l.Count
+		}
+	case score.BinnedTerm:
+		for _, b := range t.Bins {
+			if b.Kind != score.CategoryBin {
+				continue
+			}
+			for _, c := range b.Categories {
+				labels = append(labels, c)
+				counts[c] = b.Count / float64(len(b.Categories))
+			}
+		}
+	}
+	if tcol >= 0 {
+		counts = map[string]float64{}
+		for i := 0; i < train.Len(); i++ {
+			if c := train.Cell(i, tcol); c != "" {
+				counts[c]++
+			}
+		}
+	}
+	var total float64
+	for _, l := range labels {
+		total += counts[l]
+	}
+	rf.share = make(map[string]float64, len(labels))
+	for _, l := range labels {
+		if total > 0 {
+			rf.share[l] = counts[l] / total
+		} else {
+			rf.share[l] = 1 / float64(len(labels))
+		}
+	}
+	known := func(l string) bool { _, ok := rf.share[l]; return ok }
+	for _, l := range fa.Order {
+		if !known(l) {
+			return rf, bad("label %q in order is not a level of the model", l)
+		}
+	}
+	for _, from := range sortedMapKeys(fa.Transitions) {
+		for _, to := range append([]string{from}, fa.Transitions[from]...) {
+			if !known(to) {
+				return rf, bad("label %q in transitions is not a level of the model", to)
+			}
+		}
+	}
+	for _, from := range sortedMapKeys(fa.TransitionCosts) {
+		for _, to := range append([]string{from}, sortedMapKeys(fa.TransitionCosts[from])...) {
+			if !known(to) {
+				return rf, bad("label %q in transition costs is not a level of the model", to)
+			}
+		}
+	}
+	if fa.Order != nil {
+		rf.order = make(map[string]int, len(fa.Order))
+		rf.mid = make(map[string]float64, len(fa.Order))
+		var tot, cum float64
+		for _, l := range fa.Order {
+			tot += rf.share[l]
+		}
+		for k, l := range fa.Order {
+			rf.order[l] = k
+			if tot > 0 {
+				rf.mid[l] = (cum + rf.share[l]/2) / tot
+			} else {
+				rf.mid[l] = (float64(k) + 0.5) / float64(len(fa.Order))
+			}
+			cum += rf.share[l]
+		}
+	}
+	if fa.Transitions != nil {
+		rf.trans = make(map[string]map[string]bool, len(fa.Transitions))
+		for from, tos := range fa.Transitions {
+			rf.trans[from] = make(map[string]bool, len(tos))
+			for _, to := range tos {
+				rf.trans[from][to] = true
+			}
+		}
+	}
+	rf.transCost = fa.TransitionCosts
+	for _, l := range labels {
+		if seenOnly && total > 0 && counts[l] == 0 {
+			continue
+		}
+		v := score.Cat(l)
+		e, _, err := m.Effect(j, v)
+		if err != nil {
+			continue
+		}
+		rf.cands = append(rf.cands, rcCand{v: v, effect: e, inBounds: true})
+	}
+	return rf, nil
+}
+
+func inRange(b score.Bin, x float64) bool {
+	return (b.Lower == nil || x >= *b.Lower) && (b.Upper == nil || x < *b.Upper)
+}
+
+// percentileOf returns the training percentile of x in [0, 1] from the
+// percentiles q[0..n] (ascending): linear interpolation between
+// neighbouring percentiles, the middle of a run of equal percentiles for a
+// tied value, 0 below the minimum and 1 above the maximum.
+func percentileOf(q []float64, x float64) float64 {
+	n := len(q) - 1
+	if n <= 0 {
+		return 0
+	}
+	lo := sort.SearchFloat64s(q, x)                                   // first q[i] >= x
+	hi := sort.Search(len(q), func(i int) bool { return q[i] > x }) - 1 // last q[i] <= x
+	switch {
+	case lo > n:
+		return 1
+	case hi < 0:
+		return 0
+	case lo <= hi:
+		return float64(lo+hi) / 2 / float64(n)
+	}
+	return (float64(hi) + (x-q[hi])/(q[lo]-q[hi])) / float64(n)
+}
+
+// lift says which constraints to ignore, to measure what they cost.
+type lift uint8
+
+const (
+	liftImmutable lift = 1 << iota
+	liftDirection
+	liftBounds
+	liftTransitions
+	liftAll = liftImmutable | liftDirection | liftBounds | liftTransitions
+)
+
+// rcOption is one allowed change of one feature for one customer.
+type rcOption struct {
+	cand       int32
+	gain, cost float64 // gain in score units toward the favourable side
+}
+
+// options appends the customer's allowed changes of feature f (current
+// value x with effect e0), Pareto-pruned: sorted by cost ascending with gain
+// strictly ascending (a change that costs as much or more than another and
+// gains no more is dropped; it never appears in a cheapest answer).
+func (s *ActionSpace) options(dst []rcOption, f *rcFeature, x score.Value, e0 float64, l lift) []rcOption {
+	if f.immutable && l&liftImmutable == 0 {
+		return dst
+	}
+	if x.IsMissing() {
+		return dst
+	}
+	start := len(dst)
+	if f.numeric {
+		if !x.IsNum() {
+			return dst
+		}
+		xv := x.Float()
+		var p0 float64
+		if f.quant != nil {
+			p0 = percentileOf(f.quant, xv)
+		}
+		for i := range f.cands {
+			c := &f.cands[i]
+			v := c.v.Float()
+			if v == xv || (!c.inBounds && l&liftBounds == 0) {
+				continue
+			}
+			if l&liftDirection == 0 && ((f.dir == IncreaseOnly && v < xv) || (f.dir == DecreaseOnly && v > xv)) {
+				continue
+			}
+			gain := s.sign * (c.effect - e0)
+			if !(gain > 0) {
+				continue
+			}
+			cost := math.Abs(c.pct - p0)
+			if f.cpu >= 0 {
+				cost = f.cpu * math.Abs(v-xv)
+			}
+			dst = append(dst, rcOption{cand: int32(i), gain: gain, cost: cost})
+		}
+	} else {
+		if !x.IsCat() {
+			return dst
+		}
+		from := x.Label()
+		k0, ordered0 := f.order[from]
+		for i := range f.cands {
+			c := &f.cands[i]
+			to := c.v.Label()
+			if to == from {
+				continue
+			}
+			if f.order != nil && l&liftDirection == 0 {
+				k, ok := f.order[to]
+				if !ok || !ordered0 || (f.dir == IncreaseOnly && k < k0) || (f.dir == DecreaseOnly && k > k0) {
+					continue
+				}
+			}
+			if f.trans != nil && l&liftTransitions == 0 && !f.trans[from][to] {
+				continue
+			}
+			gain := s.sign * (c.effect - e0)
+			if !(gain > 0) {
+				continue
+			}
+			var cost float64
+			if tc, ok := f.transCost[from][to]; ok {
+				cost = tc
+			} else if f.change >= 0 {
+				cost = f.change
+			} else if mt, ok := f.mid[to]; ok && ordered0 {
+				cost = math.Abs(mt - f.mid[from])
+			} else {
+				cost = 1 - f.share[to]
+			}
+			dst = append(dst, rcOption{cand: int32(i), gain: gain, cost: cost})
+		}
+	}
+	opts := dst[start:]
+	slices.SortStableFunc(opts, func(a, b rcOption) int {
+		switch {
+		case a.cost != b.cost:
+			return cmpF(a.cost, b.cost)
+		case a.gain != b.gain:
+			return cmpF(b.gain, a.gain)
+		}
+		return int(a.cand - b.cand)
+	})
+	kept := opts[:0]
+	best := 0.0
+	for _, o := range opts {
+		if o.gain > best {
+			kept = append(kept, o)
+			best = o.gain
+		}
+	}
+	return dst[:start+len(kept)]
+}
+
+func cmpF(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
