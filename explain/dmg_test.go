@@ -183,8 +183,8 @@ func TestBaselines(t *testing.T) {
 	require.Equal(t, []float64{19, 18, 10}, decl.Terms)
 
 	recs := []score.Record{
-		{score.Cat("marketing"), score.Num(45), score.Num(500)},   // 19 18 26
-		{score.Cat("business"), score.Num(35), score.Num(2000)},   // 6 12 5
+		{score.Cat("marketing"), score.Num(45), score.Num(500)},    // 19 18 26
+		{score.Cat("business"), score.Num(35), score.Num(2000)},    // 6 12 5
 		{score.Cat("engineering"), score.Num(20), score.Num(9000)}, // 3 0 -3
 	}
 	ref, err := explain.ReferenceBaseline(m, recs)

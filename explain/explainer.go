@@ -107,6 +107,7 @@ type Explanation struct {
 	totals []float64 // per code: summed gap
 	lead   []int32   // per code: lead term, -1 when unseen
 	seen   []int32   // codes in the order first seen (document order)
+	top    []int32   // the selected codes, most adverse first
 }
 
 // Explainer explains customers' scores for one model and one baseline.
@@ -256,12 +257,16 @@ func (e *Explainer) prepare(ex *Explanation) {
 	}
 	ex.Effects, ex.Positions, ex.Contributions = ex.Effects[:n], ex.Positions[:n], ex.Contributions[:n]
 	ex.Values = ex.Values[:n]
-	if cap(ex.totals) < c {
+	if len(ex.lead) != c || cap(ex.top) < e.maxR {
 		ex.totals = make([]float64, c)
 		ex.lead = make([]int32, c)
-		ex.seen = make([]int32, 0, c)
+		for k := range ex.lead {
+			ex.lead[k] = -1
+		}
+		ex.seen = make([]int32, 0, n)
+		ex.top = make([]int32, 0, e.maxR)
 	}
-	ex.totals, ex.lead, ex.seen = ex.totals[:c], ex.lead[:c], ex.seen[:0]
+	ex.seen = ex.seen[:0]
 	if cap(ex.Reasons) < e.maxR {
 		ex.Reasons = make([]Reason, 0, e.maxR)
 	}
@@ -312,43 +317,50 @@ func (e *Explainer) AppendReasons(dst []Reason, rec score.Record, ex *Explanatio
 // ranked by total descending with ties in document order (the order in
 // which the customer's terms first reach each code).
 func (e *Explainer) appendReasons(dst []Reason, rec score.Record, ex *Explanation) []Reason {
-	for k := range ex.totals {
-		ex.totals[k] = 0
-		ex.lead[k] = -1
-	}
+	// ex.lead is -1 for every code between calls (set by prepare, restored
+	// below), so only the codes this customer reaches are touched.
 	for j, c := range ex.Contributions {
 		code := e.termCod[j]
 		if p := ex.Positions[j]; p >= 0 && p < len(e.posCod[j]) {
 			code = e.posCod[j][p]
 		}
 		gap := e.sign * c
-		if ex.lead[code] < 0 {
+		switch l := ex.lead[code]; {
+		case l < 0:
 			ex.seen = append(ex.seen, code)
 			ex.lead[code] = int32(j)
-		} else if gap > e.sign*ex.Contributions[ex.lead[code]] {
+			ex.totals[code] = gap
+			continue
+		case gap > e.sign*ex.Contributions[l]:
 			ex.lead[code] = int32(j)
 		}
 		ex.totals[code] += gap
 	}
-	// Keep qualifying codes in ex.seen (document order), then a stable
-	// insertion sort by total descending keeps ties in document order.
-	q := ex.seen[:0]
+	// Top-k selection over the codes in document order: a code enters
+	// after every code with an equal or larger total, so ties keep
+	// document order.
+	top := ex.top[:0]
 	for _, c := range ex.seen {
-		if t := ex.totals[c]; t > 0 || (t == 0 && e.opts.KeepZero) {
-			q = append(q, c)
+		t := ex.totals[c]
+		if !(t > 0 || (t == 0 && e.opts.KeepZero)) {
+			continue
 		}
-	}
-	for a := 1; a < len(q); a++ {
-		for b := a; b > 0 && ex.totals[q[b]] > ex.totals[q[b-1]]; b-- {
-			q[b], q[b-1] = q[b-1], q[b]
+		if len(top) == e.maxR && (e.maxR == 0 || ex.totals[top[len(top)-1]] >= t) {
+			continue
 		}
+		i := len(top)
+		for i > 0 && ex.totals[top[i-1]] < t {
+			i--
+		}
+		if len(top) < e.maxR {
+			top = append(top, 0)
+		}
+		copy(top[i+1:], top[i:len(top)-1])
+		top[i] = c
 	}
-	ex.seen = q
+	ex.top = top
 	start := len(dst)
-	for _, c := range q {
-		if len(dst)-start == e.maxR {
-			break
-		}
+	for _, c := range top {
 		j := int(ex.lead[c])
 		dst = append(dst, Reason{
 			Code:    e.codes[c],
@@ -359,6 +371,9 @@ func (e *Explainer) appendReasons(dst []Reason, rec score.Record, ex *Explanatio
 			Gap:     ex.totals[c],
 			Effect:  e.sign * ex.totals[c],
 		})
+	}
+	for _, c := range ex.seen {
+		ex.lead[c] = -1
 	}
 	for e.opts.Pad && len(dst)-start < e.maxR {
 		dst = append(dst, Reason{Term: -1})
