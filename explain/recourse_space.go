@@ -341,7 +341,7 @@ func percentileOf(q []float64, x float64) float64 {
 	if n <= 0 {
 		return 0
 	}
-	lo := sort.SearchFloat64s(q, x)                                   // first q[i] >= x
+	lo := sort.SearchFloat64s(q, x)                                     // first q[i] >= x
 	hi := sort.Search(len(q), func(i int) bool { return q[i] > x }) - 1 // last q[i] <= x
 	switch {
 	case lo > n:
