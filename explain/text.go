@@ -246,7 +246,10 @@ func (c *Catalog) AppendText(dst []byte, lang string, kind MessageKind, a Args) 
 }
 
 func (c *Catalog) lookup(lang string, kind MessageKind, code string, f score.Feature) []segment {
-	for _, key := range [...]string{code, f.Name, ""} {
+	for i, key := range [...]string{code, f.Name, ""} {
+		if key == "" && i < 2 {
+			continue // an empty code or name is not the kind's default
+		}
 		if f.Sensitive {
 			if s, ok := c.msgs[msgKey{lang, kind, key, true}]; ok {
 				return s

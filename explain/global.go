@@ -1,0 +1,134 @@
+package explain
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/candorscore/candor/score"
+)
+
+// Importance is one feature's weight over a population.
+type Importance struct {
+	Term    int
+	Feature string
+	// MeanAbs is the mean |contribution| from the explainer's baseline over
+	// the population, in model units: the global importance (for a
+	// logistic model with the population baseline, mean |SHAP|).
+	MeanAbs float64
+	// Mean is the mean signed contribution (0 for the population baseline
+	// over the training data itself).
+	Mean float64
+	// AdverseShare is the share of customers for whom this feature's code
+	// is among their reasons.
+	AdverseShare float64
+}
+
+// Importances explains every record and returns one Importance per term,
+// most important first (MeanAbs descending, then feature name). Records
+// that cannot be scored are reported with their 1-based position.
+func (e *Explainer) Importances(records []score.Record) ([]Importance, error) {
+	if len(records) == 0 {
+		return nil, fmt.Errorf("%w: no records", ErrBaseline)
+	}
+	n := e.m.NumTerms()
+	out := make([]Importance, n)
+	for j := range out {
+		out[j] = Importance{Term: j, Feature: e.names[j]}
+	}
+	var ex Explanation
+	for i, r := range records {
+		if err := e.Explain(r, &ex); err != nil {
+			return nil, score.WithRow(err, i+1)
+		}
+		for j, c := range ex.Contributions {
+			out[j].MeanAbs += math.Abs(c)
+			out[j].Mean += c
+		}
+		for _, rs := range ex.Reasons {
+			if rs.Term >= 0 {
+				out[rs.Term].AdverseShare++
+			}
+		}
+	}
+	k := float64(len(records))
+	for j := range out {
+		out[j].MeanAbs /= k
+		out[j].Mean /= k
+		out[j].AdverseShare /= k
+	}
+	slices.SortStableFunc(out, func(a, b Importance) int {
+		switch {
+		case a.MeanAbs > b.MeanAbs:
+			return -1
+		case a.MeanAbs < b.MeanAbs:
+			return 1
+		}
+		return strings.Compare(a.Feature, b.Feature)
+	})
+	return out, nil
+}
+
+// ShapePoint is one point of a feature's effect shape.
+type ShapePoint struct {
+	// Label names the level or bin, or the value for a linear term.
+	Label string
+	// X is the value for a linear term's grid point; NaN for levels and
+	// bins.
+	X float64
+	// Effect is the term's effect in model units; Contribution is Effect
+	// minus the explainer's baseline for the term.
+	Effect, Contribution float64
+	// Count is the training count of the level or bin (0 when unknown).
+	Count float64
+}
+
+// Shape returns term j's effect shape: one point per level (in model
+// order, with "missing" and "other" when declared) or bin (in model
+// order); for a linear term, the effect at the training percentiles 0, 10,
+// ..., 100 (or the minimum and maximum when there are no percentiles).
+func (e *Explainer) Shape(j int) ([]ShapePoint, error) {
+	if j < 0 || j >= e.m.NumTerms() {
+		return nil, fmt.Errorf("%w: term %d of %d", ErrBaseline, j, e.m.NumTerms())
+	}
+	t := e.m.Term(j)
+	b := e.base.Terms[j]
+	pt := func(label string, x, eff, count float64) ShapePoint {
+		return ShapePoint{Label: label, X: x, Effect: eff, Contribution: eff - b, Count: count}
+	}
+	var out []ShapePoint
+	switch t.Kind {
+	case score.LinearTerm:
+		if t.Stats == nil || t.Stats.Count == 0 {
+			return nil, &score.FieldError{Feature: t.Feature, Err: fmt.Errorf("%w: linear term without training range", ErrBaseline)}
+		}
+		grid := []float64{t.Stats.Min, t.Stats.Max}
+		if q := t.Stats.Quantiles; len(q) == 101 {
+			grid = grid[:0]
+			for p := 0; p <= 100; p += 10 {
+				if len(grid) == 0 || q[p] != grid[len(grid)-1] {
+					grid = append(grid, q[p])
+				}
+			}
+		}
+		for _, x := range grid {
+			out = append(out, pt(fmt.Sprint(x), x, t.Coef*x, 0))
+		}
+	case score.CategoricalTerm:
+		for _, l := range t.Levels {
+			out = append(out, pt(l.Label, math.NaN(), l.Effect, l.Count))
+		}
+		if t.MissingEffect != nil {
+			out = append(out, pt("missing", math.NaN(), *t.MissingEffect, 0))
+		}
+		if t.OtherEffect != nil {
+			out = append(out, pt("other", math.NaN(), *t.OtherEffect, 0))
+		}
+	case score.BinnedTerm:
+		for _, bn := range t.Bins {
+			out = append(out, pt(BinLabel(bn), math.NaN(), bn.Effect, bn.Count))
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,154 @@
+package explain_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/candorscore/candor/explain"
+	"github.com/candorscore/candor/score"
+)
+
+func TestCatalogRendersEnglishAndGerman(t *testing.T) {
+	cat := explain.DefaultCatalog()
+	require.Equal(t, []string{"de", "en"}, cat.Languages())
+	f := score.Feature{Name: "credit_amount", Kind: score.Numeric}
+	a := explain.Args{Feature: f, Value: score.Num(1234.5), Bin: "(1000, 2500]", Direction: explain.Lower,
+		From: score.Num(5000), To: score.Num(2500.25)}
+	cases := []struct {
+		lang string
+		kind explain.MessageKind
+		want string
+	}{
+		{"en", explain.ReasonMessage, "Your credit amount ((1000, 2500]) weighed against the result."},
+		{"en", explain.ImproveMessage, "A lower credit amount would improve the result."},
+		{"en", explain.ChangeMessage, "If your credit amount were 2500.25 instead of 5000"},
+		{"de", explain.ReasonMessage, "Ihr Merkmal „credit amount“ ((1000, 2500]) wirkte sich nachteilig auf das Ergebnis aus."},
+		{"de", explain.ImproveMessage, "Ein niedrigerer Wert bei „credit amount“ würde das Ergebnis verbessern."},
+		{"de", explain.ChangeMessage, "Wenn Ihr Merkmal „credit amount“ 2500,25 statt 5000 wäre"},
+		{"en", explain.FeatureMessage, "credit amount"},
+	}
+	for _, c := range cases {
+		got, err := cat.Text(c.lang, c.kind, a)
+		require.NoError(t, err)
+		require.Equal(t, c.want, got, "%s %s", c.lang, c.kind)
+	}
+	_, err := cat.Text("fr", explain.ReasonMessage, a)
+	require.ErrorIs(t, err, explain.ErrUnknownLanguage)
+}
+
+func TestCatalogOverrides(t *testing.T) {
+	cat, err := explain.DefaultCatalog().With(
+		explain.Message{Lang: "en", Kind: explain.FeatureMessage, Key: "purpose", Text: "purpose of the loan"},
+		explain.Message{Lang: "en", Kind: explain.ValueMessage, Key: "purpose=car (new)", Text: "a new car"},
+		explain.Message{Lang: "en", Kind: explain.ReasonMessage, Key: "P1", Text: "Loans for {bin} default more often ({code})."},
+		explain.Message{Lang: "en", Kind: explain.ReasonMessage, Key: "purpose", Text: "Your {feature} counted against you."},
+		explain.Message{Lang: "en", Kind: explain.WordMessage, Key: explain.WordDifferent, Text: "another"},
+	)
+	require.NoError(t, err)
+	f := score.Feature{Name: "purpose", Kind: score.Categorical}
+	a := explain.Args{Feature: f, Code: "P1", Value: score.Cat("car (new)"), Bin: "car (new)"}
+	got, err := cat.Text("en", explain.ReasonMessage, a)
+	require.NoError(t, err)
+	require.Equal(t, "Loans for a new car default more often (P1).", got, "code key beats feature key")
+	a.Code = "P2"
+	got, err = cat.Text("en", explain.ReasonMessage, a)
+	require.NoError(t, err)
+	require.Equal(t, "Your purpose of the loan counted against you.", got, "feature key beats the default")
+	got, err = cat.Text("en", explain.ImproveMessage, a)
+	require.NoError(t, err)
+	require.Equal(t, "A another purpose of the loan would improve the result.", got)
+	// German is untouched by English overrides.
+	got, err = cat.Text("de", explain.ReasonMessage, a)
+	require.NoError(t, err)
+	require.Equal(t, "Ihr Merkmal „purpose“ (car (new)) wirkte sich nachteilig auf das Ergebnis aus.", got)
+}
+
+func TestCatalogRejectsBadMessages(t *testing.T) {
+	base := explain.DefaultCatalog()
+	for name, m := range map[string]explain.Message{
+		"unknown placeholder": {Lang: "en", Kind: explain.ReasonMessage, Text: "Your {salary} is low"},
+		"unclosed brace":      {Lang: "en", Kind: explain.ReasonMessage, Text: "Your {feature is low"},
+		"stray brace":         {Lang: "en", Kind: explain.ReasonMessage, Text: "Your feature} is low"},
+		"unknown kind":        {Lang: "en", Kind: "shout", Text: "x"},
+		"no language":         {Kind: explain.ReasonMessage, Text: "x"},
+		"incomplete language": {Lang: "fr", Kind: explain.ReasonMessage, Text: "Votre {feature}"},
+		"word with hole":      {Lang: "en", Kind: explain.WordMessage, Key: explain.WordHigher, Text: "{value}"},
+	} {
+		_, err := base.With(m)
+		require.ErrorIs(t, err, explain.ErrTemplate, name)
+	}
+	// Literal braces.
+	c, err := base.With(explain.Message{Lang: "en", Kind: explain.ChangeMessage, Text: "{{{feature}}}"})
+	require.NoError(t, err)
+	got, err := c.Text("en", explain.ChangeMessage, explain.Args{Feature: score.Feature{Name: "x"}})
+	require.NoError(t, err)
+	require.Equal(t, "{x}", got)
+}
+
+// TestSensitiveNeverShown renders every kind, in every language, with
+// templates that try to show the value, and scans the output for it.
+func TestSensitiveNeverShown(t *testing.T) {
+	const secret = "7391"
+	cat, err := explain.DefaultCatalog().With(
+		explain.Message{Lang: "en", Kind: explain.ReasonMessage, Key: "income", Text: "Your {feature} of {value} ({bin}) from {from} to {to}."},
+	)
+	require.NoError(t, err)
+	f := score.Feature{Name: "income", Kind: score.Numeric, Sensitive: true}
+	a := explain.Args{Feature: f, Value: score.Num(7391), Bin: "7391 exactly", From: score.Num(7391), To: score.Num(7391)}
+	for _, lang := range cat.Languages() {
+		for _, k := range []explain.MessageKind{explain.ReasonMessage, explain.ImproveMessage, explain.ChangeMessage, explain.FeatureMessage} {
+			got, err := cat.Text(lang, k, a)
+			require.NoError(t, err)
+			require.NotContains(t, got, secret, "%s %s: %q", lang, k, got)
+		}
+		require.NotContains(t, cat.ValueText(lang, f, a.Value), secret)
+	}
+	got, _ := cat.Text("en", explain.ReasonMessage, a)
+	require.Equal(t, "Your income of not shown (not shown) from not shown to not shown.", got)
+	got, _ = cat.Text("en", explain.ChangeMessage, a)
+	require.Equal(t, "If your income were different", got, "sensitive variant chosen")
+
+	// Through a whole report of the DMG scorecard with income sensitive.
+	spec := dmgScorecard(t, false).Spec()
+	spec.Features[2].Sensitive = true
+	m, err := score.NewModel(spec)
+	require.NoError(t, err)
+	e, err := explain.NewExplainer(m, &explain.Options{KeepZero: true, MaxReasons: -1})
+	require.NoError(t, err)
+	var ex explain.Explanation
+	require.NoError(t, e.Explain(score.Record{score.Cat("engineering"), score.Num(25), score.Num(7391)}, &ex))
+	for _, lang := range []string{"en", "de"} {
+		rep, err := e.AppendReport(nil, explain.DefaultCatalog(), lang, &ex, 3)
+		require.NoError(t, err)
+		require.NotContains(t, string(rep), secret)
+		require.NotContains(t, string(rep), "> 2500", "the bin would reveal the value too")
+		txt, err := e.AppendCustomerText(nil, explain.DefaultCatalog(), lang, &ex)
+		require.NoError(t, err)
+		require.NotContains(t, string(txt), secret)
+		require.Equal(t, 3, strings.Count(string(txt), "\n"))
+	}
+}
+
+func TestReadMessages(t *testing.T) {
+	msgs, err := explain.ReadMessages(strings.NewReader(`[{"lang":"en","kind":"feature","key":"age","text":"your age"}]`))
+	require.NoError(t, err)
+	require.Equal(t, []explain.Message{{Lang: "en", Kind: explain.FeatureMessage, Key: "age", Text: "your age"}}, msgs)
+	_, err = explain.ReadMessages(strings.NewReader(`[{"lang":"en","colour":"red"}]`))
+	require.ErrorIs(t, err, explain.ErrTemplate)
+}
+
+func TestDirection(t *testing.T) {
+	m := dmgScorecard(t, false)
+	e, err := explain.NewExplainer(m, nil)
+	require.NoError(t, err)
+	// age bin (18, 29] (pos 2): the best range bin, > 39, lies above.
+	require.Equal(t, explain.Higher, e.Direction(1, 2))
+	// income > 2500 (pos 3): the best, <= 1000, lies below.
+	require.Equal(t, explain.Lower, e.Direction(2, 3))
+	// already in the best bin, a missing bin, a category: no direction.
+	require.Equal(t, explain.AnyDirection, e.Direction(1, 4))
+	require.Equal(t, explain.AnyDirection, e.Direction(1, 0))
+	require.Equal(t, explain.AnyDirection, e.Direction(0, 2))
+}
