@@ -21,9 +21,12 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"fit":   {"fit a model to a CSV file", runFit},
-		"score": {"score every row of a CSV file (JSON Lines)", runScore},
-		"demo":  {"the whole loop on the built-in German credit data", runDemo},
+		"fit":        {"fit a model to a CSV file", runFit},
+		"score":      {"score every row of a CSV file (JSON Lines)", runScore},
+		"demo":       {"the whole loop on the built-in German credit data", runDemo},
+		"keygen":     {"generate an ed25519 key pair for signing models", runKeygen},
+		"sign":       {"sign a model file with an ed25519 private key", runSign},
+		"verify-log": {"verify a decision log's hash chain; report overrides", runVerifyLog},
 	}
 }
 

@@ -12,13 +12,14 @@ import (
 
 // scoreLine is one JSON line of `candor score`.
 type scoreLine struct {
-	Row         int      `json:"row"`
-	Probability *float64 `json:"probability,omitempty"`
-	LogOdds     *float64 `json:"log_odds,omitempty"`
-	Points      *float64 `json:"points,omitempty"`
-	Score       *float64 `json:"score,omitempty"` // linear models: the response
-	Reasons     []reason `json:"reasons,omitempty"`
-	Error       string   `json:"error,omitempty"`
+	Row         int          `json:"row"`
+	Probability *float64     `json:"probability,omitempty"`
+	LogOdds     *float64     `json:"log_odds,omitempty"`
+	Points      *float64     `json:"points,omitempty"`
+	Score       *float64     `json:"score,omitempty"` // linear models: the response
+	Reasons     []reason     `json:"reasons,omitempty"`
+	Decision    *decisionOut `json:"decision,omitempty"` // with --decisions
+	Error       string       `json:"error,omitempty"`
 }
 
 // reason is one entry of a score line's reasons.
@@ -44,6 +45,7 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	delim := fs.String("delimiter", "", "field separator (default ',')")
 	nReasons := fs.Int("reasons", 0, "reasons to give per row")
 	out := fs.String("out", "", "output file (default stdout)")
+	dflags := addDecisionFlags(fs) // --verify-key, --decisions and their options
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -53,7 +55,7 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *nReasons < 0 {
 		return fail(stderr, "score", fmt.Errorf("--reasons must be 0 or more"))
 	}
-	m, err := score.LoadFile(*modelPath)
+	m, err := dflags.loadModel(*modelPath)
 	if err != nil {
 		return fail(stderr, "score", err)
 	}
@@ -61,6 +63,11 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return fail(stderr, "score", err)
 	}
+	dlog, err := dflags.open(m, t, stderr)
+	if err != nil {
+		return fail(stderr, "score", err)
+	}
+	defer dlog.close()
 	w, closeFn, err := output(*out, stdout)
 	if err != nil {
 		return fail(stderr, "score", err)
@@ -84,6 +91,9 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			} else {
 				line.Reasons, err = scoreExt.reasons(m, rec, *nReasons)
 			}
+		}
+		if err == nil && dlog != nil {
+			err = dlog.decide(m, rec, i+1, &line, &res)
 		}
 		if err != nil {
 			failed++

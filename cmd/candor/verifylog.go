@@ -1,0 +1,299 @@
+package main
+
+// Decision logs on the command line: `candor score --decisions LOG` appends
+// one hash-chained decision record per scored row, and `candor verify-log
+// LOG` checks a log and reports how often reviewers overrode the model.
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/candorscore/candor/score"
+)
+
+// decisionFlags are the score command's flags for signatures and decisions.
+type decisionFlags struct {
+	verifyKey *string
+	decisions *string
+	policy    *string
+	purpose   *string
+	consents  *string
+	at        *string
+	digestKey *string
+	refColumn *string
+}
+
+func addDecisionFlags(fs *flag.FlagSet) *decisionFlags {
+	return &decisionFlags{
+		verifyKey: fs.String("verify-key", "", "require a valid signature by this public key (PREFIX.pub)"),
+		decisions: fs.String("decisions", "", "append one decision record per scored row to this JSON Lines log"),
+		policy:    fs.String("policy", "", "decision policy JSON (default: the model's cutoff, no review band)"),
+		purpose:   fs.String("purpose", "", "purpose of scoring, checked against consents (overrides the policy's)"),
+		consents:  fs.String("consents", "", "consents granted for every row: purpose[:category],..."),
+		at:        fs.String("time", "", "decision time, RFC 3339 (default: now)"),
+		digestKey: fs.String("digest-key", "", "file with the hex input-digest key (default LOG.key, created if absent)"),
+		refColumn: fs.String("ref-column", "", "column holding each row's case reference for the decision record"),
+	}
+}
+
+// loadModel loads the model, requiring a signature when --verify-key is set.
+func (d *decisionFlags) loadModel(path string) (*score.Model, error) {
+	if *d.verifyKey == "" {
+		return score.LoadFile(path)
+	}
+	pub, err := score.ReadPublicKeyFile(*d.verifyKey)
+	if err != nil {
+		return nil, err
+	}
+	m, err := score.LoadSignedFile(path, pub)
+	switch {
+	case errors.Is(err, score.ErrUnsigned):
+		return nil, fmt.Errorf("%w; refusing an unsigned model (sign it with candor sign)", err)
+	case errors.Is(err, score.ErrBadSignature):
+		return nil, fmt.Errorf("%w; refusing the model", err)
+	case errors.Is(err, score.ErrFingerprint):
+		return nil, fmt.Errorf("%w; the model was altered after signing, refusing it", err)
+	}
+	return m, err
+}
+
+// decisionWriter decides and logs each scored row.
+type decisionWriter struct {
+	log      *score.DecisionLog
+	policy   *score.Policy
+	consents score.Consents
+	at       time.Time
+	refCol   int
+	table    *score.Table
+	terms    []float64
+}
+
+// decisionOut is the decision part of a score line.
+type decisionOut struct {
+	Seq          int64            `json:"seq"`
+	Outcome      score.Outcome    `json:"outcome"`
+	ModelOutcome score.Outcome    `json:"model_outcome"`
+	Referrals    []score.Referral `json:"referrals,omitempty"`
+	Neutralised  []string         `json:"neutralised,omitempty"`
+}
+
+// open returns nil when --decisions is not set.
+func (d *decisionFlags) open(m *score.Model, t *score.Table, stderr io.Writer) (*decisionWriter, error) {
+	if *d.decisions == "" {
+		for _, f := range []*string{d.policy, d.purpose, d.consents, d.at, d.digestKey, d.refColumn} {
+			if *f != "" {
+				return nil, errors.New("--policy, --purpose, --consents, --time, --digest-key and --ref-column need --decisions")
+			}
+		}
+		return nil, nil
+	}
+	pol := &score.Policy{Version: "default"}
+	if *d.policy != "" {
+		fh, err := os.Open(*d.policy)
+		if err != nil {
+			return nil, err
+		}
+		pol, err = score.ParsePolicy(fh)
+		fh.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", *d.policy, err)
+		}
+	}
+	if *d.purpose != "" {
+		pol.Purpose = *d.purpose
+	}
+	consents, err := score.ParseConsents(*d.consents)
+	if err != nil {
+		return nil, fmt.Errorf("--consents: %w", err)
+	}
+	at := time.Now().UTC()
+	if *d.at != "" {
+		if at, err = time.Parse(time.RFC3339Nano, *d.at); err != nil {
+			return nil, fmt.Errorf("--time: %w", err)
+		}
+	}
+	refCol := -1
+	if *d.refColumn != "" {
+		if refCol = t.Column(*d.refColumn); refCol < 0 {
+			return nil, fmt.Errorf("--ref-column: no column %q", *d.refColumn)
+		}
+	}
+	// Check the policy against the model before touching the log.
+	if err := pol.Validate(); err != nil {
+		return nil, err
+	}
+	if m.Kind() == score.LinearModel {
+		return nil, fmt.Errorf("%w: decisions need a logistic model or a scorecard", score.ErrPolicy)
+	}
+	key, err := digestKey(*d.digestKey, *d.decisions, stderr)
+	if err != nil {
+		return nil, err
+	}
+	l, err := score.OpenDecisionLog(*d.decisions, key)
+	if err != nil {
+		return nil, err
+	}
+	return &decisionWriter{log: l, policy: pol, consents: consents, at: at, refCol: refCol, table: t,
+		terms: make([]float64, m.NumTerms())}, nil
+}
+
+// digestKey reads the hex key file, or creates LOG.key with a random key
+// when no file was named and it does not exist yet.
+func digestKey(path, logPath string, stderr io.Writer) ([]byte, error) {
+	if path == "" {
+		path = logPath + ".key"
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			key := make([]byte, 32)
+			if _, err := rand.Read(key); err != nil {
+				return nil, err
+			}
+			fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := fmt.Fprintln(fh, hex.EncodeToString(key)); err != nil {
+				fh.Close()
+				return nil, err
+			}
+			if err := fh.Close(); err != nil {
+				return nil, err
+			}
+			fmt.Fprintf(stderr, "candor score: created input-digest key %s (keep it secret and apart from the log)\n", path)
+			return key, nil
+		}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: digest key must be hex: %w", path, err)
+	}
+	if len(key) < score.MinDigestKeyLen {
+		return nil, fmt.Errorf("%s: %w", path, score.ErrDigestKey)
+	}
+	return key, nil
+}
+
+// decide applies the policy to a scored row, appends its record, fills the
+// line's decision and replaces res by the consent-aware score.
+func (w *decisionWriter) decide(m *score.Model, rec score.Record, row int, line *scoreLine, res *score.Result) error {
+	d, err := w.policy.Decide(m, rec, w.consents, w.terms)
+	if err != nil {
+		return err
+	}
+	var reasons []score.LoggedReason
+	for _, r := range line.Reasons {
+		reasons = append(reasons, score.LoggedReason{Code: r.Code, Feature: r.Feature, Effect: r.Effect})
+	}
+	ref := ""
+	if w.refCol >= 0 {
+		ref = w.table.Cell(row-1, w.refCol)
+	}
+	e, err := w.log.AppendDecision(score.DecisionInput{Time: w.at, Model: m, Record: rec, Decision: &d, Reasons: reasons, Ref: ref})
+	if err != nil {
+		return err
+	}
+	*res = d.Score.Result
+	line.Decision = &decisionOut{Seq: e.Seq, Outcome: d.Outcome, ModelOutcome: d.ModelOutcome, Referrals: d.Referrals,
+		Neutralised: d.Score.Neutralised}
+	return nil
+}
+
+func (w *decisionWriter) close() error {
+	if w == nil {
+		return nil
+	}
+	return w.log.Close()
+}
+
+// verifyReport is the stdout of verify-log.
+type verifyReport struct {
+	Intact    bool                 `json:"intact"`
+	Summary   score.LogSummary     `json:"summary"`
+	Overrides score.OverrideReport `json:"overrides"`
+}
+
+func runVerifyLog(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("verify-log", stderr)
+	groups := fs.String("groups", "", "CSV mapping case references to groups, for overrides per group")
+	refCol := fs.String("ref-column", "ref", "column of --groups holding the case reference")
+	groupCol := fs.String("group-column", "group", "column of --groups holding the group")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: candor verify-log [--groups F --ref-column C --group-column C] LOG")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return 2
+	}
+	path := fs.Arg(0)
+	groupOf, err := readGroups(*groups, *refCol, *groupCol)
+	if err != nil {
+		return fail(stderr, "verify-log", err)
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return fail(stderr, "verify-log", err)
+	}
+	entries, sum, err := score.ReadLog(fh)
+	fh.Close()
+	if err != nil {
+		var le *score.LogError
+		if errors.As(err, &le) {
+			fmt.Fprintf(stderr, "candor verify-log: %s: first bad record at line %d (record %d): %s\n", path, le.Line, le.Seq, le.Detail)
+			return 1
+		}
+		return fail(stderr, "verify-log", err)
+	}
+	rep := verifyReport{Intact: true, Summary: sum}
+	var gf func(e *score.LogEntry) string
+	if groupOf != nil {
+		gf = func(e *score.LogEntry) string { return groupOf[e.Decision.Ref] }
+	}
+	rep.Overrides = score.Overrides(entries, gf)
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(rep); err != nil {
+		return fail(stderr, "verify-log", err)
+	}
+	fmt.Fprintf(stderr, "candor verify-log: %s intact: %d records (%d decisions, %d reviews), head %d %s\n",
+		path, sum.Records, sum.Decisions, sum.Reviews, sum.Head.Seq, sum.Head.Hash)
+	return 0
+}
+
+// readGroups reads the reference -> group map; nil when path is empty.
+func readGroups(path, refCol, groupCol string) (map[string]string, error) {
+	if path == "" {
+		return nil, nil
+	}
+	t, err := readTable(path, "")
+	if err != nil {
+		return nil, err
+	}
+	rc, gc := t.Column(refCol), t.Column(groupCol)
+	if rc < 0 || gc < 0 {
+		return nil, fmt.Errorf("%s: needs columns %q and %q", path, refCol, groupCol)
+	}
+	out := make(map[string]string, t.Len())
+	for i := 0; i < t.Len(); i++ {
+		out[t.Cell(i, rc)] = t.Cell(i, gc)
+	}
+	return out, nil
+}
