@@ -1,0 +1,246 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/candorscore/candor/internal/datasets"
+	"github.com/candorscore/candor/score"
+)
+
+// runCLI runs a candor command line and returns exit status, stdout, stderr.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// germanFixture fits the German credit logistic model and writes it and the
+// first n rows of the data (as CSV) into dir.
+func germanFixture(t *testing.T, dir string, n int) (model, data string) {
+	t.Helper()
+	tab, err := datasets.Load(datasets.GermanCredit)
+	require.NoError(t, err)
+	s, err := tab.InferSchema().WithRoles(score.Ignored, "creditability")
+	require.NoError(t, err)
+	s, err = s.WithRoles(score.Protected, "personal_status_and_sex", "age_in_years", "foreign_worker")
+	require.NoError(t, err)
+	fit, err := score.FitLogistic(context.Background(), tab, s, "creditability", "bad", &score.FitOptions{Name: "german"})
+	require.NoError(t, err)
+	model = filepath.Join(dir, "model.json")
+	require.NoError(t, fit.Model.SaveFile(model))
+	data = filepath.Join(dir, "data.csv")
+	fh, err := os.Create(data)
+	require.NoError(t, err)
+	w := csv.NewWriter(fh)
+	require.NoError(t, w.Write(tab.Header()))
+	for i := 0; i < n; i++ {
+		require.NoError(t, w.Write(tab.Row(i)))
+	}
+	w.Flush()
+	require.NoError(t, w.Error())
+	require.NoError(t, fh.Close())
+	return model, data
+}
+
+func TestSignAndVerifyKey(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 20)
+	prefix := filepath.Join(dir, "release")
+	code, out, errText := runCLI(t, "keygen", "--out", prefix)
+	require.Equal(t, 0, code, errText)
+	require.True(t, strings.HasPrefix(out, "ed25519:"))
+	code, _, errText = runCLI(t, "keygen", "--out", prefix)
+	require.Equal(t, 1, code, "keygen must not overwrite keys")
+	require.Contains(t, errText, "exists")
+	code, _, _ = runCLI(t, "keygen", "--out", filepath.Join(dir, "other"))
+	require.Equal(t, 0, code)
+
+	// Unsigned: refused.
+	code, _, errText = runCLI(t, "score", "--model", model, "--data", data, "--verify-key", prefix+".pub")
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, "not signed")
+
+	signed := filepath.Join(dir, "signed.json")
+	code, _, errText = runCLI(t, "sign", "--model", model, "--key", prefix+".key", "--out", signed)
+	require.Equal(t, 0, code, errText)
+	code, out, errText = runCLI(t, "score", "--model", signed, "--data", data, "--verify-key", prefix+".pub")
+	require.Equal(t, 0, code, errText)
+	require.Equal(t, 20, strings.Count(out, "\n"))
+
+	// Signed by another key: refused.
+	code, _, errText = runCLI(t, "score", "--model", signed, "--data", data, "--verify-key", filepath.Join(dir, "other.pub"))
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, "another key")
+
+	// Altered after signing: refused.
+	var f map[string]any
+	b, err := os.ReadFile(signed)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &f))
+	f["intercept"] = f["intercept"].(float64) + 0.5
+	b, err = json.Marshal(f)
+	require.NoError(t, err)
+	altered := filepath.Join(dir, "altered.json")
+	require.NoError(t, os.WriteFile(altered, b, 0o644))
+	code, _, errText = runCLI(t, "score", "--model", altered, "--data", data, "--verify-key", prefix+".pub")
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, "altered")
+
+	// Sign in place.
+	code, _, errText = runCLI(t, "sign", "--model", model, "--key", prefix+".key")
+	require.Equal(t, 0, code, errText)
+	code, _, errText = runCLI(t, "score", "--model", model, "--data", data, "--verify-key", prefix+".pub")
+	require.Equal(t, 0, code, errText)
+
+	// Bad usage.
+	code, _, _ = runCLI(t, "sign", "--model", model)
+	require.Equal(t, 1, code)
+	code, _, errText = runCLI(t, "sign", "--model", model, "--key", prefix+".pub")
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, "PRIVATE KEY")
+}
+
+func TestScoreDecisionsAndVerifyLog(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 40)
+	policy := filepath.Join(dir, "policy.json")
+	require.NoError(t, os.WriteFile(policy, []byte(`{"version":"test-1","cutoff":0.5,"review_band":0.1}`), 0o644))
+	log := filepath.Join(dir, "decisions.jsonl")
+	code, out, errText := runCLI(t, "score", "--model", model, "--data", data, "--decisions", log, "--policy", policy,
+		"--time", "2026-11-29T10:00:00Z", "--ref-column", "duration_in_month")
+	require.Equal(t, 0, code, errText)
+	require.Contains(t, errText, "created input-digest key")
+	var lines []scoreLine
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var l scoreLine
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &l))
+		lines = append(lines, l)
+	}
+	require.Len(t, lines, 40)
+	refer := 0
+	for i, l := range lines {
+		require.NotNil(t, l.Decision, "row %d", i+1)
+		require.Equal(t, int64(i+1), l.Decision.Seq)
+		p := *l.Probability
+		switch {
+		case p >= 0.4 && p <= 0.6:
+			require.Equal(t, score.Refer, l.Decision.Outcome, "row %d p=%v", i+1, p)
+		case p >= 0.5:
+			require.Equal(t, score.Decline, l.Decision.ModelOutcome)
+		default:
+			require.Equal(t, score.Approve, l.Decision.ModelOutcome)
+		}
+		if l.Decision.Outcome == score.Refer {
+			refer++
+		}
+	}
+	require.Positive(t, refer)
+
+	code, out, errText = runCLI(t, "verify-log", log)
+	require.Equal(t, 0, code, errText)
+	var rep verifyReport
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	require.True(t, rep.Intact)
+	require.Equal(t, 40, rep.Summary.Decisions)
+	require.Equal(t, refer, rep.Overrides.Overall.Referred)
+
+	// A second run appends to the same chain with the same key.
+	code, _, errText = runCLI(t, "score", "--model", model, "--data", data, "--decisions", log, "--time", "2026-11-29T11:00:00Z")
+	require.Equal(t, 0, code, errText)
+	code, out, _ = runCLI(t, "verify-log", log)
+	require.Equal(t, 0, code)
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	require.Equal(t, 80, rep.Summary.Records)
+
+	// Per-group overrides with a group file kept apart from the log.
+	entries := readEntries(t, log)
+	var reviews bytes.Buffer
+	l, err := score.NewDecisionLog(&reviews, bytes.Repeat([]byte{1}, 16), rep.Summary.Head, []int64{1, 2})
+	require.NoError(t, err)
+	_, err = l.AppendReview(entries[0].Time, 1, "r", score.Decline, "")
+	require.NoError(t, err)
+	_, err = l.AppendReview(entries[0].Time, 2, "r", score.Decline, "")
+	require.NoError(t, err)
+	fh, err := os.OpenFile(log, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = fh.Write(reviews.Bytes())
+	require.NoError(t, err)
+	require.NoError(t, fh.Close())
+	groups := filepath.Join(dir, "groups.csv")
+	require.NoError(t, os.WriteFile(groups, []byte("ref,group\n"+entries[0].Decision.Ref+",short\n"), 0o644))
+	code, out, errText = runCLI(t, "verify-log", "--groups", groups, log)
+	require.Equal(t, 0, code, errText)
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	require.Equal(t, 2, rep.Overrides.Overall.Reviewed)
+	wantOver := 0
+	for _, e := range entries[:2] {
+		if e.Decision.ModelOutcome != score.Decline {
+			wantOver++
+		}
+	}
+	require.Equal(t, wantOver, rep.Overrides.Overall.Overridden)
+	require.NotEmpty(t, rep.Overrides.Groups)
+	require.Equal(t, "short", rep.Overrides.Groups[0].Group)
+
+	// Tampering: verify-log fails and names the first bad record.
+	b, err := os.ReadFile(log)
+	require.NoError(t, err)
+	ls := bytes.SplitAfter(b, []byte("\n"))
+	edited := bytes.Join(append(append([][]byte{}, ls[:6]...), ls[7:]...), nil) // record 7 removed
+	require.NoError(t, os.WriteFile(log, edited, 0o600))
+	code, _, errText = runCLI(t, "verify-log", log)
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, "first bad record at line 7 (record 7)")
+	// And score refuses to append to a broken log.
+	code, _, errText = runCLI(t, "score", "--model", model, "--data", data, "--decisions", log)
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, "broken")
+}
+
+func readEntries(t *testing.T, path string) []score.LogEntry {
+	t.Helper()
+	fh, err := os.Open(path)
+	require.NoError(t, err)
+	defer fh.Close()
+	es, _, err := score.ReadLog(fh)
+	require.NoError(t, err)
+	return es
+}
+
+func TestDecisionFlagErrors(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 5)
+	code, _, errText := runCLI(t, "score", "--model", model, "--data", data, "--policy", "x.json")
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, "need --decisions")
+	log := filepath.Join(dir, "d.jsonl")
+	code, _, errText = runCLI(t, "score", "--model", model, "--data", data, "--decisions", log, "--time", "yesterday")
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, "--time")
+	code, _, errText = runCLI(t, "score", "--model", model, "--data", data, "--decisions", log, "--consents", ":x")
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, "--consents")
+	short := filepath.Join(dir, "short.key")
+	require.NoError(t, os.WriteFile(short, []byte("abcd\n"), 0o600))
+	code, _, errText = runCLI(t, "score", "--model", model, "--data", data, "--decisions", log, "--digest-key", short)
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, "16 bytes")
+	_, err := os.Stat(log)
+	require.ErrorIs(t, err, os.ErrNotExist, "no log is created on bad flags")
+	code, _, _ = runCLI(t, "verify-log")
+	require.Equal(t, 2, code)
+	code, _, _ = runCLI(t, "verify-log", filepath.Join(dir, "missing.jsonl"))
+	require.Equal(t, 1, code)
+}
