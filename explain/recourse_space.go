@@ -170,7 +170,7 @@ func (s *ActionSpace) compileFeature(j int, fa FeatureAction, immutable bool, tr
 			if !slices.IsSorted(rf.quant) {
 				return rf, bad("the model's stored percentiles are not in ascending order")
 			}
-			seen = slices.Compact(slices.Clone(rf.quant))
+			seen = snapPercentiles(rf.quant)
 		}
 		if n := len(rf.quant); n > 0 {
 			rf.lo, rf.hi = rf.quant[min(1, n-1)], rf.quant[max(n-2, 0)]
@@ -326,6 +326,39 @@ func (s *ActionSpace) compileFeature(j int, fa FeatureAction, immutable bool, tr
 		rf.cands = append(rf.cands, rcCand{v: v, effect: e, inBounds: true})
 	}
 	return rf, nil
+}
+
+// snapPercentiles turns stored percentiles into candidate values when no
+// training table is at hand: the minimum, the maximum and tied percentiles
+// are values that occur in the data; the others are interpolated, and are
+// rounded to the most decimals those known values have (so a whole-number
+// feature proposes whole numbers). Sorted and distinct.
+func snapPercentiles(q []float64) []float64 {
+	n := len(q) - 1
+	dec := 0
+	for k, x := range q {
+		if k == 0 || k == n || (k > 0 && q[k-1] == x) || (k < n && q[k+1] == x) {
+			dec = max(dec, decimals(x))
+		}
+	}
+	p := math.Pow(10, float64(dec))
+	out := make([]float64, len(q))
+	for k, x := range q {
+		out[k] = math.Round(x*p) / p
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// decimals is the number of decimals (at most 6) that x needs.
+func decimals(x float64) int {
+	for d := 0; d < 6; d++ {
+		p := math.Pow(10, float64(d))
+		if math.Round(x*p)/p == x {
+			return d
+		}
+	}
+	return 6
 }
 
 func inRange(b score.Bin, x float64) bool {

@@ -27,6 +27,7 @@ func commands() map[string]command {
 		"keygen":     {"generate an ed25519 key pair for signing models", runKeygen},
 		"sign":       {"sign a model file with an ed25519 private key", runSign},
 		"verify-log": {"verify a decision log's hash chain; report overrides", runVerifyLog},
+		"recourse":   {"cheapest changes that flip each row's outcome (JSON Lines)", runRecourse},
 	}
 }
 

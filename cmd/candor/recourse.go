@@ -1,0 +1,214 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/candorscore/candor/explain"
+	"github.com/candorscore/candor/score"
+)
+
+// recourseLine is one JSON line of `candor recourse`. A row already on the
+// favourable side has "already": true and no counterfactuals; a row no
+// allowed change can flip has "infeasible": true, a reason, the best
+// reachable change ("best") and the constraints that limit it ("limits").
+type recourseLine struct {
+	Row             int             `json:"row"`
+	Probability     *float64        `json:"probability,omitempty"`
+	Points          *float64        `json:"points,omitempty"`
+	Target          float64         `json:"target,omitempty"`
+	Already         bool            `json:"already,omitempty"`
+	Counterfactuals []recourseCF    `json:"counterfactuals"`
+	Infeasible      bool            `json:"infeasible,omitempty"`
+	Reason          string          `json:"reason,omitempty"`
+	BestProbability *float64        `json:"best_probability,omitempty"`
+	Best            *recourseCF     `json:"best,omitempty"`
+	Limits          []explain.Limit `json:"limits,omitempty"`
+	Error           string          `json:"error,omitempty"`
+}
+
+// recourseCF is a counterfactual with its sentence when --lang is given.
+type recourseCF struct {
+	explain.Counterfactual
+	Text string `json:"text,omitempty"`
+}
+
+func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("recourse", stderr)
+	modelPath := fs.String("model", "", "model file")
+	data := fs.String("data", "", "CSV of customers, with a header row")
+	train := fs.String("train", "", "training CSV for seen values and percentiles (default: the model's stored statistics)")
+	delim := fs.String("delimiter", "", "field separator (default ',')")
+	actionsPath := fs.String("actions", "", "JSON file of actions: immutable features, directions, bounds, grids, costs")
+	rowsFlag := fs.String("rows", "", "data rows to answer, 1-based: 1,4,10-12 (default all)")
+	maxChanges := fs.Int("max-changes", 0, "most features changed per counterfactual (0 = no limit)")
+	k := fs.Int("k", 3, "diverse counterfactuals per row (different sets of features)")
+	target := fs.Float64("target-probability", 0, "event probability to get below (default: the model's cutoff)")
+	lang := fs.String("lang", "", "add each counterfactual as a sentence in this language (en, de)")
+	out := fs.String("out", "", "output file (default stdout)")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if *modelPath == "" {
+		return fail(stderr, "recourse", fmt.Errorf("--model is required"))
+	}
+	if *k < 1 || *maxChanges < 0 {
+		return fail(stderr, "recourse", fmt.Errorf("--k must be 1 or more and --max-changes 0 or more"))
+	}
+	if *target != 0 && !(*target > 0 && *target < 1) {
+		return fail(stderr, "recourse", fmt.Errorf("--target-probability must be in (0, 1), got %v", *target))
+	}
+	rows, err := parseRows(*rowsFlag)
+	if err != nil {
+		return fail(stderr, "recourse", err)
+	}
+	m, err := score.LoadFile(*modelPath)
+	if err != nil {
+		return fail(stderr, "recourse", err)
+	}
+	t, err := readTable(*data, *delim)
+	if err != nil {
+		return fail(stderr, "recourse", err)
+	}
+	var actions *explain.Actions
+	if *actionsPath != "" {
+		f, err := os.Open(*actionsPath)
+		if err != nil {
+			return fail(stderr, "recourse", err)
+		}
+		actions, err = explain.ReadActions(f)
+		f.Close()
+		if err != nil {
+			return fail(stderr, "recourse", fmt.Errorf("%s: %w", *actionsPath, err))
+		}
+	}
+	var pop *score.Table
+	if *train != "" {
+		if pop, err = readTable(*train, *delim); err != nil {
+			return fail(stderr, "recourse", err)
+		}
+	} else if !hasPercentiles(m) {
+		pop = t
+		fmt.Fprintln(stderr, "candor recourse: the model stores no percentiles for some numeric features; using --data as the population (give --train to choose)")
+	}
+	space, err := explain.NewActionSpace(m, actions, pop)
+	if err != nil {
+		return fail(stderr, "recourse", err)
+	}
+	var cat *explain.Catalog
+	if *lang != "" {
+		cat, err = explain.DefaultCatalog().With(explain.RecourseMessages...)
+		if err != nil {
+			return fail(stderr, "recourse", err)
+		}
+		if !cat.HasLanguage(*lang) {
+			return fail(stderr, "recourse", fmt.Errorf("--lang %q: the catalogue has %v", *lang, cat.Languages()))
+		}
+	}
+	w, closeFn, err := output(*out, stdout)
+	if err != nil {
+		return fail(stderr, "recourse", err)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	opts := &explain.RecourseOptions{Target: score.Probability(*target), MaxChanges: *maxChanges, K: *k}
+	failed, answered := 0, 0
+	for i := 0; i < t.Len(); i++ {
+		if rows != nil && !rows[i+1] {
+			continue
+		}
+		if ctx.Err() != nil {
+			closeFn()
+			return fail(stderr, "recourse", ctx.Err())
+		}
+		line := recourseLine{Row: i + 1, Counterfactuals: []recourseCF{}}
+		rec, err := t.Record(m.Schema(), i)
+		var r *explain.Recourse
+		if err == nil {
+			r, err = space.Recourse(ctx, rec, opts)
+		}
+		if err == nil {
+			err = fillRecourse(&line, m, r, cat, *lang)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				closeFn()
+				return fail(stderr, "recourse", ctx.Err())
+			}
+			failed++
+			line = recourseLine{Row: i + 1, Error: score.WithRow(err, i+1).Error()}
+		}
+		answered++
+		if err := enc.Encode(&line); err != nil {
+			closeFn()
+			return fail(stderr, "recourse", err)
+		}
+	}
+	if err := closeFn(); err != nil {
+		return fail(stderr, "recourse", err)
+	}
+	if failed > 0 {
+		fmt.Fprintf(stderr, "candor recourse: %d of %d rows could not be answered\n", failed, answered)
+		return 1
+	}
+	return 0
+}
+
+func fillRecourse(line *recourseLine, m *score.Model, r *explain.Recourse, cat *explain.Catalog, lang string) error {
+	f := func(x float64) *float64 { return &x }
+	line.Probability = f(float64(r.Probability))
+	if m.Kind() == score.ScorecardModel {
+		line.Points = f(r.Score)
+	}
+	line.Target = float64(r.Target)
+	line.Already = r.Already
+	line.Infeasible = r.Infeasible
+	line.Reason = r.Reason
+	line.Limits = r.Limits
+	conv := func(cf explain.Counterfactual) (recourseCF, error) {
+		out := recourseCF{Counterfactual: cf}
+		if cat != nil {
+			s, err := explain.CounterfactualText(cat, lang, m.Schema(), cf)
+			if err != nil {
+				return out, err
+			}
+			out.Text = s
+		}
+		return out, nil
+	}
+	for _, cf := range r.Counterfactuals {
+		c, err := conv(cf)
+		if err != nil {
+			return err
+		}
+		line.Counterfactuals = append(line.Counterfactuals, c)
+	}
+	if r.Infeasible {
+		line.BestProbability = f(float64(r.Probability))
+		if r.Best != nil {
+			c, err := conv(*r.Best)
+			if err != nil {
+				return err
+			}
+			line.Best = &c
+			line.BestProbability = f(float64(r.Best.Probability))
+		}
+	}
+	return nil
+}
+
+// hasPercentiles reports whether every numeric term of m stores the
+// training percentiles that default bounds and costs need.
+func hasPercentiles(m *score.Model) bool {
+	for j := 0; j < m.NumTerms(); j++ {
+		t := m.Term(j)
+		f := m.Schema().Feature(m.TermFeature(j))
+		if f.Kind == score.Numeric && (t.Stats == nil || len(t.Stats.Quantiles) < 2) {
+			return false
+		}
+	}
+	return true
+}
