@@ -14,7 +14,7 @@ import (
 	"github.com/candorscore/candor/score"
 )
 
-func fp(x float64) *float64 { return &x }
+func fp(x float64) *float64   { return &x }
 func upTo(x float64) *float64 { return fp(math.Nextafter(x, math.Inf(1))) }
 
 // sample is the PMML specification's sample scorecard (see
