@@ -223,3 +223,31 @@ func NeutralisedText(s *Schema, r *ConsentResult) string {
 	return fmt.Sprintf("We did not use your %s, because you have not consented to %s use for %s; %s counted as the average of all customers, neither for nor against you.",
 		list, its, r.Purpose, it)
 }
+
+// Neutralise returns a copy of the model in which the named features are
+// fixed at their population baseline: each such term becomes a zero term
+// on a value that is ignored (its feature is made numeric with a zero
+// coefficient and a zero fill, so a missing value scores), and its
+// Baseline moves into the intercept. For any record, the copy's score
+// equals ScoreWithConsent's when exactly these features are neutralised, so
+// explanations built on the copy (breakdowns, reason codes) are exact for
+// the consent-aware score and give the neutralised features a zero
+// contribution. The copy has its own fingerprint: decision records name the
+// original model.
+func (m *Model) Neutralise(features []string) (*Model, error) {
+	spec := m.Spec()
+	zero := 0.0
+	for _, name := range features {
+		j := m.termOf(name)
+		if j < 0 {
+			return nil, &FieldError{Feature: name, Err: fmt.Errorf("%w: no term for this feature", ErrUnknownFeature)}
+		}
+		t := &spec.Terms[j]
+		spec.Intercept += t.Baseline
+		*t = Term{Feature: t.Feature, Kind: LinearTerm, Fill: &zero, ReasonCode: t.ReasonCode}
+		i := m.schema.Index(name)
+		spec.Features[i].Kind = Numeric
+		spec.Features[i].Categories = nil
+	}
+	return NewModel(spec)
+}

@@ -221,3 +221,30 @@ func ExampleModel_ScoreWithConsent() {
 	// without: log-odds -0.80, neutralised [phone_usage]
 	// We did not use your phone usage, because you have not consented to its use for credit; it counted as the average of all customers, neither for nor against you.
 }
+
+func TestNeutralise(t *testing.T) {
+	m := consentModel(t)
+	n, err := m.Neutralise([]string{"phone_usage", "region"})
+	require.NoError(t, err)
+	require.NotEqual(t, m.Fingerprint(), n.Fingerprint())
+	// Intercept 1 + phone baseline 1.2 + region baseline (0.4*99 + 1)/200 = 0.203.
+	require.InDelta(t, 1+1.2+0.203, n.Intercept(), 1e-12)
+	// Region and phone usage are ignored, even missing: 1 - 3 + 1.2 + 0.203.
+	r, err := n.Score(score.Record{score.Num(6), score.Missing(), score.Missing(), score.Missing()})
+	require.NoError(t, err)
+	require.InDelta(t, -0.597, r.Score, 1e-12)
+	// Same score as ScoreWithConsent when phone usage alone is neutralised.
+	n1, err := m.Neutralise([]string{"phone_usage"})
+	require.NoError(t, err)
+	for _, rec := range []score.Record{cust(6, "a", 2), cust(2, "c", 9), cust(9.5, "zz", 0)} {
+		want, err := m.ScoreWithConsent(rec, nil, "credit", nil)
+		require.NoError(t, err)
+		got, err := n1.Score(score.Record{rec[0], rec[1], score.Missing(), rec[3]})
+		require.NoError(t, err)
+		require.InDelta(t, want.Score, got.Score, 1e-12)
+	}
+	_, err = m.Neutralise([]string{"nope"})
+	require.ErrorIs(t, err, score.ErrUnknownFeature)
+	_, err = m.Neutralise([]string{"age_band"}) // protected, not a term
+	require.ErrorIs(t, err, score.ErrUnknownFeature)
+}
