@@ -108,6 +108,9 @@ func (e *Explainer) AppendReport(dst []byte, cat *Catalog, lang string, ex *Expl
 	m := e.m
 	num := func(x float64) { dst = strconv.AppendFloat(dst, x, 'f', prec, 64) }
 	signed := func(x float64) {
+		if x == 0 {
+			x = 0 // no "-0"
+		}
 		if x >= 0 {
 			dst = append(dst, '+')
 		}
@@ -169,8 +172,9 @@ func (e *Explainer) AppendReport(dst []byte, cat *Catalog, lang string, ex *Expl
 		dst = append(dst, "  "...)
 		dst = append(dst, e.names[j]...)
 		dst = append(dst, " = "...)
-		dst = cat.appendValue(dst, lang, m.Schema().Feature(e.feats[j]), ex.Values[j])
-		if l := e.Label(j, ex.Positions[j]); l != "" && !m.Schema().Feature(e.feats[j]).Sensitive {
+		f := m.Schema().Feature(e.feats[j])
+		dst = cat.appendValue(dst, lang, f, ex.Values[j])
+		if l := e.Label(j, ex.Positions[j]); l != "" && !f.Sensitive && l != ex.Values[j].Label() {
 			dst = append(dst, " ["...)
 			dst = append(dst, l...)
 			dst = append(dst, ']')
