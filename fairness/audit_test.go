@@ -338,14 +338,17 @@ func TestAuditBootstrapReproducible(t *testing.T) {
 	se := math.Sqrt(.55*.45/100 + .25*.75/60)
 	assert.InDelta(t, 2*1.96*se, dp.Hi-dp.Lo, 0.25*2*1.96*se)
 
-	// Weighted path: with all weights 1 it resamples the same rows the same
-	// way, so it gives the same result.
+	// Weighted path (row resampling) with all weights 1 estimates the same
+	// distribution as the unweighted path (multinomial counts).
 	ones := make([]float64, len(d.Labels))
 	for i := range ones {
 		ones[i] = 1
 	}
 	w := run(7, 2, ones)
-	assert.Equal(t, a.DemographicParityDifference, w.DemographicParityDifference)
+	assert.Equal(t, a.DemographicParityDifference.Value, w.DemographicParityDifference.Value)
+	assert.InDelta(t, dp.Hi-dp.Lo, w.DemographicParityDifference.Hi-w.DemographicParityDifference.Lo, 0.25*(dp.Hi-dp.Lo))
+	w2 := run(7, 1, ones)
+	assert.Equal(t, w.EqualizedOddsDifference, w2.EqualizedOddsDifference)
 }
 
 func TestAuditContextCancelled(t *testing.T) {

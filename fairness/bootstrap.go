@@ -14,11 +14,19 @@ import (
 // The bootstrap resamples rows with replacement within each intersection
 // group (the finest partition), keeping every group's size fixed, so it is
 // stratified for every attribute at once. A replicate needs only each
-// group's confusion counts, so each row is reduced beforehand to its cell
-// (TP, FP, TN, FN) and its weight, and a replicate draws row indices within
-// a group and adds up cells. Replicate r draws from its own PCG generator
-// seeded from (Seed, r), so the result does not depend on how replicates
-// are spread over workers.
+// group's confusion counts (TP, FP, TN, FN), so each row is reduced
+// beforehand to its cell:
+//
+//   - Unweighted data: resampling n rows with replacement from a group with
+//     cell counts c gives cell counts distributed Multinomial(n, c/n), so a
+//     replicate draws those four counts directly, by conditional binomials
+//     (binomial.go). This is exact in distribution, not an approximation,
+//     and costs a few draws per group instead of one per row.
+//   - Weighted data: a replicate draws n row indices within the group and
+//     adds up each drawn row's weight in its cell.
+//
+// Replicate r draws from its own PCG generator seeded from (Seed, r), so
+// the result does not depend on how replicates are spread over workers.
 //
 // Within a replicate the set of groups entering each summary is the set
 // from the point estimate; when a group's rate loses its denominator in a
@@ -39,8 +47,9 @@ const (
 )
 
 type fineSample struct {
-	cells []uint8
-	w     []float64 // nil when unweighted
+	counts [4]int    // rows per cell
+	cells  []uint8   // each row's cell; weighted data only
+	w      []float64 // each row's weight; weighted data only
 }
 
 func splitmix64(x uint64) uint64 {
@@ -73,17 +82,11 @@ func bounded(src *rand.PCG, n uint64) uint64 {
 func resample(src *rand.PCG, fines []fineSample, conf [][4]float64) {
 	for f := range fines {
 		fs := &fines[f]
-		n := uint64(len(fs.cells))
 		if fs.w == nil {
-			var cnt [4]int
-			for j := uint64(0); j < n; j++ {
-				cnt[fs.cells[bounded(src, n)]&3]++
-			}
-			for c := 0; c < 4; c++ {
-				conf[f][c] = float64(cnt[c])
-			}
+			multinomial4(src, fs.counts, &conf[f])
 			continue
 		}
+		n := uint64(len(fs.cells))
 		var s [4]float64
 		for j := uint64(0); j < n; j++ {
 			k := bounded(src, n)
@@ -146,13 +149,15 @@ func (a *audit) bootstrap(ctx context.Context, parts []Partition) error {
 	reps := a.opts.Bootstrap
 	fines := make([]fineSample, len(a.fineRows))
 	for f, rows := range a.fineRows {
-		fs := fineSample{cells: make([]uint8, len(rows))}
-		if a.weights != nil {
-			fs.w = make([]float64, len(rows))
+		var fs fineSample
+		for _, i := range rows {
+			fs.counts[a.cell[i]]++
 		}
-		for j, i := range rows {
-			fs.cells[j] = a.cell[i]
-			if fs.w != nil {
+		if a.weights != nil {
+			fs.cells = make([]uint8, len(rows))
+			fs.w = make([]float64, len(rows))
+			for j, i := range rows {
+				fs.cells[j] = a.cell[i]
 				fs.w[j] = a.weights[i]
 			}
 		}
