@@ -67,12 +67,22 @@ func KS(scores []float64, events []bool, weights []float64) float64 {
 	return ks
 }
 
+// sortedByScore returns the row indexes in ascending score order (ties in
+// any order: AUC and KS treat tied scores as one group).
 func sortedByScore(scores []float64) []int {
-	idx := make([]int, len(scores))
-	for i := range idx {
-		idx[i] = i
+	type pair struct {
+		s float64
+		i int
 	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmpFloat(scores[a], scores[b]) })
+	ps := make([]pair, len(scores))
+	for i, s := range scores {
+		ps[i] = pair{s, i}
+	}
+	slices.SortFunc(ps, func(a, b pair) int { return cmpFloat(a.s, b.s) })
+	idx := make([]int, len(scores))
+	for k, p := range ps {
+		idx[k] = p.i
+	}
 	return idx
 }
 

@@ -121,6 +121,12 @@ func NewDesign(t *Table, s *Schema, target, event string, weights []float64, pol
 		cols = append(cols, c)
 	}
 	d.Values = make([][]Value, len(d.Inputs))
+	for k := range d.Values {
+		d.Values[k] = make([]Value, 0, t.Len())
+	}
+	d.Rows = make([]int, 0, t.Len())
+	d.Events = make([]bool, 0, t.Len())
+	vals := make([]Value, len(cols))
 	var errs []error
 	for r := 0; r < t.Len(); r++ {
 		if err := t.RowError(r); err != nil {
@@ -144,7 +150,6 @@ func NewDesign(t *Table, s *Schema, target, event string, weights []float64, pol
 			errs = append(errs, &FieldError{Row: r + 1, Feature: "(weight)", Err: fmt.Errorf("%w: weight %v", ErrData, weights[r])})
 			continue
 		}
-		vals := make([]Value, len(cols))
 		var rowErrs []*FieldError
 		blank := false
 		for k, c := range cols {
@@ -344,17 +349,12 @@ func FitLogistic(ctx context.Context, t *Table, s *Schema, target, event string,
 	}
 	// Training AUC and summary.
 	scores := make([]float64, n)
-	for r := range scores {
-		s := res.Coef[0]
-		for k, b := range blocks {
-			v := d.Values[k][r]
-			if b.levels == nil {
-				s += res.Coef[b.first] * v.num
-			} else if l := slices.Index(b.levels, v.str); l > 0 {
-				s += res.Coef[b.first+l-1]
+	for j, c := range cols {
+		if b := res.Coef[j]; b != 0 {
+			for r, x := range c {
+				scores[r] += b * x
 			}
 		}
-		scores[r] = s
 	}
 	fit.AUC = AUC(scores, d.Events, d.Weights)
 	spec.Training = &Training{Rows: n, Dropped: d.Dropped, Events: fit.Events, Iterations: res.Iterations,

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // ModelKind names the family of an additive model.
@@ -218,6 +219,7 @@ type Spec struct {
 // score = Intercept + sum over terms of effect_j(x_j).
 // A Model is immutable and safe for concurrent use.
 type Model struct {
+	kind   uint8 // the spec's Kind as a number, for the hot path
 	spec   Spec
 	schema *Schema
 	terms  []compiledTerm
@@ -226,8 +228,12 @@ type Model struct {
 
 type compiledTerm struct {
 	t       *Term
+	kind    uint8   // termLinear, termCategorical or termBinned (no string compares on the hot path)
+	coef    float64 // LinearTerm coefficient
 	feature int            // schema index
 	levels  map[string]int // label -> level or bin index
+	labels  []string       // small label sets: labels[k] -> index idx[k], scanned linearly (faster than hashing)
+	idx     []int
 	ranges  []int          // indexes of RangeBins, in ascending order
 	special []int          // indexes of SpecialBins
 	missing int            // bin index for missing, -1
@@ -290,6 +296,14 @@ func NewModel(spec Spec) (*Model, error) {
 			return nil, &FieldError{Feature: f.Name, Err: err}
 		}
 		ct.feature = i
+		ct.coef = t.Coef
+		switch t.Kind {
+		case CategoricalTerm:
+			ct.kind = termCategorical
+		case BinnedTerm:
+			ct.kind = termBinned
+		}
+		ct.index()
 		m.terms[j] = ct
 	}
 	fp, err := fingerprint(&m.spec)
@@ -297,6 +311,12 @@ func NewModel(spec Spec) (*Model, error) {
 		return nil, err
 	}
 	m.fp = fp
+	switch spec.Kind {
+	case ScorecardModel:
+		m.kind = kindScorecard
+	case LinearModel:
+		m.kind = kindLinear
+	}
 	return m, nil
 }
 
@@ -467,6 +487,12 @@ func (m *Model) TermFeature(j int) int { return m.terms[j].feature }
 // to NewModel again.
 func (m *Model) Spec() Spec { return m.spec.clone() }
 
+const (
+	kindLogistic uint8 = iota
+	kindScorecard
+	kindLinear
+)
+
 // Result is a score in every scale the model has.
 type Result struct {
 	// Score is in the model's units: log-odds for logistic models, points for
@@ -480,10 +506,10 @@ type Result struct {
 // Link turns a score in model units into a Result.
 func (m *Model) Link(score float64) Result {
 	r := Result{Score: score}
-	switch m.spec.Kind {
-	case LogisticModel:
+	switch m.kind {
+	case kindLogistic:
 		r.LogOdds = LogOdds(score)
-	case ScorecardModel:
+	case kindScorecard:
 		r.LogOdds = LogOdds((m.spec.Scaling.Offset - score) / m.spec.Scaling.Factor)
 	default:
 		r.LogOdds, r.Probability = LogOdds(math.NaN()), Probability(math.NaN())
@@ -526,7 +552,7 @@ func (m *Model) ScoreTerms(r Record, terms []float64) (Result, error) {
 	var errs []*FieldError
 	for j := range m.terms {
 		ct := &m.terms[j]
-		e, _, err := ct.eval(r[ct.feature])
+		e, _, err := ct.eval(&r[ct.feature])
 		if err != nil {
 			errs = append(errs, m.valueErr(ct.feature, r[ct.feature], err))
 			continue
@@ -556,31 +582,87 @@ func (m *Model) valueErr(i int, v Value, err error) *FieldError {
 // (-1 for a linear term, or a categorical missing/other value).
 func (m *Model) Effect(j int, v Value) (effect float64, pos int, err error) {
 	ct := &m.terms[j]
-	e, p, err := ct.eval(v)
+	e, p, err := ct.eval(&v)
 	if err != nil {
 		return 0, -1, m.valueErr(ct.feature, v, err)
 	}
 	return e, p, nil
 }
 
-func (ct *compiledTerm) eval(v Value) (float64, int, error) {
-	t := ct.t
-	switch t.Kind {
-	case LinearTerm:
-		switch v.kind {
-		case missingValue:
-			if t.Fill == nil {
-				return 0, -1, ErrMissing
+// find returns the level or bin index of a label, or -1. Up to
+// linearScanMax labels are compared in turn (string equality first compares
+// lengths, so this beats hashing long labels); more use the map.
+func (ct *compiledTerm) find(label string) int {
+	if ct.labels != nil {
+		for k, l := range ct.labels {
+			if l == label {
+				return ct.idx[k]
 			}
-			return t.Coef * *t.Fill, -1, nil
-		case labelValue:
+		}
+		return -1
+	}
+	if k, ok := ct.levels[label]; ok {
+		return k
+	}
+	return -1
+}
+
+const linearScanMax = 24
+
+func (ct *compiledTerm) index() {
+	if len(ct.levels) > linearScanMax {
+		return
+	}
+	ct.labels = make([]string, 0, len(ct.levels))
+	for l := range ct.levels {
+		ct.labels = append(ct.labels, l)
+	}
+	// Most frequent labels first (training counts), so that the scan stops
+	// early on typical customers; ties by label for determinism.
+	count := func(l string) float64 {
+		k := ct.levels[l]
+		if ct.t.Kind == CategoricalTerm {
+			return ct.t.Levels[k].Count
+		}
+		return ct.t.Bins[k].Count
+	}
+	slices.SortFunc(ct.labels, func(a, b string) int {
+		if c := cmpFloat(count(b), count(a)); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	ct.idx = make([]int, len(ct.labels))
+	for k, l := range ct.labels {
+		ct.idx[k] = ct.levels[l]
+	}
+}
+
+const (
+	termLinear uint8 = iota
+	termCategorical
+	termBinned
+)
+
+func (ct *compiledTerm) eval(v *Value) (float64, int, error) {
+	if ct.kind == termLinear && v.kind == numberValue {
+		// The common case first.
+		if x := v.num; x-x == 0 { // finite: NaN-NaN and Inf-Inf are NaN
+			return ct.coef * x, -1, nil
+		}
+		return 0, -1, ErrNotFinite
+	}
+	t := ct.t
+	switch ct.kind {
+	case termLinear:
+		if v.kind == labelValue {
 			return 0, -1, ErrWrongKind
 		}
-		if !isFinite(v.num) {
-			return 0, -1, ErrNotFinite
+		if t.Fill == nil {
+			return 0, -1, ErrMissing
 		}
-		return t.Coef * v.num, -1, nil
-	case CategoricalTerm:
+		return t.Coef * *t.Fill, -1, nil
+	case termCategorical:
 		switch v.kind {
 		case missingValue:
 			if t.MissingEffect == nil {
@@ -590,7 +672,7 @@ func (ct *compiledTerm) eval(v Value) (float64, int, error) {
 		case numberValue:
 			return 0, -1, ErrWrongKind
 		}
-		if k, ok := ct.levels[v.str]; ok {
+		if k := ct.find(v.str); k >= 0 {
 			return t.Levels[k].Effect, k, nil
 		}
 		if t.OtherEffect != nil {
@@ -609,7 +691,7 @@ func (ct *compiledTerm) eval(v Value) (float64, int, error) {
 		if ct.ranges != nil || ct.special != nil {
 			return 0, -1, ErrWrongKind
 		}
-		if k, ok := ct.levels[v.str]; ok {
+		if k := ct.find(v.str); k >= 0 {
 			return t.Bins[k].Effect, k, nil
 		}
 		if ct.other >= 0 {
