@@ -145,9 +145,12 @@ func (e *Explainer) AppendReport(dst []byte, cat *Catalog, lang string, ex *Expl
 		dst = strconv.AppendInt(dst, int64(i+1), 10)
 		dst = append(dst, ". "...)
 		dst = append(dst, r.Code...)
-		dst = append(dst, " ("...)
-		dst = append(dst, r.Feature...)
-		dst = append(dst, ") "...)
+		if r.Code != r.Feature {
+			dst = append(dst, " ("...)
+			dst = append(dst, r.Feature...)
+			dst = append(dst, ')')
+		}
+		dst = append(dst, ' ')
 		signed(r.Effect)
 		dst = append(dst, ' ')
 		dst = append(dst, units...)

@@ -28,6 +28,7 @@ func commands() map[string]command {
 		"sign":       {"sign a model file with an ed25519 private key", runSign},
 		"verify-log": {"verify a decision log's hash chain; report overrides", runVerifyLog},
 		"recourse":   {"cheapest changes that flip each row's outcome (JSON Lines)", runRecourse},
+		"explain":    {"explain rows: contributions, reason codes, customer text (text or JSON)", runExplain},
 	}
 }
 

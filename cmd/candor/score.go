@@ -36,7 +36,7 @@ type scoreHooks struct {
 	reasons func(m *score.Model, rec score.Record, n int) ([]reason, error)
 }
 
-var scoreExt scoreHooks
+var scoreExt = scoreHooks{reasons: scoreReasons} // scoreReasons: explain.go
 
 func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("score", stderr)

@@ -1,0 +1,422 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/candorscore/candor/explain"
+	"github.com/candorscore/candor/score"
+)
+
+// explainLine is one JSON object of `candor explain --format json`.
+type explainLine struct {
+	Row           int              `json:"row"`
+	Units         string           `json:"units,omitempty"`
+	BaselineKind  string           `json:"baseline_kind,omitempty"`
+	Baseline      *float64         `json:"baseline,omitempty"`
+	Total         *float64         `json:"total,omitempty"`
+	Probability   *float64         `json:"probability,omitempty"`
+	Contributions []contributionJS `json:"contributions,omitempty"`
+	Reasons       []reasonJS       `json:"reasons,omitempty"`
+	Text          []string         `json:"text,omitempty"`
+	Error         string           `json:"error,omitempty"`
+}
+
+type contributionJS struct {
+	Feature string  `json:"feature"`
+	Value   any     `json:"value"`
+	Effect  float64 `json:"effect"`
+}
+
+type reasonJS struct {
+	Code    string  `json:"code"`
+	Feature string  `json:"feature"`
+	Value   any     `json:"value"`
+	Bin     string  `json:"bin,omitempty"`
+	Effect  float64 `json:"effect"`
+}
+
+type explainArgs struct {
+	model, data, delim, rows, format, lang, chart, baseline, messages, out string
+	reasons, refSize                                                       int
+	showSensitive                                                          bool
+}
+
+func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("explain", stderr)
+	var a explainArgs
+	fs.StringVar(&a.model, "model", "", "model file")
+	fs.StringVar(&a.data, "data", "", "CSV of customers, with a header row")
+	fs.StringVar(&a.delim, "delimiter", "", "field separator (default ',')")
+	fs.StringVar(&a.rows, "rows", "", "data rows to explain, 1-based (e.g. 1,4,10-12; default all)")
+	fs.StringVar(&a.format, "format", "text", "output: text or json")
+	fs.StringVar(&a.lang, "lang", "en", "language of customer text (en, de, or one added by --messages)")
+	fs.StringVar(&a.chart, "chart", "", "draw each row's breakdown as a waterfall to this .svg or .png file (-rowN added for several rows)")
+	fs.StringVar(&a.baseline, "baseline", "", "population, best, declared or cutoff (default: declared when the model has reason codes, else population)")
+	fs.IntVar(&a.refSize, "reference-size", 50, "with --baseline cutoff: how many non-adverse rows nearest the cutoff form the reference set")
+	fs.IntVar(&a.reasons, "reasons", 4, "reasons per row (negative: all)")
+	fs.StringVar(&a.messages, "messages", "", "JSON file of catalogue messages that add to or override the built-in text")
+	fs.BoolVar(&a.showSensitive, "show-sensitive", false, "show values of sensitive features in JSON and charts (never in customer text)")
+	fs.StringVar(&a.out, "out", "", "output file (default stdout)")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if a.model == "" {
+		return fail(stderr, "explain", fmt.Errorf("--model is required"))
+	}
+	if a.format != "text" && a.format != "json" {
+		return fail(stderr, "explain", fmt.Errorf("--format must be text or json, got %q", a.format))
+	}
+	m, err := score.LoadFile(a.model)
+	if err != nil {
+		return fail(stderr, "explain", err)
+	}
+	t, err := readTable(a.data, a.delim)
+	if err != nil {
+		return fail(stderr, "explain", err)
+	}
+	rows, err := parseRows(a.rows)
+	if err != nil {
+		return fail(stderr, "explain", err)
+	}
+	cat := explain.DefaultCatalog()
+	if a.messages != "" {
+		if cat, err = loadMessages(cat, a.messages); err != nil {
+			return fail(stderr, "explain", err)
+		}
+	}
+	if !cat.HasLanguage(a.lang) {
+		return fail(stderr, "explain", fmt.Errorf("%w: --lang %q (have %s)", explain.ErrUnknownLanguage, a.lang, strings.Join(cat.Languages(), ", ")))
+	}
+	opts := &explain.Options{MaxReasons: a.reasons}
+	if a.reasons == 0 {
+		opts.MaxReasons = -1
+	}
+	if opts.Baseline, err = chooseBaseline(m, t, a); err != nil {
+		return fail(stderr, "explain", err)
+	}
+	e, err := explain.NewExplainer(m, opts)
+	if err != nil {
+		return fail(stderr, "explain", err)
+	}
+	w, closeFn, err := output(a.out, stdout)
+	if err != nil {
+		return fail(stderr, "explain", err)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	var selected []int
+	for i := 0; i < t.Len(); i++ {
+		if rows == nil || rows[i+1] {
+			selected = append(selected, i)
+		}
+	}
+	for r := range rows {
+		if r > t.Len() {
+			closeFn()
+			return fail(stderr, "explain", fmt.Errorf("--rows: row %d is past the last data row (%d)", r, t.Len()))
+		}
+	}
+	failed := 0
+	var ex explain.Explanation
+	for _, i := range selected {
+		if ctx.Err() != nil {
+			closeFn()
+			return fail(stderr, "explain", ctx.Err())
+		}
+		rec, err := t.Record(m.Schema(), i)
+		if err == nil {
+			err = e.Explain(rec, &ex)
+		}
+		if err != nil {
+			failed++
+			msg := score.WithRow(err, i+1).Error()
+			if a.format == "json" {
+				err = enc.Encode(explainLine{Row: i + 1, Error: msg})
+			} else {
+				_, err = fmt.Fprintf(w, "row %d: error: %s\n\n", i+1, msg)
+			}
+			if err != nil {
+				closeFn()
+				return fail(stderr, "explain", err)
+			}
+			continue
+		}
+		if a.format == "json" {
+			line, err := explainJSON(e, cat, a, i+1, &ex)
+			if err == nil {
+				err = enc.Encode(line)
+			}
+			if err != nil {
+				closeFn()
+				return fail(stderr, "explain", err)
+			}
+		} else {
+			b := fmt.Appendf(nil, "row %d: ", i+1)
+			b, err = e.AppendReport(b, cat, a.lang, &ex, 4)
+			if err != nil {
+				closeFn()
+				return fail(stderr, "explain", err)
+			}
+			b = append(b, '\n')
+			if _, err := w.Write(b); err != nil {
+				closeFn()
+				return fail(stderr, "explain", err)
+			}
+		}
+		if a.chart != "" {
+			path := a.chart
+			if len(selected) > 1 {
+				ext := filepath.Ext(path)
+				path = strings.TrimSuffix(path, ext) + "-row" + strconv.Itoa(i+1) + ext
+			}
+			if err := waterfall(e, cat, a, &ex, i+1, path); err != nil {
+				closeFn()
+				return fail(stderr, "explain", err)
+			}
+			fmt.Fprintf(stderr, "candor explain: wrote %s\n", path)
+		}
+	}
+	if err := closeFn(); err != nil {
+		return fail(stderr, "explain", err)
+	}
+	if failed > 0 {
+		fmt.Fprintf(stderr, "candor explain: %d of %d rows could not be explained\n", failed, len(selected))
+		return 1
+	}
+	return 0
+}
+
+func loadMessages(cat *explain.Catalog, path string) (*explain.Catalog, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	msgs, err := explain.ReadMessages(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return cat.With(msgs...)
+}
+
+// chooseBaseline turns --baseline into a baseline; nil means the
+// explainer's default.
+func chooseBaseline(m *score.Model, t *score.Table, a explainArgs) (*explain.Baseline, error) {
+	var b explain.Baseline
+	var err error
+	switch a.baseline {
+	case "":
+		return nil, nil
+	case "population":
+		b = explain.PopulationBaseline(m)
+	case "best":
+		b, err = explain.BestBaseline(m)
+	case "declared":
+		b, err = explain.DeclaredBaseline(m)
+	case "cutoff":
+		recs := make([]score.Record, 0, t.Len())
+		for i := 0; i < t.Len(); i++ {
+			r, err := t.Record(m.Schema(), i)
+			if err != nil {
+				continue // unscorable rows cannot be references
+			}
+			if _, err := m.Score(r); err == nil {
+				recs = append(recs, r)
+			}
+		}
+		near, err := explain.NearCutoff(m, recs, a.refSize)
+		if err != nil {
+			return nil, err
+		}
+		b, err = explain.ReferenceBaseline(m, near)
+		if err != nil {
+			return nil, fmt.Errorf("--baseline cutoff: %w", err)
+		}
+	default:
+		return nil, fmt.Errorf("--baseline must be population, best, declared or cutoff, got %q", a.baseline)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// jsonValue is a value for JSON output: a number, a string, null for
+// missing, or "withheld" for a sensitive feature.
+func jsonValue(f score.Feature, v score.Value, show bool) any {
+	switch {
+	case f.Sensitive && !show:
+		return "withheld"
+	case v.IsNum():
+		return v.Float()
+	case v.IsCat():
+		return v.Label()
+	}
+	return nil
+}
+
+func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row int, ex *explain.Explanation) (explainLine, error) {
+	m := e.Model()
+	f := func(x float64) *float64 { return &x }
+	line := explainLine{Row: row, Units: explain.Units(m), BaselineKind: string(e.Baseline().Kind),
+		Baseline: f(ex.Baseline), Total: f(ex.Result.Score)}
+	if p := float64(ex.Result.Probability); !math.IsNaN(p) {
+		line.Probability = f(p)
+	}
+	for _, j := range e.Order(nil, ex) {
+		feat := m.Schema().Feature(m.TermFeature(j))
+		line.Contributions = append(line.Contributions, contributionJS{
+			Feature: feat.Name, Value: jsonValue(feat, ex.Values[j], a.showSensitive), Effect: ex.Contributions[j]})
+	}
+	for _, r := range ex.Reasons {
+		feat := m.Schema().Feature(m.TermFeature(r.Term))
+		bin := r.Bin
+		if feat.Sensitive && !a.showSensitive {
+			bin = ""
+		}
+		line.Reasons = append(line.Reasons, reasonJS{Code: r.Code, Feature: r.Feature,
+			Value: jsonValue(feat, r.Value, a.showSensitive), Bin: bin, Effect: r.Effect})
+	}
+	txt, err := e.AppendCustomerText(nil, cat, a.lang, ex)
+	if err != nil {
+		return line, err
+	}
+	for _, s := range strings.Split(strings.TrimSuffix(string(txt), "\n"), "\n") {
+		if s != "" {
+			line.Text = append(line.Text, s)
+		}
+	}
+	return line, nil
+}
+
+// waterfall draws the breakdown as a horizontal waterfall: the baseline,
+// one bar per term in Order from the running total, and the score.
+func waterfall(e *explain.Explainer, cat *explain.Catalog, a explainArgs, ex *explain.Explanation, row int, path string) error {
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext != ".svg" && ext != ".png" {
+		return fmt.Errorf("--chart: %s: the file name must end in .svg or .png", path)
+	}
+	m := e.Model()
+	order := e.Order(nil, ex)
+	n := len(order) + 2
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("%s, row %d: %.4g from baseline %.4g", m.Name(), row, ex.Result.Score, ex.Baseline)
+	p.X.Label.Text = explain.Units(m)
+	labels := make([]string, n)
+	// Rows from the top: baseline, terms, score. y = n-1-k for bar k.
+	bar := func(k int, from, to float64, c color.Color) error {
+		y := float64(n - 1 - k)
+		lo, hi := math.Min(from, to), math.Max(from, to)
+		if hi-lo < 1e-12 {
+			hi = lo + 1e-12
+		}
+		poly, err := plotter.NewPolygon(plotter.XYs{{X: lo, Y: y - 0.35}, {X: hi, Y: y - 0.35}, {X: hi, Y: y + 0.35}, {X: lo, Y: y + 0.35}})
+		if err != nil {
+			return err
+		}
+		poly.Color = c
+		poly.LineStyle.Width = 0
+		p.Add(poly)
+		return nil
+	}
+	grey := color.RGBA{R: 120, G: 120, B: 120, A: 255}
+	red := color.RGBA{R: 200, G: 60, B: 50, A: 255}
+	green := color.RGBA{R: 40, G: 150, B: 80, A: 255}
+	// Which sign counts against the customer: positive for PointsAbove.
+	adverse := 1.0
+	if e.Algorithm() == explain.PointsBelow {
+		adverse = -1
+	}
+	lo := math.Min(0, ex.Baseline)
+	if err := bar(0, lo, ex.Baseline, grey); err != nil {
+		return err
+	}
+	labels[0] = "baseline (" + string(e.Baseline().Kind) + ")"
+	run := ex.Baseline
+	for k, j := range order {
+		c := ex.Contributions[j]
+		col := green
+		if c*adverse > 0 {
+			col = red
+		}
+		if err := bar(k+1, run, run+c, col); err != nil {
+			return err
+		}
+		run += c
+		feat := m.Schema().Feature(m.TermFeature(j))
+		v := cat.ValueText(a.lang, feat, ex.Values[j])
+		if feat.Sensitive && a.showSensitive {
+			v = ex.Values[j].String()
+		}
+		labels[k+1] = fmt.Sprintf("%s = %s (%+.3g)", feat.Name, v, c)
+	}
+	if err := bar(n-1, lo, ex.Result.Score, grey); err != nil {
+		return err
+	}
+	labels[n-1] = "score"
+	ticks := make([]plot.Tick, n)
+	for k := range labels {
+		ticks[k] = plot.Tick{Value: float64(n - 1 - k), Label: labels[k]}
+	}
+	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
+	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
+	height := vg.Length(n)*0.3*vg.Inch + 1.2*vg.Inch
+	return p.Save(9*vg.Inch, height, path)
+}
+
+// scoreReasons fills `candor score --reasons N`: the top N reason codes
+// from the explainer's default baseline, each with its effect in model
+// units (log-odds for logistic models, points for scorecards).
+func scoreReasons(m *score.Model, rec score.Record, n int) ([]reason, error) {
+	e, err := reasonCache.explainer(m, n)
+	if err != nil {
+		return nil, err
+	}
+	var ex explain.Explanation
+	if err := e.Explain(rec, &ex); err != nil {
+		return nil, err
+	}
+	out := make([]reason, 0, len(ex.Reasons))
+	for _, r := range ex.Reasons {
+		out = append(out, reason{Code: r.Code, Feature: r.Feature, Effect: r.Effect})
+	}
+	return out, nil
+}
+
+// reasonCache keeps the explainer of the model being scored.
+var reasonCache explainerCache
+
+type explainerCache struct {
+	mu sync.Mutex
+	m  *score.Model
+	n  int
+	e  *explain.Explainer
+}
+
+func (c *explainerCache) explainer(m *score.Model, n int) (*explain.Explainer, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == m && c.n == n {
+		return c.e, nil
+	}
+	e, err := explain.NewExplainer(m, &explain.Options{MaxReasons: n})
+	if err != nil {
+		return nil, err
+	}
+	c.m, c.n, c.e = m, n, e
+	return e, nil
+}
