@@ -341,7 +341,17 @@ func waterfall(e *explain.Explainer, cat *explain.Catalog, a explainArgs, ex *ex
 	if e.Algorithm() == explain.PointsBelow {
 		adverse = -1
 	}
-	lo := math.Min(0, ex.Baseline)
+	// The baseline and score bars start at the left edge of the path the
+	// contributions walk, so that small contributions stay visible on
+	// scales (points) far from zero.
+	pmin, pmax := math.Min(ex.Baseline, ex.Result.Score), math.Max(ex.Baseline, ex.Result.Score)
+	for walk, k := ex.Baseline, 0; k < len(order); k++ {
+		walk += ex.Contributions[order[k]]
+		pmin, pmax = math.Min(pmin, walk), math.Max(pmax, walk)
+	}
+	pad := 0.05 * math.Max(pmax-pmin, 1e-9)
+	lo := pmin - pad
+	p.X.Min, p.X.Max = lo, pmax+pad
 	if err := bar(0, lo, ex.Baseline, grey); err != nil {
 		return err
 	}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/candorscore/candor/score"
+)
+
+func TestExplainJSONAddsUp(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 20)
+	code, out, errOut := runCLI(t, "explain", "--model", model, "--data", data, "--rows", "1,4", "--format", "json")
+	require.Equal(t, 0, code, errOut)
+	var lines []explainLine
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var l explainLine
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &l))
+		lines = append(lines, l)
+	}
+	require.Len(t, lines, 2)
+	require.Equal(t, 1, lines[0].Row)
+	require.Equal(t, 4, lines[1].Row)
+	for _, l := range lines {
+		sum := *l.Baseline
+		for _, c := range l.Contributions {
+			sum += c.Effect
+		}
+		require.InDelta(t, *l.Total, sum, 1e-12, "row %d: baseline + contributions = total", l.Row)
+		require.LessOrEqual(t, len(l.Reasons), 4)
+		require.Len(t, l.Text, len(l.Reasons))
+		for _, r := range l.Reasons {
+			require.Positive(t, r.Effect, "logistic reasons raise the log-odds")
+		}
+		require.Equal(t, "log-odds", l.Units)
+	}
+
+	// candor score --reasons gives the same top reasons.
+	code, out, errOut = runCLI(t, "score", "--model", model, "--data", data, "--reasons", "4")
+	require.Equal(t, 0, code, errOut)
+	first := strings.SplitN(out, "\n", 2)[0]
+	var sl scoreLine
+	require.NoError(t, json.Unmarshal([]byte(first), &sl))
+	require.Len(t, sl.Reasons, len(lines[0].Reasons))
+	for k, r := range sl.Reasons {
+		require.Equal(t, lines[0].Reasons[k].Code, r.Code)
+		require.InDelta(t, lines[0].Reasons[k].Effect, r.Effect, 1e-15)
+	}
+}
+
+func TestExplainTextLanguagesAndCharts(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 5)
+	code, out, errOut := runCLI(t, "explain", "--model", model, "--data", data, "--rows", "2", "--lang", "de")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "row 2: score")
+	require.Contains(t, out, "wirkte sich nachteilig auf das Ergebnis aus")
+
+	svg := filepath.Join(dir, "w.svg")
+	code, _, errOut = runCLI(t, "explain", "--model", model, "--data", data, "--rows", "2", "--chart", svg, "--baseline", "best")
+	require.Equal(t, 0, code, errOut)
+	b, err := os.ReadFile(svg)
+	require.NoError(t, err)
+	require.Contains(t, string(b), "<svg")
+	require.Contains(t, string(b), "duration_in_month")
+
+	png := filepath.Join(dir, "w.png")
+	code, _, errOut = runCLI(t, "explain", "--model", model, "--data", data, "--rows", "1-2", "--chart", png, "--baseline", "cutoff", "--reference-size", "3")
+	require.Equal(t, 0, code, errOut)
+	for _, p := range []string{"w-row1.png", "w-row2.png"} {
+		b, err := os.ReadFile(filepath.Join(dir, p))
+		require.NoError(t, err)
+		require.Equal(t, "\x89PNG", string(b[:4]))
+	}
+}
+
+func TestExplainSensitiveWithheld(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 3)
+	m, err := score.LoadFile(model)
+	require.NoError(t, err)
+	spec := m.Spec()
+	for i := range spec.Features {
+		if spec.Features[i].Name == "credit_amount" {
+			spec.Features[i].Sensitive = true
+		}
+	}
+	m, err = score.NewModel(spec)
+	require.NoError(t, err)
+	require.NoError(t, m.SaveFile(model))
+	// Row 2's credit amount is 5951 and is among its top reasons.
+	for _, format := range []string{"json", "text"} {
+		code, out, errOut := runCLI(t, "explain", "--model", model, "--data", data, "--rows", "2", "--format", format)
+		require.Equal(t, 0, code, errOut)
+		require.Contains(t, out, "credit")
+		require.NotContains(t, out, "5951", format)
+	}
+	code, out, _ := runCLI(t, "explain", "--model", model, "--data", data, "--rows", "2", "--format", "json", "--show-sensitive")
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "5951")
+}
+
+func TestExplainErrors(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 3)
+	for name, args := range map[string][]string{
+		"format":   {"--format", "xml"},
+		"language": {"--lang", "fr"},
+		"rows":     {"--rows", "9"},
+		"baseline": {"--baseline", "median"},
+		"chart":    {"--rows", "1", "--chart", filepath.Join(dir, "x.gif")},
+	} {
+		code, _, errOut := runCLI(t, append([]string{"explain", "--model", model, "--data", data}, args...)...)
+		require.Equal(t, 1, code, name)
+		require.Contains(t, errOut, "candor explain:", name)
+	}
+	// A bad row is reported and the others explained.
+	bad := filepath.Join(dir, "bad.csv")
+	raw, err := os.ReadFile(data)
+	require.NoError(t, err)
+	lines := strings.Split(string(raw), "\n")
+	lines[2] = strings.Replace(lines[2], "radio/television", "spaceship", 1)
+	require.NoError(t, os.WriteFile(bad, []byte(strings.Join(lines, "\n")), 0o644))
+	code, out, errOut := runCLI(t, "explain", "--model", model, "--data", bad, "--format", "json")
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "1 of 3 rows")
+	require.Contains(t, out, `"row":2,"error":`)
+	require.Contains(t, out, "unknown category")
+}
