@@ -46,6 +46,7 @@ type rcSolver struct {
 	maxC      int
 	prefix    []float64 // prefix[i] = sum of maxGain of groups[:i]
 	segs      []rcSeg
+	segsFrom  [][]rcSeg // segsFrom[d]: the segments of groups d.., by slope
 	forbidden [][]uint64
 	set       []uint64
 	choice    []int32
@@ -100,7 +101,48 @@ func newSolver(ctx context.Context, groups []rcGroup, need float64, maxC int) *r
 		}
 		return int(a.g - b.g)
 	})
+	s.segsFrom = make([][]rcSeg, n+1)
+	for d := n - 1; d >= 0; d-- {
+		if d == 0 {
+			s.segsFrom[0] = s.segs
+			break
+		}
+		sub := make([]rcSeg, 0, len(s.segs))
+		for _, sg := range s.segs {
+			if int(sg.g) >= d {
+				sub = append(sub, sg)
+			}
+		}
+		s.segsFrom[d] = sub
+	}
 	return s
+}
+
+// seed sets the incumbent to the cheapest single change that completes the
+// need alone (when its set is not forbidden): a quick first bound.
+func (s *rcSolver) seed() {
+	if s.maxC < 1 {
+		return
+	}
+	for gi, g := range s.groups {
+		if g.maxGain < s.need {
+			continue
+		}
+		clear(s.set)
+		s.set[gi/64] |= 1 << (gi % 64)
+		if s.coversForbidden() {
+			continue
+		}
+		k, _ := slices.BinarySearchFunc(g.opts, s.need, func(o rcOption, need float64) int { return cmpF(o.gain, need) })
+		if c := g.opts[k].cost; !s.found || c < s.bestCost {
+			for i := range s.best {
+				s.best[i] = -1
+			}
+			s.best[gi] = int32(k)
+			s.found, s.bestCost, s.bestN = true, c, 1
+		}
+	}
+	clear(s.set)
 }
 
 // solve finds the cheapest answer whose set of changed groups is neither
@@ -112,7 +154,7 @@ func (s *rcSolver) solve() bool {
 	for i := range s.choice {
 		s.choice[i] = -1
 	}
-	clear(s.set)
+	s.seed()
 	s.dfs(0, 0, 0, 0)
 	return s.found && s.err == nil
 }
@@ -155,7 +197,7 @@ func (s *rcSolver) dfs(d int, gain, cost float64, used int) {
 	if gain+s.prefix[min(n, d+s.maxC-used)]-s.prefix[d] < s.need {
 		return
 	}
-	if s.found && cost+s.lpBound(d, s.need-gain) > s.bestCost+s.tol() {
+	if s.found && s.lpBound(d, s.need-gain, s.bestCost+s.tol()-cost) {
 		return
 	}
 	s.set[d/64] |= 1 << (d % 64)
@@ -193,21 +235,21 @@ func (s *rcSolver) coversForbidden() bool {
 	return false
 }
 
-// lpBound is the linear-relaxation lower bound on the cost of gaining r more
-// from groups d.. (the greedy fill of the hull segments by slope); +Inf
-// when they cannot gain r even fractionally.
-func (s *rcSolver) lpBound(d int, r float64) float64 {
+// lpBound reports whether the linear-relaxation lower bound on the cost of
+// gaining r more from groups d.. exceeds limit (the greedy fill of the hull
+// segments by slope; +Inf when they cannot gain r even fractionally).
+func (s *rcSolver) lpBound(d int, r, limit float64) bool {
 	lb := 0.0
-	for i := range s.segs {
-		sg := &s.segs[i]
-		if int(sg.g) < d {
-			continue
-		}
+	for i := range s.segsFrom[d] {
+		sg := &s.segsFrom[d][i]
 		if sg.dg >= r {
-			return lb + sg.slope*r
+			return lb+sg.slope*r > limit
 		}
 		lb += sg.dc
+		if lb > limit {
+			return true
+		}
 		r -= sg.dg
 	}
-	return math.Inf(1)
+	return true
 }

@@ -415,75 +415,51 @@ func (s *ActionSpace) options(dst []rcOption, f *rcFeature, x score.Value, e0 fl
 	if x.IsMissing() {
 		return dst
 	}
-	start := len(dst)
 	if f.numeric {
 		if !x.IsNum() {
 			return dst
 		}
-		xv := x.Float()
-		var p0 float64
-		if f.quant != nil {
-			p0 = percentileOf(f.quant, xv)
+		return s.numericOptions(dst, f, x.Float(), e0, l)
+	}
+	if !x.IsCat() {
+		return dst
+	}
+	start := len(dst)
+	from := x.Label()
+	k0, ordered0 := f.order[from]
+	for i := range f.cands {
+		c := &f.cands[i]
+		to := c.v.Label()
+		if to == from {
+			continue
 		}
-		for i := range f.cands {
-			c := &f.cands[i]
-			v := c.v.Float()
-			if v == xv || (!c.inBounds && l&liftBounds == 0) {
+		if f.order != nil && l&liftDirection == 0 {
+			k, ok := f.order[to]
+			if !ok || !ordered0 || (f.dir == IncreaseOnly && k < k0) || (f.dir == DecreaseOnly && k > k0) {
 				continue
 			}
-			if l&liftDirection == 0 && ((f.dir == IncreaseOnly && v < xv) || (f.dir == DecreaseOnly && v > xv)) {
-				continue
-			}
-			gain := s.sign * (c.effect - e0)
-			if !(gain > 0) {
-				continue
-			}
-			cost := math.Abs(c.pct - p0)
-			if f.cpu >= 0 {
-				cost = f.cpu * math.Abs(v-xv)
-			}
-			dst = append(dst, rcOption{cand: int32(i), gain: gain, cost: cost})
 		}
-	} else {
-		if !x.IsCat() {
-			return dst
+		if f.trans != nil && l&liftTransitions == 0 && !f.trans[from][to] {
+			continue
 		}
-		from := x.Label()
-		k0, ordered0 := f.order[from]
-		for i := range f.cands {
-			c := &f.cands[i]
-			to := c.v.Label()
-			if to == from {
-				continue
-			}
-			if f.order != nil && l&liftDirection == 0 {
-				k, ok := f.order[to]
-				if !ok || !ordered0 || (f.dir == IncreaseOnly && k < k0) || (f.dir == DecreaseOnly && k > k0) {
-					continue
-				}
-			}
-			if f.trans != nil && l&liftTransitions == 0 && !f.trans[from][to] {
-				continue
-			}
-			gain := s.sign * (c.effect - e0)
-			if !(gain > 0) {
-				continue
-			}
-			var cost float64
-			if tc, ok := f.transCost[from][to]; ok {
-				cost = tc
-			} else if f.change >= 0 {
-				cost = f.change
-			} else if mt, ok := f.mid[to]; ok && ordered0 {
-				cost = math.Abs(mt - f.mid[from])
-			} else {
-				cost = 1 - f.share[to]
-			}
-			dst = append(dst, rcOption{cand: int32(i), gain: gain, cost: cost})
+		gain := s.sign * (c.effect - e0)
+		if !(gain > 0) {
+			continue
 		}
+		var cost float64
+		if tc, ok := f.transCost[from][to]; ok {
+			cost = tc
+		} else if f.change >= 0 {
+			cost = f.change
+		} else if mt, ok := f.mid[to]; ok && ordered0 {
+			cost = math.Abs(mt - f.mid[from])
+		} else {
+			cost = 1 - f.share[to]
+		}
+		dst = append(dst, rcOption{cand: int32(i), gain: gain, cost: cost})
 	}
 	opts := dst[start:]
-	slices.SortStableFunc(opts, func(a, b rcOption) int {
+	slices.SortFunc(opts, func(a, b rcOption) int {
 		switch {
 		case a.cost != b.cost:
 			return cmpF(a.cost, b.cost)
@@ -492,6 +468,80 @@ func (s *ActionSpace) options(dst []rcOption, f *rcFeature, x score.Value, e0 fl
 		}
 		return int(a.cand - b.cand)
 	})
+	return dst[:start+len(pareto(opts))]
+}
+
+// numericOptions is options for a numeric feature. The cost of a move grows
+// with its distance from x on either side (a percentile shift or a cost per
+// unit), so walking outwards from x on both sides and merging the two walks
+// yields the moves in cost order without sorting.
+func (s *ActionSpace) numericOptions(dst []rcOption, f *rcFeature, x, e0 float64, l lift) []rcOption {
+	var p0 float64
+	if f.quant != nil {
+		p0 = percentileOf(f.quant, x)
+	}
+	cs := f.cands
+	hi := sort.Search(len(cs), func(i int) bool { return cs[i].v.Float() > x }) // first above x
+	lo := hi - 1
+	if lo >= 0 && cs[lo].v.Float() == x {
+		lo--
+	}
+	if (f.dir == IncreaseOnly && l&liftDirection == 0) || lo < 0 {
+		lo = -1
+	}
+	if f.dir == DecreaseOnly && l&liftDirection == 0 {
+		hi = len(cs)
+	}
+	cost := func(i int) float64 {
+		if f.cpu >= 0 {
+			return f.cpu * math.Abs(cs[i].v.Float()-x)
+		}
+		return math.Abs(cs[i].pct - p0)
+	}
+	start := len(dst)
+	best, last := 0.0, math.Inf(-1)
+	keep := func(i int, c float64) {
+		if !cs[i].inBounds && l&liftBounds == 0 {
+			return
+		}
+		gain := s.sign * (cs[i].effect - e0)
+		if !(gain > best) {
+			return
+		}
+		best = gain
+		if len(dst) > start && c == last {
+			dst[len(dst)-1] = rcOption{cand: int32(i), gain: gain, cost: c}
+			return
+		}
+		dst = append(dst, rcOption{cand: int32(i), gain: gain, cost: c})
+		last = c
+	}
+	var cl, ch float64
+	if lo >= 0 {
+		cl = cost(lo)
+	}
+	if hi < len(cs) {
+		ch = cost(hi)
+	}
+	for lo >= 0 || hi < len(cs) {
+		if hi >= len(cs) || (lo >= 0 && cl <= ch) {
+			keep(lo, cl)
+			if lo--; lo >= 0 {
+				cl = cost(lo)
+			}
+		} else {
+			keep(hi, ch)
+			if hi++; hi < len(cs) {
+				ch = cost(hi)
+			}
+		}
+	}
+	return dst
+}
+
+// pareto keeps, of options sorted by cost (then gain descending), those
+// whose gain beats every cheaper one's, in place.
+func pareto(opts []rcOption) []rcOption {
 	kept := opts[:0]
 	best := 0.0
 	for _, o := range opts {
@@ -500,7 +550,7 @@ func (s *ActionSpace) options(dst []rcOption, f *rcFeature, x score.Value, e0 fl
 			best = o.gain
 		}
 	}
-	return dst[:start+len(kept)]
+	return kept
 }
 
 func cmpF(a, b float64) int {
