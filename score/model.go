@@ -234,6 +234,7 @@ type compiledTerm struct {
 	levels  map[string]int // label -> level or bin index
 	labels  []string       // small label sets: labels[k] -> index idx[k], scanned linearly (faster than hashing)
 	idx     []int
+	effects []float64 // effects[k]: the effect of labels[k]
 	ranges  []int          // indexes of RangeBins, in ascending order
 	special []int          // indexes of SpecialBins
 	missing int            // bin index for missing, -1
@@ -552,10 +553,20 @@ func (m *Model) ScoreTerms(r Record, terms []float64) (Result, error) {
 	var errs []*FieldError
 	for j := range m.terms {
 		ct := &m.terms[j]
-		e, _, err := ct.eval(&r[ct.feature])
-		if err != nil {
-			errs = append(errs, m.valueErr(ct.feature, r[ct.feature], err))
-			continue
+		v := &r[ct.feature]
+		var e float64
+		switch {
+		case ct.kind == termLinear && v.kind == numberValue && v.num-v.num == 0:
+			// The common cases inline: a finite number for a linear term ...
+			e = ct.coef * v.num
+		case ct.kind != termLinear && v.kind == labelValue && ct.labels != nil && ct.scan(v.str, &e):
+			// ... and a known label of a small categorical or binned term.
+		default:
+			var err error
+			if e, _, err = ct.eval(v); err != nil {
+				errs = append(errs, m.valueErr(ct.feature, *v, err))
+				continue
+			}
 		}
 		if terms != nil {
 			terms[j] = e
@@ -609,6 +620,17 @@ func (ct *compiledTerm) find(label string) int {
 
 const linearScanMax = 24
 
+// scan looks a label up in a small label set and stores its effect in e.
+func (ct *compiledTerm) scan(label string, e *float64) bool {
+	for k, l := range ct.labels {
+		if l == label {
+			*e = ct.effects[k]
+			return true
+		}
+	}
+	return false
+}
+
 func (ct *compiledTerm) index() {
 	if len(ct.levels) > linearScanMax {
 		return
@@ -633,8 +655,14 @@ func (ct *compiledTerm) index() {
 		return strings.Compare(a, b)
 	})
 	ct.idx = make([]int, len(ct.labels))
+	ct.effects = make([]float64, len(ct.labels))
 	for k, l := range ct.labels {
 		ct.idx[k] = ct.levels[l]
+		if ct.t.Kind == CategoricalTerm {
+			ct.effects[k] = ct.t.Levels[ct.idx[k]].Effect
+		} else {
+			ct.effects[k] = ct.t.Bins[ct.idx[k]].Effect
+		}
 	}
 }
 
