@@ -127,6 +127,15 @@ func TestAuditHandTable(t *testing.T) {
 	assert.Contains(t, strings.Join(rep.Warnings, "\n"), `group "C" left out of the true_positive_rate summary`)
 }
 
+func TestAuditLevel(t *testing.T) {
+	// 90% Wilson interval for 3/6, compared with statsmodels 0.13.5
+	// proportion_confint(3, 6, alpha=0.1, method="wilson").
+	rep, err := Audit(context.Background(), handData(handTable), &Options{Level: 0.9})
+	require.NoError(t, err)
+	assert.InDelta(t, 0.2212599861403487, rep.Groups[0].SelectionRate.Lo, 1e-12)
+	assert.InDelta(t, 0.7787400138596513, rep.Groups[0].SelectionRate.Hi, 1e-12)
+}
+
 func TestAuditReferenceGroup(t *testing.T) {
 	rep, err := Audit(context.Background(), handData(handTable), &Options{Reference: map[string]string{"g": "B"}})
 	require.NoError(t, err)
