@@ -221,3 +221,89 @@ func (r Report) MarshalJSON() ([]byte, error) {
 	o.add("settings", rawJSON(b))
 	return o.bytes()
 }
+
+// MarshalJSON encodes a disparity standing alone:
+// {"value":v,"between":[..],"interval":[lo,hi],"replicates":n}, or
+// {"value":null,"reason":"..."}.
+func (d Disparity) MarshalJSON() ([]byte, error) {
+	var o object
+	o.add("value", nullable(d.Value, d.Defined))
+	if !d.Defined {
+		o.add("reason", d.Reason)
+		return o.bytes()
+	}
+	if d.High != "" {
+		o.add("between", []string{d.High, d.Low})
+	}
+	if d.Replicates+d.Undefined > 0 {
+		o.add("interval", []any{nullable(d.Lo, true), nullable(d.Hi, true)})
+		o.add("replicates", d.Replicates)
+		o.add("undefined_replicates", d.Undefined)
+	}
+	return o.bytes()
+}
+
+// MarshalJSON encodes the thresholds with snake_case names.
+func (t Thresholds) MarshalJSON() ([]byte, error) {
+	var o object
+	o.add("target", t.Target.String())
+	o.add("direction", t.Direction.String())
+	o.add("base_threshold", t.Base)
+	o.add("target_rate", t.Rate)
+	groups := make([]any, len(t.Groups))
+	for i, g := range t.Groups {
+		var go_ object
+		go_.add("group", g.Group)
+		go_.add("threshold", g.Threshold)
+		go_.add("count", g.Count)
+		if g.Reason != "" {
+			go_.add("reason", g.Reason)
+		}
+		go_.add("selection_rate_before", g.SelectionRateBefore)
+		go_.add("selection_rate_after", g.SelectionRateAfter)
+		go_.add("true_positive_rate_before", g.TPRBefore)
+		go_.add("true_positive_rate_after", g.TPRAfter)
+		b, err := go_.bytes()
+		if err != nil {
+			return nil, err
+		}
+		groups[i] = rawJSON(b)
+	}
+	o.add("groups", groups)
+	o.add("accuracy_before", t.AccuracyBefore)
+	o.add("accuracy_after", t.AccuracyAfter)
+	o.add("spread_before", nullable(t.SpreadBefore, true))
+	o.add("spread_after", nullable(t.SpreadAfter, true))
+	return o.bytes()
+}
+
+// MarshalJSON encodes the recourse burden with snake_case names.
+func (b Burden) MarshalJSON() ([]byte, error) {
+	var o object
+	o.add("attribute", b.Attribute)
+	o.add("cheapest_group", b.Cheapest)
+	groups := make([]any, len(b.Groups))
+	for i, g := range b.Groups {
+		var go_ object
+		go_.add("group", g.Group)
+		go_.add("adverse", g.Adverse)
+		go_.add("feasible", g.Feasible)
+		go_.add("small_group", g.Small)
+		go_.add("infeasible_share", g.Infeasible)
+		addValue(&go_, "mean_cost", g.MeanCost)
+		go_.add("difference_to_cheapest", g.Difference)
+		bs, err := go_.bytes()
+		if err != nil {
+			return nil, err
+		}
+		groups[i] = rawJSON(bs)
+	}
+	o.add("groups", groups)
+	w := b.Warnings
+	if w == nil {
+		w = []string{}
+	}
+	o.add("warnings", w)
+	o.add("level", b.Level)
+	return o.bytes()
+}

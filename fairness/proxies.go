@@ -34,42 +34,43 @@ type ProxyOptions struct {
 // Association is one input's association with one protected attribute, on
 // [0, 1] (0 none, 1 the input determines the group, or vice versa for V).
 type Association struct {
-	Input, Protected string
+	Input     string `json:"input"`
+	Protected string `json:"protected"`
 	// Measure is "cramers_v" for a categorical input and
 	// "correlation_ratio" for a numeric one.
-	Measure string
-	Value   Value
+	Measure string `json:"measure"`
+	Value   Value  `json:"value"`
 	// Rows counts the rows used (numeric inputs leave out NaN).
-	Rows    int
-	Flagged bool
+	Rows    int  `json:"rows"`
+	Flagged bool `json:"flagged"`
 }
 
 // ClassAUC is the one-vs-rest AUC for one group of a protected attribute.
 type ClassAUC struct {
-	Group string
-	Count int
-	AUC   Value
+	Group string `json:"group"`
+	Count int    `json:"count"`
+	AUC   Value  `json:"auc"`
 }
 
 // Predictability says how well all inputs together predict a protected
 // attribute.
 type Predictability struct {
-	Protected string
+	Protected string `json:"protected"`
 	// AUC is the mean of the defined one-vs-rest AUCs over the attribute's
 	// groups (macro average; for two groups both are equal).
-	AUC     Value
-	Classes []ClassAUC
-	Flagged bool
+	AUC     Value      `json:"auc"`
+	Classes []ClassAUC `json:"classes"`
+	Flagged bool       `json:"flagged"`
 }
 
 // ProxyReport is the result of Proxies.
 type ProxyReport struct {
 	// Associations in input order, then protected attribute order.
-	Associations     []Association
-	Predictability   []Predictability
-	AssociationLevel float64
-	AUCLevel         float64
-	Folds            int
+	Associations     []Association    `json:"associations"`
+	Predictability   []Predictability `json:"predictability"`
+	AssociationLevel float64          `json:"association_level"`
+	AUCLevel         float64          `json:"auc_level"`
+	Folds            int              `json:"folds"`
 }
 
 // Flagged returns the flagged associations.

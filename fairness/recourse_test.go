@@ -1,6 +1,7 @@
 package fairness
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"testing"
@@ -54,4 +55,25 @@ func TestRecourseBurdenErrors(t *testing.T) {
 	assert.ErrorIs(t, err, ErrLength)
 	_, err = RecourseBurden([]float64{1, 1}, []bool{true, true}, GroupColumn{Values: g.Values}, nil)
 	assert.ErrorIs(t, err, ErrNoGroups)
+}
+
+func TestResultsEncodeJSON(t *testing.T) {
+	// NaN never reaches encoding/json: every result type encodes.
+	b, err := RecourseBurden([]float64{1, math.NaN()}, []bool{true, true}, GroupColumn{Name: "g", Values: []string{"A", "B"}},
+		&BurdenOptions{Bootstrap: 10})
+	require.NoError(t, err)
+	out, err := json.Marshal(b)
+	require.NoError(t, err)
+	assert.Contains(t, string(out), `"mean_cost":null,"mean_cost_reason":"no adverse row in group has a feasible recourse"`)
+	th, err := GroupThresholds([]float64{0.9, 0.1, 0.7, 0.2}, []bool{true, false, false, false},
+		[]string{"A", "A", "B", "B"}, EqualTPR, &ThresholdOptions{Base: 0.5})
+	require.NoError(t, err)
+	out, err = json.Marshal(th)
+	require.NoError(t, err)
+	assert.Contains(t, string(out), `"target":"equal_true_positive_rate"`)
+	p, err := Proxies([]Column{{Name: "x", Numeric: []float64{1, 1, 1, 1}}}, []GroupColumn{{Name: "g", Values: []string{"a", "a", "b", "b"}}}, nil)
+	require.NoError(t, err)
+	out, err = json.Marshal(p)
+	require.NoError(t, err)
+	assert.Contains(t, string(out), `"value":{"value":null,"reason":"input is constant"}`)
 }
