@@ -430,3 +430,60 @@ func (c *explainerCache) explainer(m *score.Model, n int) (*explain.Explainer, e
 	c.m, c.n, c.e = m, n, e
 	return e, nil
 }
+
+// demoExplain is the explanation stage of `candor demo`: the first
+// applicant the logistic model declines, explained against the approved
+// applicants nearest the cutoff (Regulation B), with reason codes, the
+// exact breakdown and the customer text in English and German.
+func demoExplain(_ context.Context, env *demoEnv) error {
+	m := env.model
+	recs := make([]score.Record, 0, env.table.Len())
+	idx := make([]int, 0, env.table.Len())
+	for i := 0; i < env.table.Len(); i++ {
+		r, err := env.table.Record(m.Schema(), i)
+		if err != nil {
+			continue
+		}
+		recs = append(recs, r)
+		idx = append(idx, i)
+	}
+	near, err := explain.NearCutoff(m, recs, 100)
+	if err != nil {
+		return err
+	}
+	base, err := explain.ReferenceBaseline(m, near)
+	if err != nil {
+		return err
+	}
+	e, err := explain.NewExplainer(m, &explain.Options{Baseline: &base})
+	if err != nil {
+		return err
+	}
+	cat := explain.DefaultCatalog()
+	var ex explain.Explanation
+	for k, r := range recs {
+		if err := e.Explain(r, &ex); err != nil {
+			return err
+		}
+		if ex.Result.Probability < m.Cutoff() {
+			continue
+		}
+		fmt.Fprintf(env.out, "\nexplanation: applicant %d is declined (probability %.3f >= cutoff %.2f); reasons against the %d approved applicants nearest the cutoff:\n",
+			idx[k]+1, float64(ex.Result.Probability), float64(m.Cutoff()), len(near))
+		b, err := e.AppendReport(nil, cat, "en", &ex, 3)
+		if err != nil {
+			return err
+		}
+		env.out.Write(b)
+		for _, lang := range []string{"en", "de"} {
+			txt, err := e.AppendCustomerText(nil, cat, lang, &ex)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.out, "customer text (%s):\n%s", lang, txt)
+		}
+		return nil
+	}
+	fmt.Fprintln(env.out, "\nexplanation: no applicant is declined at the cutoff")
+	return nil
+}
