@@ -289,7 +289,9 @@ func FitScorecard(ctx context.Context, t *Table, s *Schema, target, event string
 	// 4. Points.
 	round := func(x float64) float64 {
 		if opts.Round {
-			return math.Round(x)
+			if x = math.Round(x); x == 0 {
+				x = 0 // no negative zero
+			}
 		}
 		return x
 	}

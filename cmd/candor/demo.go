@@ -13,7 +13,7 @@ import (
 
 // demoSteps are the stages of `candor demo` after the logistic fit; later
 // capabilities (scorecards, explanations, recourse, audits) append to it.
-var demoSteps []func(ctx context.Context, env *demoEnv) error
+var demoSteps = []func(ctx context.Context, env *demoEnv) error{demoScorecard, demoExplain}
 
 // demoEnv is what the demo's stages share.
 type demoEnv struct {
@@ -21,6 +21,9 @@ type demoEnv struct {
 	table  *score.Table
 	schema *score.Schema
 	model  *score.Model // the logistic model
+	// scorecard is the German credit points scorecard, set by the
+	// scorecard stage (demoScorecard).
+	scorecard *score.Model
 }
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -94,7 +94,9 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // extraFitters holds the model families beyond logistic, keyed by --model.
-var extraFitters = map[string]func(context.Context, *score.Table, *score.Schema, fitArgs, score.MissingPolicy) (*score.Model, string, error){}
+var extraFitters = map[string]func(context.Context, *score.Table, *score.Schema, fitArgs, score.MissingPolicy) (*score.Model, string, error){
+	"scorecard": fitScorecardCmd,
+}
 
 // fitSchema infers the schema and applies --target, --exclude, --protected.
 func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
