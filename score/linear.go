@@ -1,0 +1,443 @@
+package score
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/sajari/regression"
+	"gonum.org/v1/gonum/mat"
+)
+
+// LinearOptions controls FitLinear. The zero value (or nil) means the
+// defaults.
+type LinearOptions struct {
+	// Missing is the policy for blank cells in used columns (the target
+	// included).
+	Missing MissingPolicy
+	// Fill gives numeric features a value to use in place of a missing one,
+	// at fit and at scoring time.
+	Fill map[string]float64
+	// Name and Version label the model (defaults "linear" and "1").
+	Name, Version string
+	// MaxRows bounds the rows FitLinear accepts (0 means 5000).
+	// github.com/sajari/regression v1.0.1 solves least squares through a
+	// Householder QR whose Q factor it forms in full, n x n (8 n^2 bytes:
+	// 200 MB at 5000 rows), and it formats one line of text per row into a
+	// growing string; larger data sets need a sample or another solver.
+	MaxRows int
+	// AliasTol is the relative tolerance under which a design column counts
+	// as a linear combination of earlier ones (0 means 1e-7, as R's lm).
+	AliasTol float64
+}
+
+// LinearFit is the result of FitLinear: the model and the ordinary least
+// squares statistics.
+type LinearFit struct {
+	Model        *Model
+	Coefficients []Coefficient // Estimate in response units per unit; StdErr from sigma^2 (X'X)^-1
+	Rows         int           // rows used
+	Dropped      int           // rows skipped under MissingDrop
+	RSS          float64       // residual sum of squares
+	R2           float64       // 1 - RSS/TSS
+	AdjR2        float64       // 1 - (1-R2)(n-1)/(n-p)
+	Sigma        float64       // residual standard error sqrt(RSS/(n-p))
+	LogLik       float64       // Gaussian log-likelihood at the estimate (sigma^2 = RSS/n)
+	DF           int           // residual degrees of freedom n - p (p counts the intercept, not aliased columns)
+}
+
+// Aliased returns the names of the aliased columns.
+func (f *LinearFit) Aliased() []string {
+	var out []string
+	for _, c := range f.Coefficients {
+		if c.Aliased {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// FitLinear fits an ordinary least squares regression of the numeric
+// target on every input feature of s (numeric features linearly,
+// categorical features one-hot with the first of their sorted levels as the
+// reference, as FitLogistic) with github.com/sajari/regression, and returns
+// a LinearModel: score = intercept + sum of terms, in the target's units,
+// with the same additive terms, baselines and statistics as the other
+// model kinds, so breakdowns and reasons work unchanged.
+//
+// Aliased columns (linear combinations of earlier columns, found by
+// Gram-Schmidt with relative tolerance AliasTol) are reported and fixed at
+// 0 before the solve, because sajari/regression divides by the QR diagonal
+// and would return infinities. ctx is checked before the solve.
+func FitLinear(ctx context.Context, t *Table, s *Schema, target string, opts *LinearOptions) (*LinearFit, error) {
+	if opts == nil {
+		opts = &LinearOptions{}
+	}
+	maxRows := opts.MaxRows
+	if maxRows <= 0 {
+		maxRows = 5000
+	}
+	tol := opts.AliasTol
+	if tol <= 0 {
+		tol = 1e-7
+	}
+	for name := range opts.Fill {
+		if f, ok := s.Lookup(name); !ok || f.Kind != Numeric {
+			return nil, &FieldError{Feature: name, Err: fmt.Errorf("%w: fill given for a feature that is not a numeric input", ErrUnknownFeature)}
+		}
+	}
+	tc := t.Column(target)
+	if tc < 0 {
+		return nil, &FieldError{Feature: target, Err: fmt.Errorf("%w: target column not in the data", ErrUnknownFeature)}
+	}
+	// Read the target (NaN when blank), then the inputs.
+	y := make([]float64, t.Len())
+	var yerrs []error
+	for r := 0; r < t.Len(); r++ {
+		cell := t.Cell(r, tc)
+		if cell == "" {
+			y[r] = math.NaN()
+			continue
+		}
+		x, err := strconv.ParseFloat(cell, 64)
+		if err != nil || !isFinite(x) {
+			yerrs = append(yerrs, &FieldError{Row: r + 1, Feature: target, Value: strconv.Quote(cell), Err: ErrWrongKind})
+			continue
+		}
+		y[r] = x
+	}
+	if yerrs != nil {
+		return nil, fmt.Errorf("%w: target %q must be numeric: %v", ErrData, target, yerrs[0])
+	}
+	d, err := linearDesign(t, s, target, y, opts)
+	if err != nil {
+		return nil, err
+	}
+	n := len(d.Rows)
+	if n > maxRows {
+		return nil, fmt.Errorf("%w: %d rows exceed LinearOptions.MaxRows %d (sajari/regression forms an n x n matrix)", ErrData, n, maxRows)
+	}
+	// Design columns.
+	type block struct {
+		levels []string
+		first  int
+	}
+	cols := [][]float64{ones(n)}
+	names := []string{"(intercept)"}
+	blocks := make([]block, len(d.Inputs))
+	for k, si := range d.Inputs {
+		f := s.features[si]
+		blocks[k].first = len(cols)
+		if f.Kind == Numeric {
+			c := make([]float64, n)
+			for r, v := range d.Values[k] {
+				c[r] = v.num
+			}
+			cols = append(cols, c)
+			names = append(names, f.Name)
+			continue
+		}
+		levels := levelsOf(f, d.Values[k])
+		blocks[k].levels = levels
+		pos := make(map[string]int, len(levels))
+		for l, lab := range levels {
+			pos[lab] = l
+		}
+		for _, lab := range levels[1:] {
+			cols = append(cols, make([]float64, n))
+			names = append(names, f.Name+"="+lab)
+		}
+		for r, v := range d.Values[k] {
+			if l := pos[v.str]; l > 0 {
+				cols[blocks[k].first+l-1][r] = 1
+			}
+		}
+	}
+	yy := make([]float64, n)
+	for r, row := range d.Rows {
+		yy[r] = y[row]
+	}
+	aliased := aliasedColumns(cols, tol)
+	var keep []int
+	for c := 1; c < len(cols); c++ {
+		if !aliased[c] {
+			keep = append(keep, c)
+		}
+	}
+	p := len(keep) + 1
+	if n <= p {
+		return nil, fmt.Errorf("%w: %d rows for %d coefficients", ErrData, n, p)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	reg := new(regression.Regression)
+	reg.SetObserved(target)
+	for i, c := range keep {
+		reg.SetVar(i, names[c])
+	}
+	pts := make(regression.DataPoints, n)
+	for r := 0; r < n; r++ {
+		vars := make([]float64, len(keep))
+		for i, c := range keep {
+			vars[i] = cols[c][r]
+		}
+		pts[r] = regression.DataPoint(yy[r], vars)
+	}
+	reg.Train(pts...)
+	if err := reg.Run(); err != nil {
+		return nil, fmt.Errorf("%w: least squares: %v", ErrData, err)
+	}
+	coef := make([]float64, len(cols))
+	coef[0] = reg.Coeff(0)
+	for i, c := range keep {
+		coef[c] = reg.Coeff(i + 1)
+	}
+	for c, b := range coef {
+		if !isFinite(b) {
+			return nil, fmt.Errorf("%w: coefficient of %s is not finite (numerically singular design)", ErrData, names[c])
+		}
+	}
+	// Residuals and statistics.
+	fitted := make([]float64, n)
+	var rss, ybar float64
+	for r := 0; r < n; r++ {
+		v := coef[0]
+		for _, c := range keep {
+			v += coef[c] * cols[c][r]
+		}
+		fitted[r] = v
+		rss += (yy[r] - v) * (yy[r] - v)
+		ybar += yy[r]
+	}
+	ybar /= float64(n)
+	var tss float64
+	for _, v := range yy {
+		tss += (v - ybar) * (v - ybar)
+	}
+	fit := &LinearFit{Rows: n, Dropped: d.Dropped, RSS: rss, DF: n - p}
+	fit.R2 = 1 - rss/tss
+	fit.AdjR2 = 1 - (1-fit.R2)*float64(n-1)/float64(n-p)
+	fit.Sigma = math.Sqrt(rss / float64(n-p))
+	fit.LogLik = -float64(n) / 2 * (math.Log(2*math.Pi*rss/float64(n)) + 1)
+	se := olsStdErr(cols, keep, fit.Sigma*fit.Sigma)
+	for c, name := range names {
+		co := Coefficient{Name: name, Estimate: coef[c], StdErr: se[c], Aliased: aliased[c]}
+		fit.Coefficients = append(fit.Coefficients, co)
+	}
+	// The model.
+	spec := Spec{Name: opts.Name, Version: opts.Version, Kind: LinearModel, Target: target, Features: s.Features(), Intercept: coef[0]}
+	if spec.Name == "" {
+		spec.Name = "linear"
+	}
+	if spec.Version == "" {
+		spec.Version = "1"
+	}
+	for k, si := range d.Inputs {
+		f := s.features[si]
+		b := blocks[k]
+		vals := d.Values[k]
+		var term Term
+		if b.levels == nil {
+			term = Term{Feature: f.Name, Kind: LinearTerm, Coef: coef[b.first], Stats: numericStats(vals, nil)}
+			if x, ok := opts.Fill[f.Name]; ok {
+				term.Fill = &x
+			}
+			term.Baseline = term.Coef * term.Stats.Mean
+		} else {
+			term = Term{Feature: f.Name, Kind: CategoricalTerm, Reference: b.levels[0], Stats: &Stats{Count: float64(n)}}
+			counts := map[string]float64{}
+			for _, v := range vals {
+				counts[v.str]++
+			}
+			for l, lab := range b.levels {
+				e := 0.0
+				if l > 0 {
+					e = coef[b.first+l-1]
+				}
+				term.Levels = append(term.Levels, Level{Label: lab, Effect: e, Count: counts[lab]})
+				term.Baseline += e * counts[lab] / float64(n)
+			}
+		}
+		spec.Terms = append(spec.Terms, term)
+	}
+	spec.Training = &Training{Rows: n, Dropped: d.Dropped, Converged: true, LogLik: fit.LogLik,
+		Aliased: fit.Aliased(), ScoreQuants: deciles(fitted)}
+	m, err := NewModel(spec)
+	if err != nil {
+		return nil, err
+	}
+	fit.Model = m
+	return fit, nil
+}
+
+// linearDesign reads the inputs of s for the rows whose target is present
+// (or, under MissingError, fails on a missing target).
+func linearDesign(t *Table, s *Schema, target string, y []float64, opts *LinearOptions) (*Design, error) {
+	d := &Design{Schema: s}
+	var cols []int
+	for i, f := range s.features {
+		if f.Role != Input || f.Name == target {
+			continue
+		}
+		c := t.Column(f.Name)
+		if c < 0 {
+			return nil, &FieldError{Feature: f.Name, Err: fmt.Errorf("%w: input feature not in the data", ErrUnknownFeature)}
+		}
+		d.Inputs = append(d.Inputs, i)
+		cols = append(cols, c)
+	}
+	if len(d.Inputs) == 0 {
+		return nil, fmt.Errorf("%w: no input features", ErrData)
+	}
+	d.Values = make([][]Value, len(d.Inputs))
+	var errs []string
+	for r := 0; r < t.Len(); r++ {
+		if err := t.RowError(r); err != nil {
+			if opts.Missing == MissingDrop {
+				d.Dropped++
+				continue
+			}
+			errs = append(errs, err.Error())
+			continue
+		}
+		blank := math.IsNaN(y[r])
+		var rowErrs []*FieldError
+		if blank && opts.Missing != MissingDrop {
+			rowErrs = append(rowErrs, &FieldError{Row: r + 1, Feature: target, Err: ErrMissing})
+		}
+		vals := make([]Value, len(cols))
+		for k, c := range cols {
+			f := s.features[d.Inputs[k]]
+			cell := t.Cell(r, c)
+			if cell == "" {
+				if x, ok := opts.Fill[f.Name]; ok {
+					vals[k] = Num(x)
+					continue
+				}
+				blank = true
+				rowErrs = append(rowErrs, &FieldError{Row: r + 1, Feature: f.Name, Err: ErrMissing})
+				continue
+			}
+			v, err := ParseValue(f.Kind, cell)
+			if err == nil && v.IsNum() && !isFinite(v.num) {
+				err = ErrNotFinite
+			}
+			if err != nil {
+				fe := fieldErr(f, cell, err)
+				fe.Row = r + 1
+				rowErrs = append(rowErrs, fe)
+				continue
+			}
+			vals[k] = v
+		}
+		if blank && opts.Missing == MissingDrop {
+			d.Dropped++
+			continue
+		}
+		if rowErrs != nil {
+			errs = append(errs, (&RecordError{Row: r + 1, Fields: rowErrs}).Error())
+			continue
+		}
+		d.Rows = append(d.Rows, r)
+		for k := range cols {
+			d.Values[k] = append(d.Values[k], vals[k])
+		}
+	}
+	if errs != nil {
+		more := ""
+		if len(errs) > 5 {
+			more = fmt.Sprintf(" (and %d more rows)", len(errs)-5)
+			errs = errs[:5]
+		}
+		return nil, fmt.Errorf("%w: %s%s", ErrData, strings.Join(errs, "; "), more)
+	}
+	if len(d.Rows) == 0 {
+		return nil, fmt.Errorf("%w: no usable rows", ErrData)
+	}
+	return d, nil
+}
+
+// aliasedColumns marks the columns that are linear combinations of earlier
+// kept columns: modified Gram-Schmidt, a column is aliased when the norm of
+// what is left after projecting out the earlier ones is below tol times its
+// own norm.
+func aliasedColumns(cols [][]float64, tol float64) []bool {
+	out := make([]bool, len(cols))
+	var basis [][]float64
+	for c, col := range cols {
+		v := slices.Clone(col)
+		norm0 := math.Sqrt(dot(v, v))
+		for _, q := range basis {
+			proj := dot(v, q)
+			for i := range v {
+				v[i] -= proj * q[i]
+			}
+		}
+		norm := math.Sqrt(dot(v, v))
+		if norm0 == 0 || norm <= tol*norm0 {
+			out[c] = true
+			continue
+		}
+		for i := range v {
+			v[i] /= norm
+		}
+		basis = append(basis, v)
+	}
+	return out
+}
+
+func dot(a, b []float64) float64 {
+	var s float64
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+// olsStdErr returns sqrt(sigma2 * diag((X'X)^-1)) over the intercept and
+// the kept columns; NaN for aliased columns or a singular X'X.
+func olsStdErr(cols [][]float64, keep []int, sigma2 float64) []float64 {
+	out := make([]float64, len(cols))
+	for i := range out {
+		out[i] = math.NaN()
+	}
+	idx := append([]int{0}, keep...)
+	p := len(idx)
+	xtx := mat.NewSymDense(p, nil)
+	for a := 0; a < p; a++ {
+		for b := a; b < p; b++ {
+			xtx.SetSym(a, b, dot(cols[idx[a]], cols[idx[b]]))
+		}
+	}
+	var ch mat.Cholesky
+	if !ch.Factorize(xtx) {
+		return out
+	}
+	var inv mat.SymDense
+	if err := ch.InverseTo(&inv); err != nil {
+		return out
+	}
+	for a, c := range idx {
+		out[c] = math.Sqrt(sigma2 * inv.At(a, a))
+	}
+	return out
+}
+
+// FormatCoefficients renders the coefficient table as text.
+func (f *LinearFit) FormatCoefficients() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-60s %14s %12s %9s\n", "column", "estimate", "std.err", "t")
+	for _, c := range f.Coefficients {
+		if c.Aliased {
+			fmt.Fprintf(&b, "%-60s %14s %12s %9s\n", trunc(c.Name, 60), "NA (aliased)", "", "")
+			continue
+		}
+		fmt.Fprintf(&b, "%-60s %14.6g %12.4g %9.3f\n", trunc(c.Name, 60), c.Estimate, c.StdErr, c.Estimate/c.StdErr)
+	}
+	fmt.Fprintf(&b, "rows %d, residual df %d, R^2 %.4f (adjusted %.4f), residual std. error %.6g\n", f.Rows, f.DF, f.R2, f.AdjR2, f.Sigma)
+	return b.String()
+}

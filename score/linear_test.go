@@ -1,0 +1,164 @@
+package score_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/candorscore/candor/explain"
+	"github.com/candorscore/candor/score"
+)
+
+// TestFitLinearMatchesStatsmodels: OLS of German credit's credit_amount on
+// the other inputs, against statsmodels 0.13.5 (testdata/linear_german.json,
+// written by testdata/linear_german.py). Tolerance 1e-8 relative (design
+// condition number about 709).
+func TestFitLinearMatchesStatsmodels(t *testing.T) {
+	var ref struct {
+		Columns []string  `json:"columns"`
+		Params  []float64 `json:"params"`
+		BSE     []float64 `json:"bse"`
+		R2      float64   `json:"rsquared"`
+		AdjR2   float64   `json:"rsquared_adj"`
+		SSR     float64   `json:"ssr"`
+		LLF     float64   `json:"llf"`
+		DFResid float64   `json:"df_resid"`
+	}
+	b, err := os.ReadFile("testdata/linear_german.json")
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &ref))
+
+	tab, s := germanTable(t)
+	fit, err := score.FitLinear(context.Background(), tab, s, "credit_amount", nil)
+	require.NoError(t, err)
+	require.Equal(t, 1000, fit.Rows)
+	require.Empty(t, fit.Aliased())
+	require.Len(t, fit.Coefficients, len(ref.Columns))
+	rel := func(want, got float64) float64 { return math.Abs(got-want) / math.Max(math.Abs(want), 1e-300) }
+	var worst float64
+	for i, c := range fit.Coefficients {
+		require.Equal(t, ref.Columns[i], c.Name)
+		worst = math.Max(worst, rel(ref.Params[i], c.Estimate))
+		require.InEpsilon(t, ref.Params[i], c.Estimate, 1e-8, c.Name)
+		require.InEpsilon(t, ref.BSE[i], c.StdErr, 1e-8, c.Name)
+	}
+	t.Logf("largest relative coefficient difference from statsmodels: %.3g", worst)
+	require.InEpsilon(t, ref.R2, fit.R2, 1e-10)
+	require.InEpsilon(t, ref.AdjR2, fit.AdjR2, 1e-10)
+	require.InEpsilon(t, ref.SSR, fit.RSS, 1e-10)
+	require.InEpsilon(t, ref.LLF, fit.LogLik, 1e-10)
+	require.Equal(t, int(ref.DFResid), fit.DF)
+
+	// The model is additive like the others: terms + intercept = fitted
+	// value, and explanations add up.
+	m := fit.Model
+	require.Equal(t, score.LinearModel, m.Kind())
+	ex, err := explain.NewExplainer(m, nil)
+	require.NoError(t, err)
+	var e explain.Explanation
+	rec, err := tab.Record(m.Schema(), 0)
+	require.NoError(t, err)
+	r, err := m.Score(rec)
+	require.NoError(t, err)
+	require.True(t, math.IsNaN(float64(r.Probability)))
+	require.NoError(t, ex.Explain(rec, &e))
+	sum := e.Baseline
+	for _, c := range e.Contributions {
+		sum += c
+	}
+	require.InDelta(t, r.Score, sum, 1e-9)
+	// The population baseline of a least-squares fit with an intercept is
+	// the mean of the target (residuals sum to zero).
+	var mean float64
+	for i := 0; i < tab.Len(); i++ {
+		var x float64
+		_, err := fmt.Sscan(tab.Cell(i, tab.Column("credit_amount")), &x)
+		require.NoError(t, err)
+		mean += x / float64(tab.Len())
+	}
+	require.InDelta(t, mean, e.Baseline, 1e-6)
+}
+
+func TestFitLinearAliasedAndErrors(t *testing.T) {
+	// z = 2x + 1 is aliased; c's level "b" duplicates column w.
+	tab, err := score.NewTable([]string{"x", "z", "c", "w", "y"}, [][]string{
+		{"1", "3", "a", "0", "2.5"}, {"2", "5", "b", "1", "4.25"}, {"3", "7", "a", "0", "5.5"},
+		{"4", "9", "b", "1", "8"}, {"5", "11", "a", "0", "9.75"}, {"6", "13", "b", "1", "13"},
+	})
+	require.NoError(t, err)
+	s, err := tab.InferSchema().WithRoles(score.Ignored, "y")
+	require.NoError(t, err)
+	fit, err := score.FitLinear(context.Background(), tab, s, "y", nil)
+	require.NoError(t, err)
+	require.Equal(t, []string{"z", "w"}, fit.Aliased())
+	// Least squares on (1, x, c=b): the residuals are orthogonal to each
+	// kept column (normal equations), checked directly.
+	m := fit.Model
+	var res [6]float64
+	for i := range res {
+		rec, err := tab.Record(m.Schema(), i)
+		require.NoError(t, err)
+		r, err := m.Score(rec)
+		require.NoError(t, err)
+		var y float64
+		_, err = fmt.Sscan(tab.Cell(i, 4), &y)
+		require.NoError(t, err)
+		res[i] = y - r.Score
+	}
+	var s0, s1, s2 float64
+	for i, e := range res {
+		s0 += e
+		s1 += e * float64(i+1)
+		if i%2 == 1 {
+			s2 += e
+		}
+	}
+	require.InDelta(t, 0, s0, 1e-12)
+	require.InDelta(t, 0, s1, 1e-12)
+	require.InDelta(t, 0, s2, 1e-12)
+
+	_, err = score.FitLinear(context.Background(), tab, s, "c", nil)
+	require.ErrorIs(t, err, score.ErrData)
+	_, err = score.FitLinear(context.Background(), tab, s, "nope", nil)
+	require.ErrorIs(t, err, score.ErrUnknownFeature)
+	_, err = score.FitLinear(context.Background(), tab, s, "y", &score.LinearOptions{MaxRows: 5})
+	require.ErrorIs(t, err, score.ErrData)
+	blank, err := score.NewTable([]string{"x", "y"}, [][]string{{"1", "2"}, {"", "3"}, {"3", ""}, {"4", "4"}, {"5", "7"}})
+	require.NoError(t, err)
+	bs, err := blank.InferSchema().WithRoles(score.Ignored, "y")
+	require.NoError(t, err)
+	_, err = score.FitLinear(context.Background(), blank, bs, "y", nil)
+	require.ErrorIs(t, err, score.ErrData)
+	require.ErrorContains(t, err, "row 2")
+	fit, err = score.FitLinear(context.Background(), blank, bs, "y", &score.LinearOptions{Missing: score.MissingDrop})
+	require.NoError(t, err)
+	require.Equal(t, 3, fit.Rows)
+	require.Equal(t, 2, fit.Dropped)
+	// (1,2), (4,4), (5,7): slope = Sxy/Sxx = (29/3)/(26/3) = 29/26.
+	require.InDelta(t, 29.0/26, fit.Coefficients[1].Estimate, 1e-12)
+}
+
+func ExampleFitLinear() {
+	tab, _ := score.NewTable([]string{"tenure", "plan", "spend"}, [][]string{
+		{"1", "basic", "10"}, {"2", "basic", "12"}, {"3", "plus", "19"}, {"4", "plus", "21"}, {"5", "basic", "18"},
+	})
+	s, _ := tab.InferSchema().WithRoles(score.Ignored, "spend")
+	fit, err := score.FitLinear(context.Background(), tab, s, "spend", nil)
+	if err != nil {
+		panic(err)
+	}
+	for _, c := range fit.Coefficients {
+		fmt.Printf("%-10s %.4f\n", c.Name, c.Estimate)
+	}
+	fmt.Printf("R^2 %.4f\n", fit.R2)
+	// Output:
+	// (intercept) 8.0000
+	// tenure     2.0000
+	// plan=plus  5.0000
+	// R^2 1.0000
+}
