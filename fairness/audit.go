@@ -1094,8 +1094,8 @@ func (a *audit) warnings(r *Report) []string {
 		for _, p := range r.Partitions() {
 			for _, g := range p.Groups {
 				if g.Small {
-					w = append(w, fmt.Sprintf("%s: group %q has %d rows, below the minimum group size %d; its rates are imprecise",
-						p.Attribute, g.Name, g.Count, a.opts.MinGroupSize))
+					w = append(w, fmt.Sprintf("%s: group %q has %s, below the minimum group size %d; its rates are imprecise",
+						p.Attribute, g.Name, plural(g.Count, "row"), a.opts.MinGroupSize))
 				}
 			}
 		}
@@ -1109,4 +1109,12 @@ func (a *audit) warnings(r *Report) []string {
 		w = append(w, "calibration not computed: "+reasonNotProbs)
 	}
 	return w
+}
+
+// plural returns "1 row" or "n rows".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"math"
 
 	"github.com/candorscore/candor/fairness"
 )
@@ -123,4 +124,24 @@ func ExampleProxies() {
 	// relationship ~ sex: cramers_v 0.894 flagged=true
 	// hours ~ sex: correlation_ratio 0.013 flagged=false
 	// inputs predict sex with cross-validated AUC 0.979 (flagged=true)
+}
+
+// Recourse burden: among declined customers, what does the cheapest
+// change cost per group? +Inf marks a customer with no recourse at all.
+func ExampleRecourseBurden() {
+	inf := math.Inf(1)
+	costs := []float64{1, 3, inf, 2, 4, 6, 8, 0}
+	declined := []bool{true, true, true, true, true, true, true, false}
+	group := fairness.GroupColumn{Name: "age", Values: []string{"<25", "<25", "<25", "<25", "50+", "50+", "50+", "50+"}}
+	b, err := fairness.RecourseBurden(costs, declined, group, &fairness.BurdenOptions{MinGroupSize: -1})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, g := range b.Groups {
+		fmt.Printf("%s: %d declined, %d without recourse, mean cost %.2f, %.2f more than %s\n",
+			g.Group, g.Adverse, g.Adverse-g.Feasible, g.MeanCost.Value, g.Difference.Value, b.Cheapest)
+	}
+	// Output:
+	// 50+: 3 declined, 0 without recourse, mean cost 6.00, 4.00 more than <25
+	// <25: 4 declined, 1 without recourse, mean cost 2.00, 0.00 more than <25
 }

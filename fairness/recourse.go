@@ -142,7 +142,7 @@ func RecourseBurden(costs []float64, adverse []bool, groups GroupColumn, opts *B
 		}
 		bg.Small = o.MinGroupSize > 0 && bg.Adverse < o.MinGroupSize
 		if bg.Small {
-			b.Warnings = append(b.Warnings, fmt.Sprintf("group %q has %d adverse rows, below the minimum group size %d", g, bg.Adverse, o.MinGroupSize))
+			b.Warnings = append(b.Warnings, fmt.Sprintf("group %q has %s, below the minimum group size %d", g, plural(bg.Adverse, "adverse row"), o.MinGroupSize))
 		}
 		b.Groups = append(b.Groups, bg)
 	}
