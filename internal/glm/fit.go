@@ -541,7 +541,36 @@ func (f *irls) separation(ctx context.Context, keep []int) (*Separation, error) 
 	if f.noSeparation() {
 		return nil, nil
 	}
+	if s := f.completeSeparation(keep); s != nil {
+		return s, nil
+	}
 	return detectSeparation(ctx, f.cols, f.y, f.w, keep)
+}
+
+// completeSeparation reports complete separation when the current
+// coefficients already classify every row of positive weight strictly
+// (y_i = 1 exactly where x_i'beta > 0), which spares the linear program on
+// large data. The columns are those with a non-zero coefficient.
+func (f *irls) completeSeparation(keep []int) *Separation {
+	rows := 0
+	for i, e := range f.eta {
+		if !(f.w[i] > 0) {
+			continue
+		}
+		switch {
+		case f.y[i] == 1 && e > 0, f.y[i] == 0 && e < 0:
+			rows++
+		default:
+			return nil
+		}
+	}
+	s := &Separation{Complete: true, Rows: rows}
+	for k, b := range f.beta {
+		if b != 0 {
+			s.Columns = append(s.Columns, keep[k])
+		}
+	}
+	return s
 }
 
 // noSeparation tries to build a certificate that the data are not

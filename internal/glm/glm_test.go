@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -543,7 +544,13 @@ func FuzzFitLogistic(f *testing.F) {
 			y[i] = float64(row[p]&1) + float64(row[p]&2)/4 // 0, 1, 0.5, 1.5 (invalid)
 			w[i] = float64(row[p] >> 5)
 		}
+		start := time.Now()
 		res, err := FitLogistic(context.Background(), Problem{X: x, Y: y, Weights: w, L2: float64(l2) / 64}, nil)
+		require.Less(t, time.Since(start), 2*time.Second, "slow fit")
+		if errors.Is(err, ErrSeparation) {
+			require.NotNil(t, res.Separation)
+			require.NotEmpty(t, res.Separation.Columns)
+		}
 		if err != nil {
 			return
 		}
@@ -551,8 +558,40 @@ func FuzzFitLogistic(f *testing.F) {
 		for j := range res.Coef {
 			require.False(t, math.IsNaN(res.Coef[j]))
 		}
-		if errors.Is(err, ErrSeparation) {
-			require.NotNil(t, res.Separation)
-		}
 	})
+}
+
+func TestSeparationLarger(t *testing.T) {
+	// 5000 rows, 42 columns: a one-hot level (column 20) with only
+	// successes, and a complete separation on two numeric columns.
+	p := syntheticProblem(5000, 42, 3)
+	for i := range p.Y {
+		if p.X[20][i] == 1 {
+			p.Y[i] = 1
+		}
+	}
+	res, err := FitLogistic(context.Background(), p, nil)
+	require.ErrorIs(t, err, ErrSeparation)
+	require.False(t, res.Separation.Complete)
+	require.Equal(t, []int{20}, res.Separation.Columns)
+	n20 := 0
+	for _, v := range p.X[20] {
+		if v == 1 {
+			n20++
+		}
+	}
+	require.Equal(t, n20, res.Separation.Rows)
+
+	for i := range p.Y {
+		p.Y[i] = 0
+		if p.X[1][i]-0.5*p.X[2][i] > 0.2 {
+			p.Y[i] = 1
+		}
+	}
+	res, err = FitLogistic(context.Background(), p, nil)
+	require.ErrorIs(t, err, ErrSeparation)
+	require.True(t, res.Separation.Complete)
+	require.Equal(t, 5000, res.Separation.Rows)
+	require.Contains(t, res.Separation.Columns, 1)
+	require.Contains(t, res.Separation.Columns, 2)
 }

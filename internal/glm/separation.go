@@ -5,7 +5,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"slices"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -173,13 +175,7 @@ func detectSeparation(ctx context.Context, cols [][]float64, y, w []float64, kee
 	return sep, nil
 }
 
-func dot(a, b []float64) float64 {
-	s := 0.0
-	for i, v := range a {
-		s += v * b[i]
-	}
-	return s
-}
+func dot(a, b []float64) float64 { return floats.Dot(a, b) }
 
 // solveSepLP maximises c'b subject to s_i z_i'b >= 0 (= 0 when s_i = 0) and
 // -1 <= b_j <= 1. It runs a revised primal simplex on the dual problem
@@ -250,66 +246,135 @@ func solveSepLP(ctx context.Context, rows *sepRows, c []float64) (b []float64, v
 		}
 	}
 
+	// Perturb the right-hand side slightly (deterministically) so that ties
+	// and degenerate pivots, common with one-hot designs, are rare. The
+	// constraints do not depend on c, so the b found stays feasible; its
+	// objective is evaluated with the original c.
+	cMax := 0.0
+	for _, v := range c {
+		cMax = math.Max(cMax, math.Abs(v))
+	}
+	cp := make([]float64, q)
+	for j, v := range c {
+		_, frac := math.Modf(float64(j+1) * 0.6180339887498949)
+		cp[j] = v + 1e-7*(cMax+1)*(0.5+frac)
+	}
 	basis := make([]int, q)
 	inBasis := make([]bool, nVar)
 	for j := range basis {
-		if c[j] >= 0 {
+		if cp[j] >= 0 {
 			basis[j] = nRow + j
 		} else {
 			basis[j] = nRow + q + j
 		}
 		inBasis[basis[j]] = true
 	}
-	bm := mat.NewDense(q, q, nil)
 	col := make([]float64, q)
 	y := make([]float64, q)
 	xb := make([]float64, q)
 	u := make([]float64, q)
 	cb := make([]float64, q)
-	var lu mat.LU
+	binv := make([]float64, q*q) // B^-1, row-major, updated by pivots
+	bm := mat.NewDense(q, q, nil)
+	var inv mat.Dense
+	refactor := func() error {
+		for i, k := range basis {
+			column(k, col)
+			bm.SetCol(i, col)
+		}
+		if err := solveErr(inv.Inverse(bm)); err != nil {
+			return errLP
+		}
+		for i := 0; i < q; i++ {
+			copy(binv[i*q:(i+1)*q], inv.RawRowView(i))
+		}
+		return nil
+	}
 	bland := false
 	degenerate := 0
 	maxIter := 50 * (q + nVar)
+	const maxCand = 256
+	var (
+		cand     []int
+		full     []scored
+		lastFull int
+	)
+	price := func(cand []int, y []float64) int {
+		enter, best := -1, -lpTol
+		for _, k := range cand {
+			if inBasis[k] {
+				continue
+			}
+			if rk := reduced(k, y); rk < best || rk == best && enter >= 0 && k < enter {
+				best, enter = rk, k
+			}
+		}
+		return enter
+	}
 	for iter := 0; iter < maxIter; iter++ {
 		if iter%64 == 63 {
 			if err := ctx.Err(); err != nil {
 				return nil, 0, err
 			}
 		}
+		if iter%100 == 0 {
+			if err := refactor(); err != nil {
+				return nil, 0, err
+			}
+		}
 		for i, k := range basis {
-			column(k, col)
-			bm.SetCol(i, col)
 			cb[i] = cost(k)
 		}
-		lu.Factorize(bm)
-		yv := mat.NewVecDense(q, y)
-		if err := solveErr(lu.SolveVecTo(yv, true, mat.NewVecDense(q, cb))); err != nil {
-			return nil, 0, errLP
+		// y = B^-T c_B, xb = B^-1 c.
+		for j := range y {
+			y[j] = 0
 		}
-		xv := mat.NewVecDense(q, xb)
-		if err := solveErr(lu.SolveVecTo(xv, false, mat.NewVecDense(q, c))); err != nil {
-			return nil, 0, errLP
-		}
-		for i := range xb {
-			if xb[i] < 0 {
-				xb[i] = 0
+		for i := 0; i < q; i++ {
+			row := binv[i*q : (i+1)*q]
+			for j, v := range row {
+				y[j] += v * cb[i]
 			}
+			xb[i] = math.Max(dot(row, cp), 0)
 		}
-		// Pricing.
+		// Pricing: Dantzig's rule over a candidate list that is refreshed by
+		// a full pass when it runs dry or every 50 iterations (partial
+		// pricing keeps iterations cheap with many rows), Bland's rule over
+		// everything after many degenerate pivots.
 		enter := -1
-		best := -lpTol
-		for k := 0; k < nVar; k++ {
-			if inBasis[k] {
-				continue
-			}
-			rk := reduced(k, y)
-			if bland {
-				if rk < -lpTol {
+		if bland {
+			for k := 0; k < nVar; k++ {
+				if !inBasis[k] && reduced(k, y) < -lpTol {
 					enter = k
 					break
 				}
-			} else if rk < best {
-				best, enter = rk, k
+			}
+		} else {
+			enter = price(cand, y)
+			if enter < 0 || iter-lastFull >= 50 {
+				cand = cand[:0]
+				full = full[:0] // max-heap on (r, k) of the maxCand most negative
+				for k := 0; k < nVar; k++ {
+					if inBasis[k] {
+						continue
+					}
+					rk := reduced(k, y)
+					if rk >= -lpTol {
+						continue
+					}
+					if len(full) < maxCand {
+						full = append(full, scored{k, rk})
+						siftUp(full, len(full)-1)
+					} else if rk < full[0].r {
+						full[0] = scored{k, rk}
+						siftDown(full, 0)
+					}
+				}
+				for _, sc := range full {
+					cand = append(cand, sc.k)
+				}
+				slices.Sort(cand)
+				lastFull = iter
+				enter = price(cand, y)
 			}
 		}
 		if enter < 0 {
@@ -317,9 +382,8 @@ func solveSepLP(ctx context.Context, rows *sepRows, c []float64) (b []float64, v
 			return y, val, nil
 		}
 		column(enter, col)
-		uv := mat.NewVecDense(q, u)
-		if err := solveErr(lu.SolveVecTo(uv, false, mat.NewVecDense(q, col))); err != nil {
-			return nil, 0, errLP
+		for i := 0; i < q; i++ {
+			u[i] = dot(binv[i*q:(i+1)*q], col)
 		}
 		leave := -1
 		theta := math.Inf(1)
@@ -337,8 +401,27 @@ func solveSepLP(ctx context.Context, rows *sepRows, c []float64) (b []float64, v
 		}
 		if theta <= 1e-12 {
 			degenerate++
-			if degenerate > 20 {
-				bland = true
+			if degenerate > 50 {
+				bland = true // consecutive degenerate pivots: avoid cycling
+			}
+		} else {
+			degenerate = 0
+		}
+		// Pivot: row leave of B^-1 is divided by u_leave and eliminated
+		// from the others.
+		pr := binv[leave*q : (leave+1)*q]
+		inv := 1 / u[leave]
+		for j := range pr {
+			pr[j] *= inv
+		}
+		for i := 0; i < q; i++ {
+			if i == leave || u[i] == 0 {
+				continue
+			}
+			row := binv[i*q : (i+1)*q]
+			f := u[i]
+			for j, v := range pr {
+				row[j] -= f * v
 			}
 		}
 		inBasis[basis[leave]] = false
@@ -356,4 +439,41 @@ func solveErr(err error) error {
 		return nil
 	}
 	return err
+}
+
+type scored struct {
+	k int
+	r float64
+}
+
+// siftUp and siftDown maintain a max-heap on r (ties: larger k on top).
+func heapLess(a, b scored) bool { return a.r > b.r || a.r == b.r && a.k > b.k }
+
+func siftUp(h []scored, i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !heapLess(h[i], h[p]) {
+			return
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+}
+
+func siftDown(h []scored, i int) {
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
+		}
+		m := l
+		if r := l + 1; r < len(h) && heapLess(h[r], h[l]) {
+			m = r
+		}
+		if !heapLess(h[m], h[i]) {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
 }
