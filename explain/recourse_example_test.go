@@ -1,0 +1,65 @@
+package explain_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/candorscore/candor/explain"
+	"github.com/candorscore/candor/score"
+)
+
+// A churn model in log-odds: -3 + 0.04 * monthly charges + contract effect.
+// The customer pays 100 a month on a month-to-month contract: log-odds 1,
+// churn probability 0.731. To get below 0.4 the log-odds must fall by more
+// than 1.405: a two-year contract (1.8, cost 1 - 0.24 = 0.76, the default
+// cost of a move to a label held by 24% of customers) is the cheapest; the
+// alternative without a contract change is a price of 60 (gain 1.6, cost
+// 40 * 0.02 = 0.80). The protected attribute is never touched.
+func ExampleActionSpace_Recourse() {
+	s := score.MustSchema(
+		score.Feature{Name: "monthly_charges"},
+		score.Feature{Name: "contract", Kind: score.Categorical},
+		score.Feature{Name: "senior", Kind: score.Categorical, Role: score.Protected},
+	)
+	m, err := score.NewModel(score.Spec{Name: "churn", Kind: score.LogisticModel, Features: s.Features(), Intercept: -3,
+		Terms: []score.Term{
+			{Feature: "monthly_charges", Kind: score.LinearTerm, Coef: 0.04},
+			{Feature: "contract", Kind: score.CategoricalTerm, Reference: "month-to-month", Levels: []score.Level{
+				{Label: "month-to-month", Count: 55}, {Label: "one year", Effect: -0.9, Count: 21}, {Label: "two year", Effect: -1.8, Count: 24}}},
+		}})
+	if err != nil {
+		panic(err)
+	}
+	actions, err := explain.ParseActions([]byte(`{
+		"features": {
+			"monthly_charges": {"direction": "decrease", "grid": [60, 70, 80, 90], "cost_per_unit": 0.02},
+			"contract": {"transitions": {"month-to-month": ["one year", "two year"]}}
+		}}`))
+	if err != nil {
+		panic(err)
+	}
+	space, err := explain.NewActionSpace(m, actions, nil)
+	if err != nil {
+		panic(err)
+	}
+	customer := score.Record{score.Num(100), score.Cat("month-to-month"), score.Cat("yes")}
+	r, err := space.Recourse(context.Background(), customer, &explain.RecourseOptions{Target: 0.4, K: 2})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("churn probability %.3f, target below %.1f\n", r.Probability, r.Target)
+	cat, _ := explain.DefaultCatalog().With(explain.RecourseMessages...)
+	for _, cf := range r.Counterfactuals {
+		for _, ch := range cf.Changes {
+			fmt.Printf("  %s: %s -> %s (cost %.2f)\n", ch.Feature, ch.From, ch.To, ch.Cost)
+		}
+		text, _ := explain.CounterfactualText(cat, "en", s, cf)
+		fmt.Printf("  total cost %.2f, probability %.3f: %s\n", cf.Cost, cf.Probability, text)
+	}
+	// Output:
+	// churn probability 0.731, target below 0.4
+	//   contract: month-to-month -> two year (cost 0.76)
+	//   total cost 0.76, probability 0.310: If your contract were two year instead of month-to-month, the decision would change.
+	//   monthly_charges: 100 -> 60 (cost 0.80)
+	//   total cost 0.80, probability 0.354: If your monthly charges were 60 instead of 100, the decision would change.
+}
