@@ -1,6 +1,7 @@
 package fairness
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -387,6 +388,7 @@ type audit struct {
 	parts    []partSpec
 	probs    bool // scores in [0, 1]
 	partSets []sets
+	sorted   []int32 // rows by oriented score; nil without scores
 }
 
 // partSpec describes one partition in terms of fine groups.
@@ -419,16 +421,12 @@ func Audit(ctx context.Context, data Data, opts *Options) (*Report, error) {
 		Predicted: data.Predictions != nil, Scored: data.Scores != nil, Weighted: data.Weights != nil,
 		Rows: a.n,
 	}
-	all := make([]int32, a.n)
 	var allT tally
 	for f := range a.fineRows {
 		t := a.fineTally(f)
 		allT.addTally(&t)
 	}
-	for i := range all {
-		all[i] = int32(i)
-	}
-	rep.Overall = a.group(OverallName, nil, &allT, all)
+	rep.Overall = a.group(OverallName, nil, &allT, a.sorted)
 
 	parts := make([]Partition, len(a.parts))
 	for pi := range a.parts {
@@ -667,6 +665,20 @@ func prepare(d *Data, o Options) *audit {
 		a.fineRows[fine[i]] = append(a.fineRows[fine[i]], int32(i))
 	}
 	a.fine = fine
+	if d.Scores != nil {
+		// All rows in increasing order of oriented score (ties by row), so
+		// each group's rows come out sorted for the AUC without sorting
+		// again.
+		a.sorted = make([]int32, n)
+		for i := range a.sorted {
+			a.sorted[i] = int32(i)
+		}
+		key := make([]float64, n)
+		for i := range key {
+			key[i] = a.oriented(int32(i))
+		}
+		slices.SortStableFunc(a.sorted, func(x, y int32) int { return cmp.Compare(key[x], key[y]) })
+	}
 
 	names := make([]string, k)
 	for c, g := range d.Groups {
@@ -787,19 +799,9 @@ func (a *audit) weight(i int32) float64 {
 	return a.weights[i]
 }
 
-// auc is the weighted Mann-Whitney statistic with ties counted half.
-func (a *audit) auc(rows []int32) Value {
-	r := slices.Clone(rows)
-	slices.SortFunc(r, func(x, y int32) int {
-		sx, sy := a.oriented(x), a.oriented(y)
-		switch {
-		case sx < sy:
-			return -1
-		case sx > sy:
-			return 1
-		}
-		return 0
-	})
+// auc is the weighted Mann-Whitney statistic with ties counted half, over
+// rows in increasing order of oriented score.
+func (a *audit) auc(r []int32) Value {
 	var num, negBelow, wpos, wneg float64
 	for lo := 0; lo < len(r); {
 		hi := lo
@@ -899,8 +901,19 @@ func (a *audit) partition(pi int, overall *Group) (Partition, error) {
 	for f := range a.fineRows {
 		t := a.fineTally(f)
 		tallies[ps.fineTo[f]].addTally(&t)
-		if a.scores != nil {
-			rows[ps.fineTo[f]] = append(rows[ps.fineTo[f]], a.fineRows[f]...)
+	}
+	if a.scores != nil {
+		// Each group's rows in increasing order of oriented score.
+		size := make([]int, len(rows))
+		for f, fr := range a.fineRows {
+			size[ps.fineTo[f]] += len(fr)
+		}
+		for g := range rows {
+			rows[g] = make([]int32, 0, size[g])
+		}
+		for _, i := range a.sorted {
+			g := ps.fineTo[a.fine[i]]
+			rows[g] = append(rows[g], i)
 		}
 	}
 	p.Groups = make([]Group, len(ps.groups))
