@@ -415,6 +415,22 @@ func Audit(ctx context.Context, data Data, opts *Options) (*Report, error) {
 		return nil, err
 	}
 	a := prepare(&data, o)
+	if len(o.Reference) > 0 {
+		known := map[string]bool{}
+		for _, ps := range a.parts {
+			known[ps.attribute] = true
+		}
+		var unknown []string
+		for k := range o.Reference {
+			if !known[k] {
+				unknown = append(unknown, k)
+			}
+		}
+		if len(unknown) > 0 {
+			slices.Sort(unknown)
+			return nil, optionError("reference given for unknown attribute %q", unknown)
+		}
+	}
 	rep := &Report{
 		Level: o.Level, MinGroupSize: o.MinGroupSize, Bootstrap: o.Bootstrap, Seed: o.Seed,
 		Direction: o.Direction, Threshold: data.Threshold,

@@ -149,6 +149,8 @@ func TestAuditReferenceGroup(t *testing.T) {
 
 	_, err = Audit(context.Background(), handData(handTable), &Options{Reference: map[string]string{"g": "Z"}})
 	assert.ErrorIs(t, err, ErrUnknownGroup)
+	_, err = Audit(context.Background(), handData(handTable), &Options{Reference: map[string]string{"sex": "B"}})
+	assert.ErrorIs(t, err, ErrOption)
 }
 
 func TestAuditUndefinedCases(t *testing.T) {
