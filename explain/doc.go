@@ -23,7 +23,11 @@
 //   - A Catalog renders reasons, directions to improve and counterfactual
 //     changes in the customer's language; features marked Sensitive never
 //     show their value.
-//   - Importance and Shape give the global view over a population.
+//   - Explainer.Importances and Explainer.Shape give the global view: mean
+//     |contribution| over a population and each feature's effect by level,
+//     bin or value.
+//   - ProbabilityView splits the probability change exactly (method in its
+//     doc comment); the package explaintest checks stability in tests.
 //
 // # Direction of "adverse"
 //
@@ -31,7 +35,8 @@
 // event (default, churn), so a term counts against the customer when its
 // effect is above the baseline. For scorecards a higher score is safer, so a
 // term counts against the customer when its points are below the baseline.
-// Reasons handle both; Adverse returns the sign.
+// Reasons handle both (PointsAbove and PointsBelow, as PMML names them);
+// DefaultAlgorithm picks by model kind unless the model declares its own.
 //
 // # Errors and allocation
 //
