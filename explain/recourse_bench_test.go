@@ -52,6 +52,8 @@ func BenchmarkRecourseGermanScorecard(b *testing.B) {
 	b.Run("k=1", func(b *testing.B) { benchRecourse(b, g.scorecard, 1, 0) })
 	b.Run("k=3", func(b *testing.B) { benchRecourse(b, g.scorecard, 3, 0) })
 	b.Run("k=3,max=2", func(b *testing.B) { benchRecourse(b, g.scorecard, 3, 2) })
+	b.Run("fitted,k=1", func(b *testing.B) { benchRecourse(b, g.fitted, 1, 0) })
+	b.Run("fitted,k=3", func(b *testing.B) { benchRecourse(b, g.fitted, 3, 0) })
 }
 
 // BenchmarkRecourseGermanLogistic: the same on the logistic model (numeric

@@ -14,15 +14,16 @@ import (
 )
 
 // German credit fixtures shared by the recourse tests: the data, a
-// logistic model fitted by candor, and a points scorecard built by hand
-// from the data (quintile bins of numeric features, one bin per label,
-// points = factor * WoE: the naive-Bayes scorecard), so these tests do not
-// depend on the scorecard fitter.
+// logistic model fitted by candor, a points scorecard built by hand from the
+// data (quintile bins of numeric features, one bin per label, points =
+// factor * WoE: the naive-Bayes scorecard, with all 18 inputs), and the
+// scorecard fitted by score.FitScorecard (optimal binning, IV selection).
 type germanFixture struct {
 	table     *score.Table
 	schema    *score.Schema
 	logistic  *score.Model
 	scorecard *score.Model
+	fitted    *score.Model // score.FitScorecard with its defaults
 }
 
 var (
@@ -61,7 +62,12 @@ func german(t testing.TB) germanFixture {
 		if germanErr != nil {
 			return
 		}
-		germanFix = germanFixture{table: tab, schema: s, logistic: fit.Model, scorecard: sc}
+		var scf *score.ScorecardFit
+		scf, germanErr = score.FitScorecard(context.Background(), tab, s, "creditability", "bad", &score.ScorecardOptions{Name: "german-scorecard"})
+		if germanErr != nil {
+			return
+		}
+		germanFix = germanFixture{table: tab, schema: s, logistic: fit.Model, scorecard: sc, fitted: scf.Model}
 	})
 	require.NoError(t, germanErr)
 	return germanFix

@@ -131,7 +131,7 @@ func subset(a, b []string) bool {
 func germanSpaces(t *testing.T) map[string]*explain.ActionSpace {
 	g := german(t)
 	out := map[string]*explain.ActionSpace{}
-	for name, m := range map[string]*score.Model{"logistic": g.logistic, "scorecard": g.scorecard} {
+	for name, m := range map[string]*score.Model{"logistic": g.logistic, "scorecard": g.scorecard, "fitted": g.fitted} {
 		sp, err := explain.NewActionSpace(m, germanActions(), g.table)
 		require.NoError(t, err)
 		out[name] = sp
@@ -145,7 +145,7 @@ func germanSpaces(t *testing.T) map[string]*explain.ActionSpace {
 func TestRecourseValidityGerman(t *testing.T) {
 	g := german(t)
 	spaces := germanSpaces(t)
-	for _, name := range []string{"logistic", "scorecard"} {
+	for _, name := range []string{"logistic", "scorecard", "fitted"} {
 		sp := spaces[name]
 		for _, maxC := range []int{0, 2} {
 			rows := declined(t, sp.Model(), g.table, 0.5)
@@ -195,7 +195,7 @@ func TestRecourseAlready(t *testing.T) {
 // eight goroutines sharing one ActionSpace.
 func TestRecourseDeterministic(t *testing.T) {
 	g := german(t)
-	for _, name := range []string{"logistic", "scorecard"} {
+	for _, name := range []string{"logistic", "scorecard", "fitted"} {
 		sp := germanSpaces(t)[name]
 		rows := declined(t, sp.Model(), g.table, 0.5)[:60]
 		run := func() []byte {
