@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // WriteSelectionChart draws the selection rate of each group of the
@@ -69,7 +70,8 @@ func WriteSelectionChart(w io.Writer, r *Report, format string) error {
 	}
 	p.NominalX(names...)
 	p.X.Tick.Label.Rotation = math.Pi / 6
-	p.X.Tick.Label.XAlign = -0.8
+	p.X.Tick.Label.XAlign = draw.XRight
+	p.X.Tick.Label.YAlign = draw.YTop
 	p.X.Min, p.X.Max = -0.5, math.Max(float64(len(names))-0.5, 0.5)
 	width := vg.Length(math.Max(4, 0.9*float64(len(names)))) * vg.Inch
 	wt, err := p.WriterTo(width, 4*vg.Inch, format)

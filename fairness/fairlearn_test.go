@@ -94,12 +94,18 @@ func TestFairlearnAdult(t *testing.T) {
 	}{
 		{"unweighted predictions", nil, false, ref.Unweighted},
 		{"unweighted scores", nil, true, ref.Unweighted},
+		{"predictions and scores", nil, true, ref.Unweighted},
 		{"weighted", weights, false, ref.Weighted},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := a.data()
 			d.Weights = tc.weights
-			if tc.scored {
+			switch {
+			case tc.name == "predictions and scores":
+				// Predictions decide; scores feed only AUC and calibration,
+				// and the (wrong) threshold is ignored.
+				d.Scores, d.Threshold = a.scores, 0.9
+			case tc.scored:
 				d.Predictions, d.Scores, d.Threshold = nil, a.scores, 0.5
 			}
 			rep, err := Audit(context.Background(), d, nil)
