@@ -192,10 +192,18 @@ func (w *decisionWriter) decide(m *score.Model, rec score.Record, row int, line 
 	if err != nil {
 		return err
 	}
+	// Reasons on neutralised features are dropped: each reason's gap is its
+	// own term's, so the others stay exact for the consent-aware score.
 	var reasons []score.LoggedReason
+	kept := line.Reasons[:0]
 	for _, r := range line.Reasons {
+		if d.Score.IsNeutralised(r.Feature) {
+			continue
+		}
+		kept = append(kept, r)
 		reasons = append(reasons, score.LoggedReason{Code: r.Code, Feature: r.Feature, Effect: r.Effect})
 	}
+	line.Reasons = kept
 	ref := ""
 	if w.refCol >= 0 {
 		ref = w.table.Cell(row-1, w.refCol)

@@ -244,3 +244,67 @@ func TestDecisionFlagErrors(t *testing.T) {
 	code, _, _ = runCLI(t, "verify-log", filepath.Join(dir, "missing.jsonl"))
 	require.Equal(t, 1, code)
 }
+
+func TestScoreDecisionsWithConsent(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 30)
+	// Mark telephone as contact data that needs consent for credit.
+	m, err := score.LoadFile(model)
+	require.NoError(t, err)
+	spec := m.Spec()
+	for i := range spec.Features {
+		if spec.Features[i].Name == "telephone" {
+			spec.Features[i].DataCategory, spec.Features[i].Consent = "contact", []string{"credit"}
+		}
+	}
+	cm, err := score.NewModel(spec)
+	require.NoError(t, err)
+	require.NoError(t, cm.SaveFile(model))
+	tab, err := readTable(data, "")
+	require.NoError(t, err)
+
+	for _, c := range []struct {
+		name     string
+		consents string
+		neutral  bool
+	}{{"no consent", "", true}, {"consent", "credit:contact", false}} {
+		t.Run(c.name, func(t *testing.T) {
+			log := filepath.Join(t.TempDir(), "d.jsonl")
+			args := []string{"score", "--model", model, "--data", data, "--decisions", log, "--purpose", "credit", "--reasons", "4"}
+			if c.consents != "" {
+				args = append(args, "--consents", c.consents)
+			}
+			code, out, errText := runCLI(t, args...)
+			if strings.Contains(errText, "needs the explain package") {
+				t.Skip("--reasons is not wired in this build")
+			}
+			require.Equal(t, 0, code, errText)
+			sc := bufio.NewScanner(strings.NewReader(out))
+			row := 0
+			for sc.Scan() {
+				var l scoreLine
+				require.NoError(t, json.Unmarshal(sc.Bytes(), &l))
+				rec, err := tab.Record(cm.Schema(), row)
+				require.NoError(t, err)
+				row++
+				want, err := cm.ScoreWithConsent(rec, map[bool]score.Consents{true: nil, false: {{Purpose: "credit", Category: "contact"}}}[c.neutral], "credit", nil)
+				require.NoError(t, err)
+				require.InDelta(t, float64(want.Probability), *l.Probability, 1e-12, "the line shows the consent-aware score")
+				if c.neutral {
+					require.Equal(t, []string{"telephone"}, l.Decision.Neutralised)
+				} else {
+					require.Empty(t, l.Decision.Neutralised)
+				}
+				for _, r := range l.Reasons {
+					if c.neutral {
+						require.NotEqual(t, "telephone", r.Feature)
+					}
+				}
+			}
+			require.Equal(t, 30, row)
+			es := readEntries(t, log)
+			require.Len(t, es, 30)
+			require.Equal(t, "credit", es[0].Decision.Purpose)
+		})
+	}
+}
