@@ -16,6 +16,15 @@ predicted probability of income >50K (the favourable outcome) rounded to 4
 decimals; the decision is favourable when score >= 0.5. The CSV holds the
 decisions, so the reference figures do not depend on the fit reproducing
 bit for bit.
+
+The JSON holds MetricFrame figures unweighted and with synthetic weights
+1 + (i mod 4) / 2 for row i (0-based), which the Go test recomputes, and
+scikit-learn's roc_auc_score per group on the rounded scores.
+
+fairlearn's true_positive_rate and false_positive_rate come from
+sklearn.metrics.confusion_matrix(normalize="true"), which turns 0/0 into 0:
+a group without favourable outcomes gets TPR 0 there, where candor reports
+the rate as undefined. On this data every group has both outcomes.
 """
 import gzip
 import io
