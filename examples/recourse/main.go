@@ -5,14 +5,15 @@
 //     application that would get it approved (loan term, amount, savings,
 //     a guarantor ...), with age fixed and sex/marital status and
 //     foreign-worker status protected (never model inputs, never changed);
-//
 //   - Telco churn: for customers at risk of churning, the cheapest retention
 //     offers that would keep them (a longer contract, an automatic payment
 //     method, added security or support services, a discount), with what the
 //     customer is (tenure, household, gender, age band) fixed.
 //
-//     go run ./examples/recourse             # three customers of each
-//     go run ./examples/recourse -n 5 -lang de
+// Run it with:
+//
+//	go run ./examples/recourse             # three customers of each
+//	go run ./examples/recourse -n 5 -lang de
 //
 // Each answer is the exact minimum of the action costs (the shift in
 // training percentile of a number; 1 - share of customers holding a new
