@@ -144,3 +144,33 @@ func TestFairlearnAdult(t *testing.T) {
 		})
 	}
 }
+
+// TestFairlearnZeroIsUndefined is where candor and fairlearn part ways. On
+// the hand table (group C has no favourable outcome), fairlearn v0.9.0
+// reports (MetricFrame by_group, run by hand with the same rows):
+//
+//	    tpr       fpr       sel
+//	A   0.666667  0.333333  0.500000
+//	B   1.000000  0.000000  0.250000
+//	C   0.000000  0.333333  0.333333
+//
+// and equalized_odds_difference = 1.0: C's TPR of 0 is 0/0, and the 1.0 is
+// B's 1 against that invented 0. candor reports C's TPR as undefined,
+// leaves C out of the TPR spread, and finds 1/3 (A against B). Every
+// defined figure agrees.
+func TestFairlearnZeroIsUndefined(t *testing.T) {
+	rep, err := Audit(context.Background(), handData(handTable), nil)
+	require.NoError(t, err)
+	fl := map[string][3]float64{"A": {2.0 / 3, 1.0 / 3, 0.5}, "B": {1, 0, 0.25}, "C": {0, 1.0 / 3, 1.0 / 3}}
+	for _, g := range rep.Groups {
+		w := fl[g.Name]
+		if g.Name == "C" {
+			require.False(t, g.TPR.Defined) // fairlearn: 0
+		} else {
+			require.InDelta(t, w[0], g.TPR.Value, 1e-15)
+		}
+		require.InDelta(t, w[1], g.FPR.Value, 1e-15)
+		require.InDelta(t, w[2], g.SelectionRate.Value, 1e-15)
+	}
+	require.InDelta(t, 1.0/3, rep.EqualizedOddsDifference.Value, 1e-15) // fairlearn: 1.0
+}
