@@ -29,6 +29,8 @@ func commands() map[string]command {
 		"verify-log": {"verify a decision log's hash chain; report overrides", runVerifyLog},
 		"recourse":   {"cheapest changes that flip each row's outcome (JSON Lines)", runRecourse},
 		"explain":    {"explain rows: contributions, reason codes, customer text (text or JSON)", runExplain},
+		"convert":    {"convert a model between candor JSON and PMML 4.4 (reads sklearn JSON too)", runConvert},
+		"monitor":    {"population stability and performance of a model: baseline vs current CSV", runMonitor},
 	}
 }
 

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/candorscore/candor/score"
+)
+
+func TestConvertRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 30)
+	pmml := filepath.Join(dir, "model.pmml")
+	code, _, errOut := runCLI(t, "convert", "--model", model, "--to", "pmml", "--out", pmml)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, errOut, "from json to pmml")
+	b, err := os.ReadFile(pmml)
+	require.NoError(t, err)
+	require.Contains(t, string(b), `<RegressionModel modelName="german" functionName="classification" normalizationMethod="logit">`)
+
+	back := filepath.Join(dir, "back.json")
+	code, _, errOut = runCLI(t, "convert", "--model", pmml, "--to", "json", "--out", back)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, errOut, "from pmml to json")
+	orig, err := score.LoadFile(model)
+	require.NoError(t, err)
+	again, err := score.LoadFile(back)
+	require.NoError(t, err)
+	require.Equal(t, orig.Fingerprint(), again.Fingerprint())
+
+	// Scoring the converted model gives the same lines.
+	_, s1, _ := runCLI(t, "score", "--model", model, "--data", data)
+	_, s2, _ := runCLI(t, "score", "--model", back, "--data", data)
+	require.Equal(t, s1, s2)
+
+	// PMML to stdout, without metadata, and the sklearn format as input.
+	code, out, errOut := runCLI(t, "convert", "--model", model, "--to", "pmml", "--no-metadata")
+	require.Equal(t, 0, code, errOut)
+	require.NotContains(t, out, `extender="candor"`)
+	code, out, errOut = runCLI(t, "convert", "--model", "../../score/testdata/sklearn_german.json", "--to", "json")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, errOut, "from sklearn to json")
+	m, err := score.Load(strings.NewReader(out))
+	require.NoError(t, err)
+	require.Equal(t, "bad", m.Event())
+	// The DMG sample scorecard.
+	code, out, errOut = runCLI(t, "convert", "--model", "../../score/testdata/pmml_dmg_sample_scorecard.xml", "--to", "json", "--pdo", "20")
+	require.Equal(t, 0, code, errOut)
+	m, err = score.Load(strings.NewReader(out))
+	require.NoError(t, err)
+	sc, _ := m.Scaling()
+	require.Equal(t, 20.0, sc.PDO)
+}
+
+func TestConvertErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"format":"onnx"}`), 0o644))
+	cases := []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--model", bad, "--to", "yaml"}, "--to must be pmml or json"},
+		{[]string{"--to", "pmml"}, "--model is required"},
+		{[]string{"--model", bad, "--to", "pmml"}, `JSON with format "onnx"`},
+		{[]string{"--model", "../../score/testdata/pmml_dmg_sample_scorecard_complex.xml", "--to", "json"}, "ComplexPartialScore"},
+		{[]string{"--model", filepath.Join(dir, "none.json"), "--to", "json"}, "no such file"},
+	}
+	for _, c := range cases {
+		code, _, errOut := runCLI(t, append([]string{"convert"}, c.args...)...)
+		require.Equal(t, 1, code, c.args)
+		require.Contains(t, errOut, c.msg)
+	}
+}

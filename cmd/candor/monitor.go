@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/candorscore/candor/score"
+)
+
+func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("monitor", stderr)
+	modelPath := fs.String("model", "", "model file (candor JSON, PMML or sklearn-logistic JSON)")
+	basePath := fs.String("baseline", "", "baseline CSV (e.g. the training sample)")
+	curPath := fs.String("current", "", "current CSV to compare with the baseline")
+	delim := fs.String("delimiter", "", "field separator of both CSV files (default ',')")
+	format := fs.String("format", "text", "output format: text or json")
+	chart := fs.String("chart", "", "also draw a PSI bar chart to this file (.svg, .png or .pdf)")
+	bins := fs.Int("bins", 0, "quantile bins for the score and numeric inputs (default 10)")
+	out := fs.String("out", "", "output file (default stdout)")
+	var base, odds, pdo float64
+	pmmlScalingFlags(fs, &base, &odds, &pdo)
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if *format != "text" && *format != "json" {
+		return fail(stderr, "monitor", fmt.Errorf("--format must be text or json, got %q", *format))
+	}
+	if *bins < 0 || *bins == 1 {
+		return fail(stderr, "monitor", fmt.Errorf("--bins must be 2 or more"))
+	}
+	chartFormat := ""
+	if *chart != "" {
+		chartFormat = strings.TrimPrefix(strings.ToLower(filepath.Ext(*chart)), ".")
+		if chartFormat != "svg" && chartFormat != "png" && chartFormat != "pdf" {
+			return fail(stderr, "monitor", fmt.Errorf("--chart must end in .svg, .png or .pdf, got %q", *chart))
+		}
+	}
+	if *basePath == "" || *curPath == "" {
+		return fail(stderr, "monitor", fmt.Errorf("--baseline and --current are required"))
+	}
+	m, _, err := loadAnyModel(*modelPath, pmmlOptions(base, odds, pdo))
+	if err != nil {
+		return fail(stderr, "monitor", err)
+	}
+	bt, err := readTable(*basePath, *delim)
+	if err != nil {
+		return fail(stderr, "monitor", fmt.Errorf("--baseline: %w", err))
+	}
+	ct, err := readTable(*curPath, *delim)
+	if err != nil {
+		return fail(stderr, "monitor", fmt.Errorf("--current: %w", err))
+	}
+	rep, err := score.Monitor(ctx, m, bt, ct, &score.MonitorOptions{PSI: score.PSIOptions{Bins: *bins}})
+	if err != nil {
+		return fail(stderr, "monitor", err)
+	}
+	w, closeFn, err := output(*out, stdout)
+	if err != nil {
+		return fail(stderr, "monitor", err)
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(rep)
+	} else {
+		err = rep.WriteText(w)
+	}
+	if err != nil {
+		closeFn()
+		return fail(stderr, "monitor", err)
+	}
+	if err := closeFn(); err != nil {
+		return fail(stderr, "monitor", err)
+	}
+	if *chart != "" {
+		cw, cclose, err := output(*chart, stdout)
+		if err != nil {
+			return fail(stderr, "monitor", err)
+		}
+		if err := rep.WriteChart(cw, chartFormat); err != nil {
+			cclose()
+			return fail(stderr, "monitor", err)
+		}
+		if err := cclose(); err != nil {
+			return fail(stderr, "monitor", err)
+		}
+	}
+	act := 0
+	for _, f := range rep.Features {
+		if f.Band == score.Act {
+			act++
+		}
+	}
+	fmt.Fprintf(stderr, "candor monitor: score PSI %.4f (%s); %d of %d inputs need action; %d baseline and %d current rows not scored\n",
+		rep.ScorePSI, rep.ScoreBand, act, len(rep.Features), rep.BaselineErrors, rep.CurrentErrors)
+	return 0
+}
