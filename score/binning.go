@@ -373,7 +373,10 @@ func (b *Binning) Format() string {
 // rate. The optimiser then picks the contiguous grouping of pre-bins with
 // the highest information value subject to the trend, the minimum bin share,
 // the maximum number of bins and no bin without events or non-events
-// (OptimalBins). Missing values and special codes get bins of their own.
+// (OptimalBins). When no grouping is admissible (too few rows, or every
+// split leaves a bin without events or non-events) the feature gets one
+// range bin, which carries no evidence and is dropped by SelectFeatures.
+// Missing values and special codes get bins of their own.
 func BinFeature(f Feature, values []Value, events []bool, weights []float64, opts *BinningOptions) (*Binning, error) {
 	o := opts.resolved()
 	switch o.Trend {

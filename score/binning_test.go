@@ -393,3 +393,58 @@ func TestBinningErrors(t *testing.T) {
 		})
 	}
 }
+
+// FuzzBinFeature: arbitrary numbers (with missing values, specials and
+// weights) never panic; a successful binning has finite WoE, bins that
+// partition the rows, and no optimised bin without events or non-events.
+func FuzzBinFeature(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, uint8(3), 0.1)
+	f.Add([]byte{0, 0, 0, 255, 255, 255, 7, 7}, uint8(1), 0.0)
+	f.Fuzz(func(t *testing.T, data []byte, maxBins uint8, share float64) {
+		if len(data) < 2 || len(data) > 400 {
+			return
+		}
+		vals := make([]score.Value, len(data))
+		ev := make([]bool, len(data))
+		w := make([]float64, len(data))
+		for i, c := range data {
+			switch {
+			case c%17 == 0:
+				vals[i] = score.Missing()
+			case c%13 == 0:
+				vals[i] = score.Num(-9)
+			default:
+				vals[i] = score.Num(float64(c>>1) * 1.5)
+			}
+			ev[i] = c&1 == 1
+			w[i] = float64(1 + c%3)
+		}
+		b, err := score.BinFeature(score.Feature{Name: "x"}, vals, ev, w, &score.BinningOptions{
+			MaxBins: int(maxBins % 10), MinBinShare: share, Special: []float64{-9}, Trend: score.TrendPeak})
+		if err != nil {
+			require.ErrorIs(t, err, score.ErrData)
+			return
+		}
+		require.True(t, isFiniteAll(b))
+		var total, events float64
+		ranges := 0
+		for _, bin := range b.Bins {
+			total += bin.Count
+			events += bin.Events
+			if bin.Kind == score.RangeBin {
+				ranges++
+			}
+		}
+		require.InDelta(t, b.Events+b.NonEvents, total, 1e-9)
+		require.InDelta(t, b.Events, events, 1e-9)
+		for _, bin := range b.Bins {
+			if bin.Kind == score.RangeBin && ranges > 1 {
+				require.True(t, bin.Events > 0 && bin.Count > bin.Events, "optimised bins are never pure")
+			}
+		}
+		m := score.Feature{Name: "x"}
+		again, err := score.ApplyBins(m, vals, ev, w, b.Spec())
+		require.NoError(t, err)
+		require.InDelta(t, b.IV, again.IV, 1e-9)
+	})
+}

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/candorscore/candor/internal/glm"
 )
@@ -186,26 +188,46 @@ func FitScorecard(ctx context.Context, t *Table, s *Schema, target, event string
 	fit.Binnings = make([]*Binning, nf)
 	woe := make([][]float64, nf)
 	pos := make([][]int32, nf)
-	for k, si := range d.Inputs {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		f := s.features[si]
-		var b *Binning
-		if spec, ok := opts.Bins[f.Name]; ok {
-			b, err = ApplyBins(f, d.Values[k], d.Events, d.Weights, spec)
-		} else {
-			bo := opts.Binning
-			if fo, ok := opts.FeatureBinning[f.Name]; ok {
-				bo = fo
+	// Features are binned in parallel (each independently, so the result
+	// does not depend on the schedule); the first error in schema order wins.
+	errs := make([]error, nf)
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), nf) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range work {
+				if err := ctx.Err(); err != nil {
+					errs[k] = err
+					continue
+				}
+				f := s.features[d.Inputs[k]]
+				var b *Binning
+				var err error
+				if spec, ok := opts.Bins[f.Name]; ok {
+					b, err = ApplyBins(f, d.Values[k], d.Events, d.Weights, spec)
+				} else {
+					bo := opts.Binning
+					if fo, ok := opts.FeatureBinning[f.Name]; ok {
+						bo = fo
+					}
+					b, err = BinFeature(f, d.Values[k], d.Events, d.Weights, &bo)
+				}
+				if err == nil {
+					fit.Binnings[k] = b
+					woe[k], pos[k], err = b.columns(f, d.Values[k])
+				}
+				errs[k] = err
 			}
-			b, err = BinFeature(f, d.Values[k], d.Events, d.Weights, &bo)
-		}
-		if err != nil {
-			return nil, err
-		}
-		fit.Binnings[k] = b
-		woe[k], pos[k], err = b.columns(f, d.Values[k])
+		}()
+	}
+	for k := range nf {
+		work <- k
+	}
+	close(work)
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
