@@ -582,11 +582,20 @@ func (e joinedError) Unwrap() []error { return e }
 func encodeColumn(values []string) ([]int32, []string) {
 	idx := map[string]int32{}
 	var levels []string
-	for _, v := range values {
-		if _, ok := idx[v]; !ok {
-			idx[v] = int32(len(levels))
+	codes := make([]int32, len(values))
+	last, lastCode := "", int32(-1)
+	for i, v := range values {
+		if lastCode >= 0 && v == last { // runs of equal values are common
+			codes[i] = lastCode
+			continue
+		}
+		c, ok := idx[v]
+		if !ok {
+			c = int32(len(levels))
+			idx[v] = c
 			levels = append(levels, v)
 		}
+		codes[i], last, lastCode = c, v, c
 	}
 	sorted := slices.Clone(levels)
 	slices.Sort(sorted)
@@ -594,9 +603,8 @@ func encodeColumn(values []string) ([]int32, []string) {
 	for newCode, v := range sorted {
 		remap[idx[v]] = int32(newCode)
 	}
-	codes := make([]int32, len(values))
-	for i, v := range values {
-		codes[i] = remap[idx[v]]
+	for i, c := range codes {
+		codes[i] = remap[c]
 	}
 	return codes, sorted
 }
