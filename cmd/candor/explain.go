@@ -434,7 +434,8 @@ func (c *explainerCache) explainer(m *score.Model, n int) (*explain.Explainer, e
 // demoExplain is the explanation stage of `candor demo`: the first
 // applicant the logistic model declines, explained against the approved
 // applicants nearest the cutoff (Regulation B), with reason codes, the
-// exact breakdown and the customer text in English and German.
+// exact breakdown and the customer text in English and German; and, when
+// the scorecard stage ran, the same applicant's scorecard reason codes.
 func demoExplain(_ context.Context, env *demoEnv) error {
 	m := env.model
 	recs := make([]score.Record, 0, env.table.Len())
@@ -482,8 +483,34 @@ func demoExplain(_ context.Context, env *demoEnv) error {
 			}
 			fmt.Fprintf(env.out, "customer text (%s):\n%s", lang, txt)
 		}
+		if env.scorecard != nil {
+			return demoScorecardReasons(env, idx[k])
+		}
 		return nil
 	}
 	fmt.Fprintln(env.out, "\nexplanation: no applicant is declined at the cutoff")
+	return nil
+}
+
+// demoScorecardReasons prints the scorecard's reason codes for data row i:
+// points below the average applicant (PMML pointsBelow), with the bin.
+func demoScorecardReasons(env *demoEnv, i int) error {
+	sc := env.scorecard
+	rec, err := env.table.Record(sc.Schema(), i)
+	if err != nil {
+		return err
+	}
+	e, err := explain.NewExplainer(sc, nil)
+	if err != nil {
+		return err
+	}
+	var ex explain.Explanation
+	if err := e.Explain(rec, &ex); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.out, "scorecard: %.1f points (the average applicant: %.1f); reason codes, points below the average:\n", ex.Result.Score, ex.Baseline)
+	for k, r := range ex.Reasons {
+		fmt.Fprintf(env.out, "  %d. %-40s %-28s %+.1f points\n", k+1, r.Feature, r.Bin, r.Effect)
+	}
 	return nil
 }
