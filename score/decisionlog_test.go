@@ -63,7 +63,7 @@ var t0 = time.Date(2026, 11, 29, 9, 30, 0, 0, time.UTC)
 
 // writeLog writes decisions for four customers and one review, returning
 // the log text.
-func writeLog(t *testing.T) []byte {
+func writeLog(t testing.TB) []byte {
 	t.Helper()
 	m := consentModel(t)
 	pol := &score.Policy{Version: "p1", Purpose: "credit", ReviewBand: 0.05}
@@ -427,4 +427,31 @@ func ExampleDecisionLog() {
 	fmt.Println(e.Decision.Outcome, sum.Records, sum.Decisions, sum.Reviews, err)
 	// Output:
 	// refer 2 1 1 <nil>
+}
+
+// FuzzVerifyLog changes one byte of a valid log: every change must be
+// caught (the verifier never accepts a log whose bytes differ from the
+// written ones, short of cutting whole records off the end), and arbitrary
+// input never panics.
+func FuzzVerifyLog(f *testing.F) {
+	f.Add(uint16(0), byte('x'))
+	f.Add(uint16(100), byte('1'))
+	f.Add(uint16(700), byte('\n'))
+	var once sync.Once
+	var valid []byte
+	f.Fuzz(func(t *testing.T, pos uint16, b byte) {
+		once.Do(func() { valid = writeLog(t) })
+		if len(valid) == 0 {
+			t.Skip("no log")
+		}
+		mut := bytes.Clone(valid)
+		i := int(pos) % len(mut)
+		if mut[i] == b {
+			return
+		}
+		mut[i] = b
+		_, err := score.VerifyLog(bytes.NewReader(mut))
+		require.ErrorIs(t, err, score.ErrLogBroken, "byte %d changed to %q", i, b)
+		_, _ = score.VerifyLog(bytes.NewReader(mut[:i]))
+	})
 }
