@@ -364,3 +364,54 @@ func TestRecourseCancelled(t *testing.T) {
 	_, err = sp.Recourse(ctx, rec, nil)
 	require.True(t, errors.Is(err, context.Canceled), "got %v", err)
 }
+
+// TestRecourseLimits: which constraints an infeasible answer names, and the
+// probability each would allow if lifted alone. Hand computation:
+// log-odds = -10 + 0.2 x + effect(y); x has percentiles 0, 1, ..., 100 (so
+// default bounds [1, 99]), y's level "b" has effect -1.5. Customer x = 60,
+// y = "a": log-odds 2. With x only down to 55 (gain 1) and one change at
+// most, the best is y = "b" (gain 1.5): log-odds 0.5, probability 0.622.
+// Lifting the bound lets x fall to 0, the smallest value seen (gain 12):
+// log-odds -10. Lifting the cap allows both: log-odds -0.5. The direction
+// (decrease) costs nothing here and is not named.
+func TestRecourseLimits(t *testing.T) {
+	q := make([]float64, 101)
+	for k := range q {
+		q[k] = float64(k)
+	}
+	s := score.MustSchema(score.Feature{Name: "x"}, score.Feature{Name: "y", Kind: score.Categorical})
+	m, err := score.NewModel(score.Spec{Name: "limits", Kind: score.LogisticModel, Features: s.Features(), Intercept: -10,
+		Terms: []score.Term{
+			{Feature: "x", Kind: score.LinearTerm, Coef: 0.2, Stats: &score.Stats{Count: 101, Quantiles: q}},
+			{Feature: "y", Kind: score.CategoricalTerm, Reference: "a", Levels: []score.Level{{Label: "a", Count: 1}, {Label: "b", Effect: -1.5, Count: 1}}},
+		}})
+	require.NoError(t, err)
+	lo := 55.0
+	sp, err := explain.NewActionSpace(m, &explain.Actions{Features: map[string]explain.FeatureAction{"x": {Direction: explain.DecreaseOnly, Min: &lo}}}, nil)
+	require.NoError(t, err)
+	r, err := sp.Recourse(context.Background(), score.Record{score.Num(60), score.Cat("a")}, &explain.RecourseOptions{MaxChanges: 1})
+	require.NoError(t, err)
+	require.True(t, r.Infeasible)
+	require.Len(t, r.Best.Changes, 1)
+	require.Equal(t, "b", r.Best.Changes[0].To)
+	require.InDelta(t, 0.5, r.Best.Score, 1e-12)
+	require.Len(t, r.Limits, 2)
+	require.Equal(t, "x", r.Limits[0].Feature)
+	require.Equal(t, "bounds", r.Limits[0].Constraint)
+	require.InDelta(t, float64(score.LogOdds(-10).Probability()), float64(r.Limits[0].Probability), 1e-15)
+	require.Equal(t, "", r.Limits[1].Feature)
+	require.Equal(t, "max_changes", r.Limits[1].Constraint)
+	require.InDelta(t, float64(score.LogOdds(-0.5).Probability()), float64(r.Limits[1].Probability), 1e-15)
+	require.Equal(t, "no allowed change brings the probability below 0.500: the best reachable is 0.622 with at most 1 changes; "+
+		"limited by the bounds of x (0.000 without it), the cap of 1 changes (0.378 without it)", r.Reason)
+
+	// Without the cap: y to b (gain 1.5) and x down just enough: x = 58
+	// gains 0.4 (total 1.9, short), x = 57 gains 0.6 (total 2.1): cost
+	// 0.03 (three percentiles) + 0.5 (1 - share of b), log-odds -0.1.
+	r, err = sp.Recourse(context.Background(), score.Record{score.Num(60), score.Cat("a")}, nil)
+	require.NoError(t, err)
+	require.Len(t, r.Counterfactuals, 1)
+	require.InDelta(t, 0.03+0.5, r.Counterfactuals[0].Cost, 1e-12)
+	require.InDelta(t, -0.1, r.Counterfactuals[0].Score, 1e-12)
+	require.Equal(t, "57", r.Counterfactuals[0].Changes[0].To)
+}
