@@ -316,7 +316,7 @@ func (s *ActionSpace) infeasible(out *Recourse, rec score.Record, terms []float6
 	fmt.Fprintf(&b, "no allowed change brings the probability below %s: the best reachable is %s",
 		fmtP(float64(out.Target)), fmtP(float64(bestP)))
 	if maxC > 0 {
-		fmt.Fprintf(&b, " with at most %d changes", maxC)
+		fmt.Fprintf(&b, " with at most %s", plural(maxC, "change"))
 	}
 	if len(out.Limits) == 0 {
 		b.WriteString("; no single constraint stands in the way (the model's terms cannot move that far)")
@@ -328,7 +328,7 @@ func (s *ActionSpace) infeasible(out *Recourse, rec score.Record, terms []float6
 			}
 			switch l.Constraint {
 			case "max_changes":
-				fmt.Fprintf(&b, "the cap of %d changes (%s without it)", maxC, fmtP(float64(l.Probability)))
+				fmt.Fprintf(&b, "the cap of %s (%s without it)", plural(maxC, "change"), fmtP(float64(l.Probability)))
 			case "immutable":
 				fmt.Fprintf(&b, "%s being immutable (%s if it could change)", l.Feature, fmtP(float64(l.Probability)))
 			default:
@@ -340,4 +340,45 @@ func (s *ActionSpace) infeasible(out *Recourse, rec score.Record, terms []float6
 	return nil
 }
 
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
 func fmtP(p float64) string { return strconv.FormatFloat(p, 'f', 3, 64) }
+
+// MinimalCosts answers every row of t (a table with the model's columns) and
+// returns the cost of each row's cheapest counterfactual: 0 when the row is
+// already below the target, +Inf when no allowed change reaches it; and
+// adverse[i], whether row i is on the adverse side. These are the inputs of
+// fairness.RecourseBurden (does one group pay more to change its outcome?).
+// opts.K is ignored (one answer per row). The first row that cannot be
+// scored stops the run with its error, naming the 1-based row.
+func (s *ActionSpace) MinimalCosts(ctx context.Context, t *score.Table, opts *RecourseOptions) (costs []float64, adverse []bool, err error) {
+	var o RecourseOptions
+	if opts != nil {
+		o = *opts
+	}
+	o.K = 1
+	costs, adverse = make([]float64, t.Len()), make([]bool, t.Len())
+	for i := range costs {
+		rec, err := t.Record(s.m.Schema(), i)
+		if err != nil {
+			return nil, nil, err
+		}
+		r, err := s.Recourse(ctx, rec, &o)
+		if err != nil {
+			return nil, nil, score.WithRow(err, i+1)
+		}
+		switch {
+		case r.Already:
+		case r.Infeasible:
+			costs[i], adverse[i] = math.Inf(1), true
+		default:
+			costs[i], adverse[i] = r.Counterfactuals[0].Cost, true
+		}
+	}
+	return costs, adverse, nil
+}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/candorscore/candor/explain"
+	"github.com/candorscore/candor/fairness"
 	"github.com/candorscore/candor/score"
 	"github.com/stretchr/testify/require"
 )
@@ -352,6 +353,49 @@ func TestRecourseErrors(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// TestMinimalCostsBurden: per-row minimal costs agree with Recourse, and
+// feed fairness.RecourseBurden by sex and marital status (protected, never
+// an input, and never changed).
+func TestMinimalCostsBurden(t *testing.T) {
+	g := german(t)
+	sp := germanSpaces(t)["logistic"]
+	costs, adverse, err := sp.MinimalCosts(context.Background(), g.table, &explain.RecourseOptions{MaxChanges: 2})
+	require.NoError(t, err)
+	require.Len(t, costs, g.table.Len())
+	n := 0
+	for i := range costs {
+		rec, err := g.table.Record(g.logistic.Schema(), i)
+		require.NoError(t, err)
+		r, err := sp.Recourse(context.Background(), rec, &explain.RecourseOptions{MaxChanges: 2})
+		require.NoError(t, err)
+		require.Equal(t, !r.Already, adverse[i])
+		switch {
+		case r.Already:
+			require.Zero(t, costs[i])
+		case r.Infeasible:
+			require.True(t, math.IsInf(costs[i], 1))
+		default:
+			require.Equal(t, r.Counterfactuals[0].Cost, costs[i])
+		}
+		if adverse[i] {
+			n++
+		}
+	}
+	require.Equal(t, 238, n, "declined applicants under the logistic model (TestRecourseValidityGerman)")
+	col := g.table.Column("personal_status_and_sex")
+	groups := fairness.GroupColumn{Name: "personal_status_and_sex"}
+	for i := 0; i < g.table.Len(); i++ {
+		groups.Values = append(groups.Values, g.table.Cell(i, col))
+	}
+	b, err := fairness.RecourseBurden(costs, adverse, groups, nil)
+	require.NoError(t, err)
+	total := 0
+	for _, gr := range b.Groups {
+		total += gr.Adverse
+	}
+	require.Equal(t, n, total)
+}
+
 // TestRecourseCancelled: a cancelled context ends the search with its error.
 func TestRecourseCancelled(t *testing.T) {
 	g := german(t)
@@ -402,8 +446,8 @@ func TestRecourseLimits(t *testing.T) {
 	require.Equal(t, "", r.Limits[1].Feature)
 	require.Equal(t, "max_changes", r.Limits[1].Constraint)
 	require.InDelta(t, float64(score.LogOdds(-0.5).Probability()), float64(r.Limits[1].Probability), 1e-15)
-	require.Equal(t, "no allowed change brings the probability below 0.500: the best reachable is 0.622 with at most 1 changes; "+
-		"limited by the bounds of x (0.000 without it), the cap of 1 changes (0.378 without it)", r.Reason)
+	require.Equal(t, "no allowed change brings the probability below 0.500: the best reachable is 0.622 with at most 1 change; "+
+		"limited by the bounds of x (0.000 without it), the cap of 1 change (0.378 without it)", r.Reason)
 
 	// Without the cap: y to b (gain 1.5) and x down just enough: x = 58
 	// gains 0.4 (total 1.9, short), x = 57 gains 0.6 (total 2.1): cost
