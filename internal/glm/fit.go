@@ -35,6 +35,16 @@ type crossProd struct {
 	// non-zero, when at most a quarter of them are; nil for denser columns.
 	// One-hot columns make most designs sparse.
 	nz [][][]int32
+	// csr[b] lists, row by row, the non-zeros of the sparse columns of
+	// block b (in column order): sparse x sparse products are accumulated
+	// row-wise, which touches only pairs that are both non-zero.
+	csr []sparseRows
+}
+
+type sparseRows struct {
+	start []int32   // row i's entries are col[start[i]:start[i+1]]
+	col   []int32   // column index
+	val   []float64 // x_ij
 }
 
 // maxSparseDensity is the largest fraction of non-zeros for which a column
@@ -90,16 +100,55 @@ func newCrossProd(cols [][]float64, n int) *crossProd {
 			c.nz[b][j] = idx
 		}
 	}
+	c.csr = make([]sparseRows, nb)
+	for b := range c.csr {
+		lo := b * chunkRows
+		hi := min(lo+chunkRows, n)
+		m := hi - lo
+		sr := sparseRows{start: make([]int32, m+1)}
+		total := 0
+		for _, idx := range c.nz[b] {
+			for _, i := range idx {
+				sr.start[i+1]++
+			}
+			total += len(idx)
+		}
+		for i := 0; i < m; i++ {
+			sr.start[i+1] += sr.start[i]
+		}
+		sr.col = make([]int32, total)
+		sr.val = make([]float64, total)
+		fill := make([]int32, m)
+		copy(fill, sr.start[:m])
+		for j, idx := range c.nz[b] { // ascending j keeps each row sorted
+			for _, i := range idx {
+				sr.col[fill[i]] = int32(j)
+				sr.val[fill[i]] = cols[j][lo+int(i)]
+				fill[i]++
+			}
+		}
+		c.csr[b] = sr
+	}
 	return c
 }
 
 // gather returns sum over idx of z[i]*x[i].
+// Four accumulators hide the latency of floating-point addition.
 func gather(idx []int32, z, x []float64) float64 {
-	s := 0.0
-	for _, i := range idx {
-		s += z[i] * x[i]
+	var s0, s1, s2, s3 float64
+	k := 0
+	for ; k+4 <= len(idx); k += 4 {
+		i0, i1, i2, i3 := idx[k], idx[k+1], idx[k+2], idx[k+3]
+		s0 += z[i0] * x[i0]
+		s1 += z[i1] * x[i1]
+		s2 += z[i2] * x[i2]
+		s3 += z[i3] * x[i3]
 	}
-	return s
+	for ; k < len(idx); k++ {
+		i := idx[k]
+		s0 += z[i] * x[i]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // compute sets h (q*q, upper triangle filled, row-major) to sum_i v_i x_i x_i'
@@ -119,23 +168,48 @@ func (c *crossProd) compute(v, r, h, g []float64) {
 			m := hi - lo
 			part := c.parts[b]
 			vb := v[lo:hi]
-			for j := 0; j < q; j++ {
-				z := buf[j*m : (j+1)*m]
-				floats.MulTo(z, vb, c.cols[j][lo:hi])
-			}
 			nz := c.nz[b]
 			for j := 0; j < q; j++ {
+				if nz[j] == nil {
+					floats.MulTo(buf[j*m:(j+1)*m], vb, c.cols[j][lo:hi])
+				}
+			}
+			for i := range part[:q*q] {
+				part[i] = 0
+			}
+			for j := 0; j < q; j++ {
+				if nz[j] != nil {
+					continue // sparse x anything is handled below
+				}
 				z := buf[j*m : (j+1)*m]
-				row := part[j*q : (j+1)*q]
-				for k := j; k < q; k++ {
-					idx := nz[j]
-					if idx == nil || (nz[k] != nil && len(nz[k]) < len(idx)) {
-						idx = nz[k]
-					}
-					if idx != nil {
-						row[k] = gather(idx, z, c.cols[k][lo:hi])
+				for k := 0; k < q; k++ {
+					var s float64
+					if nz[k] != nil {
+						s = gather(nz[k], z, c.cols[k][lo:hi])
+					} else if k >= j {
+						s = floats.Dot(z, c.cols[k][lo:hi])
 					} else {
-						row[k] = floats.Dot(z, c.cols[k][lo:hi])
+						continue
+					}
+					if k >= j {
+						part[j*q+k] = s
+					} else {
+						part[k*q+j] = s
+					}
+				}
+			}
+			sr := c.csr[b]
+			for i := 0; i < m; i++ {
+				e0, e1 := sr.start[i], sr.start[i+1]
+				if e0 == e1 || vb[i] == 0 {
+					continue
+				}
+				cols, vals := sr.col[e0:e1], sr.val[e0:e1]
+				for a, ja := range cols {
+					t := vb[i] * vals[a]
+					row := part[int(ja)*q : (int(ja)+1)*q]
+					for bb := a; bb < len(cols); bb++ {
+						row[cols[bb]] += t * vals[bb]
 					}
 				}
 			}
