@@ -248,3 +248,15 @@ func TestNeutralise(t *testing.T) {
 	_, err = m.Neutralise([]string{"age_band"}) // protected, not a term
 	require.ErrorIs(t, err, score.ErrUnknownFeature)
 }
+
+func BenchmarkScoreWithoutConsentCheck(b *testing.B) {
+	m := consentModel(b)
+	rec := cust(6, "b", 2)
+	terms := make([]float64, m.NumTerms())
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := m.ScoreTerms(rec, terms); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -184,8 +184,11 @@ type LogHead struct {
 
 // DecisionLog appends hash-chained decision and review records to a
 // writer, one JSON line each. It is safe for concurrent use; each record
-// is written with one Write call. Times are passed in by the caller (the
-// library never reads the clock).
+// is written with one Write call. A log file must have one writer (one
+// DecisionLog in one process): two would fork the chain, which VerifyLog
+// reports. Times are passed in by the caller (the library never reads the
+// clock). Appends are not synced to disk one by one; call Sync where a
+// decision must survive a crash before it is answered.
 type DecisionLog struct {
 	mu        sync.Mutex
 	w         io.Writer
@@ -253,6 +256,17 @@ func (l *DecisionLog) Head() LogHead {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.head
+}
+
+// Sync commits the log file to stable storage when the log was opened by
+// OpenDecisionLog; otherwise it does nothing.
+func (l *DecisionLog) Sync() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if f, ok := l.closer.(*os.File); ok {
+		return f.Sync()
+	}
+	return nil
 }
 
 // Close closes the underlying file when the log was opened by

@@ -227,6 +227,7 @@ func TestOpenDecisionLog(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, score.LogHead{Seq: 1, Hash: first.Hash}, l.Head())
 	second := appendOne(l, t0.Add(time.Second))
+	require.NoError(t, l.Sync())
 	require.Equal(t, int64(2), second.Seq)
 	require.Equal(t, first.Hash, second.Prev)
 	_, err = l.AppendReview(t0.Add(time.Minute), 1, "r1", score.Decline, "")
