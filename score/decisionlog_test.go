@@ -456,3 +456,36 @@ func FuzzVerifyLog(f *testing.F) {
 		_, _ = score.VerifyLog(bytes.NewReader(mut[:i]))
 	})
 }
+
+func ExampleOverrides() {
+	m, err := score.NewModel(consentSpec())
+	if err != nil {
+		panic(err)
+	}
+	var buf bytes.Buffer
+	l, _ := score.NewDecisionLog(&buf, []byte("deployment-secret-key-0001"), score.LogHead{}, nil)
+	at := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	// The group of each case is kept by the caller, never in the log.
+	group := map[string]string{"app-1": "A", "app-2": "A", "app-3": "B"}
+	for _, c := range []struct {
+		ref      string
+		model    score.Outcome
+		reviewed score.Outcome
+	}{{"app-1", score.Approve, score.Approve}, {"app-2", score.Decline, score.Approve}, {"app-3", score.Decline, score.Approve}} {
+		d := score.Decision{Outcome: score.Refer, ModelOutcome: c.model, PolicyVersion: "p", Score: score.ConsentResult{Result: m.Link(0)}}
+		e, _ := l.AppendDecision(score.DecisionInput{Time: at, Model: m, Record: score.Record{score.Num(2), score.Cat("a"), score.Num(0), score.Missing()}, Decision: &d, Ref: c.ref})
+		_, _ = l.AppendReview(at, e.Seq, "analyst", c.reviewed, "")
+	}
+	entries, _, err := score.ReadLog(&buf)
+	if err != nil {
+		panic(err)
+	}
+	rep := score.Overrides(entries, func(e *score.LogEntry) string { return group[e.Decision.Ref] })
+	for _, s := range append([]score.OverrideStats{rep.Overall}, rep.Groups...) {
+		fmt.Printf("%-3s reviewed %d overridden %d rate %.2f [%.2f, %.2f]\n", s.Group, s.Reviewed, s.Overridden, *s.Rate, *s.Low, *s.High)
+	}
+	// Output:
+	//     reviewed 3 overridden 2 rate 0.67 [0.21, 0.94]
+	// A   reviewed 2 overridden 1 rate 0.50 [0.09, 0.91]
+	// B   reviewed 1 overridden 1 rate 1.00 [0.21, 1.00]
+}

@@ -233,3 +233,13 @@ func ExampleFile_Sign() {
 	// signed: <nil>
 	// unsigned: model file is not signed
 }
+
+func TestSignRefusesProtectedInput(t *testing.T) {
+	// A spec using a protected attribute as an input is never a model, so it
+	// can be neither signed nor loaded, signed or not.
+	_, priv := keyFromSeed(1)
+	spec := consentSpec()
+	spec.Features[0].Role = score.Protected
+	f := score.File{Format: score.FormatName, FormatVersion: score.FormatVersion, Spec: spec, Fingerprint: "sha256:00"}
+	require.ErrorIs(t, f.Sign(priv), score.ErrProtectedInput)
+}
