@@ -79,9 +79,9 @@ func ExampleExplainer_AppendCustomerText() {
 		fmt.Print(string(b))
 	}
 	// Output:
-	// Your department (business) weighed against the result. A different department would improve the result.
-	// Your age (30 to 39) weighed against the result. A higher age would improve the result.
-	// Your income weighed against the result. A different income would improve the result.
+	// Your department (business) weighed against the result. A different value for your department would improve the result.
+	// Your age (30 to 39) weighed against the result. A higher value for your age would improve the result.
+	// Your income weighed against the result. A different value for your income would improve the result.
 	// Ihr Merkmal „department“ (business) wirkte sich nachteilig auf das Ergebnis aus. Ein anderer Wert bei „department“ würde das Ergebnis verbessern.
 	// Ihr Merkmal „age“ (30 to 39) wirkte sich nachteilig auf das Ergebnis aus. Ein höherer Wert bei „age“ würde das Ergebnis verbessern.
 	// Ihr Merkmal „income“ wirkte sich nachteilig auf das Ergebnis aus. Ein anderer Wert bei „income“ würde das Ergebnis verbessern.

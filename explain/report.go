@@ -177,7 +177,7 @@ func (e *Explainer) AppendReport(dst []byte, cat *Catalog, lang string, ex *Expl
 		dst = append(dst, " = "...)
 		f := m.Schema().Feature(e.feats[j])
 		dst = cat.appendValue(dst, lang, f, ex.Values[j])
-		if l := e.Label(j, ex.Positions[j]); l != "" && !f.Sensitive && l != ex.Values[j].Label() {
+		if l := e.Label(j, ex.Positions[j]); l != "" && !f.Sensitive && !ex.Values[j].IsMissing() && l != ex.Values[j].Label() {
 			dst = append(dst, " ["...)
 			dst = append(dst, l...)
 			dst = append(dst, ']')

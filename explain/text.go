@@ -33,8 +33,9 @@ const (
 	// ("purpose=car (new)" -> "new car"). Without one the label is shown.
 	ValueMessage MessageKind = "value"
 	// WordMessage holds the small words templates use, keyed by WordHigher,
-	// WordLower, WordDifferent (for {direction}) and WordWithheld (shown in
-	// place of a sensitive feature's value).
+	// WordLower, WordDifferent (for {direction}), WordWithheld (shown in
+	// place of a sensitive feature's value) and, optionally, WordMissing
+	// (shown for a missing value; "-" when absent).
 	WordMessage MessageKind = "word"
 )
 
@@ -44,6 +45,7 @@ const (
 	WordLower     = "lower"
 	WordDifferent = "different"
 	WordWithheld  = "withheld"
+	WordMissing   = "missing"
 )
 
 // Direction says which way a feature would have to move to improve the
@@ -88,7 +90,7 @@ type Args struct {
 	Feature   score.Feature
 	Code      string      // {code}: the reason code ("" shows the feature name)
 	Value     score.Value // {value}: the customer's value
-	Bin       string      // {bin}: the customer's bin or level label ("" shows {value})
+	Bin       string      // {bin}: the customer's bin or level label ("" or a missing Value shows {value})
 	From, To  score.Value // {from}, {to}: a counterfactual change
 	Direction Direction   // {direction}
 	Effect    float64     // {effect}: in the model's score units, two decimals
@@ -142,14 +144,15 @@ func DefaultCatalog() *Catalog {
 var builtinMessages = []Message{
 	{Lang: "en", Kind: ReasonMessage, Text: "Your {feature} ({bin}) weighed against the result."},
 	{Lang: "en", Kind: ReasonMessage, Sensitive: true, Text: "Your {feature} weighed against the result."},
-	{Lang: "en", Kind: ImproveMessage, Text: "A {direction} {feature} would improve the result."},
-	{Lang: "en", Kind: ImproveMessage, Sensitive: true, Text: "A different {feature} would improve the result."},
+	{Lang: "en", Kind: ImproveMessage, Text: "A {direction} value for your {feature} would improve the result."},
+	{Lang: "en", Kind: ImproveMessage, Sensitive: true, Text: "A different value for your {feature} would improve the result."},
 	{Lang: "en", Kind: ChangeMessage, Text: "If your {feature} were {to} instead of {from}"},
 	{Lang: "en", Kind: ChangeMessage, Sensitive: true, Text: "If your {feature} were different"},
 	{Lang: "en", Kind: WordMessage, Key: WordHigher, Text: "higher"},
 	{Lang: "en", Kind: WordMessage, Key: WordLower, Text: "lower"},
 	{Lang: "en", Kind: WordMessage, Key: WordDifferent, Text: "different"},
 	{Lang: "en", Kind: WordMessage, Key: WordWithheld, Text: "not shown"},
+	{Lang: "en", Kind: WordMessage, Key: WordMissing, Text: "not given"},
 
 	{Lang: "de", Kind: ReasonMessage, Text: "Ihr Merkmal „{feature}“ ({bin}) wirkte sich nachteilig auf das Ergebnis aus."},
 	{Lang: "de", Kind: ReasonMessage, Sensitive: true, Text: "Ihr Merkmal „{feature}“ wirkte sich nachteilig auf das Ergebnis aus."},
@@ -161,6 +164,7 @@ var builtinMessages = []Message{
 	{Lang: "de", Kind: WordMessage, Key: WordLower, Text: "niedrigerer"},
 	{Lang: "de", Kind: WordMessage, Key: WordDifferent, Text: "anderer"},
 	{Lang: "de", Kind: WordMessage, Key: WordWithheld, Text: "nicht angezeigt"},
+	{Lang: "de", Kind: WordMessage, Key: WordMissing, Text: "keine Angabe"},
 }
 
 // With returns a new catalogue with msgs added; a message with the same
@@ -277,7 +281,7 @@ func (c *Catalog) FeatureName(lang string, f score.Feature) string {
 // ValueText is how v of feature f is shown in lang: the WordWithheld word
 // for a sensitive feature; a category label through its ValueMessage; a
 // number in the shortest form with the language's decimal separator; a
-// missing value as "-".
+// missing value as the WordMissing word (or "-").
 func (c *Catalog) ValueText(lang string, f score.Feature, v score.Value) string {
 	return string(c.appendValue(nil, lang, f, v))
 }
@@ -294,6 +298,9 @@ func (c *Catalog) appendValue(dst []byte, lang string, f score.Feature, v score.
 		return append(dst, v.Label()...)
 	case v.IsNum():
 		return appendNumber(dst, lang, v.Float(), -1)
+	}
+	if w, ok := c.msgs[msgKey{lang, WordMessage, WordMissing, false}]; ok {
+		return append(dst, literal(w)...)
 	}
 	return append(dst, '-')
 }
@@ -314,7 +321,7 @@ func (c *Catalog) appendHole(dst []byte, lang, hole string, a Args) []byte {
 	case "value":
 		return c.appendValue(dst, lang, a.Feature, a.Value)
 	case "bin":
-		if a.Bin == "" || a.Feature.Sensitive {
+		if a.Bin == "" || a.Feature.Sensitive || a.Value.IsMissing() {
 			return c.appendValue(dst, lang, a.Feature, a.Value)
 		}
 		if s, ok := c.msgs[msgKey{lang, ValueMessage, a.Feature.Name + "=" + a.Bin, false}]; ok {

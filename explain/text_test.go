@@ -22,7 +22,7 @@ func TestCatalogRendersEnglishAndGerman(t *testing.T) {
 		want string
 	}{
 		{"en", explain.ReasonMessage, "Your credit amount ((1000, 2500]) weighed against the result."},
-		{"en", explain.ImproveMessage, "A lower credit amount would improve the result."},
+		{"en", explain.ImproveMessage, "A lower value for your credit amount would improve the result."},
 		{"en", explain.ChangeMessage, "If your credit amount were 2500.25 instead of 5000"},
 		{"de", explain.ReasonMessage, "Ihr Merkmal „credit amount“ ((1000, 2500]) wirkte sich nachteilig auf das Ergebnis aus."},
 		{"de", explain.ImproveMessage, "Ein niedrigerer Wert bei „credit amount“ würde das Ergebnis verbessern."},
@@ -44,7 +44,7 @@ func TestCatalogOverrides(t *testing.T) {
 		explain.Message{Lang: "en", Kind: explain.ValueMessage, Key: "purpose=car (new)", Text: "a new car"},
 		explain.Message{Lang: "en", Kind: explain.ReasonMessage, Key: "P1", Text: "Loans for {bin} default more often ({code})."},
 		explain.Message{Lang: "en", Kind: explain.ReasonMessage, Key: "purpose", Text: "Your {feature} counted against you."},
-		explain.Message{Lang: "en", Kind: explain.WordMessage, Key: explain.WordDifferent, Text: "another"},
+		explain.Message{Lang: "en", Kind: explain.WordMessage, Key: explain.WordDifferent, Text: "new"},
 	)
 	require.NoError(t, err)
 	f := score.Feature{Name: "purpose", Kind: score.Categorical}
@@ -58,7 +58,7 @@ func TestCatalogOverrides(t *testing.T) {
 	require.Equal(t, "Your purpose of the loan counted against you.", got, "feature key beats the default")
 	got, err = cat.Text("en", explain.ImproveMessage, a)
 	require.NoError(t, err)
-	require.Equal(t, "A another purpose of the loan would improve the result.", got)
+	require.Equal(t, "A new value for your purpose of the loan would improve the result.", got)
 	// German is untouched by English overrides.
 	got, err = cat.Text("de", explain.ReasonMessage, a)
 	require.NoError(t, err)
