@@ -167,6 +167,14 @@ func TestTiesInDocumentOrder(t *testing.T) {
 	var ex explain.Explanation
 	require.NoError(t, e.Explain(score.Record{score.Cat("y"), score.Cat("y")}, &ex))
 	require.Equal(t, []string{"b", "a"}, codes(ex.Reasons), "PMML: ties in document order, not by name")
+	byName, err := explain.NewExplainer(m, &explain.Options{TiesByName: true})
+	require.NoError(t, err)
+	require.NoError(t, byName.Explain(score.Record{score.Cat("y"), score.Cat("y")}, &ex))
+	require.Equal(t, []string{"a", "b"}, codes(ex.Reasons), "TiesByName")
+	one, err := explain.NewExplainer(m, &explain.Options{TiesByName: true, MaxReasons: 1})
+	require.NoError(t, err)
+	require.NoError(t, one.Explain(score.Record{score.Cat("y"), score.Cat("y")}, &ex))
+	require.Equal(t, []string{"a"}, codes(ex.Reasons), "a later code can displace an earlier one on a tie")
 	// The breakdown order, by contrast, breaks ties by feature name.
 	require.Equal(t, []int{1, 0}, e.Order(nil, &ex))
 }

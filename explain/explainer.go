@@ -52,6 +52,9 @@ type Options struct {
 	// PMML evaluators do); by default only positive totals are reasons.
 	// Negative totals are always dropped.
 	KeepZero bool
+	// TiesByName breaks ties between equal totals by the lead feature's
+	// name instead of PMML's document order.
+	TiesByName bool
 	// Pad fills the reasons up to MaxReasons with empty Reasons (Code "")
 	// when fewer codes qualify, as evaluators with fixed "Reason Code k"
 	// output fields do; by default fewer reasons are returned.
@@ -315,7 +318,8 @@ func (e *Explainer) AppendReasons(dst []Reason, rec score.Record, ex *Explanatio
 // appendReasons applies the PMML rules to ex's breakdown: gaps summed per
 // code, codes with negative totals (and zero, unless KeepZero) dropped,
 // ranked by total descending with ties in document order (the order in
-// which the customer's terms first reach each code).
+// which the customer's terms first reach each code), or by the lead
+// feature's name with TiesByName.
 func (e *Explainer) appendReasons(dst []Reason, rec score.Record, ex *Explanation) []Reason {
 	// ex.lead is -1 for every code between calls (set by prepare, restored
 	// below), so only the codes this customer reaches are touched.
@@ -345,11 +349,11 @@ func (e *Explainer) appendReasons(dst []Reason, rec score.Record, ex *Explanatio
 		if !(t > 0 || (t == 0 && e.opts.KeepZero)) {
 			continue
 		}
-		if len(top) == e.maxR && (e.maxR == 0 || ex.totals[top[len(top)-1]] >= t) {
+		if len(top) == e.maxR && (e.maxR == 0 || !e.above(ex, c, top[len(top)-1])) {
 			continue
 		}
 		i := len(top)
-		for i > 0 && ex.totals[top[i-1]] < t {
+		for i > 0 && e.above(ex, c, top[i-1]) {
 			i--
 		}
 		if len(top) < e.maxR {
@@ -379,6 +383,17 @@ func (e *Explainer) appendReasons(dst []Reason, rec score.Record, ex *Explanatio
 		dst = append(dst, Reason{Term: -1})
 	}
 	return dst
+}
+
+// above reports whether code a ranks above code b, which was seen
+// earlier: a larger total, or an equal total and (with TiesByName) an
+// earlier lead feature name.
+func (e *Explainer) above(ex *Explanation, a, b int32) bool {
+	ta, tb := ex.totals[a], ex.totals[b]
+	if ta != tb || !e.opts.TiesByName {
+		return ta > tb
+	}
+	return e.names[ex.lead[a]] < e.names[ex.lead[b]]
 }
 
 // Order writes into dst (grown as needed) the term indexes sorted by

@@ -3,6 +3,7 @@ package explain_test
 import (
 	"context"
 	"math"
+	"sort"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -112,4 +113,37 @@ func TestShapeLinear(t *testing.T) {
 			require.InDelta(t, term.Coef*(p.X-term.Stats.Mean), p.Contribution, 1e-12)
 		}
 	}
+}
+
+// TestNearCutoff: the reference set is the approved applicants (below the
+// cutoff) with the highest probabilities, nearest first; checked against a
+// brute-force sort.
+func TestNearCutoff(t *testing.T) {
+	m, recs := germanLogistic(t)
+	near, err := explain.NearCutoff(m, recs, 25)
+	require.NoError(t, err)
+	require.Len(t, near, 25)
+	var below []float64
+	for _, r := range recs {
+		res, err := m.Score(r)
+		require.NoError(t, err)
+		if res.Probability < m.Cutoff() {
+			below = append(below, float64(res.Probability))
+		}
+	}
+	sort.Sort(sort.Reverse(sort.Float64Slice(below)))
+	for k, r := range near {
+		res, err := m.Score(r)
+		require.NoError(t, err)
+		require.Equal(t, below[k], float64(res.Probability), "rank %d", k)
+	}
+	all, err := explain.NearCutoff(m, recs, 5000)
+	require.NoError(t, err)
+	require.Len(t, all, len(below))
+
+	lin, err := score.NewModel(score.Spec{Name: "l", Kind: score.LinearModel, Features: []score.Feature{{Name: "x"}},
+		Terms: []score.Term{{Feature: "x", Kind: score.LinearTerm, Coef: 1}}})
+	require.NoError(t, err)
+	_, err = explain.NearCutoff(lin, []score.Record{{score.Num(1)}}, 1)
+	require.ErrorIs(t, err, explain.ErrBaseline)
 }
