@@ -320,15 +320,24 @@ type irls struct {
 
 // setEta sets dst = X beta.
 func (f *irls) setEta(dst, beta []float64) {
-	for lo := 0; lo < f.n; lo += chunkRows {
+	for blk, lo := 0, 0; lo < f.n; blk, lo = blk+1, lo+chunkRows {
 		hi := min(lo+chunkRows, f.n)
 		e := dst[lo:hi]
 		for i := range e {
 			e[i] = 0
 		}
+		nz := f.cp.nz[blk]
 		for j, b := range beta {
-			if b != 0 {
-				floats.AddScaled(e, b, f.cols[j][lo:hi])
+			if b == 0 {
+				continue
+			}
+			x := f.cols[j][lo:hi]
+			if idx := nz[j]; idx != nil {
+				for _, i := range idx {
+					e[i] += b * x[i]
+				}
+			} else {
+				floats.AddScaled(e, b, x)
 			}
 		}
 	}
