@@ -58,13 +58,17 @@
 // does not exist: complete separation when every row is then perfectly
 // predicted, quasi-complete when some rows sit on the boundary. FitLogistic
 // looks for it when the fit did not converge, when some fitted probability
-// is within 1e-8 of 0 or 1, and always when L2 > 0. It first tries to prove
+// is within 1e-8 of 0 or 1 (from the 12th iteration on, so that a
+// separated fit stops early), and always when L2 > 0. It first tries to prove
 // that there is none (residuals with the sign of y - 1/2 that are orthogonal
 // to X, which exist exactly when the data are not separated), and otherwise
 // solves the linear program of Konis (2007), also used by R's
 // detectseparation: maximise sum_i s_i x_i'b subject to s_i x_i'b >= 0 and
 // |b_j| <= 1 (columns scaled to max |x_ij| = 1), then again over the rows not
-// yet strictly separated, until no more join. Separation.Columns lists the
+// yet strictly separated, until no more join. (When the current
+// coefficients already put every row strictly on its side, complete
+// separation is reported without the linear program, with the columns of
+// non-zero coefficient.) Separation.Columns lists the
 // columns with b_j != 0 in these solutions, Rows counts the rows with
 // s_i x_i'b > 0, and Complete says whether that is every row of positive
 // weight.
