@@ -1,0 +1,766 @@
+package main
+
+// candor audit: fairness of decisions or scores across groups of customers,
+// over plain CSV columns (see DESIGN.md and the fairness package).
+//
+// Decisions come from one of:
+//   - --prediction COL: the decision is favourable where the cell equals
+//     --favorable-prediction (default: the --favorable value);
+//   - --score COL --threshold T: favourable where score >= T, or score < T
+//     with --score-direction unfavorable (an event probability such as
+//     candor score's "probability" of default or churn);
+//   - --model M without --prediction or --score: the model's event
+//     probability of each row at --threshold (default: the model's cutoff),
+//     favourable below it.
+//
+// With --prediction, --score (or --model) still supplies scores, which feed
+// the per-group AUC and calibration only.
+//
+// Rows with a blank cell in a used column (label, decision, group, weight)
+// are excluded under --missing drop (the default) and counted in the report
+// ("excluded_rows") and on stderr; --missing error refuses them instead.
+// A cell that is present but bad (a score that is not a number, a negative
+// weight, a ragged row) is always an error naming the column and the 1-based
+// data row.
+//
+// With --model, the report adds "recourse_burden": among the rows the model
+// puts on the adverse side (event probability at or above the threshold),
+// the mean minimal cost of the cheapest change that flips the decision
+// (explain's exact recourse search under --actions), per group. The glue
+// lives here, not in package fairness, so that fairness depends on score
+// only and takes plain cost columns.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/candorscore/candor/explain"
+	"github.com/candorscore/candor/fairness"
+	"github.com/candorscore/candor/score"
+)
+
+// repeated is a flag that may be given several times.
+type repeated []string
+
+func (r *repeated) String() string     { return strings.Join(*r, " ") }
+func (r *repeated) Set(s string) error { *r = append(*r, s); return nil }
+
+type auditArgs struct {
+	data, delim, label, favorable, prediction, favPrediction, scoreCol string
+	direction, groups, weights, format, chart, out, missing            string
+	modelPath, actionsPath, trainPath                                  string
+	threshold, level                                                   float64
+	bootstrap, minGroup, maxChanges                                    int
+	seed                                                               uint64
+	references                                                         repeated
+	set                                                                map[string]bool
+}
+
+// blankCount counts the blank cells of one used column.
+type blankCount struct {
+	Column   string `json:"column"`
+	Count    int    `json:"count"`
+	FirstRow int    `json:"first_row"`
+}
+
+// excludedRows is the report's account of rows left out for blank cells.
+type excludedRows struct {
+	Policy     string       `json:"policy"`
+	RowsRead   int          `json:"rows_read"`
+	Count      int          `json:"count"`
+	BlankCells []blankCount `json:"blank_cells"`
+}
+
+// auditInput holds the columns of the rows kept.
+type auditInput struct {
+	data     fairness.Data
+	rows     []int // kept table rows (0-based)
+	excluded excludedRows
+}
+
+func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var a auditArgs
+	fs := newFlags("audit", stderr)
+	fs.StringVar(&a.data, "data", "", "CSV of customers with a header row (\"-\" for stdin)")
+	fs.StringVar(&a.delim, "delimiter", "", "field separator (default ',')")
+	fs.StringVar(&a.label, "label", "", "column with the observed outcome")
+	fs.StringVar(&a.favorable, "favorable", "", "value of --label that is the favourable outcome (e.g. good); every other value is unfavourable")
+	fs.StringVar(&a.prediction, "prediction", "", "column with the decision")
+	fs.StringVar(&a.favPrediction, "favorable-prediction", "", "value of --prediction that is the favourable decision (default: the --favorable value)")
+	fs.StringVar(&a.scoreCol, "score", "", "numeric score column; with --threshold it makes the decisions")
+	fs.Float64Var(&a.threshold, "threshold", 0, "score cutoff: favourable when score >= T (or < T with --score-direction unfavorable)")
+	fs.StringVar(&a.direction, "score-direction", "favorable", "favorable: a higher score is more favourable (a credit score); unfavorable: higher is worse (candor's event probability of default or churn)")
+	fs.StringVar(&a.groups, "group", "", "protected attribute column(s), comma-separated; several also give their intersection")
+	fs.StringVar(&a.weights, "weights", "", "column of non-negative row weights (default all 1)")
+	fs.Var(&a.references, "reference", "reference group of an attribute, ATTRIBUTE=GROUP (e.g. sex=male; \"sex & race=Male & White\" for the intersection); repeatable; default: the overall population")
+	fs.IntVar(&a.bootstrap, "bootstrap", 0, "bootstrap replicates for intervals on the disparities (0 = none)")
+	fs.Uint64Var(&a.seed, "seed", 1, "seed of the bootstrap")
+	fs.IntVar(&a.minGroup, "min-group-size", 30, "flag groups with fewer rows (-1 flags none)")
+	fs.Float64Var(&a.level, "level", 0.95, "confidence level of the intervals")
+	fs.StringVar(&a.missing, "missing", "drop", "rows with a blank label, decision, group or weight: drop (excluded and counted) or error")
+	fs.StringVar(&a.format, "format", "json", "output format: json or text")
+	fs.StringVar(&a.chart, "chart", "", "also draw selection rates with intervals per group to this file (.svg or .png)")
+	fs.StringVar(&a.out, "out", "", "output file (default stdout)")
+	fs.StringVar(&a.modelPath, "model", "", "model file: adds the recourse burden per group; without --prediction/--score its event probabilities are the scores")
+	fs.StringVar(&a.actionsPath, "actions", "", "with --model: JSON actions for the recourse search (see candor recourse)")
+	fs.StringVar(&a.trainPath, "train", "", "with --model: training CSV for recourse percentiles (default: the model's stored statistics, else --data)")
+	fs.IntVar(&a.maxChanges, "max-changes", 0, "with --model: most features changed per recourse (0 = no limit)")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	a.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { a.set[f.Name] = true })
+	rep, burdens, excl, err := audit(ctx, a, stderr)
+	if err != nil {
+		return fail(stderr, "audit", err)
+	}
+	if err := writeAudit(a, rep, burdens, excl, stdout); err != nil {
+		return fail(stderr, "audit", err)
+	}
+	if a.chart != "" {
+		cw, cclose, err := output(a.chart, stdout)
+		if err != nil {
+			return fail(stderr, "audit", err)
+		}
+		if err := fairness.WriteSelectionChart(cw, rep, chartFormat(a.chart)); err != nil {
+			cclose()
+			return fail(stderr, "audit", err)
+		}
+		if err := cclose(); err != nil {
+			return fail(stderr, "audit", err)
+		}
+	}
+	auditSummary(stderr, rep, excl)
+	return 0
+}
+
+func chartFormat(path string) string {
+	return strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
+}
+
+// checkAuditArgs checks the flags that need no data.
+func checkAuditArgs(a auditArgs) error {
+	var errs []error
+	if a.data == "" {
+		errs = append(errs, errors.New("--data is required"))
+	}
+	if a.label == "" || !a.set["favorable"] {
+		errs = append(errs, errors.New("--label and --favorable are required"))
+	}
+	if len(splitList(a.groups)) == 0 {
+		errs = append(errs, errors.New("--group is required"))
+	}
+	switch {
+	case a.prediction == "" && a.scoreCol == "" && a.modelPath == "":
+		errs = append(errs, errors.New("give the decisions: --prediction COL, or --score COL --threshold T (or --model M)"))
+	case a.scoreCol != "" && a.prediction == "" && !a.set["threshold"]:
+		errs = append(errs, errors.New("--score needs --threshold (the cutoff that makes the decision)"))
+	case a.prediction != "" && a.set["threshold"]:
+		errs = append(errs, errors.New("--threshold applies to scores; with --prediction the decisions are given"))
+	}
+	if a.set["favorable-prediction"] && a.prediction == "" {
+		errs = append(errs, errors.New("--favorable-prediction needs --prediction"))
+	}
+	if a.direction != "favorable" && a.direction != "unfavorable" {
+		errs = append(errs, fmt.Errorf("--score-direction must be favorable or unfavorable, got %q", a.direction))
+	}
+	if a.set["score-direction"] && a.scoreCol == "" {
+		errs = append(errs, errors.New("--score-direction applies to --score (model probabilities are of the event: higher is unfavourable)"))
+	}
+	if a.missing != "drop" && a.missing != "error" {
+		errs = append(errs, fmt.Errorf("--missing must be drop or error, got %q", a.missing))
+	}
+	if a.format != "json" && a.format != "text" {
+		errs = append(errs, fmt.Errorf("--format must be json or text, got %q", a.format))
+	}
+	if a.chart != "" {
+		if f := chartFormat(a.chart); f != "svg" && f != "png" {
+			errs = append(errs, fmt.Errorf("--chart must end in .svg or .png, got %q", a.chart))
+		}
+	}
+	if a.bootstrap < 0 {
+		errs = append(errs, fmt.Errorf("--bootstrap must be 0 or more, got %d", a.bootstrap))
+	}
+	if a.minGroup < -1 {
+		errs = append(errs, fmt.Errorf("--min-group-size must be -1 or more, got %d", a.minGroup))
+	}
+	if !(a.level > 0 && a.level < 1) {
+		errs = append(errs, fmt.Errorf("--level must be in (0, 1), got %v", a.level))
+	}
+	if math.IsNaN(a.threshold) || math.IsInf(a.threshold, 0) {
+		errs = append(errs, fmt.Errorf("--threshold must be finite, got %v", a.threshold))
+	}
+	if a.modelPath == "" && (a.actionsPath != "" || a.trainPath != "" || a.maxChanges != 0) {
+		errs = append(errs, errors.New("--actions, --train and --max-changes need --model"))
+	}
+	if a.maxChanges < 0 {
+		errs = append(errs, fmt.Errorf("--max-changes must be 0 or more, got %d", a.maxChanges))
+	}
+	return errors.Join(errs...)
+}
+
+// parseReferences turns repeated ATTRIBUTE=GROUP flags into the audit's map.
+func parseReferences(refs []string) (map[string]string, error) {
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	out := map[string]string{}
+	for _, r := range refs {
+		attr, group, ok := strings.Cut(r, "=")
+		attr, group = strings.TrimSpace(attr), strings.TrimSpace(group)
+		if !ok || attr == "" || group == "" {
+			return nil, fmt.Errorf("--reference must be ATTRIBUTE=GROUP (e.g. sex=male), got %q", r)
+		}
+		if _, dup := out[attr]; dup {
+			return nil, fmt.Errorf("--reference: attribute %q given twice", attr)
+		}
+		out[attr] = group
+	}
+	return out, nil
+}
+
+func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report, []*fairness.Burden, *excludedRows, error) {
+	if err := checkAuditArgs(a); err != nil {
+		return nil, nil, nil, err
+	}
+	refs, err := parseReferences(a.references)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	t, err := readTable(a.data, a.delim)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	in, err := readAuditColumns(t, a)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if in.excluded.Count > 0 {
+		fmt.Fprintf(stderr, "candor audit: %s\n", in.excluded.describe())
+	}
+	var (
+		m     *score.Model
+		probs []float64
+	)
+	if a.modelPath != "" {
+		if m, _, err = loadAnyModel(a.modelPath, nil); err != nil {
+			return nil, nil, nil, err
+		}
+		if probs, err = modelProbabilities(ctx, m, t, in.rows); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	opts := &fairness.Options{
+		Level: a.level, MinGroupSize: a.minGroup, Reference: refs,
+		Bootstrap: a.bootstrap, Seed: a.seed,
+	}
+	if a.direction == "unfavorable" {
+		opts.Direction = fairness.HigherIsUnfavorable
+	}
+	if a.scoreCol != "" {
+		in.data.Threshold = a.threshold
+	}
+	target := score.Probability(0)
+	if in.data.Scores == nil && m != nil {
+		// The model's event probabilities are the scores: higher is worse.
+		in.data.Scores = probs
+		opts.Direction = fairness.HigherIsUnfavorable
+		if a.set["threshold"] {
+			if !(a.threshold > 0 && a.threshold < 1) {
+				return nil, nil, nil, fmt.Errorf("--threshold on the model's event probability must be in (0, 1), got %v", a.threshold)
+			}
+			target = score.Probability(a.threshold)
+		}
+		in.data.Threshold = float64(m.Cutoff())
+		if target != 0 {
+			in.data.Threshold = float64(target)
+		}
+	}
+	rep, err := fairness.Audit(ctx, in.data, opts)
+	if err != nil {
+		return nil, nil, nil, dataRows(err, in.rows)
+	}
+	var burdens []*fairness.Burden
+	if m != nil {
+		burdens, err = auditBurden(ctx, a, m, t, in, target, stderr)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return rep, burdens, &in.excluded, nil
+}
+
+func (e excludedRows) describe() string {
+	parts := make([]string, len(e.BlankCells))
+	for i, b := range e.BlankCells {
+		parts[i] = fmt.Sprintf("%s %d (first at row %d)", b.Column, b.Count, b.FirstRow)
+	}
+	return fmt.Sprintf("excluded %d of %d rows with a blank cell: %s", e.Count, e.RowsRead, strings.Join(parts, ", "))
+}
+
+// columnIndex finds a named column or says which exist.
+func columnIndex(t *score.Table, flagName, name string) (int, error) {
+	j := t.Column(name)
+	if j < 0 {
+		return -1, fmt.Errorf("--%s: no column %q (columns: %s)", flagName, name, strings.Join(t.Header(), ", "))
+	}
+	return j, nil
+}
+
+// cellError collects bad cells of one column: the first row and a count.
+type cellError struct {
+	column, detail string
+	row, count     int
+}
+
+func (c *cellError) add(row int, detail string) {
+	if c.count == 0 {
+		c.row, c.detail = row, detail
+	}
+	c.count++
+}
+
+func (c *cellError) err() error {
+	if c.count == 0 {
+		return nil
+	}
+	more := ""
+	if c.count > 1 {
+		more = fmt.Sprintf(" (and %d more rows)", c.count-1)
+	}
+	return fmt.Errorf("column %q, row %d: %s%s", c.column, c.row, c.detail, more)
+}
+
+// readAuditColumns reads the used columns of t, leaving out (or refusing)
+// rows with blank cells. Rows are 1-based data rows in messages.
+func readAuditColumns(t *score.Table, a auditArgs) (*auditInput, error) {
+	type col struct {
+		flag, name string
+		j          int
+	}
+	var cols []col
+	addCol := func(flagName, name string) error {
+		j, err := columnIndex(t, flagName, name)
+		if err == nil {
+			cols = append(cols, col{flagName, name, j})
+		}
+		return err
+	}
+	var errs []error
+	groupNames := splitList(a.groups)
+	errs = append(errs, addCol("label", a.label))
+	if a.prediction != "" {
+		errs = append(errs, addCol("prediction", a.prediction))
+	}
+	if a.scoreCol != "" {
+		errs = append(errs, addCol("score", a.scoreCol))
+	}
+	if a.weights != "" {
+		errs = append(errs, addCol("weights", a.weights))
+	}
+	for _, g := range groupNames {
+		errs = append(errs, addCol("group", g))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if t.Len() == 0 {
+		return nil, fmt.Errorf("%s: no data rows", a.data)
+	}
+	favPred := a.favorable
+	if a.set["favorable-prediction"] {
+		favPred = a.favPrediction
+	}
+	in := &auditInput{excluded: excludedRows{Policy: a.missing, RowsRead: t.Len(), BlankCells: []blankCount{}}}
+	blanks := make([]blankCount, len(cols))
+	bad := make([]cellError, len(cols))
+	for k, c := range cols {
+		blanks[k].Column = c.name
+		bad[k].column = c.name
+	}
+	var ragged cellError
+	ragged.column = "(row)"
+	groups := make([][]string, len(groupNames))
+	labelsSeen, predsSeen := map[string]int{}, map[string]int{}
+	cell := func(i int, c col) string { return strings.TrimSpace(t.Cell(i, c.j)) }
+	for i := 0; i < t.Len(); i++ {
+		if err := t.RowError(i); err != nil {
+			ragged.add(i+1, err.Error())
+			continue
+		}
+		blank := false
+		for k, c := range cols {
+			if cell(i, c) == "" {
+				if blanks[k].Count == 0 {
+					blanks[k].FirstRow = i + 1
+				}
+				blanks[k].Count++
+				blank = true
+			}
+		}
+		if blank {
+			in.excluded.Count++
+			continue
+		}
+		var sc, w float64
+		ok := true
+		for k, c := range cols {
+			v := cell(i, c)
+			switch c.flag {
+			case "score", "weights":
+				x, err := strconv.ParseFloat(v, 64)
+				switch {
+				case err != nil:
+					bad[k].add(i+1, fmt.Sprintf("%q is not a number", v))
+					ok = false
+				case math.IsNaN(x) || math.IsInf(x, 0):
+					bad[k].add(i+1, fmt.Sprintf("%q is not finite", v))
+					ok = false
+				case c.flag == "weights" && x < 0:
+					bad[k].add(i+1, fmt.Sprintf("negative weight %s", v))
+					ok = false
+				}
+				if c.flag == "score" {
+					sc = x
+				} else {
+					w = x
+				}
+			}
+		}
+		if !ok {
+			continue
+		}
+		in.rows = append(in.rows, i)
+		lv := cell(i, cols[0])
+		labelsSeen[lv]++
+		in.data.Labels = append(in.data.Labels, lv == a.favorable)
+		if a.prediction != "" {
+			pv := cell(i, cols[1])
+			predsSeen[pv]++
+			in.data.Predictions = append(in.data.Predictions, pv == favPred)
+		}
+		if a.scoreCol != "" {
+			in.data.Scores = append(in.data.Scores, sc)
+		}
+		if a.weights != "" {
+			in.data.Weights = append(in.data.Weights, w)
+		}
+		for g := range groupNames {
+			groups[g] = append(groups[g], cell(i, cols[len(cols)-len(groupNames)+g]))
+		}
+	}
+	errs = errs[:0]
+	errs = append(errs, ragged.err())
+	for k := range bad {
+		errs = append(errs, bad[k].err())
+	}
+	for _, b := range blanks {
+		if b.Count > 0 {
+			in.excluded.BlankCells = append(in.excluded.BlankCells, b)
+		}
+	}
+	if in.excluded.Count > 0 && a.missing == "error" {
+		for _, b := range in.excluded.BlankCells {
+			more := ""
+			if b.Count > 1 {
+				more = fmt.Sprintf(" (and %d more rows)", b.Count-1)
+			}
+			errs = append(errs, fmt.Errorf("column %q, row %d: blank cell%s (--missing drop leaves such rows out)", b.Column, b.FirstRow, more))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if len(in.rows) == 0 {
+		return nil, fmt.Errorf("no rows left to audit: %s", in.excluded.describe())
+	}
+	if labelsSeen[a.favorable] == 0 {
+		return nil, fmt.Errorf("--favorable %q never occurs in column %q (values: %s)", a.favorable, a.label, seenValues(labelsSeen))
+	}
+	if a.prediction != "" && predsSeen[favPred] == 0 {
+		return nil, fmt.Errorf("favourable decision %q never occurs in column %q (values: %s); set --favorable-prediction", favPred, a.prediction, seenValues(predsSeen))
+	}
+	for g, name := range groupNames {
+		in.data.Groups = append(in.data.Groups, fairness.GroupColumn{Name: name, Values: groups[g]})
+	}
+	return in, nil
+}
+
+// seenValues lists up to 8 values of a column, sorted, for an error message.
+func seenValues(seen map[string]int) string {
+	vals := make([]string, 0, len(seen))
+	for v := range seen {
+		vals = append(vals, strconv.Quote(v))
+	}
+	slices.Sort(vals)
+	if len(vals) > 8 {
+		vals = append(vals[:8], "...")
+	}
+	return strings.Join(vals, ", ")
+}
+
+// dataRows rewrites the fairness package's 0-based rows among the kept rows
+// into 1-based data rows.
+func dataRows(err error, rows []int) error {
+	var list []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	} else {
+		list = []error{err}
+	}
+	out := make([]error, len(list))
+	for k, e := range list {
+		var de *fairness.DataError
+		if errors.As(e, &de) && de.Row >= 0 && de.Row < len(rows) {
+			out[k] = fmt.Errorf("column %q, row %d: %s (%d rows): %w", de.Column, rows[de.Row]+1, de.Detail, de.Count, de.Err)
+		} else {
+			out[k] = e
+		}
+	}
+	return errors.Join(out...)
+}
+
+// modelProbabilities scores the kept rows with m: event probabilities.
+func modelProbabilities(ctx context.Context, m *score.Model, t *score.Table, rows []int) ([]float64, error) {
+	if m.Kind() == score.LinearModel {
+		return nil, fmt.Errorf("--model: a linear model has no probability to audit or to move")
+	}
+	probs := make([]float64, len(rows))
+	for k, i := range rows {
+		if k%1024 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		rec, err := t.Record(m.Schema(), i)
+		if err != nil {
+			return nil, fmt.Errorf("--model: %w", score.WithRow(err, i+1))
+		}
+		res, err := m.Score(rec)
+		if err != nil {
+			return nil, fmt.Errorf("--model: %w", score.WithRow(err, i+1))
+		}
+		probs[k] = float64(res.Probability)
+	}
+	return probs, nil
+}
+
+// auditBurden runs the exact recourse search for every kept row the model
+// puts on the adverse side and compares the minimal costs across groups:
+// each group column alone and, when there are several, their intersection.
+func auditBurden(ctx context.Context, a auditArgs, m *score.Model, t *score.Table, in *auditInput, target score.Probability, stderr io.Writer) ([]*fairness.Burden, error) {
+	var actions *explain.Actions
+	if a.actionsPath != "" {
+		f, err := os.Open(a.actionsPath)
+		if err != nil {
+			return nil, err
+		}
+		actions, err = explain.ReadActions(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", a.actionsPath, err)
+		}
+	}
+	var pop *score.Table
+	if a.trainPath != "" {
+		var err error
+		if pop, err = readTable(a.trainPath, a.delim); err != nil {
+			return nil, err
+		}
+	} else if !hasPercentiles(m) {
+		pop = t
+		fmt.Fprintln(stderr, "candor audit: the model stores no percentiles for some numeric features; using --data as the population for recourse costs (give --train to choose)")
+	}
+	space, err := explain.NewActionSpace(m, actions, pop)
+	if err != nil {
+		return nil, err
+	}
+	costs, adverse, err := minimalCosts(ctx, space, t, in.rows, &explain.RecourseOptions{Target: target, MaxChanges: a.maxChanges})
+	if err != nil {
+		return nil, err
+	}
+	cols := in.data.Groups
+	if len(cols) > 1 {
+		names := make([]string, len(cols))
+		vals := make([]string, len(in.rows))
+		for k, c := range cols {
+			names[k] = c.Name
+		}
+		for i := range vals {
+			parts := make([]string, len(cols))
+			for k, c := range cols {
+				parts[k] = c.Values[i]
+			}
+			vals[i] = strings.Join(parts, " & ")
+		}
+		cols = append([]fairness.GroupColumn{{Name: strings.Join(names, " & "), Values: vals}}, cols...)
+	}
+	opts := &fairness.BurdenOptions{Level: a.level, MinGroupSize: a.minGroup, Bootstrap: a.bootstrap, Seed: a.seed}
+	out := make([]*fairness.Burden, len(cols))
+	for k, c := range cols {
+		if out[k], err = fairness.RecourseBurden(costs, adverse, c, opts); err != nil {
+			return nil, dataRows(err, in.rows)
+		}
+	}
+	return out, nil
+}
+
+// minimalCosts is explain.ActionSpace.MinimalCosts over the kept rows only,
+// so that errors name the data row: the cost of each row's cheapest
+// counterfactual (+Inf when none exists) and whether the row is adverse.
+func minimalCosts(ctx context.Context, space *explain.ActionSpace, t *score.Table, rows []int, opts *explain.RecourseOptions) (costs []float64, adverse []bool, err error) {
+	m := space.Model()
+	costs, adverse = make([]float64, len(rows)), make([]bool, len(rows))
+	for k, i := range rows {
+		rec, err := t.Record(m.Schema(), i)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--model: %w", score.WithRow(err, i+1))
+		}
+		r, err := space.Recourse(ctx, rec, opts)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--model: recourse: %w", score.WithRow(err, i+1))
+		}
+		switch {
+		case r.Already:
+		case r.Infeasible:
+			costs[k], adverse[k] = math.Inf(1), true
+		default:
+			costs[k], adverse[k] = r.Counterfactuals[0].Cost, true
+		}
+	}
+	return costs, adverse, nil
+}
+
+// writeAudit writes the report as JSON (the fairness report's fields, then
+// "excluded_rows" and, with --model, "recourse_burden") or as text.
+func writeAudit(a auditArgs, rep *fairness.Report, burdens []*fairness.Burden, excl *excludedRows, stdout io.Writer) error {
+	w, closeFn, err := output(a.out, stdout)
+	if err != nil {
+		return err
+	}
+	if a.format == "json" {
+		err = writeAuditJSON(w, rep, burdens, excl)
+	} else {
+		err = writeAuditText(w, rep, burdens, excl)
+	}
+	if err != nil {
+		closeFn()
+		return err
+	}
+	return closeFn()
+}
+
+func writeAuditJSON(w io.Writer, rep *fairness.Report, burdens []*fairness.Burden, excl *excludedRows) error {
+	b, err := json.Marshal(rep)
+	if err != nil {
+		return err
+	}
+	b = bytes.TrimSpace(b)
+	if len(b) < 2 || b[len(b)-1] != '}' {
+		return fmt.Errorf("audit report is not a JSON object")
+	}
+	var buf bytes.Buffer
+	buf.Write(b[:len(b)-1])
+	ex, err := json.Marshal(excl)
+	if err != nil {
+		return err
+	}
+	buf.WriteString(`,"excluded_rows":`)
+	buf.Write(ex)
+	if burdens != nil {
+		bb, err := json.Marshal(burdens)
+		if err != nil {
+			return err
+		}
+		buf.WriteString(`,"recourse_burden":`)
+		buf.Write(bb)
+	}
+	buf.WriteByte('}')
+	var out bytes.Buffer
+	if err := json.Indent(&out, buf.Bytes(), "", "  "); err != nil {
+		return err
+	}
+	out.WriteByte('\n')
+	_, err = w.Write(out.Bytes())
+	return err
+}
+
+func writeAuditText(w io.Writer, rep *fairness.Report, burdens []*fairness.Burden, excl *excludedRows) error {
+	if excl.Count > 0 {
+		if _, err := fmt.Fprintf(w, "%s\n\n", excl.describe()); err != nil {
+			return err
+		}
+	}
+	if err := rep.WriteText(w); err != nil {
+		return err
+	}
+	ew := &errWriterAudit{w: w}
+	for _, b := range burdens {
+		fmt.Fprintf(ew, "\n== recourse burden by %s: mean minimal cost among the model's adverse decisions ==\n", b.Attribute)
+		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "group\tadverse\tno recourse\tmean cost\tvs cheapest [CI]\tnote")
+		for _, g := range b.Groups {
+			mean, diff, note := "undefined", "undefined", ""
+			if g.MeanCost.Defined {
+				mean = fmt.Sprintf("%.3f", g.MeanCost.Value)
+			}
+			if g.Difference.Defined {
+				diff = fmt.Sprintf("%+.3f", g.Difference.Value)
+				if g.Difference.Replicates > 0 && !math.IsNaN(g.Difference.Lo) {
+					diff += fmt.Sprintf(" [%+.3f, %+.3f]", g.Difference.Lo, g.Difference.Hi)
+				}
+			}
+			if g.Small {
+				note = "small group"
+			}
+			infeasible := "-"
+			if g.Infeasible.Defined {
+				infeasible = fmt.Sprintf("%.3f", g.Infeasible.Value)
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", g.Group, g.Adverse, infeasible, mean, diff, note)
+		}
+		tw.Flush()
+		for _, s := range b.Warnings {
+			fmt.Fprintf(ew, "  - %s\n", s)
+		}
+	}
+	return ew.err
+}
+
+type errWriterAudit struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriterAudit) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+// auditSummary writes one line of the main figures to stderr.
+func auditSummary(stderr io.Writer, rep *fairness.Report, excl *excludedRows) {
+	dp := "undefined"
+	if d := rep.DemographicParityDifference; d.Defined {
+		dp = fmt.Sprintf("%.3f", d.Value)
+	}
+	flagged := "none"
+	if len(rep.FourFifths.Flagged) > 0 {
+		flagged = strings.Join(rep.FourFifths.Flagged, ", ")
+	}
+	fmt.Fprintf(stderr, "candor audit: %d rows audited (%d excluded), %d groups by %s; demographic parity difference %s; four-fifths screen flags: %s; %d warnings\n",
+		rep.Rows, excl.Count, len(rep.Groups), rep.Attribute, dp, flagged, len(rep.Warnings))
+}
