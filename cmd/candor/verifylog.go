@@ -5,8 +5,11 @@ package main
 // LOG` checks a log and reports how often reviewers overrode the model.
 
 import (
+	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -304,4 +307,109 @@ func readGroups(path, refCol, groupCol string) (map[string]string, error) {
 		out[t.Cell(i, rc)] = t.Cell(i, gc)
 	}
 	return out, nil
+}
+
+// demoDecisions is the demo stage for responsible decisions: a signed
+// model, consent-aware decisions with referral to a person, a hash-chained
+// decision log, a review, and the verifier catching a tampered log.
+func demoDecisions(ctx context.Context, env *demoEnv) error {
+	out := env.out
+	spec := env.model.Spec()
+	for i := range spec.Features {
+		switch spec.Features[i].Name {
+		case "telephone":
+			spec.Features[i].DataCategory, spec.Features[i].Consent = "contact", []string{"credit"}
+		case "credit_amount":
+			spec.Features[i].Sensitive = true
+		}
+	}
+	m, err := score.NewModel(spec)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "\nresponsible decisions: telephone needs consent for credit; credit_amount is sensitive")
+	// A fixed demo key so that the output is reproducible; use candor keygen for real keys.
+	seed := sha256.Sum256([]byte("candor demo signing key"))
+	priv := ed25519.NewKeyFromSeed(seed[:])
+	pub := priv.Public().(ed25519.PublicKey)
+	f := m.File()
+	if err := f.Sign(priv); err != nil {
+		return err
+	}
+	var signed bytes.Buffer
+	if err := f.Write(&signed); err != nil {
+		return err
+	}
+	if m, err = score.LoadSigned(bytes.NewReader(signed.Bytes()), pub); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "model signed by %s and accepted\n", score.KeyID(pub))
+	f.Intercept += 0.1 // altered after signing, fingerprint left as it was
+	var altered bytes.Buffer
+	if err := f.Write(&altered); err != nil {
+		return err
+	}
+	if _, err = score.LoadSigned(&altered, pub); !errors.Is(err, score.ErrFingerprint) {
+		return fmt.Errorf("an altered model was not refused: %v", err)
+	}
+	fmt.Fprintf(out, "altered copy refused: %v\n", score.ErrFingerprint)
+
+	pol := &score.Policy{Version: "demo-1", Purpose: "credit", ReviewBand: 0.05}
+	var logBuf bytes.Buffer
+	dkey := sha256.Sum256([]byte("candor demo digest key"))
+	l, err := score.NewDecisionLog(&logBuf, dkey[:], score.LogHead{}, nil)
+	if err != nil {
+		return err
+	}
+	at := time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)
+	fmt.Fprintf(out, "policy %s: cutoff %.2f, review band %.2f; odd rows have not consented to contact data\n", pol.Version, float64(m.Cutoff()), pol.ReviewBand)
+	firstReferred := int64(0)
+	for i := 0; i < 10; i++ {
+		rec, err := env.table.Record(m.Schema(), i)
+		if err != nil {
+			return err
+		}
+		var consents score.Consents
+		if i%2 == 0 {
+			consents = score.Consents{{Purpose: "credit"}}
+		}
+		d, err := pol.Decide(m, rec, consents, nil)
+		if err != nil {
+			return err
+		}
+		e, err := l.AppendDecision(score.DecisionInput{Time: at.Add(time.Duration(i) * time.Minute), Model: m, Record: rec, Decision: &d, Ref: fmt.Sprintf("app-%d", i+1)})
+		if err != nil {
+			return err
+		}
+		var notes []string
+		if len(d.Score.Neutralised) > 0 {
+			notes = append(notes, "not used: "+strings.Join(d.Score.Neutralised, ", "))
+		}
+		for _, r := range d.Referrals {
+			notes = append(notes, strings.TrimSpace("referred: "+string(r.Code)+" "+r.Feature))
+		}
+		row := fmt.Sprintf("  row %2d  p=%.3f  %-7s (model: %-7s)  %s", i+1, d.Score.Probability, d.Outcome, d.ModelOutcome,
+			strings.Join(notes, "; "))
+		fmt.Fprintln(out, strings.TrimRight(row, " "))
+		if d.Outcome == score.Refer && firstReferred == 0 {
+			firstReferred = e.Seq
+		}
+	}
+	if firstReferred > 0 {
+		if _, err := l.AppendReview(at.Add(time.Hour), firstReferred, "analyst-1", score.Approve, ""); err != nil {
+			return err
+		}
+	}
+	entries, sum, err := score.ReadLog(bytes.NewReader(logBuf.Bytes()))
+	if err != nil {
+		return err
+	}
+	rep := score.Overrides(entries, nil)
+	fmt.Fprintf(out, "decision log: %d records intact, head %s; %d referred, %d reviewed, %d overridden\n",
+		sum.Records, sum.Head.Hash[:19], rep.Overall.Referred, rep.Overall.Reviewed, rep.Overall.Overridden)
+	lines := bytes.SplitAfter(logBuf.Bytes(), []byte("\n"))
+	lines[2], lines[3] = lines[3], lines[2]
+	_, err = score.VerifyLog(bytes.NewReader(bytes.Join(lines, nil)))
+	fmt.Fprintf(out, "with records 3 and 4 swapped: %v\n", err)
+	return nil
 }

@@ -308,3 +308,26 @@ func TestScoreDecisionsWithConsent(t *testing.T) {
 		})
 	}
 }
+
+func TestDemoDecisions(t *testing.T) {
+	tab, err := datasets.Load(datasets.GermanCredit)
+	require.NoError(t, err)
+	s, err := tab.InferSchema().WithRoles(score.Ignored, "creditability")
+	require.NoError(t, err)
+	s, err = s.WithRoles(score.Protected, "personal_status_and_sex", "age_in_years", "foreign_worker")
+	require.NoError(t, err)
+	fit, err := score.FitLogistic(context.Background(), tab, s, "creditability", "bad", nil)
+	require.NoError(t, err)
+	var out bytes.Buffer
+	require.NoError(t, demoDecisions(context.Background(), &demoEnv{out: &out, table: tab, schema: s, model: fit.Model}))
+	text := out.String()
+	require.Contains(t, text, "altered copy refused: model fingerprint does not match its content")
+	require.Contains(t, text, "decision log: 11 records intact")
+	require.Contains(t, text, "with records 3 and 4 swapped: decision log is broken at line 3 (record 3)")
+	require.Equal(t, 10, strings.Count(text, "  row "))
+	require.Equal(t, 5, strings.Count(text, "not used: telephone"), "odd rows have no consent")
+	// credit_amount is sensitive: none of the ten applicants' amounts is printed.
+	for i := 0; i < 10; i++ {
+		require.NotContains(t, text, tab.Cell(i, tab.Column("credit_amount")))
+	}
+}
