@@ -485,15 +485,15 @@ func scorecardDesign(t *Table, s *Schema, target, event string, weights []float6
 	if len(d.Inputs) == 0 {
 		return nil, fmt.Errorf("%w: no input features", ErrData)
 	}
-	d.Values = make([][]Value, len(d.Inputs))
-	for k := range d.Values {
-		d.Values[k] = make([]Value, 0, t.Len())
+	// Pass 1: the rows to use (target, weights, row structure).
+	type rowErr struct {
+		row int
+		err error
 	}
-	var errs []error
-	vals := make([]Value, len(cols))
+	var errs []rowErr
 	for r := 0; r < t.Len(); r++ {
 		if err := t.RowError(r); err != nil {
-			errs = append(errs, err)
+			errs = append(errs, rowErr{r, err})
 			continue
 		}
 		y := t.Cell(r, tc)
@@ -502,31 +502,11 @@ func scorecardDesign(t *Table, s *Schema, target, event string, weights []float6
 				d.Dropped++
 				continue
 			}
-			errs = append(errs, &FieldError{Row: r + 1, Feature: target, Err: ErrMissing})
+			errs = append(errs, rowErr{r, &FieldError{Row: r + 1, Feature: target, Err: ErrMissing}})
 			continue
 		}
 		if weights != nil && (!isFinite(weights[r]) || weights[r] < 0) {
-			errs = append(errs, &FieldError{Row: r + 1, Feature: "(weight)", Err: fmt.Errorf("%w: weight %v", ErrData, weights[r])})
-			continue
-		}
-		var rowErrs []*FieldError
-		for k, c := range cols {
-			f := s.features[d.Inputs[k]]
-			cell := t.Cell(r, c)
-			v, err := ParseValue(f.Kind, cell)
-			if err == nil && v.IsNum() && !isFinite(v.num) {
-				err = ErrNotFinite
-			}
-			if err != nil {
-				fe := fieldErr(f, cell, err)
-				fe.Row = r + 1
-				rowErrs = append(rowErrs, fe)
-				continue
-			}
-			vals[k] = v
-		}
-		if rowErrs != nil {
-			errs = append(errs, &RecordError{Row: r + 1, Fields: rowErrs})
+			errs = append(errs, rowErr{r, &FieldError{Row: r + 1, Feature: "(weight)", Err: fmt.Errorf("%w: weight %v", ErrData, weights[r])}})
 			continue
 		}
 		d.Rows = append(d.Rows, r)
@@ -534,15 +514,62 @@ func scorecardDesign(t *Table, s *Schema, target, event string, weights []float6
 		if weights != nil {
 			d.Weights = append(d.Weights, weights[r])
 		}
-		for k := range cols {
-			d.Values[k] = append(d.Values[k], vals[k])
+	}
+	// Pass 2: parse each input column, columns in parallel.
+	d.Values = make([][]Value, len(d.Inputs))
+	colErrs := make([][]*FieldError, len(d.Inputs))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(cols)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range work {
+				f := s.features[d.Inputs[k]]
+				vals := make([]Value, len(d.Rows))
+				for i, r := range d.Rows {
+					cell := t.Cell(r, cols[k])
+					v, err := ParseValue(f.Kind, cell)
+					if err == nil && v.IsNum() && !isFinite(v.num) {
+						err = ErrNotFinite
+					}
+					if err != nil {
+						fe := fieldErr(f, cell, err)
+						fe.Row = r + 1
+						colErrs[k] = append(colErrs[k], fe)
+						continue
+					}
+					vals[i] = v
+				}
+				d.Values[k] = vals
+			}
+		}()
+	}
+	for k := range cols {
+		work <- k
+	}
+	close(work)
+	wg.Wait()
+	// Gather every problem, one entry per row, in row order.
+	byRow := map[int][]*FieldError{}
+	for _, ce := range colErrs {
+		for _, fe := range ce {
+			byRow[fe.Row-1] = append(byRow[fe.Row-1], fe)
 		}
 	}
+	for r, fes := range byRow {
+		errs = append(errs, rowErr{r, &RecordError{Row: r + 1, Fields: fes}})
+	}
 	if errs != nil {
-		if len(errs) > 20 {
-			errs = append(errs[:20], fmt.Errorf("... and %d more rows with problems", len(errs)-20))
+		slices.SortStableFunc(errs, func(a, b rowErr) int { return a.row - b.row })
+		out := make([]error, 0, 21)
+		for _, e := range errs[:min(len(errs), 20)] {
+			out = append(out, e.err)
 		}
-		return nil, errors.Join(errs...)
+		if len(errs) > 20 {
+			out = append(out, fmt.Errorf("... and %d more rows with problems", len(errs)-20))
+		}
+		return nil, errors.Join(out...)
 	}
 	var ev, tot float64
 	for r, e := range d.Events {

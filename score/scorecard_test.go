@@ -353,6 +353,16 @@ func TestScorecardErrors(t *testing.T) {
 	require.NoError(t, err)
 	_, err = score.FitScorecard(ctx, bad, tinySchema(t, bad), "y", "bad", nil)
 	require.ErrorIs(t, err, score.ErrMissing)
+	// Bad cells are all reported, with rows and features.
+	bad, err = score.NewTable([]string{"x", "z", "y"}, [][]string{{"1", "a", "bad"}, {"x1", "b", "good"}, {"3", "c", "good"}, {"oops", "d", "bad"}})
+	require.NoError(t, err)
+	hand := score.MustSchema(score.Feature{Name: "x"}, score.Feature{Name: "z", Kind: score.Categorical}, score.Feature{Name: "y", Role: score.Ignored})
+	_, err = score.FitScorecard(ctx, bad, hand, "y", "bad", nil)
+	require.ErrorIs(t, err, score.ErrWrongKind)
+	var re *score.RecordError
+	require.ErrorAs(t, err, &re)
+	require.Equal(t, 2, re.Row, "the first bad row")
+	require.Contains(t, err.Error(), "row 4")
 }
 
 func TestGainsByHand(t *testing.T) {
