@@ -149,11 +149,29 @@ func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *Reco
 			groups = append(groups, rcGroup{feat: j, opts: o, maxGain: o[len(o)-1].gain})
 		}
 	}
-	sv := newSolver(ctx, groups, need, opts.MaxChanges)
+	// Alternatives: each later answer may not use exactly, or include, the
+	// features of an earlier one. An earlier answer of one feature rules that
+	// feature out altogether, so its group is dropped (which also tightens
+	// the bounds); larger sets are forbidden inside the search.
+	var first *rcSolver
+	var forbidden [][]int
+	excluded := make([]bool, len(s.feats))
 	for len(out.Counterfactuals) < k {
+		gs := make([]rcGroup, 0, len(groups))
+		for _, g := range groups {
+			if !excluded[g.feat] {
+				gs = append(gs, g)
+			}
+		}
+		sv := newSolver(ctx, gs, need, opts.MaxChanges)
+		if first == nil {
+			first = sv
+		}
+		for _, f := range forbidden {
+			sv.forbidFeatures(f)
+		}
 		ok := sv.solve()
 		out.Nodes += sv.nodes
-		sv.nodes = 0
 		if sv.err != nil {
 			return nil, sv.err
 		}
@@ -175,10 +193,18 @@ func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *Reco
 			return nil, fmt.Errorf("explain: internal error: counterfactual rescored at %v, not below %v", cf.Probability, target)
 		}
 		out.Counterfactuals = append(out.Counterfactuals, cf)
-		sv.forbid()
+		if len(picks) == 1 {
+			excluded[picks[0].feat] = true
+		} else {
+			feats := make([]int, len(picks))
+			for i, p := range picks {
+				feats[i] = p.feat
+			}
+			forbidden = append(forbidden, feats)
+		}
 	}
 	if len(out.Counterfactuals) == 0 {
-		if err := s.infeasible(out, rec, terms, sv, opts.MaxChanges); err != nil {
+		if err := s.infeasible(out, rec, terms, first, opts.MaxChanges); err != nil {
 			return nil, err
 		}
 	}

@@ -35,6 +35,7 @@ type rcGroup struct {
 
 type rcSeg struct {
 	g      int32 // group position in sorted order
+	opt    int32 // the option at the segment's end
 	dg, dc float64
 	slope  float64 // dc/dg
 }
@@ -44,7 +45,7 @@ type rcSolver struct {
 	groups    []rcGroup
 	need      float64
 	maxC      int
-	prefix    []float64 // prefix[i] = sum of maxGain of groups[:i]
+	topK      [][]float64 // topK[d][c]: sum of the c largest maxGain of groups d..
 	segs      []rcSeg
 	segsFrom  [][]rcSeg // segsFrom[d]: the segments of groups d.., by slope
 	forbidden [][]uint64
@@ -59,6 +60,7 @@ type rcSolver struct {
 }
 
 func newSolver(ctx context.Context, groups []rcGroup, need float64, maxC int) *rcSolver {
+	// Branch first on the groups with the largest gain, then term order.
 	slices.SortStableFunc(groups, func(a, b rcGroup) int {
 		if a.maxGain != b.maxGain {
 			return cmpF(b.maxGain, a.maxGain)
@@ -69,18 +71,34 @@ func newSolver(ctx context.Context, groups []rcGroup, need float64, maxC int) *r
 	if maxC <= 0 || maxC > n {
 		maxC = n
 	}
-	s := &rcSolver{ctx: ctx, groups: groups, need: need, maxC: maxC, prefix: make([]float64, n+1),
+	s := &rcSolver{ctx: ctx, groups: groups, need: need, maxC: maxC, topK: make([][]float64, n+1),
 		set: make([]uint64, (n+63)/64), choice: make([]int32, n), best: make([]int32, n)}
-	for i, g := range groups {
-		s.prefix[i+1] = s.prefix[i] + g.maxGain
+	var rest []float64 // largest gains of groups d.., descending
+	for d := n; d >= 0; d-- {
+		if d < n {
+			g := groups[d].maxGain
+			k, _ := slices.BinarySearchFunc(rest, g, func(a, b float64) int { return cmpF(b, a) })
+			rest = slices.Insert(rest, k, g)
+		}
+		row := make([]float64, maxC+1)
+		for c := 1; c <= maxC; c++ {
+			row[c] = row[c-1]
+			if c <= len(rest) {
+				row[c] += rest[c-1]
+			}
+		}
+		s.topK[d] = row
 	}
 	// Lower convex hull of each group's points (0,0), (gain_i, cost_i).
-	type pt struct{ x, y float64 }
+	type pt struct {
+		x, y float64
+		opt  int32
+	}
 	var hull []pt
 	for gi, g := range groups {
-		hull = append(hull[:0], pt{0, 0})
-		for _, o := range g.opts {
-			p := pt{o.gain, o.cost}
+		hull = append(hull[:0], pt{0, 0, -1})
+		for oi, o := range g.opts {
+			p := pt{o.gain, o.cost, int32(oi)}
 			for len(hull) >= 2 {
 				a, b := hull[len(hull)-2], hull[len(hull)-1]
 				if (b.x-a.x)*(p.y-a.y)-(b.y-a.y)*(p.x-a.x) > 0 {
@@ -92,7 +110,7 @@ func newSolver(ctx context.Context, groups []rcGroup, need float64, maxC int) *r
 		}
 		for k := 1; k < len(hull); k++ {
 			dg, dc := hull[k].x-hull[k-1].x, hull[k].y-hull[k-1].y
-			s.segs = append(s.segs, rcSeg{g: int32(gi), dg: dg, dc: dc, slope: dc / dg})
+			s.segs = append(s.segs, rcSeg{g: int32(gi), opt: hull[k].opt, dg: dg, dc: dc, slope: dc / dg})
 		}
 	}
 	slices.SortStableFunc(s.segs, func(a, b rcSeg) int {
@@ -143,6 +161,62 @@ func (s *rcSolver) seed() {
 		}
 	}
 	clear(s.set)
+	s.seedLP()
+}
+
+// seedLP tries the rounded-up linear relaxation as an incumbent: fill the
+// hull segments by slope until the need is met and take, per group, the
+// option at its last segment's end. Kept when it respects the cap and the
+// forbidden sets and beats the incumbent; its gain and cost are summed in
+// group order, as the search sums them.
+func (s *rcSolver) seedLP() {
+	pick := s.choice
+	for i := range pick {
+		pick[i] = -1
+	}
+	var lp float64
+	for _, sg := range s.segs {
+		pick[sg.g] = sg.opt
+		if lp += sg.dg; lp >= s.need {
+			break
+		}
+	}
+	var gain, cost float64
+	used := 0
+	clear(s.set)
+	for gi, c := range pick {
+		if c >= 0 {
+			o := s.groups[gi].opts[c]
+			gain += o.gain
+			cost += o.cost
+			used++
+			s.set[gi/64] |= 1 << (gi % 64)
+		}
+	}
+	if gain >= s.need && used <= s.maxC && !s.coversForbidden() &&
+		(!s.found || cost < s.bestCost-s.tol() || (cost <= s.bestCost+s.tol() && used < s.bestN)) {
+		copy(s.best, pick)
+		s.found, s.bestCost, s.bestN = true, cost, used
+	}
+	for i := range pick {
+		pick[i] = -1
+	}
+	clear(s.set)
+}
+
+// forbidFeatures adds a forbidden set given by feature (term) indexes; a
+// set naming a feature that has no group here can never be covered and is
+// dropped.
+func (s *rcSolver) forbidFeatures(feats []int) {
+	f := make([]uint64, len(s.set))
+	for _, j := range feats {
+		gi := slices.IndexFunc(s.groups, func(g rcGroup) bool { return g.feat == j })
+		if gi < 0 {
+			return
+		}
+		f[gi/64] |= 1 << (gi % 64)
+	}
+	s.forbidden = append(s.forbidden, f)
 }
 
 // solve finds the cheapest answer whose set of changed groups is neither
@@ -157,17 +231,6 @@ func (s *rcSolver) solve() bool {
 	s.seed()
 	s.dfs(0, 0, 0, 0)
 	return s.found && s.err == nil
-}
-
-// forbid adds the current best answer's set of groups to the forbidden sets.
-func (s *rcSolver) forbid() {
-	f := make([]uint64, len(s.set))
-	for i, c := range s.best {
-		if c >= 0 {
-			f[i/64] |= 1 << (i % 64)
-		}
-	}
-	s.forbidden = append(s.forbidden, f)
 }
 
 func (s *rcSolver) tol() float64 { return 1e-12 * (1 + math.Abs(s.bestCost)) }
@@ -194,7 +257,7 @@ func (s *rcSolver) dfs(d int, gain, cost float64, used int) {
 	if d == n || used == s.maxC {
 		return
 	}
-	if gain+s.prefix[min(n, d+s.maxC-used)]-s.prefix[d] < s.need {
+	if gain+s.topK[d][s.maxC-used] < s.need {
 		return
 	}
 	if s.found && s.lpBound(d, s.need-gain, s.bestCost+s.tol()-cost) {
