@@ -98,9 +98,11 @@ type Recourse struct {
 
 // Recourse finds the cheapest changes to rec that bring its event
 // probability below the target, exactly: a multiple-choice knapsack over the
-// allowed values of each feature, solved by branch and bound (see the
-// ActionSpace documentation for the action set and cost). The search honours
-// ctx and returns its error when it ends early.
+// allowed values of each feature (see FeatureAction for the action sets and
+// costs; the total cost is the sum over changed features), solved by branch
+// and bound with no solver and no randomness. A feature whose current value
+// is missing is left as it is. The search honours ctx and returns its error
+// when it ends early.
 //
 // Every counterfactual returned has been applied to a copy of rec and
 // scored again; its probability is below the target by construction. The

@@ -11,9 +11,11 @@ import (
 // at minimal total cost. It is solved exactly by depth-first branch and
 // bound over the groups sorted by their largest gain:
 //
-//   - a node is cut when even the largest gains of the next (maxC - used)
-//     groups cannot reach the need (exact, since groups are sorted by
-//     largest gain);
+//   - the incumbent starts as the better of the cheapest single change that
+//     completes the need and the rounded-up linear relaxation (each group at
+//     the end of its last hull segment used), when these are allowed;
+//   - a node is cut when even the largest gains of (maxC - used) of the
+//     remaining groups cannot reach the need;
 //   - a node is cut when its cost plus a lower bound on the cost still
 //     needed exceeds the best answer found: the bound is the linear
 //     relaxation of the remaining knapsack, solved greedily over the lower
@@ -21,11 +23,15 @@ import (
 //     1979), which never exceeds the true remaining cost;
 //   - within a group, options are tried cheapest first and the loop stops at
 //     the first option that alone completes the need (a dearer one cannot
-//     give a cheaper answer) or that costs more than the best answer.
+//     give a cheaper answer) or that costs more than the best answer;
+//   - a node whose set of groups contains a forbidden set (an earlier
+//     alternative's) is cut: every completion would contain it too.
 //
-// Nothing is rounded: costs and gains are the exact float64 sums, so the
-// answer is the true minimum (ties within a relative 1e-12 go to the
-// answer with fewer changes, then to the first found in this fixed order).
+// Every cut discards only answers that cannot beat the incumbent, so the
+// answer is the true minimum. Nothing is rounded: costs and gains are exact
+// float64 sums in group order. Ties within a relative 1e-12 go to the
+// answer with fewer changes, then to the first found in this fixed order,
+// so the answer is deterministic.
 
 type rcGroup struct {
 	feat    int
