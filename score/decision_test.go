@@ -298,3 +298,23 @@ func ExamplePolicy_Decide() {
 	// p=0.231 refer (model: approve)
 	//   unseen_category: "region" has a category not seen in training
 }
+
+func ExampleParsePolicy() {
+	p, err := score.ParsePolicy(strings.NewReader(`{
+		"version": "credit-2026-11",
+		"purpose": "credit",
+		"consent": "neutralise",
+		"cutoff": 0.3,
+		"review_band": 0.05,
+		"rare_share": 0.02
+	}`))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(p.Version, p.Purpose, p.Consent, p.Cutoff, p.ReviewBand, p.RareShare)
+	_, err = score.ParsePolicy(strings.NewReader(`{"version": "x", "cutoff": 30}`))
+	fmt.Println(err)
+	// Output:
+	// credit-2026-11 credit neutralise 0.3 0.05 0.02
+	// invalid decision policy: cutoff 30 is not a probability in (0, 1)
+}

@@ -489,3 +489,29 @@ func ExampleOverrides() {
 	// A   reviewed 2 overridden 1 rate 0.50 [0.09, 0.91]
 	// B   reviewed 1 overridden 1 rate 1.00 [0.21, 1.00]
 }
+
+func ExampleVerifyLog() {
+	m, err := score.NewModel(consentSpec())
+	if err != nil {
+		panic(err)
+	}
+	var buf bytes.Buffer
+	l, _ := score.NewDecisionLog(&buf, []byte("deployment-secret-key-0001"), score.LogHead{}, nil)
+	pol := &score.Policy{Version: "p1", Purpose: "credit"}
+	at := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	for i := range 3 {
+		rec := score.Record{score.Num(float64(2 + 3*i)), score.Cat("a"), score.Num(1), score.Missing()}
+		d, _ := pol.Decide(m, rec, nil, nil)
+		_, _ = l.AppendDecision(score.DecisionInput{Time: at, Model: m, Record: rec, Decision: &d})
+	}
+	good := buf.String()
+	sum, err := score.VerifyLog(strings.NewReader(good))
+	fmt.Println(sum.Records, err)
+	// Someone turns the first decline into an approval.
+	bad := strings.Replace(good, `"outcome":"decline"`, `"outcome":"approve"`, 1)
+	_, err = score.VerifyLog(strings.NewReader(bad))
+	fmt.Println(err)
+	// Output:
+	// 3 <nil>
+	// decision log is broken at line 1 (record 1): hash does not match the content (the record was edited)
+}
