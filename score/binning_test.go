@@ -1,6 +1,7 @@
 package score_test
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -447,4 +448,39 @@ func FuzzBinFeature(f *testing.F) {
 		require.NoError(t, err)
 		require.InDelta(t, b.IV, again.IV, 1e-9)
 	})
+}
+
+func ExampleBinning_Merge() {
+	// Hand-given cut points, then an edit: merge the two middle bins and
+	// use the edited spec (for example in ScorecardOptions.Bins) to refit.
+	// The first bin has no events, so its WoE has the zero-count correction:
+	// ln(((2+0.5)/6) / ((0+0.5)/4)) = +1.2040.
+	months := []float64{6, 9, 12, 12, 18, 24, 24, 30, 36, 48}
+	bad := []bool{false, false, true, false, false, true, false, true, true, false}
+	vals := make([]score.Value, len(months))
+	for i, m := range months {
+		vals[i] = score.Num(m)
+	}
+	b, err := score.ApplyBins(score.Feature{Name: "duration"}, vals, bad, nil, score.BinSpec{Cuts: []float64{12, 24, 36}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	merged, err := b.Merge(1, 2)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("before: IV %.4f, cuts %v\n", b.IV, b.Spec().Cuts)
+	fmt.Printf("after:  IV %.4f, cuts %v\n", merged.IV, merged.Spec().Cuts)
+	for k, bin := range merged.Bins {
+		fmt.Printf("  %-12s rows %2.0f  events %1.0f  woe %+.4f\n", bin.Label, bin.Count, bin.Events, merged.Bins[k].WoE)
+	}
+	// Output:
+	// before: IV 0.7751, cuts [12 24 36]
+	// after:  IV 0.4863, cuts [12 36]
+	//   [-inf, 12)   rows  2  events 0  woe +1.2040
+	//   [12, 36)     rows  6  events 3  woe -0.4055
+	//   [36, +inf)   rows  2  events 1  woe -0.4055
+	//   missing      rows  0  events 0  woe +0.0000
 }
