@@ -366,15 +366,17 @@ func (e *Explainer) appendReasons(dst []Reason, rec score.Record, ex *Explanatio
 	start := len(dst)
 	for _, c := range top {
 		j := int(ex.lead[c])
-		dst = append(dst, Reason{
-			Code:    e.codes[c],
-			Term:    j,
-			Feature: e.names[j],
-			Value:   rec[e.feats[j]],
-			Bin:     e.Label(j, ex.Positions[j]),
-			Gap:     ex.totals[c],
-			Effect:  e.sign * ex.totals[c],
-		})
+		// Fill the element in place: cheaper than appending a composite
+		// literal, which is built and then copied with write barriers.
+		if len(dst) < cap(dst) {
+			dst = dst[:len(dst)+1]
+		} else {
+			dst = append(dst, Reason{})
+		}
+		r := &dst[len(dst)-1]
+		r.Code, r.Term, r.Feature = e.codes[c], j, e.names[j]
+		r.Value, r.Bin = ex.Values[j], e.Label(j, ex.Positions[j])
+		r.Gap, r.Effect = ex.totals[c], e.sign*ex.totals[c]
 	}
 	for _, c := range ex.seen {
 		ex.lead[c] = -1
