@@ -63,3 +63,53 @@ func ExampleActionSpace_Recourse() {
 	//   monthly_charges: 100 -> 60 (cost 0.80)
 	//   total cost 0.80, probability 0.354: If your monthly charges were 60 instead of 100, the decision would change.
 }
+
+// MinimalCosts answers a whole table: the cheapest cost per customer, 0 for
+// those already below the target, +Inf for those no allowed change can
+// flip. The third customer (log-odds -3 + 6 - 0.9 = 2.1) may not leave a
+// one-year contract and may not pay less than 90: log-odds -0.3 at best,
+// probability 0.426. Free to pay 60 it would reach -1.5 (0.182); free to
+// take a two-year contract, -1.2 (0.231). These are the inputs of
+// fairness.RecourseBurden.
+func ExampleActionSpace_MinimalCosts() {
+	s := score.MustSchema(score.Feature{Name: "monthly_charges"}, score.Feature{Name: "contract", Kind: score.Categorical})
+	m, err := score.NewModel(score.Spec{Name: "churn", Kind: score.LogisticModel, Features: s.Features(), Intercept: -3,
+		Terms: []score.Term{
+			{Feature: "monthly_charges", Kind: score.LinearTerm, Coef: 0.04},
+			{Feature: "contract", Kind: score.CategoricalTerm, Reference: "month-to-month", Levels: []score.Level{
+				{Label: "month-to-month", Count: 55}, {Label: "one year", Effect: -0.9, Count: 21}, {Label: "two year", Effect: -1.8, Count: 24}}},
+		}})
+	if err != nil {
+		panic(err)
+	}
+	actions, err := explain.ParseActions([]byte(`{"features": {
+		"monthly_charges": {"direction": "decrease", "grid": [60, 70, 80, 90], "min": 90, "cost_per_unit": 0.02},
+		"contract": {"transitions": {"month-to-month": ["one year", "two year"]}}}}`))
+	if err != nil {
+		panic(err)
+	}
+	space, err := explain.NewActionSpace(m, actions, nil)
+	if err != nil {
+		panic(err)
+	}
+	customers, err := score.NewTable([]string{"monthly_charges", "contract"}, [][]string{
+		{"100", "month-to-month"}, {"50", "month-to-month"}, {"150", "one year"}})
+	if err != nil {
+		panic(err)
+	}
+	costs, adverse, err := space.MinimalCosts(context.Background(), customers, &explain.RecourseOptions{Target: 0.4})
+	if err != nil {
+		panic(err)
+	}
+	for i := range costs {
+		fmt.Printf("customer %d: adverse %v, cheapest cost %.2f\n", i+1, adverse[i], costs[i])
+	}
+	rec, _ := customers.Record(s, 2)
+	r, _ := space.Recourse(context.Background(), rec, &explain.RecourseOptions{Target: 0.4})
+	fmt.Println(r.Reason)
+	// Output:
+	// customer 1: adverse true, cheapest cost 0.76
+	// customer 2: adverse false, cheapest cost 0.00
+	// customer 3: adverse true, cheapest cost +Inf
+	// no allowed change brings the probability below 0.400: the best reachable is 0.426; limited by the bounds of monthly_charges (0.182 without it), the transitions of contract (0.231 without it)
+}
