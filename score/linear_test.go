@@ -162,3 +162,13 @@ func ExampleFitLinear() {
 	// plan=plus  5.0000
 	// R^2 1.0000
 }
+
+func BenchmarkFitLinearGermanCredit(b *testing.B) {
+	tab, s := germanTable(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := score.FitLinear(context.Background(), tab, s, "credit_amount", nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

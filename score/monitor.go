@@ -234,7 +234,8 @@ func cutLabels(cuts []float64) []string {
 // dropEmptyExtras removes the last n bins (missing, unseen, invalid) when
 // both samples have none there.
 func dropEmptyExtras(labels []string, nb, nc []float64, n int) ([]string, []float64, []float64) {
-	for i := len(labels) - 1; i >= len(labels)-n; i-- {
+	first := len(labels) - n
+	for i := len(labels) - 1; i >= first; i-- {
 		if nb[i] == 0 && nc[i] == 0 {
 			labels = slices.Delete(labels, i, i+1)
 			nb = slices.Delete(nb, i, i+1)

@@ -268,3 +268,52 @@ func ExampleNumericPSI() {
 	// [5.5, Inf)    5 10
 	// PSI 1.3839 act
 }
+
+// TestMonitorScorecardUsesModelBins: a binned input's PSI is over the
+// model's own bins, in the term's bin order (hand-computed).
+func TestMonitorScorecardUsesModelBins(t *testing.T) {
+	m := handScorecard(t)
+	mk := func(months []string) *score.Table {
+		rows := make([][]string, len(months))
+		for i, mo := range months {
+			rows[i] = []string{"id", mo, []string{"own", "rent", "free", "castle"}[i%4], "f", "1"}
+		}
+		tab, err := score.NewTable([]string{"id", "months", "housing", "sex", "balance"}, rows)
+		require.NoError(t, err)
+		return tab
+	}
+	base := mk([]string{"", "-9", "5", "12", "13", "20", "24", "30", "100", "7"})
+	cur := mk([]string{"30", "40", "50", "60", "70", "80", "90", "13", "5", ""})
+	rep, err := score.Monitor(context.Background(), m, base, cur, nil)
+	require.NoError(t, err)
+	months := rep.Features[0]
+	require.Equal(t, "months", months.Feature)
+	// term bins: (12, 24), <= 12, missing, >= 24, special -9
+	require.Equal(t, []string{"[12, 24)", "<= 12", "(missing)", "[24, Inf)", "= -9"}, binLabels(months))
+	eb := []float64{2, 3, 1, 3, 1}
+	cb := []float64{1, 1, 1, 7, 0}
+	var want float64
+	for i := range eb {
+		e, a := (eb[i]+0.5)/12.5, (cb[i]+0.5)/12.5
+		want += (a - e) * math.Log(a/e)
+		require.Equal(t, eb[i], months.Bins[i].Baseline, months.Bins[i].Label)
+		require.Equal(t, cb[i], months.Bins[i].Current, months.Bins[i].Label)
+	}
+	require.InDelta(t, want, months.Value, 1e-15)
+	// housing: "castle" falls in the model's other bin, not "(unseen)".
+	housing := rep.Features[1]
+	require.Equal(t, []string{"rent, free", "own", "(other)"}, binLabels(housing))
+	require.Equal(t, 0.0, housing.Value, "same housing mix in both samples")
+	require.Nil(t, rep.Current, "no target column: no performance")
+}
+
+func BenchmarkMonitorGermanCredit(b *testing.B) {
+	tab, _ := germanTable(b)
+	m := fitGerman(b, tab)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := score.Monitor(context.Background(), m, tab, tab, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

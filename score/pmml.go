@@ -286,10 +286,6 @@ type xArray struct {
 	Items string `xml:",chardata"`
 }
 
-type xTrue struct {
-	XMLName xml.Name `xml:"True"`
-}
-
 type xRegression struct {
 	ModelName     string         `xml:"modelName,attr,omitempty"`
 	FunctionName  string         `xml:"functionName,attr"`

@@ -56,13 +56,12 @@ func (n *xnode) children(name string) []*xnode {
 
 // pmmlField is a DataDictionary field with its MiningSchema settings.
 type pmmlField struct {
-	name      string
-	kind      Kind
-	values    []string // declared valid values (categorical), nil when open
-	invalid   string   // invalidValueTreatment: returnInvalid, asIs, asMissing
-	replace   *string  // missingValueReplacement
-	usage     string
-	dataOrder int
+	name    string
+	kind    Kind
+	values  []string // declared valid values (categorical), nil when open
+	invalid string   // invalidValueTreatment: returnInvalid, asIs, asMissing
+	replace *string  // missingValueReplacement
+	usage   string
 }
 
 // ReadPMML reads a PMML 4.x document holding a Scorecard or a
@@ -101,8 +100,7 @@ func ReadPMML(r io.Reader, opts *PMMLOptions) (m *Model, err error) {
 		return nil, malformedPMML("DataDictionary", "", "missing")
 	}
 	fields := map[string]*pmmlField{}
-	var fieldOrder []string
-	for i, df := range dd.children("DataField") {
+	for _, df := range dd.children("DataField") {
 		name, ok := df.attr("name")
 		if !ok || name == "" {
 			return nil, malformedPMML("DataField", "", "field without a name")
@@ -110,7 +108,7 @@ func ReadPMML(r io.Reader, opts *PMMLOptions) (m *Model, err error) {
 		if _, dup := fields[name]; dup {
 			return nil, malformedPMML("DataField", name, "declared twice")
 		}
-		f := &pmmlField{name: name, kind: Numeric, invalid: "returnInvalid", usage: "active", dataOrder: i}
+		f := &pmmlField{name: name, kind: Numeric, invalid: "returnInvalid", usage: "active"}
 		optype, dtype := df.attrOr("optype", ""), df.attrOr("dataType", "")
 		switch {
 		case optype == "categorical" || optype == "ordinal":
@@ -131,11 +129,7 @@ func ReadPMML(r io.Reader, opts *PMMLOptions) (m *Model, err error) {
 				f.values = append(f.values, val)
 			}
 		}
-		if f.kind == Categorical && f.values == nil {
-			f.values = nil
-		}
 		fields[name] = f
-		fieldOrder = append(fieldOrder, name)
 	}
 	var model *xnode
 	for i := range root.Nodes {

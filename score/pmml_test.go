@@ -685,3 +685,31 @@ func ExampleWritePMML() {
 	// <PMML xmlns="http://www.dmg.org/PMML-4_4" version="4.4">
 	// P(yes) = 0.3775, same model: true
 }
+
+func BenchmarkReadPMMLGermanLogistic(b *testing.B) {
+	tab, s := germanTable(b)
+	fit, err := score.FitLogistic(context.Background(), tab, s, "creditability", "bad", nil)
+	require.NoError(b, err)
+	doc := pmmlOf(b, fit.Model, nil)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		if _, err := score.ReadPMML(bytes.NewReader(doc), nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkWritePMMLGermanLogistic(b *testing.B) {
+	tab, s := germanTable(b)
+	fit, err := score.FitLogistic(context.Background(), tab, s, "creditability", "bad", nil)
+	require.NoError(b, err)
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := score.WritePMML(&buf, fit.Model, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
