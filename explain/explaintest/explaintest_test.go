@@ -189,3 +189,22 @@ func ExampleDiff() {
 	// Output:
 	// customer 0: [RC2 RC1] -> [RC1 RC2] (score 29 -> 44)
 }
+
+// ExampleStability finds the customers whose top reason changes when
+// their age moves by one year.
+func ExampleStability() {
+	m, _ := sampleModel(0)
+	recs := []score.Record{rec("engineering", 29, 500), rec("business", 50, 2000)}
+	rep, err := explaintest.Stability(m, recs, ageByOne, 1, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%d of %d customers flip\n", rep.Flipped, rep.Customers)
+	for _, f := range rep.Flips {
+		fmt.Printf("customer %d, variant %d: %v -> %v\n", f.Index, f.Variant, f.Before, f.After)
+	}
+	// Output:
+	// 1 of 2 customers flip
+	// customer 0, variant 1: [RC2] -> [RC1]
+}
