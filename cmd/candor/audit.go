@@ -340,6 +340,9 @@ func (c *cellError) err() error {
 	if c.count > 1 {
 		more = fmt.Sprintf(" (and %d more rows)", c.count-1)
 	}
+	if c.column == "" { // a whole row: detail names it
+		return fmt.Errorf("%s%s", c.detail, more)
+	}
 	return fmt.Errorf("column %q, row %d: %s%s", c.column, c.row, c.detail, more)
 }
 
@@ -390,14 +393,13 @@ func readAuditColumns(t *score.Table, a auditArgs) (*auditInput, error) {
 		blanks[k].Column = c.name
 		bad[k].column = c.name
 	}
-	var ragged cellError
-	ragged.column = "(row)"
+	var ragged cellError // rows whose cell count differs from the header's
 	groups := make([][]string, len(groupNames))
 	labelsSeen, predsSeen := map[string]int{}, map[string]int{}
 	cell := func(i int, c col) string { return strings.TrimSpace(t.Cell(i, c.j)) }
 	for i := 0; i < t.Len(); i++ {
 		if err := t.RowError(i); err != nil {
-			ragged.add(i+1, err.Error())
+			ragged.add(i+1, score.WithRow(err, i+1).Error())
 			continue
 		}
 		blank := false
