@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,26 +26,28 @@ import (
 
 // decisionFlags are the score command's flags for signatures and decisions.
 type decisionFlags struct {
-	verifyKey *string
-	decisions *string
-	policy    *string
-	purpose   *string
-	consents  *string
-	at        *string
-	digestKey *string
-	refColumn *string
+	verifyKey  *string
+	decisions  *string
+	policy     *string
+	purpose    *string
+	consents   *string
+	at         *string
+	digestKey  *string
+	refColumn  *string
+	consentCol *string
 }
 
 func addDecisionFlags(fs *flag.FlagSet) *decisionFlags {
 	return &decisionFlags{
-		verifyKey: fs.String("verify-key", "", "require a valid signature by this public key (PREFIX.pub)"),
-		decisions: fs.String("decisions", "", "append one decision record per scored row to this JSON Lines log"),
-		policy:    fs.String("policy", "", "decision policy JSON (default: the model's cutoff, no review band)"),
-		purpose:   fs.String("purpose", "", "purpose of scoring, checked against consents (overrides the policy's)"),
-		consents:  fs.String("consents", "", "consents granted for every row: purpose[:category],..."),
-		at:        fs.String("time", "", "decision time, RFC 3339 (default: now)"),
-		digestKey: fs.String("digest-key", "", "file with the hex input-digest key (default LOG.key, created if absent)"),
-		refColumn: fs.String("ref-column", "", "column holding each row's case reference for the decision record"),
+		verifyKey:  fs.String("verify-key", "", "require a valid signature by this public key (PREFIX.pub)"),
+		decisions:  fs.String("decisions", "", "append one decision record per scored row to this JSON Lines log"),
+		policy:     fs.String("policy", "", "decision policy JSON (default: the model's cutoff, no review band)"),
+		purpose:    fs.String("purpose", "", "purpose of scoring, checked against consents (overrides the policy's)"),
+		consents:   fs.String("consents", "", "consents granted for every row: purpose[:category],..."),
+		at:         fs.String("time", "", "decision time, RFC 3339 (default: now)"),
+		digestKey:  fs.String("digest-key", "", "file with the hex input-digest key (default LOG.key, created if absent)"),
+		refColumn:  fs.String("ref-column", "", "column holding each row's case reference for the decision record"),
+		consentCol: fs.String("consent-column", "", "column holding each row's own consents (purpose[:category],...), added to --consents"),
 	}
 }
 
@@ -76,8 +79,10 @@ type decisionWriter struct {
 	consents score.Consents
 	at       time.Time
 	refCol   int
-	table    *score.Table
-	terms    []float64
+	// consentCol is the column of per-row consents, -1 for none.
+	consentCol int
+	table      *score.Table
+	terms      []float64
 }
 
 // decisionOut is the decision part of a score line.
@@ -92,9 +97,9 @@ type decisionOut struct {
 // open returns nil when --decisions is not set.
 func (d *decisionFlags) open(m *score.Model, t *score.Table, stderr io.Writer) (*decisionWriter, error) {
 	if *d.decisions == "" {
-		for _, f := range []*string{d.policy, d.purpose, d.consents, d.at, d.digestKey, d.refColumn} {
+		for _, f := range []*string{d.policy, d.purpose, d.consents, d.at, d.digestKey, d.refColumn, d.consentCol} {
 			if *f != "" {
-				return nil, errors.New("--policy, --purpose, --consents, --time, --digest-key and --ref-column need --decisions")
+				return nil, errors.New("--policy, --purpose, --consents, --consent-column, --time, --digest-key and --ref-column need --decisions")
 			}
 		}
 		return nil, nil
@@ -130,6 +135,12 @@ func (d *decisionFlags) open(m *score.Model, t *score.Table, stderr io.Writer) (
 			return nil, fmt.Errorf("--ref-column: no column %q", *d.refColumn)
 		}
 	}
+	consentCol := -1
+	if *d.consentCol != "" {
+		if consentCol = t.Column(*d.consentCol); consentCol < 0 {
+			return nil, fmt.Errorf("--consent-column: no column %q", *d.consentCol)
+		}
+	}
 	// Check the policy against the model before touching the log.
 	if err := pol.Validate(); err != nil {
 		return nil, err
@@ -145,7 +156,7 @@ func (d *decisionFlags) open(m *score.Model, t *score.Table, stderr io.Writer) (
 	if err != nil {
 		return nil, err
 	}
-	return &decisionWriter{log: l, policy: pol, consents: consents, at: at, refCol: refCol, table: t,
+	return &decisionWriter{log: l, policy: pol, consents: consents, at: at, refCol: refCol, consentCol: consentCol, table: t,
 		terms: make([]float64, m.NumTerms())}, nil
 }
 
@@ -191,7 +202,15 @@ func digestKey(path, logPath string, stderr io.Writer) ([]byte, error) {
 // decide applies the policy to a scored row, appends its record, fills the
 // line's decision and replaces res by the consent-aware score.
 func (w *decisionWriter) decide(m *score.Model, rec score.Record, row int, line *scoreLine, res *score.Result) error {
-	d, err := w.policy.Decide(m, rec, w.consents, w.terms)
+	consents := w.consents
+	if w.consentCol >= 0 {
+		own, err := score.ParseConsents(w.table.Cell(row-1, w.consentCol))
+		if err != nil {
+			return fmt.Errorf("column %q: %w", w.table.Header()[w.consentCol], err)
+		}
+		consents = append(append(score.Consents(nil), w.consents...), own...)
+	}
+	d, err := w.policy.Decide(m, rec, consents, w.terms)
 	if err != nil {
 		return err
 	}
@@ -240,8 +259,9 @@ func runVerifyLog(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	groups := fs.String("groups", "", "CSV mapping case references to groups, for overrides per group")
 	refCol := fs.String("ref-column", "ref", "column of --groups holding the case reference")
 	groupCol := fs.String("group-column", "group", "column of --groups holding the group")
+	head := fs.String("head", "", "a head kept elsewhere, SEQ:HASH: the log must still hold it (catches records cut off the end)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: candor verify-log [--groups F --ref-column C --group-column C] LOG")
+		fmt.Fprintln(fs.Output(), "usage: candor verify-log [--head SEQ:HASH] [--groups F --ref-column C --group-column C] LOG")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -272,6 +292,22 @@ func runVerifyLog(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return 1
 		}
 		return fail(stderr, "verify-log", err)
+	}
+	if *head != "" {
+		seqText, hash, ok := strings.Cut(*head, ":")
+		seq, err := strconv.ParseInt(seqText, 10, 64)
+		if !ok || err != nil || seq < 1 {
+			return fail(stderr, "verify-log", fmt.Errorf("--head must be SEQ:HASH, e.g. 42:sha256:..., got %q", *head))
+		}
+		if seq > int64(len(entries)) {
+			fmt.Fprintf(stderr, "candor verify-log: %s: records after %d were cut off: the log ends at record %d, the kept head is record %d\n",
+				path, sum.Head.Seq, sum.Head.Seq, seq)
+			return 1
+		}
+		if entries[seq-1].Hash != hash {
+			fmt.Fprintf(stderr, "candor verify-log: %s: record %d does not match the kept head (the log was rewritten)\n", path, seq)
+			return 1
+		}
 	}
 	rep := verifyReport{Intact: true, Summary: sum}
 	var gf func(e *score.LogEntry) string

@@ -331,3 +331,99 @@ func TestDemoDecisions(t *testing.T) {
 		require.NotContains(t, text, tab.Cell(i, tab.Column("credit_amount")))
 	}
 }
+
+func TestVerifyLogHead(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 10)
+	log := filepath.Join(dir, "d.jsonl")
+	code, _, errText := runCLI(t, "score", "--model", model, "--data", data, "--decisions", log, "--time", "2026-11-29T10:00:00Z")
+	require.Equal(t, 0, code, errText)
+	code, out, _ := runCLI(t, "verify-log", log)
+	require.Equal(t, 0, code)
+	var rep verifyReport
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	head := "10:" + rep.Summary.Head.Hash
+	code, _, errText = runCLI(t, "verify-log", "--head", head, log)
+	require.Equal(t, 0, code, errText)
+
+	// The log grows: the kept head is still in it.
+	code, _, errText = runCLI(t, "score", "--model", model, "--data", data, "--decisions", log)
+	require.Equal(t, 0, code, errText)
+	code, _, errText = runCLI(t, "verify-log", "--head", head, log)
+	require.Equal(t, 0, code, errText)
+
+	// Records cut off the end: the chain is valid, the kept head catches it.
+	b, err := os.ReadFile(log)
+	require.NoError(t, err)
+	ls := bytes.SplitAfter(b, []byte("\n"))
+	require.NoError(t, os.WriteFile(log, bytes.Join(ls[:7], nil), 0o600))
+	code, _, errText = runCLI(t, "verify-log", log)
+	require.Equal(t, 0, code, errText)
+	code, _, errText = runCLI(t, "verify-log", "--head", head, log)
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, "cut off")
+
+	// The whole log rewritten (a new chain): the kept head catches it.
+	require.NoError(t, os.Remove(log))
+	code, _, errText = runCLI(t, "score", "--model", model, "--data", data, "--decisions", log, "--time", "2026-11-29T10:00:01Z")
+	require.Equal(t, 0, code, errText)
+	code, _, errText = runCLI(t, "verify-log", "--head", head, log)
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, "rewritten")
+	code, _, errText = runCLI(t, "verify-log", "--head", "ten", log)
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, "SEQ:HASH")
+}
+
+func TestConsentColumn(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 12)
+	m, err := score.LoadFile(model)
+	require.NoError(t, err)
+	spec := m.Spec()
+	for i := range spec.Features {
+		if spec.Features[i].Name == "telephone" {
+			spec.Features[i].DataCategory, spec.Features[i].Consent = "contact", []string{"credit"}
+		}
+	}
+	cm, err := score.NewModel(spec)
+	require.NoError(t, err)
+	require.NoError(t, cm.SaveFile(model))
+	// Add a consents column: even rows consent to contact data for credit.
+	b, err := os.ReadFile(data)
+	require.NoError(t, err)
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	require.NoError(t, err)
+	rows[0] = append(rows[0], "consents")
+	for i := 1; i < len(rows); i++ {
+		cell := ""
+		if i%2 == 1 { // data rows 1, 3, ...: 0-based even
+			cell = "credit:contact,marketing"
+		}
+		rows[i] = append(rows[i], cell)
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	require.NoError(t, w.WriteAll(rows))
+	require.NoError(t, os.WriteFile(data, buf.Bytes(), 0o644))
+
+	log := filepath.Join(dir, "d.jsonl")
+	code, out, errText := runCLI(t, "score", "--model", model, "--data", data, "--decisions", log, "--purpose", "credit", "--consent-column", "consents")
+	require.Equal(t, 0, code, errText)
+	sc := bufio.NewScanner(strings.NewReader(out))
+	row := 0
+	for sc.Scan() {
+		var l scoreLine
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &l))
+		if row%2 == 0 {
+			require.Empty(t, l.Decision.Neutralised, "row %d", row+1)
+		} else {
+			require.Equal(t, []string{"telephone"}, l.Decision.Neutralised, "row %d", row+1)
+		}
+		row++
+	}
+	require.Equal(t, 12, row)
+	code, _, errText = runCLI(t, "score", "--model", model, "--data", data, "--decisions", log, "--consent-column", "nope")
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, "no column")
+}
