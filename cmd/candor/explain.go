@@ -52,7 +52,7 @@ type reasonJS struct {
 type explainArgs struct {
 	model, data, delim, rows, format, lang, chart, baseline, messages, out string
 	reasons, refSize                                                       int
-	showSensitive                                                          bool
+	showSensitive, global                                                  bool
 }
 
 func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -70,6 +70,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.IntVar(&a.reasons, "reasons", 4, "reasons per row (negative: all)")
 	fs.StringVar(&a.messages, "messages", "", "JSON file of catalogue messages that add to or override the built-in text")
 	fs.BoolVar(&a.showSensitive, "show-sensitive", false, "show values of sensitive features in JSON and charts (never in customer text)")
+	fs.BoolVar(&a.global, "global", false, "instead of rows: feature importance over the (selected) rows and each feature's effect shape")
 	fs.StringVar(&a.out, "out", "", "output file (default stdout)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -129,6 +130,16 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			closeFn()
 			return fail(stderr, "explain", fmt.Errorf("--rows: row %d is past the last data row (%d)", r, t.Len()))
 		}
+	}
+	if a.global {
+		if err := explainGlobal(e, t, selected, a, w, enc); err != nil {
+			closeFn()
+			return fail(stderr, "explain", err)
+		}
+		if err := closeFn(); err != nil {
+			return fail(stderr, "explain", err)
+		}
+		return 0
 	}
 	failed := 0
 	var ex explain.Explanation
@@ -511,6 +522,99 @@ func demoScorecardReasons(env *demoEnv, i int) error {
 	fmt.Fprintf(env.out, "scorecard: %.1f points (the average applicant: %.1f); reason codes, points below the average:\n", ex.Result.Score, ex.Baseline)
 	for k, r := range ex.Reasons {
 		fmt.Fprintf(env.out, "  %d. %-40s %-28s %+.1f points\n", k+1, r.Feature, r.Bin, r.Effect)
+	}
+	return nil
+}
+
+// globalJSON is the output of `candor explain --global --format json`.
+type globalJSON struct {
+	Rows         int              `json:"rows"`
+	Skipped      int              `json:"skipped,omitempty"`
+	Units        string           `json:"units"`
+	BaselineKind string           `json:"baseline_kind"`
+	Importance   []importanceJSON `json:"importance"`
+	Shapes       []shapeJSON      `json:"shapes"`
+}
+
+type importanceJSON struct {
+	Feature      string  `json:"feature"`
+	MeanAbs      float64 `json:"mean_abs"`
+	Mean         float64 `json:"mean"`
+	AdverseShare float64 `json:"adverse_share"`
+}
+
+type shapeJSON struct {
+	Feature string      `json:"feature"`
+	Points  []pointJSON `json:"points"`
+}
+
+type pointJSON struct {
+	Label        string   `json:"label"`
+	X            *float64 `json:"x,omitempty"`
+	Effect       float64  `json:"effect"`
+	Contribution float64  `json:"contribution"`
+	Count        float64  `json:"count,omitempty"`
+}
+
+// explainGlobal writes feature importance over the selected rows (rows
+// that cannot be scored are skipped and counted) and the effect shape of
+// every term, in model order.
+func explainGlobal(e *explain.Explainer, t *score.Table, selected []int, a explainArgs, w io.Writer, enc *json.Encoder) error {
+	m := e.Model()
+	recs := make([]score.Record, 0, len(selected))
+	skipped := 0
+	for _, i := range selected {
+		r, err := t.Record(m.Schema(), i)
+		if err == nil {
+			_, err = m.Score(r)
+		}
+		if err != nil {
+			skipped++
+			continue
+		}
+		recs = append(recs, r)
+	}
+	imp, err := e.Importances(recs)
+	if err != nil {
+		return err
+	}
+	g := globalJSON{Rows: len(recs), Skipped: skipped, Units: explain.Units(m), BaselineKind: string(e.Baseline().Kind)}
+	for _, v := range imp {
+		g.Importance = append(g.Importance, importanceJSON{Feature: v.Feature, MeanAbs: v.MeanAbs, Mean: v.Mean, AdverseShare: v.AdverseShare})
+	}
+	for j := range m.NumTerms() {
+		sh, err := e.Shape(j)
+		if err != nil {
+			return err
+		}
+		s := shapeJSON{Feature: m.Term(j).Feature}
+		for _, p := range sh {
+			pj := pointJSON{Label: p.Label, Effect: p.Effect, Contribution: p.Contribution, Count: p.Count}
+			if !math.IsNaN(p.X) {
+				x := p.X
+				pj.X = &x
+			}
+			s.Points = append(s.Points, pj)
+		}
+		g.Shapes = append(g.Shapes, s)
+	}
+	if a.format == "json" {
+		return enc.Encode(g)
+	}
+	fmt.Fprintf(w, "feature importance over %d rows (mean |contribution| in %s from the %s baseline; share of rows where the feature is a reason)", g.Rows, g.Units, g.BaselineKind)
+	if skipped > 0 {
+		fmt.Fprintf(w, "; %d rows skipped as unscorable", skipped)
+	}
+	fmt.Fprintln(w)
+	for _, v := range g.Importance {
+		fmt.Fprintf(w, "  %10.4f  %5.1f%%  %s\n", v.MeanAbs, 100*v.AdverseShare, v.Feature)
+	}
+	fmt.Fprintf(w, "\neffect shapes (%s; contribution = effect - baseline):\n", g.Units)
+	for _, s := range g.Shapes {
+		fmt.Fprintf(w, "%s\n", s.Feature)
+		for _, p := range s.Points {
+			fmt.Fprintf(w, "  %+10.4f  %s\n", p.Contribution, p.Label)
+		}
 	}
 	return nil
 }

@@ -135,3 +135,24 @@ func TestExplainErrors(t *testing.T) {
 	require.Contains(t, out, `"row":2,"error":`)
 	require.Contains(t, out, "unknown category")
 }
+
+func TestExplainGlobal(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 50)
+	code, out, errOut := runCLI(t, "explain", "--model", model, "--data", data, "--global", "--format", "json")
+	require.Equal(t, 0, code, errOut)
+	var g globalJSON
+	require.NoError(t, json.Unmarshal([]byte(out), &g))
+	require.Equal(t, 50, g.Rows)
+	m, err := score.LoadFile(model)
+	require.NoError(t, err)
+	require.Len(t, g.Importance, m.NumTerms())
+	require.Len(t, g.Shapes, m.NumTerms())
+	for k := 1; k < len(g.Importance); k++ {
+		require.GreaterOrEqual(t, g.Importance[k-1].MeanAbs, g.Importance[k].MeanAbs)
+	}
+	code, out, errOut = runCLI(t, "explain", "--model", model, "--data", data, "--global", "--rows", "1-10")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "feature importance over 10 rows")
+	require.Contains(t, out, "effect shapes (log-odds")
+}
