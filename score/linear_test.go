@@ -1,6 +1,7 @@
 package score_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -171,4 +172,23 @@ func BenchmarkFitLinearGermanCredit(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestLinearModelPMMLAndMonitor: a fitted linear model goes to PMML and
+// back unchanged, and monitoring it on its own training rows reports the
+// fit's R^2.
+func TestLinearModelPMMLAndMonitor(t *testing.T) {
+	tab, s := germanTable(t)
+	fit, err := score.FitLinear(context.Background(), tab, s, "credit_amount", nil)
+	require.NoError(t, err)
+	m := fit.Model
+	back, err := score.ReadPMML(bytes.NewReader(pmmlOf(t, m, nil)), nil)
+	require.NoError(t, err)
+	require.Equal(t, m.Fingerprint(), back.Fingerprint())
+	rep, err := score.Monitor(context.Background(), m, tab, tab, nil)
+	require.NoError(t, err)
+	require.Equal(t, 0.0, rep.ScorePSI)
+	require.InDelta(t, fit.R2, rep.Current.R2, 1e-12)
+	require.InDelta(t, math.Sqrt(fit.RSS/1000), rep.Current.RMSE, 1e-9)
+	require.Nil(t, rep.Training, "no AUC/KS for a linear model")
 }

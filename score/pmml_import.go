@@ -306,12 +306,10 @@ func readRegression(model *xnode, fields map[string]*pmmlField, active []string,
 		table = tables[0]
 	case fn == "classification" && norm == "logit" && len(tables) == 2:
 		spec.Kind = LogisticModel
-		// The table with predictors is the event's; the other must be empty
-		// with intercept 0 (the reference category).
+		// Binary logit: the first table gives the first category's
+		// probability, the last category gets 1 minus it; candor requires
+		// the last table to be the empty reference (intercept 0).
 		table, other := tables[0], tables[1]
-		if len(other.Nodes) > 0 && len(table.Nodes) == 0 {
-			table, other = other, table
-		}
 		if len(other.children("NumericPredictor"))+len(other.children("CategoricalPredictor"))+len(other.children("PredictorTerm")) > 0 {
 			return unsupported("RegressionTable", "", "the reference category's table has predictors")
 		}
