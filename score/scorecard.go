@@ -58,7 +58,8 @@ type ScorecardOptions struct {
 	Sign SignPolicy
 	// L2 is a ridge penalty on the WoE coefficients (0 = maximum likelihood).
 	L2 float64
-	// Scaling maps points to odds; nil means NewScaling(600, 19, 50).
+	// Scaling maps points to odds (build it with NewScaling); nil means
+	// NewScaling(600, 19, 50).
 	Scaling *Scaling
 	// Round rounds every bin's points and the base points to integers. The
 	// model's log-odds are then those of the rounded points (Model.Link), so
