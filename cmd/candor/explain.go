@@ -23,22 +23,27 @@ import (
 
 // explainLine is one JSON object of `candor explain --format json`.
 type explainLine struct {
-	Row           int              `json:"row"`
-	Units         string           `json:"units,omitempty"`
-	BaselineKind  string           `json:"baseline_kind,omitempty"`
-	Baseline      *float64         `json:"baseline,omitempty"`
-	Total         *float64         `json:"total,omitempty"`
-	Probability   *float64         `json:"probability,omitempty"`
-	Contributions []contributionJS `json:"contributions,omitempty"`
-	Reasons       []reasonJS       `json:"reasons,omitempty"`
-	Text          []string         `json:"text,omitempty"`
-	Error         string           `json:"error,omitempty"`
+	Row          int      `json:"row"`
+	Units        string   `json:"units,omitempty"`
+	BaselineKind string   `json:"baseline_kind,omitempty"`
+	Baseline     *float64 `json:"baseline,omitempty"`
+	Total        *float64 `json:"total,omitempty"`
+	Probability  *float64 `json:"probability,omitempty"`
+	// BaselineProbability is the event probability at the baseline; each
+	// contribution's probability_effect is its share of Probability -
+	// BaselineProbability (see explain.ProbabilityView for the method).
+	BaselineProbability *float64         `json:"baseline_probability,omitempty"`
+	Contributions       []contributionJS `json:"contributions,omitempty"`
+	Reasons             []reasonJS       `json:"reasons,omitempty"`
+	Text                []string         `json:"text,omitempty"`
+	Error               string           `json:"error,omitempty"`
 }
 
 type contributionJS struct {
-	Feature string  `json:"feature"`
-	Value   any     `json:"value"`
-	Effect  float64 `json:"effect"`
+	Feature           string   `json:"feature"`
+	Value             any      `json:"value"`
+	Effect            float64  `json:"effect"`
+	ProbabilityEffect *float64 `json:"probability_effect,omitempty"`
 }
 
 type reasonJS struct {
@@ -288,10 +293,21 @@ func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row 
 	if p := float64(ex.Result.Probability); !math.IsNaN(p) {
 		line.Probability = f(p)
 	}
+	var pv explain.ProbabilityView
+	if m.Kind() != score.LinearModel {
+		var err error
+		if pv, err = e.Probability(nil, ex); err != nil {
+			return line, err
+		}
+		line.BaselineProbability = f(float64(pv.Baseline))
+	}
 	for _, j := range e.Order(nil, ex) {
 		feat := m.Schema().Feature(m.TermFeature(j))
-		line.Contributions = append(line.Contributions, contributionJS{
-			Feature: feat.Name, Value: jsonValue(feat, ex.Values[j], a.showSensitive), Effect: ex.Contributions[j]})
+		c := contributionJS{Feature: feat.Name, Value: jsonValue(feat, ex.Values[j], a.showSensitive), Effect: ex.Contributions[j]}
+		if pv.Contributions != nil {
+			c.ProbabilityEffect = f(pv.Contributions[j])
+		}
+		line.Contributions = append(line.Contributions, c)
 	}
 	for _, r := range ex.Reasons {
 		feat := m.Schema().Feature(m.TermFeature(r.Term))

@@ -35,6 +35,11 @@ func TestExplainJSONAddsUp(t *testing.T) {
 			sum += c.Effect
 		}
 		require.InDelta(t, *l.Total, sum, 1e-12, "row %d: baseline + contributions = total", l.Row)
+		psum := *l.BaselineProbability
+		for _, c := range l.Contributions {
+			psum += *c.ProbabilityEffect
+		}
+		require.InDelta(t, *l.Probability, psum, 1e-12, "row %d: probability parts add up", l.Row)
 		require.LessOrEqual(t, len(l.Reasons), 4)
 		require.Len(t, l.Text, len(l.Reasons))
 		for _, r := range l.Reasons {
