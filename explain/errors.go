@@ -11,8 +11,10 @@ var (
 	ErrTemplate = errors.New("bad message template")
 	// ErrUnknownLanguage: text asked for in a language the catalogue lacks.
 	ErrUnknownLanguage = errors.New("unknown language")
-	// ErrBaseline: a baseline that cannot be used with this model (a
-	// reference set with no records, a declared baseline the model lacks).
+	// ErrBaseline: a baseline or reason-code setting that cannot be used
+	// with this model (a reference set with no records, a declared baseline
+	// the model lacks, a baseline of the wrong length, an unknown
+	// algorithm, a probability view of a linear model).
 	ErrBaseline = errors.New("unusable baseline")
 	// ErrBuffer: a caller-supplied buffer of the wrong size.
 	ErrBuffer = errors.New("buffer of the wrong size")
