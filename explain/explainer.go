@@ -159,7 +159,11 @@ func NewExplainer(m *score.Model, opts *Options) (*Explainer, error) {
 				return nil, fmt.Errorf("%w: baseline term is not finite", ErrBaseline)
 			}
 		}
-		e.base = newBaseline(m, o.Baseline.Kind, append([]float64(nil), o.Baseline.Terms...))
+		kind := o.Baseline.Kind
+		if kind == "" {
+			kind = "custom"
+		}
+		e.base = newBaseline(m, kind, append([]float64(nil), o.Baseline.Terms...))
 	case m.Spec().Reasons != nil:
 		b, err := DeclaredBaseline(m)
 		if err != nil {
@@ -252,7 +256,7 @@ func (e *Explainer) Label(j, pos int) string {
 
 func (e *Explainer) prepare(ex *Explanation) {
 	n, c := e.m.NumTerms(), len(e.codes)
-	if cap(ex.Effects) < n {
+	if cap(ex.Effects) < n || cap(ex.Positions) < n || cap(ex.Values) < n || cap(ex.Contributions) < n {
 		ex.Effects = make([]float64, n)
 		ex.Positions = make([]int, n)
 		ex.Values = make([]score.Value, n)
