@@ -353,6 +353,10 @@ func TestScorecardErrors(t *testing.T) {
 	require.NoError(t, err)
 	_, err = score.FitScorecard(ctx, bad, tinySchema(t, bad), "y", "bad", nil)
 	require.ErrorIs(t, err, score.ErrMissing)
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = score.FitScorecard(cancelled, tb, s, "y", "bad", nil)
+	require.ErrorIs(t, err, context.Canceled)
 	// Bad cells are all reported, with rows and features.
 	bad, err = score.NewTable([]string{"x", "z", "y"}, [][]string{{"1", "a", "bad"}, {"x1", "b", "good"}, {"3", "c", "good"}, {"oops", "d", "bad"}})
 	require.NoError(t, err)
