@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/fairness"
@@ -458,4 +459,33 @@ func TestRecourseLimits(t *testing.T) {
 	require.InDelta(t, 0.03+0.5, r.Counterfactuals[0].Cost, 1e-12)
 	require.InDelta(t, -0.1, r.Counterfactuals[0].Score, 1e-12)
 	require.Equal(t, "57", r.Counterfactuals[0].Changes[0].To)
+}
+
+// TestRecourseDeadline: a search too large to finish (40 features whose
+// moves cost exactly what they gain, a subset-sum: the relaxation bound
+// never cuts) stops at the context's deadline with its error.
+func TestRecourseDeadline(t *testing.T) {
+	var feats []score.Feature
+	var terms []score.Term
+	grid := map[string]explain.FeatureAction{}
+	rec := score.Record{}
+	for i := 0; i < 40; i++ {
+		name := "x" + strconv.Itoa(i)
+		coef := 1 + float64((i*7919)%1000)/1000 // distinct gains in [1, 2)
+		feats = append(feats, score.Feature{Name: name})
+		terms = append(terms, score.Term{Feature: name, Kind: score.LinearTerm, Coef: coef})
+		c := coef
+		grid[name] = explain.FeatureAction{Grid: []float64{0}, CostPerUnit: &c}
+		rec = append(rec, score.Num(1))
+	}
+	m, err := score.NewModel(score.Spec{Name: "subset-sum", Kind: score.LogisticModel, Features: feats, Intercept: -30.3, Terms: terms})
+	require.NoError(t, err)
+	sp, err := explain.NewActionSpace(m, &explain.Actions{Features: grid}, nil)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = sp.Recourse(ctx, rec, nil)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.Less(t, time.Since(start), 5*time.Second, "the search notices the deadline promptly")
 }
