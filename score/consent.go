@@ -136,6 +136,18 @@ func (m *Model) ScoreWithConsent(r Record, consents Consents, purpose string, te
 			return ConsentResult{}, err
 		}
 	}
+	// Happy path: every feature may be used, so score as usual.
+	all := true
+	for j := range m.terms {
+		if m.lacksConsent(j, consents, purpose) {
+			all = false
+			break
+		}
+	}
+	if all {
+		res, err := m.ScoreTerms(r, terms)
+		return ConsentResult{Result: res, Purpose: purpose}, err
+	}
 	s := m.spec.Intercept
 	var errs []*FieldError
 	var neutral []string
@@ -143,7 +155,7 @@ func (m *Model) ScoreWithConsent(r Record, consents Consents, purpose string, te
 		ct := &m.terms[j]
 		f := &m.schema.features[ct.feature]
 		var e float64
-		if f.NeedsConsent(purpose) && !consents.Allows(purpose, f.DataCategory) {
+		if m.lacksConsent(j, consents, purpose) {
 			e = ct.t.Baseline
 			neutral = append(neutral, f.Name)
 		} else {
@@ -165,6 +177,13 @@ func (m *Model) ScoreWithConsent(r Record, consents Consents, purpose string, te
 	return ConsentResult{Result: m.Link(s), Purpose: purpose, Neutralised: neutral}, nil
 }
 
+// lacksConsent reports whether term j's feature needs consent for purpose
+// that consents do not give.
+func (m *Model) lacksConsent(j int, consents Consents, purpose string) bool {
+	f := &m.schema.features[m.terms[j].feature]
+	return len(f.Consent) > 0 && slices.Contains(f.Consent, purpose) && !consents.Allows(purpose, f.DataCategory)
+}
+
 // CheckConsent returns nil when every input feature that needs consent for
 // purpose has it, and otherwise a *RecordError with one ErrNoConsent
 // FieldError per such feature. It is the Refuse consent mode.
@@ -175,7 +194,7 @@ func (m *Model) CheckConsent(consents Consents, purpose string) error {
 	var errs []*FieldError
 	for j := range m.terms {
 		f := &m.schema.features[m.terms[j].feature]
-		if f.NeedsConsent(purpose) && !consents.Allows(purpose, f.DataCategory) {
+		if m.lacksConsent(j, consents, purpose) {
 			errs = append(errs, &FieldError{Feature: f.Name, Err: fmt.Errorf("%w (purpose %q, data category %q)", ErrNoConsent, purpose, f.DataCategory)})
 		}
 	}
