@@ -222,3 +222,34 @@ func TestBaselines(t *testing.T) {
 	_, err = explain.DeclaredBaseline(m2)
 	require.ErrorIs(t, err, explain.ErrBaseline)
 }
+
+func TestBinLabelsAndAccessors(t *testing.T) {
+	for _, c := range []struct {
+		b    score.Bin
+		want string
+	}{
+		{score.Bin{Kind: score.RangeBin, Upper: fp(25)}, "< 25"},
+		{score.Bin{Kind: score.RangeBin, Lower: fp(25), Upper: fp(40.5)}, "[25, 40.5)"},
+		{score.Bin{Kind: score.RangeBin, Lower: fp(40.5)}, ">= 40.5"},
+		{score.Bin{Kind: score.RangeBin}, "any"},
+		{score.Bin{Kind: score.SpecialBin, Special: fp(-9)}, "= -9"},
+		{score.Bin{Kind: score.MissingBin}, "missing"},
+		{score.Bin{Kind: score.OtherBin}, "other"},
+		{score.Bin{Kind: score.CategoryBin, Categories: []string{"a", "b"}}, "a, b"},
+		{score.Bin{Kind: score.CategoryBin, Categories: []string{"a"}, Label: "mine"}, "mine"},
+	} {
+		require.Equal(t, c.want, explain.BinLabel(c.b))
+	}
+	m := dmgScorecard(t, true)
+	e, err := explain.NewExplainer(m, nil)
+	require.NoError(t, err)
+	require.Same(t, m, e.Model())
+	require.Equal(t, []string{"RC1", "RC2_1", "RC2_2", "RC2_3", "RC2_4", "RC2_5", "RC3"}, e.Codes())
+	b := e.Baseline()
+	require.Equal(t, explain.Declared, b.Kind)
+	b.Terms[0] = 1000 // a copy: the explainer is unchanged
+	require.InDelta(t, 19, e.Baseline().Terms[0], 0)
+	require.Equal(t, "", e.Label(1, -1))
+	require.Equal(t, "(18, 29]", e.Label(1, 2))
+	require.Equal(t, "points", explain.Units(m))
+}

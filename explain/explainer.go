@@ -204,7 +204,17 @@ func NewExplainer(m *score.Model, opts *Options) (*Explainer, error) {
 		if tc == "" {
 			tc = t.Feature
 		}
-		e.termCod[j] = code(tc)
+		// A binned term whose every bin has its own code never reports the
+		// term's code, so it is not registered (Codes stays truthful).
+		allBins := t.Kind == score.BinnedTerm
+		for _, b := range t.Bins {
+			allBins = allBins && b.ReasonCode != ""
+		}
+		if allBins {
+			e.termCod[j] = -1
+		} else {
+			e.termCod[j] = code(tc)
+		}
 		switch t.Kind {
 		case score.CategoricalTerm:
 			for _, l := range t.Levels {
@@ -242,7 +252,8 @@ func (e *Explainer) Baseline() Baseline {
 // Algorithm is the reason-code algorithm in use.
 func (e *Explainer) Algorithm() Algorithm { return e.alg }
 
-// Codes lists the model's reason codes in declaration order.
+// Codes lists the reason codes the explainer can report, in the order
+// the model declares them (term by term, then level or bin).
 func (e *Explainer) Codes() []string { return append([]string(nil), e.codes...) }
 
 // Label returns the people-readable label of term j's level or bin pos
