@@ -36,6 +36,18 @@
 // JSON, unknown format versions, fingerprints that do not match, and
 // protected attributes used as inputs.
 //
+// # Consent, decisions and records
+//
+// ScoreWithConsent neutralises features the customer has not consented to
+// for a purpose (their term becomes Term.Baseline, the population average)
+// and reports them; a Policy turns a score into approve, decline or refer,
+// with typed referral reasons; DecisionLog writes hash-chained JSON Lines
+// records holding a keyed digest of the inputs (never raw values), VerifyLog
+// finds the first bad record, and Overrides reports how often reviewers
+// overrode the model. Model files can be signed with ed25519 (File.Sign) and
+// loaded only when signed by a given key (LoadSigned). Time is always passed
+// in; the library never reads the clock.
+//
 // # Errors
 //
 // Functions return errors, never panic on bad data. Each error wraps a
