@@ -258,6 +258,11 @@ func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report
 		if m, _, err = loadAnyModel(a.modelPath, nil); err != nil {
 			return nil, nil, nil, err
 		}
+		if m.Target() == a.label && m.Event() == a.favorable {
+			// candor's event is the adverse outcome (default, churn): its
+			// probability falling is what recourse and the decision pursue.
+			return nil, nil, nil, fmt.Errorf("--model predicts %s=%q, the favourable outcome; candor models predict the adverse event (refit with the other value as --event)", m.Target(), m.Event())
+		}
 		if probs, err = modelProbabilities(ctx, m, t, in.rows); err != nil {
 			return nil, nil, nil, err
 		}

@@ -437,3 +437,32 @@ func TestAuditModelRecourseBurden(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	require.Contains(t, out, "== recourse burden by personal_status_and_sex: mean minimal cost among the model's adverse decisions ==")
 }
+
+// FuzzAuditCSV: arbitrary CSV text never panics the command; it either
+// fails with exit status 1 and a message, or writes one valid JSON report.
+func FuzzAuditCSV(f *testing.F) {
+	f.Add(predCSV)
+	f.Add("label,decision,sex\ngood,yes,A\nbad,no,B\n")
+	f.Add("label,decision,sex\ngood,yes\n\"x,y\ngood")
+	f.Add("label,decision,sex\n,,\n")
+	f.Add("label,decision,sex,score\ngood,yes,A,NaN\nbad,yes,A,1e309\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		data := filepath.Join(t.TempDir(), "f.csv")
+		require.NoError(t, os.WriteFile(data, []byte(text), 0o644))
+		for _, args := range [][]string{
+			{"--prediction", "decision", "--favorable-prediction", "yes"},
+			{"--score", "score", "--threshold", "0.5", "--bootstrap", "20"},
+		} {
+			code, out, errOut := runCLI(t, append([]string{"audit", "--data", data, "--label", "label", "--favorable", "good", "--group", "sex"}, args...)...)
+			switch code {
+			case 0:
+				require.True(t, json.Valid([]byte(out)), out)
+			case 1:
+				require.Empty(t, out)
+				require.True(t, strings.HasPrefix(errOut, "candor audit: "), errOut)
+			default:
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+		}
+	})
+}

@@ -106,7 +106,7 @@ type applicants struct {
 func readApplicants(tab *score.Table) (*applicants, error) {
 	ps, ay, cr := tab.Column("personal_status_and_sex"), tab.Column("age_in_years"), tab.Column(target)
 	if ps < 0 || ay < 0 || cr < 0 {
-		return nil, fmt.Errorf("German credit: a column is missing")
+		return nil, fmt.Errorf("german credit: a column is missing")
 	}
 	a := &applicants{}
 	for i := 0; i < tab.Len(); i++ {
@@ -334,6 +334,16 @@ func run(ctx context.Context, w io.Writer) (*results, error) {
 			}
 			fmt.Fprintf(w, "%-9s %-6s declined %3d, no recourse %d, mean cost %.3f  %s\n", g.Name, bg.Group, bg.Adverse,
 				bg.Adverse-bg.Feasible, bg.MeanCost.Value, diff)
+		}
+		for _, bg := range b.Groups {
+			if bg.Group == b.Cheapest || math.IsNaN(bg.Difference.Lo) {
+				continue
+			}
+			if bg.Difference.Lo <= 0 {
+				fmt.Fprintf(w, "%-9s the interval includes 0: the data cannot tell whether %s pays more than %s\n", "", bg.Group, b.Cheapest)
+			} else {
+				fmt.Fprintf(w, "%-9s %s pays more than %s to change the decision (interval above 0)\n", "", bg.Group, b.Cheapest)
+			}
 		}
 	}
 
