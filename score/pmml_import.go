@@ -62,6 +62,7 @@ type pmmlField struct {
 	invalid string   // invalidValueTreatment: returnInvalid, asIs, asMissing
 	replace *string  // missingValueReplacement
 	usage   string
+	special []string // declared missing or invalid values, valid intervals
 }
 
 // ReadPMML reads a PMML 4.x document holding a Scorecard or a
@@ -119,6 +120,9 @@ func ReadPMML(r io.Reader, opts *PMMLOptions) (m *Model, err error) {
 		}
 		for _, v := range df.children("Value") {
 			if p := v.attrOr("property", "valid"); p != "valid" {
+				// A value declared missing or invalid would need a
+				// mapping candor's data model does not make.
+				f.special = append(f.special, p+" value "+strconv.Quote(v.attrOr("value", "")))
 				continue
 			}
 			val, ok := v.attr("value")
@@ -128,6 +132,9 @@ func ReadPMML(r io.Reader, opts *PMMLOptions) (m *Model, err error) {
 			if f.kind == Categorical {
 				f.values = append(f.values, val)
 			}
+		}
+		if len(df.children("Interval")) > 0 {
+			f.special = append(f.special, "Interval (valid range)")
 		}
 		fields[name] = f
 	}
@@ -189,6 +196,11 @@ func ReadPMML(r io.Reader, opts *PMMLOptions) (m *Model, err error) {
 			return nil, unsupported("MiningField", name, "invalidValueTreatment asValue")
 		default:
 			return nil, malformedPMML("MiningField", name, "invalidValueTreatment %q", f.invalid)
+		}
+		for _, sp := range f.special {
+			if f.invalid != "asIs" || strings.HasPrefix(sp, "missing") {
+				return nil, unsupported("DataField", name, "%s: such values would be invalid or missing, a mapping candor does not make", sp)
+			}
 		}
 		if v, ok := mf.attr("missingValueReplacement"); ok {
 			f.replace = &v
