@@ -11,6 +11,19 @@ import (
 	"github.com/candorscore/candor/score"
 )
 
+// CostObjective says how the costs of a counterfactual's changes add up to
+// the cost that is minimised.
+type CostObjective int
+
+const (
+	// SumCost minimises the sum of the changes' costs (the default).
+	SumCost CostObjective = iota
+	// MaxCost minimises the largest change's cost (Ustun, Spangher and Liu's
+	// "maximum percentile shift"), then the sum among answers with that
+	// largest cost.
+	MaxCost
+)
+
 // RecourseOptions controls ActionSpace.Recourse. The zero value (or nil)
 // asks for the single cheapest counterfactual that brings the event
 // probability below the model's cutoff, with any number of changes.
@@ -27,6 +40,8 @@ type RecourseOptions struct {
 	// earlier one with extra changes. Alternatives come cheapest first;
 	// fewer than K are returned when no further one exists.
 	K int
+	// Objective is SumCost (the zero value) or MaxCost.
+	Objective CostObjective
 }
 
 // Change is one feature's move in a counterfactual. From and To are the
@@ -50,7 +65,8 @@ type Change struct {
 type Counterfactual struct {
 	// Changes are in the model's term order.
 	Changes []Change `json:"changes"`
-	// Cost is the sum of the changes' costs.
+	// Cost is what the search minimised: the sum of the changes' costs, or
+	// under MaxCost their maximum.
 	Cost float64 `json:"cost"`
 	// Score is the changed record's score in model units (log-odds or points).
 	Score float64 `json:"score"`
@@ -126,6 +142,9 @@ func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *Reco
 	if opts.MaxChanges < 0 || opts.K < 0 {
 		return nil, fmt.Errorf("%w: MaxChanges and K must not be negative", ErrActions)
 	}
+	if opts.Objective != SumCost && opts.Objective != MaxCost {
+		return nil, fmt.Errorf("%w: unknown cost objective %d", ErrActions, opts.Objective)
+	}
 	k := max(opts.K, 1)
 	terms := make([]float64, m.NumTerms())
 	res, err := m.ScoreTerms(rec, terms)
@@ -155,7 +174,6 @@ func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *Reco
 	// features of an earlier one. An earlier answer of one feature rules that
 	// feature out altogether, so its group is dropped (which also tightens
 	// the bounds); larger sets are forbidden inside the search.
-	var first *rcSolver
 	var forbidden [][]int
 	excluded := make([]bool, len(s.feats))
 	for len(out.Counterfactuals) < k {
@@ -165,17 +183,17 @@ func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *Reco
 				gs = append(gs, g)
 			}
 		}
-		sv := newSolver(ctx, gs, need, opts.MaxChanges)
-		if first == nil {
-			first = sv
+		var sv *rcSolver
+		var ok bool
+		var nodes int
+		if opts.Objective == MaxCost {
+			sv, ok, nodes, err = solveMaxCost(ctx, gs, need, opts.MaxChanges, forbidden)
+		} else {
+			sv, ok, nodes, err = solveSumCost(ctx, gs, need, opts.MaxChanges, forbidden)
 		}
-		for _, f := range forbidden {
-			sv.forbidFeatures(f)
-		}
-		ok := sv.solve()
-		out.Nodes += sv.nodes
-		if sv.err != nil {
-			return nil, sv.err
+		out.Nodes += nodes
+		if err != nil {
+			return nil, err
 		}
 		if !ok {
 			break
@@ -190,6 +208,12 @@ func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *Reco
 		cf, err := s.counterfactual(rec, terms, picks)
 		if err != nil {
 			return nil, err
+		}
+		if opts.Objective == MaxCost {
+			cf.Cost = 0
+			for _, ch := range cf.Changes {
+				cf.Cost = max(cf.Cost, ch.Cost)
+			}
 		}
 		if !(cf.Probability < target) {
 			return nil, fmt.Errorf("explain: internal error: counterfactual rescored at %v, not below %v", cf.Probability, target)
@@ -206,11 +230,78 @@ func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *Reco
 		}
 	}
 	if len(out.Counterfactuals) == 0 {
-		if err := s.infeasible(out, rec, terms, first, opts.MaxChanges); err != nil {
+		all := newSolver(ctx, slices.Clone(groups), need, opts.MaxChanges)
+		if err := s.infeasible(out, rec, terms, all, opts.MaxChanges); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// solveSumCost runs the search on groups (which it reorders) with the
+// forbidden feature sets; ok is false when there is no answer.
+func solveSumCost(ctx context.Context, groups []rcGroup, need float64, maxC int, forbidden [][]int) (sv *rcSolver, ok bool, nodes int, err error) {
+	sv = newSolver(ctx, groups, need, maxC)
+	for _, f := range forbidden {
+		sv.forbidFeatures(f)
+	}
+	ok = sv.solve()
+	return sv, ok, sv.nodes, sv.err
+}
+
+// solveMaxCost minimises the largest change's cost: the answer's largest
+// cost is one of the options' costs, and an answer within a bound c exists
+// exactly when the search over the options costing at most c finds one
+// (more options never hurt), so a binary search over the distinct option
+// costs finds the least such c; the search at that c minimises the sum.
+func solveMaxCost(ctx context.Context, groups []rcGroup, need float64, maxC int, forbidden [][]int) (best *rcSolver, ok bool, nodes int, err error) {
+	var costs []float64
+	for _, g := range groups {
+		for _, o := range g.opts {
+			costs = append(costs, o.cost)
+		}
+	}
+	slices.Sort(costs)
+	costs = slices.Compact(costs)
+	within := func(c float64) []rcGroup {
+		out := make([]rcGroup, 0, len(groups))
+		for _, g := range groups {
+			n, _ := slices.BinarySearchFunc(g.opts, c, func(o rcOption, c float64) int {
+				if o.cost <= c {
+					return -1
+				}
+				return 1
+			})
+			if n > 0 {
+				out = append(out, rcGroup{feat: g.feat, opts: g.opts[:n:n], maxGain: g.opts[n-1].gain})
+			}
+		}
+		return out
+	}
+	lo, hi := 0, len(costs)-1
+	if hi < 0 {
+		return nil, false, 0, nil
+	}
+	for first := true; first || lo < hi; first = false {
+		mid := hi
+		if !first {
+			mid = (lo + hi) / 2
+		}
+		sv, found, n, err := solveSumCost(ctx, within(costs[mid]), need, maxC, forbidden)
+		nodes += n
+		if err != nil {
+			return nil, false, nodes, err
+		}
+		switch {
+		case found:
+			best, hi = sv, mid
+		case first:
+			return nil, false, nodes, nil
+		default:
+			lo = mid + 1
+		}
+	}
+	return best, true, nodes, nil
 }
 
 type rcPick struct {

@@ -47,6 +47,7 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	maxChanges := fs.Int("max-changes", 0, "most features changed per counterfactual (0 = no limit)")
 	k := fs.Int("k", 3, "diverse counterfactuals per row (different sets of features)")
 	target := fs.Float64("target-probability", 0, "event probability to get below (default: the model's cutoff)")
+	costObj := fs.String("cost", "sum", "what to minimise: sum (of the changes' costs) or max (the largest change's cost)")
 	lang := fs.String("lang", "", "add each counterfactual as a sentence in this language (en, de)")
 	out := fs.String("out", "", "output file (default stdout)")
 	if code, ok := parseFlags(fs, args); !ok {
@@ -60,6 +61,14 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	if *target != 0 && !(*target > 0 && *target < 1) {
 		return fail(stderr, "recourse", fmt.Errorf("--target-probability must be in (0, 1), got %v", *target))
+	}
+	objective := explain.SumCost
+	switch *costObj {
+	case "sum":
+	case "max":
+		objective = explain.MaxCost
+	default:
+		return fail(stderr, "recourse", fmt.Errorf("--cost must be sum or max, got %q", *costObj))
 	}
 	rows, err := parseRows(*rowsFlag)
 	if err != nil {
@@ -114,7 +123,7 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	opts := &explain.RecourseOptions{Target: score.Probability(*target), MaxChanges: *maxChanges, K: *k}
+	opts := &explain.RecourseOptions{Target: score.Probability(*target), MaxChanges: *maxChanges, K: *k, Objective: objective}
 	failed, answered := 0, 0
 	for i := 0; i < t.Len(); i++ {
 		if rows != nil && !rows[i+1] {

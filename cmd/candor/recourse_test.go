@@ -89,6 +89,30 @@ func TestRecourseCLIFlips(t *testing.T) {
 	require.Positive(t, flipped)
 	require.Positive(t, already)
 	require.Equal(t, 20, flipped+already)
+
+	// --cost max: each answer's cost is its largest change's cost, never
+	// above the largest change of the sum-optimal answer.
+	code, out, errOut = runCLI(t, "recourse", "--model", model, "--data", data, "--actions", actions, "--k", "1", "--cost", "max")
+	require.Equal(t, 0, code, errOut)
+	maxLines := recourseLines(t, out)
+	require.Len(t, maxLines, 20)
+	for i, l := range maxLines {
+		if l.Already {
+			continue
+		}
+		cf := l.Counterfactuals[0]
+		top := 0.0
+		for _, ch := range cf.Changes {
+			top = max(top, ch.Cost)
+		}
+		require.Equal(t, top, cf.Cost)
+		sumTop := 0.0
+		for _, ch := range lines[i].Counterfactuals[0].Changes {
+			sumTop = max(sumTop, ch.Cost)
+		}
+		require.LessOrEqual(t, cf.Cost, sumTop+1e-12, "row %d", l.Row)
+		require.Less(t, float64(cf.Probability), 0.5)
+	}
 }
 
 // TestRecourseCLIInfeasibleAndErrors: a row nothing allowed can flip gets
@@ -134,6 +158,8 @@ func TestRecourseCLIInfeasibleAndErrors(t *testing.T) {
 	code, _, errOut = runCLI(t, "recourse", "--model", model, "--data", data, "--actions", bad)
 	require.Equal(t, 1, code)
 	require.Contains(t, errOut, "imutable")
+	code, _, _ = runCLI(t, "recourse", "--model", model, "--data", data, "--cost", "median")
+	require.Equal(t, 1, code)
 	code, _, _ = runCLI(t, "recourse", "--model", model, "--data", data, "--k", "0")
 	require.Equal(t, 1, code)
 	code, _, _ = runCLI(t, "recourse", "--model", model, "--data", data, "--target-probability", "1.5")
