@@ -61,8 +61,10 @@ type Actions struct {
 // FeatureAction is the action set of one feature. Every field is optional.
 //
 // Numeric features: candidate values are the values seen in training (the
-// training table given to NewActionSpace, else the model's stored
-// percentiles 0..100), or Grid when given; they must lie within [Min, Max]
+// training table given to NewActionSpace; without one, the model's stored
+// percentiles 0..100, rounded to as many decimals as the minimum, maximum
+// and tied percentiles have, since those are values that occur in the
+// data), or Grid when given; they must lie within [Min, Max]
 // (default: the 1st and 99th training percentiles) and on the allowed side
 // of the customer's value. For a scorecard every reachable bin is
 // represented by its candidate value nearest the customer's value (the
@@ -72,7 +74,8 @@ type Actions struct {
 // category-bin labels) seen in training; Transitions restricts them per
 // current label, Order makes Direction meaningful.
 //
-// Costs (summed over the changed features): CostPerUnit * |to - from| when
+// Costs (summed over the changed features, or their maximum under
+// MaxCost): CostPerUnit * |to - from| when
 // given; otherwise, for numbers, the shift in training percentile
 // |P(to) - P(from)| in [0, 1] (Ustun, Spangher and Liu 2019, "actionable
 // recourse"). For categories: TransitionCosts[from][to] when listed, else
