@@ -77,7 +77,7 @@ func (r *MonitorReport) WriteChart(w io.Writer, format string) error {
 		p.Add(l)
 	}
 	p.NominalY(names...)
-	p.Legend.Top = true
+	p.Legend.Top = false // bottom right, where the small bars are
 	h := vg.Points(float64(60 + 18*len(items)))
 	wt, err := p.WriterTo(vg.Points(640), h, format)
 	if err != nil {
