@@ -317,3 +317,40 @@ func BenchmarkMonitorGermanCredit(b *testing.B) {
 		}
 	}
 }
+
+func ExampleMonitor() {
+	spec := score.Spec{Name: "churn", Kind: score.LogisticModel, Target: "churned", Event: "yes",
+		Features: []score.Feature{{Name: "plan", Kind: score.Categorical}, {Name: "tenure", Kind: score.Numeric}},
+		Intercept: -1,
+		Terms: []score.Term{
+			{Feature: "plan", Kind: score.CategoricalTerm, Reference: "basic", Levels: []score.Level{{Label: "basic"}, {Label: "plus", Effect: -0.5}}},
+			{Feature: "tenure", Kind: score.LinearTerm, Coef: -0.1},
+		}}
+	m, err := score.NewModel(spec)
+	if err != nil {
+		panic(err)
+	}
+	header := []string{"plan", "tenure", "churned"}
+	baseline, _ := score.NewTable(header, [][]string{
+		{"basic", "1", "yes"}, {"basic", "3", "no"}, {"plus", "5", "no"}, {"plus", "7", "no"},
+		{"basic", "9", "no"}, {"plus", "11", "yes"}, {"basic", "13", "no"}, {"plus", "15", "no"}})
+	current, _ := score.NewTable(header, [][]string{
+		{"basic", "1", "yes"}, {"basic", "2", "yes"}, {"basic", "2", "no"}, {"basic", "3", "yes"},
+		{"plus", "4", "no"}, {"basic", "5", "no"}, {"premium", "6", "no"}, {"basic", "1", "yes"}})
+	rep, err := score.Monitor(context.Background(), m, baseline, current, &score.MonitorOptions{PSI: score.PSIOptions{Bins: 4}})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("score PSI %.3f %s (%d current rows not scored)\n", rep.ScorePSI, rep.ScoreBand, rep.CurrentErrors)
+	for _, f := range rep.Features {
+		fmt.Printf("%-7s PSI %.3f %s\n", f.Feature, f.Value, f.Band)
+	}
+	fmt.Printf("current AUC %.3f, observed rate %.3f\n", rep.Current.AUC, rep.Current.ObservedRate)
+	// plan: bins basic, plus, (unseen); shares (4.5, 4.5, 0.5)/9.5 against
+	// (6.5, 1.5, 1.5)/9.5 give 0.540.
+	// Output:
+	// score PSI 1.120 act (1 current rows not scored)
+	// plan    PSI 0.540 act
+	// tenure  PSI 1.026 act
+	// current AUC 0.875, observed rate 0.571
+}
