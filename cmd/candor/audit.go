@@ -715,7 +715,7 @@ func writeAuditText(w io.Writer, rep *fairness.Report, burdens []*fairness.Burde
 	for _, b := range burdens {
 		fmt.Fprintf(ew, "\n== recourse burden by %s: mean minimal cost among the model's adverse decisions ==\n", b.Attribute)
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "group\tadverse\tno recourse\tmean cost\tvs cheapest [CI]\tnote")
+		fmt.Fprintln(tw, "group\tadverse\tshare without recourse\tmean cost\tvs cheapest [CI]\tnote")
 		for _, g := range b.Groups {
 			mean, diff, note := "undefined", "undefined", ""
 			if g.MeanCost.Defined {
