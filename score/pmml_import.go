@@ -255,6 +255,13 @@ func applyMeta(spec *Spec, mt *pmmlMeta) error {
 	}
 	for j := range spec.Terms {
 		t, tm := &spec.Terms[j], &mt.Terms[j]
+		if t.Kind == BinnedTerm && tm.Levels != nil {
+			// A scorecard's categorical term was written as one attribute
+			// per level (missing first, other last): rebuild it.
+			if err := binsToLevels(t); err != nil {
+				return bad("term %d (%s): %v", j, t.Feature, err)
+			}
+		}
 		if tm.Feature != t.Feature || (tm.Levels != nil && len(tm.Levels) != len(t.Levels)) || (tm.Bins != nil && len(tm.Bins) != len(t.Bins)) {
 			return bad("term %d (%s)", j, t.Feature)
 		}
@@ -296,6 +303,35 @@ func applyMeta(spec *Spec, mt *pmmlMeta) error {
 			t.Bins = bins
 		}
 	}
+	return nil
+}
+
+// binsToLevels turns a binned term whose bins are single categories (plus
+// missing and other) back into a categorical term.
+func binsToLevels(t *Term) error {
+	c := Term{Feature: t.Feature, Kind: CategoricalTerm}
+	for _, b := range t.Bins {
+		switch b.Kind {
+		case CategoryBin:
+			if len(b.Categories) != 1 {
+				return fmt.Errorf("bin of %d categories for a level", len(b.Categories))
+			}
+			c.Levels = append(c.Levels, Level{Label: b.Categories[0], Effect: b.Effect, ReasonCode: b.ReasonCode})
+		case MissingBin, OtherBin:
+			if b.ReasonCode != "" {
+				return fmt.Errorf("reason code on a missing or other bin")
+			}
+			e := b.Effect
+			if b.Kind == MissingBin {
+				c.MissingEffect = &e
+			} else {
+				c.OtherEffect = &e
+			}
+		default:
+			return fmt.Errorf("%s bin for a categorical term", b.Kind)
+		}
+	}
+	*t = c
 	return nil
 }
 

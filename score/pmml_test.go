@@ -716,3 +716,26 @@ func BenchmarkWritePMMLGermanLogistic(b *testing.B) {
 		}
 	}
 }
+
+// TestPMMLScorecardCategoricalTerm: a scorecard's categorical term (levels
+// rather than bins) is written as one attribute per level and comes back
+// as the same term.
+func TestPMMLScorecardCategoricalTerm(t *testing.T) {
+	sc := score.NewScaling(0, 0, 0)
+	miss, other := -3.0, 1.5
+	spec := score.Spec{Name: "cat", Kind: score.ScorecardModel, Scaling: &sc, Intercept: 500,
+		Features: []score.Feature{{Name: "plan", Kind: score.Categorical, Categories: []string{"a", "b"}}},
+		Terms: []score.Term{{Feature: "plan", Kind: score.CategoricalTerm, Reference: "a", MissingEffect: &miss, OtherEffect: &other, Baseline: 4,
+			Levels: []score.Level{{Label: "a", Count: 10}, {Label: "b", Effect: 12, Count: 5, ReasonCode: "PB"}}}}}
+	m, err := score.NewModel(spec)
+	require.NoError(t, err)
+	doc := pmmlOf(t, m, nil)
+	back, err := score.ReadPMML(bytes.NewReader(doc), nil)
+	require.NoError(t, err)
+	require.Equal(t, m.Fingerprint(), back.Fingerprint())
+	bare, err := score.ReadPMML(bytes.NewReader(pmmlOf(t, m, &score.PMMLOptions{NoMetadata: true})), nil)
+	require.NoError(t, err)
+	require.Equal(t, score.BinnedTerm, bare.Term(0).Kind, "without metadata: bins")
+	recs := []score.Record{{score.Cat("a")}, {score.Cat("b")}, {score.Missing()}, {score.Cat("zz")}}
+	sameOutcomes(t, outcomes(m, recs), outcomes(bare, recs))
+}
