@@ -721,7 +721,9 @@ func writeAuditText(w io.Writer, rep *fairness.Report, burdens []*fairness.Burde
 			if g.MeanCost.Defined {
 				mean = fmt.Sprintf("%.3f", g.MeanCost.Value)
 			}
-			if g.Difference.Defined {
+			if g.Group == b.Cheapest {
+				diff = "cheapest"
+			} else if g.Difference.Defined {
 				diff = fmt.Sprintf("%+.3f", g.Difference.Value)
 				if g.Difference.Replicates > 0 && !math.IsNaN(g.Difference.Lo) {
 					diff += fmt.Sprintf(" [%+.3f, %+.3f]", g.Difference.Lo, g.Difference.Hi)
