@@ -159,8 +159,14 @@ func checkAuditArgs(a auditArgs) error {
 	if a.label == "" || !a.set["favorable"] {
 		errs = append(errs, errors.New("--label and --favorable are required"))
 	}
-	if len(splitList(a.groups)) == 0 {
+	groups := splitList(a.groups)
+	if len(groups) == 0 {
 		errs = append(errs, errors.New("--group is required"))
+	}
+	for i, g := range groups {
+		if slices.Contains(groups[:i], g) {
+			errs = append(errs, fmt.Errorf("--group: column %q given twice", g))
+		}
 	}
 	switch {
 	case a.prediction == "" && a.scoreCol == "" && a.modelPath == "":

@@ -328,6 +328,8 @@ func TestAuditErrors(t *testing.T) {
 		{"no decisions", base, 1, []string{"give the decisions: --prediction COL, or --score COL --threshold T"}},
 		{"no group", []string{"audit", "--data", data, "--label", "label", "--favorable", "good", "--prediction", "decision"}, 1,
 			[]string{"--group is required"}},
+		{"group twice", append(base[:len(base)-1], "sex,sex", "--prediction", "decision"), 1,
+			[]string{`--group: column "sex" given twice`}},
 		{"unknown column", append(base[:len(base)-1], "sexx", "--prediction", "decision"), 1,
 			[]string{`--group: no column "sexx" (columns: label, decision, sex)`}},
 		{"favourable value absent", []string{"audit", "--data", data, "--label", "label", "--favorable", "Good", "--group", "sex", "--prediction", "decision", "--favorable-prediction", "yes"}, 1,
