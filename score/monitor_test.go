@@ -320,7 +320,7 @@ func BenchmarkMonitorGermanCredit(b *testing.B) {
 
 func ExampleMonitor() {
 	spec := score.Spec{Name: "churn", Kind: score.LogisticModel, Target: "churned", Event: "yes",
-		Features: []score.Feature{{Name: "plan", Kind: score.Categorical}, {Name: "tenure", Kind: score.Numeric}},
+		Features:  []score.Feature{{Name: "plan", Kind: score.Categorical}, {Name: "tenure", Kind: score.Numeric}},
 		Intercept: -1,
 		Terms: []score.Term{
 			{Feature: "plan", Kind: score.CategoricalTerm, Reference: "basic", Levels: []score.Level{{Label: "basic"}, {Label: "plus", Effect: -0.5}}},
