@@ -228,17 +228,17 @@ type Model struct {
 
 type compiledTerm struct {
 	t       *Term
-	kind    uint8   // termLinear, termCategorical or termBinned (no string compares on the hot path)
-	coef    float64 // LinearTerm coefficient
+	kind    uint8          // termLinear, termCategorical or termBinned (no string compares on the hot path)
+	coef    float64        // LinearTerm coefficient
 	feature int            // schema index
 	levels  map[string]int // label -> level or bin index
 	labels  []string       // small label sets: labels[k] -> index idx[k], scanned linearly (faster than hashing)
 	idx     []int
 	effects []float64 // effects[k]: the effect of labels[k]
-	ranges  []int          // indexes of RangeBins, in ascending order
-	special []int          // indexes of SpecialBins
-	missing int            // bin index for missing, -1
-	other   int            // bin index for unseen labels, -1
+	ranges  []int     // indexes of RangeBins, in ascending order
+	special []int     // indexes of SpecialBins
+	missing int       // bin index for missing, -1
+	other   int       // bin index for unseen labels, -1
 }
 
 // NewModel validates spec and returns the model. It refuses protected

@@ -106,7 +106,7 @@ func TestOtherAndMissingEffects(t *testing.T) {
 func TestBinnedTerm(t *testing.T) {
 	spec := score.Spec{
 		Name: "card", Kind: score.ScorecardModel, Scaling: &score.Scaling{Offset: 487.123, Factor: 72.1348},
-		Features: []score.Feature{{Name: "age", Kind: score.Numeric}, {Name: "job", Kind: score.Categorical}},
+		Features:  []score.Feature{{Name: "age", Kind: score.Numeric}, {Name: "job", Kind: score.Categorical}},
 		Intercept: 400,
 		Terms: []score.Term{
 			{Feature: "age", Kind: score.BinnedTerm, Bins: []score.Bin{
