@@ -23,11 +23,15 @@ type LinearOptions struct {
 	Fill map[string]float64
 	// Name and Version label the model (defaults "linear" and "1").
 	Name, Version string
-	// MaxRows bounds the rows FitLinear accepts (0 means 5000).
-	// github.com/sajari/regression v1.0.1 solves least squares through a
-	// Householder QR whose Q factor it forms in full, n x n (8 n^2 bytes:
-	// 200 MB at 5000 rows), and it formats one line of text per row into a
-	// growing string; larger data sets need a sample or another solver.
+	// MaxRows is the number of rows up to which the observations go to
+	// github.com/sajari/regression v1.0.1 as they are (0 means 5000).
+	// sajari/regression solves least squares through a Householder QR whose
+	// Q factor it forms in full, n x n (8 n^2 bytes: 200 MB at 5000 rows),
+	// and formats one line of text per row into a growing string. Above
+	// MaxRows the n x p system is first reduced exactly: a thin QR of
+	// [1 X y] (gonum) gives R b = Q'y, p equations with the same least
+	// squares solution; row operations give every equation a leading 1 (the
+	// intercept column sajari adds) and sajari solves those p equations.
 	MaxRows int
 	// AliasTol is the relative tolerance under which a design column counts
 	// as a linear combination of earlier ones (0 means 1e-7, as R's lm).
@@ -117,9 +121,6 @@ func FitLinear(ctx context.Context, t *Table, s *Schema, target string, opts *Li
 		return nil, err
 	}
 	n := len(d.Rows)
-	if n > maxRows {
-		return nil, fmt.Errorf("%w: %d rows exceed LinearOptions.MaxRows %d (sajari/regression forms an n x n matrix)", ErrData, n, maxRows)
-	}
 	// Design columns.
 	type block struct {
 		levels []string
@@ -179,13 +180,18 @@ func FitLinear(ctx context.Context, t *Table, s *Schema, target string, opts *Li
 	for i, c := range keep {
 		reg.SetVar(i, names[c])
 	}
-	pts := make(regression.DataPoints, n)
-	for r := 0; r < n; r++ {
-		vars := make([]float64, len(keep))
-		for i, c := range keep {
-			vars[i] = cols[c][r]
+	var pts regression.DataPoints
+	if n <= maxRows {
+		pts = make(regression.DataPoints, n)
+		for r := 0; r < n; r++ {
+			vars := make([]float64, len(keep))
+			for i, c := range keep {
+				vars[i] = cols[c][r]
+			}
+			pts[r] = regression.DataPoint(yy[r], vars)
 		}
-		pts[r] = regression.DataPoint(yy[r], vars)
+	} else if pts, err = reducedSystem(cols, keep, yy); err != nil {
+		return nil, err
 	}
 	reg.Train(pts...)
 	if err := reg.Run(); err != nil {
@@ -272,6 +278,55 @@ func FitLinear(ctx context.Context, t *Table, s *Schema, target string, opts *Li
 	}
 	fit.Model = m
 	return fit, nil
+}
+
+// reducedSystem returns p equations with the least squares solution of
+// the n x p system [1 X] b = y (columns: the intercept, then keep): with
+// the thin QR [1 X y] = Q [R z; 0 s], R b = z has that solution exactly.
+// Row k >= 1 of R starts with 0; adding row 0 divided by R00 (and dividing
+// row 0 by R00) makes every equation start with 1, the intercept column
+// sajari/regression adds, without changing the solution (a non-singular
+// lower-triangular combination of the equations).
+func reducedSystem(cols [][]float64, keep []int, y []float64) (regression.DataPoints, error) {
+	n, p := len(y), len(keep)+1
+	a := mat.NewDense(n, p+1, nil)
+	for r := 0; r < n; r++ {
+		a.Set(r, 0, 1)
+		for i, c := range keep {
+			a.Set(r, i+1, cols[c][r])
+		}
+		a.Set(r, p, y[r])
+	}
+	var qr mat.QR
+	qr.Factorize(a)
+	var rr mat.Dense
+	qr.RTo(&rr)
+	r00 := rr.At(0, 0)
+	if r00 == 0 || !isFinite(r00) {
+		return nil, fmt.Errorf("%w: least squares reduction failed", ErrData)
+	}
+	pts := make(regression.DataPoints, p)
+	for k := 0; k < p; k++ {
+		row := make([]float64, p)
+		rhs := rr.At(k, p)
+		for j := 0; j < p; j++ {
+			row[j] = rr.At(k, j)
+		}
+		if k == 0 {
+			for j := range row {
+				row[j] /= r00
+			}
+			rhs /= r00
+		} else {
+			for j := range row {
+				row[j] += rr.At(0, j) / r00
+			}
+			rhs += rr.At(0, p) / r00
+		}
+		row[0] = 1 // exactly, for sajari's intercept column
+		pts[k] = regression.DataPoint(rhs, row[1:])
+	}
+	return pts, nil
 }
 
 // linearDesign reads the inputs of s for the rows whose target is present
