@@ -22,7 +22,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&a.delim, "delimiter", "", "field separator (default ',')")
 	fs.StringVar(&a.target, "target", "", "target column")
 	fs.StringVar(&a.event, "event", "", "target value that is the event (e.g. bad, Yes)")
-	fs.StringVar(&a.model, "model", "logistic", "model family: logistic or scorecard")
+	fs.StringVar(&a.model, "model", "logistic", "model family: logistic, scorecard or linear (a continuous target; no --event)")
 	fs.StringVar(&a.exclude, "exclude", "", "comma-separated columns not to use")
 	fs.StringVar(&a.protected, "protected", "", "comma-separated protected attributes (kept for audits, never inputs)")
 	fs.Float64Var(&a.l2, "l2", 0, "L2 penalty (0 = unpenalised maximum likelihood)")
@@ -33,8 +33,11 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	if a.target == "" || a.event == "" {
-		return fail(stderr, "fit", fmt.Errorf("--target and --event are required"))
+	if a.target == "" || (a.event == "" && a.model != "linear") {
+		return fail(stderr, "fit", fmt.Errorf("--target and --event are required (--event is not used with --model linear)"))
+	}
+	if a.event != "" && a.model == "linear" {
+		return fail(stderr, "fit", fmt.Errorf("--event does not apply to --model linear: its target is a number"))
 	}
 	policy := score.MissingError
 	switch a.missing {
@@ -61,7 +64,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if f, ok := extraFitters[a.model]; ok {
 			m, report, err = f(ctx, t, schema, a, policy)
 		} else {
-			err = fmt.Errorf("--model must be logistic or scorecard, got %q", a.model)
+			err = fmt.Errorf("--model must be logistic, scorecard or linear, got %q", a.model)
 		}
 	}
 	if err != nil {
@@ -96,6 +99,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // extraFitters holds the model families beyond logistic, keyed by --model.
 var extraFitters = map[string]func(context.Context, *score.Table, *score.Schema, fitArgs, score.MissingPolicy) (*score.Model, string, error){
 	"scorecard": fitScorecardCmd,
+	"linear":    fitLinearCmd,
 }
 
 // fitSchema infers the schema and applies --target, --exclude, --protected.

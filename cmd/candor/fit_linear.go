@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/candorscore/candor/score"
+)
+
+// fitLinearCmd is `candor fit --model linear`: ordinary least squares of a
+// numeric target (spend, lifetime value) on every input, categorical
+// features one-hot with the first sorted level as reference, aliased
+// columns reported and fixed at 0. --l2 does not apply.
+func fitLinearCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArgs, policy score.MissingPolicy) (*score.Model, string, error) {
+	if a.l2 != 0 {
+		return nil, "", fmt.Errorf("--l2 does not apply to --model linear")
+	}
+	fit, err := score.FitLinear(ctx, t, s, a.target, &score.LinearOptions{Missing: policy, Name: a.name})
+	if err != nil {
+		return nil, "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "candor fit: linear regression (OLS) of %s\n", a.target)
+	fmt.Fprintf(&b, "rows used %d, dropped %d, residual df %d\n", fit.Rows, fit.Dropped, fit.DF)
+	fmt.Fprintf(&b, "R2 %.4f, adjusted R2 %.4f, residual standard error %.6g, log-likelihood %.6f\n", fit.R2, fit.AdjR2, fit.Sigma, fit.LogLik)
+	fmt.Fprintf(&b, "%-60s %14s %12s\n", "column", "estimate", "std.err")
+	for _, c := range fit.Coefficients {
+		if c.Aliased {
+			fmt.Fprintf(&b, "%-60s %14s\n", c.Name, "NA (aliased)")
+			continue
+		}
+		se := "NaN"
+		if !math.IsNaN(c.StdErr) {
+			se = fmt.Sprintf("%.4g", c.StdErr)
+		}
+		fmt.Fprintf(&b, "%-60s %14.6g %12s\n", c.Name, c.Estimate, se)
+	}
+	return fit.Model, b.String(), nil
+}

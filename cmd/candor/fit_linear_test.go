@@ -1,0 +1,47 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestFitLinearCLI: an exact linear relation is recovered (y = 2 + 3x + 5 for
+// city=b), scored back exactly, and --event is refused for linear models.
+func TestFitLinearCLI(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "spend.csv")
+	csv := "x,city,spend\n1,a,5\n2,a,8\n3,b,16\n4,b,19\n5,a,17\n0,b,7\n"
+	require.NoError(t, os.WriteFile(data, []byte(csv), 0o644))
+	model := filepath.Join(dir, "m.json")
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"fit", "--model", "linear", "--data", data, "--target", "spend", "--out", model}, &out, &errb)
+	require.Equal(t, 0, code, errb.String())
+	require.Contains(t, errb.String(), "linear regression (OLS) of spend")
+	require.Contains(t, errb.String(), "R2 1.0000")
+
+	out.Reset()
+	code = run(context.Background(), []string{"score", "--model", model, "--data", data}, &out, &errb)
+	require.Equal(t, 0, code, errb.String())
+	want := []float64{5, 8, 16, 19, 17, 7}
+	for i, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var got struct {
+			Row   int      `json:"row"`
+			Score *float64 `json:"score"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(line), &got))
+		require.Equal(t, i+1, got.Row)
+		require.NotNil(t, got.Score)
+		require.InDelta(t, want[i], *got.Score, 1e-9)
+	}
+
+	code = run(context.Background(), []string{"fit", "--model", "linear", "--data", data, "--target", "spend", "--event", "yes"}, &out, &errb)
+	require.Equal(t, 1, code)
+	require.Contains(t, errb.String(), "--event does not apply")
+}
