@@ -13,7 +13,7 @@ import (
 
 // demoSteps are the stages of `candor demo` after the logistic fit; later
 // capabilities (scorecards, explanations, recourse, audits) append to it.
-var demoSteps = []func(ctx context.Context, env *demoEnv) error{demoScorecard, demoExplain, demoDecisions}
+var demoSteps = []func(ctx context.Context, env *demoEnv) error{demoScorecard, demoExplain, demoRecourse, demoAudit, demoDecisions}
 
 // demoEnv is what the demo's stages share.
 type demoEnv struct {
