@@ -21,7 +21,9 @@ const (
 	// contributions are "points below the maximum" (for logistic models,
 	// log-odds above the minimum). Levels and bins (including missing,
 	// special and other) are attainable; a linear term attains its
-	// effect at the training minimum or maximum (score.Stats).
+	// effect at the training minimum or maximum (score.Stats); a sloped
+	// range bin (score.Bin.Slope) at an end of its range intersected with
+	// the training range (score.Bin.EffectRange).
 	Best BaselineKind = "best"
 	// Reference: the average effect of each term over a reference set of
 	// customers, for example those at or just above the cutoff (US
@@ -62,8 +64,16 @@ func PopulationBaseline(m *score.Model) Baseline {
 // BestBaseline returns each term's most favourable attainable effect: the
 // largest for models scored with PointsBelow (scorecards), the smallest
 // for PointsAbove (logistic and linear models), following
-// DefaultAlgorithm. A linear term without training statistics is an
-// ErrBaseline error.
+// DefaultAlgorithm. A sloped range bin (score.Bin.Slope) attains its best
+// at an end of its range, within the training range [Stats.Min,
+// Stats.Max] when the term has one, else within the bin's own bounds.
+//
+// A linear term without training statistics is an ErrBaseline error, and
+// so, by the same rule, is a sloped bin that is unbounded on the side
+// where its effect improves when the term has no training range: its best
+// effect does not exist (the 4.2+ DMG sample scorecard's income points,
+// 0.01*income - 18 for incomes above 2500, grow without bound). Declared
+// and population baselines are unaffected.
 func BestBaseline(m *score.Model) (Baseline, error) {
 	below := DefaultAlgorithm(m) == PointsBelow
 	terms := make([]float64, m.NumTerms())
@@ -77,11 +87,17 @@ func BestBaseline(m *score.Model) (Baseline, error) {
 		} else {
 			terms[j] = lo
 		}
+		if math.IsInf(terms[j], 0) {
+			return Baseline{}, &score.FieldError{Feature: m.Term(j).Feature,
+				Err: fmt.Errorf("%w: a sloped bin's effect improves without bound and the term has no training range", ErrBaseline)}
+		}
 	}
 	return newBaseline(m, Best, terms), nil
 }
 
-// effectRange returns the smallest and largest attainable effect of a term.
+// effectRange returns the smallest and largest attainable effect of a term
+// (infinite for a sloped bin unbounded on that side without a training
+// range).
 func effectRange(t score.Term) (lo, hi float64, err error) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	see := func(e float64) {
@@ -110,7 +126,9 @@ func effectRange(t score.Term) (lo, hi float64, err error) {
 		}
 	case score.BinnedTerm:
 		for _, b := range t.Bins {
-			see(b.Effect)
+			l, h := b.EffectRange(t.Stats)
+			see(l)
+			see(h)
 		}
 	}
 	if lo > hi {

@@ -87,7 +87,11 @@ type ShapePoint struct {
 // Shape returns term j's effect shape: one point per level (in model
 // order, with "missing" and "other" when declared) or bin (in model
 // order); for a linear term, the effect at the training percentiles 0, 10,
-// ..., 100 (or the minimum and maximum when there are no percentiles).
+// ..., 100 (or the minimum and maximum when there are no percentiles). A
+// sloped range bin (score.Bin.Slope) is a line segment: two points with
+// the bin's label and X set, at the ends of score.Bin.Extent (its range
+// within the training range); an end that is infinite is left out, and a
+// sloped bin with neither end finite is an ErrBaseline error.
 func (e *Explainer) Shape(j int) ([]ShapePoint, error) {
 	if j < 0 || j >= e.m.NumTerms() {
 		return nil, fmt.Errorf("%w: term %d of %d", ErrBaseline, j, e.m.NumTerms())
@@ -127,7 +131,20 @@ func (e *Explainer) Shape(j int) ([]ShapePoint, error) {
 		}
 	case score.BinnedTerm:
 		for _, bn := range t.Bins {
-			out = append(out, pt(BinLabel(bn), math.NaN(), bn.Effect, bn.Count))
+			if bn.Slope == 0 {
+				out = append(out, pt(BinLabel(bn), math.NaN(), bn.Effect, bn.Count))
+				continue
+			}
+			lo, hi := bn.Extent(t.Stats)
+			n := len(out)
+			for _, x := range []float64{lo, hi} {
+				if !math.IsInf(x, 0) && (len(out) == n || x != out[n].X) {
+					out = append(out, pt(BinLabel(bn), x, bn.EffectAt(x), bn.Count))
+				}
+			}
+			if len(out) == n {
+				return nil, &score.FieldError{Feature: t.Feature, Err: fmt.Errorf("%w: sloped bin without a finite end or training range", ErrBaseline)}
+			}
 		}
 	}
 	return out, nil

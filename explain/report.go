@@ -10,8 +10,11 @@ import (
 // Direction returns which way term j's feature would have to move, from
 // level or bin pos, to improve the outcome: for a linear term the sign of
 // its coefficient; for a numeric binned term the side on which its most
-// favourable range bin lies; AnyDirection otherwise (categories, missing
-// and special values, or a best bin that contains the current one).
+// favourable range bin lies (bins compared by their best effect,
+// score.Bin.EffectRange over the training range); when that is the current
+// bin itself, the way its slope improves the effect within it (none for a
+// bin without a slope); AnyDirection otherwise (categories, missing and
+// special values).
 func (e *Explainer) Direction(j, pos int) Direction {
 	t := e.m.Term(j)
 	// want: +1 when a larger effect helps (PointsBelow), -1 otherwise.
@@ -29,16 +32,27 @@ func (e *Explainer) Direction(j, pos int) Direction {
 		if pos < 0 || pos >= len(t.Bins) || t.Bins[pos].Kind != score.RangeBin {
 			return AnyDirection
 		}
+		// good is the best effect*want a range bin attains.
+		good := func(b score.Bin) float64 {
+			lo, hi := b.EffectRange(t.Stats)
+			return math.Max(lo*want, hi*want)
+		}
 		best := -1
 		for k, b := range t.Bins {
-			if b.Kind == score.RangeBin && (best < 0 || b.Effect*want > t.Bins[best].Effect*want) {
+			if b.Kind == score.RangeBin && (best < 0 || good(b) > good(t.Bins[best])) {
 				best = k
 			}
 		}
-		if best < 0 || t.Bins[best].Effect*want <= t.Bins[pos].Effect*want {
+		cur, bb := t.Bins[pos], t.Bins[best]
+		if good(bb) <= good(cur) {
+			switch {
+			case cur.Slope*want > 0:
+				return Higher
+			case cur.Slope*want < 0:
+				return Lower
+			}
 			return AnyDirection
 		}
-		cur, bb := t.Bins[pos], t.Bins[best]
 		switch {
 		case bb.Lower != nil && cur.Upper != nil && *bb.Lower >= *cur.Upper:
 			return Higher

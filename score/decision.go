@@ -341,8 +341,9 @@ func (p *Policy) crosses(m *Model, lo, hi float64) bool {
 }
 
 // effectRange is the lowest and highest effect a term can have: over its
-// levels or bins (with missing and other effects), or, for a linear term,
-// over the training range of its feature (unbounded without statistics).
+// levels or bins (with missing and other effects; a sloped bin by
+// Bin.EffectRange), or, for a linear term, over the training range of its
+// feature (unbounded without statistics).
 func effectRange(t *Term) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	see := func(e float64) {
@@ -371,8 +372,12 @@ func effectRange(t *Term) (lo, hi float64) {
 			}
 		}
 	case BinnedTerm:
+		// A sloped bin ranges over its values within the training range
+		// (unbounded without one, like a linear term).
 		for _, b := range t.Bins {
-			see(b.Effect)
+			l, h := b.EffectRange(t.Stats)
+			see(l)
+			see(h)
 		}
 	}
 	if lo > hi {

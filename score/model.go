@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // ModelKind names the family of an additive model.
@@ -77,7 +78,15 @@ const (
 )
 
 // Bin is one bin of a BinnedTerm. Statistics are from training and are for
-// reports; only the bin's definition and Effect take part in scoring.
+// reports; only the bin's definition, Effect and Slope take part in scoring.
+//
+// A RangeBin may have a Slope: its effect is then Effect + Slope*x for the
+// value x in the bin (computed in that order), an affine piece such as a
+// PMML ComplexPartialScore "0.01*income - 18" (Effect -18, Slope 0.01). Slope
+// is in score units per unit of the feature, must be finite, and is 0 (and
+// omitted from the model file, which keeps the fingerprint of models without
+// slopes) for every other kind of bin. Use EffectRange for a bin's lowest
+// and highest effect rather than Effect.
 type Bin struct {
 	Kind BinKind `json:"kind"`
 	// Lower and Upper bound a RangeBin as [Lower, Upper); nil is unbounded.
@@ -87,6 +96,7 @@ type Bin struct {
 	Special    *float64 `json:"special,omitempty"`    // SpecialBin value
 	Label      string   `json:"label,omitempty"`      // for people; generated when empty
 	Effect     float64  `json:"effect"`               // in the model's score units (points for scorecards)
+	Slope      float64  `json:"slope,omitempty"`      // RangeBin only: score units per unit of x; effect = Effect + Slope*x
 	WoE        float64  `json:"woe,omitempty"`        // ln(share of non-events / share of events)
 	Count      float64  `json:"count,omitempty"`      // training rows (weighted)
 	Events     float64  `json:"events,omitempty"`     // training events (weighted)
@@ -220,6 +230,7 @@ type Spec struct {
 // A Model is immutable and safe for concurrent use.
 type Model struct {
 	kind   uint8 // the spec's Kind as a number, for the hot path
+	hot    []hotTerm
 	spec   Spec
 	schema *Schema
 	terms  []compiledTerm
@@ -239,6 +250,40 @@ type compiledTerm struct {
 	special []int     // indexes of SpecialBins
 	missing int       // bin index for missing, -1
 	other   int       // bin index for unseen labels, -1
+}
+
+// hotTerm is the part of a compiled term the scoring loop reads, packed in
+// one cache line: kind, the record position, and either the coefficient or
+// the small label set with its effects.
+type hotTerm struct {
+	kind    uint8
+	feature int32
+	coef    float64
+	labels  []string
+	effects []float64
+}
+
+// sameLabel reports whether a and b are equal, comparing eight bytes at a
+// time without calling the runtime's memequal, whose call would make the
+// scoring loop spill its registers. Reads stay within both strings.
+func sameLabel(a, b string) bool {
+	n := len(a)
+	if n != len(b) {
+		return false
+	}
+	pa, pb := unsafe.Pointer(unsafe.StringData(a)), unsafe.Pointer(unsafe.StringData(b))
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		if *(*uint64)(unsafe.Add(pa, i)) != *(*uint64)(unsafe.Add(pb, i)) {
+			return false
+		}
+	}
+	for ; i < n; i++ {
+		if *(*byte)(unsafe.Add(pa, i)) != *(*byte)(unsafe.Add(pb, i)) {
+			return false
+		}
+	}
+	return true
 }
 
 // NewModel validates spec and returns the model. It refuses protected
@@ -312,6 +357,11 @@ func NewModel(spec Spec) (*Model, error) {
 		return nil, err
 	}
 	m.fp = fp
+	m.hot = make([]hotTerm, len(m.terms))
+	for j := range m.terms {
+		ct := &m.terms[j]
+		m.hot[j] = hotTerm{kind: ct.kind, feature: int32(ct.feature), coef: ct.coef, labels: ct.labels, effects: ct.effects}
+	}
 	switch spec.Kind {
 	case ScorecardModel:
 		m.kind = kindScorecard
@@ -359,8 +409,11 @@ func compileTerm(t *Term, f Feature) (compiledTerm, error) {
 		}
 		ct.levels = map[string]int{}
 		for k, b := range t.Bins {
-			if !isFinite(b.Effect) {
-				return ct, fmt.Errorf("%w: bin %d effect is not finite", ErrModel, k)
+			if !isFinite(b.Effect) || !isFinite(b.Slope) {
+				return ct, fmt.Errorf("%w: bin %d effect or slope is not finite", ErrModel, k)
+			}
+			if b.Slope != 0 && (b.Kind != RangeBin || f.Kind != Numeric) {
+				return ct, fmt.Errorf("%w: bin %d has a slope but is not a range bin of a numeric feature", ErrModel, k)
 			}
 			switch b.Kind {
 			case RangeBin:
@@ -420,6 +473,51 @@ func compileTerm(t *Term, f Feature) (compiledTerm, error) {
 		return ct, fmt.Errorf("%w: unknown term kind %q", ErrModel, t.Kind)
 	}
 	return ct, nil
+}
+
+// Extent returns the lowest and highest value of a RangeBin's feature that
+// a report should consider for the bin: the bin's own values [Lower, the
+// largest float64 below Upper], intersected with the training range
+// [st.Min, st.Max] when st has training counts and the two overlap. An
+// unbounded side is ±Inf unless the training range bounds it. Other kinds
+// of bins return NaN, NaN.
+func (b Bin) Extent(st *Stats) (lo, hi float64) {
+	if b.Kind != RangeBin {
+		return math.NaN(), math.NaN()
+	}
+	lo, hi = bound(b.Lower, math.Inf(-1)), math.Inf(1)
+	if b.Upper != nil {
+		hi = math.Nextafter(*b.Upper, math.Inf(-1))
+	}
+	if st != nil && st.Count > 0 && st.Min <= st.Max {
+		if l, h := math.Max(lo, st.Min), math.Min(hi, st.Max); l <= h {
+			return l, h
+		}
+	}
+	return lo, hi
+}
+
+// EffectAt returns the bin's effect at value x: Effect + Slope*x for a
+// sloped RangeBin (as scoring computes it), Effect otherwise.
+func (b Bin) EffectAt(x float64) float64 {
+	if b.Slope == 0 {
+		return b.Effect
+	}
+	return b.Effect + float64(b.Slope*x)
+}
+
+// EffectRange returns the lowest and highest effect of the bin, in score
+// units: Effect for a bin without a slope; for a sloped RangeBin, whose
+// effect is monotone in x, the effects at the two ends of Extent(st). A
+// sloped bin unbounded on the side where its effect grows (or falls), with
+// no training range to bound it, has an infinite hi (or lo).
+func (b Bin) EffectRange(st *Stats) (lo, hi float64) {
+	if b.Slope == 0 {
+		return b.Effect, b.Effect
+	}
+	x0, x1 := b.Extent(st)
+	e0, e1 := b.EffectAt(x0), b.EffectAt(x1)
+	return math.Min(e0, e1), math.Max(e0, e1)
 }
 
 func bound(p *float64, def float64) float64 {
@@ -550,23 +648,50 @@ func (m *Model) ScoreTerms(r Record, terms []float64) (Result, error) {
 		return Result{}, fmt.Errorf("%w: terms buffer has %d elements, model %d terms", ErrModel, len(terms), len(m.terms))
 	}
 	s := m.spec.Intercept
+	for j := range m.hot {
+		h := &m.hot[j]
+		v := &r[h.feature]
+		var e float64
+		switch {
+		case h.kind == termLinear && v.kind == numberValue && v.num-v.num == 0:
+			// The common cases inline: a finite number for a linear term ...
+			e = h.coef * v.num
+		case h.kind != termLinear && v.kind == labelValue && h.labels != nil:
+			// ... and a known label of a small categorical or binned term,
+			// most frequent labels first.
+			k := 0
+			for k < len(h.labels) && !sameLabel(h.labels[k], v.str) {
+				k++
+			}
+			if k == len(h.labels) {
+				return m.scoreSlow(r, terms)
+			}
+			e = h.effects[k]
+		default:
+			var err error
+			if e, _, err = m.terms[j].eval(v); err != nil {
+				return m.scoreSlow(r, terms)
+			}
+		}
+		if terms != nil {
+			terms[j] = e
+		}
+		s += e
+	}
+	return m.Link(s), nil
+}
+
+// scoreSlow is the general scoring loop: every term through eval, every
+// problem of the record collected.
+func (m *Model) scoreSlow(r Record, terms []float64) (Result, error) {
+	s := m.spec.Intercept
 	var errs []*FieldError
 	for j := range m.terms {
 		ct := &m.terms[j]
-		v := &r[ct.feature]
-		var e float64
-		switch {
-		case ct.kind == termLinear && v.kind == numberValue && v.num-v.num == 0:
-			// The common cases inline: a finite number for a linear term ...
-			e = ct.coef * v.num
-		case ct.kind != termLinear && v.kind == labelValue && ct.labels != nil && ct.scan(v.str, &e):
-			// ... and a known label of a small categorical or binned term.
-		default:
-			var err error
-			if e, _, err = ct.eval(v); err != nil {
-				errs = append(errs, m.valueErr(ct.feature, *v, err))
-				continue
-			}
+		e, _, err := ct.eval(&r[ct.feature])
+		if err != nil {
+			errs = append(errs, m.valueErr(ct.feature, r[ct.feature], err))
+			continue
 		}
 		if terms != nil {
 			terms[j] = e
@@ -619,17 +744,6 @@ func (ct *compiledTerm) find(label string) int {
 }
 
 const linearScanMax = 24
-
-// scan looks a label up in a small label set and stores its effect in e.
-func (ct *compiledTerm) scan(label string, e *float64) bool {
-	for k, l := range ct.labels {
-		if l == label {
-			*e = ct.effects[k]
-			return true
-		}
-	}
-	return false
-}
 
 func (ct *compiledTerm) index() {
 	if len(ct.levels) > linearScanMax {
@@ -740,8 +854,11 @@ func (ct *compiledTerm) eval(v *Value) (float64, int, error) {
 		}
 	}
 	for _, k := range ct.ranges {
-		if t.Bins[k].Upper == nil || x < *t.Bins[k].Upper {
-			return t.Bins[k].Effect, k, nil
+		if b := &t.Bins[k]; b.Upper == nil || x < *b.Upper {
+			if b.Slope != 0 {
+				return b.Effect + float64(b.Slope*x), k, nil // the conversion rounds: no fused multiply-add
+			}
+			return b.Effect, k, nil
 		}
 	}
 	return 0, -1, ErrWrongKind // no range bins: only specials and missing were declared

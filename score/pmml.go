@@ -33,6 +33,16 @@ import (
 // math.Nextafter(v, +Inf). Since no float64 lies strictly between v and
 // its successor, both directions are exact and a document re-imports to the
 // same bins.
+//
+// Affine partial scores. A RangeBin with a Slope (effect = Effect +
+// Slope*x) is written as an Attribute whose ComplexPartialScore is
+// Apply("+", Apply("*", Constant(Slope), FieldRef(x)), Constant(Effect)).
+// ReadPMML reads any ComplexPartialScore that is an affine function of the
+// characteristic's own field (Constant, FieldRef and Apply +, -, * nested
+// in any way that stays affine) into such a bin, folded to Effect +
+// Slope*x: the DMG sample's "0.01*income - 18" becomes Effect -18, Slope
+// 0.01. An expression nested differently from that form can differ from
+// the document's own order of operations in the last bit.
 
 // PMMLNamespace and PMMLVersion are those of the documents WritePMML writes.
 const (
@@ -41,9 +51,11 @@ const (
 )
 
 // ErrPMMLUnsupported: a PMML document (or a model to export) uses something
-// candor cannot represent exactly, such as a ComplexPartialScore, predicates
-// over derived fields, two characteristics on one field, or attributes whose
-// first-match order leaves a gap inside a numeric range.
+// candor cannot represent exactly, such as a ComplexPartialScore that is not
+// an affine function of its characteristic's field (or that a missing value
+// reaches), predicates over derived fields, two characteristics on one
+// field, or attributes whose first-match order leaves a gap inside a
+// numeric range.
 var ErrPMMLUnsupported = errors.New("PMML construct candor cannot represent exactly")
 
 // PMMLError is the structured error of PMML import and export. It names
@@ -258,6 +270,9 @@ type xAttribute struct {
 	ReasonCode   string `xml:"reasonCode,attr,omitempty"`
 	PartialScore string `xml:"partialScore,attr"`
 	Predicate    any
+	// Complex, when not nil, is written as the attribute's
+	// ComplexPartialScore in place of PartialScore.
+	Complex *xApply
 }
 
 type xSimple struct {
@@ -321,12 +336,26 @@ func (a xAttribute) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 	if a.ReasonCode != "" {
 		start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "reasonCode"}, Value: a.ReasonCode})
 	}
-	start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "partialScore"}, Value: a.PartialScore})
+	if a.Complex == nil {
+		start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: "partialScore"}, Value: a.PartialScore})
+	}
 	if err := e.EncodeToken(start); err != nil {
 		return err
 	}
 	if err := e.Encode(a.Predicate); err != nil {
 		return err
+	}
+	if a.Complex != nil {
+		cps := xml.StartElement{Name: xml.Name{Local: "ComplexPartialScore"}}
+		if err := e.EncodeToken(cps); err != nil {
+			return err
+		}
+		if err := e.Encode(a.Complex); err != nil {
+			return err
+		}
+		if err := e.EncodeToken(cps.End()); err != nil {
+			return err
+		}
 	}
 	return e.EncodeToken(start.End())
 }
@@ -353,9 +382,12 @@ func fmtNum(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 // per-characteristic baseline scores and the reason-code algorithm), a
 // logistic model as a RegressionModel with functionName="classification"
 // and normalizationMethod="logit", a linear model as a RegressionModel with
-// functionName="regression". Terms PMML cannot express exactly (a binned
-// term in a regression model, a linear term in a scorecard, a categorical
-// missing effect no level shares) are ErrPMMLUnsupported errors.
+// functionName="regression". A sloped range bin (Bin.Slope) is written as
+// an Attribute with a ComplexPartialScore, Slope*x + Effect, that ReadPMML
+// reads back to the same bin (same fingerprint). Terms PMML cannot express
+// exactly (a binned term in a regression model, a linear term in a
+// scorecard, a categorical missing effect no level shares) are
+// ErrPMMLUnsupported errors.
 //
 // A scorecard without declared reason-code rules is written with
 // reasonCodeAlgorithm="pointsBelow" and each characteristic's baseline
@@ -589,6 +621,13 @@ func termAttributes(t *Term, f Feature) ([]xAttribute, error) {
 			p = rangePredicate(name, b.Lower, b.Upper)
 		}
 		add(b.Effect, b.ReasonCode, p)
+		if b.Slope != 0 {
+			// Effect + Slope*x: Slope*x + Effect reads back to the same bits.
+			out[len(out)-1].Complex = &xApply{Function: "+", Args: []any{
+				xApply{Function: "*", Args: []any{xConstant{DataType: "double", Value: fmtNum(b.Slope)}, xFieldRef{Field: name}}},
+				xConstant{DataType: "double", Value: fmtNum(b.Effect)},
+			}}
+		}
 	}
 	return out, nil
 }

@@ -70,7 +70,14 @@ type pmmlField struct {
 // regression) and returns the equivalent candor model. The first-match
 // semantics of scorecard attributes are mapped onto candor's bins exactly,
 // or the import fails with an ErrPMMLUnsupported *PMMLError that says why
-// (see WritePMML for the bin conventions). Metadata written by WritePMML
+// (see WritePMML for the bin conventions). An attribute's
+// ComplexPartialScore that is an affine function of the characteristic's
+// own field, such as the "0.03*income + 11" and "0.01*income - 18" of the
+// DMG sample scorecard (PMML 4.2 and later), becomes a range bin with a
+// Slope; one that is not affine, reads another field, or that a missing
+// value or a categorical field reaches is ErrPMMLUnsupported. Attributes no
+// value reaches (shadowed by earlier ones under first-match) are dropped,
+// whatever their partial score. Metadata written by WritePMML
 // (scaling, training statistics, term baselines, schema) is restored when
 // the document carries it. ReadPMML never panics on bad input.
 func ReadPMML(r io.Reader, opts *PMMLOptions) (m *Model, err error) {
@@ -549,8 +556,17 @@ func readScorecard(model *xnode, fields map[string]*pmmlField, spec *Spec, opts 
 	return nil
 }
 
+// pmmlAttr is one Attribute of a characteristic: its partial score is
+// score + slope*x, where slope is non-zero (or refs is true) only for a
+// ComplexPartialScore of the characteristic's field. err is why its
+// ComplexPartialScore cannot be held, reported only when a value reaches
+// the attribute (an unreachable attribute is dropped).
 type pmmlAttr struct {
 	score      float64
+	slope      float64
+	refs       bool // the expression reads the field (a missing value makes it missing)
+	err        error
+	complex    *xnode
 	reasonCode string
 	pred       *xnode
 }
@@ -591,9 +607,9 @@ func readCharacteristic(ch *xnode, fields map[string]*pmmlField, rs *ReasonSpec)
 			return t, err
 		}
 		pa := pmmlAttr{reasonCode: a.attrOr("reasonCode", ""), pred: pred}
-		if a.child("ComplexPartialScore") != nil {
-			// Record it; it is an error only if some value reaches it.
-			pa.score = math.NaN()
+		if c := a.child("ComplexPartialScore"); c != nil {
+			// Read once the field is known; an error only if a value reaches it.
+			pa.complex = c
 		} else {
 			x, err := parseNum("Attribute", field, "partialScore", a.attrOr("partialScore", ""))
 			if err != nil {
@@ -619,6 +635,11 @@ func readCharacteristic(ch *xnode, fields map[string]*pmmlField, rs *ReasonSpec)
 	t.Feature = field
 	if t.ReasonCode == field {
 		t.ReasonCode = ""
+	}
+	for k := range attrs {
+		if c := attrs[k].complex; c != nil {
+			attrs[k].readComplex(c, field)
+		}
 	}
 	var err error
 	if f.kind == Numeric {
@@ -896,20 +917,142 @@ func constants(p *xnode, out map[float64]bool) error {
 
 // firstMatch returns the index of the first attribute whose predicate is
 // TRUE at v, or -1 (the score is invalid there: candor reports an error).
-func firstMatch(attrs []pmmlAttr, v probe, numeric bool, field string) (int, error) {
+func firstMatch(attrs []pmmlAttr, v probe, numeric bool) (int, error) {
 	for k, a := range attrs {
 		r, err := eval(a.pred, v, numeric)
 		if err != nil {
 			return -1, err
 		}
 		if r == triTrue {
-			if math.IsNaN(a.score) {
-				return -1, unsupported("ComplexPartialScore", field, "an attribute computes its partial score from an expression, and values reach it")
-			}
 			return k, nil
 		}
 	}
 	return -1, nil
+}
+
+// affine is a ComplexPartialScore expression a + b*x of the
+// characteristic's field x. hasA and hasB say whether a constant and a
+// field part occur at all, so that adding a missing part leaves the other
+// exactly as written (-0 stays -0: an exported sloped bin re-imports to
+// the same bits).
+type affine struct {
+	a, b       float64
+	hasA, hasB bool
+}
+
+func addPart(x float64, hx bool, y float64, hy bool) (float64, bool) {
+	switch {
+	case hx && hy:
+		return x + y, true
+	case hx:
+		return x, true
+	}
+	return y, hy
+}
+
+// readComplex reads the attribute's ComplexPartialScore as an affine
+// function of field, recording an ErrPMMLUnsupported (or ErrMalformed)
+// error when it is not one.
+func (pa *pmmlAttr) readComplex(c *xnode, field string) {
+	var expr *xnode
+	for i := range c.Nodes {
+		if c.Nodes[i].XMLName.Local == "Extension" {
+			continue
+		}
+		if expr != nil {
+			pa.err = malformedPMML("ComplexPartialScore", field, "more than one expression")
+			return
+		}
+		expr = &c.Nodes[i]
+	}
+	if expr == nil {
+		pa.err = malformedPMML("ComplexPartialScore", field, "no expression")
+		return
+	}
+	f, err := affineOf(expr, field, 0)
+	if err != nil {
+		// Name the ComplexPartialScore as the element; the detail says which part.
+		if pe, ok := err.(*PMMLError); ok && pe.Element != "ComplexPartialScore" {
+			pe.Detail = "<" + pe.Element + ">: " + pe.Detail
+			pe.Element = "ComplexPartialScore"
+		}
+		pa.err = err
+		return
+	}
+	pa.score, pa.slope, pa.refs = f.a, f.b, f.hasB
+}
+
+// affineOf reads a PMML expression built from Constant, FieldRef of field
+// and the binary Apply functions +, - and *, as long as it stays affine.
+func affineOf(e *xnode, field string, depth int) (affine, error) {
+	if depth > 64 {
+		return affine{}, unsupported("ComplexPartialScore", field, "expression nested more than 64 deep")
+	}
+	for _, at := range e.Attrs {
+		el, n := e.XMLName.Local, at.Name.Local
+		switch {
+		case at.Name.Space != "" || n == "xmlns":
+		case el == "Constant" && n == "dataType" && slices.Contains([]string{"double", "float", "integer"}, at.Value):
+		case el == "Apply" && n == "function", el == "FieldRef" && n == "field":
+		case el == "Apply" && n == "invalidValueTreatment" && at.Value == "returnInvalid":
+		default:
+			return affine{}, unsupported(el, field, "%s=%q in a ComplexPartialScore (candor reads numeric constants, the field and + - *)", n, at.Value)
+		}
+	}
+	switch e.XMLName.Local {
+	case "Constant":
+		x, err := parseNum("Constant", field, "value", e.Text)
+		if err != nil {
+			return affine{}, err
+		}
+		return affine{a: x, hasA: true}, nil
+	case "FieldRef":
+		if f := e.attrOr("field", ""); f != field {
+			return affine{}, unsupported("FieldRef", field, "the partial score reads field %q, not the characteristic's own field", f)
+		}
+		return affine{b: 1, hasB: true}, nil
+	case "Apply":
+		var args []affine
+		for i := range e.Nodes {
+			if e.Nodes[i].XMLName.Local == "Extension" {
+				continue
+			}
+			x, err := affineOf(&e.Nodes[i], field, depth+1)
+			if err != nil {
+				return affine{}, err
+			}
+			args = append(args, x)
+		}
+		fn := e.attrOr("function", "")
+		switch fn {
+		case "+", "-", "*":
+		default:
+			return affine{}, unsupported("Apply", field, "function %q in a ComplexPartialScore (candor reads + - * of constants and the field)", fn)
+		}
+		if len(args) != 2 {
+			return affine{}, malformedPMML("Apply", field, "function %q with %d arguments (want 2)", fn, len(args))
+		}
+		p, q := args[0], args[1]
+		switch fn {
+		case "-":
+			q.a, q.b = -q.a, -q.b
+			fallthrough
+		case "+":
+			var r affine
+			r.a, r.hasA = addPart(p.a, p.hasA, q.a, q.hasA)
+			r.b, r.hasB = addPart(p.b, p.hasB, q.b, q.hasB)
+			return r, nil
+		}
+		if p.hasB && q.hasB {
+			return affine{}, unsupported("Apply", field, "a product of the field with itself is not affine")
+		}
+		if p.hasB {
+			p, q = q, p
+		}
+		k := p.a // a constant times q
+		return affine{a: k * q.a, hasA: q.hasA, b: k * q.b, hasB: q.hasB}, nil
+	}
+	return affine{}, unsupported(e.XMLName.Local, field, "expression element in a ComplexPartialScore (candor reads Constant, FieldRef and Apply + - *)")
 }
 
 // missingProbe is the value a missing input takes: the field's
@@ -925,8 +1068,27 @@ func missingProbe(f *pmmlField) (probe, error) {
 	return probe{num: x}, err
 }
 
-func attrBin(a pmmlAttr, kind BinKind) Bin {
-	return Bin{Kind: kind, Effect: a.score, ReasonCode: a.reasonCode}
+// attrBin is the bin of kind that attribute a gives the values it is
+// reached by: a RangeBin keeps a's slope; any other bin holds one value v
+// (a special value, or the missing-value replacement), where a's partial
+// score is a constant. A missing value or a label reaching an expression of
+// the field is ErrPMMLUnsupported, as is an expression candor cannot read.
+func attrBin(a pmmlAttr, kind BinKind, v probe, numeric bool, field string) (Bin, error) {
+	b := Bin{Kind: kind, Effect: a.score, ReasonCode: a.reasonCode}
+	switch {
+	case a.err != nil:
+		return b, a.err
+	case !a.refs:
+	case !numeric:
+		return b, unsupported("ComplexPartialScore", field, "a partial score computes with a categorical field")
+	case kind == RangeBin:
+		b.Slope = a.slope
+	case v.missing:
+		return b, unsupported("ComplexPartialScore", field, "a missing value reaches a partial score computed from the field")
+	case a.slope != 0:
+		b.Effect = a.score + float64(a.slope*v.num)
+	}
+	return b, nil
 }
 
 // numericBins maps first-match attributes on a numeric field onto candor
@@ -959,7 +1121,7 @@ func numericBins(t *Term, attrs []pmmlAttr, f *pmmlField) error {
 	var raw []piece
 	ptr := func(x float64) *float64 { return &x }
 	add := func(lo, hi *float64, rep float64, point bool) error {
-		k, err := firstMatch(attrs, probe{num: rep}, true, f.name)
+		k, err := firstMatch(attrs, probe{num: rep}, true)
 		if err != nil {
 			return err
 		}
@@ -995,7 +1157,10 @@ func numericBins(t *Term, attrs []pmmlAttr, f *pmmlField) error {
 	var pieces []piece
 	for i, p := range raw {
 		if p.point && p.attr >= 0 && i > 0 && i+1 < len(raw) && raw[i-1].attr != p.attr && raw[i+1].attr != p.attr {
-			b := attrBin(attrs[p.attr], SpecialBin)
+			b, err := attrBin(attrs[p.attr], SpecialBin, probe{num: *p.lo}, true, f.name)
+			if err != nil {
+				return err
+			}
 			b.Special = ptr(*p.lo)
 			specials = append(specials, b)
 			raw[i+1].lo = p.lo // the next range starts at the point; the special bin wins there
@@ -1022,15 +1187,22 @@ func numericBins(t *Term, attrs []pmmlAttr, f *pmmlField) error {
 	if err != nil {
 		return err
 	}
-	if k, err := firstMatch(attrs, mp, true, f.name); err != nil {
+	if k, err := firstMatch(attrs, mp, true); err != nil {
 		return err
 	} else if k >= 0 {
-		t.Bins = append(t.Bins, attrBin(attrs[k], MissingBin))
+		b, err := attrBin(attrs[k], MissingBin, mp, true, f.name)
+		if err != nil {
+			return err
+		}
+		t.Bins = append(t.Bins, b)
 	}
 	t.Bins = append(t.Bins, specials...)
 	if matched > 0 {
 		for _, p := range pieces {
-			b := attrBin(attrs[p.attr], RangeBin)
+			b, err := attrBin(attrs[p.attr], RangeBin, probe{}, true, f.name)
+			if err != nil {
+				return err
+			}
 			b.Lower, b.Upper = p.lo, p.hi
 			t.Bins = append(t.Bins, b)
 		}
@@ -1095,18 +1267,22 @@ func categoricalBins(t *Term, attrs []pmmlAttr, f *pmmlField) error {
 		return err
 	}
 	var unmatched []string // labels that reach no attribute: an invalid score
-	missAttr, err := firstMatch(attrs, mp, false, f.name)
+	missAttr, err := firstMatch(attrs, mp, false)
 	if err != nil {
 		return err
 	}
 	if missAttr >= 0 {
-		t.Bins = append(t.Bins, attrBin(attrs[missAttr], MissingBin))
+		b, err := attrBin(attrs[missAttr], MissingBin, mp, false, f.name)
+		if err != nil {
+			return err
+		}
+		t.Bins = append(t.Bins, b)
 	}
 	for _, l := range order {
 		if closed && !slices.Contains(f.values, l) {
 			continue // an invalid value: an error (or missing) in PMML
 		}
-		k, err := firstMatch(attrs, probe{label: l}, false, f.name)
+		k, err := firstMatch(attrs, probe{label: l}, false)
 		if err != nil {
 			return err
 		}
@@ -1119,7 +1295,10 @@ func categoricalBins(t *Term, attrs []pmmlAttr, f *pmmlField) error {
 			continue
 		}
 		binOf[k] = len(t.Bins)
-		b := attrBin(attrs[k], CategoryBin)
+		b, err := attrBin(attrs[k], CategoryBin, probe{label: l}, false, f.name)
+		if err != nil {
+			return err
+		}
 		b.Categories = []string{l}
 		t.Bins = append(t.Bins, b)
 	}
@@ -1131,7 +1310,7 @@ func categoricalBins(t *Term, attrs []pmmlAttr, f *pmmlField) error {
 		for labels[other] {
 			other += "\x00"
 		}
-		k, err := firstMatch(attrs, probe{label: other}, false, f.name)
+		k, err := firstMatch(attrs, probe{label: other}, false)
 		if err != nil {
 			return err
 		}
@@ -1139,10 +1318,18 @@ func categoricalBins(t *Term, attrs []pmmlAttr, f *pmmlField) error {
 			if unmatched != nil {
 				return unsupported("Characteristic", f.name, "label %q matches no attribute while other labels do (candor's other bin would take it)", unmatched[0])
 			}
-			t.Bins = append(t.Bins, attrBin(attrs[k], OtherBin))
+			b, err := attrBin(attrs[k], OtherBin, probe{label: other}, false, f.name)
+			if err != nil {
+				return err
+			}
+			t.Bins = append(t.Bins, b)
 		}
 	case f.invalid == "asMissing" && missAttr >= 0:
-		t.Bins = append(t.Bins, attrBin(attrs[missAttr], OtherBin))
+		b, err := attrBin(attrs[missAttr], OtherBin, mp, false, f.name)
+		if err != nil {
+			return err
+		}
+		t.Bins = append(t.Bins, b)
 	}
 	if len(t.Bins) == 0 {
 		return unsupported("Characteristic", f.name, "no value matches any attribute")

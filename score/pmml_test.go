@@ -70,7 +70,12 @@ type chkModel struct {
 			Attributes []struct {
 				ReasonCode   string `xml:"reasonCode,attr"`
 				PartialScore string `xml:"partialScore,attr"`
-				Preds        []struct {
+				Complex      *struct {
+					Apply *struct {
+						Function string `xml:"function,attr"`
+					} `xml:"Apply"`
+				} `xml:"ComplexPartialScore"`
+				Preds []struct {
 					XMLName xml.Name
 				} `xml:",any"`
 			} `xml:"Attribute"`
@@ -96,7 +101,7 @@ type chkModel struct {
 // DataField@name/optype/dataType, a model element with functionName and a
 // MiningSchema whose fields are all declared, and the model's own required
 // children (Characteristics with Attributes carrying one predicate and a
-// partial score; RegressionTable@intercept).
+// partial score or a ComplexPartialScore; RegressionTable@intercept).
 func checkPMMLStructure(t *testing.T, doc []byte) *chkPMML {
 	t.Helper()
 	var p chkPMML
@@ -137,7 +142,12 @@ func checkPMMLStructure(t *testing.T, doc []byte) *chkPMML {
 				require.NotEmpty(t, c.Baseline, "useReasonCodes needs a baselineScore on %s", c.Name)
 			}
 			for _, a := range c.Attributes {
-				require.NotEmpty(t, a.PartialScore)
+				if a.Complex != nil {
+					require.Empty(t, a.PartialScore, "a ComplexPartialScore replaces partialScore")
+					require.NotNil(t, a.Complex.Apply, "ComplexPartialScore holds an expression")
+				} else {
+					require.NotEmpty(t, a.PartialScore)
+				}
 				require.Len(t, a.Preds, 1, "one predicate per Attribute")
 				require.Contains(t, []string{"SimplePredicate", "CompoundPredicate", "SimpleSetPredicate", "True", "False"}, a.Preds[0].XMLName.Local)
 				if m.UseReasons == "true" {
@@ -491,38 +501,6 @@ func TestPMMLDMGSampleScorecard(t *testing.T) {
 	require.Equal(t, spec.Terms[0].ReasonCode, bare.Spec().Terms[0].ReasonCode)
 }
 
-// TestPMMLDMGSampleComplexPartialScore: the 4.2+ edition of the sample has
-// ComplexPartialScore attributes that incomes above 2500 reach; candor
-// cannot hold an expression as points, and says so.
-func TestPMMLDMGSampleComplexPartialScore(t *testing.T) {
-	b, err := os.ReadFile("testdata/pmml_dmg_sample_scorecard_complex.xml")
-	require.NoError(t, err)
-	_, err = score.ReadPMML(bytes.NewReader(b), nil)
-	require.ErrorIs(t, err, score.ErrPMMLUnsupported)
-	var pe *score.PMMLError
-	require.ErrorAs(t, err, &pe)
-	require.Equal(t, "ComplexPartialScore", pe.Element)
-	require.Equal(t, "income", pe.Field)
-
-	// Without the reachable expression (incomes above 1500 capped by an
-	// earlier attribute) the document imports: the first ComplexPartialScore
-	// is shadowed by "income <= 1000" and never reached.
-	doc := string(b)
-	last := strings.LastIndex(doc, "<Attribute>")
-	end := strings.LastIndex(doc, "</Characteristic>")
-	fixed := doc[:last] + `<Attribute partialScore="-3"><SimplePredicate field="income" operator="greaterThan" value="2500"/></Attribute>` + doc[end:]
-	require.NotEqual(t, string(b), fixed)
-	m, err := score.ReadPMML(strings.NewReader(fixed), nil)
-	require.NoError(t, err, fixed)
-	// True in departmentScore: unknown departments (and nothing else new) score 0.
-	r, err := m.Score(score.Record{score.Cat("sales"), score.Num(25), score.Num(500)})
-	require.NoError(t, err)
-	require.InDelta(t, 0+0+26, r.Score, 0)
-	r, err = m.Score(score.Record{score.Missing(), score.Num(25), score.Missing()})
-	require.NoError(t, err)
-	require.InDelta(t, -9+0+3, r.Score, 0, "isMissing comes before True")
-}
-
 func TestPMMLImportErrors(t *testing.T) {
 	head := `<PMML xmlns="http://www.dmg.org/PMML-4_4" version="4.4"><Header/><DataDictionary>
 <DataField name="x" optype="continuous" dataType="double"/><DataField name="y" optype="continuous" dataType="double"/>
@@ -635,6 +613,8 @@ func FuzzReadPMML(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add(pmmlOf(f, handScorecard(f), nil))
+	f.Add(pmmlOf(f, slopedScorecard(f), nil))
+	f.Add(pmmlOf(f, slopedScorecard(f), &score.PMMLOptions{NoMetadata: true}))
 	f.Add(pmmlOf(f, handScorecard(f), &score.PMMLOptions{NoMetadata: true}))
 	f.Add([]byte(`<PMML version="4.4"><DataDictionary><DataField name="x" optype="continuous"/></DataDictionary><RegressionModel functionName="regression"><MiningSchema><MiningField name="x"/></MiningSchema><RegressionTable intercept="1"><NumericPredictor name="x" coefficient="2"/></RegressionTable></RegressionModel></PMML>`))
 	f.Fuzz(func(t *testing.T, b []byte) {

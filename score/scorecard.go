@@ -617,7 +617,11 @@ func FormatScorecard(m *Model) string {
 			if label == "" {
 				label = binLabel(bin)
 			}
-			fmt.Fprintf(&b, "%-34s %-40s %9s %8.4f %9s\n", trunc(name, 34), trunc(label, 40), pf(bin.Effect), bin.WoE, fmtBinNum(bin.Count))
+			pts := pf(bin.Effect)
+			if bin.Slope != 0 { // an imported affine partial score
+				pts += fmt.Sprintf("%+gx", bin.Slope)
+			}
+			fmt.Fprintf(&b, "%-34s %-40s %9s %8.4f %9s\n", trunc(name, 34), trunc(label, 40), pts, bin.WoE, fmtBinNum(bin.Count))
 		}
 	}
 	return b.String()

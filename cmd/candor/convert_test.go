@@ -60,6 +60,12 @@ func TestConvertErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.json")
 	require.NoError(t, os.WriteFile(bad, []byte(`{"format":"onnx"}`), 0o644))
+	// A partial score that is not affine in its field (x*x) cannot be held.
+	square := filepath.Join(dir, "square.xml")
+	require.NoError(t, os.WriteFile(square, []byte(`<PMML version="4.4"><DataDictionary><DataField name="x" optype="continuous" dataType="double"/></DataDictionary>
+<Scorecard functionName="regression" useReasonCodes="false"><MiningSchema><MiningField name="x"/></MiningSchema><Characteristics><Characteristic name="a">
+<Attribute><SimplePredicate field="x" operator="isNotMissing"/><ComplexPartialScore><Apply function="*"><FieldRef field="x"/><FieldRef field="x"/></Apply></ComplexPartialScore></Attribute>
+</Characteristic></Characteristics></Scorecard></PMML>`), 0o644))
 	cases := []struct {
 		args []string
 		msg  string
@@ -67,7 +73,7 @@ func TestConvertErrors(t *testing.T) {
 		{[]string{"--model", bad, "--to", "yaml"}, "--to must be pmml or json"},
 		{[]string{"--to", "pmml"}, "--model is required"},
 		{[]string{"--model", bad, "--to", "pmml"}, `JSON with format "onnx"`},
-		{[]string{"--model", "../../score/testdata/pmml_dmg_sample_scorecard_complex.xml", "--to", "json"}, "ComplexPartialScore"},
+		{[]string{"--model", square, "--to", "json"}, "ComplexPartialScore"},
 		{[]string{"--model", filepath.Join(dir, "none.json"), "--to", "json"}, "no such file"},
 	}
 	for _, c := range cases {
