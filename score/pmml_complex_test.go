@@ -516,3 +516,39 @@ func BenchmarkScoreSlopedDMG44(b *testing.B) {
 		}
 	}
 }
+
+// FuzzScoreSloped: any finite balance and months score through the sloped
+// bins without error; each term's effect is its bin's Effect + Slope*x and
+// the terms add up to the score.
+func FuzzScoreSloped(f *testing.F) {
+	m := slopedScorecard(f)
+	spec := m.Spec()
+	for _, x := range [][2]float64{{-8, 4}, {0, 12}, {100.5, math.Nextafter(12, 0)}, {-1e300, 1e300}, {math.NaN(), 1}} {
+		f.Add(x[0], x[1])
+	}
+	f.Fuzz(func(t *testing.T, bal, mon float64) {
+		rec := score.Record{score.Num(bal), score.Num(mon)}
+		terms := make([]float64, 2)
+		r, err := m.ScoreTerms(rec, terms)
+		if math.IsNaN(bal) || math.IsInf(bal, 0) || math.IsNaN(mon) || math.IsInf(mon, 0) {
+			require.ErrorIs(t, err, score.ErrNotFinite)
+			return
+		}
+		require.NoError(t, err)
+		for j, x := range []float64{bal, mon} {
+			e, pos, err := m.Effect(j, score.Num(x))
+			require.NoError(t, err)
+			require.Equal(t, terms[j], e)
+			b := spec.Terms[j].Bins[pos]
+			if b.Kind == score.RangeBin {
+				require.Equal(t, b.Effect+b.Slope*x, e, "term %d at %v", j, x)
+			}
+		}
+		require.Equal(t, 300+terms[0]+terms[1], r.Score)
+	})
+}
+
+func TestFormatScorecardSloped(t *testing.T) {
+	out := score.FormatScorecard(readDMG44(t))
+	require.Contains(t, out, "-18+0.01x")
+}
