@@ -153,4 +153,3 @@ func screenWord(flagged []string) string {
 	}
 	return "flags " + strings.Join(flagged, ", ") + " (a screen, not a legal verdict)"
 }
-
