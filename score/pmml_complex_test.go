@@ -2,6 +2,7 @@ package score_test
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"os"
 	"slices"
@@ -551,4 +552,41 @@ func FuzzScoreSloped(f *testing.F) {
 func TestFormatScorecardSloped(t *testing.T) {
 	out := score.FormatScorecard(readDMG44(t))
 	require.Contains(t, out, "-18+0.01x")
+}
+
+// ExampleReadPMML_complexPartialScore reads the DMG sample scorecard of
+// PMML 4.2+, whose income points above 2500 are the expression
+// 0.01*income - 18, and scores an applicant with income 3000 (by hand:
+// business 6 + age 35 12 + 30 - 18 = 30).
+func ExampleReadPMML_complexPartialScore() {
+	f, err := os.Open("testdata/pmml_dmg_sample_scorecard_complex.xml")
+	if err != nil {
+		panic(err)
+	}
+	defer f.Close()
+	m, err := score.ReadPMML(f, nil)
+	if err != nil {
+		panic(err)
+	}
+	top := m.Term(2).Bins[3]
+	fmt.Printf("income from %g: %g + %g*income\n", *top.Lower, top.Effect, top.Slope)
+	r, _ := m.Score(score.Record{score.Cat("business"), score.Num(35), score.Num(3000)})
+	fmt.Printf("score %g\n", r.Score)
+	// Output:
+	// income from 2500.0000000000005: -18 + 0.01*income
+	// score 30
+}
+
+// ExampleBin_EffectRange: a sloped bin's lowest and highest points, over
+// its own range and within a training range.
+func ExampleBin_EffectRange() {
+	lo := 2500.0
+	b := score.Bin{Kind: score.RangeBin, Lower: &lo, Effect: -18, Slope: 0.01}
+	fmt.Println(b.EffectRange(nil))
+	fmt.Println(b.EffectRange(&score.Stats{Count: 100, Min: 0, Max: 5000}))
+	fmt.Println(b.EffectAt(3000))
+	// Output:
+	// 7 +Inf
+	// 7 32
+	// 12
 }
