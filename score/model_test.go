@@ -268,6 +268,8 @@ func TestScoreConcurrent(t *testing.T) {
 	}
 }
 
+// BenchmarkScore20Features scores one German credit applicant (the second)
+// with the 20-feature logistic model.
 func BenchmarkScore20Features(b *testing.B) {
 	tab, fit := fitDataset(b, datasets.GermanCredit, "creditability", "bad", nil, nil)
 	m := fit.Model
@@ -283,6 +285,36 @@ func BenchmarkScore20Features(b *testing.B) {
 	for b.Loop() {
 		if _, err := m.ScoreTerms(rec, terms); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScore20FeaturesPopulation scores the 1000 German credit
+// applicants in turn (one applicant per op), so that the figure is an
+// average over real customers and their records' memory, not one record
+// that stays in cache.
+func BenchmarkScore20FeaturesPopulation(b *testing.B) {
+	tab, fit := fitDataset(b, datasets.GermanCredit, "creditability", "bad", nil, nil)
+	m := fit.Model
+	if m.NumTerms() != 20 {
+		b.Fatalf("want a 20-feature model, have %d", m.NumTerms())
+	}
+	recs := make([]score.Record, tab.Len())
+	for i := range recs {
+		var err error
+		if recs[i], err = tab.Record(m.Schema(), i); err != nil {
+			b.Fatal(err)
+		}
+	}
+	terms := make([]float64, m.NumTerms())
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := m.ScoreTerms(recs[i], terms); err != nil {
+			b.Fatal(err)
+		}
+		if i++; i == len(recs) {
+			i = 0
 		}
 	}
 }
