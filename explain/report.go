@@ -88,18 +88,25 @@ func (e *Explainer) AppendCustomerText(dst []byte, cat *Catalog, lang string, ex
 		if r.Term < 0 {
 			continue
 		}
-		a := e.ReasonArgs(r, ex.Positions[r.Term])
 		var err error
-		if dst, err = cat.AppendText(dst, lang, ReasonMessage, a); err != nil {
-			return dst, err
-		}
-		dst = append(dst, ' ')
-		if dst, err = cat.AppendText(dst, lang, ImproveMessage, a); err != nil {
+		if dst, err = e.appendReasonText(dst, cat, lang, ex, r); err != nil {
 			return dst, err
 		}
 		dst = append(dst, '\n')
 	}
 	return dst, nil
+}
+
+// appendReasonText appends r's ReasonMessage sentence and its
+// ImproveMessage sentence in lang, separated by a space.
+func (e *Explainer) appendReasonText(dst []byte, cat *Catalog, lang string, ex *Explanation, r Reason) ([]byte, error) {
+	a := e.ReasonArgs(r, ex.Positions[r.Term])
+	dst, err := cat.AppendText(dst, lang, ReasonMessage, a)
+	if err != nil {
+		return dst, err
+	}
+	dst = append(dst, ' ')
+	return cat.AppendText(dst, lang, ImproveMessage, a)
 }
 
 // Units names the model's score units: "log-odds", "points" or "response".
@@ -169,13 +176,8 @@ func (e *Explainer) AppendReport(dst []byte, cat *Catalog, lang string, ex *Expl
 		dst = append(dst, ' ')
 		dst = append(dst, units...)
 		dst = append(dst, "\n     "...)
-		a := e.ReasonArgs(r, ex.Positions[r.Term])
 		var err error
-		if dst, err = cat.AppendText(dst, lang, ReasonMessage, a); err != nil {
-			return dst, err
-		}
-		dst = append(dst, ' ')
-		if dst, err = cat.AppendText(dst, lang, ImproveMessage, a); err != nil {
+		if dst, err = e.appendReasonText(dst, cat, lang, ex, r); err != nil {
 			return dst, err
 		}
 		dst = append(dst, '\n')
