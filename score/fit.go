@@ -239,43 +239,8 @@ func FitLogistic(ctx context.Context, t *Table, s *Schema, target, event string,
 		return nil, err
 	}
 	n := len(d.Rows)
-	// Build columns: intercept, then per input feature.
-	type block struct {
-		input  int      // index into d.Inputs
-		levels []string // categorical levels (first is the reference)
-		first  int      // first design column
-	}
-	cols := [][]float64{ones(n)}
-	names := []string{"(intercept)"}
-	var blocks []block
-	for k, si := range d.Inputs {
-		f := s.features[si]
-		b := block{input: k, first: len(cols)}
-		if f.Kind == Numeric {
-			c := make([]float64, n)
-			for r, v := range d.Values[k] {
-				c[r] = v.num
-			}
-			cols = append(cols, c)
-			names = append(names, f.Name)
-		} else {
-			b.levels = levelsOf(f, d.Values[k])
-			pos := make(map[string]int, len(b.levels))
-			for l, lab := range b.levels {
-				pos[lab] = l
-			}
-			for _, lab := range b.levels[1:] {
-				cols = append(cols, make([]float64, n))
-				names = append(names, f.Name+"="+lab)
-			}
-			for r, v := range d.Values[k] {
-				if l := pos[v.str]; l > 0 {
-					cols[b.first+l-1][r] = 1
-				}
-			}
-		}
-		blocks = append(blocks, b)
-	}
+	oh := newOneHot(d)
+	cols, names := oh.cols, oh.names
 	y := make([]float64, n)
 	for r, e := range d.Events {
 		if e {
@@ -310,43 +275,12 @@ func FitLogistic(ctx context.Context, t *Table, s *Schema, target, event string,
 	if spec.Version == "" {
 		spec.Version = "1"
 	}
-	var wsum float64
 	for r := 0; r < n; r++ {
-		wsum += weightAt(d.Weights, r)
 		if d.Events[r] {
 			fit.Events += weightAt(d.Weights, r)
 		}
 	}
-	for _, b := range blocks {
-		si := d.Inputs[b.input]
-		f := s.features[si]
-		vals := d.Values[b.input]
-		var term Term
-		if b.levels == nil {
-			coef := res.Coef[b.first]
-			term = Term{Feature: f.Name, Kind: LinearTerm, Coef: coef, Stats: numericStats(vals, d.Weights)}
-			if x, ok := opts.Fill[f.Name]; ok {
-				term.Fill = &x
-			}
-			term.Baseline = coef * term.Stats.Mean
-		} else {
-			term = Term{Feature: f.Name, Kind: CategoricalTerm, Reference: b.levels[0]}
-			counts := map[string]float64{}
-			for r, v := range vals {
-				counts[v.str] += weightAt(d.Weights, r)
-			}
-			for l, lab := range b.levels {
-				e := 0.0
-				if l > 0 {
-					e = res.Coef[b.first+l-1]
-				}
-				term.Levels = append(term.Levels, Level{Label: lab, Effect: e, Count: counts[lab]})
-				term.Baseline += e * counts[lab] / wsum
-			}
-			term.Stats = &Stats{Count: wsum}
-		}
-		spec.Terms = append(spec.Terms, term)
-	}
+	spec.Terms = oh.terms(d, res.Coef, opts.Fill)
 	// Training AUC and summary.
 	scores := make([]float64, n)
 	for j, c := range cols {
@@ -366,6 +300,96 @@ func FitLogistic(ctx context.Context, t *Table, s *Schema, target, event string,
 	}
 	fit.Model = m
 	return fit, nil
+}
+
+// oneHot is the design matrix of the logistic and linear fits: the
+// intercept column, then per input feature either its values (numeric) or
+// one indicator column per level but the first, the reference
+// (categorical).
+type oneHot struct {
+	cols   [][]float64
+	names  []string      // "(intercept)", a numeric feature, or "feature=level"
+	blocks []oneHotBlock // per input feature, in d.Inputs order
+}
+
+type oneHotBlock struct {
+	levels []string // categorical levels (first is the reference); nil when numeric
+	first  int      // first design column
+}
+
+func newOneHot(d *Design) *oneHot {
+	n := len(d.Rows)
+	o := &oneHot{cols: [][]float64{ones(n)}, names: []string{"(intercept)"}, blocks: make([]oneHotBlock, len(d.Inputs))}
+	for k, si := range d.Inputs {
+		f := d.Schema.features[si]
+		b := &o.blocks[k]
+		b.first = len(o.cols)
+		if f.Kind == Numeric {
+			c := make([]float64, n)
+			for r, v := range d.Values[k] {
+				c[r] = v.num
+			}
+			o.cols = append(o.cols, c)
+			o.names = append(o.names, f.Name)
+			continue
+		}
+		b.levels = levelsOf(f, d.Values[k])
+		pos := make(map[string]int, len(b.levels))
+		for l, lab := range b.levels {
+			pos[lab] = l
+		}
+		for _, lab := range b.levels[1:] {
+			o.cols = append(o.cols, make([]float64, n))
+			o.names = append(o.names, f.Name+"="+lab)
+		}
+		for r, v := range d.Values[k] {
+			if l := pos[v.str]; l > 0 {
+				o.cols[b.first+l-1][r] = 1
+			}
+		}
+	}
+	return o
+}
+
+// terms returns the model terms for the coefficients coef of the design
+// columns: a LinearTerm (with its fill value, if any) per numeric input, a
+// CategoricalTerm with the reference level at 0 per categorical one, each
+// with its weighted baseline and statistics over the design's rows.
+func (o *oneHot) terms(d *Design, coef []float64, fill map[string]float64) []Term {
+	var wsum float64
+	for r := range d.Rows {
+		wsum += weightAt(d.Weights, r)
+	}
+	out := make([]Term, 0, len(d.Inputs))
+	for k, si := range d.Inputs {
+		f := d.Schema.features[si]
+		b := o.blocks[k]
+		vals := d.Values[k]
+		var term Term
+		if b.levels == nil {
+			term = Term{Feature: f.Name, Kind: LinearTerm, Coef: coef[b.first], Stats: numericStats(vals, d.Weights)}
+			if x, ok := fill[f.Name]; ok {
+				term.Fill = &x
+			}
+			term.Baseline = term.Coef * term.Stats.Mean
+		} else {
+			term = Term{Feature: f.Name, Kind: CategoricalTerm, Reference: b.levels[0], Stats: &Stats{Count: wsum}}
+			counts := map[string]float64{}
+			for r, v := range vals {
+				counts[v.str] += weightAt(d.Weights, r)
+			}
+			for l, lab := range b.levels {
+				e := 0.0
+				if l > 0 {
+					e = coef[b.first+l-1]
+				}
+				term.Levels = append(term.Levels, Level{Label: lab, Effect: e, Count: counts[lab]})
+				term.Baseline += e * counts[lab] / wsum
+			}
+		}
+		out = append(out, term)
+	}
+	return out
 }
 
 // levelsOf returns a categorical feature's levels: the schema's categories

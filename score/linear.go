@@ -121,42 +121,8 @@ func FitLinear(ctx context.Context, t *Table, s *Schema, target string, opts *Li
 		return nil, err
 	}
 	n := len(d.Rows)
-	// Design columns.
-	type block struct {
-		levels []string
-		first  int
-	}
-	cols := [][]float64{ones(n)}
-	names := []string{"(intercept)"}
-	blocks := make([]block, len(d.Inputs))
-	for k, si := range d.Inputs {
-		f := s.features[si]
-		blocks[k].first = len(cols)
-		if f.Kind == Numeric {
-			c := make([]float64, n)
-			for r, v := range d.Values[k] {
-				c[r] = v.num
-			}
-			cols = append(cols, c)
-			names = append(names, f.Name)
-			continue
-		}
-		levels := levelsOf(f, d.Values[k])
-		blocks[k].levels = levels
-		pos := make(map[string]int, len(levels))
-		for l, lab := range levels {
-			pos[lab] = l
-		}
-		for _, lab := range levels[1:] {
-			cols = append(cols, make([]float64, n))
-			names = append(names, f.Name+"="+lab)
-		}
-		for r, v := range d.Values[k] {
-			if l := pos[v.str]; l > 0 {
-				cols[blocks[k].first+l-1][r] = 1
-			}
-		}
-	}
+	oh := newOneHot(d)
+	cols, names := oh.cols, oh.names
 	yy := make([]float64, n)
 	for r, row := range d.Rows {
 		yy[r] = y[row]
@@ -242,34 +208,7 @@ func FitLinear(ctx context.Context, t *Table, s *Schema, target string, opts *Li
 	if spec.Version == "" {
 		spec.Version = "1"
 	}
-	for k, si := range d.Inputs {
-		f := s.features[si]
-		b := blocks[k]
-		vals := d.Values[k]
-		var term Term
-		if b.levels == nil {
-			term = Term{Feature: f.Name, Kind: LinearTerm, Coef: coef[b.first], Stats: numericStats(vals, nil)}
-			if x, ok := opts.Fill[f.Name]; ok {
-				term.Fill = &x
-			}
-			term.Baseline = term.Coef * term.Stats.Mean
-		} else {
-			term = Term{Feature: f.Name, Kind: CategoricalTerm, Reference: b.levels[0], Stats: &Stats{Count: float64(n)}}
-			counts := map[string]float64{}
-			for _, v := range vals {
-				counts[v.str]++
-			}
-			for l, lab := range b.levels {
-				e := 0.0
-				if l > 0 {
-					e = coef[b.first+l-1]
-				}
-				term.Levels = append(term.Levels, Level{Label: lab, Effect: e, Count: counts[lab]})
-				term.Baseline += e * counts[lab] / float64(n)
-			}
-		}
-		spec.Terms = append(spec.Terms, term)
-	}
+	spec.Terms = oh.terms(d, coef, opts.Fill)
 	spec.Training = &Training{Rows: n, Dropped: d.Dropped, Converged: true, LogLik: fit.LogLik,
 		Aliased: fit.Aliased(), ScoreQuants: deciles(fitted)}
 	m, err := NewModel(spec)
