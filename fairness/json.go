@@ -125,18 +125,14 @@ func (f FourFifths) MarshalJSON() ([]byte, error) {
 		return o.bytes()
 	}
 	o.add("highest_group", f.Highest)
-	groups := make([]any, len(f.Groups))
-	for i, g := range f.Groups {
-		var go_ object
+	groups, err := objects(f.Groups, func(go_ *object, g FourFifthsGroup) {
 		go_.add("group", g.Group)
 		go_.add("selection_rate", g.SelectionRate)
 		go_.add("ratio_to_highest", g.Ratio)
 		go_.add("flagged", g.Flagged)
-		b, err := go_.bytes()
-		if err != nil {
-			return nil, err
-		}
-		groups[i] = rawJSON(b)
+	})
+	if err != nil {
+		return nil, err
 	}
 	o.add("groups", groups)
 	flagged := f.Flagged
@@ -150,6 +146,22 @@ func (f FourFifths) MarshalJSON() ([]byte, error) {
 type rawJSON []byte
 
 func (r rawJSON) MarshalJSON() ([]byte, error) { return r, nil }
+
+// objects encodes each element of xs as a JSON object whose fields add
+// writes, in order, for a JSON array.
+func objects[T any](xs []T, add func(o *object, x T)) ([]any, error) {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		var o object
+		add(&o, x)
+		b, err := o.bytes()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = rawJSON(b)
+	}
+	return out, nil
+}
 
 func (p *Partition) addFields(o *object) {
 	o.add("attribute", p.Attribute)
@@ -250,9 +262,7 @@ func (t Thresholds) MarshalJSON() ([]byte, error) {
 	o.add("direction", t.Direction.String())
 	o.add("base_threshold", t.Base)
 	o.add("target_rate", t.Rate)
-	groups := make([]any, len(t.Groups))
-	for i, g := range t.Groups {
-		var go_ object
+	groups, err := objects(t.Groups, func(go_ *object, g GroupThreshold) {
 		go_.add("group", g.Group)
 		go_.add("threshold", g.Threshold)
 		go_.add("count", g.Count)
@@ -263,11 +273,9 @@ func (t Thresholds) MarshalJSON() ([]byte, error) {
 		go_.add("selection_rate_after", g.SelectionRateAfter)
 		go_.add("true_positive_rate_before", g.TPRBefore)
 		go_.add("true_positive_rate_after", g.TPRAfter)
-		b, err := go_.bytes()
-		if err != nil {
-			return nil, err
-		}
-		groups[i] = rawJSON(b)
+	})
+	if err != nil {
+		return nil, err
 	}
 	o.add("groups", groups)
 	o.add("accuracy_before", t.AccuracyBefore)
@@ -282,21 +290,17 @@ func (b Burden) MarshalJSON() ([]byte, error) {
 	var o object
 	o.add("attribute", b.Attribute)
 	o.add("cheapest_group", b.Cheapest)
-	groups := make([]any, len(b.Groups))
-	for i, g := range b.Groups {
-		var go_ object
+	groups, err := objects(b.Groups, func(go_ *object, g BurdenGroup) {
 		go_.add("group", g.Group)
 		go_.add("adverse", g.Adverse)
 		go_.add("feasible", g.Feasible)
 		go_.add("small_group", g.Small)
 		go_.add("infeasible_share", g.Infeasible)
-		addValue(&go_, "mean_cost", g.MeanCost)
+		addValue(go_, "mean_cost", g.MeanCost)
 		go_.add("difference_to_cheapest", g.Difference)
-		bs, err := go_.bytes()
-		if err != nil {
-			return nil, err
-		}
-		groups[i] = rawJSON(bs)
+	})
+	if err != nil {
+		return nil, err
 	}
 	o.add("groups", groups)
 	w := b.Warnings
