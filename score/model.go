@@ -256,34 +256,46 @@ type compiledTerm struct {
 // one cache line: kind, the record position, and either the coefficient or
 // the small label set with its effects.
 type hotTerm struct {
-	kind    uint8
+	kind    uint8 // hotLinear, hotLabels, hotRanges or hotOther
 	feature int32
 	coef    float64
-	labels  []string
-	effects []float64
+	labels  []string  // hotLabels: the labels, most frequent first
+	effects []float64 // hotLabels: effects[k] of labels[k]; hotRanges: effect of range k
+	uppers  []float64 // hotRanges: exclusive upper bounds of all ranges but the last, ascending
 }
 
-// sameLabel reports whether a and b are equal, comparing eight bytes at a
-// time without calling the runtime's memequal, whose call would make the
-// scoring loop spill its registers. Reads stay within both strings.
-func sameLabel(a, b string) bool {
-	n := len(a)
-	if n != len(b) {
-		return false
-	}
-	pa, pb := unsafe.Pointer(unsafe.StringData(a)), unsafe.Pointer(unsafe.StringData(b))
-	i := 0
-	for ; i+8 <= n; i += 8 {
-		if *(*uint64)(unsafe.Add(pa, i)) != *(*uint64)(unsafe.Add(pb, i)) {
-			return false
+// The scoring loop's term shapes. hotOther terms (missing-value bins,
+// special values, sloped bins, large label sets) always take the general
+// path.
+const (
+	hotLinear uint8 = iota
+	hotLabels
+	hotRanges
+	hotOther
+)
+
+// newHotTerm packs what the scoring loop needs of a compiled term.
+func newHotTerm(ct *compiledTerm) hotTerm {
+	h := hotTerm{kind: hotOther, feature: int32(ct.feature), coef: ct.coef}
+	switch {
+	case ct.kind == termLinear:
+		h.kind = hotLinear
+	case ct.labels != nil:
+		h.kind, h.labels, h.effects = hotLabels, ct.labels, ct.effects
+	case ct.kind == termBinned && len(ct.ranges) > 0 && len(ct.special) == 0:
+		bins := ct.t.Bins
+		for _, k := range ct.ranges {
+			if bins[k].Slope != 0 {
+				return h
+			}
+			h.effects = append(h.effects, bins[k].Effect)
+			if bins[k].Upper != nil {
+				h.uppers = append(h.uppers, *bins[k].Upper)
+			}
 		}
+		h.kind = hotRanges
 	}
-	for ; i < n; i++ {
-		if *(*byte)(unsafe.Add(pa, i)) != *(*byte)(unsafe.Add(pb, i)) {
-			return false
-		}
-	}
-	return true
+	return h
 }
 
 // NewModel validates spec and returns the model. It refuses protected
@@ -360,7 +372,7 @@ func NewModel(spec Spec) (*Model, error) {
 	m.hot = make([]hotTerm, len(m.terms))
 	for j := range m.terms {
 		ct := &m.terms[j]
-		m.hot[j] = hotTerm{kind: ct.kind, feature: int32(ct.feature), coef: ct.coef, labels: ct.labels, effects: ct.effects}
+		m.hot[j] = newHotTerm(ct)
 	}
 	switch spec.Kind {
 	case ScorecardModel:
@@ -647,31 +659,61 @@ func (m *Model) ScoreTerms(r Record, terms []float64) (Result, error) {
 	if terms != nil && len(terms) < len(m.terms) {
 		return Result{}, fmt.Errorf("%w: terms buffer has %d elements, model %d terms", ErrModel, len(terms), len(m.terms))
 	}
+	// One pass with no calls, so that the loop keeps its values in
+	// registers; anything out of the ordinary (a missing value, a special
+	// or unknown value, a bad one) sends the whole record down the general
+	// path, which also gathers every error.
 	s := m.spec.Intercept
 	for j := range m.hot {
 		h := &m.hot[j]
 		v := &r[h.feature]
 		var e float64
 		switch {
-		case h.kind == termLinear && v.kind == numberValue && v.num-v.num == 0:
-			// The common cases inline: a finite number for a linear term ...
+		case h.kind == hotLinear && v.kind == numberValue && v.num-v.num == 0:
 			e = h.coef * v.num
-		case h.kind != termLinear && v.kind == labelValue && h.labels != nil:
-			// ... and a known label of a small categorical or binned term,
-			// most frequent labels first.
-			k := 0
-			for k < len(h.labels) && !sameLabel(h.labels[k], v.str) {
-				k++
+		case h.kind == hotLabels && v.kind == labelValue:
+			// A scan of the labels, most frequent first, each compared
+			// eight bytes at a time (sameLabel written out: a call would
+			// not fit the inliner's budget and would make this loop spill).
+			k, n := 0, len(v.str)
+			for ; k < len(h.labels); k++ {
+				l := h.labels[k]
+				if len(l) != n {
+					continue
+				}
+				pa, pb := unsafe.Pointer(unsafe.StringData(l)), unsafe.Pointer(unsafe.StringData(v.str))
+				if n >= 8 {
+					// Whole words, then the last word read back from the
+					// last byte (overlapping): no byte-by-byte tail.
+					i := 0
+					for i < n-8 && *(*uint64)(unsafe.Add(pa, i)) == *(*uint64)(unsafe.Add(pb, i)) {
+						i += 8
+					}
+					if i >= n-8 && *(*uint64)(unsafe.Add(pa, n-8)) == *(*uint64)(unsafe.Add(pb, n-8)) {
+						break
+					}
+					continue
+				}
+				i := 0
+				for i < n && *(*byte)(unsafe.Add(pa, i)) == *(*byte)(unsafe.Add(pb, i)) {
+					i++
+				}
+				if i == n {
+					break
+				}
 			}
 			if k == len(h.labels) {
 				return m.scoreSlow(r, terms)
 			}
 			e = h.effects[k]
-		default:
-			var err error
-			if e, _, err = m.terms[j].eval(v); err != nil {
-				return m.scoreSlow(r, terms)
+		case h.kind == hotRanges && v.kind == numberValue && v.num-v.num == 0:
+			k := 0
+			for k < len(h.uppers) && v.num >= h.uppers[k] {
+				k++
 			}
+			e = h.effects[k]
+		default:
+			return m.scoreSlow(r, terms)
 		}
 		if terms != nil {
 			terms[j] = e

@@ -335,3 +335,52 @@ func BenchmarkFitLogisticBank(b *testing.B) {
 		}
 	}
 }
+
+// TestFastPathMatchesEffects: the scoring loop's inline cases (numbers,
+// labels, range bins) give exactly the effects of the general path
+// (Model.Effect), on a scorecard's bin boundaries and around them, with
+// missing values and unknown labels sent down the general path.
+func TestFastPathMatchesEffects(t *testing.T) {
+	m, err := score.NewModel(score.Spec{
+		Name: "card", Kind: score.ScorecardModel, Scaling: &score.Scaling{Offset: 487.123, Factor: 72.1348},
+		Features: []score.Feature{{Name: "age", Kind: score.Numeric}, {Name: "job", Kind: score.Categorical}, {Name: "x", Kind: score.Numeric}},
+		Intercept: 400,
+		Terms: []score.Term{
+			{Feature: "age", Kind: score.BinnedTerm, Bins: []score.Bin{
+				{Kind: score.RangeBin, Upper: ptr(25), Effect: 10, Count: 5},
+				{Kind: score.RangeBin, Lower: ptr(25), Upper: ptr(40), Effect: 30, Count: 9},
+				{Kind: score.RangeBin, Lower: ptr(40), Effect: 50, Count: 2},
+				{Kind: score.MissingBin, Effect: 20},
+			}},
+			{Feature: "job", Kind: score.BinnedTerm, Bins: []score.Bin{
+				{Kind: score.CategoryBin, Categories: []string{"a", "bbbbbbbbb"}, Effect: 7, Count: 3},
+				{Kind: score.CategoryBin, Categories: []string{"c", "a much longer label of 33 bytes!"}, Effect: 3, Count: 8},
+				{Kind: score.OtherBin, Effect: -4},
+			}},
+			{Feature: "x", Kind: score.LinearTerm, Coef: -2, Fill: ptr(1)},
+		},
+	})
+	require.NoError(t, err)
+	ages := []score.Value{score.Num(-1e300), score.Num(24.999999), score.Num(25), score.Num(39.5), score.Num(40), score.Num(1e300), score.Missing()}
+	jobs := []score.Value{score.Cat("a"), score.Cat("bbbbbbbbb"), score.Cat("bbbbbbbbc"), score.Cat("c"),
+		score.Cat("a much longer label of 33 bytes!"), score.Cat("a much longer label of 33 bytes?"), score.Cat("zz"), score.Cat("")}
+	xs := []score.Value{score.Num(0), score.Num(-3.5), score.Missing()}
+	terms := make([]float64, 3)
+	for _, a := range ages {
+		for _, j := range jobs {
+			for _, x := range xs {
+				rec := score.Record{a, j, x}
+				res, err := m.ScoreTerms(rec, terms)
+				require.NoError(t, err)
+				want := m.Intercept()
+				for k, v := range rec {
+					e, _, err := m.Effect(k, v)
+					require.NoError(t, err)
+					require.Equal(t, e, terms[k], "term %d of %v", k, rec)
+					want += e
+				}
+				require.Equal(t, want, res.Score)
+			}
+		}
+	}
+}
