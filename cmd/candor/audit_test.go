@@ -75,13 +75,6 @@ type auditJSON struct {
 	} `json:"recourse_burden"`
 }
 
-func writeFile(t *testing.T, dir, name, text string) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
-	return p
-}
-
 func f64(p *float64) float64 {
 	if p == nil {
 		return math.NaN()

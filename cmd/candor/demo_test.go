@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -11,11 +9,11 @@ import (
 // TestDemoWholeLoop: the demo runs every stage on the built-in data, and its
 // output is byte-identical from run to run (seeded bootstrap, fixed keys).
 func TestDemoWholeLoop(t *testing.T) {
-	var a, b, errb bytes.Buffer
-	require.Equal(t, 0, run(context.Background(), []string{"demo"}, &a, &errb), errb.String())
-	require.Equal(t, 0, run(context.Background(), []string{"demo"}, &b, &errb), errb.String())
-	require.Equal(t, a.String(), b.String())
-	out := a.String()
+	code, out, errOut := runCLI(t, "demo")
+	require.Equal(t, 0, code, errOut)
+	code, again, errOut := runCLI(t, "demo")
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, out, again)
 	for _, want := range []string{
 		// The logistic fit matches the statsmodels figures of the foundation tests
 		// (German credit with the three protected attributes left out).

@@ -90,17 +90,7 @@ func TestExplainTextLanguagesAndCharts(t *testing.T) {
 func TestExplainSensitiveWithheld(t *testing.T) {
 	dir := t.TempDir()
 	model, data := germanFixture(t, dir, 3)
-	m, err := score.LoadFile(model)
-	require.NoError(t, err)
-	spec := m.Spec()
-	for i := range spec.Features {
-		if spec.Features[i].Name == "credit_amount" {
-			spec.Features[i].Sensitive = true
-		}
-	}
-	m, err = score.NewModel(spec)
-	require.NoError(t, err)
-	require.NoError(t, m.SaveFile(model))
+	editFeature(t, model, "credit_amount", func(f *score.Feature) { f.Sensitive = true })
 	// Row 2's credit amount is 5951 and is among its top reasons.
 	for _, format := range []string{"json", "text"} {
 		code, out, errOut := runCLI(t, "explain", "--model", model, "--data", data, "--rows", "2", "--format", format)

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -20,17 +18,15 @@ func TestFitLinearCLI(t *testing.T) {
 	csv := "x,city,spend\n1,a,5\n2,a,8\n3,b,16\n4,b,19\n5,a,17\n0,b,7\n"
 	require.NoError(t, os.WriteFile(data, []byte(csv), 0o644))
 	model := filepath.Join(dir, "m.json")
-	var out, errb bytes.Buffer
-	code := run(context.Background(), []string{"fit", "--model", "linear", "--data", data, "--target", "spend", "--out", model}, &out, &errb)
-	require.Equal(t, 0, code, errb.String())
-	require.Contains(t, errb.String(), "linear regression (OLS) of spend")
-	require.Contains(t, errb.String(), "R2 1.0000")
+	code, _, errOut := runCLI(t, "fit", "--model", "linear", "--data", data, "--target", "spend", "--out", model)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, errOut, "linear regression (OLS) of spend")
+	require.Contains(t, errOut, "R2 1.0000")
 
-	out.Reset()
-	code = run(context.Background(), []string{"score", "--model", model, "--data", data}, &out, &errb)
-	require.Equal(t, 0, code, errb.String())
+	code, out, errOut := runCLI(t, "score", "--model", model, "--data", data)
+	require.Equal(t, 0, code, errOut)
 	want := []float64{5, 8, 16, 19, 17, 7}
-	for i, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+	for i, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		var got struct {
 			Row   int      `json:"row"`
 			Score *float64 `json:"score"`
@@ -41,7 +37,7 @@ func TestFitLinearCLI(t *testing.T) {
 		require.InDelta(t, want[i], *got.Score, 1e-9)
 	}
 
-	code = run(context.Background(), []string{"fit", "--model", "linear", "--data", data, "--target", "spend", "--event", "yes"}, &out, &errb)
+	code, _, errOut = runCLI(t, "fit", "--model", "linear", "--data", data, "--target", "spend", "--event", "yes")
 	require.Equal(t, 1, code)
-	require.Contains(t, errb.String(), "--event does not apply")
+	require.Contains(t, errOut, "--event does not apply")
 }

@@ -2,9 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
-	"context"
-	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -17,34 +14,14 @@ import (
 	"github.com/candorscore/candor/score"
 )
 
-func runScorecardCLI(args ...string) (int, string, string) {
-	var out, errb bytes.Buffer
-	code := run(context.Background(), args, &out, &errb)
-	return code, out.String(), errb.String()
-}
-
-func writeGermanCSV(t *testing.T, path string) {
-	t.Helper()
-	tab, err := datasets.Load(datasets.GermanCredit)
-	require.NoError(t, err)
-	fh, err := os.Create(path)
-	require.NoError(t, err)
-	w := csv.NewWriter(fh)
-	require.NoError(t, w.Write(tab.Header()))
-	for i := 0; i < tab.Len(); i++ {
-		require.NoError(t, w.Write(tab.Row(i)))
-	}
-	w.Flush()
-	require.NoError(t, w.Error())
-	require.NoError(t, fh.Close())
-}
-
 func TestFitScorecardCLI(t *testing.T) {
 	dir := t.TempDir()
+	tab, err := datasets.Load(datasets.GermanCredit)
+	require.NoError(t, err)
 	data := filepath.Join(dir, "german.csv")
-	writeGermanCSV(t, data)
+	writeTableCSV(t, data, tab, tab.Len())
 	model := filepath.Join(dir, "scorecard.json")
-	code, out, errOut := runScorecardCLI("fit", "--model", "scorecard", "--data", data, "--target", "creditability", "--event", "bad",
+	code, out, errOut := runCLI(t, "fit", "--model", "scorecard", "--data", data, "--target", "creditability", "--event", "bad",
 		"--protected", "personal_status_and_sex,age_in_years,foreign_worker", "--out", model)
 	require.Equal(t, 0, code, errOut)
 	require.Empty(t, out, "the model goes to --out")
@@ -61,7 +38,7 @@ func TestFitScorecardCLI(t *testing.T) {
 
 	// --report writes the same report to a file, and stderr stays quiet.
 	rep := filepath.Join(dir, "report.txt")
-	code, _, errOut2 := runScorecardCLI("fit", "--model", "scorecard", "--data", data, "--target", "creditability", "--event", "bad",
+	code, _, errOut2 := runCLI(t, "fit", "--model", "scorecard", "--data", data, "--target", "creditability", "--event", "bad",
 		"--protected", "personal_status_and_sex,age_in_years,foreign_worker", "--out", filepath.Join(dir, "m2.json"), "--report", rep)
 	require.Equal(t, 0, code, errOut2)
 	b, err := os.ReadFile(rep)
@@ -70,11 +47,9 @@ func TestFitScorecardCLI(t *testing.T) {
 	require.NotContains(t, errOut2, "== points ==")
 
 	// candor score adds points, consistent with the model and its scaling.
-	code, out, errOut = runScorecardCLI("score", "--model", model, "--data", data)
+	code, out, errOut = runCLI(t, "score", "--model", model, "--data", data)
 	require.Equal(t, 0, code, errOut)
 	sc := bufio.NewScanner(strings.NewReader(out))
-	tab, err := datasets.Load(datasets.GermanCredit)
-	require.NoError(t, err)
 	n := 0
 	for sc.Scan() {
 		var l scoreLine
@@ -90,13 +65,13 @@ func TestFitScorecardCLI(t *testing.T) {
 	}
 	require.Equal(t, 1000, n)
 
-	code, _, errOut = runScorecardCLI("fit", "--model", "scorecard", "--data", data, "--target", "creditability", "--event", "nobody")
+	code, _, errOut = runCLI(t, "fit", "--model", "scorecard", "--data", data, "--target", "creditability", "--event", "nobody")
 	require.Equal(t, 1, code)
 	require.Contains(t, errOut, "unusable training data")
 }
 
 func TestDemoPrintsScorecard(t *testing.T) {
-	code, out, errOut := runScorecardCLI("demo")
+	code, out, errOut := runCLI(t, "demo")
 	require.Equal(t, 0, code, errOut)
 	require.Contains(t, out, "points scorecard:")
 	require.Contains(t, out, "scorecard german-credit-scorecard (version 1): base points")

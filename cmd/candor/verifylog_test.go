@@ -17,42 +17,6 @@ import (
 	"github.com/candorscore/candor/score"
 )
 
-// runCLI runs a candor command line and returns exit status, stdout, stderr.
-func runCLI(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code := run(context.Background(), args, &out, &errb)
-	return code, out.String(), errb.String()
-}
-
-// germanFixture fits the German credit logistic model and writes it and the
-// first n rows of the data (as CSV) into dir.
-func germanFixture(t *testing.T, dir string, n int) (model, data string) {
-	t.Helper()
-	tab, err := datasets.Load(datasets.GermanCredit)
-	require.NoError(t, err)
-	s, err := tab.InferSchema().WithRoles(score.Ignored, "creditability")
-	require.NoError(t, err)
-	s, err = s.WithRoles(score.Protected, "personal_status_and_sex", "age_in_years", "foreign_worker")
-	require.NoError(t, err)
-	fit, err := score.FitLogistic(context.Background(), tab, s, "creditability", "bad", &score.FitOptions{Name: "german"})
-	require.NoError(t, err)
-	model = filepath.Join(dir, "model.json")
-	require.NoError(t, fit.Model.SaveFile(model))
-	data = filepath.Join(dir, "data.csv")
-	fh, err := os.Create(data)
-	require.NoError(t, err)
-	w := csv.NewWriter(fh)
-	require.NoError(t, w.Write(tab.Header()))
-	for i := 0; i < n; i++ {
-		require.NoError(t, w.Write(tab.Row(i)))
-	}
-	w.Flush()
-	require.NoError(t, w.Error())
-	require.NoError(t, fh.Close())
-	return model, data
-}
-
 func TestSignAndVerifyKey(t *testing.T) {
 	dir := t.TempDir()
 	model, data := germanFixture(t, dir, 20)
@@ -249,17 +213,9 @@ func TestScoreDecisionsWithConsent(t *testing.T) {
 	dir := t.TempDir()
 	model, data := germanFixture(t, dir, 30)
 	// Mark telephone as contact data that needs consent for credit.
-	m, err := score.LoadFile(model)
-	require.NoError(t, err)
-	spec := m.Spec()
-	for i := range spec.Features {
-		if spec.Features[i].Name == "telephone" {
-			spec.Features[i].DataCategory, spec.Features[i].Consent = "contact", []string{"credit"}
-		}
-	}
-	cm, err := score.NewModel(spec)
-	require.NoError(t, err)
-	require.NoError(t, cm.SaveFile(model))
+	cm := editFeature(t, model, "telephone", func(f *score.Feature) {
+		f.DataCategory, f.Consent = "contact", []string{"credit"}
+	})
 	tab, err := readTable(data, "")
 	require.NoError(t, err)
 
@@ -378,17 +334,9 @@ func TestVerifyLogHead(t *testing.T) {
 func TestConsentColumn(t *testing.T) {
 	dir := t.TempDir()
 	model, data := germanFixture(t, dir, 12)
-	m, err := score.LoadFile(model)
-	require.NoError(t, err)
-	spec := m.Spec()
-	for i := range spec.Features {
-		if spec.Features[i].Name == "telephone" {
-			spec.Features[i].DataCategory, spec.Features[i].Consent = "contact", []string{"credit"}
-		}
-	}
-	cm, err := score.NewModel(spec)
-	require.NoError(t, err)
-	require.NoError(t, cm.SaveFile(model))
+	editFeature(t, model, "telephone", func(f *score.Feature) {
+		f.DataCategory, f.Consent = "contact", []string{"credit"}
+	})
 	// Add a consents column: even rows consent to contact data for credit.
 	b, err := os.ReadFile(data)
 	require.NoError(t, err)
