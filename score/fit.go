@@ -107,19 +107,11 @@ func NewDesign(t *Table, s *Schema, target, event string, weights []float64, pol
 	if weights != nil && len(weights) != t.Len() {
 		return nil, fmt.Errorf("%w: %d weights for %d rows", ErrData, len(weights), t.Len())
 	}
-	d := &Design{Schema: s}
-	cols := make([]int, 0, s.Len())
-	for i, f := range s.features {
-		if f.Role != Input || f.Name == target {
-			continue
-		}
-		c := t.Column(f.Name)
-		if c < 0 {
-			return nil, &FieldError{Feature: f.Name, Err: fmt.Errorf("%w: input feature not in the data", ErrUnknownFeature)}
-		}
-		d.Inputs = append(d.Inputs, i)
-		cols = append(cols, c)
+	inputs, cols, err := designInputs(t, s, target)
+	if err != nil {
+		return nil, err
 	}
+	d := &Design{Schema: s, Inputs: inputs}
 	d.Values = make([][]Value, len(d.Inputs))
 	for k := range d.Values {
 		d.Values[k] = make([]Value, 0, t.Len())
@@ -214,6 +206,24 @@ func NewDesign(t *Table, s *Schema, target, event string, weights []float64, pol
 		return nil, fmt.Errorf("%w: target %q has no rows with event %q, or only such rows", ErrData, target, event)
 	}
 	return d, nil
+}
+
+// designInputs returns the schema indexes of the input features of s (the
+// target excepted), in schema order, and their columns in the table; an
+// input feature that is not in the table is an error.
+func designInputs(t *Table, s *Schema, target string) (inputs, cols []int, err error) {
+	for i, f := range s.features {
+		if f.Role != Input || f.Name == target {
+			continue
+		}
+		c := t.Column(f.Name)
+		if c < 0 {
+			return nil, nil, &FieldError{Feature: f.Name, Err: fmt.Errorf("%w: input feature not in the data", ErrUnknownFeature)}
+		}
+		inputs = append(inputs, i)
+		cols = append(cols, c)
+	}
+	return inputs, cols, nil
 }
 
 // FitLogistic fits a logistic regression of the event (target == event) on

@@ -271,19 +271,11 @@ func reducedSystem(cols [][]float64, keep []int, y []float64) (regression.DataPo
 // linearDesign reads the inputs of s for the rows whose target is present
 // (or, under MissingError, fails on a missing target).
 func linearDesign(t *Table, s *Schema, target string, y []float64, opts *LinearOptions) (*Design, error) {
-	d := &Design{Schema: s}
-	var cols []int
-	for i, f := range s.features {
-		if f.Role != Input || f.Name == target {
-			continue
-		}
-		c := t.Column(f.Name)
-		if c < 0 {
-			return nil, &FieldError{Feature: f.Name, Err: fmt.Errorf("%w: input feature not in the data", ErrUnknownFeature)}
-		}
-		d.Inputs = append(d.Inputs, i)
-		cols = append(cols, c)
+	inputs, cols, err := designInputs(t, s, target)
+	if err != nil {
+		return nil, err
 	}
+	d := &Design{Schema: s, Inputs: inputs}
 	if len(d.Inputs) == 0 {
 		return nil, fmt.Errorf("%w: no input features", ErrData)
 	}

@@ -470,19 +470,11 @@ func scorecardDesign(t *Table, s *Schema, target, event string, weights []float6
 	if weights != nil && len(weights) != t.Len() {
 		return nil, fmt.Errorf("%w: %d weights for %d rows", ErrData, len(weights), t.Len())
 	}
-	d := &Design{Schema: s}
-	var cols []int
-	for i, f := range s.features {
-		if f.Role != Input || f.Name == target {
-			continue
-		}
-		c := t.Column(f.Name)
-		if c < 0 {
-			return nil, &FieldError{Feature: f.Name, Err: fmt.Errorf("%w: input feature not in the data", ErrUnknownFeature)}
-		}
-		d.Inputs = append(d.Inputs, i)
-		cols = append(cols, c)
+	inputs, cols, err := designInputs(t, s, target)
+	if err != nil {
+		return nil, err
 	}
+	d := &Design{Schema: s, Inputs: inputs}
 	if len(d.Inputs) == 0 {
 		return nil, fmt.Errorf("%w: no input features", ErrData)
 	}
