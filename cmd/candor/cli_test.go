@@ -25,9 +25,10 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
-// germanFixture fits the German credit logistic model and writes it and the
-// first n rows of the data (as CSV) into dir.
-func germanFixture(t *testing.T, dir string, n int) (model, data string) {
+// germanFit fits the German credit logistic model (event bad credit, the
+// three protected attributes kept out of the inputs) and returns it with
+// its data and schema.
+func germanFit(t *testing.T) (*score.Table, *score.Schema, *score.LogisticFit) {
 	t.Helper()
 	tab, err := datasets.Load(datasets.GermanCredit)
 	require.NoError(t, err)
@@ -37,6 +38,14 @@ func germanFixture(t *testing.T, dir string, n int) (model, data string) {
 	require.NoError(t, err)
 	fit, err := score.FitLogistic(context.Background(), tab, s, "creditability", "bad", &score.FitOptions{Name: "german"})
 	require.NoError(t, err)
+	return tab, s, fit
+}
+
+// germanFixture fits the German credit logistic model and writes it and the
+// first n rows of the data (as CSV) into dir.
+func germanFixture(t *testing.T, dir string, n int) (model, data string) {
+	t.Helper()
+	tab, _, fit := germanFit(t)
 	model = filepath.Join(dir, "model.json")
 	require.NoError(t, fit.Model.SaveFile(model))
 	data = filepath.Join(dir, "data.csv")

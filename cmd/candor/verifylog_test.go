@@ -13,7 +13,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/candorscore/candor/internal/datasets"
 	"github.com/candorscore/candor/score"
 )
 
@@ -266,14 +265,7 @@ func TestScoreDecisionsWithConsent(t *testing.T) {
 }
 
 func TestDemoDecisions(t *testing.T) {
-	tab, err := datasets.Load(datasets.GermanCredit)
-	require.NoError(t, err)
-	s, err := tab.InferSchema().WithRoles(score.Ignored, "creditability")
-	require.NoError(t, err)
-	s, err = s.WithRoles(score.Protected, "personal_status_and_sex", "age_in_years", "foreign_worker")
-	require.NoError(t, err)
-	fit, err := score.FitLogistic(context.Background(), tab, s, "creditability", "bad", nil)
-	require.NoError(t, err)
+	tab, s, fit := germanFit(t)
 	var out bytes.Buffer
 	require.NoError(t, demoDecisions(context.Background(), &demoEnv{out: &out, table: tab, schema: s, model: fit.Model}))
 	text := out.String()
