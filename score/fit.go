@@ -142,32 +142,7 @@ func NewDesign(t *Table, s *Schema, target, event string, weights []float64, pol
 			errs = append(errs, &FieldError{Row: r + 1, Feature: "(weight)", Err: fmt.Errorf("%w: weight %v", ErrData, weights[r])})
 			continue
 		}
-		var rowErrs []*FieldError
-		blank := false
-		for k, c := range cols {
-			f := s.features[d.Inputs[k]]
-			cell := t.Cell(r, c)
-			if cell == "" {
-				if x, ok := fill[f.Name]; ok && f.Kind == Numeric {
-					vals[k] = Num(x)
-					continue
-				}
-				blank = true
-				rowErrs = append(rowErrs, &FieldError{Row: r + 1, Feature: f.Name, Err: ErrMissing})
-				continue
-			}
-			v, err := ParseValue(f.Kind, cell)
-			if err == nil && v.IsNum() && !isFinite(v.num) {
-				err = ErrNotFinite
-			}
-			if err != nil {
-				fe := fieldErr(f, cell, err)
-				fe.Row = r + 1
-				rowErrs = append(rowErrs, fe)
-				continue
-			}
-			vals[k] = v
-		}
+		rowErrs, blank := d.readRow(t, cols, r, fill, vals)
 		if blank && policy == MissingDrop {
 			d.Dropped++
 			continue
@@ -224,6 +199,38 @@ func designInputs(t *Table, s *Schema, target string) (inputs, cols []int, err e
 		cols = append(cols, c)
 	}
 	return inputs, cols, nil
+}
+
+// readRow parses table row r of the input columns cols (aligned with
+// d.Inputs) into vals. A blank cell takes the feature's fill value when it
+// is numeric and has one; otherwise it is an ErrMissing error and blank is
+// true. Every problem of the row is returned, each naming row and feature.
+func (d *Design) readRow(t *Table, cols []int, r int, fill map[string]float64, vals []Value) (errs []*FieldError, blank bool) {
+	for k, c := range cols {
+		f := d.Schema.features[d.Inputs[k]]
+		cell := t.Cell(r, c)
+		if cell == "" {
+			if x, ok := fill[f.Name]; ok && f.Kind == Numeric {
+				vals[k] = Num(x)
+				continue
+			}
+			blank = true
+			errs = append(errs, &FieldError{Row: r + 1, Feature: f.Name, Err: ErrMissing})
+			continue
+		}
+		v, err := ParseValue(f.Kind, cell)
+		if err == nil && v.IsNum() && !isFinite(v.num) {
+			err = ErrNotFinite
+		}
+		if err != nil {
+			fe := fieldErr(f, cell, err)
+			fe.Row = r + 1
+			errs = append(errs, fe)
+			continue
+		}
+		vals[k] = v
+	}
+	return errs, blank
 }
 
 // FitLogistic fits a logistic regression of the event (target == event) on

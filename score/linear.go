@@ -280,6 +280,7 @@ func linearDesign(t *Table, s *Schema, target string, y []float64, opts *LinearO
 		return nil, fmt.Errorf("%w: no input features", ErrData)
 	}
 	d.Values = make([][]Value, len(d.Inputs))
+	vals := make([]Value, len(cols))
 	var errs []string
 	for r := 0; r < t.Len(); r++ {
 		if err := t.RowError(r); err != nil {
@@ -295,31 +296,9 @@ func linearDesign(t *Table, s *Schema, target string, y []float64, opts *LinearO
 		if blank && opts.Missing != MissingDrop {
 			rowErrs = append(rowErrs, &FieldError{Row: r + 1, Feature: target, Err: ErrMissing})
 		}
-		vals := make([]Value, len(cols))
-		for k, c := range cols {
-			f := s.features[d.Inputs[k]]
-			cell := t.Cell(r, c)
-			if cell == "" {
-				if x, ok := opts.Fill[f.Name]; ok {
-					vals[k] = Num(x)
-					continue
-				}
-				blank = true
-				rowErrs = append(rowErrs, &FieldError{Row: r + 1, Feature: f.Name, Err: ErrMissing})
-				continue
-			}
-			v, err := ParseValue(f.Kind, cell)
-			if err == nil && v.IsNum() && !isFinite(v.num) {
-				err = ErrNotFinite
-			}
-			if err != nil {
-				fe := fieldErr(f, cell, err)
-				fe.Row = r + 1
-				rowErrs = append(rowErrs, fe)
-				continue
-			}
-			vals[k] = v
-		}
+		fieldErrs, blankInput := d.readRow(t, cols, r, opts.Fill, vals)
+		rowErrs = append(rowErrs, fieldErrs...)
+		blank = blank || blankInput
 		if blank && opts.Missing == MissingDrop {
 			d.Dropped++
 			continue
