@@ -21,13 +21,7 @@ func (e *Explainer) Direction(j, pos int) Direction {
 	want := -e.sign
 	switch t.Kind {
 	case score.LinearTerm:
-		switch {
-		case t.Coef*want > 0:
-			return Higher
-		case t.Coef*want < 0:
-			return Lower
-		}
-		return AnyDirection
+		return directionOf(t.Coef * want)
 	case score.BinnedTerm:
 		if pos < 0 || pos >= len(t.Bins) || t.Bins[pos].Kind != score.RangeBin {
 			return AnyDirection
@@ -45,13 +39,7 @@ func (e *Explainer) Direction(j, pos int) Direction {
 		}
 		cur, bb := t.Bins[pos], t.Bins[best]
 		if good(bb) <= good(cur) {
-			switch {
-			case cur.Slope*want > 0:
-				return Higher
-			case cur.Slope*want < 0:
-				return Lower
-			}
-			return AnyDirection
+			return directionOf(cur.Slope * want)
 		}
 		switch {
 		case bb.Lower != nil && cur.Upper != nil && *bb.Lower >= *cur.Upper:
@@ -59,6 +47,18 @@ func (e *Explainer) Direction(j, pos int) Direction {
 		case bb.Upper != nil && cur.Lower != nil && *bb.Upper <= *cur.Lower:
 			return Lower
 		}
+	}
+	return AnyDirection
+}
+
+// directionOf returns Higher when d > 0, Lower when d < 0 and AnyDirection
+// otherwise (0 or NaN): d is a slope times the sign that helps.
+func directionOf(d float64) Direction {
+	switch {
+	case d > 0:
+		return Higher
+	case d < 0:
+		return Lower
 	}
 	return AnyDirection
 }
