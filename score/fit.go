@@ -473,15 +473,21 @@ func deciles(scores []float64) []float64 {
 // command line's stderr summary).
 func (f *LogisticFit) FormatCoefficients() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-60s %14s %12s %9s\n", "column", "estimate", "std.err", "z")
-	for _, c := range f.Coefficients {
+	writeCoefficients(&b, f.Coefficients, "z")
+	return b.String()
+}
+
+// writeCoefficients writes the coefficient table: name, estimate, standard
+// error and the ratio of the two under the heading stat ("z" or "t").
+func writeCoefficients(b *strings.Builder, cs []Coefficient, stat string) {
+	fmt.Fprintf(b, "%-60s %14s %12s %9s\n", "column", "estimate", "std.err", stat)
+	for _, c := range cs {
 		if c.Aliased {
-			fmt.Fprintf(&b, "%-60s %14s %12s %9s\n", trunc(c.Name, 60), "NA (aliased)", "", "")
+			fmt.Fprintf(b, "%-60s %14s %12s %9s\n", trunc(c.Name, 60), "NA (aliased)", "", "")
 			continue
 		}
-		fmt.Fprintf(&b, "%-60s %14.6g %12.4g %9.3f\n", trunc(c.Name, 60), c.Estimate, c.StdErr, c.Estimate/c.StdErr)
+		fmt.Fprintf(b, "%-60s %14.6g %12.4g %9.3f\n", trunc(c.Name, 60), c.Estimate, c.StdErr, c.Estimate/c.StdErr)
 	}
-	return b.String()
 }
 
 func trunc(s string, n int) string {

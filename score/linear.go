@@ -395,14 +395,7 @@ func olsStdErr(cols [][]float64, keep []int, sigma2 float64) []float64 {
 // FormatCoefficients renders the coefficient table as text.
 func (f *LinearFit) FormatCoefficients() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-60s %14s %12s %9s\n", "column", "estimate", "std.err", "t")
-	for _, c := range f.Coefficients {
-		if c.Aliased {
-			fmt.Fprintf(&b, "%-60s %14s %12s %9s\n", trunc(c.Name, 60), "NA (aliased)", "", "")
-			continue
-		}
-		fmt.Fprintf(&b, "%-60s %14.6g %12.4g %9.3f\n", trunc(c.Name, 60), c.Estimate, c.StdErr, c.Estimate/c.StdErr)
-	}
+	writeCoefficients(&b, f.Coefficients, "t")
 	fmt.Fprintf(&b, "rows %d, residual df %d, R^2 %.4f (adjusted %.4f), residual std. error %.6g\n", f.Rows, f.DF, f.R2, f.AdjR2, f.Sigma)
 	return b.String()
 }
