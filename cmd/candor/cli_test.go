@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -66,6 +69,21 @@ func writeTableCSV(t *testing.T, path string, tab *score.Table, n int) {
 	w.Flush()
 	require.NoError(t, w.Error())
 	require.NoError(t, fh.Close())
+}
+
+// jsonLines decodes out, one JSON value of type T per line.
+func jsonLines[T any](t *testing.T, out string) []T {
+	t.Helper()
+	var lines []T
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var l T
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &l))
+		lines = append(lines, l)
+	}
+	require.NoError(t, sc.Err())
+	return lines
 }
 
 // writeFile writes text to dir/name and returns the path.

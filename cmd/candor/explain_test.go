@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -18,14 +17,7 @@ func TestExplainJSONAddsUp(t *testing.T) {
 	model, data := germanFixture(t, dir, 20)
 	code, out, errOut := runCLI(t, "explain", "--model", model, "--data", data, "--rows", "1,4", "--format", "json")
 	require.Equal(t, 0, code, errOut)
-	var lines []explainLine
-	sc := bufio.NewScanner(strings.NewReader(out))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var l explainLine
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &l))
-		lines = append(lines, l)
-	}
+	lines := jsonLines[explainLine](t, out)
 	require.Len(t, lines, 2)
 	require.Equal(t, 1, lines[0].Row)
 	require.Equal(t, 4, lines[1].Row)

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -49,11 +46,8 @@ func TestFitScorecardCLI(t *testing.T) {
 	// candor score adds points, consistent with the model and its scaling.
 	code, out, errOut = runCLI(t, "score", "--model", model, "--data", data)
 	require.Equal(t, 0, code, errOut)
-	sc := bufio.NewScanner(strings.NewReader(out))
-	n := 0
-	for sc.Scan() {
-		var l scoreLine
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &l))
+	lines := jsonLines[scoreLine](t, out)
+	for _, l := range lines {
 		require.NotNil(t, l.Points, "row %d", l.Row)
 		rec, err := tab.Record(m.Schema(), l.Row-1)
 		require.NoError(t, err)
@@ -61,9 +55,8 @@ func TestFitScorecardCLI(t *testing.T) {
 		require.NoError(t, err)
 		require.InDelta(t, r.Score, *l.Points, 1e-9)
 		require.InDelta(t, float64(m.Link(*l.Points).Probability), *l.Probability, 1e-12)
-		n++
 	}
-	require.Equal(t, 1000, n)
+	require.Len(t, lines, 1000)
 
 	code, _, errOut = runCLI(t, "fit", "--model", "scorecard", "--data", data, "--target", "creditability", "--event", "nobody")
 	require.Equal(t, 1, code)

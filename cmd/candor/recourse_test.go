@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -15,19 +14,6 @@ import (
 	"github.com/candorscore/candor/score"
 )
 
-func recourseLines(t *testing.T, out string) []recourseLine {
-	t.Helper()
-	var lines []recourseLine
-	sc := bufio.NewScanner(strings.NewReader(out))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var l recourseLine
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &l))
-		lines = append(lines, l)
-	}
-	return lines
-}
-
 // TestRecourseCLIFlips applies every change the command proposes to the CSV
 // row, as text, and scores the row again: each one flips the outcome, and
 // immutable features never change.
@@ -39,7 +25,7 @@ func TestRecourseCLIFlips(t *testing.T) {
 	  "features": {"duration_in_month": {"direction": "decrease"}, "credit_amount": {"direction": "decrease", "max": 10000}}}`), 0o644))
 	code, out, errOut := runCLI(t, "recourse", "--model", model, "--data", data, "--actions", actions, "--k", "2", "--lang", "en")
 	require.Equal(t, 0, code, errOut)
-	lines := recourseLines(t, out)
+	lines := jsonLines[recourseLine](t, out)
 	require.Len(t, lines, 20)
 
 	m, err := score.LoadFile(model)
@@ -94,7 +80,7 @@ func TestRecourseCLIFlips(t *testing.T) {
 	// above the largest change of the sum-optimal answer.
 	code, out, errOut = runCLI(t, "recourse", "--model", model, "--data", data, "--actions", actions, "--k", "1", "--cost", "max")
 	require.Equal(t, 0, code, errOut)
-	maxLines := recourseLines(t, out)
+	maxLines := jsonLines[recourseLine](t, out)
 	require.Len(t, maxLines, 20)
 	for i, l := range maxLines {
 		if l.Already {
@@ -136,7 +122,7 @@ func TestRecourseCLIInfeasibleAndErrors(t *testing.T) {
 	// Row 2 (probability 0.6 under this model): the telephone alone cannot flip it.
 	code, out, errOut := runCLI(t, "recourse", "--model", model, "--data", data, "--actions", actions, "--rows", "2", "--target-probability", "0.2")
 	require.Equal(t, 0, code, errOut)
-	lines := recourseLines(t, out)
+	lines := jsonLines[recourseLine](t, out)
 	require.Len(t, lines, 1)
 	l := lines[0]
 	require.Equal(t, 2, l.Row)

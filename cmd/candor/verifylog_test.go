@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -84,13 +83,7 @@ func TestScoreDecisionsAndVerifyLog(t *testing.T) {
 		"--time", "2026-11-29T10:00:00Z", "--ref-column", "duration_in_month")
 	require.Equal(t, 0, code, errText)
 	require.Contains(t, errText, "created input-digest key")
-	var lines []scoreLine
-	sc := bufio.NewScanner(strings.NewReader(out))
-	for sc.Scan() {
-		var l scoreLine
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &l))
-		lines = append(lines, l)
-	}
+	lines := jsonLines[scoreLine](t, out)
 	require.Len(t, lines, 40)
 	refer := 0
 	for i, l := range lines {
@@ -234,14 +227,10 @@ func TestScoreDecisionsWithConsent(t *testing.T) {
 				t.Skip("--reasons is not wired in this build")
 			}
 			require.Equal(t, 0, code, errText)
-			sc := bufio.NewScanner(strings.NewReader(out))
-			row := 0
-			for sc.Scan() {
-				var l scoreLine
-				require.NoError(t, json.Unmarshal(sc.Bytes(), &l))
+			lines := jsonLines[scoreLine](t, out)
+			for row, l := range lines {
 				rec, err := tab.Record(cm.Schema(), row)
 				require.NoError(t, err)
-				row++
 				want, err := cm.ScoreWithConsent(rec, map[bool]score.Consents{true: nil, false: {{Purpose: "credit", Category: "contact"}}}[c.neutral], "credit", nil)
 				require.NoError(t, err)
 				require.InDelta(t, float64(want.Probability), *l.Probability, 1e-12, "the line shows the consent-aware score")
@@ -256,7 +245,7 @@ func TestScoreDecisionsWithConsent(t *testing.T) {
 					}
 				}
 			}
-			require.Equal(t, 30, row)
+			require.Len(t, lines, 30)
 			es := readEntries(t, log)
 			require.Len(t, es, 30)
 			require.Equal(t, "credit", es[0].Decision.Purpose)
@@ -350,19 +339,15 @@ func TestConsentColumn(t *testing.T) {
 	log := filepath.Join(dir, "d.jsonl")
 	code, out, errText := runCLI(t, "score", "--model", model, "--data", data, "--decisions", log, "--purpose", "credit", "--consent-column", "consents")
 	require.Equal(t, 0, code, errText)
-	sc := bufio.NewScanner(strings.NewReader(out))
-	row := 0
-	for sc.Scan() {
-		var l scoreLine
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &l))
+	lines := jsonLines[scoreLine](t, out)
+	for row, l := range lines {
 		if row%2 == 0 {
 			require.Empty(t, l.Decision.Neutralised, "row %d", row+1)
 		} else {
 			require.Equal(t, []string{"telephone"}, l.Decision.Neutralised, "row %d", row+1)
 		}
-		row++
 	}
-	require.Equal(t, 12, row)
+	require.Len(t, lines, 12)
 	code, _, errText = runCLI(t, "score", "--model", model, "--data", data, "--decisions", log, "--consent-column", "nope")
 	require.Equal(t, 1, code)
 	require.Contains(t, errText, "no column")
