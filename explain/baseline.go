@@ -209,15 +209,8 @@ func NearCutoff(m *score.Model, records []score.Record, n int) ([]score.Record, 
 			cs = append(cs, cand{i, res.Probability})
 		}
 	}
-	slices.SortStableFunc(cs, func(a, b cand) int {
-		switch {
-		case a.p > b.p:
-			return -1
-		case a.p < b.p:
-			return 1
-		}
-		return 0
-	})
+	// Highest probability first: nearest the cutoff first.
+	slices.SortStableFunc(cs, func(a, b cand) int { return cmpF(float64(b.p), float64(a.p)) })
 	if len(cs) > n {
 		cs = cs[:n]
 	}

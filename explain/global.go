@@ -59,11 +59,8 @@ func (e *Explainer) Importances(records []score.Record) ([]Importance, error) {
 		out[j].AdverseShare /= k
 	}
 	slices.SortStableFunc(out, func(a, b Importance) int {
-		switch {
-		case a.MeanAbs > b.MeanAbs:
-			return -1
-		case a.MeanAbs < b.MeanAbs:
-			return 1
+		if c := cmpF(b.MeanAbs, a.MeanAbs); c != 0 {
+			return c
 		}
 		return strings.Compare(a.Feature, b.Feature)
 	})

@@ -553,6 +553,8 @@ func pareto(opts []rcOption) []rcOption {
 	return kept
 }
 
+// cmpF compares two numbers for sorting: -1 when a < b, 1 when a > b, and 0
+// otherwise (equal, or either is NaN).
 func cmpF(a, b float64) int {
 	switch {
 	case a < b:
