@@ -207,7 +207,7 @@ func designInputs(t *Table, s *Schema, target string) (inputs, cols []int, err e
 // true. Every problem of the row is returned, each naming row and feature.
 func (d *Design) readRow(t *Table, cols []int, r int, fill map[string]float64, vals []Value) (errs []*FieldError, blank bool) {
 	for k, c := range cols {
-		f := d.Schema.features[d.Inputs[k]]
+		f := &d.Schema.features[d.Inputs[k]]
 		cell := t.Cell(r, c)
 		if cell == "" {
 			if x, ok := fill[f.Name]; ok && f.Kind == Numeric {
@@ -218,19 +218,30 @@ func (d *Design) readRow(t *Table, cols []int, r int, fill map[string]float64, v
 			errs = append(errs, &FieldError{Row: r + 1, Feature: f.Name, Err: ErrMissing})
 			continue
 		}
-		v, err := ParseValue(f.Kind, cell)
-		if err == nil && v.IsNum() && !isFinite(v.num) {
-			err = ErrNotFinite
-		}
-		if err != nil {
-			fe := fieldErr(f, cell, err)
-			fe.Row = r + 1
+		v, fe := parseCell(f, cell, r)
+		if fe != nil {
 			errs = append(errs, fe)
 			continue
 		}
 		vals[k] = v
 	}
 	return errs, blank
+}
+
+// parseCell parses the non-blank cell of feature f in table row r
+// (0-based). A problem, a non-finite number included (ErrNotFinite), is a
+// FieldError naming row and feature.
+func parseCell(f *Feature, cell string, r int) (Value, *FieldError) {
+	v, err := ParseValue(f.Kind, cell)
+	if err == nil && v.IsNum() && !isFinite(v.num) {
+		err = ErrNotFinite
+	}
+	if err != nil {
+		fe := fieldErr(*f, cell, err)
+		fe.Row = r + 1
+		return Value{}, fe
+	}
+	return v, nil
 }
 
 // FitLogistic fits a logistic regression of the event (target == event) on

@@ -518,17 +518,11 @@ func scorecardDesign(t *Table, s *Schema, target, event string, weights []float6
 		go func() {
 			defer wg.Done()
 			for k := range work {
-				f := s.features[d.Inputs[k]]
+				f := &s.features[d.Inputs[k]]
 				vals := make([]Value, len(d.Rows))
 				for i, r := range d.Rows {
-					cell := t.Cell(r, cols[k])
-					v, err := ParseValue(f.Kind, cell)
-					if err == nil && v.IsNum() && !isFinite(v.num) {
-						err = ErrNotFinite
-					}
-					if err != nil {
-						fe := fieldErr(f, cell, err)
-						fe.Row = r + 1
+					v, fe := parseCell(f, t.Cell(r, cols[k]), r)
+					if fe != nil {
 						colErrs[k] = append(colErrs[k], fe)
 						continue
 					}
