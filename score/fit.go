@@ -100,9 +100,9 @@ type Design struct {
 // is MissingDrop, in which case rows with blank cells are skipped.
 // Features with a fill value treat blanks as that value.
 func NewDesign(t *Table, s *Schema, target, event string, weights []float64, policy MissingPolicy, fill map[string]float64) (*Design, error) {
-	tc := t.Column(target)
-	if tc < 0 {
-		return nil, &FieldError{Feature: target, Err: fmt.Errorf("%w: target column not in the data", ErrUnknownFeature)}
+	tc, err := targetColumn(t, target)
+	if err != nil {
+		return nil, err
 	}
 	if weights != nil && len(weights) != t.Len() {
 		return nil, fmt.Errorf("%w: %d weights for %d rows", ErrData, len(weights), t.Len())
@@ -138,8 +138,8 @@ func NewDesign(t *Table, s *Schema, target, event string, weights []float64, pol
 			errs = append(errs, &FieldError{Row: r + 1, Feature: target, Err: ErrMissing})
 			continue
 		}
-		if weights != nil && (!isFinite(weights[r]) || weights[r] < 0) {
-			errs = append(errs, &FieldError{Row: r + 1, Feature: "(weight)", Err: fmt.Errorf("%w: weight %v", ErrData, weights[r])})
+		if fe := weightErr(weights, r); fe != nil {
+			errs = append(errs, fe)
 			continue
 		}
 		rowErrs, blank := d.readRow(t, cols, r, fill, vals)
@@ -181,6 +181,25 @@ func NewDesign(t *Table, s *Schema, target, event string, weights []float64, pol
 		return nil, fmt.Errorf("%w: target %q has no rows with event %q, or only such rows", ErrData, target, event)
 	}
 	return d, nil
+}
+
+// targetColumn returns the table column of the target; a target that is
+// not in the table is an error.
+func targetColumn(t *Table, target string) (int, error) {
+	tc := t.Column(target)
+	if tc < 0 {
+		return -1, &FieldError{Feature: target, Err: fmt.Errorf("%w: target column not in the data", ErrUnknownFeature)}
+	}
+	return tc, nil
+}
+
+// weightErr returns the error for row r's (0-based) sample weight when it
+// is not a finite non-negative number; nil when it is or weights is nil.
+func weightErr(weights []float64, r int) *FieldError {
+	if weights != nil && (!isFinite(weights[r]) || weights[r] < 0) {
+		return &FieldError{Row: r + 1, Feature: "(weight)", Err: fmt.Errorf("%w: weight %v", ErrData, weights[r])}
+	}
+	return nil
 }
 
 // designInputs returns the schema indexes of the input features of s (the

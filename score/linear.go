@@ -93,9 +93,9 @@ func FitLinear(ctx context.Context, t *Table, s *Schema, target string, opts *Li
 			return nil, &FieldError{Feature: name, Err: fmt.Errorf("%w: fill given for a feature that is not a numeric input", ErrUnknownFeature)}
 		}
 	}
-	tc := t.Column(target)
-	if tc < 0 {
-		return nil, &FieldError{Feature: target, Err: fmt.Errorf("%w: target column not in the data", ErrUnknownFeature)}
+	tc, err := targetColumn(t, target)
+	if err != nil {
+		return nil, err
 	}
 	// Read the target (NaN when blank), then the inputs.
 	y := make([]float64, t.Len())

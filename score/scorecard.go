@@ -463,9 +463,9 @@ func (l *binLocator) locate(v Value) int {
 // feature cells as missing values (scorecards bin them). A blank target is
 // an error, or a dropped row under MissingDrop.
 func scorecardDesign(t *Table, s *Schema, target, event string, weights []float64, policy MissingPolicy) (*Design, error) {
-	tc := t.Column(target)
-	if tc < 0 {
-		return nil, &FieldError{Feature: target, Err: fmt.Errorf("%w: target column not in the data", ErrUnknownFeature)}
+	tc, err := targetColumn(t, target)
+	if err != nil {
+		return nil, err
 	}
 	if weights != nil && len(weights) != t.Len() {
 		return nil, fmt.Errorf("%w: %d weights for %d rows", ErrData, len(weights), t.Len())
@@ -498,8 +498,8 @@ func scorecardDesign(t *Table, s *Schema, target, event string, weights []float6
 			errs = append(errs, rowErr{r, &FieldError{Row: r + 1, Feature: target, Err: ErrMissing}})
 			continue
 		}
-		if weights != nil && (!isFinite(weights[r]) || weights[r] < 0) {
-			errs = append(errs, rowErr{r, &FieldError{Row: r + 1, Feature: "(weight)", Err: fmt.Errorf("%w: weight %v", ErrData, weights[r])}})
+		if fe := weightErr(weights, r); fe != nil {
+			errs = append(errs, rowErr{r, fe})
 			continue
 		}
 		d.Rows = append(d.Rows, r)
