@@ -183,6 +183,17 @@ func NewDesign(t *Table, s *Schema, target, event string, weights []float64, pol
 	return d, nil
 }
 
+// checkFill checks that every feature given a fill value is a numeric
+// feature of s.
+func checkFill(s *Schema, fill map[string]float64) error {
+	for name := range fill {
+		if f, ok := s.Lookup(name); !ok || f.Kind != Numeric {
+			return &FieldError{Feature: name, Err: fmt.Errorf("%w: fill given for a feature that is not a numeric input", ErrUnknownFeature)}
+		}
+	}
+	return nil
+}
+
 // targetColumn returns the table column of the target; a target that is
 // not in the table is an error.
 func targetColumn(t *Table, target string) (int, error) {
@@ -276,10 +287,8 @@ func FitLogistic(ctx context.Context, t *Table, s *Schema, target, event string,
 	if opts.L2 < 0 || !isFinite(opts.L2) {
 		return nil, fmt.Errorf("%w: L2 penalty %v", ErrData, opts.L2)
 	}
-	for name := range opts.Fill {
-		if f, ok := s.Lookup(name); !ok || f.Kind != Numeric {
-			return nil, &FieldError{Feature: name, Err: fmt.Errorf("%w: fill given for a feature that is not a numeric input", ErrUnknownFeature)}
-		}
+	if err := checkFill(s, opts.Fill); err != nil {
+		return nil, err
 	}
 	d, err := NewDesign(t, s, target, event, opts.Weights, opts.Missing, opts.Fill)
 	if err != nil {

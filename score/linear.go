@@ -88,10 +88,8 @@ func FitLinear(ctx context.Context, t *Table, s *Schema, target string, opts *Li
 	if tol <= 0 {
 		tol = 1e-7
 	}
-	for name := range opts.Fill {
-		if f, ok := s.Lookup(name); !ok || f.Kind != Numeric {
-			return nil, &FieldError{Feature: name, Err: fmt.Errorf("%w: fill given for a feature that is not a numeric input", ErrUnknownFeature)}
-		}
+	if err := checkFill(s, opts.Fill); err != nil {
+		return nil, err
 	}
 	tc, err := targetColumn(t, target)
 	if err != nil {
