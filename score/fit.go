@@ -71,9 +71,12 @@ type LogisticFit struct {
 }
 
 // Aliased returns the names of the aliased columns.
-func (f *LogisticFit) Aliased() []string {
+func (f *LogisticFit) Aliased() []string { return aliasedNames(f.Coefficients) }
+
+// aliasedNames returns the names of the aliased coefficients, in order.
+func aliasedNames(cs []Coefficient) []string {
 	var out []string
-	for _, c := range f.Coefficients {
+	for _, c := range cs {
 		if c.Aliased {
 			out = append(out, c.Name)
 		}

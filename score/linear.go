@@ -54,15 +54,7 @@ type LinearFit struct {
 }
 
 // Aliased returns the names of the aliased columns.
-func (f *LinearFit) Aliased() []string {
-	var out []string
-	for _, c := range f.Coefficients {
-		if c.Aliased {
-			out = append(out, c.Name)
-		}
-	}
-	return out
-}
+func (f *LinearFit) Aliased() []string { return aliasedNames(f.Coefficients) }
 
 // FitLinear fits an ordinary least squares regression of the numeric
 // target on every input feature of s (numeric features linearly,
