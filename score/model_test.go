@@ -343,7 +343,7 @@ func BenchmarkFitLogisticBank(b *testing.B) {
 func TestFastPathMatchesEffects(t *testing.T) {
 	m, err := score.NewModel(score.Spec{
 		Name: "card", Kind: score.ScorecardModel, Scaling: &score.Scaling{Offset: 487.123, Factor: 72.1348},
-		Features: []score.Feature{{Name: "age", Kind: score.Numeric}, {Name: "job", Kind: score.Categorical}, {Name: "x", Kind: score.Numeric}},
+		Features:  []score.Feature{{Name: "age", Kind: score.Numeric}, {Name: "job", Kind: score.Categorical}, {Name: "x", Kind: score.Numeric}},
 		Intercept: 400,
 		Terms: []score.Term{
 			{Feature: "age", Kind: score.BinnedTerm, Bins: []score.Bin{
