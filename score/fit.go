@@ -189,10 +189,14 @@ func NewDesign(t *Table, s *Schema, target, event string, weights []float64, pol
 // checkFill checks that every feature given a fill value is a numeric
 // feature of s.
 func checkFill(s *Schema, fill map[string]float64) error {
-	for name := range fill {
+	var errs []*FieldError
+	for _, name := range sortedKeys(fill) { // sorted: the error text is deterministic
 		if f, ok := s.Lookup(name); !ok || f.Kind != Numeric {
-			return &FieldError{Feature: name, Err: fmt.Errorf("%w: fill given for a feature that is not a numeric input", ErrUnknownFeature)}
+			errs = append(errs, &FieldError{Feature: name, Err: fmt.Errorf("%w: fill given for a feature that is not a numeric input", ErrUnknownFeature)})
 		}
+	}
+	if errs != nil {
+		return &RecordError{Fields: errs}
 	}
 	return nil
 }

@@ -249,3 +249,20 @@ func TestProtectedNeverInput(t *testing.T) {
 	_, err = score.NewModel(spec)
 	require.ErrorIs(t, err, score.ErrProtectedInput)
 }
+
+// TestFitFillErrorsAllAtOnce: every bad fill key is named, in sorted order,
+// the same text on every run.
+func TestFitFillErrorsAllAtOnce(t *testing.T) {
+	tab, err := score.NewTable([]string{"x", "c", "y"}, [][]string{{"1", "a", "no"}, {"2", "b", "yes"}})
+	require.NoError(t, err)
+	s, err := tab.InferSchema().WithRoles(score.Ignored, "y")
+	require.NoError(t, err)
+	fill := map[string]float64{"zeta": 1, "c": 2, "alpha": 3, "x": 4}
+	for i := 0; i < 5; i++ {
+		_, err = score.FitLogistic(context.Background(), tab, s, "y", "yes", &score.FitOptions{Fill: fill})
+		require.ErrorIs(t, err, score.ErrUnknownFeature)
+		require.Equal(t, `3 problems: feature "alpha": unknown feature: fill given for a feature that is not a numeric input; `+
+			`feature "c": unknown feature: fill given for a feature that is not a numeric input; `+
+			`feature "zeta": unknown feature: fill given for a feature that is not a numeric input`, err.Error())
+	}
+}
