@@ -103,14 +103,7 @@ type Design struct {
 // is MissingDrop, in which case rows with blank cells are skipped.
 // Features with a fill value treat blanks as that value.
 func NewDesign(t *Table, s *Schema, target, event string, weights []float64, policy MissingPolicy, fill map[string]float64) (*Design, error) {
-	tc, err := targetColumn(t, target)
-	if err != nil {
-		return nil, err
-	}
-	if weights != nil && len(weights) != t.Len() {
-		return nil, fmt.Errorf("%w: %d weights for %d rows", ErrData, len(weights), t.Len())
-	}
-	inputs, cols, err := designInputs(t, s, target)
+	tc, inputs, cols, err := designColumns(t, s, target, weights)
 	if err != nil {
 		return nil, err
 	}
@@ -218,6 +211,20 @@ func weightErr(weights []float64, r int) *FieldError {
 		return &FieldError{Row: r + 1, Feature: "(weight)", Err: fmt.Errorf("%w: weight %v", ErrData, weights[r])}
 	}
 	return nil
+}
+
+// designColumns finds the columns a weighted classification design reads:
+// the target's, then each input feature's (designInputs), after checking
+// that there is one weight per table row when weights are given.
+func designColumns(t *Table, s *Schema, target string, weights []float64) (tc int, inputs, cols []int, err error) {
+	if tc, err = targetColumn(t, target); err != nil {
+		return -1, nil, nil, err
+	}
+	if weights != nil && len(weights) != t.Len() {
+		return -1, nil, nil, fmt.Errorf("%w: %d weights for %d rows", ErrData, len(weights), t.Len())
+	}
+	inputs, cols, err = designInputs(t, s, target)
+	return tc, inputs, cols, err
 }
 
 // designInputs returns the schema indexes of the input features of s (the

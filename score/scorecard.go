@@ -463,14 +463,7 @@ func (l *binLocator) locate(v Value) int {
 // feature cells as missing values (scorecards bin them). A blank target is
 // an error, or a dropped row under MissingDrop.
 func scorecardDesign(t *Table, s *Schema, target, event string, weights []float64, policy MissingPolicy) (*Design, error) {
-	tc, err := targetColumn(t, target)
-	if err != nil {
-		return nil, err
-	}
-	if weights != nil && len(weights) != t.Len() {
-		return nil, fmt.Errorf("%w: %d weights for %d rows", ErrData, len(weights), t.Len())
-	}
-	inputs, cols, err := designInputs(t, s, target)
+	tc, inputs, cols, err := designColumns(t, s, target, weights)
 	if err != nil {
 		return nil, err
 	}
