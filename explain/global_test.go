@@ -8,9 +8,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/explain"
-	"github.com/candorscore/candor/internal/datasets"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/fit"
 )
 
 // germanLogistic fits the demo's logistic model on German credit (protected
@@ -23,14 +24,14 @@ func germanLogistic(t testing.TB) (*score.Model, []score.Record) {
 	require.NoError(t, err)
 	s, err = s.WithRoles(score.Protected, "personal_status_and_sex", "age_in_years", "foreign_worker")
 	require.NoError(t, err)
-	fit, err := score.FitLogistic(context.Background(), tab, s, "creditability", "bad", &score.FitOptions{Name: "german"})
+	fitted, err := fit.Logistic(context.Background(), tab, s, "creditability", "bad", &fit.LogisticOptions{Name: "german"})
 	require.NoError(t, err)
 	recs := make([]score.Record, tab.Len())
 	for i := range recs {
-		recs[i], err = tab.Record(fit.Model.Schema(), i)
+		recs[i], err = tab.Record(fitted.Model.Schema(), i)
 		require.NoError(t, err)
 	}
-	return fit.Model, recs
+	return fitted.Model, recs
 }
 
 // TestPopulationBaselineIsSHAP: with the population baseline, a logistic

@@ -8,18 +8,19 @@ import (
 
 	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/pmml"
 )
 
 // TestImportedDMGSampleAgrees explains the PMML sample scorecard as read by
-// score.ReadPMML from the specification's XML (score/testdata) and checks
+// pmml.Read from the specification's XML (score/pmml/testdata) and checks
 // that score, breakdown and reason codes agree with the hand-built model
 // over a grid of inputs that covers every attribute, the bin edges and
 // missing values.
 func TestImportedDMGSampleAgrees(t *testing.T) {
-	f, err := os.Open("../score/testdata/pmml_dmg_sample_scorecard.xml")
+	f, err := os.Open("../score/pmml/testdata/pmml_dmg_sample_scorecard.xml")
 	require.NoError(t, err)
 	defer f.Close()
-	imported, err := score.ReadPMML(f, nil)
+	imported, err := pmml.Read(f, nil)
 	require.NoError(t, err)
 	hand := dmgScorecard(t, false)
 	require.Equal(t, hand.Schema().Names(), imported.Schema().Names())

@@ -7,9 +7,11 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/explain"
-	"github.com/candorscore/candor/internal/datasets"
+	"github.com/candorscore/candor/internal/metric"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/fit"
 	"github.com/stretchr/testify/require"
 )
 
@@ -17,13 +19,13 @@ import (
 // logistic model fitted by candor, a points scorecard built by hand from the
 // data (quintile bins of numeric features, one bin per label, points =
 // factor * WoE: the naive-Bayes scorecard, with all 18 inputs), and the
-// scorecard fitted by score.FitScorecard (optimal binning, IV selection).
+// scorecard fitted by fit.Scorecard (optimal binning, IV selection).
 type germanFixture struct {
 	table     *score.Table
 	schema    *score.Schema
 	logistic  *score.Model
 	scorecard *score.Model
-	fitted    *score.Model // score.FitScorecard with its defaults
+	fitted    *score.Model // fit.Scorecard with its defaults
 }
 
 var (
@@ -52,8 +54,8 @@ func german(t testing.TB) germanFixture {
 		if germanErr != nil {
 			return
 		}
-		var fit *score.LogisticFit
-		fit, germanErr = score.FitLogistic(context.Background(), tab, s, "creditability", "bad", &score.FitOptions{Name: "german-logistic"})
+		var fitted *fit.LogisticFit
+		fitted, germanErr = fit.Logistic(context.Background(), tab, s, "creditability", "bad", &fit.LogisticOptions{Name: "german-logistic"})
 		if germanErr != nil {
 			return
 		}
@@ -62,12 +64,12 @@ func german(t testing.TB) germanFixture {
 		if germanErr != nil {
 			return
 		}
-		var scf *score.ScorecardFit
-		scf, germanErr = score.FitScorecard(context.Background(), tab, s, "creditability", "bad", &score.ScorecardOptions{Name: "german-scorecard"})
+		var scf *fit.ScorecardFit
+		scf, germanErr = fit.Scorecard(context.Background(), tab, s, "creditability", "bad", &fit.ScorecardOptions{Name: "german-scorecard"})
 		if germanErr != nil {
 			return
 		}
-		germanFix = germanFixture{table: tab, schema: s, logistic: fit.Model, scorecard: sc, fitted: scf.Model}
+		germanFix = germanFixture{table: tab, schema: s, logistic: fitted.Model, scorecard: sc, fitted: scf.Model}
 	})
 	require.NoError(t, germanErr)
 	return germanFix
@@ -110,7 +112,7 @@ func handScorecard(tab *score.Table, s *score.Schema, target, event string) (*sc
 			slices.Sort(xs)
 			var cuts []float64
 			for _, q := range []float64{0.2, 0.4, 0.6, 0.8} {
-				c := score.Quantile(xs, q)
+				c := metric.Quantile(xs, q)
 				if c > xs[0] && (len(cuts) == 0 || c > cuts[len(cuts)-1]) {
 					cuts = append(cuts, c)
 				}
@@ -127,7 +129,7 @@ func handScorecard(tab *score.Table, s *score.Schema, target, event string) (*sc
 			}
 			st := &score.Stats{Count: float64(len(xs)), Min: xs[0], Max: xs[len(xs)-1], Quantiles: make([]float64, 101)}
 			for q := range st.Quantiles {
-				st.Quantiles[q] = score.Quantile(xs, float64(q)/100)
+				st.Quantiles[q] = metric.Quantile(xs, float64(q)/100)
 			}
 			term.Stats = st
 		} else {

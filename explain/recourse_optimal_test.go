@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/candorscore/candor/explain"
+	"github.com/candorscore/candor/internal/metric"
 	"github.com/candorscore/candor/score"
 	"github.com/stretchr/testify/require"
 )
@@ -292,7 +293,7 @@ func randomProblem(rng *rand.Rand) (*refProblem, *explain.Actions, error) {
 				slices.Sort(sample)
 				pl.quant = make([]float64, 101)
 				for q := range pl.quant {
-					pl.quant[q] = score.Quantile(sample, float64(q)/100)
+					pl.quant[q] = metric.Quantile(sample, float64(q)/100)
 				}
 				term.Stats = &score.Stats{Count: 25, Quantiles: pl.quant}
 				pl.lo, pl.hi = pl.quant[1], pl.quant[99]

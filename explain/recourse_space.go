@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/candorscore/candor/internal/metric"
 	"github.com/candorscore/candor/score"
 )
 
@@ -160,7 +161,7 @@ func (s *ActionSpace) compileFeature(j int, fa FeatureAction, immutable bool, tr
 				slices.Sort(xs)
 				rf.quant = make([]float64, 101)
 				for q := range rf.quant {
-					rf.quant[q] = score.Quantile(xs, float64(q)/100)
+					rf.quant[q] = metric.Quantile(xs, float64(q)/100)
 				}
 				seen = slices.Compact(xs)
 			}

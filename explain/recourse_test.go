@@ -13,6 +13,7 @@ import (
 
 	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/fairness"
+	"github.com/candorscore/candor/internal/metric"
 	"github.com/candorscore/candor/score"
 	"github.com/stretchr/testify/require"
 )
@@ -118,7 +119,7 @@ func columnQuantile(t *testing.T, tab *score.Table, name string, p float64) floa
 		xs = v
 		quantCache.Store(name, v)
 	}
-	return score.Quantile(xs.([]float64), p)
+	return metric.Quantile(xs.([]float64), p)
 }
 
 func subset(a, b []string) bool {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/pmml"
 )
 
 // slopedIncome is a scorecard (intercept 50, pointsBelow) with the DMG 4.4
@@ -154,10 +155,10 @@ func sum(xs []float64) float64 {
 // points differ: 3 in 4.4, 5 in 4.1), and above it with the expression's
 // points, -18 + 0.01*income (hand-computed gaps against RC3's baseline 10).
 func TestImportedDMG44Explains(t *testing.T) {
-	f, err := os.Open("../score/testdata/pmml_dmg_sample_scorecard_complex.xml")
+	f, err := os.Open("../score/pmml/testdata/pmml_dmg_sample_scorecard_complex.xml")
 	require.NoError(t, err)
 	defer f.Close()
-	m, err := score.ReadPMML(f, nil)
+	m, err := pmml.Read(f, nil)
 	require.NoError(t, err)
 	hand := dmgScorecard(t, false)
 	ei, err := explain.NewExplainer(m, &explain.Options{MaxReasons: 3})

@@ -475,15 +475,3 @@ func TestReportText(t *testing.T) {
 	assert.Contains(t, s, "left out of true_positive_rate: C")
 	assert.Contains(t, s, "not a legal verdict")
 }
-
-func TestSelectionChart(t *testing.T) {
-	rep, err := Audit(context.Background(), handData(handTable), nil)
-	require.NoError(t, err)
-	for _, f := range []string{"svg", "png"} {
-		var sb strings.Builder
-		require.NoError(t, WriteSelectionChart(&sb, rep, f))
-		assert.NotEmpty(t, sb.String())
-	}
-	var sb strings.Builder
-	assert.ErrorIs(t, WriteSelectionChart(&sb, rep, "gif"), ErrOption)
-}

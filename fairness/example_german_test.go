@@ -18,7 +18,7 @@ import (
 // stands in for a scorecard: points for the checking account, savings,
 // loan duration and credit history.
 func germanCredit() (points []float64, good []bool, sex, age []string) {
-	f, err := os.Open("../internal/datasets/german_credit.csv.gz")
+	f, err := os.Open("../examples/datasets/german_credit.csv.gz")
 	if err != nil {
 		log.Fatal(err)
 	}

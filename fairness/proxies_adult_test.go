@@ -12,12 +12,12 @@ import (
 )
 
 // TestProxiesAdult runs proxy detection on UCI Adult (the repository's
-// embedded copy, internal/datasets/adult.csv.gz). Reference associations
+// embedded copy, examples/datasets/adult.csv.gz). Reference associations
 // were computed with scipy 1.10 / pandas 1.5: Cramér's V as
 // sqrt(chi2_contingency(crosstab, correction=False)[0] / (n (min(r,c)-1)))
 // and eta as sqrt(SS_between / SS_total).
 func TestProxiesAdult(t *testing.T) {
-	f, err := os.Open("../internal/datasets/adult.csv.gz")
+	f, err := os.Open("../examples/datasets/adult.csv.gz")
 	if os.IsNotExist(err) {
 		t.Skip("no embedded Adult data")
 	}

@@ -124,9 +124,9 @@ func (r *ConsentResult) IsNeutralised(feature string) bool {
 // consent. Scoring allocates nothing unless a feature is neutralised (one
 // slice) or the record is bad.
 func (m *Model) ScoreWithConsent(r Record, consents Consents, purpose string, terms []float64) (ConsentResult, error) {
-	if len(r) != m.schema.Len() {
+	if len(r) != m.Schema().Len() {
 		return ConsentResult{}, &RecordError{Fields: []*FieldError{{Feature: "(record)",
-			Err: fmt.Errorf("%w: record has %d values, schema %d", ErrSchema, len(r), m.schema.Len())}}}
+			Err: fmt.Errorf("%w: record has %d values, schema %d", ErrSchema, len(r), m.Schema().Len())}}}
 	}
 	if terms != nil && len(terms) < len(m.terms) {
 		return ConsentResult{}, fmt.Errorf("%w: terms buffer has %d elements, model %d terms", ErrModel, len(terms), len(m.terms))
@@ -257,14 +257,14 @@ func (m *Model) Neutralise(features []string) (*Model, error) {
 	spec := m.Spec()
 	zero := 0.0
 	for _, name := range features {
-		j := m.termOf(name)
+		j := m.TermOf(name)
 		if j < 0 {
 			return nil, &FieldError{Feature: name, Err: fmt.Errorf("%w: no term for this feature", ErrUnknownFeature)}
 		}
 		t := &spec.Terms[j]
 		spec.Intercept += t.Baseline
 		*t = Term{Feature: t.Feature, Kind: LinearTerm, Fill: &zero, ReasonCode: t.ReasonCode}
-		i := m.schema.Index(name)
+		i := m.Schema().Index(name)
 		spec.Features[i].Kind = Numeric
 		spec.Features[i].Categories = nil
 	}

@@ -2,10 +2,8 @@ package score_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 
-	"github.com/candorscore/candor/internal/datasets"
 	"github.com/candorscore/candor/score"
 )
 
@@ -30,21 +28,6 @@ func ExampleBind() {
 	rec := b.Record(nil, &Customer{Tenure: 12, Contract: "Two year"})
 	fmt.Println(rec[0], rec[1], rec[2].IsMissing())
 	// Output: 12 Two year true
-}
-
-// Fitting a logistic regression on German credit, with the protected
-// attributes kept out of the model.
-func ExampleFitLogistic() {
-	tab, _ := datasets.Load(datasets.GermanCredit)
-	s, _ := tab.InferSchema().WithRoles(score.Ignored, "creditability")
-	s, _ = s.WithRoles(score.Protected, "personal_status_and_sex", "age_in_years", "foreign_worker")
-	fit, err := score.FitLogistic(context.Background(), tab, s, "creditability", "bad", nil)
-	if err != nil {
-		panic(err)
-	}
-	fmt.Printf("terms %d, columns %d, converged %v, log-likelihood %.2f\n",
-		fit.Model.NumTerms(), len(fit.Coefficients), fit.Converged, fit.LogLik)
-	// Output: terms 17, columns 44, converged true, log-likelihood -457.16
 }
 
 // Scoring one customer from name-keyed data.

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unsafe"
+
+	"github.com/candorscore/candor/internal/metric"
 )
 
 // ModelKind names the family of an additive model.
@@ -468,7 +470,7 @@ func compileTerm(t *Term, f Feature) (compiledTerm, error) {
 		}
 		// Ranges must tile the line in ascending order without gaps or overlaps.
 		slices.SortStableFunc(ct.ranges, func(a, b int) int {
-			return cmpFloat(bound(t.Bins[a].Lower, math.Inf(-1)), bound(t.Bins[b].Lower, math.Inf(-1)))
+			return metric.Compare(bound(t.Bins[a].Lower, math.Inf(-1)), bound(t.Bins[b].Lower, math.Inf(-1)))
 		})
 		for r := 1; r < len(ct.ranges); r++ {
 			prev, cur := t.Bins[ct.ranges[r-1]], t.Bins[ct.ranges[r]]
@@ -539,16 +541,6 @@ func bound(p *float64, def float64) float64 {
 	return *p
 }
 
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // Name, Version and Kind describe the model.
 func (m *Model) Name() string       { return m.spec.Name }
 func (m *Model) Version() string    { return m.spec.Version }
@@ -593,6 +585,17 @@ func (m *Model) Term(j int) Term { return *m.terms[j].t }
 
 // TermFeature returns the schema index of term j's feature.
 func (m *Model) TermFeature(j int) int { return m.terms[j].feature }
+
+// TermOf returns the index of the term on the named feature, or -1 when the
+// model has no term on it.
+func (m *Model) TermOf(feature string) int {
+	for j := range m.terms {
+		if m.terms[j].t.Feature == feature {
+			return j
+		}
+	}
+	return -1
+}
 
 // Spec returns a deep copy of the model's specification, to edit and pass
 // to NewModel again.
@@ -805,7 +808,7 @@ func (ct *compiledTerm) index() {
 		return ct.t.Bins[k].Count
 	}
 	slices.SortFunc(ct.labels, func(a, b string) int {
-		if c := cmpFloat(count(b), count(a)); c != 0 {
+		if c := metric.Compare(count(b), count(a)); c != 0 {
 			return c
 		}
 		return strings.Compare(a, b)

@@ -11,8 +11,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/candorscore/candor/internal/datasets"
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/fit"
 )
 
 func ptr(x float64) *float64 { return &x }
@@ -164,16 +165,16 @@ func TestNewScalingDefaults(t *testing.T) {
 }
 
 func TestModelFileRoundTrip(t *testing.T) {
-	_, fit := fitDataset(t, datasets.GermanCredit, "creditability", "bad", nil, nil)
+	_, fitted := fitDataset(t, datasets.GermanCredit, "creditability", "bad", nil, nil)
 	var a bytes.Buffer
-	require.NoError(t, fit.Model.Save(&a))
+	require.NoError(t, fitted.Model.Save(&a))
 	m2, err := score.Load(bytes.NewReader(a.Bytes()))
 	require.NoError(t, err)
-	require.Equal(t, fit.Model.Fingerprint(), m2.Fingerprint())
+	require.Equal(t, fitted.Model.Fingerprint(), m2.Fingerprint())
 	var b bytes.Buffer
 	require.NoError(t, m2.Save(&b))
 	require.Equal(t, a.String(), b.String(), "save(load(save(m))) must be byte-identical")
-	require.Equal(t, fit.Model.Spec(), m2.Spec())
+	require.Equal(t, fitted.Model.Spec(), m2.Spec())
 }
 
 func TestLoadRefusals(t *testing.T) {
@@ -217,8 +218,8 @@ func TestLoadRefusals(t *testing.T) {
 }
 
 func TestScoreZeroAllocs(t *testing.T) {
-	tab, fit := fitDataset(t, datasets.GermanCredit, "creditability", "bad", nil, nil)
-	m := fit.Model
+	tab, fitted := fitDataset(t, datasets.GermanCredit, "creditability", "bad", nil, nil)
+	m := fitted.Model
 	rec, err := tab.Record(m.Schema(), 3)
 	require.NoError(t, err)
 	terms := make([]float64, m.NumTerms())
@@ -232,8 +233,8 @@ func TestScoreZeroAllocs(t *testing.T) {
 
 // TestScoreConcurrent scores from many goroutines; run with -race.
 func TestScoreConcurrent(t *testing.T) {
-	tab, fit := fitDataset(t, datasets.GermanCredit, "creditability", "bad", nil, nil)
-	m := fit.Model
+	tab, fitted := fitDataset(t, datasets.GermanCredit, "creditability", "bad", nil, nil)
+	m := fitted.Model
 	want := make([]float64, tab.Len())
 	recs := make([]score.Record, tab.Len())
 	for i := range recs {
@@ -271,8 +272,8 @@ func TestScoreConcurrent(t *testing.T) {
 // BenchmarkScore20Features scores one German credit applicant (the second)
 // with the 20-feature logistic model.
 func BenchmarkScore20Features(b *testing.B) {
-	tab, fit := fitDataset(b, datasets.GermanCredit, "creditability", "bad", nil, nil)
-	m := fit.Model
+	tab, fitted := fitDataset(b, datasets.GermanCredit, "creditability", "bad", nil, nil)
+	m := fitted.Model
 	if m.NumTerms() != 20 {
 		b.Fatalf("want a 20-feature model, have %d", m.NumTerms())
 	}
@@ -294,8 +295,8 @@ func BenchmarkScore20Features(b *testing.B) {
 // average over real customers and their records' memory, not one record
 // that stays in cache.
 func BenchmarkScore20FeaturesPopulation(b *testing.B) {
-	tab, fit := fitDataset(b, datasets.GermanCredit, "creditability", "bad", nil, nil)
-	m := fit.Model
+	tab, fitted := fitDataset(b, datasets.GermanCredit, "creditability", "bad", nil, nil)
+	m := fitted.Model
 	if m.NumTerms() != 20 {
 		b.Fatalf("want a 20-feature model, have %d", m.NumTerms())
 	}
@@ -330,7 +331,7 @@ func BenchmarkFitLogisticBank(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := score.FitLogistic(b.Context(), tab, s, "y", "yes", nil); err != nil {
+		if _, err := fit.Logistic(b.Context(), tab, s, "y", "yes", nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -27,7 +27,7 @@ func (s *Schema) RecordFromMap(m map[string]any) (Record, error) {
 		}
 		v, err := toValue(f, raw)
 		if err != nil {
-			errs = append(errs, fieldErr(f, fmt.Sprint(raw), err))
+			errs = append(errs, NewFieldError(f, fmt.Sprint(raw), err))
 			continue
 		}
 		rec[i] = v
@@ -58,7 +58,7 @@ func (s *Schema) RecordFromStrings(header, cells []string, ignoreUnknown bool) (
 		f := s.features[i]
 		v, err := ParseValue(f.Kind, trimCell(cells[c]))
 		if err != nil {
-			errs = append(errs, fieldErr(f, cells[c], err))
+			errs = append(errs, NewFieldError(f, cells[c], err))
 			continue
 		}
 		rec[i] = v
@@ -109,9 +109,9 @@ func toValue(f Feature, raw any) (Value, error) {
 	return Value{}, ErrWrongKind
 }
 
-// fieldErr builds a FieldError, leaving the raw value out when the feature
+// NewFieldError builds a FieldError, leaving the raw value out when the feature
 // is sensitive.
-func fieldErr(f Feature, raw string, err error) *FieldError {
+func NewFieldError(f Feature, raw string, err error) *FieldError {
 	fe := &FieldError{Feature: f.Name, Err: err}
 	if !f.Sensitive {
 		fe.Value = strconv.Quote(raw)

@@ -49,6 +49,7 @@ import (
 	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/fairness"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/chart"
 )
 
 // repeated is a flag that may be given several times.
@@ -59,7 +60,7 @@ func (r *repeated) Set(s string) error { *r = append(*r, s); return nil }
 
 type auditArgs struct {
 	data, delim, label, favorable, prediction, favPrediction, scoreCol string
-	direction, groups, weights, format, chart, out, missing            string
+	direction, groups, weights, format, chartPath, out, missing        string
 	modelPath, actionsPath, trainPath                                  string
 	threshold, level                                                   float64
 	bootstrap, minGroup, maxChanges                                    int
@@ -111,7 +112,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.Float64Var(&a.level, "level", 0.95, "confidence level of the intervals")
 	fs.StringVar(&a.missing, "missing", "drop", "rows with a blank label, decision, group or weight: drop (excluded and counted) or error")
 	fs.StringVar(&a.format, "format", "json", "output format: json or text")
-	fs.StringVar(&a.chart, "chart", "", "also draw selection rates with intervals per group to this file (.svg or .png)")
+	fs.StringVar(&a.chartPath, "chart", "", "also draw selection rates with intervals per group to this file (.svg or .png)")
 	fs.StringVar(&a.out, "out", "", "output file (default stdout)")
 	fs.StringVar(&a.modelPath, "model", "", "model file: adds the recourse burden per group; without --prediction/--score its event probabilities are the scores")
 	fs.StringVar(&a.actionsPath, "actions", "", "with --model: JSON actions for the recourse search (see candor recourse)")
@@ -129,12 +130,12 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := writeAudit(a, rep, burdens, excl, stdout); err != nil {
 		return fail(stderr, "audit", err)
 	}
-	if a.chart != "" {
-		cw, cclose, err := output(a.chart, stdout)
+	if a.chartPath != "" {
+		cw, cclose, err := output(a.chartPath, stdout)
 		if err != nil {
 			return fail(stderr, "audit", err)
 		}
-		if err := fairness.WriteSelectionChart(cw, rep, chartFormat(a.chart)); err != nil {
+		if err := chart.Selection(cw, rep, chartFormat(a.chartPath)); err != nil {
 			cclose()
 			return fail(stderr, "audit", err)
 		}
@@ -191,9 +192,9 @@ func checkAuditArgs(a auditArgs) error {
 	if a.format != "json" && a.format != "text" {
 		errs = append(errs, fmt.Errorf("--format must be json or text, got %q", a.format))
 	}
-	if a.chart != "" {
-		if f := chartFormat(a.chart); f != "svg" && f != "png" {
-			errs = append(errs, fmt.Errorf("--chart must end in .svg or .png, got %q", a.chart))
+	if a.chartPath != "" {
+		if f := chartFormat(a.chartPath); f != "svg" && f != "png" {
+			errs = append(errs, fmt.Errorf("--chart must end in .svg or .png, got %q", a.chartPath))
 		}
 	}
 	if a.bootstrap < 0 {

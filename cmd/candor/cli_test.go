@@ -13,8 +13,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/candorscore/candor/internal/datasets"
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/fit"
 )
 
 // Helpers shared by the command tests: run the CLI in-process, write
@@ -31,7 +32,7 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 // germanFit fits the German credit logistic model (event bad credit, the
 // three protected attributes kept out of the inputs) and returns it with
 // its data and schema.
-func germanFit(t *testing.T) (*score.Table, *score.Schema, *score.LogisticFit) {
+func germanFit(t *testing.T) (*score.Table, *score.Schema, *fit.LogisticFit) {
 	t.Helper()
 	tab, err := datasets.Load(datasets.GermanCredit)
 	require.NoError(t, err)
@@ -39,18 +40,18 @@ func germanFit(t *testing.T) (*score.Table, *score.Schema, *score.LogisticFit) {
 	require.NoError(t, err)
 	s, err = s.WithRoles(score.Protected, "personal_status_and_sex", "age_in_years", "foreign_worker")
 	require.NoError(t, err)
-	fit, err := score.FitLogistic(context.Background(), tab, s, "creditability", "bad", &score.FitOptions{Name: "german"})
+	fitted, err := fit.Logistic(context.Background(), tab, s, "creditability", "bad", &fit.LogisticOptions{Name: "german"})
 	require.NoError(t, err)
-	return tab, s, fit
+	return tab, s, fitted
 }
 
 // germanFixture fits the German credit logistic model and writes it and the
 // first n rows of the data (as CSV) into dir.
 func germanFixture(t *testing.T, dir string, n int) (model, data string) {
 	t.Helper()
-	tab, _, fit := germanFit(t)
+	tab, _, fitted := germanFit(t)
 	model = filepath.Join(dir, "model.json")
-	require.NoError(t, fit.Model.SaveFile(model))
+	require.NoError(t, fitted.Model.SaveFile(model))
 	data = filepath.Join(dir, "data.csv")
 	writeTableCSV(t, data, tab, n)
 	return model, data

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/pmml"
+	"github.com/candorscore/candor/score/sklearn"
 )
 
 // Model file formats `candor convert` and `candor monitor` read.
@@ -23,7 +25,7 @@ const (
 // loadAnyModel reads a model file in any format candor reads, detected
 // from its content: XML is PMML, JSON with "format": "sklearn-logistic" is a
 // scikit-learn export, JSON with "format": "candor-model" a candor model.
-func loadAnyModel(path string, pmml *score.PMMLOptions) (*score.Model, string, error) {
+func loadAnyModel(path string, doc *pmml.Options) (*score.Model, string, error) {
 	if path == "" {
 		return nil, "", fmt.Errorf("--model is required")
 	}
@@ -37,7 +39,7 @@ func loadAnyModel(path string, pmml *score.PMMLOptions) (*score.Model, string, e
 	switch {
 	case bytes.HasPrefix(trimmed, []byte("<")):
 		format = formatPMML
-		m, err = score.ReadPMML(bytes.NewReader(trimmed), pmml)
+		m, err = pmml.Read(bytes.NewReader(trimmed), doc)
 	case bytes.HasPrefix(trimmed, []byte("{")):
 		var head struct {
 			Format string `json:"format"`
@@ -46,14 +48,14 @@ func loadAnyModel(path string, pmml *score.PMMLOptions) (*score.Model, string, e
 			return nil, "", fmt.Errorf("%s: %w: not a model file: %v", path, score.ErrMalformed, jerr)
 		}
 		switch head.Format {
-		case score.SklearnFormat:
+		case sklearn.Format:
 			format = formatSklearn
-			m, err = score.ParseSklearn(trimmed)
+			m, err = sklearn.Parse(trimmed)
 		case score.FormatName:
 			format = formatCandor
 			m, err = score.Load(bytes.NewReader(trimmed))
 		default:
-			return nil, "", fmt.Errorf("%s: %w: JSON with format %q (want %q or %q)", path, score.ErrMalformed, head.Format, score.FormatName, score.SklearnFormat)
+			return nil, "", fmt.Errorf("%s: %w: JSON with format %q (want %q or %q)", path, score.ErrMalformed, head.Format, score.FormatName, sklearn.Format)
 		}
 	default:
 		return nil, "", fmt.Errorf("%s: %w: neither a PMML (XML) nor a JSON model file", path, score.ErrMalformed)
@@ -72,9 +74,9 @@ func pmmlScalingFlags(fs *flag.FlagSet, base, odds, pdo *float64) {
 	fs.Float64Var(pdo, "pdo", 0, "PMML scorecards without candor metadata: points to double the odds (default 50)")
 }
 
-func pmmlOptions(base, odds, pdo float64) *score.PMMLOptions {
+func pmmlOptions(base, odds, pdo float64) *pmml.Options {
 	sc := score.NewScaling(base, odds, pdo)
-	return &score.PMMLOptions{Scaling: &sc}
+	return &pmml.Options{Scaling: &sc}
 }
 
 func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -104,7 +106,7 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return fail(stderr, "convert", err)
 	}
 	if *to == formatPMML {
-		err = score.WritePMML(w, m, &score.PMMLOptions{ReasonCodes: *reasons, NoMetadata: *noMeta})
+		err = pmml.Write(w, m, &pmml.Options{ReasonCodes: *reasons, NoMetadata: *noMeta})
 	} else {
 		err = m.Save(w)
 	}

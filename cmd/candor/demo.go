@@ -7,8 +7,9 @@ import (
 	"math"
 	"sort"
 
-	"github.com/candorscore/candor/internal/datasets"
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/fit"
 )
 
 // demoSteps are the stages of `candor demo` after the logistic fit; later
@@ -45,14 +46,14 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, "candor demo: German credit (UCI Statlog, 1000 applicants; event = bad credit)")
 	fmt.Fprintln(stdout, "protected, never inputs: personal_status_and_sex, age_in_years, foreign_worker")
-	fit, err := score.FitLogistic(ctx, t, s, "creditability", "bad", &score.FitOptions{Name: "german-credit-logistic"})
+	fitted, err := fit.Logistic(ctx, t, s, "creditability", "bad", &fit.LogisticOptions{Name: "german-credit-logistic"})
 	if err != nil {
 		return fail(stderr, "demo", err)
 	}
 	fmt.Fprintf(stdout, "\nlogistic regression: %d rows, %d columns, %d iterations, log-likelihood %.4f, training AUC %.4f\n",
-		fit.Rows, len(fit.Coefficients), fit.Iterations, fit.LogLik, fit.AUC)
-	fmt.Fprintf(stdout, "model fingerprint %s\n", fit.Model.Fingerprint())
-	env := &demoEnv{out: stdout, table: t, schema: s, model: fit.Model}
+		fitted.Rows, len(fitted.Coefficients), fitted.Iterations, fitted.LogLik, fitted.AUC)
+	fmt.Fprintf(stdout, "model fingerprint %s\n", fitted.Model.Fingerprint())
+	env := &demoEnv{out: stdout, table: t, schema: s, model: fitted.Model}
 	if err := demoTopTerms(env, []int{0, 1, 4}); err != nil {
 		return fail(stderr, "demo", err)
 	}

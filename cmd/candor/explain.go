@@ -55,9 +55,9 @@ type reasonJS struct {
 }
 
 type explainArgs struct {
-	model, data, delim, rows, format, lang, chart, baseline, messages, out string
-	reasons, refSize                                                       int
-	showSensitive, global                                                  bool
+	model, data, delim, rows, format, lang, chartPath, baseline, messages, out string
+	reasons, refSize                                                           int
+	showSensitive, global                                                      bool
 }
 
 func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -69,7 +69,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.StringVar(&a.rows, "rows", "", "data rows to explain, 1-based (e.g. 1,4,10-12; default all)")
 	fs.StringVar(&a.format, "format", "text", "output: text or json")
 	fs.StringVar(&a.lang, "lang", "en", "language of customer text (en, de, or one added by --messages)")
-	fs.StringVar(&a.chart, "chart", "", "draw each row's breakdown as a waterfall to this .svg or .png file (-rowN added for several rows)")
+	fs.StringVar(&a.chartPath, "chart", "", "draw each row's breakdown as a waterfall to this .svg or .png file (-rowN added for several rows)")
 	fs.StringVar(&a.baseline, "baseline", "", "population, best, declared or cutoff (default: declared when the model has reason codes, else population)")
 	fs.IntVar(&a.refSize, "reference-size", 50, "with --baseline cutoff: how many non-adverse rows nearest the cutoff form the reference set")
 	fs.IntVar(&a.reasons, "reasons", 4, "reasons per row (negative: all)")
@@ -193,8 +193,8 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 				return fail(stderr, "explain", err)
 			}
 		}
-		if a.chart != "" {
-			path := a.chart
+		if a.chartPath != "" {
+			path := a.chartPath
 			if len(selected) > 1 {
 				ext := filepath.Ext(path)
 				path = strings.TrimSuffix(path, ext) + "-row" + strconv.Itoa(i+1) + ext

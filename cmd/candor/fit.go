@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/fit"
 )
 
 // fitArgs are the flags shared by every model family of `candor fit`.
@@ -39,11 +40,11 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if a.event != "" && a.model == "linear" {
 		return fail(stderr, "fit", fmt.Errorf("--event does not apply to --model linear: its target is a number"))
 	}
-	policy := score.MissingError
+	policy := fit.MissingError
 	switch a.missing {
 	case "error":
 	case "drop":
-		policy = score.MissingDrop
+		policy = fit.MissingDrop
 	default:
 		return fail(stderr, "fit", fmt.Errorf("--missing must be error or drop, got %q", a.missing))
 	}
@@ -97,7 +98,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // extraFitters holds the model families beyond logistic, keyed by --model.
-var extraFitters = map[string]func(context.Context, *score.Table, *score.Schema, fitArgs, score.MissingPolicy) (*score.Model, string, error){
+var extraFitters = map[string]func(context.Context, *score.Table, *score.Schema, fitArgs, fit.MissingPolicy) (*score.Model, string, error){
 	"scorecard": fitScorecardCmd,
 	"linear":    fitLinearCmd,
 }
@@ -120,8 +121,8 @@ func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
 	return s, nil
 }
 
-func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArgs, policy score.MissingPolicy) (*score.Model, string, error) {
-	fit, err := score.FitLogistic(ctx, t, s, a.target, a.event, &score.FitOptions{L2: a.l2, Missing: policy, Name: a.name})
+func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArgs, policy fit.MissingPolicy) (*score.Model, string, error) {
+	fitted, err := fit.Logistic(ctx, t, s, a.target, a.event, &fit.LogisticOptions{L2: a.l2, Missing: policy, Name: a.name})
 	if err != nil {
 		return nil, "", err
 	}
@@ -132,13 +133,13 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 		}
 	}
 	rep := fmt.Sprintf("candor fit: logistic regression of %s=%s\n", a.target, a.event) +
-		fmt.Sprintf("rows used %d, dropped %d, events %s\n", fit.Rows, fit.Dropped, strconv.FormatFloat(fit.Events, 'g', -1, 64)) +
-		fmt.Sprintf("features %d, columns %d, aliased %d\n", inputs, len(fit.Coefficients), len(fit.Aliased())) +
-		fmt.Sprintf("iterations %d, converged %v\n", fit.Iterations, fit.Converged) +
-		fmt.Sprintf("log-likelihood %.6f\nAUC %.4f\n", fit.LogLik, fit.AUC)
-	for _, name := range fit.Aliased() {
+		fmt.Sprintf("rows used %d, dropped %d, events %s\n", fitted.Rows, fitted.Dropped, strconv.FormatFloat(fitted.Events, 'g', -1, 64)) +
+		fmt.Sprintf("features %d, columns %d, aliased %d\n", inputs, len(fitted.Coefficients), len(fitted.Aliased())) +
+		fmt.Sprintf("iterations %d, converged %v\n", fitted.Iterations, fitted.Converged) +
+		fmt.Sprintf("log-likelihood %.6f\nAUC %.4f\n", fitted.LogLik, fitted.AUC)
+	for _, name := range fitted.Aliased() {
 		rep += fmt.Sprintf("aliased (NA, fixed at 0): %s\n", name)
 	}
-	rep += fit.FormatCoefficients()
-	return fit.Model, rep, nil
+	rep += fitted.FormatCoefficients()
+	return fitted.Model, rep, nil
 }

@@ -7,26 +7,27 @@ import (
 	"strings"
 
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/fit"
 )
 
 // fitLinearCmd is `candor fit --model linear`: ordinary least squares of a
 // numeric target (spend, lifetime value) on every input, categorical
 // features one-hot with the first sorted level as reference, aliased
 // columns reported and fixed at 0. --l2 does not apply.
-func fitLinearCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArgs, policy score.MissingPolicy) (*score.Model, string, error) {
+func fitLinearCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArgs, policy fit.MissingPolicy) (*score.Model, string, error) {
 	if a.l2 != 0 {
 		return nil, "", fmt.Errorf("--l2 does not apply to --model linear")
 	}
-	fit, err := score.FitLinear(ctx, t, s, a.target, &score.LinearOptions{Missing: policy, Name: a.name})
+	fitted, err := fit.Linear(ctx, t, s, a.target, &fit.LinearOptions{Missing: policy, Name: a.name})
 	if err != nil {
 		return nil, "", err
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "candor fit: linear regression (OLS) of %s\n", a.target)
-	fmt.Fprintf(&b, "rows used %d, dropped %d, residual df %d\n", fit.Rows, fit.Dropped, fit.DF)
-	fmt.Fprintf(&b, "R2 %.4f, adjusted R2 %.4f, residual standard error %.6g, log-likelihood %.6f\n", fit.R2, fit.AdjR2, fit.Sigma, fit.LogLik)
+	fmt.Fprintf(&b, "rows used %d, dropped %d, residual df %d\n", fitted.Rows, fitted.Dropped, fitted.DF)
+	fmt.Fprintf(&b, "R2 %.4f, adjusted R2 %.4f, residual standard error %.6g, log-likelihood %.6f\n", fitted.R2, fitted.AdjR2, fitted.Sigma, fitted.LogLik)
 	fmt.Fprintf(&b, "%-60s %14s %12s\n", "column", "estimate", "std.err")
-	for _, c := range fit.Coefficients {
+	for _, c := range fitted.Coefficients {
 		if c.Aliased {
 			fmt.Fprintf(&b, "%-60s %14s\n", c.Name, "NA (aliased)")
 			continue
@@ -37,5 +38,5 @@ func fitLinearCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArg
 		}
 		fmt.Fprintf(&b, "%-60s %14.6g %12s\n", c.Name, c.Estimate, se)
 	}
-	return fit.Model, b.String(), nil
+	return fitted.Model, b.String(), nil
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/fit"
+	"github.com/candorscore/candor/score/monitor"
 )
 
 // fitScorecardCmd is `candor fit --model scorecard`: automatic optimal
@@ -13,34 +15,34 @@ import (
 // points at the default scaling (600 points at 19:1, 50 points to double
 // the odds). Blank feature cells are data (the missing bin); --missing
 // applies to blank target cells only.
-func fitScorecardCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArgs, policy score.MissingPolicy) (*score.Model, string, error) {
-	fit, err := score.FitScorecard(ctx, t, s, a.target, a.event, &score.ScorecardOptions{
+func fitScorecardCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArgs, policy fit.MissingPolicy) (*score.Model, string, error) {
+	fitted, err := fit.Scorecard(ctx, t, s, a.target, a.event, &fit.ScorecardOptions{
 		L2: a.l2, Missing: policy, Name: a.name})
 	if err != nil {
 		return nil, "", err
 	}
-	return fit.Model, scorecardReport(fit, a.target, a.event), nil
+	return fitted.Model, scorecardReport(fitted, a.target, a.event), nil
 }
 
 // scorecardReport is the fit summary, the selection, the points table and
 // the binning tables.
-func scorecardReport(fit *score.ScorecardFit, target, event string) string {
+func scorecardReport(fitted *fit.ScorecardFit, target, event string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "candor fit: scorecard of %s=%s\n", target, event)
-	fmt.Fprintf(&b, "rows used %d, dropped %d, events %g\n", fit.Rows, fit.Dropped, fit.Events)
-	fmt.Fprintf(&b, "features binned %d, kept %d\n", len(fit.Binnings), len(fit.Selection.Kept))
-	fmt.Fprintf(&b, "iterations %d, converged %v, log-likelihood %.6f\n", fit.Iterations, fit.Converged, fit.LogLik)
-	fmt.Fprintf(&b, "training AUC %.4f, Gini %.4f, KS %.4f\n", fit.AUC, 2*fit.AUC-1, fit.KS)
+	fmt.Fprintf(&b, "rows used %d, dropped %d, events %g\n", fitted.Rows, fitted.Dropped, fitted.Events)
+	fmt.Fprintf(&b, "features binned %d, kept %d\n", len(fitted.Binnings), len(fitted.Selection.Kept))
+	fmt.Fprintf(&b, "iterations %d, converged %v, log-likelihood %.6f\n", fitted.Iterations, fitted.Converged, fitted.LogLik)
+	fmt.Fprintf(&b, "training AUC %.4f, Gini %.4f, KS %.4f\n", fitted.AUC, 2*fitted.AUC-1, fitted.KS)
 	b.WriteString("\n== selection ==\n")
-	b.WriteString(fit.Selection.Format())
+	b.WriteString(fitted.Selection.Format())
 	b.WriteString("\n== coefficients (log-odds of the event per unit WoE; WoE coefficients must be negative) ==\n")
-	for _, c := range fit.Coefficients {
+	for _, c := range fitted.Coefficients {
 		fmt.Fprintf(&b, "%-50s %12.6f %10.4f\n", c.Name, c.Estimate, c.StdErr)
 	}
 	b.WriteString("\n== points ==\n")
-	b.WriteString(score.FormatScorecard(fit.Model))
+	b.WriteString(fit.FormatScorecard(fitted.Model))
 	b.WriteString("\n== binning (weight of evidence = ln(share of non-events / share of events), + = safer) ==\n")
-	b.WriteString(fit.FormatBinnings())
+	b.WriteString(fitted.FormatBinnings())
 	return b.String()
 }
 
@@ -65,26 +67,26 @@ func demoScorecard(ctx context.Context, env *demoEnv) error {
 	if err != nil {
 		return err
 	}
-	opts := &score.ScorecardOptions{Round: true, Name: "german-credit-scorecard"}
-	split, err := score.FitScorecard(ctx, trainT, env.schema, "creditability", "bad", opts)
+	opts := &fit.ScorecardOptions{Round: true, Name: "german-credit-scorecard"}
+	split, err := fit.Scorecard(ctx, trainT, env.schema, "creditability", "bad", opts)
 	if err != nil {
 		return err
 	}
-	perf, err := score.Assess(split.Model, testT, "creditability", "bad")
+	perf, err := monitor.Assess(split.Model, testT, "creditability", "bad")
 	if err != nil {
 		return err
 	}
-	fit, err := score.FitScorecard(ctx, env.table, env.schema, "creditability", "bad", opts)
+	fitted, err := fit.Scorecard(ctx, env.table, env.schema, "creditability", "bad", opts)
 	if err != nil {
 		return err
 	}
-	env.scorecard = fit.Model
+	env.scorecard = fitted.Model
 	fmt.Fprintf(env.out, "\npoints scorecard: %d of %d features kept, training AUC %.4f; fitted on 70%% of the rows, test AUC %.4f (Gini %.4f, KS %.4f)\n",
-		len(fit.Selection.Kept), len(fit.Binnings), fit.AUC, perf.AUC, perf.Gini, perf.KS)
-	for _, d := range fit.Selection.Dropped {
+		len(fitted.Selection.Kept), len(fitted.Binnings), fitted.AUC, perf.AUC, perf.Gini, perf.KS)
+	for _, d := range fitted.Selection.Dropped {
 		fmt.Fprintf(env.out, "  dropped %s: %s\n", d.Feature, d.Reason)
 	}
 	fmt.Fprintln(env.out)
-	fmt.Fprint(env.out, score.FormatScorecard(fit.Model))
+	fmt.Fprint(env.out, fit.FormatScorecard(fitted.Model))
 	return nil
 }

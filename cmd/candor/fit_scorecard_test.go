@@ -7,7 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/candorscore/candor/internal/datasets"
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/score"
 )
 

@@ -8,7 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/chart"
+	"github.com/candorscore/candor/score/monitor"
 )
 
 func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -18,7 +19,7 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	curPath := fs.String("current", "", "current CSV to compare with the baseline")
 	delim := fs.String("delimiter", "", "field separator of both CSV files (default ',')")
 	format := fs.String("format", "text", "output format: text or json")
-	chart := fs.String("chart", "", "also draw a PSI bar chart to this file (.svg, .png or .pdf)")
+	chartPath := fs.String("chart", "", "also draw a PSI bar chart to this file (.svg, .png or .pdf)")
 	bins := fs.Int("bins", 0, "quantile bins for the score and numeric inputs (default 10)")
 	out := fs.String("out", "", "output file (default stdout)")
 	var base, odds, pdo float64
@@ -33,10 +34,10 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return fail(stderr, "monitor", fmt.Errorf("--bins must be 2 or more"))
 	}
 	chartFormat := ""
-	if *chart != "" {
-		chartFormat = strings.TrimPrefix(strings.ToLower(filepath.Ext(*chart)), ".")
+	if *chartPath != "" {
+		chartFormat = strings.TrimPrefix(strings.ToLower(filepath.Ext(*chartPath)), ".")
 		if chartFormat != "svg" && chartFormat != "png" && chartFormat != "pdf" {
-			return fail(stderr, "monitor", fmt.Errorf("--chart must end in .svg, .png or .pdf, got %q", *chart))
+			return fail(stderr, "monitor", fmt.Errorf("--chart must end in .svg, .png or .pdf, got %q", *chartPath))
 		}
 	}
 	if *basePath == "" || *curPath == "" {
@@ -54,7 +55,7 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if err != nil {
 		return fail(stderr, "monitor", fmt.Errorf("--current: %w", err))
 	}
-	rep, err := score.Monitor(ctx, m, bt, ct, &score.MonitorOptions{PSI: score.PSIOptions{Bins: *bins}})
+	rep, err := monitor.Run(ctx, m, bt, ct, &monitor.Options{PSI: monitor.PSIOptions{Bins: *bins}})
 	if err != nil {
 		return fail(stderr, "monitor", err)
 	}
@@ -76,12 +77,12 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if err := closeFn(); err != nil {
 		return fail(stderr, "monitor", err)
 	}
-	if *chart != "" {
-		cw, cclose, err := output(*chart, stdout)
+	if *chartPath != "" {
+		cw, cclose, err := output(*chartPath, stdout)
 		if err != nil {
 			return fail(stderr, "monitor", err)
 		}
-		if err := rep.WriteChart(cw, chartFormat); err != nil {
+		if err := chart.PSI(cw, rep, chartFormat); err != nil {
 			cclose()
 			return fail(stderr, "monitor", err)
 		}
@@ -91,7 +92,7 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	act := 0
 	for _, f := range rep.Features {
-		if f.Band == score.Act {
+		if f.Band == monitor.Act {
 			act++
 		}
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/candorscore/candor/internal/datasets"
+	"github.com/candorscore/candor/examples/datasets"
 )
 
 func TestMonitorCLI(t *testing.T) {
@@ -43,8 +43,8 @@ func TestMonitorCLI(t *testing.T) {
 		return d >= 24
 	})
 
-	chart := filepath.Join(dir, "psi.svg")
-	code, out, errOut := runCLI(t, "monitor", "--model", model, "--baseline", base, "--current", cur, "--format", "json", "--chart", chart)
+	chartPath := filepath.Join(dir, "psi.svg")
+	code, out, errOut := runCLI(t, "monitor", "--model", model, "--baseline", base, "--current", cur, "--format", "json", "--chart", chartPath)
 	require.Equal(t, 0, code, errOut)
 	var rep struct {
 		ScorePSI float64 `json:"score_psi"`
@@ -65,7 +65,7 @@ func TestMonitorCLI(t *testing.T) {
 	}
 	require.Greater(t, psi["duration_in_month"], 0.25, "the feature selected on moved most")
 	require.NotNil(t, rep.Current)
-	svg, err := os.ReadFile(chart)
+	svg, err := os.ReadFile(chartPath)
 	require.NoError(t, err)
 	require.Contains(t, string(svg), "<svg")
 	require.Contains(t, errOut, "candor monitor: score PSI")

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/decision"
 )
 
 // decisionFlags are the score command's flags for signatures and decisions.
@@ -74,8 +75,8 @@ func (d *decisionFlags) loadModel(path string) (*score.Model, error) {
 
 // decisionWriter decides and logs each scored row.
 type decisionWriter struct {
-	log      *score.DecisionLog
-	policy   *score.Policy
+	log      *decision.Log
+	policy   *decision.Policy
 	consents score.Consents
 	at       time.Time
 	refCol   int
@@ -87,11 +88,11 @@ type decisionWriter struct {
 
 // decisionOut is the decision part of a score line.
 type decisionOut struct {
-	Seq          int64            `json:"seq"`
-	Outcome      score.Outcome    `json:"outcome"`
-	ModelOutcome score.Outcome    `json:"model_outcome"`
-	Referrals    []score.Referral `json:"referrals,omitempty"`
-	Neutralised  []string         `json:"neutralised,omitempty"`
+	Seq          int64               `json:"seq"`
+	Outcome      decision.Outcome    `json:"outcome"`
+	ModelOutcome decision.Outcome    `json:"model_outcome"`
+	Referrals    []decision.Referral `json:"referrals,omitempty"`
+	Neutralised  []string            `json:"neutralised,omitempty"`
 }
 
 // open returns nil when --decisions is not set.
@@ -104,13 +105,13 @@ func (d *decisionFlags) open(m *score.Model, t *score.Table, stderr io.Writer) (
 		}
 		return nil, nil
 	}
-	pol := &score.Policy{Version: "default"}
+	pol := &decision.Policy{Version: "default"}
 	if *d.policy != "" {
 		fh, err := os.Open(*d.policy)
 		if err != nil {
 			return nil, err
 		}
-		pol, err = score.ParsePolicy(fh)
+		pol, err = decision.ParsePolicy(fh)
 		fh.Close()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", *d.policy, err)
@@ -146,13 +147,13 @@ func (d *decisionFlags) open(m *score.Model, t *score.Table, stderr io.Writer) (
 		return nil, err
 	}
 	if m.Kind() == score.LinearModel {
-		return nil, fmt.Errorf("%w: decisions need a logistic model or a scorecard", score.ErrPolicy)
+		return nil, fmt.Errorf("%w: decisions need a logistic model or a scorecard", decision.ErrPolicy)
 	}
 	key, err := digestKey(*d.digestKey, *d.decisions, stderr)
 	if err != nil {
 		return nil, err
 	}
-	l, err := score.OpenDecisionLog(*d.decisions, key)
+	l, err := decision.OpenLog(*d.decisions, key)
 	if err != nil {
 		return nil, err
 	}
@@ -193,8 +194,8 @@ func digestKey(path, logPath string, stderr io.Writer) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: digest key must be hex: %w", path, err)
 	}
-	if len(key) < score.MinDigestKeyLen {
-		return nil, fmt.Errorf("%s: %w", path, score.ErrDigestKey)
+	if len(key) < decision.MinDigestKeyLen {
+		return nil, fmt.Errorf("%s: %w", path, decision.ErrDigestKey)
 	}
 	return key, nil
 }
@@ -216,21 +217,21 @@ func (w *decisionWriter) decide(m *score.Model, rec score.Record, row int, line 
 	}
 	// Reasons on neutralised features are dropped: each reason's gap is its
 	// own term's, so the others stay exact for the consent-aware score.
-	var reasons []score.LoggedReason
+	var reasons []decision.LoggedReason
 	kept := line.Reasons[:0]
 	for _, r := range line.Reasons {
 		if d.Score.IsNeutralised(r.Feature) {
 			continue
 		}
 		kept = append(kept, r)
-		reasons = append(reasons, score.LoggedReason{Code: r.Code, Feature: r.Feature, Effect: r.Effect})
+		reasons = append(reasons, decision.LoggedReason{Code: r.Code, Feature: r.Feature, Effect: r.Effect})
 	}
 	line.Reasons = kept
 	ref := ""
 	if w.refCol >= 0 {
 		ref = w.table.Cell(row-1, w.refCol)
 	}
-	e, err := w.log.AppendDecision(score.DecisionInput{Time: w.at, Model: m, Record: rec, Decision: &d, Reasons: reasons, Ref: ref})
+	e, err := w.log.AppendDecision(decision.Input{Time: w.at, Model: m, Record: rec, Decision: &d, Reasons: reasons, Ref: ref})
 	if err != nil {
 		return err
 	}
@@ -249,9 +250,9 @@ func (w *decisionWriter) close() error {
 
 // verifyReport is the stdout of verify-log.
 type verifyReport struct {
-	Intact    bool                 `json:"intact"`
-	Summary   score.LogSummary     `json:"summary"`
-	Overrides score.OverrideReport `json:"overrides"`
+	Intact    bool                    `json:"intact"`
+	Summary   decision.LogSummary     `json:"summary"`
+	Overrides decision.OverrideReport `json:"overrides"`
 }
 
 func runVerifyLog(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -283,10 +284,10 @@ func runVerifyLog(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return fail(stderr, "verify-log", err)
 	}
-	entries, sum, err := score.ReadLog(fh)
+	entries, sum, err := decision.ReadLog(fh)
 	fh.Close()
 	if err != nil {
-		var le *score.LogError
+		var le *decision.LogError
 		if errors.As(err, &le) {
 			fmt.Fprintf(stderr, "candor verify-log: %s: first bad record at line %d (record %d): %s\n", path, le.Line, le.Seq, le.Detail)
 			return 1
@@ -310,11 +311,11 @@ func runVerifyLog(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 	}
 	rep := verifyReport{Intact: true, Summary: sum}
-	var gf func(e *score.LogEntry) string
+	var gf func(e *decision.LogEntry) string
 	if groupOf != nil {
-		gf = func(e *score.LogEntry) string { return groupOf[e.Decision.Ref] }
+		gf = func(e *decision.LogEntry) string { return groupOf[e.Decision.Ref] }
 	}
-	rep.Overrides = score.Overrides(entries, gf)
+	rep.Overrides = decision.Overrides(entries, gf)
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(rep); err != nil {
@@ -390,10 +391,10 @@ func demoDecisions(ctx context.Context, env *demoEnv) error {
 	}
 	fmt.Fprintf(out, "altered copy refused: %v\n", score.ErrFingerprint)
 
-	pol := &score.Policy{Version: "demo-1", Purpose: "credit", ReviewBand: 0.05}
+	pol := &decision.Policy{Version: "demo-1", Purpose: "credit", ReviewBand: 0.05}
 	var logBuf bytes.Buffer
 	dkey := sha256.Sum256([]byte("candor demo digest key"))
-	l, err := score.NewDecisionLog(&logBuf, dkey[:], score.LogHead{}, nil)
+	l, err := decision.NewLog(&logBuf, dkey[:], decision.LogHead{}, nil)
 	if err != nil {
 		return err
 	}
@@ -413,7 +414,7 @@ func demoDecisions(ctx context.Context, env *demoEnv) error {
 		if err != nil {
 			return err
 		}
-		e, err := l.AppendDecision(score.DecisionInput{Time: at.Add(time.Duration(i) * time.Minute), Model: m, Record: rec, Decision: &d, Ref: fmt.Sprintf("app-%d", i+1)})
+		e, err := l.AppendDecision(decision.Input{Time: at.Add(time.Duration(i) * time.Minute), Model: m, Record: rec, Decision: &d, Ref: fmt.Sprintf("app-%d", i+1)})
 		if err != nil {
 			return err
 		}
@@ -427,25 +428,25 @@ func demoDecisions(ctx context.Context, env *demoEnv) error {
 		row := fmt.Sprintf("  row %2d  p=%.3f  %-7s (model: %-7s)  %s", i+1, d.Score.Probability, d.Outcome, d.ModelOutcome,
 			strings.Join(notes, "; "))
 		fmt.Fprintln(out, strings.TrimRight(row, " "))
-		if d.Outcome == score.Refer && firstReferred == 0 {
+		if d.Outcome == decision.Refer && firstReferred == 0 {
 			firstReferred = e.Seq
 		}
 	}
 	if firstReferred > 0 {
-		if _, err := l.AppendReview(at.Add(time.Hour), firstReferred, "analyst-1", score.Approve, ""); err != nil {
+		if _, err := l.AppendReview(at.Add(time.Hour), firstReferred, "analyst-1", decision.Approve, ""); err != nil {
 			return err
 		}
 	}
-	entries, sum, err := score.ReadLog(bytes.NewReader(logBuf.Bytes()))
+	entries, sum, err := decision.ReadLog(bytes.NewReader(logBuf.Bytes()))
 	if err != nil {
 		return err
 	}
-	rep := score.Overrides(entries, nil)
+	rep := decision.Overrides(entries, nil)
 	fmt.Fprintf(out, "decision log: %d records intact, head %s; %d referred, %d reviewed, %d overridden\n",
 		sum.Records, sum.Head.Hash[:19], rep.Overall.Referred, rep.Overall.Reviewed, rep.Overall.Overridden)
 	lines := bytes.SplitAfter(logBuf.Bytes(), []byte("\n"))
 	lines[2], lines[3] = lines[3], lines[2]
-	_, err = score.VerifyLog(bytes.NewReader(bytes.Join(lines, nil)))
+	_, err = decision.VerifyLog(bytes.NewReader(bytes.Join(lines, nil)))
 	fmt.Fprintf(out, "with records 3 and 4 swapped: %v\n", err)
 	return nil
 }

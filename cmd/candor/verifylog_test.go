@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/decision"
 )
 
 func TestSignAndVerifyKey(t *testing.T) {
@@ -92,13 +93,13 @@ func TestScoreDecisionsAndVerifyLog(t *testing.T) {
 		p := *l.Probability
 		switch {
 		case p >= 0.4 && p <= 0.6:
-			require.Equal(t, score.Refer, l.Decision.Outcome, "row %d p=%v", i+1, p)
+			require.Equal(t, decision.Refer, l.Decision.Outcome, "row %d p=%v", i+1, p)
 		case p >= 0.5:
-			require.Equal(t, score.Decline, l.Decision.ModelOutcome)
+			require.Equal(t, decision.Decline, l.Decision.ModelOutcome)
 		default:
-			require.Equal(t, score.Approve, l.Decision.ModelOutcome)
+			require.Equal(t, decision.Approve, l.Decision.ModelOutcome)
 		}
-		if l.Decision.Outcome == score.Refer {
+		if l.Decision.Outcome == decision.Refer {
 			refer++
 		}
 	}
@@ -123,11 +124,11 @@ func TestScoreDecisionsAndVerifyLog(t *testing.T) {
 	// Per-group overrides with a group file kept apart from the log.
 	entries := readEntries(t, log)
 	var reviews bytes.Buffer
-	l, err := score.NewDecisionLog(&reviews, bytes.Repeat([]byte{1}, 16), rep.Summary.Head, []int64{1, 2})
+	l, err := decision.NewLog(&reviews, bytes.Repeat([]byte{1}, 16), rep.Summary.Head, []int64{1, 2})
 	require.NoError(t, err)
-	_, err = l.AppendReview(entries[0].Time, 1, "r", score.Decline, "")
+	_, err = l.AppendReview(entries[0].Time, 1, "r", decision.Decline, "")
 	require.NoError(t, err)
-	_, err = l.AppendReview(entries[0].Time, 2, "r", score.Decline, "")
+	_, err = l.AppendReview(entries[0].Time, 2, "r", decision.Decline, "")
 	require.NoError(t, err)
 	fh, err := os.OpenFile(log, os.O_APPEND|os.O_WRONLY, 0)
 	require.NoError(t, err)
@@ -142,7 +143,7 @@ func TestScoreDecisionsAndVerifyLog(t *testing.T) {
 	require.Equal(t, 2, rep.Overrides.Overall.Reviewed)
 	wantOver := 0
 	for _, e := range entries[:2] {
-		if e.Decision.ModelOutcome != score.Decline {
+		if e.Decision.ModelOutcome != decision.Decline {
 			wantOver++
 		}
 	}
@@ -165,12 +166,12 @@ func TestScoreDecisionsAndVerifyLog(t *testing.T) {
 	require.Contains(t, errText, "broken")
 }
 
-func readEntries(t *testing.T, path string) []score.LogEntry {
+func readEntries(t *testing.T, path string) []decision.LogEntry {
 	t.Helper()
 	fh, err := os.Open(path)
 	require.NoError(t, err)
 	defer fh.Close()
-	es, _, err := score.ReadLog(fh)
+	es, _, err := decision.ReadLog(fh)
 	require.NoError(t, err)
 	return es
 }
@@ -254,9 +255,9 @@ func TestScoreDecisionsWithConsent(t *testing.T) {
 }
 
 func TestDemoDecisions(t *testing.T) {
-	tab, s, fit := germanFit(t)
+	tab, s, fitted := germanFit(t)
 	var out bytes.Buffer
-	require.NoError(t, demoDecisions(context.Background(), &demoEnv{out: &out, table: tab, schema: s, model: fit.Model}))
+	require.NoError(t, demoDecisions(context.Background(), &demoEnv{out: &out, table: tab, schema: s, model: fitted.Model}))
 	text := out.String()
 	require.Contains(t, text, "altered copy refused: model fingerprint does not match its content")
 	require.Contains(t, text, "decision log: 11 records intact")

@@ -32,9 +32,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/explain"
-	"github.com/candorscore/candor/internal/datasets"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/fit"
 )
 
 func main() {
@@ -127,11 +128,11 @@ func run(ctx context.Context, w io.Writer, lang string, show int) error {
 	if s, err = score.NewSchema(fs...); err != nil {
 		return err
 	}
-	fit, err := score.FitLogistic(ctx, tab, s, "creditability", "bad", &score.FitOptions{Name: "german-credit"})
+	fitted, err := fit.Logistic(ctx, tab, s, "creditability", "bad", &fit.LogisticOptions{Name: "german-credit"})
 	if err != nil {
 		return err
 	}
-	m := fit.Model
+	m := fitted.Model
 	recs := make([]score.Record, tab.Len())
 	for i := range recs {
 		if recs[i], err = tab.Record(m.Schema(), i); err != nil {

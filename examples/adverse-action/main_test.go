@@ -9,8 +9,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/explain"
-	"github.com/candorscore/candor/internal/datasets"
 )
 
 func TestNotices(t *testing.T) {

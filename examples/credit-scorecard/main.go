@@ -14,8 +14,11 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/candorscore/candor/internal/datasets"
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/chart"
+	"github.com/candorscore/candor/score/fit"
+	"github.com/candorscore/candor/score/monitor"
 )
 
 func main() {
@@ -47,19 +50,19 @@ func run(outDir string, round bool) error {
 	if err != nil {
 		return err
 	}
-	fit, err := score.FitScorecard(context.Background(), train, s, "creditability", "bad", &score.ScorecardOptions{
+	fitted, err := fit.Scorecard(context.Background(), train, s, "creditability", "bad", &fit.ScorecardOptions{
 		Round: round, Name: "german-credit"})
 	if err != nil {
 		return err
 	}
-	fmt.Printf("German credit scorecard: %d training rows, %d events\n\n", fit.Rows, int(fit.Events))
+	fmt.Printf("German credit scorecard: %d training rows, %d events\n\n", fitted.Rows, int(fitted.Events))
 	fmt.Println("== binning ==")
-	fmt.Print(fit.FormatBinnings())
+	fmt.Print(fitted.FormatBinnings())
 	fmt.Println("\n== selection ==")
-	fmt.Print(fit.Selection.Format())
+	fmt.Print(fitted.Selection.Format())
 	fmt.Println("\n== points ==")
-	fmt.Print(score.FormatScorecard(fit.Model))
-	perf, err := score.Assess(fit.Model, test, "creditability", "bad")
+	fmt.Print(fit.FormatScorecard(fitted.Model))
+	perf, err := monitor.Assess(fitted.Model, test, "creditability", "bad")
 	if err != nil {
 		return err
 	}
@@ -68,9 +71,9 @@ func run(outDir string, round bool) error {
 
 	// Score <-> probability, both ways.
 	for _, pts := range []float64{500, 600, 700} {
-		fmt.Printf("%.0f points = probability of bad credit %.4f\n", pts, fit.Model.Link(pts).Probability)
+		fmt.Printf("%.0f points = probability of bad credit %.4f\n", pts, fitted.Model.Link(pts).Probability)
 	}
-	fmt.Printf("probability 0.10 = %.1f points\n", fit.Model.ScoreFor(score.Probability(0.10).LogOdds()))
+	fmt.Printf("probability 0.10 = %.1f points\n", fitted.Model.ScoreFor(score.Probability(0.10).LogOdds()))
 
 	if outDir == "" {
 		if outDir, err = os.MkdirTemp("", "credit-scorecard-"); err != nil {
@@ -79,9 +82,9 @@ func run(outDir string, round bool) error {
 	} else if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return err
 	}
-	for _, name := range fit.Selection.Kept {
+	for _, name := range fitted.Selection.Kept {
 		if err := writeFile(filepath.Join(outDir, "binning-"+name+".svg"), func(f *os.File) error {
-			return score.WriteBinningChart(f, fit.Binning(name), "svg")
+			return chart.Binning(f, fitted.Binning(name), "svg")
 		}); err != nil {
 			return err
 		}
@@ -90,11 +93,11 @@ func run(outDir string, round bool) error {
 	var events []bool
 	col := test.Column("creditability")
 	for i := 0; i < test.Len(); i++ {
-		rec, err := test.Record(fit.Model.Schema(), i)
+		rec, err := test.Record(fitted.Model.Schema(), i)
 		if err != nil {
 			return err
 		}
-		r, err := fit.Model.Score(rec)
+		r, err := fitted.Model.Score(rec)
 		if err != nil {
 			return err
 		}
@@ -102,7 +105,7 @@ func run(outDir string, round bool) error {
 		events = append(events, test.Cell(i, col) == "bad")
 	}
 	if err := writeFile(filepath.Join(outDir, "score-distribution.svg"), func(f *os.File) error {
-		return score.WriteScoreChart(f, points, events, nil, "points (held-out applicants)", "svg")
+		return chart.Scores(f, points, events, nil, "points (held-out applicants)", "svg")
 	}); err != nil {
 		return err
 	}

@@ -3,7 +3,7 @@
 // age band, and shows what two mitigations do to the disparities and to the
 // accuracy:
 //
-//  1. the scorecard is fitted with score.FitScorecard on every input except
+//  1. the scorecard is fitted with fit.Scorecard on every input except
 //     the protected attributes personal_status_and_sex (audited as sex:
 //     "female ..." is female, the rest male) and age_in_years (audited as
 //     age band: 25 or under, over 25), which are declared Protected so they
@@ -46,10 +46,11 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/fairness"
-	"github.com/candorscore/candor/internal/datasets"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/fit"
 )
 
 func main() {
@@ -175,11 +176,11 @@ func run(ctx context.Context, w io.Writer) (*results, error) {
 	}
 	res := &results{}
 
-	fit, err := score.FitScorecard(ctx, tab, s, target, event, &score.ScorecardOptions{Name: "german-scorecard"})
+	fitted, err := fit.Scorecard(ctx, tab, s, target, event, &fit.ScorecardOptions{Name: "german-scorecard"})
 	if err != nil {
 		return nil, err
 	}
-	m := fit.Model
+	m := fitted.Model
 	cutoff := float64(m.Cutoff())
 	probs, err := probabilities(m, tab)
 	if err != nil {
@@ -189,9 +190,9 @@ func run(ctx context.Context, w io.Writer) (*results, error) {
 	for i, p := range probs {
 		approved[i] = p < cutoff
 	}
-	res.AUC, res.AUCRanks, res.Accuracy = fit.AUC, auc(probs, app.good), accuracy(approved, app.good)
+	res.AUC, res.AUCRanks, res.Accuracy = fitted.AUC, auc(probs, app.good), accuracy(approved, app.good)
 	fmt.Fprintf(w, "German credit: %d applicants, %s; points scorecard of bad credit on %d of %d inputs (AUC %.3f, in-sample).\n",
-		tab.Len(), groupCounts(app), m.NumTerms(), len(inputs(s)), fit.AUC)
+		tab.Len(), groupCounts(app), m.NumTerms(), len(inputs(s)), fitted.AUC)
 	fmt.Fprintf(w, "Protected, never inputs: personal_status_and_sex (as sex) and age_in_years (as age band).\n")
 	fmt.Fprintf(w, "Decision: approve when P(bad) < %.2f. Approved %.1f%%, accuracy %.3f.\n", cutoff, 100*share(approved), res.Accuracy)
 
@@ -222,7 +223,7 @@ func run(ctx context.Context, w io.Writer) (*results, error) {
 	if err != nil {
 		return nil, err
 	}
-	rfit, err := score.FitScorecard(ctx, tab, s, target, event, &score.ScorecardOptions{Name: "german-scorecard-reweighed", Weights: weights})
+	rfit, err := fit.Scorecard(ctx, tab, s, target, event, &fit.ScorecardOptions{Name: "german-scorecard-reweighed", Weights: weights})
 	if err != nil {
 		return nil, err
 	}

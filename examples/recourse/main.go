@@ -31,9 +31,10 @@ import (
 	"os"
 	"time"
 
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/explain"
-	"github.com/candorscore/candor/internal/datasets"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/fit"
 )
 
 func main() {
@@ -186,17 +187,17 @@ func (st study) run(ctx context.Context, w, stderr io.Writer, n int, cat *explai
 	}
 	var m *score.Model
 	if st.scorecard {
-		fit, err := score.FitScorecard(ctx, tab, s, st.target, st.event, &score.ScorecardOptions{Name: "scorecard"})
+		fitted, err := fit.Scorecard(ctx, tab, s, st.target, st.event, &fit.ScorecardOptions{Name: "scorecard"})
 		if err != nil {
 			return err
 		}
-		m = fit.Model
+		m = fitted.Model
 	} else {
-		fit, err := score.FitLogistic(ctx, tab, s, st.target, st.event, &score.FitOptions{Name: "logistic"})
+		fitted, err := fit.Logistic(ctx, tab, s, st.target, st.event, &fit.LogisticOptions{Name: "logistic"})
 		if err != nil {
 			return err
 		}
-		m = fit.Model
+		m = fitted.Model
 	}
 	actions, err := explain.ParseActions([]byte(st.actions))
 	if err != nil {

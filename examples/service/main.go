@@ -41,8 +41,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/candorscore/candor/internal/datasets"
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/decision"
+	"github.com/candorscore/candor/score/fit"
 )
 
 func main() {
@@ -58,13 +60,13 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	pol := &score.Policy{Version: "service-1", Purpose: "credit", ReviewBand: 0.05}
+	pol := &decision.Policy{Version: "service-1", Purpose: "credit", ReviewBand: 0.05}
 	if *policyPath != "" {
 		fh, err := os.Open(*policyPath)
 		if err != nil {
 			log.Fatal(err)
 		}
-		pol, err = score.ParsePolicy(fh)
+		pol, err = decision.ParsePolicy(fh)
 		fh.Close()
 		if err != nil {
 			log.Fatal(err)
@@ -74,7 +76,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	dlog, err := score.OpenDecisionLog(*logPath, key)
+	dlog, err := decision.OpenLog(*logPath, key)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -139,11 +141,11 @@ func demoModel(ctx context.Context) (*score.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	fit, err := score.FitLogistic(ctx, t, s, "creditability", "bad", &score.FitOptions{Name: "german-credit-service", Version: "1"})
+	fitted, err := fit.Logistic(ctx, t, s, "creditability", "bad", &fit.LogisticOptions{Name: "german-credit-service", Version: "1"})
 	if err != nil {
 		return nil, err
 	}
-	return fit.Model, nil
+	return fitted.Model, nil
 }
 
 // digestKey reads a hex key file, or creates LOG.key with 32 random bytes.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/decision"
 )
 
 // maxBody is the largest request body accepted.
@@ -22,8 +23,8 @@ const maxBody = 1 << 20
 // are immutable, and the decision log serialises its own appends.
 type server struct {
 	model   *score.Model
-	policy  *score.Policy
-	log     *score.DecisionLog
+	policy  *decision.Policy
+	log     *decision.Log
 	catalog *explain.Catalog
 	now     func() time.Time // the service's clock; the library never reads one
 
@@ -37,7 +38,7 @@ type view struct {
 	exp   *explain.Explainer
 }
 
-func newServer(m *score.Model, pol *score.Policy, log *score.DecisionLog, now func() time.Time) (*server, error) {
+func newServer(m *score.Model, pol *decision.Policy, log *decision.Log, now func() time.Time) (*server, error) {
 	if err := pol.Validate(); err != nil {
 		return nil, err
 	}
@@ -281,18 +282,18 @@ func (s *server) explainDecision(rec score.Record, cr *score.ConsentResult, lang
 
 // scoreResponse is the body of a /score answer.
 type scoreResponse struct {
-	Decision      int64            `json:"decision"` // Seq of the decision record, for /review
-	Outcome       score.Outcome    `json:"outcome"`
-	ModelOutcome  score.Outcome    `json:"model_outcome"`
-	Probability   float64          `json:"probability"`
-	Score         float64          `json:"score"`
-	Reasons       []reasonOut      `json:"reasons"`
-	Referrals     []score.Referral `json:"referrals,omitempty"`
-	Neutralised   []string         `json:"neutralised,omitempty"`
-	ConsentNotice string           `json:"consent_notice,omitempty"`
-	Model         string           `json:"model"`
-	Fingerprint   string           `json:"model_fingerprint"`
-	PolicyVersion string           `json:"policy_version"`
+	Decision      int64               `json:"decision"` // Seq of the decision record, for /review
+	Outcome       decision.Outcome    `json:"outcome"`
+	ModelOutcome  decision.Outcome    `json:"model_outcome"`
+	Probability   float64             `json:"probability"`
+	Score         float64             `json:"score"`
+	Reasons       []reasonOut         `json:"reasons"`
+	Referrals     []decision.Referral `json:"referrals,omitempty"`
+	Neutralised   []string            `json:"neutralised,omitempty"`
+	ConsentNotice string              `json:"consent_notice,omitempty"`
+	Model         string              `json:"model"`
+	Fingerprint   string              `json:"model_fingerprint"`
+	PolicyVersion string              `json:"policy_version"`
 }
 
 func (s *server) handleScore(w http.ResponseWriter, r *http.Request) {
@@ -310,11 +311,11 @@ func (s *server) handleScore(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "", "explaining the decision failed")
 		return
 	}
-	reasons := make([]score.LoggedReason, len(ex.reasons))
+	reasons := make([]decision.LoggedReason, len(ex.reasons))
 	for i, re := range ex.reasons {
-		reasons[i] = score.LoggedReason{Code: re.Code, Feature: re.Feature, Effect: re.Effect}
+		reasons[i] = decision.LoggedReason{Code: re.Code, Feature: re.Feature, Effect: re.Effect}
 	}
-	e, err := s.log.AppendDecision(score.DecisionInput{Time: s.now(), Model: s.model, Record: rec, Decision: &d, Reasons: reasons, Ref: req.Ref})
+	e, err := s.log.AppendDecision(decision.Input{Time: s.now(), Model: s.model, Record: rec, Decision: &d, Reasons: reasons, Ref: req.Ref})
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "", "recording the decision failed")
 		return
@@ -391,10 +392,10 @@ func (s *server) handleExplain(w http.ResponseWriter, r *http.Request) {
 
 // reviewRequest is the body of /review: a person's final outcome.
 type reviewRequest struct {
-	Decision *int64        `json:"decision"`
-	Reviewer string        `json:"reviewer"`
-	Outcome  score.Outcome `json:"outcome"`
-	Note     string        `json:"note,omitempty"`
+	Decision *int64           `json:"decision"`
+	Reviewer string           `json:"reviewer"`
+	Outcome  decision.Outcome `json:"outcome"`
+	Note     string           `json:"note,omitempty"`
 }
 
 type reviewResponse struct {
@@ -414,13 +415,13 @@ func (s *server) handleReview(w http.ResponseWriter, r *http.Request) {
 	case req.Reviewer == "":
 		writeError(w, http.StatusBadRequest, "reviewer", `field "reviewer" is required`)
 		return
-	case req.Outcome != score.Approve && req.Outcome != score.Decline:
+	case req.Outcome != decision.Approve && req.Outcome != decision.Decline:
 		writeError(w, http.StatusBadRequest, "outcome", `field "outcome" must be "approve" or "decline"`)
 		return
 	}
 	e, err := s.log.AppendReview(s.now(), *req.Decision, req.Reviewer, req.Outcome, req.Note)
 	switch {
-	case errors.Is(err, score.ErrUnknownDecision):
+	case errors.Is(err, decision.ErrUnknownDecision):
 		writeError(w, http.StatusNotFound, "decision", fmt.Sprintf("no decision %d in the log", *req.Decision))
 		return
 	case err != nil:

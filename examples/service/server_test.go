@@ -19,8 +19,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/candorscore/candor/internal/datasets"
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/decision"
 )
 
 var (
@@ -42,17 +43,17 @@ type testService struct {
 	*httptest.Server
 	srv     *server
 	logPath string
-	log     *score.DecisionLog
+	log     *decision.Log
 }
 
-func newTestService(t *testing.T, pol *score.Policy) *testService {
+func newTestService(t *testing.T, pol *decision.Policy) *testService {
 	t.Helper()
 	m := sharedModel(t)
 	if pol == nil {
-		pol = &score.Policy{Version: "service-1", Purpose: "credit", ReviewBand: 0.05}
+		pol = &decision.Policy{Version: "service-1", Purpose: "credit", ReviewBand: 0.05}
 	}
 	path := filepath.Join(t.TempDir(), "decisions.jsonl")
-	l, err := score.OpenDecisionLog(path, []byte("service-test-digest-key"))
+	l, err := decision.OpenLog(path, []byte("service-test-digest-key"))
 	require.NoError(t, err)
 	srv, err := newServer(m, pol, l, fixedNow)
 	require.NoError(t, err)
@@ -99,12 +100,12 @@ func (s *testService) post(t *testing.T, path string, body any) (int, []byte) {
 	return resp.StatusCode, out
 }
 
-func (s *testService) verify(t *testing.T) ([]score.LogEntry, score.LogSummary) {
+func (s *testService) verify(t *testing.T) ([]decision.LogEntry, decision.LogSummary) {
 	t.Helper()
 	fh, err := os.Open(s.logPath)
 	require.NoError(t, err)
 	defer fh.Close()
-	es, sum, err := score.ReadLog(fh)
+	es, sum, err := decision.ReadLog(fh)
 	require.NoError(t, err)
 	return es, sum
 }
@@ -131,11 +132,11 @@ func TestScoreHappyPath(t *testing.T) {
 		if len(r.Referrals) == 0 {
 			require.Equal(t, r.ModelOutcome, r.Outcome)
 		} else {
-			require.Equal(t, score.Refer, r.Outcome)
+			require.Equal(t, decision.Refer, r.Outcome)
 		}
-		wantOutcome := score.Approve
+		wantOutcome := decision.Approve
 		if r.Probability >= 0.5 {
-			wantOutcome = score.Decline
+			wantOutcome = decision.Decline
 		}
 		require.Equal(t, wantOutcome, r.ModelOutcome)
 		require.LessOrEqual(t, len(r.Reasons), 4)
@@ -151,7 +152,7 @@ func TestScoreHappyPath(t *testing.T) {
 	require.Equal(t, fixedNow(), es[2].Time)
 	rec, err := m.Schema().RecordFromMap(customer(t, 2))
 	require.NoError(t, err)
-	dg, err := score.InputDigest([]byte("service-test-digest-key"), m.Schema(), rec)
+	dg, err := decision.InputDigest([]byte("service-test-digest-key"), m.Schema(), rec)
 	require.NoError(t, err)
 	require.Equal(t, dg, es[2].Decision.InputDigest)
 
@@ -161,7 +162,7 @@ func TestScoreHappyPath(t *testing.T) {
 	require.JSONEq(t, `{"review":6,"decision":2}`, string(body))
 	es, sum = s.verify(t)
 	require.Equal(t, 1, sum.Reviews)
-	rep := score.Overrides(es, nil)
+	rep := decision.Overrides(es, nil)
 	require.Equal(t, 1, rep.Overall.Reviewed)
 }
 
@@ -234,8 +235,8 @@ func TestSensitiveValueStaysOut(t *testing.T) {
 	require.NoError(t, err)
 	require.NotContains(t, string(b), "98765")
 	es, _ := s.verify(t)
-	require.Equal(t, score.Refer, es[0].Decision.Outcome)
-	require.Equal(t, score.ReferOutOfRange, es[0].Decision.Referrals[0].Code)
+	require.Equal(t, decision.Refer, es[0].Decision.Outcome)
+	require.Equal(t, decision.ReferOutOfRange, es[0].Decision.Referrals[0].Code)
 	require.Equal(t, "credit_amount", es[0].Decision.Referrals[0].Feature)
 }
 
@@ -306,7 +307,7 @@ func TestBadRequests(t *testing.T) {
 }
 
 func TestRefusingPolicy(t *testing.T) {
-	s := newTestService(t, &score.Policy{Version: "strict", Purpose: "credit", Consent: score.Refuse})
+	s := newTestService(t, &decision.Policy{Version: "strict", Purpose: "credit", Consent: score.Refuse})
 	c := customer(t, 0)
 	for _, path := range []string{"/score", "/explain"} {
 		code, body := s.post(t, path, map[string]any{"customer": c})
@@ -377,12 +378,12 @@ func TestConcurrentRequests(t *testing.T) {
 	require.Equal(t, scored, sum.Decisions)
 	require.Equal(t, reviewed, sum.Reviews)
 	require.Equal(t, workers*each/2, scored)
-	rep := score.Overrides(es, nil)
+	rep := decision.Overrides(es, nil)
 	require.Equal(t, scored, rep.Overall.Reviewed)
 	// Everyone was declined by the reviewers: overrides are the model's approvals.
 	approvals := 0
 	for _, e := range es {
-		if e.Decision != nil && e.Decision.ModelOutcome == score.Approve {
+		if e.Decision != nil && e.Decision.ModelOutcome == decision.Approve {
 			approvals++
 		}
 	}

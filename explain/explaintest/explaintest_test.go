@@ -9,9 +9,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/explain/explaintest"
-	"github.com/candorscore/candor/internal/datasets"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/fit"
 )
 
 func fp(x float64) *float64   { return &x }
@@ -100,22 +101,22 @@ func TestStabilityGermanCredit(t *testing.T) {
 	require.NoError(t, err)
 	s, err = s.WithRoles(score.Protected, "personal_status_and_sex", "age_in_years", "foreign_worker")
 	require.NoError(t, err)
-	fit, err := score.FitLogistic(context.Background(), tab, s, "creditability", "bad", nil)
+	fitted, err := fit.Logistic(context.Background(), tab, s, "creditability", "bad", nil)
 	require.NoError(t, err)
 	recs := make([]score.Record, 200)
 	for i := range recs {
-		recs[i], err = tab.Record(fit.Model.Schema(), i)
+		recs[i], err = tab.Record(fitted.Model.Schema(), i)
 		require.NoError(t, err)
 	}
 	// A zero nudge changes nothing: no flips, whatever the model.
-	rep, err := explaintest.Stability(fit.Model, recs, explaintest.NudgeNumeric(fit.Model, 0), 4, nil)
+	rep, err := explaintest.Stability(fitted.Model, recs, explaintest.NudgeNumeric(fitted.Model, 0), 4, nil)
 	require.NoError(t, err)
 	require.Zero(t, rep.Flipped)
 	require.Positive(t, rep.Variants)
 	// A small nudge flips some customers; the report is reproducible.
-	a, err := explaintest.Stability(fit.Model, recs, explaintest.NudgeNumeric(fit.Model, 0.25), 4, nil)
+	a, err := explaintest.Stability(fitted.Model, recs, explaintest.NudgeNumeric(fitted.Model, 0.25), 4, nil)
 	require.NoError(t, err)
-	b, err := explaintest.Stability(fit.Model, recs, explaintest.NudgeNumeric(fit.Model, 0.25), 4, nil)
+	b, err := explaintest.Stability(fitted.Model, recs, explaintest.NudgeNumeric(fitted.Model, 0.25), 4, nil)
 	require.NoError(t, err)
 	require.Equal(t, a, b)
 	require.Less(t, a.FlipRate(), 1.0)

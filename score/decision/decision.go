@@ -1,0 +1,416 @@
+package decision
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+
+	"github.com/candorscore/candor/score"
+)
+
+// ErrPolicy: a decision policy that is inconsistent or does not fit the model.
+var ErrPolicy = errors.New("invalid decision policy")
+
+// Outcome is what a decision says should happen to the customer.
+type Outcome string
+
+const (
+	Approve Outcome = "approve" // the favourable outcome: the event is unlikely enough
+	Decline Outcome = "decline" // the adverse outcome
+	Refer   Outcome = "refer"   // a person decides
+)
+
+// ReferralCode names why a decision was referred to a person.
+type ReferralCode string
+
+const (
+	// ReferBand: the score is within the review band around the cutoff.
+	ReferBand ReferralCode = "review_band"
+	// ReferOutOfRange: a numeric value lies outside the training range
+	// [Stats.Min, Stats.Max].
+	ReferOutOfRange ReferralCode = "out_of_range"
+	// ReferUnseen: a category (or bin) no training customer had.
+	ReferUnseen ReferralCode = "unseen_category"
+	// ReferRare: a category, level or bin held by fewer training customers
+	// than the policy's RareShare.
+	ReferRare ReferralCode = "rare_value"
+	// ReferNeutralised: a feature neutralised for lack of consent could have
+	// changed the outcome: between its lowest and highest possible effect
+	// the score crosses the cutoff.
+	ReferNeutralised ReferralCode = "neutralised_feature"
+)
+
+// Referral is one reason a decision was referred. Text is for the reviewer;
+// it never contains the customer's values.
+type Referral struct {
+	Code    ReferralCode `json:"code"`
+	Feature string       `json:"feature,omitempty"`
+	Text    string       `json:"text"`
+}
+
+// Policy turns a score into approve, decline or refer. It is plain data,
+// versioned and JSON-able; its zero value (with the model's cutoff, no
+// review band, a 1% rarity threshold, range checks on, consent
+// neutralised) is usable. Decide validates it on every call. A Policy is
+// safe for concurrent use as long as it is not modified.
+type Policy struct {
+	// Version identifies the policy in decision records.
+	Version string `json:"version"`
+	// Purpose is the purpose customers' data is scored for (e.g. "credit"),
+	// checked against their consents.
+	Purpose string `json:"purpose,omitempty"`
+	// Consent says what to do with a feature lacking consent: neutralise it
+	// (the default) or refuse to score.
+	Consent score.ConsentMode `json:"consent,omitempty"`
+	// Cutoff is the event probability at or above which the model's outcome
+	// is Decline; 0 means the model's own cutoff.
+	Cutoff score.Probability `json:"cutoff,omitempty"`
+	// CutoffPoints, for scorecards, replaces Cutoff: points below it
+	// decline, points at or above it approve.
+	CutoffPoints *float64 `json:"cutoff_points,omitempty"`
+	// ReviewBand refers a customer whose score is within this distance of
+	// the cutoff (|p - Cutoff| <= ReviewBand, in probability; in points when
+	// CutoffPoints is set). 0 means no band.
+	ReviewBand float64 `json:"review_band,omitempty"`
+	// RareShare refers a customer whose category, level or bin held less
+	// than this share of the training rows; 0 means 0.01, a negative value
+	// turns the check off. Categories no training row had (and "other"
+	// bins) are always referred as unseen.
+	RareShare float64 `json:"rare_share,omitempty"`
+	// NoRangeCheck turns off referral for numeric values outside the
+	// training range.
+	NoRangeCheck bool `json:"no_range_check,omitempty"`
+}
+
+// ParsePolicy reads a policy from JSON, refusing unknown fields, and
+// validates it.
+func ParsePolicy(r io.Reader) (*Policy, error) {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	var p Policy
+	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("%w: policy JSON: %v", ErrPolicy, err)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// Validate checks the policy's numbers.
+func (p *Policy) Validate() error {
+	if c := float64(p.Cutoff); c != 0 && !(c > 0 && c < 1) {
+		return fmt.Errorf("%w: cutoff %v is not a probability in (0, 1)", ErrPolicy, c)
+	}
+	if p.CutoffPoints != nil && !isFinite(*p.CutoffPoints) {
+		return fmt.Errorf("%w: cutoff_points is not finite", ErrPolicy)
+	}
+	if p.CutoffPoints != nil && p.Cutoff != 0 {
+		return fmt.Errorf("%w: give cutoff or cutoff_points, not both", ErrPolicy)
+	}
+	if !isFinite(p.ReviewBand) || p.ReviewBand < 0 {
+		return fmt.Errorf("%w: review_band must be finite and not negative", ErrPolicy)
+	}
+	if p.CutoffPoints == nil && p.ReviewBand >= 1 {
+		return fmt.Errorf("%w: review_band %v is in probability units and must be below 1", ErrPolicy, p.ReviewBand)
+	}
+	if !isFinite(p.RareShare) || p.RareShare >= 1 {
+		return fmt.Errorf("%w: rare_share must be below 1", ErrPolicy)
+	}
+	if p.Consent != score.Neutralise && p.Consent != score.Refuse {
+		return fmt.Errorf("%w: consent mode %d", ErrPolicy, p.Consent)
+	}
+	return nil
+}
+
+func (p *Policy) rareShare() float64 {
+	if p.RareShare == 0 {
+		return 0.01
+	}
+	return p.RareShare
+}
+
+// Decision is a policy's verdict on one customer.
+type Decision struct {
+	// Outcome is Approve, Decline or Refer.
+	Outcome Outcome `json:"outcome"`
+	// ModelOutcome is what the cutoff alone says (Approve or Decline), also
+	// for referred decisions: the model's recommendation to the reviewer,
+	// and the baseline of override reports.
+	ModelOutcome Outcome `json:"model_outcome"`
+	// Score is the consent-aware score (neutralised terms at their
+	// baseline).
+	Score score.ConsentResult `json:"-"`
+	// Referrals gives every reason the decision was referred, in a fixed
+	// order: review band, then per term (in model order) unlike-training
+	// reasons, then neutralised features. Empty unless Outcome is Refer.
+	Referrals []Referral `json:"referrals,omitempty"`
+	// PolicyVersion is the version of the policy that decided.
+	PolicyVersion string `json:"policy_version"`
+}
+
+// Decide scores r with the customer's consents and applies the policy. The
+// model must be a logistic model or a scorecard. terms, when not nil,
+// receives each term's effect (as ScoreWithConsent). Bad records, and
+// missing consent under the Refuse mode, are errors (ErrNoConsent).
+func (p *Policy) Decide(m *score.Model, r score.Record, consents score.Consents, terms []float64) (Decision, error) {
+	if err := p.Validate(); err != nil {
+		return Decision{}, err
+	}
+	if m.Kind() == score.LinearModel {
+		return Decision{}, fmt.Errorf("%w: decisions need a logistic model or a scorecard, not a linear model", ErrPolicy)
+	}
+	if p.CutoffPoints != nil && m.Kind() != score.ScorecardModel {
+		return Decision{}, fmt.Errorf("%w: cutoff_points needs a scorecard", ErrPolicy)
+	}
+	if p.Consent == score.Refuse {
+		if err := m.CheckConsent(consents, p.Purpose); err != nil {
+			return Decision{}, err
+		}
+	}
+	cr, err := m.ScoreWithConsent(r, consents, p.Purpose, terms)
+	if err != nil {
+		return Decision{}, err
+	}
+	d := Decision{Score: cr, PolicyVersion: p.Version, ModelOutcome: Approve}
+	if p.declines(m, cr.Score) {
+		d.ModelOutcome = Decline
+	}
+	if near, text := p.inBand(m, cr.Score); near {
+		d.Referrals = append(d.Referrals, Referral{Code: ReferBand, Text: text})
+	}
+	d.Referrals = p.unlikeTraining(m, r, &cr, d.Referrals)
+	d.Referrals = p.neutralisedMatters(m, &cr, d.ModelOutcome, d.Referrals)
+	d.Outcome = d.ModelOutcome
+	if len(d.Referrals) > 0 {
+		d.Outcome = Refer
+	}
+	return d, nil
+}
+
+// declines reports whether a score in model units is on the adverse side of
+// the cutoff.
+func (p *Policy) declines(m *score.Model, s float64) bool {
+	if p.CutoffPoints != nil {
+		return s < *p.CutoffPoints
+	}
+	return m.Link(s).Probability >= p.cutoff(m)
+}
+
+func (p *Policy) cutoff(m *score.Model) score.Probability {
+	if p.Cutoff != 0 {
+		return p.Cutoff
+	}
+	return m.Cutoff()
+}
+
+func (p *Policy) inBand(m *score.Model, s float64) (bool, string) {
+	if p.ReviewBand <= 0 {
+		return false, ""
+	}
+	if p.CutoffPoints != nil {
+		c := *p.CutoffPoints
+		if math.Abs(s-c) <= p.ReviewBand {
+			return true, fmt.Sprintf("score %s points is within %s points of the cutoff %s", fmtG(s), fmtG(p.ReviewBand), fmtG(c))
+		}
+		return false, ""
+	}
+	pr, c := float64(m.Link(s).Probability), float64(p.cutoff(m))
+	if math.Abs(pr-c) <= p.ReviewBand {
+		return true, fmt.Sprintf("probability %.4f is within %s of the cutoff %s", pr, fmtG(p.ReviewBand), fmtG(c))
+	}
+	return false, ""
+}
+
+// unlikeTraining appends a referral for each used term whose value the
+// training data did not support: outside the numeric range, an unseen
+// category, a rare level or bin.
+func (p *Policy) unlikeTraining(m *score.Model, r score.Record, cr *score.ConsentResult, out []Referral) []Referral {
+	rare := p.rareShare()
+	feats := m.Schema().Features()
+	for j := range m.NumTerms() {
+		t := m.Term(j)
+		f := &feats[m.TermFeature(j)]
+		if cr.IsNeutralised(f.Name) {
+			continue
+		}
+		v := r[m.TermFeature(j)]
+		if !p.NoRangeCheck && v.IsNum() && t.Stats != nil && t.Stats.Count > 0 && t.Stats.Min <= t.Stats.Max {
+			if v.Float() < t.Stats.Min || v.Float() > t.Stats.Max {
+				text := fmt.Sprintf("%s is outside the range seen in training", strconv.Quote(f.Name))
+				if !f.Sensitive {
+					text += fmt.Sprintf(" (%s to %s)", fmtG(t.Stats.Min), fmtG(t.Stats.Max))
+				}
+				out = append(out, Referral{Code: ReferOutOfRange, Feature: f.Name, Text: text})
+			}
+		}
+		_, pos, err := m.Effect(j, v)
+		if err != nil {
+			continue // cannot happen after a successful score; be safe
+		}
+		var count, total float64
+		what := "category"
+		switch t.Kind {
+		case score.CategoricalTerm:
+			if v.IsMissing() {
+				continue
+			}
+			if pos < 0 { // a label outside Levels, scored with OtherEffect
+				out = append(out, Referral{Code: ReferUnseen, Feature: f.Name,
+					Text: fmt.Sprintf("%s has a category not seen in training", strconv.Quote(f.Name))})
+				continue
+			}
+			for _, l := range t.Levels {
+				total += l.Count
+			}
+			count = t.Levels[pos].Count
+		case score.BinnedTerm:
+			b := t.Bins[pos]
+			if b.Kind == score.OtherBin {
+				out = append(out, Referral{Code: ReferUnseen, Feature: f.Name,
+					Text: fmt.Sprintf("%s has a category not seen in training", strconv.Quote(f.Name))})
+				continue
+			}
+			for _, b := range t.Bins {
+				total += b.Count
+			}
+			count = b.Count
+			what = "bin"
+		default:
+			continue
+		}
+		if total <= 0 {
+			continue // the model carries no training counts
+		}
+		if count <= 0 {
+			out = append(out, Referral{Code: ReferUnseen, Feature: f.Name,
+				Text: fmt.Sprintf("%s has a %s no training customer had", strconv.Quote(f.Name), what)})
+			continue
+		}
+		if share := count / total; rare > 0 && share < rare {
+			out = append(out, Referral{Code: ReferRare, Feature: f.Name,
+				Text: fmt.Sprintf("%s has a %s held by %.2f%% of training customers (threshold %s%%)",
+					strconv.Quote(f.Name), what, 100*share, fmtG(100*rare))})
+		}
+	}
+	return out
+}
+
+// neutralisedMatters appends a referral for each neutralised feature whose
+// effect, anywhere between its lowest and highest possible value, could move
+// the score across the cutoff; and, when none could alone, one referral for
+// all of them together if together they could.
+func (p *Policy) neutralisedMatters(m *score.Model, cr *score.ConsentResult, model Outcome, out []Referral) []Referral {
+	if len(cr.Neutralised) == 0 {
+		return out
+	}
+	s := cr.Score
+	var loAll, hiAll float64
+	alone := false
+	for _, name := range cr.Neutralised {
+		j := m.TermOf(name)
+		if j < 0 {
+			continue
+		}
+		t := m.Term(j)
+		lo, hi := effectRange(&t)
+		loAll += lo - t.Baseline
+		hiAll += hi - t.Baseline
+		if p.crosses(m, s-t.Baseline+lo, s-t.Baseline+hi) {
+			alone = true
+			out = append(out, Referral{Code: ReferNeutralised, Feature: name,
+				Text: fmt.Sprintf("%s was not used (no consent for %s) and could have changed the outcome", strconv.Quote(name), cr.Purpose)})
+		}
+	}
+	if !alone && len(cr.Neutralised) > 1 && p.crosses(m, s+loAll, s+hiAll) {
+		out = append(out, Referral{Code: ReferNeutralised,
+			Text: fmt.Sprintf("the features not used for lack of consent for %s could together have changed the outcome", cr.Purpose)})
+	}
+	return out
+}
+
+// crosses reports whether the outcome at score lo differs from that at hi.
+// An infinite bound always crosses.
+func (p *Policy) crosses(m *score.Model, lo, hi float64) bool {
+	if math.IsInf(lo, 0) || math.IsInf(hi, 0) || math.IsNaN(lo) || math.IsNaN(hi) {
+		return true
+	}
+	return p.declines(m, lo) != p.declines(m, hi)
+}
+
+// effectRange is the lowest and highest effect a term can have: over its
+// levels or bins (with missing and other effects; a sloped bin by
+// Bin.EffectRange), or, for a linear term, over the training range of its
+// feature (unbounded without statistics).
+func effectRange(t *score.Term) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	see := func(e float64) {
+		lo, hi = math.Min(lo, e), math.Max(hi, e)
+	}
+	switch t.Kind {
+	case score.LinearTerm:
+		if t.Coef == 0 {
+			return 0, 0
+		}
+		if t.Stats == nil || t.Stats.Count <= 0 || !(t.Stats.Min <= t.Stats.Max) {
+			return math.Inf(-1), math.Inf(1)
+		}
+		see(t.Coef * t.Stats.Min)
+		see(t.Coef * t.Stats.Max)
+		if t.Fill != nil {
+			see(t.Coef * *t.Fill)
+		}
+	case score.CategoricalTerm:
+		for _, l := range t.Levels {
+			see(l.Effect)
+		}
+		for _, e := range []*float64{t.MissingEffect, t.OtherEffect} {
+			if e != nil {
+				see(*e)
+			}
+		}
+	case score.BinnedTerm:
+		// A sloped bin ranges over its values within the training range
+		// (unbounded without one, like a linear term).
+		for _, b := range t.Bins {
+			l, h := b.EffectRange(t.Stats)
+			see(l)
+			see(h)
+		}
+	}
+	if lo > hi {
+		return t.Baseline, t.Baseline
+	}
+	return lo, hi
+}
+
+// fmtG formats a number briefly and deterministically.
+func fmtG(x float64) string {
+	return strconv.FormatFloat(x, 'g', 6, 64)
+}
+
+// MarshalJSON writes the decision with its score (Score is not JSON as is:
+// the Result of a linear model holds NaN).
+func (d Decision) MarshalJSON() ([]byte, error) {
+	type plain Decision
+	out := struct {
+		plain
+		Score       float64  `json:"score"`
+		Probability float64  `json:"probability"`
+		Purpose     string   `json:"purpose,omitempty"`
+		Neutralised []string `json:"neutralised,omitempty"`
+	}{plain(d), d.Score.Score, float64(d.Score.Probability), d.Score.Purpose, d.Score.Neutralised}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

@@ -1,0 +1,948 @@
+package fit
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/candorscore/candor/internal/metric"
+	"github.com/candorscore/candor/score"
+)
+
+// Trend is the shape of the event rate across a binning's ordered bins
+// (range bins in ascending value order, category bins in the order chosen).
+type Trend string
+
+const (
+	// TrendAuto (or the empty string) asks the optimiser for the better of
+	// TrendAscending and TrendDescending (higher information value; ties go
+	// to ascending).
+	TrendAuto Trend = "auto"
+	// TrendAscending: the event rate rises from bin to bin.
+	TrendAscending Trend = "ascending"
+	// TrendDescending: the event rate falls from bin to bin.
+	TrendDescending Trend = "descending"
+	// TrendPeak: the event rate rises, then falls (a monotone trend is a
+	// peak with one side empty).
+	TrendPeak Trend = "peak"
+	// TrendValley: the event rate falls, then rises.
+	TrendValley Trend = "valley"
+	// TrendNone describes hand-given or edited bins that follow none of the
+	// shapes above. It cannot be requested.
+	TrendNone Trend = "none"
+)
+
+// UnseenPolicy says what a categorical binning does with a label that was
+// never seen in training (neither in the data nor in the schema's list).
+type UnseenPolicy string
+
+const (
+	// UnseenError (the zero value) makes an unseen label an
+	// ErrUnknownCategory error at scoring time: the term has no OtherBin.
+	UnseenError UnseenPolicy = ""
+	// UnseenNeutral adds an OtherBin with weight of evidence 0 (the points of
+	// an average applicant's evidence: none either way).
+	UnseenNeutral UnseenPolicy = "neutral"
+	// UnseenRiskiest adds an OtherBin with the lowest weight of evidence of
+	// the feature's bins (the most conservative choice in credit).
+	UnseenRiskiest UnseenPolicy = "riskiest"
+)
+
+// Binning defaults, used when the corresponding option is zero.
+const (
+	DefaultPreBins     = 20   // quantile pre-bins of a numeric feature
+	DefaultMaxBins     = 8    // bins (besides special, missing and other bins)
+	DefaultMinBinShare = 0.05 // each bin holds at least this share of the feature's rows
+	DefaultRareShare   = 0.01 // categories with a smaller share are pooled before binning
+	// DefaultMinCategoryShare is the smallest share of a category bin: a
+	// category is a natural unit, not a cut point found by search, so it may
+	// stand alone with a smaller share than a numeric range.
+	DefaultMinCategoryShare = 0.02
+)
+
+// zeroCountAdd is the count added to both the events and the non-events of
+// a bin that has none of one of them (hand-given, special and missing bins
+// only: the optimiser never makes such a bin), so that its weight of
+// evidence is finite.
+const zeroCountAdd = 0.5
+
+// BinningOptions control automatic binning. The zero value (or nil) means
+// the defaults.
+type BinningOptions struct {
+	// PreBins is the number of quantile pre-bins of a numeric feature
+	// (0 = DefaultPreBins). Cut points are chosen among them.
+	PreBins int
+	// MaxBins bounds the number of range or category bins (0 = DefaultMaxBins).
+	MaxBins int
+	// MinBinShare is the smallest share of the feature's (weighted) rows a
+	// range or category bin may hold (0 = DefaultMinBinShare; negative = no
+	// minimum).
+	MinBinShare float64
+	// MinCategoryShare is MinBinShare for the bins of a categorical feature
+	// (0 = DefaultMinCategoryShare; negative = no minimum).
+	MinCategoryShare float64
+	// Trend is the event-rate shape to enforce ("" = TrendAuto). Categories
+	// are ordered by event rate, so their trend is always ascending.
+	Trend Trend
+	// Special lists numeric codes (e.g. -7, -8, -9) that each get their own
+	// bin, whether or not they occur in training.
+	Special []float64
+	// RareShare pools categories with a smaller share of the rows into one
+	// pre-bin before the optimisation (0 = DefaultRareShare; negative = no
+	// pooling). Categories the schema declares that never occur in training
+	// join that pool too; if it is empty they join the bin with most rows.
+	RareShare float64
+	// Unseen is the policy for labels unseen in training.
+	Unseen UnseenPolicy
+}
+
+func (o *BinningOptions) resolved() BinningOptions {
+	var r BinningOptions
+	if o != nil {
+		r = *o
+	}
+	if r.PreBins <= 0 {
+		r.PreBins = DefaultPreBins
+	}
+	if r.MaxBins <= 0 {
+		r.MaxBins = DefaultMaxBins
+	}
+	if r.MinBinShare == 0 {
+		r.MinBinShare = DefaultMinBinShare
+	}
+	if r.MinCategoryShare == 0 {
+		r.MinCategoryShare = DefaultMinCategoryShare
+	}
+	if r.RareShare == 0 {
+		r.RareShare = DefaultRareShare
+	}
+	if r.Trend == "" {
+		r.Trend = TrendAuto
+	}
+	return r
+}
+
+// BinSpec gives a feature's bins by hand: cut points for a numeric feature
+// (bins (-inf, c1), [c1, c2), ..., [ck, +inf)) or groups of labels for a
+// categorical one (each group one bin; every label seen in the data must be
+// in a group). Binning.Spec returns the spec of any binning, to edit and
+// apply again.
+type BinSpec struct {
+	Cuts    []float64  `json:"cuts,omitempty"`
+	Groups  [][]string `json:"groups,omitempty"`
+	Special []float64  `json:"special,omitempty"`
+	Unseen  UnseenPolicy
+}
+
+// Binning is a feature's bins with their training statistics. Bins holds
+// the range (or category) bins in order, then one SpecialBin per declared
+// special value, then the MissingBin (always present: a missing value at
+// scoring time always has a bin; with no missing value in training its
+// weight of evidence is 0), then an OtherBin when the unseen-label policy
+// asks for one. Each bin's WoE, Count and Events are set; Effect is 0.
+//
+// Weight of evidence is ln(share of non-events / share of events): positive
+// means safer than average. IV per bin is (share of non-events - share of
+// events) * WoE, and the binning's IV is their sum.
+type Binning struct {
+	Feature   string
+	Kind      score.Kind
+	Trend     Trend // event-rate shape of the ordered bins
+	Bins      []score.Bin
+	Events    float64 // training events (weighted), all bins
+	NonEvents float64 // training non-events (weighted), all bins
+	IV        float64 // information value, the sum over bins
+	Unseen    UnseenPolicy
+}
+
+// BinIV is the information value of bin k.
+func (b *Binning) BinIV(k int) float64 {
+	bin := b.Bins[k]
+	if bin.Count == 0 {
+		return 0
+	}
+	g, e := shares(bin.Count-bin.Events, bin.Events, b.NonEvents, b.Events)
+	return (g - e) * bin.WoE
+}
+
+// EventRate is bin k's training event rate (NaN for an empty bin).
+func (b *Binning) EventRate(k int) float64 {
+	if b.Bins[k].Count == 0 {
+		return math.NaN()
+	}
+	return b.Bins[k].Events / b.Bins[k].Count
+}
+
+// shares returns the bin's shares of all non-events and events, adding
+// zeroCountAdd to both counts when one of them is zero.
+func shares(ne, ev, totNE, totEv float64) (g, e float64) {
+	if ne <= 0 || ev <= 0 {
+		ne += zeroCountAdd
+		ev += zeroCountAdd
+	}
+	return ne / totNE, ev / totEv
+}
+
+// WoE returns ln(share of non-events / share of events) for a bin with ne
+// non-events and ev events out of totals totNE and totEv. A bin with no
+// events or no non-events has zeroCountAdd (0.5) added to both of its counts
+// first, so the result is always finite; an empty bin has WoE 0.
+func WoE(ne, ev, totNE, totEv float64) float64 {
+	if ne+ev == 0 {
+		return 0
+	}
+	g, e := shares(ne, ev, totNE, totEv)
+	return math.Log(g / e)
+}
+
+// finish fills WoE and IV from the counts and sets the Trend.
+func (b *Binning) finish() {
+	b.IV = 0
+	minWoE, any := math.Inf(1), false
+	for k := range b.Bins {
+		bin := &b.Bins[k]
+		bin.WoE = WoE(bin.Count-bin.Events, bin.Events, b.NonEvents, b.Events)
+		if bin.Count > 0 && bin.Kind != score.OtherBin {
+			minWoE = math.Min(minWoE, bin.WoE)
+			any = true
+		}
+		if bin.Label == "" {
+			bin.Label = binLabel(*bin)
+		}
+	}
+	for k := range b.Bins {
+		if b.Bins[k].Kind == score.OtherBin && b.Unseen == UnseenRiskiest && any {
+			b.Bins[k].WoE = minWoE
+		}
+		b.IV += b.BinIV(k)
+	}
+	b.Trend = b.shape()
+}
+
+// shape describes the event-rate trend of the ordered (range or category)
+// bins that hold rows.
+func (b *Binning) shape() Trend {
+	var rates []float64
+	for k, bin := range b.Bins {
+		if (bin.Kind == score.RangeBin || bin.Kind == score.CategoryBin) && bin.Count > 0 {
+			rates = append(rates, b.EventRate(k))
+		}
+	}
+	up, down, turnsUp, turnsDown := 0, 0, 0, 0
+	last := 0
+	for i := 1; i < len(rates); i++ {
+		d := 0
+		switch {
+		case rates[i] > rates[i-1]:
+			d, up = 1, up+1
+		case rates[i] < rates[i-1]:
+			d, down = -1, down+1
+		}
+		if d != 0 && last != 0 && d != last {
+			if d < 0 {
+				turnsDown++
+			} else {
+				turnsUp++
+			}
+		}
+		if d != 0 {
+			last = d
+		}
+	}
+	switch {
+	case down == 0:
+		return TrendAscending
+	case up == 0:
+		return TrendDescending
+	case turnsDown == 1 && turnsUp == 0:
+		return TrendPeak
+	case turnsUp == 1 && turnsDown == 0:
+		return TrendValley
+	}
+	return TrendNone
+}
+
+func fmtBinNum(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
+
+func binLabel(b score.Bin) string {
+	switch b.Kind {
+	case score.RangeBin:
+		lo, hi := "-inf", "+inf"
+		if b.Lower != nil {
+			lo = fmtBinNum(*b.Lower)
+		}
+		if b.Upper != nil {
+			hi = fmtBinNum(*b.Upper)
+		}
+		return "[" + lo + ", " + hi + ")"
+	case score.CategoryBin:
+		return strings.Join(b.Categories, ", ")
+	case score.SpecialBin:
+		return "= " + fmtBinNum(*b.Special)
+	case score.MissingBin:
+		return "missing"
+	case score.OtherBin:
+		return "other (unseen)"
+	}
+	return string(b.Kind)
+}
+
+// Spec returns the definition of the binning's bins, to edit and apply
+// again with ApplyBins or ScorecardOptions.Bins.
+func (b *Binning) Spec() BinSpec {
+	s := BinSpec{Unseen: b.Unseen}
+	for _, bin := range b.Bins {
+		switch bin.Kind {
+		case score.RangeBin:
+			if bin.Lower != nil {
+				s.Cuts = append(s.Cuts, *bin.Lower)
+			}
+		case score.CategoryBin:
+			s.Groups = append(s.Groups, slices.Clone(bin.Categories))
+		case score.SpecialBin:
+			s.Special = append(s.Special, *bin.Special)
+		}
+	}
+	return s
+}
+
+// Merge returns a copy of the binning with bins i and j joined: two
+// adjacent range bins, or any two category bins. Counts add up and the
+// weight of evidence and information value are recomputed (a merged bin
+// with no events or no non-events gets the zero-count correction of WoE).
+func (b *Binning) Merge(i, j int) (*Binning, error) {
+	if i > j {
+		i, j = j, i
+	}
+	if i < 0 || j >= len(b.Bins) || i == j {
+		return nil, &score.FieldError{Feature: b.Feature, Err: fmt.Errorf("%w: cannot merge bins %d and %d of %d", score.ErrModel, i, j, len(b.Bins))}
+	}
+	bi, bj := b.Bins[i], b.Bins[j]
+	var m score.Bin
+	switch {
+	case bi.Kind == score.RangeBin && bj.Kind == score.RangeBin:
+		if j != i+1 {
+			return nil, &score.FieldError{Feature: b.Feature, Err: fmt.Errorf("%w: range bins %d and %d are not adjacent", score.ErrModel, i, j)}
+		}
+		m = score.Bin{Kind: score.RangeBin, Lower: clonePtr(bi.Lower), Upper: clonePtr(bj.Upper)}
+	case bi.Kind == score.CategoryBin && bj.Kind == score.CategoryBin:
+		m = score.Bin{Kind: score.CategoryBin, Categories: append(slices.Clone(bi.Categories), bj.Categories...)}
+	default:
+		return nil, &score.FieldError{Feature: b.Feature, Err: fmt.Errorf("%w: only range or category bins can be merged (bins %d and %d are %s and %s)", score.ErrModel, i, j, bi.Kind, bj.Kind)}
+	}
+	m.Count, m.Events = bi.Count+bj.Count, bi.Events+bj.Events
+	out := b.clone()
+	out.Bins[i] = m
+	out.Bins = slices.Delete(out.Bins, j, j+1)
+	out.finish()
+	return out, nil
+}
+
+func (b *Binning) clone() *Binning {
+	c := *b
+	c.Bins = make([]score.Bin, len(b.Bins))
+	for k, bin := range b.Bins {
+		bin.Lower, bin.Upper, bin.Special = clonePtr(bin.Lower), clonePtr(bin.Upper), clonePtr(bin.Special)
+		bin.Categories = slices.Clone(bin.Categories)
+		c.Bins[k] = bin
+	}
+	return &c
+}
+
+// Format renders the binning table: per bin its label, rows, share, events,
+// event rate, WoE and IV, and the total IV.
+func (b *Binning) Format() string {
+	var sb strings.Builder
+	total := b.Events + b.NonEvents
+	fmt.Fprintf(&sb, "%s (%s, trend %s, IV %.4f)\n", b.Feature, b.Kind, b.Trend, b.IV)
+	fmt.Fprintf(&sb, "  %-40s %9s %7s %9s %7s %8s %8s\n", "bin", "rows", "share", "events", "rate", "woe", "iv")
+	for k, bin := range b.Bins {
+		rate := "-"
+		if bin.Count > 0 {
+			rate = fmt.Sprintf("%.4f", b.EventRate(k))
+		}
+		fmt.Fprintf(&sb, "  %-40s %9s %7.4f %9s %7s %8.4f %8.4f\n", trunc(bin.Label, 40), fmtBinNum(bin.Count), bin.Count/total,
+			fmtBinNum(bin.Events), rate, bin.WoE, b.BinIV(k))
+	}
+	return sb.String()
+}
+
+// BinFeature bins one feature automatically: values[r] is row r's value,
+// events[r] whether row r is an event, weights nil or one non-negative
+// weight per row. Numeric features get quantile pre-bins; categorical
+// features get one pre-bin per category (rare ones pooled), ordered by event
+// rate. The optimiser then picks the contiguous grouping of pre-bins with
+// the highest information value subject to the trend, the minimum bin share,
+// the maximum number of bins and no bin without events or non-events
+// (OptimalBins). When no grouping is admissible (too few rows, or every
+// split leaves a bin without events or non-events) the feature gets one
+// range bin, which carries no evidence and is dropped by SelectFeatures.
+// Missing values and special codes get bins of their own.
+func BinFeature(f score.Feature, values []score.Value, events []bool, weights []float64, opts *BinningOptions) (*Binning, error) {
+	o := opts.resolved()
+	switch o.Trend {
+	case TrendAuto, TrendAscending, TrendDescending, TrendPeak, TrendValley:
+	default:
+		return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: trend %q cannot be requested", score.ErrData, o.Trend)}
+	}
+	col, err := newBinColumn(f, values, events, weights, o.Special, o.Unseen)
+	if err != nil {
+		return nil, err
+	}
+	if f.Kind == score.Numeric {
+		return col.binNumeric(o), nil
+	}
+	return col.binCategorical(o), nil
+}
+
+// ApplyBins bins one feature with hand-given bins (see BinSpec), computing
+// each bin's statistics from the data.
+func ApplyBins(f score.Feature, values []score.Value, events []bool, weights []float64, spec BinSpec) (*Binning, error) {
+	col, err := newBinColumn(f, values, events, weights, spec.Special, spec.Unseen)
+	if err != nil {
+		return nil, err
+	}
+	if f.Kind == score.Numeric {
+		if len(spec.Groups) > 0 {
+			return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: category groups for a numeric feature", score.ErrWrongKind)}
+		}
+		cuts := slices.Clone(spec.Cuts)
+		for k, c := range cuts {
+			if !isFinite(c) || (k > 0 && !(c > cuts[k-1])) {
+				return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: cut points must be finite and strictly ascending", score.ErrData)}
+			}
+		}
+		return col.rangeBinning(cuts), nil
+	}
+	if len(spec.Cuts) > 0 {
+		return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: cut points for a categorical feature", score.ErrWrongKind)}
+	}
+	group := map[string]int{}
+	for g, labels := range spec.Groups {
+		if len(labels) == 0 {
+			return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: group %d is empty", score.ErrData, g)}
+		}
+		for _, l := range labels {
+			if _, dup := group[l]; dup {
+				return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: label %q in two groups", score.ErrData, l)}
+			}
+			group[l] = g
+		}
+	}
+	for _, c := range col.cats {
+		if _, ok := group[c.label]; !ok && c.count > 0 {
+			return nil, &score.FieldError{Feature: f.Name, Value: strconv.Quote(c.label), Err: fmt.Errorf("%w: label in the data but in no group", score.ErrUnknownCategory)}
+		}
+	}
+	b := col.newBinning()
+	for _, labels := range spec.Groups {
+		bin := score.Bin{Kind: score.CategoryBin, Categories: slices.Clone(labels)}
+		for _, l := range labels {
+			if k, ok := col.catIndex[l]; ok {
+				bin.Count += col.cats[k].count
+				bin.Events += col.cats[k].events
+			}
+		}
+		b.Bins = append(b.Bins, bin)
+	}
+	col.appendTail(b)
+	b.finish()
+	return b, nil
+}
+
+// binColumn is one feature's training data, summarised for binning.
+type binColumn struct {
+	f             score.Feature
+	unseen        UnseenPolicy
+	events, total float64 // weighted, all rows
+	// numeric: non-special, non-missing values sorted, with their events/weights
+	xs      []float64
+	xEvents []float64 // weighted events at xs[i]
+	xCounts []float64 // weighted rows at xs[i]
+	special []float64
+	spCount []float64
+	spEvent []float64
+	// categorical
+	cats     []catStat
+	catIndex map[string]int
+	// missing
+	missCount, missEvents float64
+}
+
+type catStat struct {
+	label         string
+	count, events float64
+}
+
+func newBinColumn(f score.Feature, values []score.Value, events []bool, weights []float64, special []float64, unseen UnseenPolicy) (*binColumn, error) {
+	if len(events) != len(values) || (weights != nil && len(weights) != len(values)) {
+		return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: %d values, %d events, %d weights", score.ErrData, len(values), len(events), len(weights))}
+	}
+	switch unseen {
+	case UnseenError, UnseenNeutral, UnseenRiskiest:
+	default:
+		return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: unseen-label policy %q", score.ErrData, unseen)}
+	}
+	c := &binColumn{f: f, unseen: unseen}
+	if f.Kind == score.Numeric {
+		if unseen != UnseenError {
+			return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: unseen-label policy on a numeric feature", score.ErrWrongKind)}
+		}
+		c.special = slices.Clone(special)
+		slices.Sort(c.special)
+		c.special = slices.Compact(c.special)
+		for _, s := range c.special {
+			if !isFinite(s) {
+				return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: special value %v", score.ErrNotFinite, s)}
+			}
+		}
+		c.spCount = make([]float64, len(c.special))
+		c.spEvent = make([]float64, len(c.special))
+	} else {
+		if len(special) > 0 {
+			return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: special values on a categorical feature", score.ErrWrongKind)}
+		}
+		c.catIndex = map[string]int{}
+		for _, l := range f.Categories {
+			if _, ok := c.catIndex[l]; !ok {
+				c.catIndex[l] = len(c.cats)
+				c.cats = append(c.cats, catStat{label: l})
+			}
+		}
+	}
+	type xr struct {
+		x, w float64
+		e    bool
+	}
+	var pts []xr
+	if f.Kind == score.Numeric {
+		pts = make([]xr, 0, len(values))
+	}
+	for r, v := range values {
+		w := metric.Weight(weights, r)
+		if !(w >= 0) || math.IsInf(w, 0) {
+			return nil, &score.FieldError{Row: r + 1, Feature: f.Name, Err: fmt.Errorf("%w: weight %v", score.ErrData, w)}
+		}
+		ev := 0.0
+		if events[r] {
+			ev = w
+		}
+		c.total += w
+		c.events += ev
+		if v.IsMissing() {
+			c.missCount += w
+			c.missEvents += ev
+			continue
+		}
+		if f.Kind == score.Numeric {
+			if !v.IsNum() {
+				return nil, &score.FieldError{Row: r + 1, Feature: f.Name, Value: strconv.Quote(v.String()), Err: score.ErrWrongKind}
+			}
+			if !isFinite(v.Float()) {
+				return nil, &score.FieldError{Row: r + 1, Feature: f.Name, Err: score.ErrNotFinite}
+			}
+			if k, ok := slices.BinarySearch(c.special, v.Float()); ok {
+				c.spCount[k] += w
+				c.spEvent[k] += ev
+				continue
+			}
+			pts = append(pts, xr{v.Float(), w, events[r]})
+			continue
+		}
+		if !v.IsCat() {
+			return nil, &score.FieldError{Row: r + 1, Feature: f.Name, Value: strconv.Quote(v.String()), Err: score.ErrWrongKind}
+		}
+		k, ok := c.catIndex[v.Label()]
+		if !ok {
+			k = len(c.cats)
+			c.catIndex[v.Label()] = k
+			c.cats = append(c.cats, catStat{label: v.Label()})
+		}
+		c.cats[k].count += w
+		c.cats[k].events += ev
+	}
+	if c.total <= 0 || c.events <= 0 || c.events >= c.total {
+		return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: binning needs rows with and without the event", score.ErrData)}
+	}
+	if f.Kind == score.Numeric {
+		slices.SortFunc(pts, func(a, b xr) int { return metric.Compare(a.x, b.x) })
+		for _, p := range pts {
+			ev := 0.0
+			if p.e {
+				ev = p.w
+			}
+			if n := len(c.xs); n > 0 && c.xs[n-1] == p.x {
+				c.xCounts[n-1] += p.w
+				c.xEvents[n-1] += ev
+				continue
+			}
+			c.xs = append(c.xs, p.x)
+			c.xCounts = append(c.xCounts, p.w)
+			c.xEvents = append(c.xEvents, ev)
+		}
+	}
+	return c, nil
+}
+
+func (c *binColumn) newBinning() *Binning {
+	return &Binning{Feature: c.f.Name, Kind: c.f.Kind, Events: c.events, NonEvents: c.total - c.events, Unseen: c.unseen}
+}
+
+// appendTail adds the special, missing and other bins.
+func (c *binColumn) appendTail(b *Binning) {
+	for k, s := range c.special {
+		b.Bins = append(b.Bins, score.Bin{Kind: score.SpecialBin, Special: &s, Count: c.spCount[k], Events: c.spEvent[k]})
+	}
+	b.Bins = append(b.Bins, score.Bin{Kind: score.MissingBin, Count: c.missCount, Events: c.missEvents})
+	if c.f.Kind == score.Categorical && c.unseen != UnseenError {
+		b.Bins = append(b.Bins, score.Bin{Kind: score.OtherBin})
+	}
+}
+
+// rangeBinning builds the binning of cut points cuts (ascending).
+func (c *binColumn) rangeBinning(cuts []float64) *Binning {
+	b := c.newBinning()
+	i := 0
+	for k := 0; k <= len(cuts); k++ {
+		bin := score.Bin{Kind: score.RangeBin}
+		if k > 0 {
+			lo := cuts[k-1]
+			bin.Lower = &lo
+		}
+		if k < len(cuts) {
+			hi := cuts[k]
+			bin.Upper = &hi
+		}
+		for ; i < len(c.xs) && (k == len(cuts) || c.xs[i] < cuts[k]); i++ {
+			bin.Count += c.xCounts[i]
+			bin.Events += c.xEvents[i]
+		}
+		b.Bins = append(b.Bins, bin)
+	}
+	c.appendTail(b)
+	b.finish()
+	return b
+}
+
+// preBinStarts returns the indexes into c.xs where quantile pre-bins start
+// (the first is always 0): pre-bin boundaries sit at distinct values, at
+// the first value whose preceding weight reaches q/n of the total.
+func (c *binColumn) preBinStarts(n int) []int {
+	if len(c.xs) == 0 {
+		return nil
+	}
+	var w float64
+	for _, x := range c.xCounts {
+		w += x
+	}
+	starts := []int{0}
+	cum := 0.0
+	q := 1
+	for i := range c.xs {
+		for q < n && cum >= float64(q)*w/float64(n) {
+			if starts[len(starts)-1] != i {
+				starts = append(starts, i)
+			}
+			q++
+		}
+		cum += c.xCounts[i]
+	}
+	return starts
+}
+
+func (c *binColumn) binNumeric(o BinningOptions) *Binning {
+	starts := c.preBinStarts(o.PreBins)
+	ev := make([]float64, len(starts))
+	ne := make([]float64, len(starts))
+	for p, s := range starts {
+		end := len(c.xs)
+		if p+1 < len(starts) {
+			end = starts[p+1]
+		}
+		for i := s; i < end; i++ {
+			ev[p] += c.xEvents[i]
+			ne[p] += c.xCounts[i] - c.xEvents[i]
+		}
+	}
+	groups := c.optimise(ev, ne, o)
+	cuts := make([]float64, 0, len(groups))
+	for _, g := range groups[1:] {
+		cuts = append(cuts, c.xs[starts[g]])
+	}
+	return c.rangeBinning(cuts)
+}
+
+func (c *binColumn) binCategorical(o BinningOptions) *Binning {
+	// Pre-bins: frequent categories, and one pool of rare (and unobserved
+	// declared) categories.
+	type pre struct {
+		labels        []string
+		count, events float64
+	}
+	var pres []pre
+	var pool pre
+	for _, cs := range c.cats {
+		if cs.count == 0 || (o.RareShare > 0 && cs.count < o.RareShare*c.total) {
+			pool.labels = append(pool.labels, cs.label)
+			pool.count += cs.count
+			pool.events += cs.events
+			continue
+		}
+		pres = append(pres, pre{labels: []string{cs.label}, count: cs.count, events: cs.events})
+	}
+	var orphans []string // declared labels never seen, with nowhere else to go
+	if pool.count > 0 {
+		pres = append(pres, pool)
+	} else {
+		orphans = pool.labels
+	}
+	for k := range pres {
+		slices.Sort(pres[k].labels)
+	}
+	slices.SortStableFunc(pres, func(a, b pre) int {
+		if d := metric.Compare(a.events/a.count, b.events/b.count); d != 0 {
+			return d
+		}
+		return strings.Compare(a.labels[0], b.labels[0])
+	})
+	ev := make([]float64, len(pres))
+	ne := make([]float64, len(pres))
+	for k, p := range pres {
+		ev[k], ne[k] = p.events, p.count-p.events
+	}
+	oa := o
+	oa.Trend = TrendAscending
+	oa.MinBinShare = o.MinCategoryShare
+	groups := c.optimise(ev, ne, oa)
+	b := c.newBinning()
+	for gi, start := range groups {
+		end := len(pres)
+		if gi+1 < len(groups) {
+			end = groups[gi+1]
+		}
+		bin := score.Bin{Kind: score.CategoryBin}
+		for _, p := range pres[start:end] {
+			bin.Categories = append(bin.Categories, p.labels...)
+			bin.Count += p.count
+			bin.Events += p.events
+		}
+		b.Bins = append(b.Bins, bin)
+	}
+	if len(orphans) > 0 {
+		if len(b.Bins) == 0 {
+			b.Bins = append(b.Bins, score.Bin{Kind: score.CategoryBin})
+		}
+		big := 0
+		for k := range b.Bins {
+			if b.Bins[k].Count > b.Bins[big].Count {
+				big = k
+			}
+		}
+		b.Bins[big].Categories = append(b.Bins[big].Categories, orphans...)
+	}
+	c.appendTail(b)
+	b.finish()
+	return b
+}
+
+// optimise returns the start indexes of the optimal groups of pre-bins
+// (see OptimalBins), falling back to one group when nothing is admissible.
+func (c *binColumn) optimise(ev, ne []float64, o BinningOptions) []int {
+	if len(ev) == 0 {
+		return []int{0}
+	}
+	minCount := 0.0
+	if o.MinBinShare > 0 {
+		minCount = o.MinBinShare * c.total
+	}
+	p := BinProblem{Events: ev, NonEvents: ne, TotalEvents: c.events, TotalNonEvents: c.total - c.events,
+		MinCount: minCount, MaxBins: o.MaxBins}
+	var best []int
+	bestIV := math.Inf(-1)
+	trends := []Trend{o.Trend}
+	if o.Trend == TrendAuto {
+		trends = []Trend{TrendAscending, TrendDescending}
+	}
+	for _, t := range trends {
+		p.Trend = t
+		starts, iv, ok := OptimalBins(p)
+		if ok && iv > bestIV {
+			best, bestIV = starts, iv
+		}
+	}
+	if best == nil {
+		return []int{0}
+	}
+	return best
+}
+
+// BinProblem is the optimal binning problem over ordered pre-bins: group
+// consecutive pre-bins into bins so as to maximise the information value
+// sum over bins of (g/G - e/E) * ln((g/G) / (e/E)), where g and e are a
+// bin's non-events and events and G, E the totals, subject to: every bin
+// has events and non-events, at least MinCount rows (weighted), at most
+// MaxBins bins, and the bins' event rates follow Trend strictly (ascending,
+// descending, peak or valley).
+type BinProblem struct {
+	Events, NonEvents           []float64 // per pre-bin
+	TotalEvents, TotalNonEvents float64   // E and G (may exceed the pre-bins' sums)
+	MinCount                    float64
+	MaxBins                     int
+	Trend                       Trend
+}
+
+// OptimalBins solves p exactly by dynamic programming over (number of bins,
+// last bin, trend phase): since information value adds up over bins and the
+// trend constraint only links consecutive bins, the best binning that ends
+// with a given bin in a given phase extends a best binning of the pre-bins
+// before it. It returns the start index of each bin, the information value,
+// and false when no grouping is admissible. Time O(MaxBins * n^3) for n
+// pre-bins.
+func OptimalBins(p BinProblem) (starts []int, iv float64, ok bool) {
+	n := len(p.Events)
+	if n == 0 || len(p.NonEvents) != n || p.MaxBins <= 0 || !(p.TotalEvents > 0) || !(p.TotalNonEvents > 0) {
+		return nil, 0, false
+	}
+	var up, down [2]bool // allowed step directions in phase 0 and 1
+	switch p.Trend {
+	case TrendAscending:
+		up[0] = true
+	case TrendDescending:
+		down[0] = true
+	case TrendPeak:
+		up[0], down[0], down[1] = true, true, true
+	case TrendValley:
+		down[0], up[0], up[1] = true, true, true
+	default:
+		return nil, 0, false
+	}
+	// phase after a step: peak turns to phase 1 on the first fall, valley on
+	// the first rise.
+	nextPhase := func(phase int, rising bool) int {
+		if phase == 1 {
+			return 1
+		}
+		switch p.Trend {
+		case TrendPeak:
+			if !rising {
+				return 1
+			}
+		case TrendValley:
+			if rising {
+				return 1
+			}
+		}
+		return 0
+	}
+	ce := make([]float64, n+1)
+	cn := make([]float64, n+1)
+	for i := 0; i < n; i++ {
+		ce[i+1] = ce[i] + p.Events[i]
+		cn[i+1] = cn[i] + p.NonEvents[i]
+	}
+	// bin [a, b] inclusive
+	binIV := make([]float64, n*n)
+	rate := make([]float64, n*n)
+	okBin := make([]bool, n*n)
+	for a := 0; a < n; a++ {
+		for b := a; b < n; b++ {
+			e, g := ce[b+1]-ce[a], cn[b+1]-cn[a]
+			k := a*n + b
+			if e <= 0 || g <= 0 || e+g < p.MinCount {
+				continue
+			}
+			okBin[k] = true
+			rate[k] = e / (e + g)
+			gs, es := g/p.TotalNonEvents, e/p.TotalEvents
+			binIV[k] = (gs - es) * math.Log(gs/es)
+		}
+	}
+	K := min(p.MaxBins, n)
+	neg := math.Inf(-1)
+	// f[((k*n + a)*n + b)*2 + phase]: best IV of pre-bins [0, b] in k+1 bins,
+	// the last being [a, b].
+	size := K * n * n * 2
+	f := make([]float64, size)
+	from := make([]int32, size) // packed predecessor (a'*2 + phase'), -1 none
+	for i := range f {
+		f[i] = neg
+		from[i] = -1
+	}
+	idx := func(k, a, b, ph int) int { return ((k*n+a)*n+b)*2 + ph }
+	for b := 0; b < n; b++ {
+		if okBin[b] {
+			f[idx(0, 0, b, 0)] = binIV[b]
+		}
+	}
+	for k := 1; k < K; k++ {
+		for a := 1; a < n; a++ {
+			for b := a; b < n; b++ {
+				if !okBin[a*n+b] {
+					continue
+				}
+				r := rate[a*n+b]
+				for pa := 0; pa < a; pa++ {
+					pk := pa*n + a - 1
+					if !okBin[pk] {
+						continue
+					}
+					pr := rate[pk]
+					if pr == r {
+						continue
+					}
+					rising := r > pr
+					for ph := 0; ph < 2; ph++ {
+						prev := f[idx(k-1, pa, a-1, ph)]
+						if prev == neg {
+							continue
+						}
+						if (rising && !up[ph]) || (!rising && !down[ph]) {
+							continue
+						}
+						np := nextPhase(ph, rising)
+						v := prev + binIV[a*n+b]
+						if i := idx(k, a, b, np); v > f[i] {
+							f[i] = v
+							from[i] = int32(pa*2 + ph)
+						}
+					}
+				}
+			}
+		}
+	}
+	best, bk, ba, bph := neg, -1, -1, -1
+	for k := 0; k < K; k++ {
+		for a := 0; a < n; a++ {
+			for ph := 0; ph < 2; ph++ {
+				if v := f[idx(k, a, n-1, ph)]; v > best {
+					best, bk, ba, bph = v, k, a, ph
+				}
+			}
+		}
+	}
+	if bk < 0 {
+		return nil, 0, false
+	}
+	starts = make([]int, bk+1)
+	b, a, ph := n-1, ba, bph
+	for k := bk; k >= 0; k-- {
+		starts[k] = a
+		if k == 0 {
+			break
+		}
+		pr := from[idx(k, a, b, ph)]
+		b = a - 1
+		a, ph = int(pr/2), int(pr%2)
+	}
+	return starts, best, true
+}
+
+func clonePtr(p *float64) *float64 {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}

@@ -1,0 +1,557 @@
+package fit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/candorscore/candor/internal/glm"
+	"github.com/candorscore/candor/internal/metric"
+	"github.com/candorscore/candor/score"
+)
+
+// MissingPolicy says what fitting does with a row that has a blank cell in a
+// used column.
+type MissingPolicy int
+
+const (
+	// MissingError makes a blank cell in a used column an error naming the
+	// row and feature (unless the feature declares a fill value).
+	MissingError MissingPolicy = iota
+	// MissingDrop skips such rows and counts them.
+	MissingDrop
+)
+
+// LogisticOptions controls Logistic. The zero value (or nil) is the
+// unpenalised maximum-likelihood fit.
+type LogisticOptions struct {
+	// L2 adds L2/2 * sum of squared coefficients (never the intercept) to
+	// the negative log-likelihood. 0 is plain maximum likelihood.
+	L2 float64
+	// Weights are per-table-row sample weights; nil means all ones.
+	Weights []float64
+	// Missing is the policy for blank cells in used columns.
+	Missing MissingPolicy
+	// Fill gives numeric features a value to use in place of a missing one,
+	// at fit and at scoring time.
+	Fill map[string]float64
+	// Name and Version label the model (defaults "logistic" and "1").
+	Name, Version string
+	// Cutoff is the event probability at which the decision turns adverse;
+	// 0 means 0.5.
+	Cutoff score.Probability
+	// MaxIter and Tol tune the Newton iterations (0 = 100 and 1e-10).
+	MaxIter int
+	Tol     float64
+}
+
+// Coefficient is one column of a fitted logistic design matrix.
+type Coefficient struct {
+	Name     string  // "(intercept)", a numeric feature, or "feature=level"
+	Estimate float64 // log-odds per unit (0 when aliased)
+	StdErr   float64 // NaN when aliased
+	Aliased  bool    // a linear combination of earlier columns (R's NA)
+}
+
+// LogisticFit is the result of Logistic: the model and the statistics a
+// statistician expects.
+type LogisticFit struct {
+	Model        *score.Model
+	Coefficients []Coefficient
+	Iterations   int
+	Converged    bool
+	LogLik       float64 // weighted log-likelihood at the estimate
+	Rows         int     // rows used
+	Dropped      int     // rows skipped under MissingDrop
+	Events       float64 // weighted events among rows used
+	AUC          float64 // on the rows used
+	// Separation lists the columns involved when the outcome is perfectly
+	// predicted by a combination of inputs; nil otherwise.
+	Separation []string
+}
+
+// Aliased returns the names of the aliased columns.
+func (f *LogisticFit) Aliased() []string { return aliasedNames(f.Coefficients) }
+
+// aliasedNames returns the names of the aliased coefficients, in order.
+func aliasedNames(cs []Coefficient) []string {
+	var out []string
+	for _, c := range cs {
+		if c.Aliased {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// Design is a table turned into model columns: the event indicator, the
+// used rows, and each input feature's column of values. It is shared by the
+// logistic and scorecard fits.
+type Design struct {
+	Schema  *score.Schema
+	Inputs  []int           // schema indexes of input features, in schema order
+	Rows    []int           // table rows used (0-based)
+	Dropped int             // rows skipped under MissingDrop
+	Events  []bool          // per used row
+	Weights []float64       // per used row (nil = ones)
+	Values  [][]score.Value // Values[k][r]: input k, used row r
+}
+
+// NewDesign reads the target and every input feature of s from the table.
+// The target column must be in the table; its event value is event. Rows
+// with problems are reported all at once, in a joined error, unless policy
+// is MissingDrop, in which case rows with blank cells are skipped.
+// Features with a fill value treat blanks as that value.
+func NewDesign(t *score.Table, s *score.Schema, target, event string, weights []float64, policy MissingPolicy, fill map[string]float64) (*Design, error) {
+	tc, inputs, cols, err := designColumns(t, s, target, weights)
+	if err != nil {
+		return nil, err
+	}
+	d := &Design{Schema: s, Inputs: inputs}
+	d.Values = make([][]score.Value, len(d.Inputs))
+	for k := range d.Values {
+		d.Values[k] = make([]score.Value, 0, t.Len())
+	}
+	d.Rows = make([]int, 0, t.Len())
+	d.Events = make([]bool, 0, t.Len())
+	vals := make([]score.Value, len(cols))
+	var errs []error
+	for r := 0; r < t.Len(); r++ {
+		if err := t.RowError(r); err != nil {
+			if policy == MissingDrop {
+				d.Dropped++
+				continue
+			}
+			errs = append(errs, err)
+			continue
+		}
+		y := t.Cell(r, tc)
+		if y == "" {
+			if policy == MissingDrop {
+				d.Dropped++
+				continue
+			}
+			errs = append(errs, &score.FieldError{Row: r + 1, Feature: target, Err: score.ErrMissing})
+			continue
+		}
+		if fe := weightErr(weights, r); fe != nil {
+			errs = append(errs, fe)
+			continue
+		}
+		rowErrs, blank := d.readRow(t, cols, r, fill, vals)
+		if blank && policy == MissingDrop {
+			d.Dropped++
+			continue
+		}
+		if rowErrs != nil {
+			errs = append(errs, &score.RecordError{Row: r + 1, Fields: rowErrs})
+			continue
+		}
+		d.Rows = append(d.Rows, r)
+		d.Events = append(d.Events, y == event)
+		if weights != nil {
+			d.Weights = append(d.Weights, weights[r])
+		}
+		for k := range cols {
+			d.Values[k] = append(d.Values[k], vals[k])
+		}
+	}
+	if errs != nil {
+		if len(errs) > 20 {
+			errs = append(errs[:20], fmt.Errorf("... and %d more rows with problems", len(errs)-20))
+		}
+		return nil, errors.Join(errs...)
+	}
+	if len(d.Rows) == 0 {
+		return nil, fmt.Errorf("%w: no usable rows", score.ErrData)
+	}
+	var ev, nev float64
+	for r, e := range d.Events {
+		if e {
+			ev += metric.Weight(d.Weights, r)
+		} else {
+			nev += metric.Weight(d.Weights, r)
+		}
+	}
+	if ev == 0 || nev == 0 {
+		return nil, fmt.Errorf("%w: target %q has no rows with event %q, or only such rows", score.ErrData, target, event)
+	}
+	return d, nil
+}
+
+// checkFill checks that every feature given a fill value is a numeric
+// feature of s.
+func checkFill(s *score.Schema, fill map[string]float64) error {
+	var errs []*score.FieldError
+	for _, name := range slices.Sorted(maps.Keys(fill)) { // sorted: the error text is deterministic
+		if f, ok := s.Lookup(name); !ok || f.Kind != score.Numeric {
+			errs = append(errs, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: fill given for a feature that is not a numeric input", score.ErrUnknownFeature)})
+		}
+	}
+	if errs != nil {
+		return &score.RecordError{Fields: errs}
+	}
+	return nil
+}
+
+// targetColumn returns the table column of the target; a target that is
+// not in the table is an error.
+func targetColumn(t *score.Table, target string) (int, error) {
+	tc := t.Column(target)
+	if tc < 0 {
+		return -1, &score.FieldError{Feature: target, Err: fmt.Errorf("%w: target column not in the data", score.ErrUnknownFeature)}
+	}
+	return tc, nil
+}
+
+// weightErr returns the error for row r's (0-based) sample weight when it
+// is not a finite non-negative number; nil when it is or weights is nil.
+func weightErr(weights []float64, r int) *score.FieldError {
+	if weights != nil && (!isFinite(weights[r]) || weights[r] < 0) {
+		return &score.FieldError{Row: r + 1, Feature: "(weight)", Err: fmt.Errorf("%w: weight %v", score.ErrData, weights[r])}
+	}
+	return nil
+}
+
+// designColumns finds the columns a weighted classification design reads:
+// the target's, then each input feature's (designInputs), after checking
+// that there is one weight per table row when weights are given.
+func designColumns(t *score.Table, s *score.Schema, target string, weights []float64) (tc int, inputs, cols []int, err error) {
+	if tc, err = targetColumn(t, target); err != nil {
+		return -1, nil, nil, err
+	}
+	if weights != nil && len(weights) != t.Len() {
+		return -1, nil, nil, fmt.Errorf("%w: %d weights for %d rows", score.ErrData, len(weights), t.Len())
+	}
+	inputs, cols, err = designInputs(t, s, target)
+	return tc, inputs, cols, err
+}
+
+// designInputs returns the schema indexes of the input features of s (the
+// target excepted), in schema order, and their columns in the table; an
+// input feature that is not in the table is an error.
+func designInputs(t *score.Table, s *score.Schema, target string) (inputs, cols []int, err error) {
+	for i, f := range s.Features() {
+		if f.Role != score.Input || f.Name == target {
+			continue
+		}
+		c := t.Column(f.Name)
+		if c < 0 {
+			return nil, nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: input feature not in the data", score.ErrUnknownFeature)}
+		}
+		inputs = append(inputs, i)
+		cols = append(cols, c)
+	}
+	return inputs, cols, nil
+}
+
+// readRow parses table row r of the input columns cols (aligned with
+// d.Inputs) into vals. A blank cell takes the feature's fill value when it
+// is numeric and has one; otherwise it is an ErrMissing error and blank is
+// true. Every problem of the row is returned, each naming row and feature.
+func (d *Design) readRow(t *score.Table, cols []int, r int, fill map[string]float64, vals []score.Value) (errs []*score.FieldError, blank bool) {
+	for k, c := range cols {
+		f := d.Schema.Feature(d.Inputs[k])
+		cell := t.Cell(r, c)
+		if cell == "" {
+			if x, ok := fill[f.Name]; ok && f.Kind == score.Numeric {
+				vals[k] = score.Num(x)
+				continue
+			}
+			blank = true
+			errs = append(errs, &score.FieldError{Row: r + 1, Feature: f.Name, Err: score.ErrMissing})
+			continue
+		}
+		v, fe := parseCell(&f, cell, r)
+		if fe != nil {
+			errs = append(errs, fe)
+			continue
+		}
+		vals[k] = v
+	}
+	return errs, blank
+}
+
+// parseCell parses the non-blank cell of feature f in table row r
+// (0-based). A problem, a non-finite number included (ErrNotFinite), is a
+// FieldError naming row and feature.
+func parseCell(f *score.Feature, cell string, r int) (score.Value, *score.FieldError) {
+	v, err := score.ParseValue(f.Kind, cell)
+	if err == nil && v.IsNum() && !isFinite(v.Float()) {
+		err = score.ErrNotFinite
+	}
+	if err != nil {
+		fe := score.NewFieldError(*f, cell, err)
+		fe.Row = r + 1
+		return score.Value{}, fe
+	}
+	return v, nil
+}
+
+// Logistic fits a logistic regression of the event (target == event) on
+// every input feature of s: numeric features enter linearly, categorical
+// features one-hot with the first of their sorted levels as the reference.
+// Aliased columns are reported and fixed at 0 (R's NA); complete or
+// quasi-complete separation is an ErrSeparation error naming the columns
+// (the partial fit is still returned when an L2 penalty keeps it finite).
+func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, event string, opts *LogisticOptions) (*LogisticFit, error) {
+	if opts == nil {
+		opts = &LogisticOptions{}
+	}
+	if opts.L2 < 0 || !isFinite(opts.L2) {
+		return nil, fmt.Errorf("%w: L2 penalty %v", score.ErrData, opts.L2)
+	}
+	if err := checkFill(s, opts.Fill); err != nil {
+		return nil, err
+	}
+	d, err := NewDesign(t, s, target, event, opts.Weights, opts.Missing, opts.Fill)
+	if err != nil {
+		return nil, err
+	}
+	n := len(d.Rows)
+	oh := newOneHot(d)
+	cols, names := oh.cols, oh.names
+	y := make([]float64, n)
+	for r, e := range d.Events {
+		if e {
+			y[r] = 1
+		}
+	}
+	res, gerr := glm.FitLogistic(ctx, glm.Problem{X: cols, Y: y, Weights: d.Weights, L2: opts.L2, Names: names},
+		&glm.Settings{MaxIter: opts.MaxIter, Tol: opts.Tol})
+	var sepCols []string
+	if res.Separation != nil {
+		for _, c := range res.Separation.Columns {
+			sepCols = append(sepCols, names[c])
+		}
+	}
+	if gerr != nil {
+		if errors.Is(gerr, glm.ErrSeparation) {
+			return nil, fmt.Errorf("%w: columns involved: %s", score.ErrSeparation, strings.Join(sepCols, ", "))
+		}
+		return nil, fmt.Errorf("%w: %v", score.ErrData, gerr)
+	}
+	fit := &LogisticFit{Iterations: res.Iterations, Converged: res.Converged, LogLik: res.LogLik,
+		Rows: n, Dropped: d.Dropped, Separation: sepCols}
+	for j, name := range names {
+		fit.Coefficients = append(fit.Coefficients, Coefficient{Name: name, Estimate: res.Coef[j], StdErr: res.StdErr[j], Aliased: res.Aliased[j]})
+	}
+	// Assemble the model.
+	spec := score.Spec{Name: opts.Name, Version: opts.Version, Kind: score.LogisticModel, Target: target, Event: event,
+		Features: s.Features(), Intercept: res.Coef[0], Cutoff: opts.Cutoff}
+	if spec.Name == "" {
+		spec.Name = "logistic"
+	}
+	if spec.Version == "" {
+		spec.Version = "1"
+	}
+	for r := 0; r < n; r++ {
+		if d.Events[r] {
+			fit.Events += metric.Weight(d.Weights, r)
+		}
+	}
+	spec.Terms = oh.terms(d, res.Coef, opts.Fill)
+	// Training AUC and summary.
+	scores := make([]float64, n)
+	for j, c := range cols {
+		if b := res.Coef[j]; b != 0 {
+			for r, x := range c {
+				scores[r] += b * x
+			}
+		}
+	}
+	fit.AUC = metric.AUC(scores, d.Events, d.Weights)
+	spec.Training = &score.Training{Rows: n, Dropped: d.Dropped, Events: fit.Events, Iterations: res.Iterations,
+		Converged: res.Converged, LogLik: res.LogLik, L2: opts.L2, AUC: fit.AUC, KS: metric.KS(scores, d.Events, d.Weights),
+		Aliased: fit.Aliased(), ScoreQuants: deciles(scores)}
+	m, err := score.NewModel(spec)
+	if err != nil {
+		return nil, err
+	}
+	fit.Model = m
+	return fit, nil
+}
+
+// oneHot is the design matrix of the logistic and linear fits: the
+// intercept column, then per input feature either its values (numeric) or
+// one indicator column per level but the first, the reference
+// (categorical).
+type oneHot struct {
+	cols   [][]float64
+	names  []string      // "(intercept)", a numeric feature, or "feature=level"
+	blocks []oneHotBlock // per input feature, in d.Inputs order
+}
+
+type oneHotBlock struct {
+	levels []string // categorical levels (first is the reference); nil when numeric
+	first  int      // first design column
+}
+
+func newOneHot(d *Design) *oneHot {
+	n := len(d.Rows)
+	o := &oneHot{cols: [][]float64{ones(n)}, names: []string{"(intercept)"}, blocks: make([]oneHotBlock, len(d.Inputs))}
+	for k, si := range d.Inputs {
+		f := d.Schema.Feature(si)
+		b := &o.blocks[k]
+		b.first = len(o.cols)
+		if f.Kind == score.Numeric {
+			c := make([]float64, n)
+			for r, v := range d.Values[k] {
+				c[r] = v.Float()
+			}
+			o.cols = append(o.cols, c)
+			o.names = append(o.names, f.Name)
+			continue
+		}
+		b.levels = levelsOf(f, d.Values[k])
+		pos := make(map[string]int, len(b.levels))
+		for l, lab := range b.levels {
+			pos[lab] = l
+		}
+		for _, lab := range b.levels[1:] {
+			o.cols = append(o.cols, make([]float64, n))
+			o.names = append(o.names, f.Name+"="+lab)
+		}
+		for r, v := range d.Values[k] {
+			if l := pos[v.Label()]; l > 0 {
+				o.cols[b.first+l-1][r] = 1
+			}
+		}
+	}
+	return o
+}
+
+// terms returns the model terms for the coefficients coef of the design
+// columns: a LinearTerm (with its fill value, if any) per numeric input, a
+// CategoricalTerm with the reference level at 0 per categorical one, each
+// with its weighted baseline and statistics over the design's rows.
+func (o *oneHot) terms(d *Design, coef []float64, fill map[string]float64) []score.Term {
+	var wsum float64
+	for r := range d.Rows {
+		wsum += metric.Weight(d.Weights, r)
+	}
+	out := make([]score.Term, 0, len(d.Inputs))
+	for k, si := range d.Inputs {
+		f := d.Schema.Feature(si)
+		b := o.blocks[k]
+		vals := d.Values[k]
+		var term score.Term
+		if b.levels == nil {
+			term = score.Term{Feature: f.Name, Kind: score.LinearTerm, Coef: coef[b.first], Stats: numericStats(vals, d.Weights)}
+			if x, ok := fill[f.Name]; ok {
+				term.Fill = &x
+			}
+			term.Baseline = term.Coef * term.Stats.Mean
+		} else {
+			term = score.Term{Feature: f.Name, Kind: score.CategoricalTerm, Reference: b.levels[0], Stats: &score.Stats{Count: wsum}}
+			counts := map[string]float64{}
+			for r, v := range vals {
+				counts[v.Label()] += metric.Weight(d.Weights, r)
+			}
+			for l, lab := range b.levels {
+				e := 0.0
+				if l > 0 {
+					e = coef[b.first+l-1]
+				}
+				term.Levels = append(term.Levels, score.Level{Label: lab, Effect: e, Count: counts[lab]})
+				term.Baseline += e * counts[lab] / wsum
+			}
+		}
+		out = append(out, term)
+	}
+	return out
+}
+
+// levelsOf returns a categorical feature's levels: the schema's categories
+// (sorted) when it lists them, plus any label seen in the data, sorted.
+func levelsOf(f score.Feature, vals []score.Value) []string {
+	set := map[string]bool{}
+	for _, c := range f.Categories {
+		set[c] = true
+	}
+	for _, v := range vals {
+		set[v.Label()] = true
+	}
+	return slices.Sorted(maps.Keys(set))
+}
+
+func ones(n int) []float64 {
+	o := make([]float64, n)
+	for i := range o {
+		o[i] = 1
+	}
+	return o
+}
+
+// numericStats summarises a numeric column: weighted count and mean,
+// unweighted min, max and percentiles 0..100.
+func numericStats(vals []score.Value, w []float64) *score.Stats {
+	xs := make([]float64, 0, len(vals))
+	var sw, sx float64
+	st := &score.Stats{}
+	for r, v := range vals {
+		if !v.IsNum() {
+			st.Missing += metric.Weight(w, r)
+			continue
+		}
+		xs = append(xs, v.Float())
+		sw += metric.Weight(w, r)
+		sx += metric.Weight(w, r) * v.Float()
+	}
+	st.Count = sw
+	if len(xs) == 0 {
+		return st
+	}
+	slices.Sort(xs)
+	st.Mean = sx / sw
+	st.Min, st.Max = xs[0], xs[len(xs)-1]
+	st.Quantiles = make([]float64, 101)
+	for q := range st.Quantiles {
+		st.Quantiles[q] = metric.Quantile(xs, float64(q)/100)
+	}
+	return st
+}
+
+func deciles(scores []float64) []float64 {
+	xs := slices.Clone(scores)
+	slices.Sort(xs)
+	out := make([]float64, 11)
+	for q := range out {
+		out[q] = metric.Quantile(xs, float64(q)/10)
+	}
+	return out
+}
+
+// FormatCoefficients renders the coefficient table as text (for the
+// command line's stderr summary).
+func (f *LogisticFit) FormatCoefficients() string {
+	var b strings.Builder
+	writeCoefficients(&b, f.Coefficients, "z")
+	return b.String()
+}
+
+// writeCoefficients writes the coefficient table: name, estimate, standard
+// error and the ratio of the two under the heading stat ("z" or "t").
+func writeCoefficients(b *strings.Builder, cs []Coefficient, stat string) {
+	fmt.Fprintf(b, "%-60s %14s %12s %9s\n", "column", "estimate", "std.err", stat)
+	for _, c := range cs {
+		if c.Aliased {
+			fmt.Fprintf(b, "%-60s %14s %12s %9s\n", trunc(c.Name, 60), "NA (aliased)", "", "")
+			continue
+		}
+		fmt.Fprintf(b, "%-60s %14.6g %12.4g %9.3f\n", trunc(c.Name, 60), c.Estimate, c.StdErr, c.Estimate/c.StdErr)
+	}
+}
+
+func trunc(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-1] + "…"
+}
+
+func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
