@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/signing"
 )
 
 // keyFromSeed gives a fixed key pair for tests.
@@ -28,7 +29,7 @@ func keyFromSeed(b byte) (ed25519.PublicKey, ed25519.PrivateKey) {
 func signedModel(t *testing.T, priv ed25519.PrivateKey) []byte {
 	t.Helper()
 	f := consentModel(t).File()
-	require.NoError(t, f.Sign(priv))
+	require.NoError(t, signing.Sign(&f, priv))
 	var buf bytes.Buffer
 	require.NoError(t, f.Write(&buf))
 	return buf.Bytes()
@@ -105,9 +106,9 @@ func TestSignRefusesInconsistentFile(t *testing.T) {
 	_, priv := keyFromSeed(1)
 	f := consentModel(t).File()
 	f.Intercept = 9 // content no longer matches the fingerprint
-	require.ErrorIs(t, f.Sign(priv), score.ErrFingerprint)
+	require.ErrorIs(t, signing.Sign(&f, priv), score.ErrFingerprint)
 	require.Nil(t, f.Signature)
-	require.ErrorIs(t, f.Sign(ed25519.PrivateKey{1}), score.ErrKey)
+	require.ErrorIs(t, signing.Sign(&f, ed25519.PrivateKey{1}), score.ErrKey)
 }
 
 func TestSignatureIsOverFingerprint(t *testing.T) {
@@ -115,7 +116,7 @@ func TestSignatureIsOverFingerprint(t *testing.T) {
 	// string, so any ed25519 implementation can check it.
 	pub, priv := keyFromSeed(3)
 	f := consentModel(t).File()
-	require.NoError(t, f.Sign(priv))
+	require.NoError(t, signing.Sign(&f, priv))
 	sig, err := base64.StdEncoding.DecodeString(f.Signature.Value)
 	require.NoError(t, err)
 	require.True(t, ed25519.Verify(pub, []byte(f.Fingerprint), sig))
@@ -130,9 +131,9 @@ func TestSignatureIsOverFingerprint(t *testing.T) {
 func TestKeyFiles(t *testing.T) {
 	dir := t.TempDir()
 	prefix := filepath.Join(dir, "release")
-	pub, err := score.WriteKeyFiles(prefix, rand.Reader)
+	pub, err := signing.WriteKeyFiles(prefix, rand.Reader)
 	require.NoError(t, err)
-	priv, err := score.ReadPrivateKeyFile(prefix + ".key")
+	priv, err := signing.ReadPrivateKeyFile(prefix + ".key")
 	require.NoError(t, err)
 	pub2, err := score.ReadPublicKeyFile(prefix + ".pub")
 	require.NoError(t, err)
@@ -149,12 +150,12 @@ func TestKeyFiles(t *testing.T) {
 	require.True(t, strings.HasPrefix(string(keyText), "-----BEGIN PRIVATE KEY-----\n"))
 
 	// Never overwrite a key.
-	_, err = score.WriteKeyFiles(prefix, rand.Reader)
+	_, err = signing.WriteKeyFiles(prefix, rand.Reader)
 	require.ErrorIs(t, err, os.ErrExist)
 	// The wrong kind of key file.
 	_, err = score.ReadPublicKeyFile(prefix + ".key")
 	require.ErrorIs(t, err, score.ErrKey)
-	_, err = score.ReadPrivateKeyFile(prefix + ".pub")
+	_, err = signing.ReadPrivateKeyFile(prefix + ".pub")
 	require.ErrorIs(t, err, score.ErrKey)
 	_, err = score.ParsePublicKey([]byte("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"))
 	require.ErrorIs(t, err, score.ErrKey)
@@ -164,14 +165,14 @@ func TestKeyFiles(t *testing.T) {
 	require.NoError(t, consentModel(t).SaveFile(model))
 	_, err = score.LoadSignedFile(model, pub)
 	require.ErrorIs(t, err, score.ErrUnsigned)
-	require.NoError(t, score.SignFile(model, model, priv))
+	require.NoError(t, signing.SignFile(model, model, priv))
 	m, err := score.LoadSignedFile(model, pub)
 	require.NoError(t, err)
 	require.Equal(t, consentModel(t).Fingerprint(), m.Fingerprint())
 	// To another file: the source is left as it was.
 	src := filepath.Join(dir, "src.json")
 	require.NoError(t, consentModel(t).SaveFile(src))
-	require.NoError(t, score.SignFile(src, filepath.Join(dir, "out.json"), priv))
+	require.NoError(t, signing.SignFile(src, filepath.Join(dir, "out.json"), priv))
 	_, err = score.LoadSignedFile(src, pub)
 	require.ErrorIs(t, err, score.ErrUnsigned)
 	_, err = score.LoadSignedFile(filepath.Join(dir, "out.json"), pub)
@@ -180,7 +181,7 @@ func TestKeyFiles(t *testing.T) {
 
 func FuzzParsePublicKey(f *testing.F) {
 	pub, _ := keyFromSeed(4)
-	b, err := score.MarshalPublicKey(pub)
+	b, err := signing.MarshalPublicKey(pub)
 	require.NoError(f, err)
 	f.Add(b)
 	f.Add([]byte("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"))
@@ -191,7 +192,7 @@ func FuzzParsePublicKey(f *testing.F) {
 			return
 		}
 		require.Len(t, k, ed25519.PublicKeySize)
-		back, err := score.MarshalPublicKey(k)
+		back, err := signing.MarshalPublicKey(k)
 		require.NoError(t, err)
 		k2, err := score.ParsePublicKey(back)
 		require.NoError(t, err)
@@ -202,7 +203,7 @@ func FuzzParsePublicKey(f *testing.F) {
 func BenchmarkLoadSigned(b *testing.B) {
 	pub, priv := keyFromSeed(1)
 	f := consentModel(b).File()
-	require.NoError(b, f.Sign(priv))
+	require.NoError(b, signing.Sign(&f, priv))
 	var buf bytes.Buffer
 	require.NoError(b, f.Write(&buf))
 	text := buf.Bytes()
@@ -214,11 +215,11 @@ func BenchmarkLoadSigned(b *testing.B) {
 	}
 }
 
-func ExampleFile_Sign() {
-	pub, priv := keyFromSeed(9) // in production: score.WriteKeyFiles or ed25519.GenerateKey
+func ExampleLoadSigned() {
+	pub, priv := keyFromSeed(9) // in production: signing.WriteKeyFiles or ed25519.GenerateKey
 	m, _ := score.NewModel(consentSpec())
 	f := m.File()
-	if err := f.Sign(priv); err != nil {
+	if err := signing.Sign(&f, priv); err != nil {
 		panic(err)
 	}
 	var buf bytes.Buffer
@@ -241,5 +242,5 @@ func TestSignRefusesProtectedInput(t *testing.T) {
 	spec := consentSpec()
 	spec.Features[0].Role = score.Protected
 	f := score.File{Format: score.FormatName, FormatVersion: score.FormatVersion, Spec: spec, Fingerprint: "sha256:00"}
-	require.ErrorIs(t, f.Sign(priv), score.ErrProtectedInput)
+	require.ErrorIs(t, signing.Sign(&f, priv), score.ErrProtectedInput)
 }

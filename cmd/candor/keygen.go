@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/signing"
 )
 
 // runKeygen writes an ed25519 key pair: PREFIX.key (PEM PKCS #8, mode 0600)
@@ -21,7 +22,7 @@ func runKeygen(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if *out == "" {
 		return fail(stderr, "keygen", fmt.Errorf("--out is required"))
 	}
-	pub, err := score.WriteKeyFiles(*out, rand.Reader)
+	pub, err := signing.WriteKeyFiles(*out, rand.Reader)
 	if err != nil {
 		return fail(stderr, "keygen", err)
 	}

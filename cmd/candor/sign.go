@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/signing"
 )
 
 // runSign signs a model file with an ed25519 private key: in place, or into
@@ -22,7 +23,7 @@ func runSign(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *model == "" || *keyPath == "" {
 		return fail(stderr, "sign", fmt.Errorf("--model and --key are required"))
 	}
-	priv, err := score.ReadPrivateKeyFile(*keyPath)
+	priv, err := signing.ReadPrivateKeyFile(*keyPath)
 	if err != nil {
 		return fail(stderr, "sign", err)
 	}
@@ -30,7 +31,7 @@ func runSign(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if dst == "" {
 		dst = *model
 	}
-	if err := score.SignFile(*model, dst, priv); err != nil {
+	if err := signing.SignFile(*model, dst, priv); err != nil {
 		return fail(stderr, "sign", err)
 	}
 	m, err := score.LoadFile(dst)

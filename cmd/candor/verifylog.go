@@ -23,6 +23,7 @@ import (
 
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/decision"
+	"github.com/candorscore/candor/score/signing"
 )
 
 // decisionFlags are the score command's flags for signatures and decisions.
@@ -370,7 +371,7 @@ func demoDecisions(ctx context.Context, env *demoEnv) error {
 	priv := ed25519.NewKeyFromSeed(seed[:])
 	pub := priv.Public().(ed25519.PublicKey)
 	f := m.File()
-	if err := f.Sign(priv); err != nil {
+	if err := signing.Sign(&f, priv); err != nil {
 		return err
 	}
 	var signed bytes.Buffer

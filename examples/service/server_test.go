@@ -22,6 +22,7 @@ import (
 	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/decision"
+	"github.com/candorscore/candor/score/signing"
 )
 
 var (
@@ -396,13 +397,13 @@ func TestLoadModelRequiresSignature(t *testing.T) {
 	path := filepath.Join(dir, "model.json")
 	require.NoError(t, sharedModel(t).SaveFile(path))
 	prefix := filepath.Join(dir, "k")
-	_, err := score.WriteKeyFiles(prefix, nil)
+	_, err := signing.WriteKeyFiles(prefix, nil)
 	require.NoError(t, err)
 	_, err = loadModel(path, prefix+".pub")
 	require.ErrorIs(t, err, score.ErrUnsigned)
-	priv, err := score.ReadPrivateKeyFile(prefix + ".key")
+	priv, err := signing.ReadPrivateKeyFile(prefix + ".key")
 	require.NoError(t, err)
-	require.NoError(t, score.SignFile(path, path, priv))
+	require.NoError(t, signing.SignFile(path, path, priv))
 	m, err := loadModel(path, prefix+".pub")
 	require.NoError(t, err)
 	require.Equal(t, sharedModel(t).Fingerprint(), m.Fingerprint())
