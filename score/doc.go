@@ -1,5 +1,14 @@
-// Package score describes customers, fits additive scoring models, and
-// scores customers with them.
+// Package score is candor's request path: it describes customers and scores
+// them with an additive model. It holds the schema, values, records and
+// typed bindings, the immutable additive Model, model files (JSON with a
+// fingerprint, and signature verification), consent-aware scoring and the
+// CSV table. It imports only the standard library, so a service that scores
+// and explains links no third-party code.
+//
+// Fitting models is score/fit; PMML and scikit-learn interchange are
+// score/pmml and score/sklearn; monitoring is score/monitor; decisions and
+// their records are score/decision; key generation and signing are
+// score/signing; pictures are score/chart.
 //
 // # The model of the world
 //
@@ -18,8 +27,8 @@
 // default, churn), scorecards in points (points rise as event odds fall:
 // points = offset - factor * ln(event odds)), linear models in the units of
 // their response. Model.ScoreTerms returns the score and every term, so that
-// explanations are exact. A Model is validated when built (NewModel, a fit,
-// or Load) and is immutable and safe for concurrent use; scoring allocates
+// explanations are exact. A Model is validated when built (NewModel, a fit
+// from score/fit, or Load) and is immutable and safe for concurrent use; scoring allocates
 // nothing.
 //
 // Conventions: probabilities and log-odds are of the event; a categorical
@@ -36,17 +45,14 @@
 // JSON, unknown format versions, fingerprints that do not match, and
 // protected attributes used as inputs.
 //
-// # Consent, decisions and records
+// # Consent and signatures
 //
 // ScoreWithConsent neutralises features the customer has not consented to
 // for a purpose (their term becomes Term.Baseline, the population average)
-// and reports them; a Policy turns a score into approve, decline or refer,
-// with typed referral reasons; DecisionLog writes hash-chained JSON Lines
-// records holding a keyed digest of the inputs (never raw values), VerifyLog
-// finds the first bad record, and Overrides reports how often reviewers
-// overrode the model. Model files can be signed with ed25519 (File.Sign) and
-// loaded only when signed by a given key (LoadSigned). Time is always passed
-// in; the library never reads the clock.
+// and reports them; Model.Neutralise gives the neutralised model itself, so
+// that its explanation is exact. Model files signed with ed25519 (see
+// score/signing) load only when signed by a given key with LoadSigned. Time
+// is always passed in; the package never reads the clock.
 //
 // # Errors
 //

@@ -306,8 +306,8 @@ type CalibrationBin struct {
 	ObservedRate  float64 `json:"observed_rate"`
 }
 
-// Calibration is how well the model does on labelled rows.
-type Calibration struct {
+// LabelledPerformance is how well the model does on labelled rows.
+type LabelledPerformance struct {
 	Rows   int     `json:"rows"`
 	Events float64 `json:"events,omitempty"`
 	// AUC and KS rank the event's log-odds (classification models).
@@ -349,9 +349,9 @@ type Report struct {
 	// Training holds the model's own training figures (AUC, KS), when it
 	// has them; Baseline and Current the performance on labelled rows of
 	// each sample (nil when the sample has no target column).
-	Training *Calibration `json:"training,omitempty"`
-	Baseline *Calibration `json:"baseline_performance,omitempty"`
-	Current  *Calibration `json:"current_performance,omitempty"`
+	Training *LabelledPerformance `json:"training,omitempty"`
+	Baseline *LabelledPerformance `json:"baseline_performance,omitempty"`
+	Current  *LabelledPerformance `json:"current_performance,omitempty"`
 }
 
 // Run computes the stability of the score and of every model input
@@ -398,7 +398,7 @@ func Run(ctx context.Context, m *score.Model, baseline, current *score.Table, op
 		rep.Features = append(rep.Features, p)
 	}
 	if tr, ok := m.Training(); ok && (tr.AUC != 0 || tr.KS != 0) {
-		rep.Training = &Calibration{Rows: tr.Rows, Events: tr.Events, AUC: tr.AUC, KS: tr.KS}
+		rep.Training = &LabelledPerformance{Rows: tr.Rows, Events: tr.Events, AUC: tr.AUC, KS: tr.KS}
 	}
 	nCal := opts.CalibrationBins
 	if nCal <= 0 {
@@ -554,7 +554,7 @@ func binText(b score.Bin) string {
 
 // performance measures the model on the labelled, scored rows of t; nil
 // when t has no target column or no labelled row.
-func performance(m *score.Model, t *score.Table, s scored, nCal int) *Calibration {
+func performance(m *score.Model, t *score.Table, s scored, nCal int) *LabelledPerformance {
 	tc := t.Column(m.Target())
 	if m.Target() == "" || tc < 0 {
 		return nil
@@ -571,7 +571,7 @@ func performance(m *score.Model, t *score.Table, s scored, nCal int) *Calibratio
 		if len(ys) == 0 {
 			return nil
 		}
-		p := &Calibration{Rows: len(ys)}
+		p := &LabelledPerformance{Rows: len(ys)}
 		var mean, sse, sae, sst float64
 		for _, y := range ys {
 			mean += y / float64(len(ys))
@@ -601,7 +601,7 @@ func performance(m *score.Model, t *score.Table, s scored, nCal int) *Calibratio
 	if len(logit) == 0 {
 		return nil
 	}
-	p := &Calibration{Rows: len(logit)}
+	p := &LabelledPerformance{Rows: len(logit)}
 	cal := make([]CalibrationBin, nCal)
 	sums := make([]float64, nCal)
 	evs := make([]float64, nCal)
@@ -675,7 +675,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			writeBins(p)
 		}
 	}
-	perf := func(name string, p *Calibration) {
+	perf := func(name string, p *LabelledPerformance) {
 		if p == nil {
 			return
 		}

@@ -47,10 +47,10 @@ import (
 // 0.01. An expression nested differently from that form can differ from
 // the document's own order of operations in the last bit.
 
-// PMMLNamespace and PMMLVersion are those of the documents Write writes.
+// Namespace and Version are those of the documents Write writes.
 const (
-	PMMLNamespace = "http://www.dmg.org/PMML-4_4"
-	PMMLVersion   = "4.4"
+	Namespace = "http://www.dmg.org/PMML-4_4"
+	Version   = "4.4"
 )
 
 // ErrUnsupported: a PMML document (or a model to export) uses something
@@ -403,7 +403,7 @@ func Write(w io.Writer, m *score.Model, opts *Options) error {
 		opts = &Options{}
 	}
 	spec := m.Spec()
-	doc := xPMML{Xmlns: PMMLNamespace, Version: PMMLVersion,
+	doc := xPMML{Xmlns: Namespace, Version: Version,
 		Header: xHeader{Description: fmt.Sprintf("candor %s model %q", spec.Kind, spec.Name), ModelVer: spec.Version,
 			Application: xApplication{Name: "candor"}}}
 	inputs := make([]score.Feature, 0, len(spec.Terms))

@@ -109,7 +109,7 @@ func checkPMMLStructure(t *testing.T, doc []byte) *chkPMML {
 	var p chkPMML
 	require.NoError(t, xml.Unmarshal(doc, &p))
 	require.Equal(t, "PMML", p.XMLName.Local)
-	require.Equal(t, pmml.PMMLNamespace, p.XMLName.Space)
+	require.Equal(t, pmml.Namespace, p.XMLName.Space)
 	require.Equal(t, "4.4", p.Version)
 	require.NotNil(t, p.Header, "Header is required")
 	require.Equal(t, len(p.Dictionary.Fields), p.Dictionary.N)
