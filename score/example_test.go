@@ -77,3 +77,17 @@ func ExampleLoad() {
 	// true true
 	// true
 }
+
+// ExampleBin_EffectRange: a sloped bin's lowest and highest points, over
+// its own range and within a training range.
+func ExampleBin_EffectRange() {
+	lo := 2500.0
+	b := score.Bin{Kind: score.RangeBin, Lower: &lo, Effect: -18, Slope: 0.01}
+	fmt.Println(b.EffectRange(nil))
+	fmt.Println(b.EffectRange(&score.Stats{Count: 100, Min: 0, Max: 5000}))
+	fmt.Println(b.EffectAt(3000))
+	// Output:
+	// 7 +Inf
+	// 7 32
+	// 12
+}
