@@ -364,3 +364,43 @@ func ExampleDecider() {
 	//   income +2.000
 	//   region +0.197
 }
+
+func ExampleDecider_Explain() {
+	m, err := score.NewModel(consentSpec())
+	if err != nil {
+		panic(err)
+	}
+	dc, err := decision.NewDecider(m, &decision.Policy{Version: "2026-11", Purpose: "credit"}, nil)
+	if err != nil {
+		panic(err)
+	}
+	// No consent for phone usage: it is not read, and counts as average.
+	// By hand: baseline 1 - 2.5 + 0.203 + 1.2 (phone usage's population
+	// value) = -0.097; contributions -0.5*1 + 2.5 = 2 and 0.4 - 0.203.
+	rec := score.Record{score.Num(1), score.Cat("b"), score.Num(10), score.Missing()}
+	x, err := dc.Explain(rec, nil)
+	if err != nil {
+		panic(err)
+	}
+	ex := &x.Explanation
+	fmt.Printf("baseline %.3f\n", ex.Baseline)
+	for _, j := range x.Explainer.Order(nil, ex) {
+		fmt.Printf("  %-11s %+.3f\n", m.Term(j).Feature, ex.Contributions[j])
+	}
+	fmt.Printf("score %.3f\n", x.Score.Score)
+	text, err := x.Explainer.AppendCustomerText(nil, explain.DefaultCatalog(), "en", ex)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(string(text))
+	fmt.Println(score.NeutralisedText(m.Schema(), &x.Score))
+	// Output:
+	// baseline -0.097
+	//   income      +2.000
+	//   region      +0.197
+	//   phone_usage +0.000
+	// score 2.100
+	// Your income weighed against the result. A different value for your income would improve the result.
+	// Your region (b) weighed against the result. A different value for your region would improve the result.
+	// We did not use your phone usage, because you have not consented to its use for credit; it counted as the average of all customers, neither for nor against you.
+}
