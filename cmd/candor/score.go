@@ -63,7 +63,7 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return fail(stderr, "score", err)
 	}
-	dlog, err := dflags.open(m, t, stderr)
+	dlog, err := dflags.open(m, t, *nReasons, stderr)
 	if err != nil {
 		return fail(stderr, "score", err)
 	}

@@ -8,19 +8,17 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/decision"
 	"github.com/candorscore/candor/score/signing"
@@ -77,14 +75,15 @@ func (d *decisionFlags) loadModel(path string) (*score.Model, error) {
 // decisionWriter decides and logs each scored row.
 type decisionWriter struct {
 	log      *decision.Log
-	policy   *decision.Policy
+	decider  *decision.Decider
 	consents score.Consents
 	at       time.Time
 	refCol   int
 	// consentCol is the column of per-row consents, -1 for none.
 	consentCol int
 	table      *score.Table
-	terms      []float64
+	// reasons says whether score lines show the decisions' reasons.
+	reasons bool
 }
 
 // decisionOut is the decision part of a score line.
@@ -96,8 +95,9 @@ type decisionOut struct {
 	Neutralised  []string            `json:"neutralised,omitempty"`
 }
 
-// open returns nil when --decisions is not set.
-func (d *decisionFlags) open(m *score.Model, t *score.Table, stderr io.Writer) (*decisionWriter, error) {
+// open returns nil when --decisions is not set. nReasons is --reasons: the
+// most reasons each decision gives (0: explain's default, and none shown).
+func (d *decisionFlags) open(m *score.Model, t *score.Table, nReasons int, stderr io.Writer) (*decisionWriter, error) {
 	if *d.decisions == "" {
 		for _, f := range []*string{d.policy, d.purpose, d.consents, d.at, d.digestKey, d.refColumn, d.consentCol} {
 			if *f != "" {
@@ -144,11 +144,9 @@ func (d *decisionFlags) open(m *score.Model, t *score.Table, stderr io.Writer) (
 		}
 	}
 	// Check the policy against the model before touching the log.
-	if err := pol.Validate(); err != nil {
+	dc, err := decision.NewDecider(m, pol, &decision.DeciderOptions{Explain: &explain.Options{MaxReasons: nReasons}})
+	if err != nil {
 		return nil, err
-	}
-	if m.Kind() == score.LinearModel {
-		return nil, fmt.Errorf("%w: decisions need a logistic model or a scorecard", decision.ErrPolicy)
 	}
 	key, err := digestKey(*d.digestKey, *d.decisions, stderr)
 	if err != nil {
@@ -158,51 +156,27 @@ func (d *decisionFlags) open(m *score.Model, t *score.Table, stderr io.Writer) (
 	if err != nil {
 		return nil, err
 	}
-	return &decisionWriter{log: l, policy: pol, consents: consents, at: at, refCol: refCol, consentCol: consentCol, table: t,
-		terms: make([]float64, m.NumTerms())}, nil
+	return &decisionWriter{log: l, decider: dc, consents: consents, at: at, refCol: refCol, consentCol: consentCol, table: t,
+		reasons: nReasons > 0}, nil
 }
 
-// digestKey reads the hex key file, or creates LOG.key with a random key
-// when no file was named and it does not exist yet.
+// digestKey reads the named key file, or LOG.key, creating it with a new
+// random key when no file was named and it does not exist yet.
 func digestKey(path, logPath string, stderr io.Writer) ([]byte, error) {
-	if path == "" {
-		path = logPath + ".key"
-		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-			key := make([]byte, 32)
-			if _, err := rand.Read(key); err != nil {
-				return nil, err
-			}
-			fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-			if err != nil {
-				return nil, err
-			}
-			if _, err := fmt.Fprintln(fh, hex.EncodeToString(key)); err != nil {
-				fh.Close()
-				return nil, err
-			}
-			if err := fh.Close(); err != nil {
-				return nil, err
-			}
-			fmt.Fprintf(stderr, "candor score: created input-digest key %s (keep it secret and apart from the log)\n", path)
-			return key, nil
-		}
+	if path != "" {
+		return decision.ReadDigestKeyFile(path)
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
+	path = decision.DigestKeyPath(logPath)
+	key, created, err := decision.OpenDigestKeyFile(path, nil)
+	if created {
+		fmt.Fprintf(stderr, "candor score: created input-digest key %s (keep it secret and apart from the log)\n", path)
 	}
-	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
-	if err != nil {
-		return nil, fmt.Errorf("%s: digest key must be hex: %w", path, err)
-	}
-	if len(key) < decision.MinDigestKeyLen {
-		return nil, fmt.Errorf("%s: %w", path, decision.ErrDigestKey)
-	}
-	return key, nil
+	return key, err
 }
 
 // decide applies the policy to a scored row, appends its record, fills the
-// line's decision and replaces res by the consent-aware score.
+// line's decision (and, with --reasons, its reasons: the decision's own,
+// exact for the consent-aware score) and replaces res by that score.
 func (w *decisionWriter) decide(m *score.Model, rec score.Record, row int, line *scoreLine, res *score.Result) error {
 	consents := w.consents
 	if w.consentCol >= 0 {
@@ -212,27 +186,21 @@ func (w *decisionWriter) decide(m *score.Model, rec score.Record, row int, line 
 		}
 		consents = append(append(score.Consents(nil), w.consents...), own...)
 	}
-	d, err := w.policy.Decide(m, rec, consents, w.terms)
+	d, err := w.decider.Decide(rec, consents)
 	if err != nil {
 		return err
 	}
-	// Reasons on neutralised features are dropped: each reason's gap is its
-	// own term's, so the others stay exact for the consent-aware score.
-	var reasons []decision.LoggedReason
-	kept := line.Reasons[:0]
-	for _, r := range line.Reasons {
-		if d.Score.IsNeutralised(r.Feature) {
-			continue
+	if w.reasons {
+		line.Reasons = line.Reasons[:0]
+		for _, r := range d.Reasons {
+			line.Reasons = append(line.Reasons, reason(r))
 		}
-		kept = append(kept, r)
-		reasons = append(reasons, decision.LoggedReason{Code: r.Code, Feature: r.Feature, Effect: r.Effect})
 	}
-	line.Reasons = kept
 	ref := ""
 	if w.refCol >= 0 {
 		ref = w.table.Cell(row-1, w.refCol)
 	}
-	e, err := w.log.AppendDecision(decision.Input{Time: w.at, Model: m, Record: rec, Decision: &d, Reasons: reasons, Ref: ref})
+	e, err := w.log.AppendDecision(decision.Input{Time: w.at, Model: m, Record: rec, Decision: &d, Ref: ref})
 	if err != nil {
 		return err
 	}
@@ -296,18 +264,12 @@ func runVerifyLog(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return fail(stderr, "verify-log", err)
 	}
 	if *head != "" {
-		seqText, hash, ok := strings.Cut(*head, ":")
-		seq, err := strconv.ParseInt(seqText, 10, 64)
-		if !ok || err != nil || seq < 1 {
-			return fail(stderr, "verify-log", fmt.Errorf("--head must be SEQ:HASH, e.g. 42:sha256:..., got %q", *head))
+		kept, err := decision.ParseLogHead(*head)
+		if err != nil {
+			return fail(stderr, "verify-log", fmt.Errorf("--head: %w", err))
 		}
-		if seq > int64(len(entries)) {
-			fmt.Fprintf(stderr, "candor verify-log: %s: records after %d were cut off: the log ends at record %d, the kept head is record %d\n",
-				path, sum.Head.Seq, sum.Head.Seq, seq)
-			return 1
-		}
-		if entries[seq-1].Hash != hash {
-			fmt.Fprintf(stderr, "candor verify-log: %s: record %d does not match the kept head (the log was rewritten)\n", path, seq)
+		if err := decision.CheckHead(entries, kept); err != nil {
+			fmt.Fprintf(stderr, "candor verify-log: %s: %v\n", path, err)
 			return 1
 		}
 	}
@@ -393,6 +355,10 @@ func demoDecisions(ctx context.Context, env *demoEnv) error {
 	fmt.Fprintf(out, "altered copy refused: %v\n", score.ErrFingerprint)
 
 	pol := &decision.Policy{Version: "demo-1", Purpose: "credit", ReviewBand: 0.05}
+	dc, err := decision.NewDecider(m, pol, nil)
+	if err != nil {
+		return err
+	}
 	var logBuf bytes.Buffer
 	dkey := sha256.Sum256([]byte("candor demo digest key"))
 	l, err := decision.NewLog(&logBuf, dkey[:], decision.LogHead{}, nil)
@@ -411,7 +377,7 @@ func demoDecisions(ctx context.Context, env *demoEnv) error {
 		if i%2 == 0 {
 			consents = score.Consents{{Purpose: "credit"}}
 		}
-		d, err := pol.Decide(m, rec, consents, nil)
+		d, err := dc.Decide(rec, consents)
 		if err != nil {
 			return err
 		}

@@ -194,8 +194,22 @@ func TestDecisionFlagErrors(t *testing.T) {
 	code, _, errText = runCLI(t, "score", "--model", model, "--data", data, "--decisions", log, "--digest-key", short)
 	require.Equal(t, 1, code)
 	require.Contains(t, errText, "16 bytes")
+	open := filepath.Join(dir, "open.key")
+	require.NoError(t, os.WriteFile(open, []byte(strings.Repeat("ab", 16)+"\n"), 0o600))
+	require.NoError(t, os.Chmod(open, 0o644))
+	code, _, errText = runCLI(t, "score", "--model", model, "--data", data, "--decisions", log, "--digest-key", open)
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, "accessible to other users")
 	_, err := os.Stat(log)
 	require.ErrorIs(t, err, os.ErrNotExist, "no log is created on bad flags")
+	// cutoff_points on a logistic model is refused before any row.
+	pol := filepath.Join(dir, "points.json")
+	require.NoError(t, os.WriteFile(pol, []byte(`{"version":"x","cutoff_points":500}`), 0o644))
+	code, _, errText = runCLI(t, "score", "--model", model, "--data", data, "--decisions", log, "--policy", pol)
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, "cutoff_points needs a scorecard")
+	_, err = os.Stat(log)
+	require.ErrorIs(t, err, os.ErrNotExist)
 	code, _, _ = runCLI(t, "verify-log")
 	require.Equal(t, 2, code)
 	code, _, _ = runCLI(t, "verify-log", filepath.Join(dir, "missing.jsonl"))
@@ -250,8 +264,44 @@ func TestScoreDecisionsWithConsent(t *testing.T) {
 			es := readEntries(t, log)
 			require.Len(t, es, 30)
 			require.Equal(t, "credit", es[0].Decision.Purpose)
+			// The line's reasons are the logged ones, and the library's: the
+			// decision's exact reasons of the consent-aware score.
+			dc, err := decision.NewDecider(cm, &decision.Policy{Version: "default", Purpose: "credit"}, nil)
+			require.NoError(t, err)
+			some := 0
+			for row, l := range lines {
+				require.Len(t, es[row].Decision.Reasons, len(l.Reasons), "row %d", row+1)
+				for i, r := range l.Reasons {
+					require.Equal(t, decision.LoggedReason(r), es[row].Decision.Reasons[i])
+				}
+				rec, err := tab.Record(cm.Schema(), row)
+				require.NoError(t, err)
+				d, err := dc.Decide(rec, map[bool]score.Consents{true: nil, false: {{Purpose: "credit", Category: "contact"}}}[c.neutral])
+				require.NoError(t, err)
+				require.Equal(t, d.Reasons, es[row].Decision.Reasons, "row %d", row+1)
+				some += len(l.Reasons)
+			}
+			require.Positive(t, some)
 		})
 	}
+
+	// Without --reasons the lines show none, and the log still records each
+	// decision's reasons (explain's default, at most 4).
+	log := filepath.Join(t.TempDir(), "d.jsonl")
+	code, out, errText := runCLI(t, "score", "--model", model, "--data", data, "--decisions", log, "--purpose", "credit")
+	require.Equal(t, 0, code, errText)
+	for _, l := range jsonLines[scoreLine](t, out) {
+		require.Empty(t, l.Reasons)
+	}
+	logged := 0
+	for _, e := range readEntries(t, log) {
+		require.LessOrEqual(t, len(e.Decision.Reasons), 4)
+		for _, r := range e.Decision.Reasons {
+			require.NotEqual(t, "telephone", r.Feature)
+		}
+		logged += len(e.Decision.Reasons)
+	}
+	require.Positive(t, logged)
 }
 
 func TestDemoDecisions(t *testing.T) {

@@ -29,16 +29,12 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"flag"
-	"fmt"
 	"log"
 	"net/http"
 	"os"
 	"os/signal"
-	"strings"
 	"time"
 
 	"github.com/candorscore/candor/examples/datasets"
@@ -148,29 +144,16 @@ func demoModel(ctx context.Context) (*score.Model, error) {
 	return fitted.Model, nil
 }
 
-// digestKey reads a hex key file, or creates LOG.key with 32 random bytes.
+// digestKey reads the digest key file, or, when none is named, LOG.key,
+// creating it with a new random key if absent.
 func digestKey(path, logPath string) ([]byte, error) {
-	if path == "" {
-		path = logPath + ".key"
-		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-			key := make([]byte, 32)
-			if _, err := rand.Read(key); err != nil {
-				return nil, err
-			}
-			if err := os.WriteFile(path, []byte(hex.EncodeToString(key)+"\n"), 0o600); err != nil {
-				return nil, err
-			}
-			log.Printf("created input-digest key %s: keep it secret and apart from the log", path)
-			return key, nil
-		}
+	if path != "" {
+		return decision.ReadDigestKeyFile(path)
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
+	path = decision.DigestKeyPath(logPath)
+	key, created, err := decision.OpenDigestKeyFile(path, nil)
+	if created {
+		log.Printf("created input-digest key %s: keep it secret and apart from the log", path)
 	}
-	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
-	if err != nil {
-		return nil, fmt.Errorf("%s: digest key must be hex: %w", path, err)
-	}
-	return key, nil
+	return key, err
 }

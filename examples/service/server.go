@@ -4,10 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/candorscore/candor/explain"
@@ -19,34 +17,23 @@ import (
 const maxBody = 1 << 20
 
 // server is the HTTP JSON API: POST /score, POST /explain, POST /review.
-// It is safe for concurrent use: the model, policy, explainers and catalogue
-// are immutable, and the decision log serialises its own appends.
+// It is safe for concurrent use: the model, decider and catalogue are
+// immutable (the decider keeps its consent views itself), and the decision
+// log serialises its own appends.
 type server struct {
 	model   *score.Model
-	policy  *decision.Policy
+	decider *decision.Decider
 	log     *decision.Log
 	catalog *explain.Catalog
 	now     func() time.Time // the service's clock; the library never reads one
-
-	// views caches, per set of neutralised features, the consent view of
-	// the model (score.Model.Neutralise) and its explainer.
-	views sync.Map // string -> *view
-}
-
-type view struct {
-	model *score.Model
-	exp   *explain.Explainer
 }
 
 func newServer(m *score.Model, pol *decision.Policy, log *decision.Log, now func() time.Time) (*server, error) {
-	if err := pol.Validate(); err != nil {
+	dc, err := decision.NewDecider(m, pol, nil)
+	if err != nil {
 		return nil, err
 	}
-	s := &server{model: m, policy: pol, log: log, catalog: explain.DefaultCatalog(), now: now}
-	if _, err := s.view(nil); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return &server{model: m, decider: dc, log: log, catalog: explain.DefaultCatalog(), now: now}, nil
 }
 
 // Handler routes the API.
@@ -204,28 +191,6 @@ func recordError(w http.ResponseWriter, err error) {
 	writeJSON(w, status, out)
 }
 
-// view returns the consent view of the model for a set of neutralised
-// features, and its explainer (cached; safe for concurrent use).
-func (s *server) view(neutralised []string) (*view, error) {
-	key := strings.Join(neutralised, "\x00")
-	if v, ok := s.views.Load(key); ok {
-		return v.(*view), nil
-	}
-	m := s.model
-	if len(neutralised) > 0 {
-		var err error
-		if m, err = s.model.Neutralise(neutralised); err != nil {
-			return nil, err
-		}
-	}
-	exp, err := explain.NewExplainer(m, nil)
-	if err != nil {
-		return nil, err
-	}
-	v, _ := s.views.LoadOrStore(key, &view{model: m, exp: exp})
-	return v.(*view), nil
-}
-
 // reasonOut is one reason in a response.
 type reasonOut struct {
 	Code    string  `json:"code"`
@@ -234,39 +199,15 @@ type reasonOut struct {
 	Text    string  `json:"text"`
 }
 
-// explained is a decision's explanation, exact for the consent-aware score.
-type explained struct {
-	ex      explain.Explanation
-	v       *view
-	reasons []reasonOut
-}
-
-// explainDecision explains the consent-aware score: neutralised features
-// are explained as their baseline (contribution zero), their values unread.
-func (s *server) explainDecision(rec score.Record, cr *score.ConsentResult, lang string) (*explained, error) {
-	v, err := s.view(cr.Neutralised)
-	if err != nil {
-		return nil, err
-	}
-	r := rec
-	if len(cr.Neutralised) > 0 {
-		r = append(score.Record(nil), rec...)
-		for _, n := range cr.Neutralised {
-			r[s.model.Schema().Index(n)] = score.Missing()
-		}
-	}
-	out := &explained{v: v}
-	if err := v.exp.Explain(r, &out.ex); err != nil {
-		return nil, err
-	}
-	if d := math.Abs(out.ex.Result.Score - cr.Score); d > 1e-9 {
-		return nil, fmt.Errorf("explanation score %v differs from the decision's %v", out.ex.Result.Score, cr.Score)
-	}
-	for _, re := range out.ex.Reasons {
+// reasonTexts gives each reason of an exact explanation of the
+// consent-aware score with its customer text in lang.
+func (s *server) reasonTexts(x *decision.Explained, lang string) ([]reasonOut, error) {
+	out := []reasonOut{}
+	for _, re := range x.Explanation.Reasons {
 		if re.Term < 0 {
 			continue
 		}
-		a := v.exp.ReasonArgs(re, out.ex.Positions[re.Term])
+		a := x.Explainer.ReasonArgs(re, x.Explanation.Positions[re.Term])
 		text, err := s.catalog.Text(lang, explain.ReasonMessage, a)
 		if err != nil {
 			return nil, err
@@ -275,7 +216,7 @@ func (s *server) explainDecision(rec score.Record, cr *score.ConsentResult, lang
 		if err != nil {
 			return nil, err
 		}
-		out.reasons = append(out.reasons, reasonOut{Code: re.Code, Feature: re.Feature, Effect: re.Effect, Text: text + " " + improve})
+		out = append(out, reasonOut{Code: re.Code, Feature: re.Feature, Effect: re.Effect, Text: text + " " + improve})
 	}
 	return out, nil
 }
@@ -301,36 +242,29 @@ func (s *server) handleScore(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d, err := s.policy.Decide(s.model, rec, req.Consents, nil)
+	d, err := s.decider.Decide(rec, req.Consents)
+	if errors.Is(err, score.ErrModel) {
+		writeError(w, http.StatusInternalServerError, "", "deciding failed")
+		return
+	}
 	if err != nil {
 		recordError(w, err)
 		return
 	}
-	ex, err := s.explainDecision(rec, &d.Score, req.Lang)
+	reasons, err := s.reasonTexts(d.Explained, req.Lang)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "", "explaining the decision failed")
 		return
 	}
-	reasons := make([]decision.LoggedReason, len(ex.reasons))
-	for i, re := range ex.reasons {
-		reasons[i] = decision.LoggedReason{Code: re.Code, Feature: re.Feature, Effect: re.Effect}
-	}
-	e, err := s.log.AppendDecision(decision.Input{Time: s.now(), Model: s.model, Record: rec, Decision: &d, Reasons: reasons, Ref: req.Ref})
+	e, err := s.log.AppendDecision(decision.Input{Time: s.now(), Model: s.model, Record: rec, Decision: &d, Ref: req.Ref})
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "", "recording the decision failed")
 		return
 	}
 	writeJSON(w, http.StatusOK, scoreResponse{Decision: e.Seq, Outcome: d.Outcome, ModelOutcome: d.ModelOutcome,
-		Probability: float64(d.Score.Probability), Score: d.Score.Score, Reasons: nonNil(ex.reasons), Referrals: d.Referrals,
+		Probability: float64(d.Score.Probability), Score: d.Score.Score, Reasons: reasons, Referrals: d.Referrals,
 		Neutralised: d.Score.Neutralised, ConsentNotice: score.NeutralisedText(s.model.Schema(), &d.Score),
 		Model: s.model.Name(), Fingerprint: s.model.Fingerprint(), PolicyVersion: d.PolicyVersion})
-}
-
-func nonNil(r []reasonOut) []reasonOut {
-	if r == nil {
-		return []reasonOut{}
-	}
-	return r
 }
 
 // contribution is one term of an /explain answer.
@@ -359,27 +293,26 @@ func (s *server) handleExplain(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if s.policy.Consent == score.Refuse {
-		if err := s.model.CheckConsent(req.Consents, s.policy.Purpose); err != nil {
-			recordError(w, err)
-			return
-		}
+	x, err := s.decider.Explain(rec, req.Consents)
+	if errors.Is(err, score.ErrModel) {
+		writeError(w, http.StatusInternalServerError, "", "explaining failed")
+		return
 	}
-	cr, err := s.model.ScoreWithConsent(rec, req.Consents, s.policy.Purpose, nil)
 	if err != nil {
 		recordError(w, err)
 		return
 	}
-	ex, err := s.explainDecision(rec, &cr, req.Lang)
+	reasons, err := s.reasonTexts(x, req.Lang)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "", "explaining failed")
 		return
 	}
-	out := explainResponse{Score: cr.Score, Probability: float64(cr.Probability), Baseline: ex.ex.Baseline,
-		Reasons: nonNil(ex.reasons), Neutralised: cr.Neutralised, ConsentNotice: score.NeutralisedText(s.model.Schema(), &cr)}
-	for _, j := range ex.v.exp.Order(nil, &ex.ex) {
+	cr, ex := &x.Score, &x.Explanation
+	out := explainResponse{Score: cr.Score, Probability: float64(cr.Probability), Baseline: ex.Baseline,
+		Reasons: reasons, Neutralised: cr.Neutralised, ConsentNotice: score.NeutralisedText(s.model.Schema(), cr)}
+	for _, j := range x.Explainer.Order(nil, ex) {
 		f := s.model.Schema().Feature(s.model.TermFeature(j))
-		c := contribution{Feature: f.Name, Used: !cr.IsNeutralised(f.Name), Effect: ex.ex.Effects[j], Contribution: ex.ex.Contributions[j]}
+		c := contribution{Feature: f.Name, Used: !cr.IsNeutralised(f.Name), Effect: ex.Effects[j], Contribution: ex.Contributions[j]}
 		if c.Used {
 			c.Value = s.catalog.ValueText(req.Lang, f, rec[s.model.TermFeature(j)])
 		} else {

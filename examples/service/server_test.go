@@ -183,9 +183,18 @@ func TestConsentAndExplain(t *testing.T) {
 	want, err := m.ScoreWithConsent(rec, nil, "credit", nil)
 	require.NoError(t, err)
 	require.InDelta(t, float64(want.Probability), r.Probability, 1e-12)
+	require.InDelta(t, want.Score, r.Score, 1e-12)
+	require.NotEmpty(t, r.Reasons)
 	for _, re := range r.Reasons {
 		require.NotEqual(t, "telephone", re.Feature)
 	}
+	// The logged reasons are the answered ones, exactly.
+	es, _ := s.verify(t)
+	require.Len(t, es[0].Decision.Reasons, len(r.Reasons))
+	for i, re := range r.Reasons {
+		require.Equal(t, decision.LoggedReason{Code: re.Code, Feature: re.Feature, Effect: re.Effect}, es[0].Decision.Reasons[i])
+	}
+	require.Equal(t, []string{"telephone"}, es[0].Decision.Neutralised)
 
 	code, body = s.post(t, "/explain", map[string]any{"customer": c})
 	require.Equal(t, http.StatusOK, code, string(body))
@@ -209,7 +218,18 @@ func TestConsentAndExplain(t *testing.T) {
 		}
 	}
 	require.True(t, found)
-	require.InDelta(t, e.Score, sum, 1e-9, "baseline + contributions = score")
+	require.InDelta(t, e.Score, sum, 1e-12, "baseline + contributions = score")
+	// /explain gives the same reasons as the decision, each its feature's
+	// contribution (every term of the demo model has its own code).
+	require.Len(t, e.Reasons, len(r.Reasons))
+	for i, re := range e.Reasons {
+		require.Equal(t, r.Reasons[i], re)
+		for _, ct := range e.Contributions {
+			if ct.Feature == re.Feature {
+				require.InDelta(t, ct.Contribution, re.Effect, 1e-12)
+			}
+		}
+	}
 	// Explaining logs nothing.
 	_, s2 := s.verify(t)
 	require.Equal(t, 1, s2.Records)
@@ -361,6 +381,11 @@ func TestConcurrentRequests(t *testing.T) {
 					if err := json.Unmarshal(body, &r); err != nil {
 						t.Error(err)
 						return
+					}
+					for _, re := range r.Reasons {
+						if consents == nil && re.Feature == "telephone" {
+							t.Errorf("telephone is a reason without consent: %s", body)
+						}
 					}
 					code, body = s.post(t, "/review", map[string]any{"decision": r.Decision, "reviewer": fmt.Sprintf("r%d", w), "outcome": "decline"})
 					if code != http.StatusOK {

@@ -53,10 +53,13 @@ type Referral struct {
 }
 
 // Policy turns a score into approve, decline or refer. It is plain data,
-// versioned and JSON-able; its zero value (with the model's cutoff, no
-// review band, a 1% rarity threshold, range checks on, consent
-// neutralised) is usable. Decide validates it on every call. A Policy is
-// safe for concurrent use as long as it is not modified.
+// versioned and JSON-able. Its zero value is a valid policy: version "",
+// the model's own cutoff, no review band, a 1% rarity threshold, range
+// checks on, features lacking consent neutralised, and no purpose (so a
+// model with a feature that needs consent is refused with ErrNoConsent
+// rather than scored without it). Decide validates it on every call;
+// NewDecider once. A Policy is safe for concurrent use as long as it is not
+// modified.
 type Policy struct {
 	// Version identifies the policy in decision records.
 	Version string `json:"version"`
@@ -101,8 +104,12 @@ func ParsePolicy(r io.Reader) (*Policy, error) {
 	return &p, nil
 }
 
-// Validate checks the policy's numbers.
+// Validate checks the policy's numbers. A nil policy is the zero Policy,
+// which is valid.
 func (p *Policy) Validate() error {
+	if p == nil {
+		return nil
+	}
 	if c := float64(p.Cutoff); c != 0 && !(c > 0 && c < 1) {
 		return fmt.Errorf("%w: cutoff %v is not a probability in (0, 1)", ErrPolicy, c)
 	}
@@ -151,45 +158,31 @@ type Decision struct {
 	Referrals []Referral `json:"referrals,omitempty"`
 	// PolicyVersion is the version of the policy that decided.
 	PolicyVersion string `json:"policy_version"`
+	// Reasons are the reasons of the consent-aware score, most adverse
+	// first, as the decision log records them: explain's reason codes
+	// computed over the consent view of the model (Explained), so that a
+	// neutralised feature is never a reason and every Effect (in model
+	// units) is exact for Score.
+	Reasons []LoggedReason `json:"reasons,omitempty"`
+	// Explained is the full explanation the reasons come from (breakdown,
+	// reasons with values and bins, and the explainer for customer text).
+	// Nil for a Decision not made by Decide.
+	Explained *Explained `json:"-"`
 }
 
-// Decide scores r with the customer's consents and applies the policy. The
-// model must be a logistic model or a scorecard. terms, when not nil,
-// receives each term's effect (as ScoreWithConsent). Bad records, and
-// missing consent under the Refuse mode, are errors (ErrNoConsent).
+// Decide scores r with the customer's consents, applies the policy and
+// explains the decision: it is NewDecider(m, p, nil) and Decider.Decide in
+// one call, so it validates the policy and builds the explainers anew each
+// time; a service deciding many customers builds one Decider instead.
+// terms, when not nil, receives each term's effect (as ScoreWithConsent).
+// Bad records, and missing consent under the Refuse mode, are errors
+// (ErrNoConsent); a nil model is a score.ErrModel error.
 func (p *Policy) Decide(m *score.Model, r score.Record, consents score.Consents, terms []float64) (Decision, error) {
-	if err := p.Validate(); err != nil {
-		return Decision{}, err
-	}
-	if m.Kind() == score.LinearModel {
-		return Decision{}, fmt.Errorf("%w: decisions need a logistic model or a scorecard, not a linear model", ErrPolicy)
-	}
-	if p.CutoffPoints != nil && m.Kind() != score.ScorecardModel {
-		return Decision{}, fmt.Errorf("%w: cutoff_points needs a scorecard", ErrPolicy)
-	}
-	if p.Consent == score.Refuse {
-		if err := m.CheckConsent(consents, p.Purpose); err != nil {
-			return Decision{}, err
-		}
-	}
-	cr, err := m.ScoreWithConsent(r, consents, p.Purpose, terms)
+	d, err := newDecider(m, p, nil, -1)
 	if err != nil {
 		return Decision{}, err
 	}
-	d := Decision{Score: cr, PolicyVersion: p.Version, ModelOutcome: Approve}
-	if p.declines(m, cr.Score) {
-		d.ModelOutcome = Decline
-	}
-	if near, text := p.inBand(m, cr.Score); near {
-		d.Referrals = append(d.Referrals, Referral{Code: ReferBand, Text: text})
-	}
-	d.Referrals = p.unlikeTraining(m, r, &cr, d.Referrals)
-	d.Referrals = p.neutralisedMatters(m, &cr, d.ModelOutcome, d.Referrals)
-	d.Outcome = d.ModelOutcome
-	if len(d.Referrals) > 0 {
-		d.Outcome = Refer
-	}
-	return d, nil
+	return d.decide(r, consents, terms)
 }
 
 // declines reports whether a score in model units is on the adverse side of

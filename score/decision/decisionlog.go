@@ -15,6 +15,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,6 +31,8 @@ var (
 	ErrDigestKey = errors.New("digest key must be at least 16 bytes")
 	// ErrUnknownDecision: a review refers to no decision in the log.
 	ErrUnknownDecision = errors.New("no such decision in the log")
+	// ErrNoLog: a Log not made by NewLog or OpenLog (the zero Log, or nil).
+	ErrNoLog = errors.New("decision log not opened (use NewLog or OpenLog)")
 )
 
 // MinDigestKeyLen is the shortest key InputDigest accepts.
@@ -191,6 +194,9 @@ type LogHead struct {
 // reports. Times are passed in by the caller (the library never reads the
 // clock). Appends are not synced to disk one by one; call Sync where a
 // decision must survive a crash before it is answered.
+//
+// The zero Log (and a nil *Log) is not open: its appends return ErrNoLog,
+// Head is the zero LogHead, and Sync and Close do nothing.
 type Log struct {
 	mu        sync.Mutex
 	w         io.Writer
@@ -255,6 +261,9 @@ func OpenLog(path string, key []byte) (*Log, error) {
 
 // Head returns the current end of the chain.
 func (l *Log) Head() LogHead {
+	if l == nil {
+		return LogHead{}
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.head
@@ -263,6 +272,9 @@ func (l *Log) Head() LogHead {
 // Sync commits the log file to stable storage when the log was opened by
 // OpenLog; otherwise it does nothing.
 func (l *Log) Sync() error {
+	if l == nil {
+		return nil
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if f, ok := l.closer.(*os.File); ok {
@@ -274,31 +286,38 @@ func (l *Log) Sync() error {
 // Close closes the underlying file when the log was opened by
 // OpenLog; otherwise it does nothing.
 func (l *Log) Close() error {
-	if l.closer == nil {
+	if l == nil || l.closer == nil {
 		return nil
 	}
 	return l.closer.Close()
 }
 
-// Digest is InputDigest under the log's key.
+// Digest is InputDigest under the log's key (ErrNoLog for the zero Log).
 func (l *Log) Digest(s *score.Schema, r score.Record) (string, error) {
+	if l == nil || l.w == nil {
+		return "", ErrNoLog
+	}
 	return InputDigest(l.key, s, r)
 }
 
-// Input is what AppendDecision records: the decision, the model and
-// record it was made on, the reasons given, and the caller's reference.
+// Input is what AppendDecision records: the decision (with its reasons),
+// the model and record it was made on, and the caller's reference.
 type Input struct {
 	Time     time.Time
 	Model    *score.Model
 	Record   score.Record
 	Decision *Decision
-	Reasons  []LoggedReason
 	Ref      string
 }
 
-// AppendDecision appends a decision record and returns it. The record's
-// values are represented only by their digest.
+// AppendDecision appends a decision record and returns it: the decision's
+// outcome, referrals and reasons (Decision.Reasons). The record's values
+// are represented only by their digest. A reason on a feature the decision
+// neutralised is refused (score.ErrMalformed): it cannot be exact.
 func (l *Log) AppendDecision(in Input) (LogEntry, error) {
+	if l == nil || l.w == nil {
+		return LogEntry{}, ErrNoLog
+	}
 	if in.Model == nil || in.Decision == nil {
 		return LogEntry{}, fmt.Errorf("%w: a decision record needs a model and a decision", score.ErrModel)
 	}
@@ -313,14 +332,17 @@ func (l *Log) AppendDecision(in Input) (LogEntry, error) {
 	de := &Entry{Ref: in.Ref, Model: in.Model.Name(), ModelVersion: in.Model.Version(),
 		ModelFingerprint: in.Model.Fingerprint(), PolicyVersion: d.PolicyVersion, Purpose: d.Score.Purpose,
 		InputDigest: dg, DigestKeyID: l.keyID, Score: d.Score.Score, Probability: float64(d.Score.Probability),
-		Outcome: d.Outcome, ModelOutcome: d.ModelOutcome, Reasons: in.Reasons, Referrals: d.Referrals,
+		Outcome: d.Outcome, ModelOutcome: d.ModelOutcome, Reasons: d.Reasons, Referrals: d.Referrals,
 		Neutralised: d.Score.Neutralised}
 	if !isFinite(de.Score) || !isFinite(de.Probability) {
 		return LogEntry{}, fmt.Errorf("%w: score is not finite", score.ErrNotFinite)
 	}
-	for _, r := range in.Reasons {
+	for _, r := range d.Reasons {
 		if !isFinite(r.Effect) {
 			return LogEntry{}, fmt.Errorf("%w: reason %q effect", score.ErrNotFinite, r.Feature)
+		}
+		if d.Score.IsNeutralised(r.Feature) {
+			return LogEntry{}, fmt.Errorf("%w: reason %q is a feature the decision did not use", score.ErrMalformed, r.Feature)
 		}
 	}
 	return l.append(LogEntry{Kind: EntryDecision, Time: in.Time, Decision: de})
@@ -329,6 +351,9 @@ func (l *Log) AppendDecision(in Input) (LogEntry, error) {
 // AppendReview records a person's final outcome (Approve or Decline) for
 // the decision with Seq decision.
 func (l *Log) AppendReview(t time.Time, decision int64, reviewer string, outcome Outcome, note string) (LogEntry, error) {
+	if l == nil || l.w == nil {
+		return LogEntry{}, ErrNoLog
+	}
 	if t.IsZero() {
 		return LogEntry{}, fmt.Errorf("%w: a review record needs a time", score.ErrMalformed)
 	}
@@ -368,6 +393,64 @@ func (l *Log) append(e LogEntry) (LogEntry, error) {
 		l.decisions[e.Seq] = true
 	}
 	return e, nil
+}
+
+// String writes the head as "SEQ:HASH", the form ParseLogHead reads.
+func (h LogHead) String() string {
+	return strconv.FormatInt(h.Seq, 10) + ":" + h.Hash
+}
+
+// ParseLogHead reads a head written by LogHead.String: "SEQ:HASH" with
+// SEQ >= 1 (e.g. "42:sha256:..."). Anything else is a score.ErrMalformed
+// error.
+func ParseLogHead(s string) (LogHead, error) {
+	seqText, hash, ok := strings.Cut(s, ":")
+	seq, err := strconv.ParseInt(seqText, 10, 64)
+	if !ok || err != nil || seq < 1 || hash == "" {
+		return LogHead{}, fmt.Errorf("%w: a log head is SEQ:HASH, e.g. 42:sha256:..., got %q", score.ErrMalformed, s)
+	}
+	return LogHead{Seq: seq, Hash: hash}, nil
+}
+
+// HeadError reports that a log does not hold a head kept elsewhere:
+// records were cut off its end (Cut: the log ends before Kept.Seq), or the
+// log was rewritten (its record Kept.Seq has another hash). End is where
+// the log ends. It unwraps to ErrLogBroken.
+type HeadError struct {
+	Kept LogHead
+	End  LogHead
+	Cut  bool
+}
+
+func (e *HeadError) Error() string {
+	if e.Cut {
+		return fmt.Sprintf("%v: records after %d were cut off: the log ends at record %d, the kept head is record %d",
+			ErrLogBroken, e.End.Seq, e.End.Seq, e.Kept.Seq)
+	}
+	return fmt.Sprintf("%v: record %d does not match the kept head (the log was rewritten)", ErrLogBroken, e.Kept.Seq)
+}
+
+func (e *HeadError) Unwrap() error { return ErrLogBroken }
+
+// CheckHead reports whether a verified log (the entries ReadLog returns)
+// still holds head, a head of the same log kept elsewhere: nil when its
+// record head.Seq has hash head.Hash (the log may have grown since), else
+// a *HeadError. The zero LogHead is held by every log.
+func CheckHead(entries []LogEntry, head LogHead) error {
+	if head == (LogHead{}) {
+		return nil
+	}
+	var end LogHead
+	if n := len(entries); n > 0 {
+		end = LogHead{Seq: entries[n-1].Seq, Hash: entries[n-1].Hash}
+	}
+	if head.Seq < 1 || head.Seq > int64(len(entries)) {
+		return &HeadError{Kept: head, End: end, Cut: head.Seq >= 1}
+	}
+	if e := entries[head.Seq-1]; e.Seq != head.Seq || e.Hash != head.Hash {
+		return &HeadError{Kept: head, End: end}
+	}
+	return nil
 }
 
 // LogError reports the first bad record of a decision log: its 1-based

@@ -75,7 +75,7 @@ func writeLog(t testing.TB) []byte {
 		d, err := pol.Decide(m, rec, score.Consents{{Purpose: "credit"}}, nil)
 		require.NoError(t, err)
 		_, err = l.AppendDecision(decision.Input{Time: t0.Add(time.Duration(i) * time.Minute), Model: m, Record: rec,
-			Decision: &d, Reasons: []decision.LoggedReason{{Feature: "income", Effect: -0.5}}, Ref: fmt.Sprintf("app-%d", i+1)})
+			Decision: &d, Ref: fmt.Sprintf("app-%d", i+1)})
 		require.NoError(t, err)
 	}
 	_, err = l.AppendReview(t0.Add(time.Hour), 2, "reviewer-7", decision.Approve, "checked payslips")
@@ -115,7 +115,14 @@ func TestDecisionLogRecords(t *testing.T) {
 	require.Equal(t, decision.DigestKeyID(testKey), d.DigestKeyID)
 	require.InDelta(t, -1.4, d.Score, 1e-12)
 	require.Equal(t, decision.Approve, d.Outcome)
-	require.Equal(t, []decision.LoggedReason{{Feature: "income", Effect: -0.5}}, d.Reasons)
+	// Every contribution of customer 1 is favourable (income 6 is -0.5 from
+	// its baseline -2.5, region a -0.203, phone usage 2 is -0.6): no reasons.
+	require.Empty(t, d.Reasons)
+	// Customer 3 (income 1, region b, phone usage 10): contributions by hand
+	// -0.5 - (-2.5) = 2, 3 - 1.2 = 1.8 and 0.4 - 0.203, all adverse.
+	checkReasons(t, []decision.LoggedReason{{Code: "income", Feature: "income", Effect: 2},
+		{Code: "phone_usage", Feature: "phone_usage", Effect: 1.8}, {Code: "region", Feature: "region", Effect: 0.4 - 0.203}},
+		entries[2].Decision.Reasons)
 
 	require.Equal(t, decision.Refer, entries[1].Decision.Outcome)
 	require.Equal(t, decision.ReferBand, entries[1].Decision.Referrals[0].Code)
