@@ -86,7 +86,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if a.format != "text" && a.format != "json" {
 		return fail(stderr, "explain", fmt.Errorf("--format must be text or json, got %q", a.format))
 	}
-	m, err := score.LoadFile(a.model)
+	m, _, err := loadAnyModel(a.model, nil)
 	if err != nil {
 		return fail(stderr, "explain", err)
 	}

@@ -74,7 +74,7 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if err != nil {
 		return fail(stderr, "recourse", err)
 	}
-	m, err := score.LoadFile(*modelPath)
+	m, _, err := loadAnyModel(*modelPath, nil)
 	if err != nil {
 		return fail(stderr, "recourse", err)
 	}
