@@ -45,8 +45,9 @@ type Options struct {
 	Baseline *Baseline
 	// Algorithm overrides DefaultAlgorithm.
 	Algorithm Algorithm
-	// MaxReasons is the most reasons returned; 0 means 4 (Regulation B:
-	// more than four is not likely to be helpful); negative means all.
+	// MaxReasons is the most reasons returned; 0 means DefaultMaxReasons
+	// (Regulation B: more than four is not likely to be helpful);
+	// AllReasons (or any negative number) means all.
 	MaxReasons int
 	// KeepZero keeps reason codes whose summed gap is exactly zero (some
 	// PMML evaluators do); by default only positive totals are reasons.
@@ -60,6 +61,14 @@ type Options struct {
 	// output fields do; by default fewer reasons are returned.
 	Pad bool
 }
+
+// Values of Options.MaxReasons.
+const (
+	// DefaultMaxReasons is the number of reasons the zero Options give.
+	DefaultMaxReasons = 4
+	// AllReasons asks for every qualifying reason.
+	AllReasons = -1
+)
 
 // Reason is one reason code for a customer: a code counting against the
 // outcome, with the feature that contributes most to it.
@@ -175,7 +184,7 @@ func NewExplainer(m *score.Model, opts *Options) (*Explainer, error) {
 	}
 	e.maxR = o.MaxReasons
 	if e.maxR == 0 {
-		e.maxR = 4
+		e.maxR = DefaultMaxReasons
 	}
 	n := m.NumTerms()
 	if e.maxR < 0 || e.maxR > n && !o.Pad {

@@ -72,7 +72,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.StringVar(&a.chartPath, "chart", "", "draw each row's breakdown as a waterfall to this .svg or .png file (-rowN added for several rows)")
 	fs.StringVar(&a.baseline, "baseline", "", "population, best, declared or cutoff (default: declared when the model has reason codes, else population)")
 	fs.IntVar(&a.refSize, "reference-size", 50, "with --baseline cutoff: how many non-adverse rows nearest the cutoff form the reference set")
-	fs.IntVar(&a.reasons, "reasons", 4, "reasons per row (negative: all)")
+	fs.IntVar(&a.reasons, "reasons", 4, "reasons per row, as explain.Options.MaxReasons: 0 is the default (4), -1 (explain.AllReasons) all")
 	fs.StringVar(&a.messages, "messages", "", "JSON file of catalogue messages that add to or override the built-in text")
 	fs.BoolVar(&a.showSensitive, "show-sensitive", false, "show values of sensitive features in JSON and charts (never in customer text)")
 	fs.BoolVar(&a.global, "global", false, "instead of rows: feature importance over the (selected) rows and each feature's effect shape")
@@ -108,9 +108,6 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return fail(stderr, "explain", fmt.Errorf("%w: --lang %q (have %s)", explain.ErrUnknownLanguage, a.lang, strings.Join(cat.Languages(), ", ")))
 	}
 	opts := &explain.Options{MaxReasons: a.reasons}
-	if a.reasons == 0 {
-		opts.MaxReasons = -1
-	}
 	if opts.Baseline, err = chooseBaseline(m, t, a); err != nil {
 		return fail(stderr, "explain", err)
 	}
@@ -124,17 +121,10 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	var selected []int
-	for i := 0; i < t.Len(); i++ {
-		if rows == nil || rows[i+1] {
-			selected = append(selected, i)
-		}
-	}
-	for r := range rows {
-		if r > t.Len() {
-			closeFn()
-			return fail(stderr, "explain", fmt.Errorf("--rows: row %d is past the last data row (%d)", r, t.Len()))
-		}
+	selected, err := rows.indexes(t.Len())
+	if err != nil {
+		closeFn()
+		return fail(stderr, "explain", err)
 	}
 	if a.global {
 		if err := explainGlobal(e, t, selected, a, w, enc); err != nil {

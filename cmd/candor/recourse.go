@@ -125,10 +125,12 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	enc.SetEscapeHTML(false)
 	opts := &explain.RecourseOptions{Target: score.Probability(*target), MaxChanges: *maxChanges, K: *k, Objective: objective}
 	failed, answered := 0, 0
-	for i := 0; i < t.Len(); i++ {
-		if rows != nil && !rows[i+1] {
-			continue
-		}
+	selected, err := rows.indexes(t.Len())
+	if err != nil {
+		closeFn()
+		return fail(stderr, "recourse", err)
+	}
+	for _, i := range selected {
 		if ctx.Err() != nil {
 			closeFn()
 			return fail(stderr, "recourse", ctx.Err())

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 
+	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/score"
 )
 
@@ -43,7 +44,7 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	modelPath := fs.String("model", "", "model file")
 	data := fs.String("data", "", "CSV to score, with a header row")
 	delim := fs.String("delimiter", "", "field separator (default ',')")
-	nReasons := fs.Int("reasons", 0, "reasons to give per row")
+	nReasons := fs.Int("reasons", 0, "reasons to give per row (0: none; -1: all)")
 	out := fs.String("out", "", "output file (default stdout)")
 	dflags := addDecisionFlags(fs) // --verify-key, --decisions and their options
 	if code, ok := parseFlags(fs, args); !ok {
@@ -52,8 +53,8 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *modelPath == "" {
 		return fail(stderr, "score", fmt.Errorf("--model is required"))
 	}
-	if *nReasons < 0 {
-		return fail(stderr, "score", fmt.Errorf("--reasons must be 0 or more"))
+	if *nReasons < explain.AllReasons {
+		return fail(stderr, "score", fmt.Errorf("--reasons must be 0 or more, or -1 for all"))
 	}
 	m, err := dflags.loadModel(*modelPath)
 	if err != nil {
@@ -85,7 +86,7 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if err == nil {
 			res, err = m.Score(rec)
 		}
-		if err == nil && *nReasons > 0 {
+		if err == nil && *nReasons != 0 {
 			if scoreExt.reasons == nil {
 				err = fmt.Errorf("--reasons needs the explain package")
 			} else {
