@@ -56,6 +56,11 @@ type Options struct {
 	// TiesByName breaks ties between equal totals by the lead feature's
 	// name instead of PMML's document order.
 	TiesByName bool
+	// ShowSensitive opts in to marshalling the values (and bins) of
+	// features marked Sensitive as they are; by default Explanation and
+	// Reason marshal them as Withheld. Customer text never shows them
+	// either way.
+	ShowSensitive bool
 	// Pad fills the reasons up to MaxReasons with empty Reasons (Code "")
 	// when fewer codes qualify, as evaluators with fixed "Reason Code k"
 	// output fields do; by default fewer reasons are returned.
@@ -92,6 +97,10 @@ type Reason struct {
 	// model units: -Gap for PointsBelow (points lost), +Gap for PointsAbove
 	// (log-odds added).
 	Effect float64
+	// Withheld is set when Feature is marked Sensitive and the explainer
+	// was built without Options.ShowSensitive: Value and Bin are then
+	// marshalled as Withheld and "" (the fields keep the raw data).
+	Withheld bool
 }
 
 // Explanation is one customer's breakdown and reasons. Reuse one value
@@ -116,10 +125,11 @@ type Explanation struct {
 	// Reasons are the top reason codes, most adverse first.
 	Reasons []Reason
 
-	totals []float64 // per code: summed gap
-	lead   []int32   // per code: lead term, -1 when unseen
-	seen   []int32   // codes in the order first seen (document order)
-	top    []int32   // the selected codes, most adverse first
+	withheld []bool    // per term: value withheld when marshalled (the explainer's)
+	totals   []float64 // per code: summed gap
+	lead     []int32   // per code: lead term, -1 when unseen
+	seen     []int32   // codes in the order first seen (document order)
+	top      []int32   // the selected codes, most adverse first
 }
 
 // Explainer explains customers' scores for one model and one baseline.
@@ -138,6 +148,8 @@ type Explainer struct {
 	termCod []int32   // term -> code index
 	posCod  [][]int32 // term -> position -> code index
 	labels  [][]string
+	// withheld[j]: term j's feature is Sensitive and not shown.
+	withheld []bool
 }
 
 // NewExplainer prepares explanations of m. opts may be nil.
@@ -205,9 +217,11 @@ func NewExplainer(m *score.Model, opts *Options) (*Explainer, error) {
 	e.termCod = make([]int32, n)
 	e.posCod = make([][]int32, n)
 	e.labels = make([][]string, n)
+	e.withheld = make([]bool, n)
 	for j := range n {
 		t := m.Term(j)
 		e.feats[j] = m.TermFeature(j)
+		e.withheld[j] = m.Schema().Feature(e.feats[j]).Sensitive && !o.ShowSensitive
 		e.names[j] = t.Feature
 		tc := t.ReasonCode
 		if tc == "" {
@@ -294,6 +308,7 @@ func (e *Explainer) prepare(ex *Explanation) {
 		ex.top = make([]int32, 0, e.maxR)
 	}
 	ex.seen = ex.seen[:0]
+	ex.withheld = e.withheld
 	if cap(ex.Reasons) < e.maxR {
 		ex.Reasons = make([]Reason, 0, e.maxR)
 	}
@@ -401,6 +416,7 @@ func (e *Explainer) appendReasons(dst []Reason, rec score.Record, ex *Explanatio
 		r.Code, r.Term, r.Feature = e.codes[c], j, e.names[j]
 		r.Value, r.Bin = ex.Values[j], e.Label(j, ex.Positions[j])
 		r.Gap, r.Effect = ex.totals[c], e.sign*ex.totals[c]
+		r.Withheld = e.withheld[j]
 	}
 	for _, c := range ex.seen {
 		ex.lead[c] = -1

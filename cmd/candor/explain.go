@@ -107,7 +107,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if !cat.HasLanguage(a.lang) {
 		return fail(stderr, "explain", fmt.Errorf("%w: --lang %q (have %s)", explain.ErrUnknownLanguage, a.lang, strings.Join(cat.Languages(), ", ")))
 	}
-	opts := &explain.Options{MaxReasons: a.reasons}
+	opts := &explain.Options{MaxReasons: a.reasons, ShowSensitive: a.showSensitive}
 	if opts.Baseline, err = chooseBaseline(m, t, a); err != nil {
 		return fail(stderr, "explain", err)
 	}
@@ -261,20 +261,6 @@ func chooseBaseline(m *score.Model, t *score.Table, a explainArgs) (*explain.Bas
 	return &b, nil
 }
 
-// jsonValue is a value for JSON output: a number, a string, null for
-// missing, or "withheld" for a sensitive feature.
-func jsonValue(f score.Feature, v score.Value, show bool) any {
-	switch {
-	case f.Sensitive && !show:
-		return "withheld"
-	case v.IsNum():
-		return v.Float()
-	case v.IsCat():
-		return v.Label()
-	}
-	return nil
-}
-
 func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row int, ex *explain.Explanation) (explainLine, error) {
 	m := e.Model()
 	f := func(x float64) *float64 { return &x }
@@ -293,20 +279,19 @@ func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row 
 	}
 	for _, j := range e.Order(nil, ex) {
 		feat := m.Schema().Feature(m.TermFeature(j))
-		c := contributionJS{Feature: feat.Name, Value: jsonValue(feat, ex.Values[j], a.showSensitive), Effect: ex.Contributions[j]}
+		c := contributionJS{Feature: feat.Name, Value: ex.JSONValue(j), Effect: ex.Contributions[j]}
 		if pv.Contributions != nil {
 			c.ProbabilityEffect = f(pv.Contributions[j])
 		}
 		line.Contributions = append(line.Contributions, c)
 	}
 	for _, r := range ex.Reasons {
-		feat := m.Schema().Feature(m.TermFeature(r.Term))
 		bin := r.Bin
-		if feat.Sensitive && !a.showSensitive {
+		if r.Withheld {
 			bin = ""
 		}
 		line.Reasons = append(line.Reasons, reasonJS{Code: r.Code, Feature: r.Feature,
-			Value: jsonValue(feat, r.Value, a.showSensitive), Bin: bin, Effect: r.Effect})
+			Value: r.JSONValue(), Bin: bin, Effect: r.Effect})
 	}
 	txt, err := e.AppendCustomerText(nil, cat, a.lang, ex)
 	if err != nil {
@@ -386,7 +371,7 @@ func waterfall(e *explain.Explainer, cat *explain.Catalog, a explainArgs, ex *ex
 		run += c
 		feat := m.Schema().Feature(m.TermFeature(j))
 		v := cat.ValueText(a.lang, feat, ex.Values[j])
-		if feat.Sensitive && a.showSensitive {
+		if feat.Sensitive && !ex.IsWithheld(j) {
 			v = ex.Values[j].String()
 		}
 		labels[k+1] = fmt.Sprintf("%s = %s (%+.3g)", feat.Name, v, c)
