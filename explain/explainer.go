@@ -134,7 +134,9 @@ type Explanation struct {
 
 // Explainer explains customers' scores for one model and one baseline.
 // Build it once with NewExplainer; it is immutable and safe for concurrent
-// use (each goroutine uses its own Explanation).
+// use (each goroutine uses its own Explanation). The zero Explainer has no
+// model: its methods that return an error return ErrNotBuilt, the others
+// return zero values (no codes, no labels, an empty order).
 type Explainer struct {
 	m       *score.Model
 	base    Baseline
@@ -154,6 +156,9 @@ type Explainer struct {
 
 // NewExplainer prepares explanations of m. opts may be nil.
 func NewExplainer(m *score.Model, opts *Options) (*Explainer, error) {
+	if m == nil {
+		return nil, fmt.Errorf("%w: NewExplainer needs a model", ErrNotBuilt)
+	}
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -282,7 +287,7 @@ func (e *Explainer) Codes() []string { return append([]string(nil), e.codes...) 
 // Label returns the people-readable label of term j's level or bin pos
 // ("" for pos < 0 or a linear term).
 func (e *Explainer) Label(j, pos int) string {
-	if pos < 0 || pos >= len(e.labels[j]) {
+	if j < 0 || j >= len(e.labels) || pos < 0 || pos >= len(e.labels[j]) {
 		return ""
 	}
 	return e.labels[j][pos]
@@ -320,6 +325,9 @@ func (e *Explainer) prepare(ex *Explanation) {
 // allocates nothing. A record that cannot be scored returns the model's
 // *score.RecordError (every bad field at once) and leaves ex undefined.
 func (e *Explainer) Explain(rec score.Record, ex *Explanation) error {
+	if e.m == nil {
+		return ErrNotBuilt
+	}
 	e.prepare(ex)
 	m := e.m
 	if len(rec) != m.Schema().Len() {
@@ -443,6 +451,9 @@ func (e *Explainer) above(ex *Explanation, a, b int32) bool {
 // for showing a breakdown.
 func (e *Explainer) Order(dst []int, ex *Explanation) []int {
 	dst = dst[:0]
+	if len(ex.Contributions) != len(e.names) {
+		return dst // the zero Explainer, or ex from another model
+	}
 	for j := range ex.Contributions {
 		dst = append(dst, j)
 	}

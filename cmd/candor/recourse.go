@@ -99,7 +99,7 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		if pop, err = readTable(*train, *delim); err != nil {
 			return fail(stderr, "recourse", err)
 		}
-	} else if !hasPercentiles(m) {
+	} else if !explain.HasPercentiles(m) {
 		pop = t
 		fmt.Fprintln(stderr, "candor recourse: the model stores no percentiles for some numeric features; using --data as the population (give --train to choose)")
 	}
@@ -209,17 +209,4 @@ func fillRecourse(line *recourseLine, m *score.Model, r *explain.Recourse, cat *
 		}
 	}
 	return nil
-}
-
-// hasPercentiles reports whether every numeric term of m stores the
-// training percentiles that default bounds and costs need.
-func hasPercentiles(m *score.Model) bool {
-	for j := 0; j < m.NumTerms(); j++ {
-		t := m.Term(j)
-		f := m.Schema().Feature(m.TermFeature(j))
-		if f.Kind == score.Numeric && (t.Stats == nil || len(t.Stats.Quantiles) < 2) {
-			return false
-		}
-	}
-	return true
 }
