@@ -307,19 +307,11 @@ func modelProbabilities(ctx context.Context, m *score.Model, t *score.Table, row
 		return nil, fmt.Errorf("--model: a linear model has no probability to audit or to move")
 	}
 	probs := make([]float64, len(rows))
-	for k, i := range rows {
-		if k%1024 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+	for k, r := range m.ScoreTable(nil, t, rows) {
+		if r.Err != nil {
+			return nil, fmt.Errorf("--model: %w", r.Err)
 		}
-		rec, err := t.Record(m.Schema(), i)
-		if err != nil {
-			return nil, fmt.Errorf("--model: %w", score.WithRow(err, i+1))
-		}
-		res, err := m.Score(rec)
-		if err != nil {
-			return nil, fmt.Errorf("--model: %w", score.WithRow(err, i+1))
-		}
-		probs[k] = float64(res.Probability)
+		probs[k] = float64(r.Result.Probability)
 	}
 	return probs, nil
 }

@@ -234,22 +234,7 @@ func chooseBaseline(m *score.Model, t *score.Table, a explainArgs) (*explain.Bas
 	case "declared":
 		b, err = explain.DeclaredBaseline(m)
 	case "cutoff":
-		recs := make([]score.Record, 0, t.Len())
-		for i := 0; i < t.Len(); i++ {
-			r, err := t.Record(m.Schema(), i)
-			if err != nil {
-				continue // unscorable rows cannot be references
-			}
-			if _, err := m.Score(r); err == nil {
-				recs = append(recs, r)
-			}
-		}
-		near, err := explain.NearCutoff(m, recs, a.refSize)
-		if err != nil {
-			return nil, err
-		}
-		b, err = explain.ReferenceBaseline(m, near)
-		if err != nil {
+		if b, _, err = explain.CutoffBaseline(m, t, a.refSize); err != nil {
 			return nil, fmt.Errorf("--baseline cutoff: %w", err)
 		}
 	default:
@@ -440,21 +425,7 @@ func (c *explainerCache) explainer(m *score.Model, n int) (*explain.Explainer, e
 // the scorecard stage ran, the same applicant's scorecard reason codes.
 func demoExplain(_ context.Context, env *demoEnv) error {
 	m := env.model
-	recs := make([]score.Record, 0, env.table.Len())
-	idx := make([]int, 0, env.table.Len())
-	for i := 0; i < env.table.Len(); i++ {
-		r, err := env.table.Record(m.Schema(), i)
-		if err != nil {
-			continue
-		}
-		recs = append(recs, r)
-		idx = append(idx, i)
-	}
-	near, err := explain.NearCutoff(m, recs, 100)
-	if err != nil {
-		return err
-	}
-	base, err := explain.ReferenceBaseline(m, near)
+	base, near, err := explain.CutoffBaseline(m, env.table, 100)
 	if err != nil {
 		return err
 	}
@@ -464,15 +435,18 @@ func demoExplain(_ context.Context, env *demoEnv) error {
 	}
 	cat := explain.DefaultCatalog()
 	var ex explain.Explanation
-	for k, r := range recs {
-		if err := e.Explain(r, &ex); err != nil {
+	for _, r := range m.ScoreTable(nil, env.table, nil) {
+		if r.Err != nil {
+			continue
+		}
+		if err := e.Explain(r.Record, &ex); err != nil {
 			return err
 		}
 		if ex.Result.Probability < m.Cutoff() {
 			continue
 		}
 		fmt.Fprintf(env.out, "\nexplanation: applicant %d is declined (probability %.3f >= cutoff %.2f); reasons against the %d approved applicants nearest the cutoff:\n",
-			idx[k]+1, float64(ex.Result.Probability), float64(m.Cutoff()), len(near))
+			r.Row, float64(ex.Result.Probability), float64(m.Cutoff()), near)
 		b, err := e.AppendReport(nil, cat, "en", &ex, 3)
 		if err != nil {
 			return err
@@ -486,7 +460,7 @@ func demoExplain(_ context.Context, env *demoEnv) error {
 			fmt.Fprintf(env.out, "customer text (%s):\n%s", lang, txt)
 		}
 		if env.scorecard != nil {
-			return demoScorecardReasons(env, idx[k])
+			return demoScorecardReasons(env, r.Row-1)
 		}
 		return nil
 	}
@@ -552,19 +526,7 @@ type pointJSON struct {
 // every term, in model order.
 func explainGlobal(e *explain.Explainer, t *score.Table, selected []int, a explainArgs, w io.Writer, enc *json.Encoder) error {
 	m := e.Model()
-	recs := make([]score.Record, 0, len(selected))
-	skipped := 0
-	for _, i := range selected {
-		r, err := t.Record(m.Schema(), i)
-		if err == nil {
-			_, err = m.Score(r)
-		}
-		if err != nil {
-			skipped++
-			continue
-		}
-		recs = append(recs, r)
-	}
+	recs, skipped := score.Scored(m.ScoreTable(nil, t, selected))
 	imp, err := e.Importances(recs)
 	if err != nil {
 		return err

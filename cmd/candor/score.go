@@ -75,17 +75,13 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	enc := json.NewEncoder(w)
 	failed := 0
-	for i := 0; i < t.Len(); i++ {
+	for _, r := range m.ScoreTable(nil, t, nil) {
 		if ctx.Err() != nil {
 			closeFn()
 			return fail(stderr, "score", ctx.Err())
 		}
-		line := scoreLine{Row: i + 1}
-		rec, err := t.Record(m.Schema(), i)
-		var res score.Result
-		if err == nil {
-			res, err = m.Score(rec)
-		}
+		line := scoreLine{Row: r.Row}
+		rec, res, err := r.Record, r.Result, r.Err
 		if err == nil && *nReasons != 0 {
 			if scoreExt.reasons == nil {
 				err = fmt.Errorf("--reasons needs the explain package")
@@ -94,11 +90,11 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			}
 		}
 		if err == nil && dlog != nil {
-			err = dlog.decide(m, rec, i+1, &line, &res)
+			err = dlog.decide(m, rec, r.Row, &line, &res)
 		}
 		if err != nil {
 			failed++
-			line = scoreLine{Row: i + 1, Error: score.WithRow(err, i+1).Error()}
+			line = scoreLine{Row: r.Row, Error: score.WithRow(err, r.Row).Error()}
 		} else {
 			fillScore(&line, m, res)
 		}
