@@ -63,7 +63,7 @@
 // ErrMissingGroup, ErrNoGroups, ErrNoDecisions, ErrColumnKind,
 // ErrUnknownGroup, ErrOption); test them with errors.Is. Problems with the
 // data are *DataError values that name the column and the first bad row
-// (0-based) and count the bad rows; all bad columns are reported at once
+// (0-based in the field, 1-based in the message) and count the bad rows; all bad columns are reported at once
 // (use errors.As to reach them). Undefined rates are not errors: they are
 // data about the data.
 //

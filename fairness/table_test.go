@@ -1,6 +1,7 @@
 package fairness_test
 
 import (
+	"context"
 	"math"
 	"testing"
 
@@ -82,4 +83,17 @@ func TestIntersectionAndBurdens(t *testing.T) {
 	bs, err = fairness.RecourseBurdens(costs, adverse, []fairness.GroupColumn{sex}, nil)
 	require.NoError(t, err)
 	require.Len(t, bs, 1)
+}
+
+// Messages count rows from 1, like every candor message; the field stays
+// the 0-based index. Before, the message said "row index 0".
+func TestDataErrorMessageIsOneBased(t *testing.T) {
+	_, err := fairness.Audit(context.Background(), fairness.Data{
+		Labels: []bool{true, false}, Predictions: []bool{true, false},
+		Groups: []fairness.GroupColumn{{Name: "g", Values: []string{"", "b"}}},
+	}, nil)
+	var de *fairness.DataError
+	require.ErrorAs(t, err, &de)
+	require.Equal(t, 0, de.Row)
+	require.Contains(t, err.Error(), `column "g", row 1:`)
 }
