@@ -68,7 +68,7 @@ type auditArgs struct {
 	set                                                                map[string]bool
 }
 
-func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var a auditArgs
 	fs := newFlags("audit", stderr)
 	fs.StringVar(&a.data, "data", "", "CSV of customers with a header row (\"-\" for stdin)")
@@ -95,33 +95,33 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&a.actionsPath, "actions", "", "with --model: JSON actions for the recourse search (see candor recourse)")
 	fs.StringVar(&a.trainPath, "train", "", "with --model: training CSV for recourse percentiles (default: the model's stored statistics, else --data)")
 	fs.IntVar(&a.maxChanges, "max-changes", 0, "with --model: most features changed per recourse (0 = no limit)")
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	a.set = map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { a.set[f.Name] = true })
 	rep, burdens, excl, err := audit(ctx, a, stderr)
 	if err != nil {
-		return fail(stderr, "audit", err)
+		return err
 	}
 	if err := writeAudit(a, rep, burdens, excl, stdout); err != nil {
-		return fail(stderr, "audit", err)
+		return err
 	}
 	if a.chartPath != "" {
 		cw, cclose, err := output(a.chartPath, stdout)
 		if err != nil {
-			return fail(stderr, "audit", err)
+			return err
 		}
 		if err := chart.Selection(cw, rep, chartFormat(a.chartPath)); err != nil {
 			cclose()
-			return fail(stderr, "audit", err)
+			return err
 		}
 		if err := cclose(); err != nil {
-			return fail(stderr, "audit", err)
+			return err
 		}
 	}
 	auditSummary(stderr, rep, excl)
-	return 0
+	return nil
 }
 
 func chartFormat(path string) string {

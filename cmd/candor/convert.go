@@ -34,7 +34,7 @@ func pmmlOptions(base, odds, pdo float64) *modelfile.Options {
 	return &modelfile.Options{PMML: &pmml.Options{Scaling: &sc}}
 }
 
-func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("convert", stderr)
 	modelPath := fs.String("model", "", "model file: candor JSON, PMML 4.x (Scorecard, RegressionModel) or sklearn-logistic JSON (detected)")
 	to := fs.String("to", "", "output format: pmml or json")
@@ -43,22 +43,22 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	noMeta := fs.Bool("no-metadata", false, "--to pmml: leave out candor's metadata extension")
 	var base, odds, pdo float64
 	pmmlScalingFlags(fs, &base, &odds, &pdo)
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if *to != string(modelfile.PMML) && *to != string(modelfile.Candor) {
-		return fail(stderr, "convert", fmt.Errorf("--to must be pmml or json, got %q", *to))
+		return fmt.Errorf("--to must be pmml or json, got %q", *to)
 	}
 	if *reasons < 0 {
-		return fail(stderr, "convert", fmt.Errorf("--reason-codes must be 0 or more"))
+		return fmt.Errorf("--reason-codes must be 0 or more")
 	}
 	m, from, err := loadAnyModel(*modelPath, pmmlOptions(base, odds, pdo))
 	if err != nil {
-		return fail(stderr, "convert", err)
+		return err
 	}
 	w, closeFn, err := output(*out, stdout)
 	if err != nil {
-		return fail(stderr, "convert", err)
+		return err
 	}
 	if *to == string(modelfile.PMML) {
 		err = pmml.Write(w, m, &pmml.Options{ReasonCodes: *reasons, NoMetadata: *noMeta})
@@ -67,12 +67,12 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	if err != nil {
 		closeFn()
-		return fail(stderr, "convert", err)
+		return err
 	}
 	if err := closeFn(); err != nil {
-		return fail(stderr, "convert", err)
+		return err
 	}
 	fmt.Fprintf(stderr, "candor convert: %s model %q (%d terms) from %s to %s; fingerprint %s\n",
 		m.Kind(), m.Name(), m.NumTerms(), from, *to, strings.TrimPrefix(m.Fingerprint(), "sha256:")[:12])
-	return 0
+	return nil
 }

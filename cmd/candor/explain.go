@@ -60,7 +60,7 @@ type explainArgs struct {
 	showSensitive, global                                                      bool
 }
 
-func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("explain", stderr)
 	var a explainArgs
 	fs.StringVar(&a.model, "model", "", "model file")
@@ -77,71 +77,71 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.BoolVar(&a.showSensitive, "show-sensitive", false, "show values of sensitive features in JSON and charts (never in customer text)")
 	fs.BoolVar(&a.global, "global", false, "instead of rows: feature importance over the (selected) rows and each feature's effect shape")
 	fs.StringVar(&a.out, "out", "", "output file (default stdout)")
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if a.model == "" {
-		return fail(stderr, "explain", fmt.Errorf("--model is required"))
+		return fmt.Errorf("--model is required")
 	}
 	if a.format != "text" && a.format != "json" {
-		return fail(stderr, "explain", fmt.Errorf("--format must be text or json, got %q", a.format))
+		return fmt.Errorf("--format must be text or json, got %q", a.format)
 	}
 	m, _, err := loadAnyModel(a.model, nil)
 	if err != nil {
-		return fail(stderr, "explain", err)
+		return err
 	}
 	t, err := readTable(a.data, a.delim)
 	if err != nil {
-		return fail(stderr, "explain", err)
+		return err
 	}
 	rows, err := parseRows(a.rows)
 	if err != nil {
-		return fail(stderr, "explain", err)
+		return err
 	}
 	cat := explain.DefaultCatalog()
 	if a.messages != "" {
 		if cat, err = loadMessages(cat, a.messages); err != nil {
-			return fail(stderr, "explain", err)
+			return err
 		}
 	}
 	if !cat.HasLanguage(a.lang) {
-		return fail(stderr, "explain", fmt.Errorf("%w: --lang %q (have %s)", explain.ErrUnknownLanguage, a.lang, strings.Join(cat.Languages(), ", ")))
+		return fmt.Errorf("%w: --lang %q (have %s)", explain.ErrUnknownLanguage, a.lang, strings.Join(cat.Languages(), ", "))
 	}
 	opts := &explain.Options{MaxReasons: a.reasons, ShowSensitive: a.showSensitive}
 	if opts.Baseline, err = chooseBaseline(m, t, a); err != nil {
-		return fail(stderr, "explain", err)
+		return err
 	}
 	e, err := explain.NewExplainer(m, opts)
 	if err != nil {
-		return fail(stderr, "explain", err)
+		return err
 	}
 	w, closeFn, err := output(a.out, stdout)
 	if err != nil {
-		return fail(stderr, "explain", err)
+		return err
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	selected, err := rows.indexes(t.Len())
 	if err != nil {
 		closeFn()
-		return fail(stderr, "explain", err)
+		return err
 	}
 	if a.global {
 		if err := explainGlobal(e, t, selected, a, w, enc); err != nil {
 			closeFn()
-			return fail(stderr, "explain", err)
+			return err
 		}
 		if err := closeFn(); err != nil {
-			return fail(stderr, "explain", err)
+			return err
 		}
-		return 0
+		return nil
 	}
 	failed := 0
 	var ex explain.Explanation
 	for _, i := range selected {
 		if ctx.Err() != nil {
 			closeFn()
-			return fail(stderr, "explain", ctx.Err())
+			return ctx.Err()
 		}
 		rec, err := t.Record(m.Schema(), i)
 		if err == nil {
@@ -157,7 +157,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			}
 			if err != nil {
 				closeFn()
-				return fail(stderr, "explain", err)
+				return err
 			}
 			continue
 		}
@@ -168,19 +168,19 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			}
 			if err != nil {
 				closeFn()
-				return fail(stderr, "explain", err)
+				return err
 			}
 		} else {
 			b := fmt.Appendf(nil, "row %d: ", i+1)
 			b, err = e.AppendReport(b, cat, a.lang, &ex, 4)
 			if err != nil {
 				closeFn()
-				return fail(stderr, "explain", err)
+				return err
 			}
 			b = append(b, '\n')
 			if _, err := w.Write(b); err != nil {
 				closeFn()
-				return fail(stderr, "explain", err)
+				return err
 			}
 		}
 		if a.chartPath != "" {
@@ -191,19 +191,18 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			}
 			if err := waterfall(e, cat, a, &ex, i+1, path); err != nil {
 				closeFn()
-				return fail(stderr, "explain", err)
+				return err
 			}
 			fmt.Fprintf(stderr, "candor explain: wrote %s\n", path)
 		}
 	}
 	if err := closeFn(); err != nil {
-		return fail(stderr, "explain", err)
+		return err
 	}
 	if failed > 0 {
-		fmt.Fprintf(stderr, "candor explain: %d of %d rows could not be explained\n", failed, len(selected))
-		return 1
+		return fmt.Errorf("%d of %d rows could not be explained", failed, len(selected))
 	}
-	return 0
+	return nil
 }
 
 func loadMessages(cat *explain.Catalog, path string) (*explain.Catalog, error) {

@@ -23,20 +23,20 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args; it returns an exit status and false when the
-// command should stop (bad flags or -h).
-func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
+// parseFlags parses args. It returns flag.ErrHelp for -h (exit status 0)
+// and exitStatus(2) for bad flags, both already reported by the flag set.
+func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return 0, false
+			return flag.ErrHelp
 		}
-		return 2, false
+		return exitStatus(2)
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		return 2, false
+		return exitStatus(2)
 	}
-	return 0, true
+	return nil
 }
 
 // readTable reads a CSV file ("-" is stdin) with the given delimiter.
@@ -167,6 +167,13 @@ func (rs rowSet) indexes(n int) ([]int, error) {
 	return out, nil
 }
 
+// exitStatus is an error that only sets the exit status: its message, if
+// any, was already written to stderr.
+type exitStatus int
+
+func (c exitStatus) Error() string { return "exit status " + strconv.Itoa(int(c)) }
+
+// fail reports err for a command that returns an exit status (verify-log).
 func fail(stderr io.Writer, cmd string, err error) int {
 	fmt.Fprintf(stderr, "candor %s: %v\n", cmd, err)
 	return 1

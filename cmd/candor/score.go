@@ -39,7 +39,7 @@ type scoreHooks struct {
 
 var scoreExt = scoreHooks{reasons: scoreReasons} // scoreReasons: explain.go
 
-func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("score", stderr)
 	modelPath := fs.String("model", "", "model file")
 	data := fs.String("data", "", "CSV to score, with a header row")
@@ -47,38 +47,38 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	nReasons := fs.Int("reasons", 0, "reasons to give per row (0: none; -1: all)")
 	out := fs.String("out", "", "output file (default stdout)")
 	dflags := addDecisionFlags(fs) // --verify-key, --decisions and their options
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if *modelPath == "" {
-		return fail(stderr, "score", fmt.Errorf("--model is required"))
+		return fmt.Errorf("--model is required")
 	}
 	if *nReasons < explain.AllReasons {
-		return fail(stderr, "score", fmt.Errorf("--reasons must be 0 or more, or -1 for all"))
+		return fmt.Errorf("--reasons must be 0 or more, or -1 for all")
 	}
 	m, err := dflags.loadModel(*modelPath)
 	if err != nil {
-		return fail(stderr, "score", err)
+		return err
 	}
 	t, err := readTable(*data, *delim)
 	if err != nil {
-		return fail(stderr, "score", err)
+		return err
 	}
 	dlog, err := dflags.open(m, t, stderr)
 	if err != nil {
-		return fail(stderr, "score", err)
+		return err
 	}
 	defer dlog.close()
 	w, closeFn, err := output(*out, stdout)
 	if err != nil {
-		return fail(stderr, "score", err)
+		return err
 	}
 	enc := json.NewEncoder(w)
 	failed := 0
 	for _, r := range m.ScoreTable(nil, t, nil) {
 		if ctx.Err() != nil {
 			closeFn()
-			return fail(stderr, "score", ctx.Err())
+			return ctx.Err()
 		}
 		line := scoreLine{Row: r.Row}
 		rec, res, err := r.Record, r.Result, r.Err
@@ -100,17 +100,16 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		if err := enc.Encode(&line); err != nil {
 			closeFn()
-			return fail(stderr, "score", err)
+			return err
 		}
 	}
 	if err := closeFn(); err != nil {
-		return fail(stderr, "score", err)
+		return err
 	}
 	if failed > 0 {
-		fmt.Fprintf(stderr, "candor score: %d of %d rows could not be scored\n", failed, t.Len())
-		return 1
+		return fmt.Errorf("%d of %d rows could not be scored", failed, t.Len())
 	}
-	return 0
+	return nil
 }
 
 func fillScore(line *scoreLine, m *score.Model, res score.Result) {
