@@ -55,6 +55,12 @@ func TestParseRowsAllocatesPerRangeNotPerRow(t *testing.T) {
 func TestRowsPastTheEnd(t *testing.T) {
 	dir := t.TempDir()
 	model, data := germanFixture(t, dir, 5)
+	// A small range past the end: before, recourse answered rows 4 and 5
+	// and exited 0.
+	code, out, errOut := runCLI(t, "recourse", "--model", model, "--data", data, "--rows", "4-7")
+	require.Equal(t, 1, code, errOut)
+	require.Empty(t, out)
+	require.Contains(t, errOut, "--rows: row 7 is past the last data row (5)")
 	for _, cmd := range []string{"recourse", "explain"} {
 		code, out, errOut := runCLI(t, cmd, "--model", model, "--data", data, "--rows", "4-1000000000")
 		require.Equal(t, 1, code, cmd)
