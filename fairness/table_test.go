@@ -2,6 +2,7 @@ package fairness_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"testing"
 
@@ -96,4 +97,39 @@ func TestDataErrorMessageIsOneBased(t *testing.T) {
 	require.ErrorAs(t, err, &de)
 	require.Equal(t, 0, de.Row)
 	require.Contains(t, err.Error(), `column "g", row 1:`)
+}
+
+// An audit straight from a table: rows with a blank cell are left out and
+// counted.
+func ExampleFromTable() {
+	tab, err := score.ParseCSV([]byte("outcome,approved,sex\ngood,yes,f\nbad,no,m\ngood,,f\ngood,yes,m\n"), nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	d, err := fairness.FromTable(tab, fairness.Columns{Label: "outcome", Favorable: "good",
+		Prediction: "approved", FavorablePrediction: "yes", Groups: []string{"sex"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(d.Rows, d.Data.Predictions)
+	fmt.Println(d.Excluded)
+	// Output:
+	// [0 1 3] [true false true]
+	// excluded 1 of 4 rows with a blank cell: approved 1 (first at row 3)
+}
+
+// The intersection of two group columns, named as Audit names it.
+func ExampleIntersection() {
+	in, err := fairness.Intersection(
+		fairness.GroupColumn{Name: "sex", Values: []string{"f", "m"}},
+		fairness.GroupColumn{Name: "age", Values: []string{"<=25", ">25"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%s: %q\n", in.Name, in.Values)
+	// Output:
+	// sex & age: ["f & <=25" "m & >25"]
 }
