@@ -220,3 +220,21 @@ func NearCutoff(m *score.Model, records []score.Record, n int) ([]score.Record, 
 	}
 	return out, nil
 }
+
+// CutoffBaseline is the Regulation B reference baseline over a table: the
+// rows of t that can be scored (others are skipped, not errors: they
+// cannot be references) go to NearCutoff, and its up to n records nearest
+// the cutoff to ReferenceBaseline. It returns the baseline and the number
+// of reference records used. No scorable non-adverse row is ErrBaseline.
+func CutoffBaseline(m *score.Model, t *score.Table, n int) (Baseline, int, error) {
+	recs, _ := score.Scored(m.ScoreTable(nil, t, nil))
+	near, err := NearCutoff(m, recs, n)
+	if err != nil {
+		return Baseline{}, 0, err
+	}
+	b, err := ReferenceBaseline(m, near)
+	if err != nil {
+		return Baseline{}, 0, fmt.Errorf("cutoff reference set: %w", err)
+	}
+	return b, len(near), nil
+}

@@ -22,7 +22,10 @@
 //     dropped, ties in term order).
 //   - A Catalog renders reasons, directions to improve and counterfactual
 //     changes in the customer's language; features marked Sensitive never
-//     show their value.
+//     show their value. Marshalled to JSON, Explanation and Reason withhold
+//     those values too (as Withheld) unless the Explainer was built with
+//     Options.ShowSensitive, so a service can return an explanation as it
+//     is.
 //   - Explainer.Importances and Explainer.Shape give the global view: mean
 //     |contribution| over a population and each feature's effect by level,
 //     bin or value.
@@ -42,7 +45,9 @@
 //
 // Functions return errors, never panic on bad data: a customer's bad values
 // are the score package's *score.RecordError; this package's own sentinels
-// are ErrTemplate, ErrUnknownLanguage, ErrBaseline and ErrBuffer. The
+// are ErrTemplate, ErrUnknownLanguage, ErrBaseline, ErrBuffer and
+// ErrNotBuilt (the zero Explainer or ActionSpace, which have no model). Rows
+// of a table are counted from 1 in every message. The
 // per-customer path (Explainer.Explain and AppendReasons with a reused
 // buffer) allocates nothing. Explanations are plain data; their order is
 // deterministic.

@@ -18,4 +18,8 @@ var (
 	ErrBaseline = errors.New("unusable baseline")
 	// ErrBuffer: a caller-supplied buffer of the wrong size.
 	ErrBuffer = errors.New("buffer of the wrong size")
+	// ErrNotBuilt: a method called on the zero Explainer or ActionSpace,
+	// which have no model; build them with NewExplainer and
+	// NewActionSpace.
+	ErrNotBuilt = errors.New("zero value: build it with NewExplainer or NewActionSpace")
 )

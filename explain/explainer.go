@@ -45,8 +45,9 @@ type Options struct {
 	Baseline *Baseline
 	// Algorithm overrides DefaultAlgorithm.
 	Algorithm Algorithm
-	// MaxReasons is the most reasons returned; 0 means 4 (Regulation B:
-	// more than four is not likely to be helpful); negative means all.
+	// MaxReasons is the most reasons returned; 0 means DefaultMaxReasons
+	// (Regulation B: more than four is not likely to be helpful);
+	// AllReasons (or any negative number) means all.
 	MaxReasons int
 	// KeepZero keeps reason codes whose summed gap is exactly zero (some
 	// PMML evaluators do); by default only positive totals are reasons.
@@ -55,11 +56,24 @@ type Options struct {
 	// TiesByName breaks ties between equal totals by the lead feature's
 	// name instead of PMML's document order.
 	TiesByName bool
+	// ShowSensitive opts in to marshalling the values (and bins) of
+	// features marked Sensitive as they are; by default Explanation and
+	// Reason marshal them as Withheld. Customer text never shows them
+	// either way.
+	ShowSensitive bool
 	// Pad fills the reasons up to MaxReasons with empty Reasons (Code "")
 	// when fewer codes qualify, as evaluators with fixed "Reason Code k"
 	// output fields do; by default fewer reasons are returned.
 	Pad bool
 }
+
+// Values of Options.MaxReasons.
+const (
+	// DefaultMaxReasons is the number of reasons the zero Options give.
+	DefaultMaxReasons = 4
+	// AllReasons asks for every qualifying reason.
+	AllReasons = -1
+)
 
 // Reason is one reason code for a customer: a code counting against the
 // outcome, with the feature that contributes most to it.
@@ -83,6 +97,10 @@ type Reason struct {
 	// model units: -Gap for PointsBelow (points lost), +Gap for PointsAbove
 	// (log-odds added).
 	Effect float64
+	// Withheld is set when Feature is marked Sensitive and the explainer
+	// was built without Options.ShowSensitive: Value and Bin are then
+	// marshalled as Withheld and "" (the fields keep the raw data).
+	Withheld bool
 }
 
 // Explanation is one customer's breakdown and reasons. Reuse one value
@@ -107,15 +125,18 @@ type Explanation struct {
 	// Reasons are the top reason codes, most adverse first.
 	Reasons []Reason
 
-	totals []float64 // per code: summed gap
-	lead   []int32   // per code: lead term, -1 when unseen
-	seen   []int32   // codes in the order first seen (document order)
-	top    []int32   // the selected codes, most adverse first
+	withheld []bool    // per term: value withheld when marshalled (the explainer's)
+	totals   []float64 // per code: summed gap
+	lead     []int32   // per code: lead term, -1 when unseen
+	seen     []int32   // codes in the order first seen (document order)
+	top      []int32   // the selected codes, most adverse first
 }
 
 // Explainer explains customers' scores for one model and one baseline.
 // Build it once with NewExplainer; it is immutable and safe for concurrent
-// use (each goroutine uses its own Explanation).
+// use (each goroutine uses its own Explanation). The zero Explainer has no
+// model: its methods that return an error return ErrNotBuilt, the others
+// return zero values (no codes, no labels, an empty order).
 type Explainer struct {
 	m       *score.Model
 	base    Baseline
@@ -129,10 +150,15 @@ type Explainer struct {
 	termCod []int32   // term -> code index
 	posCod  [][]int32 // term -> position -> code index
 	labels  [][]string
+	// withheld[j]: term j's feature is Sensitive and not shown.
+	withheld []bool
 }
 
 // NewExplainer prepares explanations of m. opts may be nil.
 func NewExplainer(m *score.Model, opts *Options) (*Explainer, error) {
+	if m == nil {
+		return nil, fmt.Errorf("%w: NewExplainer needs a model", ErrNotBuilt)
+	}
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -175,7 +201,7 @@ func NewExplainer(m *score.Model, opts *Options) (*Explainer, error) {
 	}
 	e.maxR = o.MaxReasons
 	if e.maxR == 0 {
-		e.maxR = 4
+		e.maxR = DefaultMaxReasons
 	}
 	n := m.NumTerms()
 	if e.maxR < 0 || e.maxR > n && !o.Pad {
@@ -196,9 +222,11 @@ func NewExplainer(m *score.Model, opts *Options) (*Explainer, error) {
 	e.termCod = make([]int32, n)
 	e.posCod = make([][]int32, n)
 	e.labels = make([][]string, n)
+	e.withheld = make([]bool, n)
 	for j := range n {
 		t := m.Term(j)
 		e.feats[j] = m.TermFeature(j)
+		e.withheld[j] = m.Schema().Feature(e.feats[j]).Sensitive && !o.ShowSensitive
 		e.names[j] = t.Feature
 		tc := t.ReasonCode
 		if tc == "" {
@@ -259,7 +287,7 @@ func (e *Explainer) Codes() []string { return append([]string(nil), e.codes...) 
 // Label returns the people-readable label of term j's level or bin pos
 // ("" for pos < 0 or a linear term).
 func (e *Explainer) Label(j, pos int) string {
-	if pos < 0 || pos >= len(e.labels[j]) {
+	if j < 0 || j >= len(e.labels) || pos < 0 || pos >= len(e.labels[j]) {
 		return ""
 	}
 	return e.labels[j][pos]
@@ -285,6 +313,7 @@ func (e *Explainer) prepare(ex *Explanation) {
 		ex.top = make([]int32, 0, e.maxR)
 	}
 	ex.seen = ex.seen[:0]
+	ex.withheld = e.withheld
 	if cap(ex.Reasons) < e.maxR {
 		ex.Reasons = make([]Reason, 0, e.maxR)
 	}
@@ -296,6 +325,9 @@ func (e *Explainer) prepare(ex *Explanation) {
 // allocates nothing. A record that cannot be scored returns the model's
 // *score.RecordError (every bad field at once) and leaves ex undefined.
 func (e *Explainer) Explain(rec score.Record, ex *Explanation) error {
+	if e.m == nil {
+		return ErrNotBuilt
+	}
 	e.prepare(ex)
 	m := e.m
 	if len(rec) != m.Schema().Len() {
@@ -392,6 +424,7 @@ func (e *Explainer) appendReasons(dst []Reason, rec score.Record, ex *Explanatio
 		r.Code, r.Term, r.Feature = e.codes[c], j, e.names[j]
 		r.Value, r.Bin = ex.Values[j], e.Label(j, ex.Positions[j])
 		r.Gap, r.Effect = ex.totals[c], e.sign*ex.totals[c]
+		r.Withheld = e.withheld[j]
 	}
 	for _, c := range ex.seen {
 		ex.lead[c] = -1
@@ -418,6 +451,9 @@ func (e *Explainer) above(ex *Explanation, a, b int32) bool {
 // for showing a breakdown.
 func (e *Explainer) Order(dst []int, ex *Explanation) []int {
 	dst = dst[:0]
+	if len(ex.Contributions) != len(e.names) {
+		return dst // the zero Explainer, or ex from another model
+	}
 	for j := range ex.Contributions {
 		dst = append(dst, j)
 	}

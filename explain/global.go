@@ -29,6 +29,9 @@ type Importance struct {
 // most important first (MeanAbs descending, then feature name). Records
 // that cannot be scored are reported with their 1-based position.
 func (e *Explainer) Importances(records []score.Record) ([]Importance, error) {
+	if e.m == nil {
+		return nil, ErrNotBuilt
+	}
 	if len(records) == 0 {
 		return nil, fmt.Errorf("%w: no records", ErrBaseline)
 	}
@@ -90,6 +93,9 @@ type ShapePoint struct {
 // within the training range); an end that is infinite is left out, and a
 // sloped bin with neither end finite is an ErrBaseline error.
 func (e *Explainer) Shape(j int) ([]ShapePoint, error) {
+	if e.m == nil {
+		return nil, ErrNotBuilt
+	}
 	if j < 0 || j >= e.m.NumTerms() {
 		return nil, fmt.Errorf("%w: term %d of %d", ErrBaseline, j, e.m.NumTerms())
 	}

@@ -30,6 +30,9 @@ type ProbabilityView struct {
 // parts to dst[:0]. Linear models have no probability (ErrBaseline).
 func (e *Explainer) Probability(dst []float64, ex *Explanation) (ProbabilityView, error) {
 	m := e.m
+	if m == nil {
+		return ProbabilityView{}, ErrNotBuilt
+	}
 	if m.Kind() == score.LinearModel {
 		return ProbabilityView{}, fmt.Errorf("%w: a linear model has no probability scale", ErrBaseline)
 	}

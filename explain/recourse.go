@@ -125,6 +125,9 @@ type Recourse struct {
 // flip is required with a margin of 1e-9 (relative) in score units, so that
 // summing the terms in any order still flips it.
 func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *RecourseOptions) (*Recourse, error) {
+	if s.m == nil {
+		return nil, ErrNotBuilt
+	}
 	if opts == nil {
 		opts = &RecourseOptions{}
 	}
@@ -476,28 +479,70 @@ func fmtP(p float64) string { return strconv.FormatFloat(p, 'f', 3, 64) }
 // opts.K is ignored (one answer per row). The first row that cannot be
 // scored stops the run with its error, naming the 1-based row.
 func (s *ActionSpace) MinimalCosts(ctx context.Context, t *score.Table, opts *RecourseOptions) (costs []float64, adverse []bool, err error) {
+	return s.MinimalCostsOf(ctx, t, nil, opts)
+}
+
+// MinimalCostsOf is MinimalCosts over the rows of t listed in rows
+// (0-based table rows; nil means every row): costs[k] and adverse[k] are
+// those of table row rows[k]. Errors name the 1-based table row, so a
+// caller that audits a subset (rows left after dropping blanks) reports
+// the row the user sees in the file.
+func (s *ActionSpace) MinimalCostsOf(ctx context.Context, t *score.Table, rows []int, opts *RecourseOptions) (costs []float64, adverse []bool, err error) {
+	if s.m == nil {
+		return nil, nil, ErrNotBuilt
+	}
 	var o RecourseOptions
 	if opts != nil {
 		o = *opts
 	}
 	o.K = 1
-	costs, adverse = make([]float64, t.Len()), make([]bool, t.Len())
-	for i := range costs {
+	n := len(rows)
+	if rows == nil {
+		n = t.Len()
+	}
+	costs, adverse = make([]float64, n), make([]bool, n)
+	for k := range costs {
+		i := k
+		if rows != nil {
+			i = rows[k]
+		}
+		if i < 0 || i >= t.Len() {
+			return nil, nil, fmt.Errorf("row %d is past the last row of the table (%d)", i+1, t.Len())
+		}
 		rec, err := t.Record(s.m.Schema(), i)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, score.WithRow(err, i+1)
 		}
 		r, err := s.Recourse(ctx, rec, &o)
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil, nil, err
+			}
 			return nil, nil, score.WithRow(err, i+1)
 		}
 		switch {
 		case r.Already:
 		case r.Infeasible:
-			costs[i], adverse[i] = math.Inf(1), true
+			costs[k], adverse[k] = math.Inf(1), true
 		default:
-			costs[i], adverse[i] = r.Counterfactuals[0].Cost, true
+			costs[k], adverse[k] = r.Counterfactuals[0].Cost, true
 		}
 	}
 	return costs, adverse, nil
+}
+
+// HasPercentiles reports whether every numeric term of m stores the
+// training percentiles (score.Stats.Quantiles) that NewActionSpace's
+// default bounds and costs need when it is given no training table. When it
+// is false, pass a table of the population (the training data, or failing
+// that the data being answered) to NewActionSpace.
+func HasPercentiles(m *score.Model) bool {
+	for j := 0; j < m.NumTerms(); j++ {
+		t := m.Term(j)
+		f := m.Schema().Feature(m.TermFeature(j))
+		if f.Kind == score.Numeric && (t.Stats == nil || len(t.Stats.Quantiles) < 2) {
+			return false
+		}
+	}
+	return true
 }

@@ -15,7 +15,8 @@ import (
 // ActionSpace is a model together with what may change on each of its input
 // features and at what cost: the compiled form of Actions. Build it once
 // with NewActionSpace and call Recourse per customer. An ActionSpace is
-// immutable and safe for concurrent use.
+// immutable and safe for concurrent use. The zero ActionSpace has no model:
+// Recourse and MinimalCosts return ErrNotBuilt.
 type ActionSpace struct {
 	m     *score.Model
 	sign  float64 // gain = sign * (new effect - current effect)

@@ -16,6 +16,9 @@ import (
 // bin without a slope); AnyDirection otherwise (categories, missing and
 // special values).
 func (e *Explainer) Direction(j, pos int) Direction {
+	if e.m == nil || j < 0 || j >= e.m.NumTerms() {
+		return AnyDirection
+	}
 	t := e.m.Term(j)
 	// want: +1 when a larger effect helps (PointsBelow), -1 otherwise.
 	want := -e.sign
@@ -67,7 +70,7 @@ func directionOf(d float64) Direction {
 // feature (so that sensitivity is honoured), code, value, bin, effect and
 // the direction to improve.
 func (e *Explainer) ReasonArgs(r Reason, pos int) Args {
-	if r.Term < 0 {
+	if r.Term < 0 || r.Term >= len(e.feats) {
 		return Args{}
 	}
 	return Args{
@@ -84,6 +87,9 @@ func (e *Explainer) ReasonArgs(r Reason, pos int) Args {
 // lang: for each reason, its ReasonMessage sentence and its ImproveMessage
 // sentence, one reason per line. Sensitive features never show their value.
 func (e *Explainer) AppendCustomerText(dst []byte, cat *Catalog, lang string, ex *Explanation) ([]byte, error) {
+	if e.m == nil {
+		return dst, ErrNotBuilt
+	}
 	for _, r := range ex.Reasons {
 		if r.Term < 0 {
 			continue
@@ -126,6 +132,9 @@ func Units(m *score.Model) string {
 // files do not depend on the CPU). Values of sensitive features are shown
 // as the catalogue's withheld word.
 func (e *Explainer) AppendReport(dst []byte, cat *Catalog, lang string, ex *Explanation, prec int) ([]byte, error) {
+	if e.m == nil {
+		return dst, ErrNotBuilt
+	}
 	m := e.m
 	num := func(x float64) { dst = strconv.AppendFloat(dst, x, 'f', prec, 64) }
 	signed := func(x float64) {

@@ -54,7 +54,15 @@
 // finds per-group thresholds that equalise selection rate or TPR and
 // reports the accuracy it costs; Proxies measures how much each input
 // reveals about each protected attribute; RecourseBurden compares the cost
-// of recourse across groups.
+// of recourse across groups (RecourseBurdens for several columns and their
+// Intersection, as Audit partitions them).
+//
+// # From a table
+//
+// FromTable reads an audit's Data from a score.Table by column names,
+// leaving out rows with a blank cell in a used column (or refusing them)
+// and accounting for them in Excluded; TableData.RowError turns the
+// audit's row indexes back into the table's 1-based data rows.
 //
 // # Errors
 //
@@ -63,7 +71,7 @@
 // ErrMissingGroup, ErrNoGroups, ErrNoDecisions, ErrColumnKind,
 // ErrUnknownGroup, ErrOption); test them with errors.Is. Problems with the
 // data are *DataError values that name the column and the first bad row
-// (0-based) and count the bad rows; all bad columns are reported at once
+// (0-based in the field, 1-based in the message) and count the bad rows; all bad columns are reported at once
 // (use errors.As to reach them). Undefined rates are not errors: they are
 // data about the data.
 //

@@ -41,7 +41,9 @@ type DataError struct {
 	// column's Name, an input's Name).
 	Column string
 	// Row is the 0-based index of the first offending row, or -1 when the
-	// problem is the column as a whole (its length, its name).
+	// problem is the column as a whole (its length, its name). Error
+	// prints it 1-based ("row 1" is the first row), as every candor
+	// message counts rows.
 	Row int
 	// Count is the number of offending rows (0 when Row is -1).
 	Count int
@@ -56,9 +58,9 @@ func (e *DataError) Error() string {
 	case e.Row < 0:
 		return fmt.Sprintf("%v: column %q: %s", e.Err, e.Column, e.Detail)
 	case e.Count > 1:
-		return fmt.Sprintf("%v: column %q, row index %d (and %d more rows): %s", e.Err, e.Column, e.Row, e.Count-1, e.Detail)
+		return fmt.Sprintf("%v: column %q, row %d (and %d more rows): %s", e.Err, e.Column, e.Row+1, e.Count-1, e.Detail)
 	default:
-		return fmt.Sprintf("%v: column %q, row index %d: %s", e.Err, e.Column, e.Row, e.Detail)
+		return fmt.Sprintf("%v: column %q, row %d: %s", e.Err, e.Column, e.Row+1, e.Detail)
 	}
 }
 

@@ -42,7 +42,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -69,29 +68,7 @@ type auditArgs struct {
 	set                                                                map[string]bool
 }
 
-// blankCount counts the blank cells of one used column.
-type blankCount struct {
-	Column   string `json:"column"`
-	Count    int    `json:"count"`
-	FirstRow int    `json:"first_row"`
-}
-
-// excludedRows is the report's account of rows left out for blank cells.
-type excludedRows struct {
-	Policy     string       `json:"policy"`
-	RowsRead   int          `json:"rows_read"`
-	Count      int          `json:"count"`
-	BlankCells []blankCount `json:"blank_cells"`
-}
-
-// auditInput holds the columns of the rows kept.
-type auditInput struct {
-	data     fairness.Data
-	rows     []int // kept table rows (0-based)
-	excluded excludedRows
-}
-
-func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var a auditArgs
 	fs := newFlags("audit", stderr)
 	fs.StringVar(&a.data, "data", "", "CSV of customers with a header row (\"-\" for stdin)")
@@ -118,33 +95,33 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&a.actionsPath, "actions", "", "with --model: JSON actions for the recourse search (see candor recourse)")
 	fs.StringVar(&a.trainPath, "train", "", "with --model: training CSV for recourse percentiles (default: the model's stored statistics, else --data)")
 	fs.IntVar(&a.maxChanges, "max-changes", 0, "with --model: most features changed per recourse (0 = no limit)")
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	a.set = map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { a.set[f.Name] = true })
 	rep, burdens, excl, err := audit(ctx, a, stderr)
 	if err != nil {
-		return fail(stderr, "audit", err)
+		return err
 	}
 	if err := writeAudit(a, rep, burdens, excl, stdout); err != nil {
-		return fail(stderr, "audit", err)
+		return err
 	}
 	if a.chartPath != "" {
 		cw, cclose, err := output(a.chartPath, stdout)
 		if err != nil {
-			return fail(stderr, "audit", err)
+			return err
 		}
 		if err := chart.Selection(cw, rep, chartFormat(a.chartPath)); err != nil {
 			cclose()
-			return fail(stderr, "audit", err)
+			return err
 		}
 		if err := cclose(); err != nil {
-			return fail(stderr, "audit", err)
+			return err
 		}
 	}
 	auditSummary(stderr, rep, excl)
-	return 0
+	return nil
 }
 
 func chartFormat(path string) string {
@@ -238,7 +215,7 @@ func parseReferences(refs []string) (map[string]string, error) {
 	return out, nil
 }
 
-func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report, []*fairness.Burden, *excludedRows, error) {
+func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report, []*fairness.Burden, *fairness.Excluded, error) {
 	if err := checkAuditArgs(a); err != nil {
 		return nil, nil, nil, err
 	}
@@ -254,8 +231,8 @@ func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if in.excluded.Count > 0 {
-		fmt.Fprintf(stderr, "candor audit: %s\n", in.excluded.describe())
+	if in.Excluded.Count > 0 {
+		fmt.Fprintf(stderr, "candor audit: %s\n", in.Excluded)
 	}
 	var (
 		m     *score.Model
@@ -270,7 +247,7 @@ func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report
 			// probability falling is what recourse and the decision pursue.
 			return nil, nil, nil, fmt.Errorf("--model predicts %s=%q, the favourable outcome; candor models predict the adverse event (refit with the other value as --event)", m.Target(), m.Event())
 		}
-		if probs, err = modelProbabilities(ctx, m, t, in.rows); err != nil {
+		if probs, err = modelProbabilities(ctx, m, t, in.Rows); err != nil {
 			return nil, nil, nil, err
 		}
 	}
@@ -282,12 +259,12 @@ func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report
 		opts.Direction = fairness.HigherIsUnfavorable
 	}
 	if a.scoreCol != "" {
-		in.data.Threshold = a.threshold
+		in.Data.Threshold = a.threshold
 	}
 	target := score.Probability(0)
-	if in.data.Scores == nil && m != nil {
+	if in.Data.Scores == nil && m != nil {
 		// The model's event probabilities are the scores: higher is worse.
-		in.data.Scores = probs
+		in.Data.Scores = probs
 		opts.Direction = fairness.HigherIsUnfavorable
 		if a.set["threshold"] {
 			if !(a.threshold > 0 && a.threshold < 1) {
@@ -295,14 +272,14 @@ func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report
 			}
 			target = score.Probability(a.threshold)
 		}
-		in.data.Threshold = float64(m.Cutoff())
+		in.Data.Threshold = float64(m.Cutoff())
 		if target != 0 {
-			in.data.Threshold = float64(target)
+			in.Data.Threshold = float64(target)
 		}
 	}
-	rep, err := fairness.Audit(ctx, in.data, opts)
+	rep, err := fairness.Audit(ctx, in.Data, opts)
 	if err != nil {
-		return nil, nil, nil, dataRows(err, in.rows)
+		return nil, nil, nil, in.RowError(err)
 	}
 	var burdens []*fairness.Burden
 	if m != nil {
@@ -311,239 +288,17 @@ func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report
 			return nil, nil, nil, err
 		}
 	}
-	return rep, burdens, &in.excluded, nil
+	return rep, burdens, &in.Excluded, nil
 }
 
-func (e excludedRows) describe() string {
-	parts := make([]string, len(e.BlankCells))
-	for i, b := range e.BlankCells {
-		parts[i] = fmt.Sprintf("%s %d (first at row %d)", b.Column, b.Count, b.FirstRow)
-	}
-	return fmt.Sprintf("excluded %d of %d rows with a blank cell: %s", e.Count, e.RowsRead, strings.Join(parts, ", "))
-}
-
-// columnIndex finds a named column or says which exist.
-func columnIndex(t *score.Table, flagName, name string) (int, error) {
-	j := t.Column(name)
-	if j < 0 {
-		return -1, fmt.Errorf("--%s: no column %q (columns: %s)", flagName, name, strings.Join(t.Header(), ", "))
-	}
-	return j, nil
-}
-
-// cellError collects bad cells of one column: the first row and a count.
-type cellError struct {
-	column, detail string
-	row, count     int
-}
-
-func (c *cellError) add(row int, detail string) {
-	if c.count == 0 {
-		c.row, c.detail = row, detail
-	}
-	c.count++
-}
-
-func (c *cellError) err() error {
-	if c.count == 0 {
-		return nil
-	}
-	more := ""
-	if c.count > 1 {
-		more = fmt.Sprintf(" (and %d more rows)", c.count-1)
-	}
-	if c.column == "" { // a whole row: detail names it
-		return fmt.Errorf("%s%s", c.detail, more)
-	}
-	return fmt.Errorf("column %q, row %d: %s%s", c.column, c.row, c.detail, more)
-}
-
-// readAuditColumns reads the used columns of t, leaving out (or refusing)
-// rows with blank cells. Rows are 1-based data rows in messages.
-func readAuditColumns(t *score.Table, a auditArgs) (*auditInput, error) {
-	type col struct {
-		flag, name string
-		j          int
-	}
-	var cols []col
-	addCol := func(flagName, name string) error {
-		j, err := columnIndex(t, flagName, name)
-		if err == nil {
-			cols = append(cols, col{flagName, name, j})
-		}
-		return err
-	}
-	var errs []error
-	groupNames := splitList(a.groups)
-	errs = append(errs, addCol("label", a.label))
-	if a.prediction != "" {
-		errs = append(errs, addCol("prediction", a.prediction))
-	}
-	if a.scoreCol != "" {
-		errs = append(errs, addCol("score", a.scoreCol))
-	}
-	if a.weights != "" {
-		errs = append(errs, addCol("weights", a.weights))
-	}
-	for _, g := range groupNames {
-		errs = append(errs, addCol("group", g))
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	if t.Len() == 0 {
-		return nil, fmt.Errorf("%s: no data rows", a.data)
-	}
-	favPred := a.favorable
+// readAuditColumns reads the used columns of t (fairness.FromTable).
+func readAuditColumns(t *score.Table, a auditArgs) (*fairness.TableData, error) {
+	c := fairness.Columns{Label: a.label, Favorable: a.favorable, Prediction: a.prediction,
+		Score: a.scoreCol, Weights: a.weights, Groups: splitList(a.groups), Blank: fairness.BlankPolicy(a.missing)}
 	if a.set["favorable-prediction"] {
-		favPred = a.favPrediction
+		c.FavorablePrediction = a.favPrediction
 	}
-	in := &auditInput{excluded: excludedRows{Policy: a.missing, RowsRead: t.Len(), BlankCells: []blankCount{}}}
-	blanks := make([]blankCount, len(cols))
-	bad := make([]cellError, len(cols))
-	for k, c := range cols {
-		blanks[k].Column = c.name
-		bad[k].column = c.name
-	}
-	var ragged cellError // rows whose cell count differs from the header's
-	groups := make([][]string, len(groupNames))
-	labelsSeen, predsSeen := map[string]int{}, map[string]int{}
-	cell := func(i int, c col) string { return strings.TrimSpace(t.Cell(i, c.j)) }
-	for i := 0; i < t.Len(); i++ {
-		if err := t.RowError(i); err != nil {
-			ragged.add(i+1, score.WithRow(err, i+1).Error())
-			continue
-		}
-		blank := false
-		for k, c := range cols {
-			if cell(i, c) == "" {
-				if blanks[k].Count == 0 {
-					blanks[k].FirstRow = i + 1
-				}
-				blanks[k].Count++
-				blank = true
-			}
-		}
-		if blank {
-			in.excluded.Count++
-			continue
-		}
-		var sc, w float64
-		ok := true
-		for k, c := range cols {
-			v := cell(i, c)
-			switch c.flag {
-			case "score", "weights":
-				x, err := strconv.ParseFloat(v, 64)
-				switch {
-				case err != nil:
-					bad[k].add(i+1, fmt.Sprintf("%q is not a number", v))
-					ok = false
-				case math.IsNaN(x) || math.IsInf(x, 0):
-					bad[k].add(i+1, fmt.Sprintf("%q is not finite", v))
-					ok = false
-				case c.flag == "weights" && x < 0:
-					bad[k].add(i+1, fmt.Sprintf("negative weight %s", v))
-					ok = false
-				}
-				if c.flag == "score" {
-					sc = x
-				} else {
-					w = x
-				}
-			}
-		}
-		if !ok {
-			continue
-		}
-		in.rows = append(in.rows, i)
-		lv := cell(i, cols[0])
-		labelsSeen[lv]++
-		in.data.Labels = append(in.data.Labels, lv == a.favorable)
-		if a.prediction != "" {
-			pv := cell(i, cols[1])
-			predsSeen[pv]++
-			in.data.Predictions = append(in.data.Predictions, pv == favPred)
-		}
-		if a.scoreCol != "" {
-			in.data.Scores = append(in.data.Scores, sc)
-		}
-		if a.weights != "" {
-			in.data.Weights = append(in.data.Weights, w)
-		}
-		for g := range groupNames {
-			groups[g] = append(groups[g], cell(i, cols[len(cols)-len(groupNames)+g]))
-		}
-	}
-	errs = errs[:0]
-	errs = append(errs, ragged.err())
-	for k := range bad {
-		errs = append(errs, bad[k].err())
-	}
-	for _, b := range blanks {
-		if b.Count > 0 {
-			in.excluded.BlankCells = append(in.excluded.BlankCells, b)
-		}
-	}
-	if in.excluded.Count > 0 && a.missing == "error" {
-		for _, b := range in.excluded.BlankCells {
-			more := ""
-			if b.Count > 1 {
-				more = fmt.Sprintf(" (and %d more rows)", b.Count-1)
-			}
-			errs = append(errs, fmt.Errorf("column %q, row %d: blank cell%s (--missing drop leaves such rows out)", b.Column, b.FirstRow, more))
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	if len(in.rows) == 0 {
-		return nil, fmt.Errorf("no rows left to audit: %s", in.excluded.describe())
-	}
-	if labelsSeen[a.favorable] == 0 {
-		return nil, fmt.Errorf("--favorable %q never occurs in column %q (values: %s)", a.favorable, a.label, seenValues(labelsSeen))
-	}
-	if a.prediction != "" && predsSeen[favPred] == 0 {
-		return nil, fmt.Errorf("favourable decision %q never occurs in column %q (values: %s); set --favorable-prediction", favPred, a.prediction, seenValues(predsSeen))
-	}
-	for g, name := range groupNames {
-		in.data.Groups = append(in.data.Groups, fairness.GroupColumn{Name: name, Values: groups[g]})
-	}
-	return in, nil
-}
-
-// seenValues lists up to 8 values of a column, sorted, for an error message.
-func seenValues(seen map[string]int) string {
-	vals := make([]string, 0, len(seen))
-	for v := range seen {
-		vals = append(vals, strconv.Quote(v))
-	}
-	slices.Sort(vals)
-	if len(vals) > 8 {
-		vals = append(vals[:8], "...")
-	}
-	return strings.Join(vals, ", ")
-}
-
-// dataRows rewrites the fairness package's 0-based rows among the kept rows
-// into 1-based data rows.
-func dataRows(err error, rows []int) error {
-	var list []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		list = j.Unwrap()
-	} else {
-		list = []error{err}
-	}
-	out := make([]error, len(list))
-	for k, e := range list {
-		var de *fairness.DataError
-		if errors.As(e, &de) && de.Row >= 0 && de.Row < len(rows) {
-			out[k] = fmt.Errorf("column %q, row %d: %s (%d rows): %w", de.Column, rows[de.Row]+1, de.Detail, de.Count, de.Err)
-		} else {
-			out[k] = e
-		}
-	}
-	return errors.Join(out...)
+	return fairness.FromTable(t, c)
 }
 
 // modelProbabilities scores the kept rows with m: event probabilities.
@@ -552,19 +307,11 @@ func modelProbabilities(ctx context.Context, m *score.Model, t *score.Table, row
 		return nil, fmt.Errorf("--model: a linear model has no probability to audit or to move")
 	}
 	probs := make([]float64, len(rows))
-	for k, i := range rows {
-		if k%1024 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+	for k, r := range m.ScoreTable(nil, t, rows) {
+		if r.Err != nil {
+			return nil, fmt.Errorf("--model: %w", r.Err)
 		}
-		rec, err := t.Record(m.Schema(), i)
-		if err != nil {
-			return nil, fmt.Errorf("--model: %w", score.WithRow(err, i+1))
-		}
-		res, err := m.Score(rec)
-		if err != nil {
-			return nil, fmt.Errorf("--model: %w", score.WithRow(err, i+1))
-		}
-		probs[k] = float64(res.Probability)
+		probs[k] = float64(r.Result.Probability)
 	}
 	return probs, nil
 }
@@ -572,7 +319,7 @@ func modelProbabilities(ctx context.Context, m *score.Model, t *score.Table, row
 // auditBurden runs the exact recourse search for every kept row the model
 // puts on the adverse side and compares the minimal costs across groups:
 // each group column alone and, when there are several, their intersection.
-func auditBurden(ctx context.Context, a auditArgs, m *score.Model, t *score.Table, in *auditInput, target score.Probability, stderr io.Writer) ([]*fairness.Burden, error) {
+func auditBurden(ctx context.Context, a auditArgs, m *score.Model, t *score.Table, in *fairness.TableData, target score.Probability, stderr io.Writer) ([]*fairness.Burden, error) {
 	var actions *explain.Actions
 	if a.actionsPath != "" {
 		f, err := os.Open(a.actionsPath)
@@ -591,7 +338,7 @@ func auditBurden(ctx context.Context, a auditArgs, m *score.Model, t *score.Tabl
 		if pop, err = readTable(a.trainPath, a.delim); err != nil {
 			return nil, err
 		}
-	} else if !hasPercentiles(m) {
+	} else if !explain.HasPercentiles(m) {
 		pop = t
 		fmt.Fprintln(stderr, "candor audit: the model stores no percentiles for some numeric features; using --data as the population for recourse costs (give --train to choose)")
 	}
@@ -599,65 +346,21 @@ func auditBurden(ctx context.Context, a auditArgs, m *score.Model, t *score.Tabl
 	if err != nil {
 		return nil, err
 	}
-	costs, adverse, err := minimalCosts(ctx, space, t, in.rows, &explain.RecourseOptions{Target: target, MaxChanges: a.maxChanges})
+	costs, adverse, err := space.MinimalCostsOf(ctx, t, in.Rows, &explain.RecourseOptions{Target: target, MaxChanges: a.maxChanges})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("--model: recourse: %w", err)
 	}
-	cols := in.data.Groups
-	if len(cols) > 1 {
-		names := make([]string, len(cols))
-		vals := make([]string, len(in.rows))
-		for k, c := range cols {
-			names[k] = c.Name
-		}
-		for i := range vals {
-			parts := make([]string, len(cols))
-			for k, c := range cols {
-				parts[k] = c.Values[i]
-			}
-			vals[i] = strings.Join(parts, " & ")
-		}
-		cols = append([]fairness.GroupColumn{{Name: strings.Join(names, " & "), Values: vals}}, cols...)
+	burdens, err := fairness.RecourseBurdens(costs, adverse, in.Data.Groups,
+		&fairness.BurdenOptions{Level: a.level, MinGroupSize: a.minGroup, Bootstrap: a.bootstrap, Seed: a.seed})
+	if err != nil {
+		return nil, in.RowError(err)
 	}
-	opts := &fairness.BurdenOptions{Level: a.level, MinGroupSize: a.minGroup, Bootstrap: a.bootstrap, Seed: a.seed}
-	out := make([]*fairness.Burden, len(cols))
-	for k, c := range cols {
-		if out[k], err = fairness.RecourseBurden(costs, adverse, c, opts); err != nil {
-			return nil, dataRows(err, in.rows)
-		}
-	}
-	return out, nil
-}
-
-// minimalCosts is explain.ActionSpace.MinimalCosts over the kept rows only,
-// so that errors name the data row: the cost of each row's cheapest
-// counterfactual (+Inf when none exists) and whether the row is adverse.
-func minimalCosts(ctx context.Context, space *explain.ActionSpace, t *score.Table, rows []int, opts *explain.RecourseOptions) (costs []float64, adverse []bool, err error) {
-	m := space.Model()
-	costs, adverse = make([]float64, len(rows)), make([]bool, len(rows))
-	for k, i := range rows {
-		rec, err := t.Record(m.Schema(), i)
-		if err != nil {
-			return nil, nil, fmt.Errorf("--model: %w", score.WithRow(err, i+1))
-		}
-		r, err := space.Recourse(ctx, rec, opts)
-		if err != nil {
-			return nil, nil, fmt.Errorf("--model: recourse: %w", score.WithRow(err, i+1))
-		}
-		switch {
-		case r.Already:
-		case r.Infeasible:
-			costs[k], adverse[k] = math.Inf(1), true
-		default:
-			costs[k], adverse[k] = r.Counterfactuals[0].Cost, true
-		}
-	}
-	return costs, adverse, nil
+	return burdens, nil
 }
 
 // writeAudit writes the report as JSON (the fairness report's fields, then
 // "excluded_rows" and, with --model, "recourse_burden") or as text.
-func writeAudit(a auditArgs, rep *fairness.Report, burdens []*fairness.Burden, excl *excludedRows, stdout io.Writer) error {
+func writeAudit(a auditArgs, rep *fairness.Report, burdens []*fairness.Burden, excl *fairness.Excluded, stdout io.Writer) error {
 	w, closeFn, err := output(a.out, stdout)
 	if err != nil {
 		return err
@@ -674,7 +377,7 @@ func writeAudit(a auditArgs, rep *fairness.Report, burdens []*fairness.Burden, e
 	return closeFn()
 }
 
-func writeAuditJSON(w io.Writer, rep *fairness.Report, burdens []*fairness.Burden, excl *excludedRows) error {
+func writeAuditJSON(w io.Writer, rep *fairness.Report, burdens []*fairness.Burden, excl *fairness.Excluded) error {
 	b, err := json.Marshal(rep)
 	if err != nil {
 		return err
@@ -709,9 +412,9 @@ func writeAuditJSON(w io.Writer, rep *fairness.Report, burdens []*fairness.Burde
 	return err
 }
 
-func writeAuditText(w io.Writer, rep *fairness.Report, burdens []*fairness.Burden, excl *excludedRows) error {
+func writeAuditText(w io.Writer, rep *fairness.Report, burdens []*fairness.Burden, excl *fairness.Excluded) error {
 	if excl.Count > 0 {
-		if _, err := fmt.Fprintf(w, "%s\n\n", excl.describe()); err != nil {
+		if _, err := fmt.Fprintf(w, "%s\n\n", excl.String()); err != nil {
 			return err
 		}
 	}
@@ -768,7 +471,7 @@ func (e *errWriterAudit) Write(p []byte) (int, error) {
 }
 
 // auditSummary writes one line of the main figures to stderr.
-func auditSummary(stderr io.Writer, rep *fairness.Report, excl *excludedRows) {
+func auditSummary(stderr io.Writer, rep *fairness.Report, excl *fairness.Excluded) {
 	dp := "undefined"
 	if d := rep.DemographicParityDifference; d.Defined {
 		dp = fmt.Sprintf("%.3f", d.Value)

@@ -1,69 +1,24 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/modelfile"
 	"github.com/candorscore/candor/score/pmml"
-	"github.com/candorscore/candor/score/sklearn"
 )
 
-// Model file formats `candor convert` and `candor monitor` read.
-const (
-	formatCandor  = "json"    // candor's JSON model file
-	formatPMML    = "pmml"    // PMML 4.x Scorecard or RegressionModel
-	formatSklearn = "sklearn" // the sklearn-logistic JSON
-)
-
-// loadAnyModel reads a model file in any format candor reads, detected
-// from its content: XML is PMML, JSON with "format": "sklearn-logistic" is a
-// scikit-learn export, JSON with "format": "candor-model" a candor model.
-func loadAnyModel(path string, doc *pmml.Options) (*score.Model, string, error) {
+// loadAnyModel reads a model file in any format candor reads (detected
+// from its content by package modelfile).
+func loadAnyModel(path string, opts *modelfile.Options) (*score.Model, modelfile.Format, error) {
 	if path == "" {
 		return nil, "", fmt.Errorf("--model is required")
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, "", err
-	}
-	trimmed := bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\ufeff")), " \t\r\n")
-	var m *score.Model
-	var format string
-	switch {
-	case bytes.HasPrefix(trimmed, []byte("<")):
-		format = formatPMML
-		m, err = pmml.Read(bytes.NewReader(trimmed), doc)
-	case bytes.HasPrefix(trimmed, []byte("{")):
-		var head struct {
-			Format string `json:"format"`
-		}
-		if jerr := json.Unmarshal(trimmed, &head); jerr != nil {
-			return nil, "", fmt.Errorf("%s: %w: not a model file: %v", path, score.ErrMalformed, jerr)
-		}
-		switch head.Format {
-		case sklearn.Format:
-			format = formatSklearn
-			m, err = sklearn.Parse(trimmed)
-		case score.FormatName:
-			format = formatCandor
-			m, err = score.Load(bytes.NewReader(trimmed))
-		default:
-			return nil, "", fmt.Errorf("%s: %w: JSON with format %q (want %q or %q)", path, score.ErrMalformed, head.Format, score.FormatName, sklearn.Format)
-		}
-	default:
-		return nil, "", fmt.Errorf("%s: %w: neither a PMML (XML) nor a JSON model file", path, score.ErrMalformed)
-	}
-	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", path, err)
-	}
-	return m, format, nil
+	return modelfile.ReadFile(path, opts)
 }
 
 // pmmlScalingFlags adds the flags that give an imported PMML scorecard its
@@ -74,12 +29,12 @@ func pmmlScalingFlags(fs *flag.FlagSet, base, odds, pdo *float64) {
 	fs.Float64Var(pdo, "pdo", 0, "PMML scorecards without candor metadata: points to double the odds (default 50)")
 }
 
-func pmmlOptions(base, odds, pdo float64) *pmml.Options {
+func pmmlOptions(base, odds, pdo float64) *modelfile.Options {
 	sc := score.NewScaling(base, odds, pdo)
-	return &pmml.Options{Scaling: &sc}
+	return &modelfile.Options{PMML: &pmml.Options{Scaling: &sc}}
 }
 
-func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("convert", stderr)
 	modelPath := fs.String("model", "", "model file: candor JSON, PMML 4.x (Scorecard, RegressionModel) or sklearn-logistic JSON (detected)")
 	to := fs.String("to", "", "output format: pmml or json")
@@ -88,36 +43,36 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	noMeta := fs.Bool("no-metadata", false, "--to pmml: leave out candor's metadata extension")
 	var base, odds, pdo float64
 	pmmlScalingFlags(fs, &base, &odds, &pdo)
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
-	if *to != formatPMML && *to != formatCandor {
-		return fail(stderr, "convert", fmt.Errorf("--to must be pmml or json, got %q", *to))
+	if *to != string(modelfile.PMML) && *to != string(modelfile.Candor) {
+		return fmt.Errorf("--to must be pmml or json, got %q", *to)
 	}
 	if *reasons < 0 {
-		return fail(stderr, "convert", fmt.Errorf("--reason-codes must be 0 or more"))
+		return fmt.Errorf("--reason-codes must be 0 or more")
 	}
 	m, from, err := loadAnyModel(*modelPath, pmmlOptions(base, odds, pdo))
 	if err != nil {
-		return fail(stderr, "convert", err)
+		return err
 	}
 	w, closeFn, err := output(*out, stdout)
 	if err != nil {
-		return fail(stderr, "convert", err)
+		return err
 	}
-	if *to == formatPMML {
+	if *to == string(modelfile.PMML) {
 		err = pmml.Write(w, m, &pmml.Options{ReasonCodes: *reasons, NoMetadata: *noMeta})
 	} else {
 		err = m.Save(w)
 	}
 	if err != nil {
 		closeFn()
-		return fail(stderr, "convert", err)
+		return err
 	}
 	if err := closeFn(); err != nil {
-		return fail(stderr, "convert", err)
+		return err
 	}
 	fmt.Fprintf(stderr, "candor convert: %s model %q (%d terms) from %s to %s; fingerprint %s\n",
 		m.Kind(), m.Name(), m.NumTerms(), from, *to, strings.TrimPrefix(m.Fingerprint(), "sha256:")[:12])
-	return 0
+	return nil
 }

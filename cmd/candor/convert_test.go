@@ -82,3 +82,26 @@ func TestConvertErrors(t *testing.T) {
 		require.Contains(t, errOut, c.msg)
 	}
 }
+
+// Every command that loads a model reads every format (issue 11): before,
+// score, explain and recourse failed on PMML and scikit-learn files with
+// "invalid character '<'".
+func TestEveryCommandReadsEveryFormat(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 5)
+	doc := filepath.Join(dir, "model.pmml")
+	code, _, errOut := runCLI(t, "convert", "--model", model, "--to", "pmml", "--out", doc)
+	require.Equal(t, 0, code, errOut)
+	for _, path := range []string{doc, "../../score/sklearn/testdata/sklearn_german.json"} {
+		for _, args := range [][]string{
+			{"score", "--model", path, "--data", data},
+			{"explain", "--model", path, "--data", data, "--rows", "1"},
+			{"recourse", "--model", path, "--data", data, "--rows", "1", "--k", "1"},
+			{"monitor", "--model", path, "--baseline", data, "--current", data},
+		} {
+			code, out, errOut := runCLI(t, args...)
+			require.Equal(t, 0, code, "%v: %s", args, errOut)
+			require.NotEmpty(t, out, args)
+		}
+	}
+}

@@ -27,42 +27,42 @@ type demoEnv struct {
 	scorecard *score.Model
 }
 
-func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", stderr)
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	t, err := datasets.Load(datasets.GermanCredit)
 	if err != nil {
-		return fail(stderr, "demo", err)
+		return err
 	}
 	s, err := t.InferSchema().WithRoles(score.Ignored, "creditability")
 	if err != nil {
-		return fail(stderr, "demo", err)
+		return err
 	}
 	s, err = s.WithRoles(score.Protected, "personal_status_and_sex", "age_in_years", "foreign_worker")
 	if err != nil {
-		return fail(stderr, "demo", err)
+		return err
 	}
 	fmt.Fprintln(stdout, "candor demo: German credit (UCI Statlog, 1000 applicants; event = bad credit)")
 	fmt.Fprintln(stdout, "protected, never inputs: personal_status_and_sex, age_in_years, foreign_worker")
 	fitted, err := fit.Logistic(ctx, t, s, "creditability", "bad", &fit.LogisticOptions{Name: "german-credit-logistic"})
 	if err != nil {
-		return fail(stderr, "demo", err)
+		return err
 	}
 	fmt.Fprintf(stdout, "\nlogistic regression: %d rows, %d columns, %d iterations, log-likelihood %.4f, training AUC %.4f\n",
 		fitted.Rows, len(fitted.Coefficients), fitted.Iterations, fitted.LogLik, fitted.AUC)
 	fmt.Fprintf(stdout, "model fingerprint %s\n", fitted.Model.Fingerprint())
 	env := &demoEnv{out: stdout, table: t, schema: s, model: fitted.Model}
 	if err := demoTopTerms(env, []int{0, 1, 4}); err != nil {
-		return fail(stderr, "demo", err)
+		return err
 	}
 	for _, step := range demoSteps {
 		if err := step(ctx, env); err != nil {
-			return fail(stderr, "demo", err)
+			return err
 		}
 	}
-	return 0
+	return nil
 }
 
 // demoTopTerms prints, for a few applicants, the probability and the three

@@ -98,16 +98,11 @@ func demoAudit(ctx context.Context, env *demoEnv) error {
 	ci := env.table.Column("creditability")
 	si := env.table.Column("personal_status_and_sex")
 	ai := env.table.Column("age_in_years")
-	for i := 0; i < n; i++ {
-		rec, err := env.table.Record(m.Schema(), i)
-		if err != nil {
-			return err
+	for i, r := range m.ScoreTable(nil, env.table, nil) {
+		if r.Err != nil {
+			return r.Err
 		}
-		res, err := m.Score(rec)
-		if err != nil {
-			return err
-		}
-		probs[i] = float64(res.Probability)
+		probs[i] = float64(r.Result.Probability)
 		labels[i] = env.table.Cell(i, ci) == "good"
 		sex[i] = "male"
 		if strings.HasPrefix(env.table.Cell(i, si), "female") {

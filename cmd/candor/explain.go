@@ -60,7 +60,7 @@ type explainArgs struct {
 	showSensitive, global                                                      bool
 }
 
-func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("explain", stderr)
 	var a explainArgs
 	fs.StringVar(&a.model, "model", "", "model file")
@@ -72,86 +72,76 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.StringVar(&a.chartPath, "chart", "", "draw each row's breakdown as a waterfall to this .svg or .png file (-rowN added for several rows)")
 	fs.StringVar(&a.baseline, "baseline", "", "population, best, declared or cutoff (default: declared when the model has reason codes, else population)")
 	fs.IntVar(&a.refSize, "reference-size", 50, "with --baseline cutoff: how many non-adverse rows nearest the cutoff form the reference set")
-	fs.IntVar(&a.reasons, "reasons", 4, "reasons per row (negative: all)")
+	fs.IntVar(&a.reasons, "reasons", 4, "reasons per row, as explain.Options.MaxReasons: 0 is the default (4), -1 (explain.AllReasons) all")
 	fs.StringVar(&a.messages, "messages", "", "JSON file of catalogue messages that add to or override the built-in text")
 	fs.BoolVar(&a.showSensitive, "show-sensitive", false, "show values of sensitive features in JSON and charts (never in customer text)")
 	fs.BoolVar(&a.global, "global", false, "instead of rows: feature importance over the (selected) rows and each feature's effect shape")
 	fs.StringVar(&a.out, "out", "", "output file (default stdout)")
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if a.model == "" {
-		return fail(stderr, "explain", fmt.Errorf("--model is required"))
+		return fmt.Errorf("--model is required")
 	}
 	if a.format != "text" && a.format != "json" {
-		return fail(stderr, "explain", fmt.Errorf("--format must be text or json, got %q", a.format))
+		return fmt.Errorf("--format must be text or json, got %q", a.format)
 	}
-	m, err := score.LoadFile(a.model)
+	m, _, err := loadAnyModel(a.model, nil)
 	if err != nil {
-		return fail(stderr, "explain", err)
+		return err
 	}
 	t, err := readTable(a.data, a.delim)
 	if err != nil {
-		return fail(stderr, "explain", err)
+		return err
 	}
 	rows, err := parseRows(a.rows)
 	if err != nil {
-		return fail(stderr, "explain", err)
+		return err
 	}
 	cat := explain.DefaultCatalog()
 	if a.messages != "" {
 		if cat, err = loadMessages(cat, a.messages); err != nil {
-			return fail(stderr, "explain", err)
+			return err
 		}
 	}
 	if !cat.HasLanguage(a.lang) {
-		return fail(stderr, "explain", fmt.Errorf("%w: --lang %q (have %s)", explain.ErrUnknownLanguage, a.lang, strings.Join(cat.Languages(), ", ")))
+		return fmt.Errorf("%w: --lang %q (have %s)", explain.ErrUnknownLanguage, a.lang, strings.Join(cat.Languages(), ", "))
 	}
-	opts := &explain.Options{MaxReasons: a.reasons}
-	if a.reasons == 0 {
-		opts.MaxReasons = -1
-	}
+	opts := &explain.Options{MaxReasons: a.reasons, ShowSensitive: a.showSensitive}
 	if opts.Baseline, err = chooseBaseline(m, t, a); err != nil {
-		return fail(stderr, "explain", err)
+		return err
 	}
 	e, err := explain.NewExplainer(m, opts)
 	if err != nil {
-		return fail(stderr, "explain", err)
+		return err
 	}
 	w, closeFn, err := output(a.out, stdout)
 	if err != nil {
-		return fail(stderr, "explain", err)
+		return err
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	var selected []int
-	for i := 0; i < t.Len(); i++ {
-		if rows == nil || rows[i+1] {
-			selected = append(selected, i)
-		}
-	}
-	for r := range rows {
-		if r > t.Len() {
-			closeFn()
-			return fail(stderr, "explain", fmt.Errorf("--rows: row %d is past the last data row (%d)", r, t.Len()))
-		}
+	selected, err := rows.indexes(t.Len())
+	if err != nil {
+		closeFn()
+		return err
 	}
 	if a.global {
 		if err := explainGlobal(e, t, selected, a, w, enc); err != nil {
 			closeFn()
-			return fail(stderr, "explain", err)
+			return err
 		}
 		if err := closeFn(); err != nil {
-			return fail(stderr, "explain", err)
+			return err
 		}
-		return 0
+		return nil
 	}
 	failed := 0
 	var ex explain.Explanation
 	for _, i := range selected {
 		if ctx.Err() != nil {
 			closeFn()
-			return fail(stderr, "explain", ctx.Err())
+			return ctx.Err()
 		}
 		rec, err := t.Record(m.Schema(), i)
 		if err == nil {
@@ -167,7 +157,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			}
 			if err != nil {
 				closeFn()
-				return fail(stderr, "explain", err)
+				return err
 			}
 			continue
 		}
@@ -178,19 +168,19 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			}
 			if err != nil {
 				closeFn()
-				return fail(stderr, "explain", err)
+				return err
 			}
 		} else {
 			b := fmt.Appendf(nil, "row %d: ", i+1)
 			b, err = e.AppendReport(b, cat, a.lang, &ex, 4)
 			if err != nil {
 				closeFn()
-				return fail(stderr, "explain", err)
+				return err
 			}
 			b = append(b, '\n')
 			if _, err := w.Write(b); err != nil {
 				closeFn()
-				return fail(stderr, "explain", err)
+				return err
 			}
 		}
 		if a.chartPath != "" {
@@ -201,19 +191,18 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			}
 			if err := waterfall(e, cat, a, &ex, i+1, path); err != nil {
 				closeFn()
-				return fail(stderr, "explain", err)
+				return err
 			}
 			fmt.Fprintf(stderr, "candor explain: wrote %s\n", path)
 		}
 	}
 	if err := closeFn(); err != nil {
-		return fail(stderr, "explain", err)
+		return err
 	}
 	if failed > 0 {
-		fmt.Fprintf(stderr, "candor explain: %d of %d rows could not be explained\n", failed, len(selected))
-		return 1
+		return fmt.Errorf("%d of %d rows could not be explained", failed, len(selected))
 	}
-	return 0
+	return nil
 }
 
 func loadMessages(cat *explain.Catalog, path string) (*explain.Catalog, error) {
@@ -244,22 +233,7 @@ func chooseBaseline(m *score.Model, t *score.Table, a explainArgs) (*explain.Bas
 	case "declared":
 		b, err = explain.DeclaredBaseline(m)
 	case "cutoff":
-		recs := make([]score.Record, 0, t.Len())
-		for i := 0; i < t.Len(); i++ {
-			r, err := t.Record(m.Schema(), i)
-			if err != nil {
-				continue // unscorable rows cannot be references
-			}
-			if _, err := m.Score(r); err == nil {
-				recs = append(recs, r)
-			}
-		}
-		near, err := explain.NearCutoff(m, recs, a.refSize)
-		if err != nil {
-			return nil, err
-		}
-		b, err = explain.ReferenceBaseline(m, near)
-		if err != nil {
+		if b, _, err = explain.CutoffBaseline(m, t, a.refSize); err != nil {
 			return nil, fmt.Errorf("--baseline cutoff: %w", err)
 		}
 	default:
@@ -269,20 +243,6 @@ func chooseBaseline(m *score.Model, t *score.Table, a explainArgs) (*explain.Bas
 		return nil, err
 	}
 	return &b, nil
-}
-
-// jsonValue is a value for JSON output: a number, a string, null for
-// missing, or "withheld" for a sensitive feature.
-func jsonValue(f score.Feature, v score.Value, show bool) any {
-	switch {
-	case f.Sensitive && !show:
-		return "withheld"
-	case v.IsNum():
-		return v.Float()
-	case v.IsCat():
-		return v.Label()
-	}
-	return nil
 }
 
 func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row int, ex *explain.Explanation) (explainLine, error) {
@@ -303,20 +263,19 @@ func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row 
 	}
 	for _, j := range e.Order(nil, ex) {
 		feat := m.Schema().Feature(m.TermFeature(j))
-		c := contributionJS{Feature: feat.Name, Value: jsonValue(feat, ex.Values[j], a.showSensitive), Effect: ex.Contributions[j]}
+		c := contributionJS{Feature: feat.Name, Value: ex.JSONValue(j), Effect: ex.Contributions[j]}
 		if pv.Contributions != nil {
 			c.ProbabilityEffect = f(pv.Contributions[j])
 		}
 		line.Contributions = append(line.Contributions, c)
 	}
 	for _, r := range ex.Reasons {
-		feat := m.Schema().Feature(m.TermFeature(r.Term))
 		bin := r.Bin
-		if feat.Sensitive && !a.showSensitive {
+		if r.Withheld {
 			bin = ""
 		}
 		line.Reasons = append(line.Reasons, reasonJS{Code: r.Code, Feature: r.Feature,
-			Value: jsonValue(feat, r.Value, a.showSensitive), Bin: bin, Effect: r.Effect})
+			Value: r.JSONValue(), Bin: bin, Effect: r.Effect})
 	}
 	txt, err := e.AppendCustomerText(nil, cat, a.lang, ex)
 	if err != nil {
@@ -396,7 +355,7 @@ func waterfall(e *explain.Explainer, cat *explain.Catalog, a explainArgs, ex *ex
 		run += c
 		feat := m.Schema().Feature(m.TermFeature(j))
 		v := cat.ValueText(a.lang, feat, ex.Values[j])
-		if feat.Sensitive && a.showSensitive {
+		if feat.Sensitive && !ex.IsWithheld(j) {
 			v = ex.Values[j].String()
 		}
 		labels[k+1] = fmt.Sprintf("%s = %s (%+.3g)", feat.Name, v, c)
@@ -465,21 +424,7 @@ func (c *explainerCache) explainer(m *score.Model, n int) (*explain.Explainer, e
 // the scorecard stage ran, the same applicant's scorecard reason codes.
 func demoExplain(_ context.Context, env *demoEnv) error {
 	m := env.model
-	recs := make([]score.Record, 0, env.table.Len())
-	idx := make([]int, 0, env.table.Len())
-	for i := 0; i < env.table.Len(); i++ {
-		r, err := env.table.Record(m.Schema(), i)
-		if err != nil {
-			continue
-		}
-		recs = append(recs, r)
-		idx = append(idx, i)
-	}
-	near, err := explain.NearCutoff(m, recs, 100)
-	if err != nil {
-		return err
-	}
-	base, err := explain.ReferenceBaseline(m, near)
+	base, near, err := explain.CutoffBaseline(m, env.table, 100)
 	if err != nil {
 		return err
 	}
@@ -489,15 +434,18 @@ func demoExplain(_ context.Context, env *demoEnv) error {
 	}
 	cat := explain.DefaultCatalog()
 	var ex explain.Explanation
-	for k, r := range recs {
-		if err := e.Explain(r, &ex); err != nil {
+	for _, r := range m.ScoreTable(nil, env.table, nil) {
+		if r.Err != nil {
+			continue
+		}
+		if err := e.Explain(r.Record, &ex); err != nil {
 			return err
 		}
 		if ex.Result.Probability < m.Cutoff() {
 			continue
 		}
 		fmt.Fprintf(env.out, "\nexplanation: applicant %d is declined (probability %.3f >= cutoff %.2f); reasons against the %d approved applicants nearest the cutoff:\n",
-			idx[k]+1, float64(ex.Result.Probability), float64(m.Cutoff()), len(near))
+			r.Row, float64(ex.Result.Probability), float64(m.Cutoff()), near)
 		b, err := e.AppendReport(nil, cat, "en", &ex, 3)
 		if err != nil {
 			return err
@@ -511,7 +459,7 @@ func demoExplain(_ context.Context, env *demoEnv) error {
 			fmt.Fprintf(env.out, "customer text (%s):\n%s", lang, txt)
 		}
 		if env.scorecard != nil {
-			return demoScorecardReasons(env, idx[k])
+			return demoScorecardReasons(env, r.Row-1)
 		}
 		return nil
 	}
@@ -577,19 +525,7 @@ type pointJSON struct {
 // every term, in model order.
 func explainGlobal(e *explain.Explainer, t *score.Table, selected []int, a explainArgs, w io.Writer, enc *json.Encoder) error {
 	m := e.Model()
-	recs := make([]score.Record, 0, len(selected))
-	skipped := 0
-	for _, i := range selected {
-		r, err := t.Record(m.Schema(), i)
-		if err == nil {
-			_, err = m.Score(r)
-		}
-		if err != nil {
-			skipped++
-			continue
-		}
-		recs = append(recs, r)
-	}
+	recs, skipped := score.Scored(m.ScoreTable(nil, t, selected))
 	imp, err := e.Importances(recs)
 	if err != nil {
 		return err

@@ -143,3 +143,33 @@ func TestExplainGlobal(t *testing.T) {
 	require.Contains(t, out, "feature importance over 10 rows")
 	require.Contains(t, out, "effect shapes (log-odds")
 }
+
+// --reasons means what explain.Options.MaxReasons means: 0 the default
+// (4), -1 all. Before, --reasons 0 gave every reason.
+func TestExplainReasonsAgreeWithLibrary(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 40)
+	count := func(n string) []int {
+		code, out, errOut := runCLI(t, "explain", "--model", model, "--data", data, "--format", "json", "--reasons", n)
+		require.Equal(t, 0, code, errOut)
+		var k []int
+		for _, l := range jsonLines[explainLine](t, out) {
+			k = append(k, len(l.Reasons))
+		}
+		return k
+	}
+	def, zero, all := count("4"), count("0"), count("-1")
+	require.Equal(t, def, zero)
+	more := false
+	for i := range all {
+		require.LessOrEqual(t, zero[i], 4)
+		more = more || all[i] > zero[i]
+	}
+	require.True(t, more, "some row has more than 4 reasons")
+	// score: 0 none (the default), -1 all.
+	code, out, errOut := runCLI(t, "score", "--model", model, "--data", data, "--reasons", "-1")
+	require.Equal(t, 0, code, errOut)
+	for i, l := range jsonLines[scoreLine](t, out) {
+		require.Len(t, l.Reasons, all[i])
+	}
+}

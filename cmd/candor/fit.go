@@ -16,7 +16,7 @@ type fitArgs struct {
 	l2                                                                                float64
 }
 
-func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("fit", stderr)
 	var a fitArgs
 	fs.StringVar(&a.data, "data", "", "training CSV with a header row")
@@ -31,14 +31,14 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&a.out, "out", "", "model file to write (default stdout)")
 	fs.StringVar(&a.report, "report", "", "write the fit report to this file instead of stderr")
 	fs.StringVar(&a.name, "name", "", "model name (default: the model family)")
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if a.target == "" || (a.event == "" && a.model != "linear") {
-		return fail(stderr, "fit", fmt.Errorf("--target and --event are required (--event is not used with --model linear)"))
+		return fmt.Errorf("--target and --event are required (--event is not used with --model linear)")
 	}
 	if a.event != "" && a.model == "linear" {
-		return fail(stderr, "fit", fmt.Errorf("--event does not apply to --model linear: its target is a number"))
+		return fmt.Errorf("--event does not apply to --model linear: its target is a number")
 	}
 	policy := fit.MissingError
 	switch a.missing {
@@ -46,15 +46,15 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "drop":
 		policy = fit.MissingDrop
 	default:
-		return fail(stderr, "fit", fmt.Errorf("--missing must be error or drop, got %q", a.missing))
+		return fmt.Errorf("--missing must be error or drop, got %q", a.missing)
 	}
 	t, err := readTable(a.data, a.delim)
 	if err != nil {
-		return fail(stderr, "fit", err)
+		return err
 	}
 	schema, err := fitSchema(t, a)
 	if err != nil {
-		return fail(stderr, "fit", err)
+		return err
 	}
 	var m *score.Model
 	var report string
@@ -69,32 +69,32 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if err != nil {
-		return fail(stderr, "fit", err)
+		return err
 	}
 	if a.report != "" {
 		w, closeFn, err := output(a.report, stdout)
 		if err != nil {
-			return fail(stderr, "fit", err)
+			return err
 		}
 		w.WriteString(report)
 		if err := closeFn(); err != nil {
-			return fail(stderr, "fit", err)
+			return err
 		}
 	} else {
 		io.WriteString(stderr, report)
 	}
 	w, closeFn, err := output(a.out, stdout)
 	if err != nil {
-		return fail(stderr, "fit", err)
+		return err
 	}
 	if err := m.Save(w); err != nil {
 		closeFn()
-		return fail(stderr, "fit", err)
+		return err
 	}
 	if err := closeFn(); err != nil {
-		return fail(stderr, "fit", err)
+		return err
 	}
-	return 0
+	return nil
 }
 
 // extraFitters holds the model families beyond logistic, keyed by --model.

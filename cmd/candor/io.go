@@ -2,11 +2,14 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -20,20 +23,20 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args; it returns an exit status and false when the
-// command should stop (bad flags or -h).
-func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
+// parseFlags parses args. It returns flag.ErrHelp for -h (exit status 0)
+// and exitStatus(2) for bad flags, both already reported by the flag set.
+func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return 0, false
+			return flag.ErrHelp
 		}
-		return 2, false
+		return exitStatus(2)
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		return 2, false
+		return exitStatus(2)
 	}
-	return 0, true
+	return nil
 }
 
 // readTable reads a CSV file ("-" is stdin) with the given delimiter.
@@ -100,31 +103,77 @@ func splitList(s string) []string {
 	return out
 }
 
-// parseRows parses --rows "1,4,10-12" into 1-based row numbers; nil = all.
-func parseRows(s string) (map[int]bool, error) {
-	if s == "" {
-		return nil, nil
-	}
-	out := map[int]bool{}
+// rowSet is a --rows selection: 1-based inclusive ranges of data rows,
+// sorted and merged. The zero value selects every row. Its size is the
+// number of ranges given, never the number of rows they span.
+type rowSet struct {
+	ranges [][2]int
+}
+
+// parseRows parses --rows "1,4,10-12" into ranges of 1-based data rows.
+func parseRows(s string) (rowSet, error) {
+	var rs rowSet
 	for _, p := range splitList(s) {
-		var a, b int
-		if strings.Contains(p, "-") {
-			if _, err := fmt.Sscanf(p, "%d-%d", &a, &b); err != nil || a < 1 || b < a {
-				return nil, fmt.Errorf("--rows: bad range %q", p)
-			}
-		} else {
-			if _, err := fmt.Sscanf(p, "%d", &a); err != nil || a < 1 {
-				return nil, fmt.Errorf("--rows: bad row %q", p)
-			}
-			b = a
+		lo, hi, isRange := strings.Cut(p, "-")
+		a, err := strconv.Atoi(strings.TrimSpace(lo))
+		b := a
+		if err == nil && isRange {
+			b, err = strconv.Atoi(strings.TrimSpace(hi))
 		}
-		for i := a; i <= b; i++ {
-			out[i] = true
+		switch {
+		case err != nil && isRange, isRange && (a < 1 || b < a):
+			return rowSet{}, fmt.Errorf("--rows: bad range %q (want FIRST-LAST, 1 <= FIRST <= LAST)", p)
+		case err != nil || a < 1:
+			return rowSet{}, fmt.Errorf("--rows: bad row %q (rows count from 1)", p)
+		}
+		rs.ranges = append(rs.ranges, [2]int{a, b})
+	}
+	slices.SortFunc(rs.ranges, func(x, y [2]int) int { return cmp.Compare(x[0], y[0]) })
+	merged := rs.ranges[:0]
+	for _, r := range rs.ranges {
+		if n := len(merged); n > 0 && r[0] <= merged[n-1][1]+1 {
+			merged[n-1][1] = max(merged[n-1][1], r[1])
+			continue
+		}
+		merged = append(merged, r)
+	}
+	rs.ranges = merged
+	return rs, nil
+}
+
+// all reports whether the selection is every row.
+func (rs rowSet) all() bool { return len(rs.ranges) == 0 }
+
+// indexes checks the selection against a table of n data rows and returns
+// the selected 0-based table rows in table order; a row past the last data
+// row is an error.
+func (rs rowSet) indexes(n int) ([]int, error) {
+	if rs.all() {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i
+		}
+		return out, nil
+	}
+	if last := rs.ranges[len(rs.ranges)-1][1]; last > n {
+		return nil, fmt.Errorf("--rows: row %d is past the last data row (%d)", last, n)
+	}
+	var out []int
+	for _, r := range rs.ranges {
+		for i := r[0]; i <= r[1]; i++ {
+			out = append(out, i-1)
 		}
 	}
 	return out, nil
 }
 
+// exitStatus is an error that only sets the exit status: its message, if
+// any, was already written to stderr.
+type exitStatus int
+
+func (c exitStatus) Error() string { return "exit status " + strconv.Itoa(int(c)) }
+
+// fail reports err for a command that returns an exit status (verify-log).
 func fail(stderr io.Writer, cmd string, err error) int {
 	fmt.Fprintf(stderr, "candor %s: %v\n", cmd, err)
 	return 1

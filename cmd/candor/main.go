@@ -5,6 +5,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,11 +14,14 @@ import (
 	"sort"
 )
 
-// command is one subcommand: it parses its own flags from args and returns
-// the process exit status.
+// command is one subcommand: it parses its own flags from args, does its
+// work through library calls, writes machine output to stdout (or --out)
+// and notes to stderr, and returns an error: nil (exit status 0),
+// flag.ErrHelp (0), an exitStatus already reported, or any other error,
+// which run prints as "candor CMD: ERR" (exit status 1).
 type command struct {
 	summary string
-	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func commands() map[string]command {
@@ -26,7 +31,7 @@ func commands() map[string]command {
 		"demo":       {"the whole loop on the built-in German credit data", runDemo},
 		"keygen":     {"generate an ed25519 key pair for signing models", runKeygen},
 		"sign":       {"sign a model file with an ed25519 private key", runSign},
-		"verify-log": {"verify a decision log's hash chain; report overrides", runVerifyLog},
+		"verify-log": {"verify a decision log's hash chain; report overrides", statusCommand(runVerifyLog)},
 		"recourse":   {"cheapest changes that flip each row's outcome (JSON Lines)", runRecourse},
 		"explain":    {"explain rows: contributions, reason codes, customer text (text or JSON)", runExplain},
 		"convert":    {"convert a model between candor JSON and PMML 4.4 (reads sklearn JSON too)", runConvert},
@@ -57,7 +62,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		usage(stderr, cmds)
 		return 2
 	}
-	return c.run(ctx, args[1:], stdout, stderr)
+	err := c.run(ctx, args[1:], stdout, stderr)
+	var status exitStatus
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &status):
+		return int(status)
+	}
+	fmt.Fprintf(stderr, "candor %s: %v\n", args[0], err)
+	return 1
+}
+
+// statusCommand adapts a command that reports its own errors and returns
+// an exit status.
+func statusCommand(f func(ctx context.Context, args []string, stdout, stderr io.Writer) int) func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		if code := f(ctx, args, stdout, stderr); code != 0 {
+			return exitStatus(code)
+		}
+		return nil
+	}
 }
 
 func usage(w io.Writer, cmds map[string]command) {

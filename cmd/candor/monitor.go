@@ -12,7 +12,7 @@ import (
 	"github.com/candorscore/candor/score/monitor"
 )
 
-func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("monitor", stderr)
 	modelPath := fs.String("model", "", "model file (candor JSON, PMML or sklearn-logistic JSON)")
 	basePath := fs.String("baseline", "", "baseline CSV (e.g. the training sample)")
@@ -24,44 +24,44 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	out := fs.String("out", "", "output file (default stdout)")
 	var base, odds, pdo float64
 	pmmlScalingFlags(fs, &base, &odds, &pdo)
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if *format != "text" && *format != "json" {
-		return fail(stderr, "monitor", fmt.Errorf("--format must be text or json, got %q", *format))
+		return fmt.Errorf("--format must be text or json, got %q", *format)
 	}
 	if *bins < 0 || *bins == 1 {
-		return fail(stderr, "monitor", fmt.Errorf("--bins must be 2 or more"))
+		return fmt.Errorf("--bins must be 2 or more")
 	}
 	chartFormat := ""
 	if *chartPath != "" {
 		chartFormat = strings.TrimPrefix(strings.ToLower(filepath.Ext(*chartPath)), ".")
 		if chartFormat != "svg" && chartFormat != "png" && chartFormat != "pdf" {
-			return fail(stderr, "monitor", fmt.Errorf("--chart must end in .svg, .png or .pdf, got %q", *chartPath))
+			return fmt.Errorf("--chart must end in .svg, .png or .pdf, got %q", *chartPath)
 		}
 	}
 	if *basePath == "" || *curPath == "" {
-		return fail(stderr, "monitor", fmt.Errorf("--baseline and --current are required"))
+		return fmt.Errorf("--baseline and --current are required")
 	}
 	m, _, err := loadAnyModel(*modelPath, pmmlOptions(base, odds, pdo))
 	if err != nil {
-		return fail(stderr, "monitor", err)
+		return err
 	}
 	bt, err := readTable(*basePath, *delim)
 	if err != nil {
-		return fail(stderr, "monitor", fmt.Errorf("--baseline: %w", err))
+		return fmt.Errorf("--baseline: %w", err)
 	}
 	ct, err := readTable(*curPath, *delim)
 	if err != nil {
-		return fail(stderr, "monitor", fmt.Errorf("--current: %w", err))
+		return fmt.Errorf("--current: %w", err)
 	}
 	rep, err := monitor.Run(ctx, m, bt, ct, &monitor.Options{PSI: monitor.PSIOptions{Bins: *bins}})
 	if err != nil {
-		return fail(stderr, "monitor", err)
+		return err
 	}
 	w, closeFn, err := output(*out, stdout)
 	if err != nil {
-		return fail(stderr, "monitor", err)
+		return err
 	}
 	if *format == "json" {
 		enc := json.NewEncoder(w)
@@ -72,22 +72,22 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	if err != nil {
 		closeFn()
-		return fail(stderr, "monitor", err)
+		return err
 	}
 	if err := closeFn(); err != nil {
-		return fail(stderr, "monitor", err)
+		return err
 	}
 	if *chartPath != "" {
 		cw, cclose, err := output(*chartPath, stdout)
 		if err != nil {
-			return fail(stderr, "monitor", err)
+			return err
 		}
 		if err := chart.PSI(cw, rep, chartFormat); err != nil {
 			cclose()
-			return fail(stderr, "monitor", err)
+			return err
 		}
 		if err := cclose(); err != nil {
-			return fail(stderr, "monitor", err)
+			return err
 		}
 	}
 	act := 0
@@ -98,5 +98,5 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	fmt.Fprintf(stderr, "candor monitor: score PSI %.4f (%s); %d of %d inputs need action; %d baseline and %d current rows not scored\n",
 		rep.ScorePSI, rep.ScoreBand, act, len(rep.Features), rep.BaselineErrors, rep.CurrentErrors)
-	return 0
+	return nil
 }

@@ -36,7 +36,7 @@ type recourseCF struct {
 	Text string `json:"text,omitempty"`
 }
 
-func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("recourse", stderr)
 	modelPath := fs.String("model", "", "model file")
 	data := fs.String("data", "", "CSV of customers, with a header row")
@@ -50,17 +50,17 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	costObj := fs.String("cost", "sum", "what to minimise: sum (of the changes' costs) or max (the largest change's cost)")
 	lang := fs.String("lang", "", "add each counterfactual as a sentence in this language (en, de)")
 	out := fs.String("out", "", "output file (default stdout)")
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if *modelPath == "" {
-		return fail(stderr, "recourse", fmt.Errorf("--model is required"))
+		return fmt.Errorf("--model is required")
 	}
 	if *k < 1 || *maxChanges < 0 {
-		return fail(stderr, "recourse", fmt.Errorf("--k must be 1 or more and --max-changes 0 or more"))
+		return fmt.Errorf("--k must be 1 or more and --max-changes 0 or more")
 	}
 	if *target != 0 && !(*target > 0 && *target < 1) {
-		return fail(stderr, "recourse", fmt.Errorf("--target-probability must be in (0, 1), got %v", *target))
+		return fmt.Errorf("--target-probability must be in (0, 1), got %v", *target)
 	}
 	objective := explain.SumCost
 	switch *costObj {
@@ -68,70 +68,72 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	case "max":
 		objective = explain.MaxCost
 	default:
-		return fail(stderr, "recourse", fmt.Errorf("--cost must be sum or max, got %q", *costObj))
+		return fmt.Errorf("--cost must be sum or max, got %q", *costObj)
 	}
 	rows, err := parseRows(*rowsFlag)
 	if err != nil {
-		return fail(stderr, "recourse", err)
+		return err
 	}
-	m, err := score.LoadFile(*modelPath)
+	m, _, err := loadAnyModel(*modelPath, nil)
 	if err != nil {
-		return fail(stderr, "recourse", err)
+		return err
 	}
 	t, err := readTable(*data, *delim)
 	if err != nil {
-		return fail(stderr, "recourse", err)
+		return err
 	}
 	var actions *explain.Actions
 	if *actionsPath != "" {
 		f, err := os.Open(*actionsPath)
 		if err != nil {
-			return fail(stderr, "recourse", err)
+			return err
 		}
 		actions, err = explain.ReadActions(f)
 		f.Close()
 		if err != nil {
-			return fail(stderr, "recourse", fmt.Errorf("%s: %w", *actionsPath, err))
+			return fmt.Errorf("%s: %w", *actionsPath, err)
 		}
 	}
 	var pop *score.Table
 	if *train != "" {
 		if pop, err = readTable(*train, *delim); err != nil {
-			return fail(stderr, "recourse", err)
+			return err
 		}
-	} else if !hasPercentiles(m) {
+	} else if !explain.HasPercentiles(m) {
 		pop = t
 		fmt.Fprintln(stderr, "candor recourse: the model stores no percentiles for some numeric features; using --data as the population (give --train to choose)")
 	}
 	space, err := explain.NewActionSpace(m, actions, pop)
 	if err != nil {
-		return fail(stderr, "recourse", err)
+		return err
 	}
 	var cat *explain.Catalog
 	if *lang != "" {
 		cat, err = explain.DefaultCatalog().With(explain.RecourseMessages...)
 		if err != nil {
-			return fail(stderr, "recourse", err)
+			return err
 		}
 		if !cat.HasLanguage(*lang) {
-			return fail(stderr, "recourse", fmt.Errorf("--lang %q: the catalogue has %v", *lang, cat.Languages()))
+			return fmt.Errorf("--lang %q: the catalogue has %v", *lang, cat.Languages())
 		}
 	}
 	w, closeFn, err := output(*out, stdout)
 	if err != nil {
-		return fail(stderr, "recourse", err)
+		return err
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	opts := &explain.RecourseOptions{Target: score.Probability(*target), MaxChanges: *maxChanges, K: *k, Objective: objective}
 	failed, answered := 0, 0
-	for i := 0; i < t.Len(); i++ {
-		if rows != nil && !rows[i+1] {
-			continue
-		}
+	selected, err := rows.indexes(t.Len())
+	if err != nil {
+		closeFn()
+		return err
+	}
+	for _, i := range selected {
 		if ctx.Err() != nil {
 			closeFn()
-			return fail(stderr, "recourse", ctx.Err())
+			return ctx.Err()
 		}
 		line := recourseLine{Row: i + 1, Counterfactuals: []recourseCF{}}
 		rec, err := t.Record(m.Schema(), i)
@@ -145,7 +147,7 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		if err != nil {
 			if ctx.Err() != nil {
 				closeFn()
-				return fail(stderr, "recourse", ctx.Err())
+				return ctx.Err()
 			}
 			failed++
 			line = recourseLine{Row: i + 1, Error: score.WithRow(err, i+1).Error()}
@@ -153,17 +155,16 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		answered++
 		if err := enc.Encode(&line); err != nil {
 			closeFn()
-			return fail(stderr, "recourse", err)
+			return err
 		}
 	}
 	if err := closeFn(); err != nil {
-		return fail(stderr, "recourse", err)
+		return err
 	}
 	if failed > 0 {
-		fmt.Fprintf(stderr, "candor recourse: %d of %d rows could not be answered\n", failed, answered)
-		return 1
+		return fmt.Errorf("%d of %d rows could not be answered", failed, answered)
 	}
-	return 0
+	return nil
 }
 
 func fillRecourse(line *recourseLine, m *score.Model, r *explain.Recourse, cat *explain.Catalog, lang string) error {
@@ -207,17 +208,4 @@ func fillRecourse(line *recourseLine, m *score.Model, r *explain.Recourse, cat *
 		}
 	}
 	return nil
-}
-
-// hasPercentiles reports whether every numeric term of m stores the
-// training percentiles that default bounds and costs need.
-func hasPercentiles(m *score.Model) bool {
-	for j := 0; j < m.NumTerms(); j++ {
-		t := m.Term(j)
-		f := m.Schema().Feature(m.TermFeature(j))
-		if f.Kind == score.Numeric && (t.Stats == nil || len(t.Stats.Quantiles) < 2) {
-			return false
-		}
-	}
-	return true
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 
+	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/score"
 )
 
@@ -38,54 +39,50 @@ type scoreHooks struct {
 
 var scoreExt = scoreHooks{reasons: scoreReasons} // scoreReasons: explain.go
 
-func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("score", stderr)
 	modelPath := fs.String("model", "", "model file")
 	data := fs.String("data", "", "CSV to score, with a header row")
 	delim := fs.String("delimiter", "", "field separator (default ',')")
-	nReasons := fs.Int("reasons", 0, "reasons to give per row")
+	nReasons := fs.Int("reasons", 0, "reasons to give per row (0: none; -1: all)")
 	out := fs.String("out", "", "output file (default stdout)")
 	dflags := addDecisionFlags(fs) // --verify-key, --decisions and their options
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if *modelPath == "" {
-		return fail(stderr, "score", fmt.Errorf("--model is required"))
+		return fmt.Errorf("--model is required")
 	}
-	if *nReasons < 0 {
-		return fail(stderr, "score", fmt.Errorf("--reasons must be 0 or more"))
+	if *nReasons < explain.AllReasons {
+		return fmt.Errorf("--reasons must be 0 or more, or -1 for all")
 	}
 	m, err := dflags.loadModel(*modelPath)
 	if err != nil {
-		return fail(stderr, "score", err)
+		return err
 	}
 	t, err := readTable(*data, *delim)
 	if err != nil {
-		return fail(stderr, "score", err)
+		return err
 	}
 	dlog, err := dflags.open(m, t, *nReasons, stderr)
 	if err != nil {
-		return fail(stderr, "score", err)
+		return err
 	}
 	defer dlog.close()
 	w, closeFn, err := output(*out, stdout)
 	if err != nil {
-		return fail(stderr, "score", err)
+		return err
 	}
 	enc := json.NewEncoder(w)
 	failed := 0
-	for i := 0; i < t.Len(); i++ {
+	for _, r := range m.ScoreTable(nil, t, nil) {
 		if ctx.Err() != nil {
 			closeFn()
-			return fail(stderr, "score", ctx.Err())
+			return ctx.Err()
 		}
-		line := scoreLine{Row: i + 1}
-		rec, err := t.Record(m.Schema(), i)
-		var res score.Result
-		if err == nil {
-			res, err = m.Score(rec)
-		}
-		if err == nil && *nReasons > 0 {
+		line := scoreLine{Row: r.Row}
+		rec, res, err := r.Record, r.Result, r.Err
+		if err == nil && *nReasons != 0 {
 			if scoreExt.reasons == nil {
 				err = fmt.Errorf("--reasons needs the explain package")
 			} else {
@@ -93,27 +90,26 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			}
 		}
 		if err == nil && dlog != nil {
-			err = dlog.decide(m, rec, i+1, &line, &res)
+			err = dlog.decide(m, rec, r.Row, &line, &res)
 		}
 		if err != nil {
 			failed++
-			line = scoreLine{Row: i + 1, Error: score.WithRow(err, i+1).Error()}
+			line = scoreLine{Row: r.Row, Error: score.WithRow(err, r.Row).Error()}
 		} else {
 			fillScore(&line, m, res)
 		}
 		if err := enc.Encode(&line); err != nil {
 			closeFn()
-			return fail(stderr, "score", err)
+			return err
 		}
 	}
 	if err := closeFn(); err != nil {
-		return fail(stderr, "score", err)
+		return err
 	}
 	if failed > 0 {
-		fmt.Fprintf(stderr, "candor score: %d of %d rows could not be scored\n", failed, t.Len())
-		return 1
+		return fmt.Errorf("%d of %d rows could not be scored", failed, t.Len())
 	}
-	return 0
+	return nil
 }
 
 func fillScore(line *scoreLine, m *score.Model, res score.Result) {

@@ -12,32 +12,32 @@ import (
 
 // runSign signs a model file with an ed25519 private key: in place, or into
 // --out. The model must load (its fingerprint must match its content).
-func runSign(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runSign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("sign", stderr)
 	model := fs.String("model", "", "model file to sign")
 	keyPath := fs.String("key", "", "private key file (PREFIX.key from candor keygen)")
 	out := fs.String("out", "", "write the signed model here (default: sign the model file in place)")
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if *model == "" || *keyPath == "" {
-		return fail(stderr, "sign", fmt.Errorf("--model and --key are required"))
+		return fmt.Errorf("--model and --key are required")
 	}
 	priv, err := signing.ReadPrivateKeyFile(*keyPath)
 	if err != nil {
-		return fail(stderr, "sign", err)
+		return err
 	}
 	dst := *out
 	if dst == "" {
 		dst = *model
 	}
 	if err := signing.SignFile(*model, dst, priv); err != nil {
-		return fail(stderr, "sign", err)
+		return err
 	}
 	m, err := score.LoadFile(dst)
 	if err != nil {
-		return fail(stderr, "sign", err)
+		return err
 	}
 	fmt.Fprintf(stderr, "candor sign: %s signed by %s (fingerprint %s)\n", dst, score.KeyID(priv.Public().(ed25519.PublicKey)), m.Fingerprint())
-	return 0
+	return nil
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/decision"
+	"github.com/candorscore/candor/score/modelfile"
 	"github.com/candorscore/candor/score/signing"
 )
 
@@ -54,13 +55,14 @@ func addDecisionFlags(fs *flag.FlagSet) *decisionFlags {
 // loadModel loads the model, requiring a signature when --verify-key is set.
 func (d *decisionFlags) loadModel(path string) (*score.Model, error) {
 	if *d.verifyKey == "" {
-		return score.LoadFile(path)
+		m, _, err := loadAnyModel(path, nil)
+		return m, err
 	}
 	pub, err := score.ReadPublicKeyFile(*d.verifyKey)
 	if err != nil {
 		return nil, err
 	}
-	m, err := score.LoadSignedFile(path, pub)
+	m, _, err := loadAnyModel(path, &modelfile.Options{PublicKey: pub})
 	switch {
 	case errors.Is(err, score.ErrUnsigned):
 		return nil, fmt.Errorf("%w; refusing an unsigned model (sign it with candor sign)", err)

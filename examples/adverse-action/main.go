@@ -134,10 +134,11 @@ func run(ctx context.Context, w io.Writer, lang string, show int) error {
 	}
 	m := fitted.Model
 	recs := make([]score.Record, tab.Len())
-	for i := range recs {
-		if recs[i], err = tab.Record(m.Schema(), i); err != nil {
-			return err
+	for i, r := range m.ScoreTable(nil, tab, nil) {
+		if r.Err != nil {
+			return r.Err
 		}
+		recs[i] = r.Record
 	}
 	// Regulation B: compare with applicants at or just above the cutoff.
 	near, err := explain.NearCutoff(m, recs, 100)

@@ -92,16 +92,11 @@ func run(outDir string, round bool) error {
 	var points []float64
 	var events []bool
 	col := test.Column("creditability")
-	for i := 0; i < test.Len(); i++ {
-		rec, err := test.Record(fitted.Model.Schema(), i)
-		if err != nil {
-			return err
+	for i, r := range fitted.Model.ScoreTable(nil, test, nil) {
+		if r.Err != nil {
+			return r.Err
 		}
-		r, err := fitted.Model.Score(rec)
-		if err != nil {
-			return err
-		}
-		points = append(points, r.Score)
+		points = append(points, r.Result.Score)
 		events = append(events, test.Cell(i, col) == "bad")
 	}
 	if err := writeFile(filepath.Join(outDir, "score-distribution.svg"), func(f *os.File) error {

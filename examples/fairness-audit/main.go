@@ -126,24 +126,23 @@ func readApplicants(tab *score.Table) (*applicants, error) {
 		a.good = append(a.good, tab.Cell(i, cr) != event)
 		a.sex = append(a.sex, sex)
 		a.age = append(a.age, band)
-		a.both = append(a.both, sex+" & "+band)
 	}
+	both, err := fairness.Intersection(fairness.GroupColumn{Name: "sex", Values: a.sex}, fairness.GroupColumn{Name: "age band", Values: a.age})
+	if err != nil {
+		return nil, err
+	}
+	a.both = both.Values
 	return a, nil
 }
 
 // probabilities scores every row: the event probability (of bad credit).
 func probabilities(m *score.Model, tab *score.Table) ([]float64, error) {
 	p := make([]float64, tab.Len())
-	for i := range p {
-		rec, err := tab.Record(m.Schema(), i)
-		if err != nil {
-			return nil, err
+	for i, r := range m.ScoreTable(nil, tab, nil) {
+		if r.Err != nil {
+			return nil, r.Err
 		}
-		res, err := m.Score(rec)
-		if err != nil {
-			return nil, score.WithRow(err, i+1)
-		}
-		p[i] = float64(res.Probability)
+		p[i] = float64(r.Result.Probability)
 	}
 	return p, nil
 }
