@@ -21,14 +21,16 @@
 //   - /review: decision, reviewer, outcome (approve or decline), note ->
 //     the review is appended to the log.
 //
-// Without -model the service fits a logistic model on the built-in German
-// credit data at start, with telephone marked as contact data that needs
+// Without -model the service uses a logistic model fitted on the built-in
+// German credit data (embedded as german_model.json), with telephone marked as contact data that needs
 // consent for credit, and credit_amount as sensitive. With -model and
 // -verify-key it refuses an unsigned, altered or otherwise-signed model.
 package main
 
 import (
+	"bytes"
 	"context"
+	_ "embed"
 	"errors"
 	"flag"
 	"log"
@@ -37,10 +39,8 @@ import (
 	"os/signal"
 	"time"
 
-	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/decision"
-	"github.com/candorscore/candor/score/fit"
 )
 
 func main() {
@@ -101,7 +101,7 @@ func loadModel(path, verifyKey string) (*score.Model, error) {
 		if verifyKey != "" {
 			return nil, errors.New("-verify-key needs -model")
 		}
-		return demoModel(context.Background())
+		return demoModel()
 	}
 	if verifyKey == "" {
 		return score.LoadFile(path)
@@ -113,36 +113,18 @@ func loadModel(path, verifyKey string) (*score.Model, error) {
 	return score.LoadSignedFile(path, pub)
 }
 
-// demoModel fits a logistic model on German credit with consent and
-// sensitivity metadata.
-func demoModel(ctx context.Context) (*score.Model, error) {
-	t, err := datasets.Load(datasets.GermanCredit)
-	if err != nil {
-		return nil, err
-	}
-	fs := t.InferSchema().Features()
-	for i := range fs {
-		switch fs[i].Name {
-		case "creditability":
-			fs[i].Role = score.Ignored
-		case "personal_status_and_sex", "age_in_years", "foreign_worker":
-			fs[i].Role = score.Protected
-		case "telephone":
-			fs[i].DataCategory, fs[i].Consent, fs[i].Description = "contact", []string{"credit"}, "telephone registration"
-		case "credit_amount":
-			fs[i].DataCategory, fs[i].Sensitive, fs[i].Description = "financial", true, "credit amount"
-		}
-	}
-	s, err := score.NewSchema(fs...)
-	if err != nil {
-		return nil, err
-	}
-	fitted, err := fit.Logistic(ctx, t, s, "creditability", "bad", &fit.LogisticOptions{Name: "german-credit-service", Version: "1"})
-	if err != nil {
-		return nil, err
-	}
-	return fitted.Model, nil
+// demoModel loads the built-in model: a logistic model fitted on German
+// credit (see fitDemoModel in demo_model_test.go, which checks that the
+// embedded file is exactly what that fit gives), with telephone marked as
+// contact data that needs consent for credit and credit_amount as
+// sensitive. Embedding the fitted file, rather than fitting at start, keeps
+// the fitting code and the data sets out of the service binary.
+func demoModel() (*score.Model, error) {
+	return score.Load(bytes.NewReader(demoModelJSON))
 }
+
+//go:embed german_model.json
+var demoModelJSON []byte
 
 // digestKey reads the digest key file, or, when none is named, LOG.key,
 // creating it with a new random key if absent.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -33,7 +32,7 @@ var (
 
 func sharedModel(t *testing.T) *score.Model {
 	t.Helper()
-	modelOnce.Do(func() { testModel, modelErr = demoModel(context.Background()) })
+	modelOnce.Do(func() { testModel, modelErr = demoModel() })
 	require.NoError(t, modelErr)
 	return testModel
 }
