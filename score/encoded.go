@@ -1,6 +1,9 @@
 package score
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Encoded is a record resolved against one model, for scoring the same
 // customer fast: per term, the number a linear or sloped term multiplies
@@ -15,17 +18,17 @@ import "fmt"
 // refused too. Reuse one Encoded per goroutine: once grown to the model's
 // size, encoding into it allocates nothing.
 type Encoded struct {
-	m      *Model
-	err    error // the record's problems, when Encode failed
-	slots  []slot
-	labels []string // labels[j]: term j's label, for Value
+	m     *Model
+	err   error // the record's problems, when Encode failed
+	slots []slot
+	vals  []Value // vals[j]: term j's value as given, for Value
 }
 
-// slot is one term's encoding.
+// slot is one term's encoding: the term's effect is
+// enc[i].effect + enc[i].slope*x, rounded as Model.Effect rounds it.
 type slot struct {
-	x    float64   // the number (a LinearTerm's fill for a missing value)
-	k    int32     // position in the term's effect table; -1 for a linear term
-	kind valueKind // the kind of the value given
+	x float64 // the number a linear or sloped term multiplies; 0 for the others
+	i int32   // the term's entry in the model's effect table
 }
 
 // EncodingError is returned by ScoreEncoded for an Encoded that another
@@ -45,55 +48,53 @@ func (e *EncodingError) Error() string {
 
 func (e *EncodingError) Unwrap() error { return ErrModel }
 
-// encTerm is what ScoreEncoded reads of one term.
-type encTerm struct {
-	kind    uint8     // encLinear, encTable or encSloped
-	npos    int32     // positions below npos are level or bin indexes (Explanation positions)
-	coef    float64   // encLinear: the coefficient
-	effects []float64 // encTable, encSloped: the effect at each position
-	slopes  []float64 // encSloped: the slope at each position (0 but for sloped range bins)
+// encEntry is one entry of a model's effect table: a term at one position
+// has effect = effect + slope*x. A linear term's one entry is (-0, Coef):
+// -0 + y is y for every y, so the sum is exactly Coef*x. An entry without
+// a slope has slope -0 and is used with x = +0: e + (-0*0) is e for every e.
+type encEntry struct {
+	effect, slope float64
 }
 
-const (
-	encLinear uint8 = iota
-	encTable
-	encSloped
-)
+var negZero = math.Copysign(0, -1)
 
-// newEncTerm lays out a compiled term's effect table. A CategoricalTerm's
-// positions are its levels, then missing, then other (effect 0 when the
-// term declares none: encoding refuses those values first); a BinnedTerm's
-// are its bins.
-func newEncTerm(ct *compiledTerm) encTerm {
-	t := ct.t
-	switch ct.kind {
-	case termLinear:
-		return encTerm{kind: encLinear, coef: ct.coef, npos: 0}
-	case termCategorical:
-		e := encTerm{kind: encTable, npos: int32(len(t.Levels)), effects: make([]float64, len(t.Levels)+2)}
-		for k, l := range t.Levels {
-			e.effects[k] = l.Effect
-		}
-		if t.MissingEffect != nil {
-			e.effects[len(t.Levels)] = *t.MissingEffect
-		}
-		if t.OtherEffect != nil {
-			e.effects[len(t.Levels)+1] = *t.OtherEffect
-		}
-		return e
-	}
-	e := encTerm{kind: encTable, npos: int32(len(t.Bins)), effects: make([]float64, len(t.Bins))}
-	for k, b := range t.Bins {
-		e.effects[k] = b.Effect
-		if b.Slope != 0 {
-			if e.slopes == nil {
-				e.slopes = make([]float64, len(t.Bins))
+// encLayout places term j's entries in the model's effect table: from
+// off, npos of them level or bin positions. A CategoricalTerm's entries are
+// its levels, then missing, then other (effect 0 when the term declares
+// none: encoding refuses those values first); a BinnedTerm's are its bins.
+type encLayout struct {
+	off, npos int32
+}
+
+// layoutEncoding builds the effect table of the compiled terms.
+func (m *Model) layoutEncoding() {
+	m.encAt = make([]encLayout, len(m.terms))
+	for j := range m.terms {
+		ct := &m.terms[j]
+		t := ct.t
+		l := encLayout{off: int32(len(m.encTab))}
+		switch ct.kind {
+		case termLinear:
+			m.encTab = append(m.encTab, encEntry{effect: negZero, slope: ct.coef})
+		case termCategorical:
+			l.npos = int32(len(t.Levels))
+			for _, lv := range t.Levels {
+				m.encTab = append(m.encTab, encEntry{effect: lv.Effect, slope: negZero})
 			}
-			e.kind = encSloped
-			e.slopes[k] = b.Slope
+			m.encTab = append(m.encTab, encEntry{effect: bound(t.MissingEffect, 0), slope: negZero},
+				encEntry{effect: bound(t.OtherEffect, 0), slope: negZero})
+		default:
+			l.npos = int32(len(t.Bins))
+			for _, b := range t.Bins {
+				e := encEntry{effect: b.Effect, slope: negZero}
+				if b.Slope != 0 {
+					e.slope = b.Slope
+				}
+				m.encTab = append(m.encTab, e)
+			}
 		}
+		m.encAt[j] = l
 	}
-	return e
 }
 
 // Encode resolves r (in schema order) against the model into dst, growing
@@ -123,11 +124,11 @@ func (m *Model) Encode(r Record, dst *Encoded) error {
 // reset ties dst to m, with room for every term.
 func (m *Model) reset(dst *Encoded) {
 	n := len(m.terms)
-	if cap(dst.slots) < n {
+	if cap(dst.slots) < n || cap(dst.vals) < n {
 		dst.slots = make([]slot, n)
-		dst.labels = make([]string, n)
+		dst.vals = make([]Value, n)
 	}
-	dst.m, dst.err, dst.slots, dst.labels = m, nil, dst.slots[:n], dst.labels[:n]
+	dst.m, dst.err, dst.slots, dst.vals = m, nil, dst.slots[:n], dst.vals[:n]
 }
 
 // fail records the problems of the record encoded, if any.
@@ -142,17 +143,19 @@ func (e *Encoded) fail(errs []*FieldError) error {
 // those of compiledTerm.eval, the one definition of a term's semantics.
 func (m *Model) encodeTerm(j int, v *Value, dst *Encoded) error {
 	ct := &m.terms[j]
+	dst.vals[j] = *v
 	s := &dst.slots[j]
-	s.x, s.kind, dst.labels[j] = v.num, v.kind, v.str
 	_, pos, err := ct.eval(v)
 	if err != nil {
-		s.k = -1
+		*s = slot{i: -1} // never scored: ScoreEncoded returns the error first
 		return err
 	}
+	x := 0.0
 	switch ct.kind {
 	case termLinear:
+		pos, x = 0, v.num
 		if v.kind == missingValue {
-			s.x = *ct.t.Fill // eval succeeded: the term has a fill
+			x = *ct.t.Fill // eval succeeded: the term has a fill
 		}
 	case termCategorical:
 		if pos < 0 { // missing or other
@@ -161,8 +164,12 @@ func (m *Model) encodeTerm(j int, v *Value, dst *Encoded) error {
 				pos++
 			}
 		}
+	default:
+		if ct.t.Bins[pos].Slope != 0 {
+			x = v.num
+		}
 	}
-	s.k = int32(pos)
+	*s = slot{x: x, i: m.encAt[j].off + int32(pos)}
 	return nil
 }
 
@@ -181,25 +188,14 @@ func (m *Model) ScoreEncoded(e *Encoded, terms []float64) (Result, error) {
 	if e.err != nil {
 		return Result{}, e.err
 	}
-	if terms != nil && len(terms) < len(m.enc) {
-		return Result{}, fmt.Errorf("%w: terms buffer has %d elements, model %d terms", ErrModel, len(terms), len(m.enc))
+	if terms != nil && len(terms) < len(m.encAt) {
+		return Result{}, fmt.Errorf("%w: terms buffer has %d elements, model %d terms", ErrModel, len(terms), len(m.encAt))
 	}
 	s := m.spec.Intercept
-	slots := e.slots[:len(m.enc)]
-	for j := range m.enc {
-		t, sl := &m.enc[j], &slots[j]
-		var v float64
-		switch t.kind {
-		case encLinear:
-			v = float64(t.coef * sl.x)
-		case encTable:
-			v = t.effects[sl.k]
-		default:
-			v = t.effects[sl.k]
-			if b := t.slopes[sl.k]; b != 0 {
-				v += float64(b * sl.x) // as Bin.EffectAt: no fused multiply-add
-			}
-		}
+	tab := m.encTab
+	for j, sl := range e.slots[:len(m.encAt)] {
+		p := &tab[sl.i]
+		v := p.effect + float64(p.slope*sl.x) // rounded as Model.Effect: no fused multiply-add
 		if terms != nil {
 			terms[j] = v
 		}
@@ -229,21 +225,12 @@ func (e *Encoded) Len() int { return len(e.slots) }
 // a linear term, a categorical missing or other value, or a value that
 // failed to encode.
 func (e *Encoded) Position(j int) int {
-	k := e.slots[j].k
-	if k >= e.m.enc[j].npos {
-		return -1
+	l := e.m.encAt[j]
+	if i := e.slots[j].i; i >= 0 && i-l.off < l.npos {
+		return int(i - l.off)
 	}
-	return int(k)
+	return -1
 }
 
 // Value returns term j's value as given to Encode.
-func (e *Encoded) Value(j int) Value {
-	s := &e.slots[j]
-	switch s.kind {
-	case numberValue:
-		return Num(s.x)
-	case labelValue:
-		return Cat(e.labels[j])
-	}
-	return Missing()
-}
+func (e *Encoded) Value(j int) Value { return e.vals[j] }

@@ -238,7 +238,8 @@ type Spec struct {
 type Model struct {
 	kind   uint8 // the spec's Kind as a number, for the hot path
 	hot    []hotTerm
-	enc    []encTerm // what ScoreEncoded reads of each term
+	encTab []encEntry  // ScoreEncoded's effect table, term by term
+	encAt  []encLayout // where each term's entries are in encTab
 	spec   Spec
 	schema *Schema
 	terms  []compiledTerm
@@ -377,12 +378,11 @@ func NewModel(spec Spec) (*Model, error) {
 		return nil, err
 	}
 	m.fp = fp
+	m.layoutEncoding()
 	m.hot = make([]hotTerm, len(m.terms))
-	m.enc = make([]encTerm, len(m.terms))
 	for j := range m.terms {
 		ct := &m.terms[j]
 		m.hot[j] = newHotTerm(ct)
-		m.enc[j] = newEncTerm(ct)
 	}
 	switch spec.Kind {
 	case ScorecardModel:
