@@ -601,6 +601,44 @@ func (m *Model) Term(j int) Term { return m.terms[j].t.clone() }
 // TermKind returns the kind of term j, without copying the term.
 func (m *Model) TermKind(j int) TermKind { return m.terms[j].t.Kind }
 
+// TrainingRange returns the lowest and highest value term j's feature took
+// in training (Term.Stats), and false when the term carries no such
+// statistics. It does not copy the term.
+func (m *Model) TrainingRange(j int) (lo, hi float64, ok bool) {
+	st := m.terms[j].t.Stats
+	if st == nil || !(st.Count > 0) || !(st.Min <= st.Max) {
+		return 0, 0, false
+	}
+	return st.Min, st.Max, true
+}
+
+// TrainingCount returns the weighted training rows of term j's level or
+// bin pos and the total over the term's levels or bins (0, 0 for a linear
+// term or a pos out of range), and the bin's kind for a BinnedTerm. It does
+// not copy the term.
+func (m *Model) TrainingCount(j, pos int) (count, total float64, kind BinKind) {
+	t := m.terms[j].t
+	switch t.Kind {
+	case CategoricalTerm:
+		if pos < 0 || pos >= len(t.Levels) {
+			return 0, 0, ""
+		}
+		for _, l := range t.Levels {
+			total += l.Count
+		}
+		return t.Levels[pos].Count, total, ""
+	case BinnedTerm:
+		if pos < 0 || pos >= len(t.Bins) {
+			return 0, 0, ""
+		}
+		for _, b := range t.Bins {
+			total += b.Count
+		}
+		return t.Bins[pos].Count, total, t.Bins[pos].Kind
+	}
+	return 0, 0, ""
+}
+
 // TermFeature returns the schema index of term j's feature.
 func (m *Model) TermFeature(j int) int { return m.terms[j].feature }
 
