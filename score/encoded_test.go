@@ -483,22 +483,21 @@ func randomRecord(rng *rand.Rand, m *score.Model, x float64, label string) score
 	rec := make(score.Record, m.Schema().Len())
 	for i := range rec {
 		num := m.Schema().Feature(i).Kind == score.Numeric
-		switch r := rng.IntN(12); {
+		r := rng.IntN(12)
+		if r == 3 {
+			num = !num // the wrong kind
+		}
+		switch {
 		case r == 0:
 			rec[i] = score.Missing()
 		case r == 1:
 			rec[i] = score.Num(x)
 		case r == 2:
 			rec[i] = score.Cat(label)
-		case r == 3:
-			num = !num
-			fallthrough
+		case num && rng.IntN(4) == 0:
+			rec[i] = score.Num(rng.NormFloat64() * 3)
 		case num:
-			if rng.IntN(4) == 0 {
-				rec[i] = score.Num(rng.NormFloat64() * 3)
-			} else {
-				rec[i] = score.Num(numberPool[rng.IntN(len(numberPool))])
-			}
+			rec[i] = score.Num(numberPool[rng.IntN(len(numberPool))])
 		case rng.IntN(8) == 0:
 			rec[i] = score.Cat(fmt.Sprintf("L%02d", rng.IntN(32)))
 		default:

@@ -231,10 +231,10 @@ type Spec struct {
 // A Model is immutable and safe for concurrent use.
 //
 // The zero Model is not usable: build one with NewModel, a fit, or Load.
-// Its methods do not panic: the scoring methods (Score, ScoreTerms,
-// Effect, Encode, ScoreEncoded, ScoreWithConsent) return an error wrapping
-// ErrModel, Schema returns an empty schema, and the other accessors return
-// zero values.
+// It has no terms and its methods do not panic: Score, ScoreTerms, Effect,
+// Encode, ScoreEncoded and Binding.Encode return an error wrapping
+// ErrModel, Schema returns an empty schema (so ScoreWithConsent refuses
+// any non-empty record), and the other accessors return zero values.
 type Model struct {
 	kind   uint8 // the spec's Kind as a number, for the hot path
 	hot    []hotTerm
