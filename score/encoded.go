@@ -16,7 +16,10 @@ import (
 // fingerprint, which compiles the same way); ScoreEncoded refuses any other
 // model's with an *EncodingError. The zero Encoded holds no encoding and is
 // refused too. Reuse one Encoded per goroutine: once grown to the model's
-// size, encoding into it allocates nothing.
+// size, encoding into it allocates nothing. Encoding writes an Encoded;
+// scoring and explaining only read it, so goroutines may score one
+// encoding at the same time but not while it is encoded again. A copy of an
+// Encoded shares its buffers.
 type Encoded struct {
 	m     *Model
 	err   error // the record's problems, when Encode failed
@@ -108,6 +111,9 @@ func (m *Model) Encode(r Record, dst *Encoded) error {
 	}
 	m.reset(dst)
 	if len(r) != m.schema.Len() {
+		for j := range dst.slots {
+			dst.slots[j], dst.vals[j] = slot{i: -1}, Value{}
+		}
 		dst.err = m.recordLenErr(r)
 		return dst.err
 	}
