@@ -347,13 +347,43 @@ func FuzzEncodedMatchesRecord(f *testing.F) {
 		if err != nil {
 			t.Fatalf("random spec refused: %v", err)
 		}
+		b := recordBinding(t, m.Schema())
 		rr := rand.New(rand.NewPCG(recSeed, 23))
-		var enc score.Encoded
+		var enc, benc score.Encoded
 		for range 8 {
 			rec := randomRecord(rr, m, x, label)
 			scoreBoth(t, m, rec, &enc, fmt.Sprintf("record %v", rec))
+			// Through a Binding: the same as encoding the record it builds.
+			brec := b.Record(nil, &rec)
+			_, err := scoreBoth(t, m, brec, &enc, fmt.Sprintf("bound record %v", brec))
+			sameError(t, err, b.Encode(m, &benc, &rec), "Binding.Encode")
+			r1, err1 := m.ScoreEncoded(&enc, nil)
+			r2, err2 := m.ScoreEncoded(&benc, nil)
+			sameError(t, err1, err2, "Binding.Encode score")
+			if err1 == nil {
+				sameResult(t, r1, r2, "Binding.Encode")
+			}
 		}
 	})
+}
+
+// recordBinding binds every feature of s to a getter reading a Record, as
+// a caller's struct would be read: a value of the wrong kind is missing.
+func recordBinding(t *testing.T, s *score.Schema) *score.Binding[score.Record] {
+	var fields []score.Field[score.Record]
+	for i := range s.Len() {
+		f := s.Feature(i)
+		if f.Kind == score.Numeric {
+			fields = append(fields, score.OptNumField(f.Name, func(r *score.Record) (float64, bool) { return (*r)[i].Float(), (*r)[i].IsNum() }))
+		} else {
+			fields = append(fields, score.CatField(f.Name, func(r *score.Record) string { return (*r)[i].Label() }))
+		}
+	}
+	b, err := score.Bind(s, fields...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 var labelPool = []string{"a", "b", "bb", "own", "rent", "a much longer label of 33 bytes!", "a much longer label of 33 bytes?", "", "é"}
@@ -505,4 +535,44 @@ func randomRecord(rng *rand.Rand, m *score.Model, x float64, label string) score
 		}
 	}
 	return rec
+}
+
+// TestScoreEncodedConcurrent: goroutines score shared encodings and encode
+// into their own; run with -race.
+func TestScoreEncodedConcurrent(t *testing.T) {
+	tab, fitted := fitDataset(t, datasets.GermanCredit, "creditability", "bad", nil, nil)
+	m := fitted.Model
+	recs := make([]score.Record, tab.Len())
+	encs := make([]score.Encoded, tab.Len())
+	want := make([]float64, tab.Len())
+	for i := range recs {
+		var err error
+		recs[i], err = tab.Record(m.Schema(), i)
+		require.NoError(t, err)
+		require.NoError(t, m.Encode(recs[i], &encs[i]))
+		r, err := m.Score(recs[i])
+		require.NoError(t, err)
+		want[i] = r.Score
+	}
+	done := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			var own score.Encoded
+			terms := make([]float64, m.NumTerms())
+			for k := range recs {
+				i := (k + g*127) % len(recs)
+				r1, err1 := m.ScoreEncoded(&encs[i], terms)
+				err2 := m.Encode(recs[i], &own)
+				r2, _ := m.ScoreEncoded(&own, nil)
+				if err1 != nil || err2 != nil || r1.Score != want[i] || r2.Score != want[i] {
+					done <- fmt.Errorf("row %d: %v %v %v %v", i+1, err1, err2, r1.Score, r2.Score)
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 8 {
+		require.NoError(t, <-done)
+	}
 }
