@@ -352,6 +352,28 @@ func (e *Explainer) Explain(rec score.Record, ex *Explanation) error {
 	return nil
 }
 
+// ExplainEncoded is Explain over an encoding of the customer made by the
+// model's Encode (or a Binding's Encode): the same breakdown and reasons,
+// bit for bit, without a label compared. Once ex's slices have grown to
+// size it allocates nothing. An encoding of a record that could not be
+// scored returns that record's error, and one of another model a
+// *score.EncodingError; either leaves ex undefined.
+func (e *Explainer) ExplainEncoded(enc *score.Encoded, ex *Explanation) error {
+	e.prepare(ex)
+	res, err := e.m.ScoreEncoded(enc, ex.Effects)
+	if err != nil {
+		return err
+	}
+	for j, eff := range ex.Effects {
+		ex.Positions[j], ex.Values[j] = enc.Position(j), enc.Value(j)
+		ex.Contributions[j] = eff - e.base.Terms[j]
+	}
+	ex.Result = res
+	ex.Baseline = e.base.Score
+	ex.Reasons = e.appendReasons(ex.Reasons, nil, ex)
+	return nil
+}
+
 // AppendReasons explains rec and appends its top reasons to dst, using ex
 // as scratch space (its breakdown is filled as by Explain). With dst and
 // ex reused it allocates nothing.

@@ -75,25 +75,65 @@ func (b *Binding[T]) Record(dst Record, c *T) Record {
 		dst = make(Record, n)
 	}
 	dst = dst[:n]
-	for i, f := range b.fields {
-		switch {
-		case f.num != nil:
-			dst[i] = Num(f.num(c))
-		case f.opt != nil:
-			if x, ok := f.opt(c); ok {
-				dst[i] = Num(x)
-			} else {
-				dst[i] = Missing()
-			}
-		case f.cat != nil:
-			if l := f.cat(c); l != "" {
-				dst[i] = Cat(l)
-			} else {
-				dst[i] = Missing()
-			}
-		default:
-			dst[i] = Missing()
-		}
+	for i := range b.fields {
+		dst[i] = b.value(i, c)
 	}
 	return dst
+}
+
+// Encode calls c's getters and encodes the values for m into dst, as
+// m.Encode(b.Record(nil, c), dst) would but without building the record:
+// the same encoding, the same errors. The binding's schema must be m's
+// (m.Schema(), the fast path) or have the same feature names and kinds in
+// the same order; otherwise the error wraps ErrSchema. With dst reused it
+// allocates nothing unless the customer's data is bad.
+func (b *Binding[T]) Encode(m *Model, dst *Encoded, c *T) error {
+	if m.schema == nil {
+		return errZeroModel
+	}
+	if b.schema != m.schema && !sameLayout(b.schema, m.schema) {
+		return fmt.Errorf("%w: binding and model have different schemas", ErrSchema)
+	}
+	m.reset(dst)
+	var errs []*FieldError
+	for j := range m.terms {
+		i := m.terms[j].feature
+		v := b.value(i, c)
+		if err := m.encodeTerm(j, &v, dst); err != nil {
+			errs = append(errs, m.valueErr(i, v, err))
+		}
+	}
+	return dst.fail(errs)
+}
+
+// value is c's value of schema feature i, as Record puts it.
+func (b *Binding[T]) value(i int, c *T) Value {
+	f := &b.fields[i]
+	switch {
+	case f.num != nil:
+		return Num(f.num(c))
+	case f.opt != nil:
+		if x, ok := f.opt(c); ok {
+			return Num(x)
+		}
+	case f.cat != nil:
+		if l := f.cat(c); l != "" {
+			return Cat(l)
+		}
+	}
+	return Missing()
+}
+
+// sameLayout reports whether two schemas have the same feature names and
+// kinds in the same order, so that a record of one is a record of the other.
+func sameLayout(a, b *Schema) bool {
+	if len(a.features) != len(b.features) {
+		return false
+	}
+	for i := range a.features {
+		if a.features[i].Name != b.features[i].Name || a.features[i].Kind != b.features[i].Kind {
+			return false
+		}
+	}
+	return true
 }

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unsafe"
 
 	"github.com/candorscore/candor/internal/metric"
 )
@@ -230,9 +229,17 @@ type Spec struct {
 // Model is a validated additive model:
 // score = Intercept + sum over terms of effect_j(x_j).
 // A Model is immutable and safe for concurrent use.
+//
+// The zero Model is not usable: build one with NewModel, a fit, or Load.
+// It has no terms and its methods do not panic: Score, ScoreTerms, Effect,
+// Encode, ScoreEncoded and Binding.Encode return an error wrapping
+// ErrModel, Schema returns an empty schema (so ScoreWithConsent refuses
+// any non-empty record), and the other accessors return zero values.
 type Model struct {
 	kind   uint8 // the spec's Kind as a number, for the hot path
 	hot    []hotTerm
+	encTab []encEntry  // ScoreEncoded's effect table, term by term
+	encAt  []encLayout // where each term's entries are in encTab
 	spec   Spec
 	schema *Schema
 	terms  []compiledTerm
@@ -371,6 +378,7 @@ func NewModel(spec Spec) (*Model, error) {
 		return nil, err
 	}
 	m.fp = fp
+	m.layoutEncoding()
 	m.hot = make([]hotTerm, len(m.terms))
 	for j := range m.terms {
 		ct := &m.terms[j]
@@ -542,12 +550,17 @@ func bound(p *float64, def float64) float64 {
 }
 
 // Name, Version and Kind describe the model.
-func (m *Model) Name() string       { return m.spec.Name }
-func (m *Model) Version() string    { return m.spec.Version }
-func (m *Model) Kind() ModelKind    { return m.spec.Kind }
-func (m *Model) Target() string     { return m.spec.Target }
-func (m *Model) Event() string      { return m.spec.Event }
-func (m *Model) Schema() *Schema    { return m.schema }
+func (m *Model) Name() string    { return m.spec.Name }
+func (m *Model) Version() string { return m.spec.Version }
+func (m *Model) Kind() ModelKind { return m.spec.Kind }
+func (m *Model) Target() string  { return m.spec.Target }
+func (m *Model) Event() string   { return m.spec.Event }
+func (m *Model) Schema() *Schema {
+	if m.schema == nil {
+		return &Schema{} // the zero Model's: no features
+	}
+	return m.schema
+}
 func (m *Model) Intercept() float64 { return m.spec.Intercept }
 
 // Fingerprint is "sha256:" and the hex SHA-256 of the model's canonical JSON.
@@ -580,8 +593,51 @@ func (m *Model) Training() (Training, bool) {
 // NumTerms is the number of additive terms (one per input feature).
 func (m *Model) NumTerms() int { return len(m.terms) }
 
-// Term returns term j. Its slices are shared and must not be modified.
-func (m *Model) Term(j int) Term { return *m.terms[j].t }
+// Term returns a deep copy of term j (0 <= j < NumTerms): editing it
+// changes nothing in the model. It allocates; hot loops that need only a
+// term's kind or feature use TermKind and TermFeature.
+func (m *Model) Term(j int) Term { return m.terms[j].t.clone() }
+
+// TermKind returns the kind of term j, without copying the term.
+func (m *Model) TermKind(j int) TermKind { return m.terms[j].t.Kind }
+
+// TrainingRange returns the lowest and highest value term j's feature took
+// in training (Term.Stats), and false when the term carries no such
+// statistics. It does not copy the term.
+func (m *Model) TrainingRange(j int) (lo, hi float64, ok bool) {
+	st := m.terms[j].t.Stats
+	if st == nil || !(st.Count > 0) || !(st.Min <= st.Max) {
+		return 0, 0, false
+	}
+	return st.Min, st.Max, true
+}
+
+// TrainingCount returns the weighted training rows of term j's level or
+// bin pos and the total over the term's levels or bins (0, 0 for a linear
+// term or a pos out of range), and the bin's kind for a BinnedTerm. It does
+// not copy the term.
+func (m *Model) TrainingCount(j, pos int) (count, total float64, kind BinKind) {
+	t := m.terms[j].t
+	switch t.Kind {
+	case CategoricalTerm:
+		if pos < 0 || pos >= len(t.Levels) {
+			return 0, 0, ""
+		}
+		for _, l := range t.Levels {
+			total += l.Count
+		}
+		return t.Levels[pos].Count, total, ""
+	case BinnedTerm:
+		if pos < 0 || pos >= len(t.Bins) {
+			return 0, 0, ""
+		}
+		for _, b := range t.Bins {
+			total += b.Count
+		}
+		return t.Bins[pos].Count, total, t.Bins[pos].Kind
+	}
+	return 0, 0, ""
+}
 
 // TermFeature returns the schema index of term j's feature.
 func (m *Model) TermFeature(j int) int { return m.terms[j].feature }
@@ -655,9 +711,11 @@ func (m *Model) Score(r Record) (Result, error) {
 // terms is not nil it must have NumTerms elements). It allocates nothing
 // unless the record is bad.
 func (m *Model) ScoreTerms(r Record, terms []float64) (Result, error) {
+	if m.schema == nil {
+		return Result{}, errZeroModel
+	}
 	if len(r) != m.schema.Len() {
-		return Result{}, &RecordError{Fields: []*FieldError{{Feature: "(record)",
-			Err: fmt.Errorf("%w: record has %d values, schema %d", ErrSchema, len(r), m.schema.Len())}}}
+		return Result{}, m.recordLenErr(r)
 	}
 	if terms != nil && len(terms) < len(m.terms) {
 		return Result{}, fmt.Errorf("%w: terms buffer has %d elements, model %d terms", ErrModel, len(terms), len(m.terms))
@@ -673,37 +731,12 @@ func (m *Model) ScoreTerms(r Record, terms []float64) (Result, error) {
 		var e float64
 		switch {
 		case h.kind == hotLinear && v.kind == numberValue && v.num-v.num == 0:
-			e = h.coef * v.num
+			e = float64(h.coef * v.num) // rounded: no fused multiply-add with s
 		case h.kind == hotLabels && v.kind == labelValue:
-			// A scan of the labels, most frequent first, each compared
-			// eight bytes at a time (sameLabel written out: a call would
-			// not fit the inliner's budget and would make this loop spill).
-			k, n := 0, len(v.str)
-			for ; k < len(h.labels); k++ {
-				l := h.labels[k]
-				if len(l) != n {
-					continue
-				}
-				pa, pb := unsafe.Pointer(unsafe.StringData(l)), unsafe.Pointer(unsafe.StringData(v.str))
-				if n >= 8 {
-					// Whole words, then the last word read back from the
-					// last byte (overlapping): no byte-by-byte tail.
-					i := 0
-					for i < n-8 && *(*uint64)(unsafe.Add(pa, i)) == *(*uint64)(unsafe.Add(pb, i)) {
-						i += 8
-					}
-					if i >= n-8 && *(*uint64)(unsafe.Add(pa, n-8)) == *(*uint64)(unsafe.Add(pb, n-8)) {
-						break
-					}
-					continue
-				}
-				i := 0
-				for i < n && *(*byte)(unsafe.Add(pa, i)) == *(*byte)(unsafe.Add(pb, i)) {
-					i++
-				}
-				if i == n {
-					break
-				}
+			// A scan of the labels, most frequent first.
+			k := 0
+			for k < len(h.labels) && h.labels[k] != v.str {
+				k++
 			}
 			if k == len(h.labels) {
 				return m.scoreSlow(r, terms)
@@ -749,6 +782,15 @@ func (m *Model) scoreSlow(r Record, terms []float64) (Result, error) {
 	return m.Link(s), nil
 }
 
+// recordLenErr is the error for a record whose length is not the schema's.
+func (m *Model) recordLenErr(r Record) error {
+	return &RecordError{Fields: []*FieldError{{Feature: "(record)",
+		Err: fmt.Errorf("%w: record has %d values, schema %d", ErrSchema, len(r), m.schema.Len())}}}
+}
+
+// errZeroModel is returned by the scoring methods of the zero Model.
+var errZeroModel = fmt.Errorf("%w: the zero Model (build one with NewModel or Load)", ErrModel)
+
 func (m *Model) valueErr(i int, v Value, err error) *FieldError {
 	f := m.schema.features[i]
 	fe := &FieldError{Feature: f.Name, Err: err}
@@ -762,6 +804,9 @@ func (m *Model) valueErr(i int, v Value, err error) *FieldError {
 // term: the level index of a CategoricalTerm, the bin index of a BinnedTerm
 // (-1 for a linear term, or a categorical missing/other value).
 func (m *Model) Effect(j int, v Value) (effect float64, pos int, err error) {
+	if j < 0 || j >= len(m.terms) {
+		return 0, -1, fmt.Errorf("%w: term %d of %d", ErrModel, j, len(m.terms))
+	}
 	ct := &m.terms[j]
 	e, p, err := ct.eval(&v)
 	if err != nil {
@@ -835,7 +880,7 @@ func (ct *compiledTerm) eval(v *Value) (float64, int, error) {
 	if ct.kind == termLinear && v.kind == numberValue {
 		// The common case first.
 		if x := v.num; x-x == 0 { // finite: NaN-NaN and Inf-Inf are NaN
-			return ct.coef * x, -1, nil
+			return float64(ct.coef * x), -1, nil
 		}
 		return 0, -1, ErrNotFinite
 	}
@@ -848,7 +893,7 @@ func (ct *compiledTerm) eval(v *Value) (float64, int, error) {
 		if t.Fill == nil {
 			return 0, -1, ErrMissing
 		}
-		return t.Coef * *t.Fill, -1, nil
+		return float64(t.Coef * *t.Fill), -1, nil
 	case termCategorical:
 		switch v.kind {
 		case missingValue:
@@ -913,32 +958,11 @@ func (s Spec) clone() Spec {
 	c := s
 	c.Features = make([]Feature, len(s.Features))
 	for i, f := range s.Features {
-		f.Categories = slices.Clone(f.Categories)
-		f.Consent = slices.Clone(f.Consent)
-		c.Features[i] = f
+		c.Features[i] = f.clone()
 	}
 	c.Terms = make([]Term, len(s.Terms))
 	for j, t := range s.Terms {
-		t.Fill = clonePtr(t.Fill)
-		t.MissingEffect = clonePtr(t.MissingEffect)
-		t.OtherEffect = clonePtr(t.OtherEffect)
-		t.ReasonBaseline = clonePtr(t.ReasonBaseline)
-		t.Levels = slices.Clone(t.Levels)
-		if t.Bins != nil {
-			bins := make([]Bin, len(t.Bins))
-			for k, b := range t.Bins {
-				b.Lower, b.Upper, b.Special = clonePtr(b.Lower), clonePtr(b.Upper), clonePtr(b.Special)
-				b.Categories = slices.Clone(b.Categories)
-				bins[k] = b
-			}
-			t.Bins = bins
-		}
-		if t.Stats != nil {
-			st := *t.Stats
-			st.Quantiles = slices.Clone(st.Quantiles)
-			t.Stats = &st
-		}
-		c.Terms[j] = t
+		c.Terms[j] = t.clone()
 	}
 	if s.Scaling != nil {
 		sc := *s.Scaling
@@ -956,6 +980,30 @@ func (s Spec) clone() Spec {
 		c.Training = &tr
 	}
 	return c
+}
+
+// clone returns a deep copy of t: no slice or pointer shared.
+func (t Term) clone() Term {
+	t.Fill = clonePtr(t.Fill)
+	t.MissingEffect = clonePtr(t.MissingEffect)
+	t.OtherEffect = clonePtr(t.OtherEffect)
+	t.ReasonBaseline = clonePtr(t.ReasonBaseline)
+	t.Levels = slices.Clone(t.Levels)
+	if t.Bins != nil {
+		bins := make([]Bin, len(t.Bins))
+		for k, b := range t.Bins {
+			b.Lower, b.Upper, b.Special = clonePtr(b.Lower), clonePtr(b.Upper), clonePtr(b.Special)
+			b.Categories = slices.Clone(b.Categories)
+			bins[k] = b
+		}
+		t.Bins = bins
+	}
+	if t.Stats != nil {
+		st := *t.Stats
+		st.Quantiles = slices.Clone(st.Quantiles)
+		t.Stats = &st
+	}
+	return t
 }
 
 func clonePtr(p *float64) *float64 {

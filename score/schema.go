@@ -122,9 +122,7 @@ func NewSchema(features ...Feature) (*Schema, error) {
 		if f.Role < Input || f.Role > Ignored {
 			return nil, fmt.Errorf("%w: feature %q has role %d", ErrSchema, f.Name, f.Role)
 		}
-		f.Categories = slices.Clone(f.Categories)
-		f.Consent = slices.Clone(f.Consent)
-		s.features[i] = f
+		s.features[i] = f.clone()
 		s.index[f.Name] = i
 	}
 	return s, nil
@@ -142,16 +140,22 @@ func MustSchema(features ...Feature) *Schema {
 // Len is the number of features.
 func (s *Schema) Len() int { return len(s.features) }
 
-// Feature returns the i-th feature. Its slices must not be modified.
-func (s *Schema) Feature(i int) Feature { return s.features[i] }
+// Feature returns a deep copy of the i-th feature: editing its slices
+// changes nothing in the schema.
+func (s *Schema) Feature(i int) Feature { return s.features[i].clone() }
+
+// clone returns a copy of f that shares no slice with it.
+func (f Feature) clone() Feature {
+	f.Categories = slices.Clone(f.Categories)
+	f.Consent = slices.Clone(f.Consent)
+	return f
+}
 
 // Features returns a copy of the feature list.
 func (s *Schema) Features() []Feature {
 	out := make([]Feature, len(s.features))
 	for i, f := range s.features {
-		f.Categories = slices.Clone(f.Categories)
-		f.Consent = slices.Clone(f.Consent)
-		out[i] = f
+		out[i] = f.clone()
 	}
 	return out
 }
@@ -170,7 +174,7 @@ func (s *Schema) Lookup(name string) (Feature, bool) {
 	if !ok {
 		return Feature{}, false
 	}
-	return s.features[i], true
+	return s.features[i].clone(), true
 }
 
 // Names returns the feature names in schema order.

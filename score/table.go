@@ -142,8 +142,8 @@ func (t *Table) Cell(i, j int) string {
 	return t.rows[i][j]
 }
 
-// Row returns row i's cells (not to be modified).
-func (t *Table) Row(i int) []string { return t.rows[i] }
+// Row returns a copy of row i's cells.
+func (t *Table) Row(i int) []string { return slices.Clone(t.rows[i]) }
 
 // RowError returns the structural problem of row i (0-based), if any.
 func (t *Table) RowError(i int) error { return t.bad[i] }

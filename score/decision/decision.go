@@ -226,17 +226,16 @@ func (p *Policy) unlikeTraining(m *score.Model, r score.Record, cr *score.Consen
 	rare := p.rareShare()
 	feats := m.Schema().Features()
 	for j := range m.NumTerms() {
-		t := m.Term(j)
 		f := &feats[m.TermFeature(j)]
 		if cr.IsNeutralised(f.Name) {
 			continue
 		}
 		v := r[m.TermFeature(j)]
-		if !p.NoRangeCheck && v.IsNum() && t.Stats != nil && t.Stats.Count > 0 && t.Stats.Min <= t.Stats.Max {
-			if v.Float() < t.Stats.Min || v.Float() > t.Stats.Max {
+		if lo, hi, ok := m.TrainingRange(j); !p.NoRangeCheck && v.IsNum() && ok {
+			if v.Float() < lo || v.Float() > hi {
 				text := fmt.Sprintf("%s is outside the range seen in training", strconv.Quote(f.Name))
 				if !f.Sensitive {
-					text += fmt.Sprintf(" (%s to %s)", fmtG(t.Stats.Min), fmtG(t.Stats.Max))
+					text += fmt.Sprintf(" (%s to %s)", fmtG(lo), fmtG(hi))
 				}
 				out = append(out, Referral{Code: ReferOutOfRange, Feature: f.Name, Text: text})
 			}
@@ -245,9 +244,9 @@ func (p *Policy) unlikeTraining(m *score.Model, r score.Record, cr *score.Consen
 		if err != nil {
 			continue // cannot happen after a successful score; be safe
 		}
-		var count, total float64
 		what := "category"
-		switch t.Kind {
+		count, total, binKind := m.TrainingCount(j, pos)
+		switch m.TermKind(j) {
 		case score.CategoricalTerm:
 			if v.IsMissing() {
 				continue
@@ -257,21 +256,12 @@ func (p *Policy) unlikeTraining(m *score.Model, r score.Record, cr *score.Consen
 					Text: fmt.Sprintf("%s has a category not seen in training", strconv.Quote(f.Name))})
 				continue
 			}
-			for _, l := range t.Levels {
-				total += l.Count
-			}
-			count = t.Levels[pos].Count
 		case score.BinnedTerm:
-			b := t.Bins[pos]
-			if b.Kind == score.OtherBin {
+			if binKind == score.OtherBin {
 				out = append(out, Referral{Code: ReferUnseen, Feature: f.Name,
 					Text: fmt.Sprintf("%s has a category not seen in training", strconv.Quote(f.Name))})
 				continue
 			}
-			for _, b := range t.Bins {
-				total += b.Count
-			}
-			count = b.Count
 			what = "bin"
 		default:
 			continue
