@@ -145,10 +145,12 @@ func TestReadmeShellSnippets(t *testing.T) {
 	work := filepath.Join(dir, "work")
 	require.NoError(t, os.Mkdir(work, 0o755))
 	require.NoError(t, os.Symlink(filepath.Join(root, "examples"), filepath.Join(work, "examples")))
+	ran := 0
 	for _, s := range readmeSnippets(t) {
 		if s.lang != "sh" {
 			continue
 		}
+		ran++
 		var script []string
 		for _, l := range strings.Split(s.body, "\n") {
 			if strings.HasPrefix(strings.TrimSpace(l), "go ") {
@@ -166,4 +168,5 @@ func TestReadmeShellSnippets(t *testing.T) {
 		cancel()
 		require.NoError(t, err, "README.md line %d:\n%s\n--- output:\n%s", s.line, s.body, out.String())
 	}
+	require.GreaterOrEqual(t, ran, 8, "README sh blocks run")
 }
