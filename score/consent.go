@@ -124,6 +124,9 @@ func (r *ConsentResult) IsNeutralised(feature string) bool {
 // consent. Scoring allocates nothing unless a feature is neutralised (one
 // slice) or the record is bad.
 func (m *Model) ScoreWithConsent(r Record, consents Consents, purpose string, terms []float64) (ConsentResult, error) {
+	if m.schema == nil {
+		return ConsentResult{}, errZeroModel
+	}
 	if len(r) != m.Schema().Len() {
 		return ConsentResult{}, &RecordError{Fields: []*FieldError{{Feature: "(record)",
 			Err: fmt.Errorf("%w: record has %d values, schema %d", ErrSchema, len(r), m.Schema().Len())}}}
