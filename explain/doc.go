@@ -1,5 +1,7 @@
-// Package explain turns a score from an additive candor model into exact
-// contributions, reason codes, and text a customer can read.
+// Package explain turns a score from an additive candor model into what a
+// customer is owed: exact contributions, reason codes, text they can read,
+// and the cheapest allowed changes that would alter the outcome
+// (counterfactual recourse, solved exactly).
 //
 // # The model of the world
 //
