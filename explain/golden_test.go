@@ -1,6 +1,7 @@
 package explain_test
 
 import (
+	"flag"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -9,6 +10,8 @@ import (
 	"github.com/candorscore/candor/explain/explaintest"
 	"github.com/candorscore/candor/score"
 )
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
 // TestGoldenReports pins the staff report and the customer text of the
 // PMML sample scorecard, under each baseline and in both languages.
@@ -51,7 +54,7 @@ func TestGoldenReports(t *testing.T) {
 				out, err = e.AppendCustomerText(out, cat, c.lang, &ex)
 				require.NoError(t, err)
 			}
-			explaintest.Golden(t, "sample-"+c.name, out)
+			explaintest.Golden(t, "sample-"+c.name, out, &explaintest.GoldenOptions{Update: *update})
 		})
 	}
 }

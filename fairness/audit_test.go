@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/candorscore/candor/internal/metric"
 )
 
 // row builds the columns of a hand table: n copies of (label, prediction)
@@ -230,7 +232,7 @@ func TestAuditWeighted(t *testing.T) {
 	assert.Equal(t, 4, a.Count)
 	assert.InDelta(t, 8.0, a.Weight, 0)
 	// Wilson on Kish's effective size: (2+1+3+2)^2 / (4+1+9+4) = 64/18.
-	lo, hi := wilson(0.75, 64.0/18, normalQuantile(0.95))
+	lo, hi := metric.Wilson(0.75, 64.0/18, normalQuantile(0.95))
 	assert.InDelta(t, lo, a.SelectionRate.Lo, 1e-15)
 	assert.InDelta(t, hi, a.SelectionRate.Hi, 1e-15)
 }

@@ -1,10 +1,10 @@
 package fairness
 
 import (
-	"cmp"
 	"fmt"
 	"math"
-	"slices"
+
+	"github.com/candorscore/candor/internal/metric"
 )
 
 // Column is a model input for proxy detection: numeric or categorical.
@@ -232,7 +232,11 @@ func Proxies(inputs []Column, protected []GroupColumn, opts *ProxyOptions) (*Pro
 					ca.Count++
 				}
 			}
-			ca.AUC = plainAUC(score, pos)
+			if v := metric.AUC(score, pos, nil); math.IsNaN(v) {
+				ca.AUC = undefined("group or its complement is empty")
+			} else {
+				ca.AUC = defined(v)
+			}
 			if ca.AUC.Defined {
 				sum += ca.AUC.Value
 				m++
@@ -322,37 +326,6 @@ func correlationRatio(x []float64, g []int32, ng int) (Value, int) {
 		return undefined("input is constant"), n
 	}
 	return defined(math.Sqrt(min(ssB/ssT, 1))), n
-}
-
-// plainAUC is the unweighted Mann-Whitney AUC, ties counted half.
-func plainAUC(score []float64, pos []bool) Value {
-	idx := make([]int, len(score))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(score[a], score[b]) })
-	var num, negBelow, np, nn float64
-	for lo := 0; lo < len(idx); {
-		hi := lo
-		var bp, bn float64
-		for hi < len(idx) && score[idx[hi]] == score[idx[lo]] {
-			if pos[idx[hi]] {
-				bp++
-			} else {
-				bn++
-			}
-			hi++
-		}
-		num += bp * (negBelow + bn/2)
-		negBelow += bn
-		np += bp
-		nn += bn
-		lo = hi
-	}
-	if np == 0 || nn == 0 {
-		return undefined("group or its complement is empty")
-	}
-	return defined(num / (np * nn))
 }
 
 // naiveBayes predicts a class from numeric (Gaussian) and categorical

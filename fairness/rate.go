@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+
+	"github.com/candorscore/candor/internal/metric"
 )
 
 // Rate is a weighted proportion Num/Den with its Wilson score interval.
@@ -87,25 +89,8 @@ func newRate(num, den, neff, z float64, reason string) Rate {
 	if p > 1 { // rounding in weighted sums
 		p = 1
 	}
-	lo, hi := wilson(p, neff, z)
+	lo, hi := metric.Wilson(p, neff, z)
 	return Rate{Value: p, Defined: true, Num: num, Den: den, Lo: lo, Hi: hi}
-}
-
-// wilson returns the Wilson score interval for a proportion p observed on n
-// trials at normal quantile z:
-//
-//	centre = (p + z²/2n) / (1 + z²/n)
-//	half   = z / (1 + z²/n) * sqrt(p(1-p)/n + z²/4n²)
-func wilson(p, n, z float64) (lo, hi float64) {
-	if !(n > 0) {
-		return math.NaN(), math.NaN()
-	}
-	z2 := z * z
-	d := 1 + z2/n
-	c := (p + z2/(2*n)) / d
-	h := z / d * math.Sqrt(p*(1-p)/n+z2/(4*n*n))
-	lo, hi = math.Max(0, c-h), math.Min(1, c+h)
-	return lo, hi
 }
 
 // normalQuantile returns z with P(|Z| <= z) = level for a standard normal Z.

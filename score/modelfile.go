@@ -127,12 +127,7 @@ func (f *File) Model() (*Model, error) {
 // (ErrFormatVersion), a fingerprint that does not match the content
 // (ErrFingerprint), and a protected attribute used as an input
 // (ErrProtectedInput). It never panics.
-func Load(r io.Reader) (m *Model, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			m, err = nil, fmt.Errorf("%w: %v", ErrMalformed, p)
-		}
-	}()
+func Load(r io.Reader) (*Model, error) {
 	f, err := ReadFile(r)
 	if err != nil {
 		return nil, err

@@ -108,12 +108,7 @@ func KeyID(pub []byte) string {
 // it refuses an unsigned file (ErrUnsigned), one signed by another key or
 // whose fingerprint was replaced (ErrBadSignature), and one whose content
 // was altered (ErrFingerprint), besides everything Load refuses.
-func LoadSigned(r io.Reader, pub ed25519.PublicKey) (m *Model, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			m, err = nil, fmt.Errorf("%w: %v", ErrMalformed, p)
-		}
-	}()
+func LoadSigned(r io.Reader, pub ed25519.PublicKey) (*Model, error) {
 	f, err := ReadFile(r)
 	if err != nil {
 		return nil, err

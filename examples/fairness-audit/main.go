@@ -51,6 +51,7 @@ import (
 	"github.com/candorscore/candor/fairness"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/fit"
+	"github.com/candorscore/candor/score/monitor"
 )
 
 func main() {
@@ -189,7 +190,10 @@ func run(ctx context.Context, w io.Writer) (*results, error) {
 	for i, p := range probs {
 		approved[i] = p < cutoff
 	}
-	res.AUC, res.AUCRanks, res.Accuracy = fitted.AUC, auc(probs, app.good), accuracy(approved, app.good)
+	if res.AUCRanks, err = auc(probs, app.good); err != nil {
+		return nil, err
+	}
+	res.AUC, res.Accuracy = fitted.AUC, accuracy(approved, app.good)
 	fmt.Fprintf(w, "German credit: %d applicants, %s; points scorecard of bad credit on %d of %d inputs (AUC %.3f, in-sample).\n",
 		tab.Len(), groupCounts(app), m.NumTerms(), len(inputs(s)), fitted.AUC)
 	fmt.Fprintf(w, "Protected, never inputs: personal_status_and_sex (as sex) and age_in_years (as age band).\n")
@@ -239,7 +243,9 @@ func run(ctx context.Context, w io.Writer) (*results, error) {
 		return nil, err
 	}
 	res.AccuracyReweighed = accuracy(rapproved, app.good)
-	res.AUCReweighed = auc(rprobs, app.good)
+	if res.AUCReweighed, err = auc(rprobs, app.good); err != nil {
+		return nil, err
+	}
 	res.AgeDPDReweighed = rrep.ByAttribute[1].DemographicParityDifference.Value
 	fmt.Fprintf(w, "\n== Mitigation 1: reweighing (Kamiran-Calders weights by sex x age band, refitted) ==\n")
 	fmt.Fprintf(w, "weights: %s\n", weightSummary(weights, app.both, app.good))
@@ -465,36 +471,19 @@ func proxyColumns(tab *score.Table, s *score.Schema) []fairness.Column {
 	return cols
 }
 
-// auc is the probability that a good applicant has a lower P(bad) than a
-// bad one (ties count half), from the ranks.
-func auc(pbad []float64, good []bool) float64 {
-	idx := make([]int, len(pbad))
-	for i := range idx {
-		idx[i] = i
+// auc is the probability that a bad applicant has a higher P(bad) than a
+// good one (ties count half): monitor.AssessScores, with bad credit as the
+// event.
+func auc(pbad []float64, good []bool) (float64, error) {
+	bad := make([]bool, len(good))
+	for i, g := range good {
+		bad[i] = !g
 	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmpDesc(pbad[b], pbad[a]) }) // ascending
-	var rankSum float64
-	nGood := 0
-	for i := 0; i < len(idx); {
-		j := i
-		for j < len(idx) && pbad[idx[j]] == pbad[idx[i]] {
-			j++
-		}
-		mid := float64(i+j+1) / 2 // average 1-based rank of the tie block
-		for k := i; k < j; k++ {
-			if !good[idx[k]] {
-				rankSum += mid
-			}
-		}
-		i = j
+	perf, err := monitor.AssessScores(pbad, bad, nil)
+	if err != nil {
+		return 0, err
 	}
-	for _, g := range good {
-		if g {
-			nGood++
-		}
-	}
-	nBad := len(good) - nGood
-	return (rankSum - float64(nBad)*float64(nBad+1)/2) / (float64(nBad) * float64(nGood))
+	return perf.AUC, nil
 }
 
 // weightSummary lists the reweighing weight of good and bad applicants in

@@ -2,7 +2,9 @@
 // stable, in their own test suites:
 //
 //   - Golden compares text with testdata/NAME.golden and rewrites it when
-//     the test binary runs with -update (go test ./... -update). Print
+//     asked to: with GoldenOptions.Update (pass your own -update flag) or
+//     with the environment variable CANDOR_UPDATE_GOLDEN=1
+//     (CANDOR_UPDATE_GOLDEN=1 go test ./...). Print
 //     numbers at fixed precision (explain.Explainer.AppendReport takes a
 //     precision) so that golden files do not change with the CPU's fused
 //     multiply-add.
@@ -12,7 +14,7 @@
 //     reports whose reasons change: the review before a retrained model
 //     ships.
 //
-// The package defines the -update flag (unless the test binary already
-// has one, which is then used). Reports are plain data with deterministic
-// order; nothing here is random.
+// Importing the package registers no flags (a test binary keeps its own
+// -update) and has no other side effects. Reports are plain data with
+// deterministic order; nothing here is random.
 package explaintest

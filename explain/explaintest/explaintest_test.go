@@ -2,9 +2,13 @@ package explaintest_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -163,16 +167,51 @@ func TestGolden(t *testing.T) {
 	if explaintest.Updating() {
 		t.Skip("this test checks the comparison, not the update")
 	}
-	explaintest.Golden(t, "example", []byte("score 29.000 points\nline two\n"))
+	explaintest.Golden(t, "example", []byte("score 29.000 points\nline two\n"), nil)
 	f := &fakeTB{TB: t}
-	explaintest.Golden(f, "example", []byte("score 29.000 points\nline 2\n"))
+	explaintest.Golden(f, "example", []byte("score 29.000 points\nline 2\n"), nil)
 	require.Len(t, f.msgs, 1)
 	require.Contains(t, f.msgs[0], "line 2")
 	require.Contains(t, f.msgs[0], `want: "line two"`)
 	f = &fakeTB{TB: t}
-	explaintest.Golden(f, "no-such-file", nil)
+	explaintest.Golden(f, "no-such-file", nil, &explaintest.GoldenOptions{})
 	require.Len(t, f.msgs, 1)
-	require.Contains(t, f.msgs[0], "-update")
+	require.Contains(t, f.msgs[0], explaintest.UpdateEnv+"=1")
+}
+
+// TestGoldenUpdate: Update and the environment variable each rewrite the
+// file; without them the new text is compared with it.
+func TestGoldenUpdate(t *testing.T) {
+	t.Chdir(t.TempDir())
+	t.Setenv(explaintest.UpdateEnv, "")
+	explaintest.Golden(t, "a", []byte("one\n"), &explaintest.GoldenOptions{Update: true})
+	b, err := os.ReadFile(filepath.Join("testdata", "a.golden"))
+	require.NoError(t, err)
+	require.Equal(t, "one\n", string(b))
+	explaintest.Golden(t, "a", []byte("one\n"), nil)
+	f := &fakeTB{TB: t}
+	explaintest.Golden(f, "a", []byte("two\n"), nil)
+	require.Len(t, f.msgs, 1)
+
+	t.Setenv(explaintest.UpdateEnv, "1")
+	require.True(t, explaintest.Updating())
+	explaintest.Golden(t, "a", []byte("two\n"), nil)
+	b, err = os.ReadFile(filepath.Join("testdata", "a.golden"))
+	require.NoError(t, err)
+	require.Equal(t, "two\n", string(b))
+}
+
+// TestNoFlags: importing explaintest registers nothing on the global flag
+// set, so a test file that declares its own -update flag does not die
+// with "flag redefined". This package declares no flags itself; only the
+// testing package's test.* flags may be there.
+func TestNoFlags(t *testing.T) {
+	require.Nil(t, flag.Lookup("update"))
+	flag.VisitAll(func(f *flag.Flag) {
+		if !strings.HasPrefix(f.Name, "test.") {
+			t.Errorf("flag -%s is registered by an imported package", f.Name)
+		}
+	})
 }
 
 // ExampleDiff shows the review of a retrained model before it ships.

@@ -118,6 +118,28 @@ func Quantile(sorted []float64, q float64) float64 {
 	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
 }
 
+// Wilson returns the Wilson score interval for a proportion p observed on
+// n trials (n may be an effective, non-integer count) at normal quantile z
+// (1.959963984540054 for 95%):
+//
+//	centre = (p + z²/2n) / (1 + z²/n)
+//	half   = z / (1 + z²/n) * sqrt(p(1-p)/n + z²/4n²)
+//
+// clipped to [0, 1] (E. B. Wilson, "Probable inference, the law of
+// succession, and statistical inference", JASA 22, 1927; the same interval
+// as statsmodels' proportion_confint(k, n, method="wilson")). NaN, NaN when
+// n is not positive.
+func Wilson(p, n, z float64) (lo, hi float64) {
+	if !(n > 0) {
+		return math.NaN(), math.NaN()
+	}
+	z2 := z * z
+	d := 1 + z2/n
+	c := (p + z2/(2*n)) / d
+	h := z / d * math.Sqrt(p*(1-p)/n+z2/(4*n*n))
+	return math.Max(0, c-h), math.Min(1, c+h)
+}
+
 // Compare orders floats for sorting: -1 when a < b, 1 when a > b, else 0
 // (NaN compares equal to everything, so sorts stay stable around it).
 func Compare(a, b float64) int {

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -19,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/candorscore/candor/internal/metric"
 	"github.com/candorscore/candor/score"
 )
 
@@ -670,15 +670,6 @@ func (s *OverrideStats) rate() {
 	}
 	n, k := float64(s.Reviewed), float64(s.Overridden)
 	p := k / n
-	lo, hi := wilson(k, n, 1.959963984540054)
+	lo, hi := metric.Wilson(p, n, 1.959963984540054)
 	s.Rate, s.Low, s.High = &p, &lo, &hi
-}
-
-// wilson is the Wilson score interval for k successes in n trials.
-func wilson(k, n, z float64) (lo, hi float64) {
-	p := k / n
-	den := 1 + z*z/n
-	mid := (p + z*z/(2*n)) / den
-	half := z * math.Sqrt(p*(1-p)/n+z*z/(4*n*n)) / den
-	return math.Max(0, mid-half), math.Min(1, mid+half)
 }

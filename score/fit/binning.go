@@ -72,9 +72,10 @@ const zeroCountAdd = 0.5
 // the defaults.
 type BinningOptions struct {
 	// PreBins is the number of quantile pre-bins of a numeric feature
-	// (0 = DefaultPreBins). Cut points are chosen among them.
+	// (0 or negative = DefaultPreBins). Cut points are chosen among them.
 	PreBins int
-	// MaxBins bounds the number of range or category bins (0 = DefaultMaxBins).
+	// MaxBins bounds the number of range or category bins (0 or negative =
+	// DefaultMaxBins).
 	MaxBins int
 	// MinBinShare is the smallest share of the feature's (weighted) rows a
 	// range or category bin may hold (0 = DefaultMinBinShare; negative = no

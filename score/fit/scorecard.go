@@ -41,9 +41,9 @@ const (
 
 // ScorecardOptions control Scorecard. The zero value (or nil) means the
 // defaults: automatic binning with BinningOptions defaults, selection by IV
-// >= 0.02 and WoE correlation <= 0.7, sign check by dropping, no penalty,
-// 600 points at 19:1 non-event:event odds with 50 points to double the odds,
-// unrounded points.
+// >= DefaultMinIV (0.01) and |WoE correlation| <= DefaultMaxCorrelation
+// (0.8), sign check by dropping, no penalty, 600 points at 19:1
+// non-event:event odds with 50 points to double the odds, unrounded points.
 type ScorecardOptions struct {
 	// Binning applies to every feature without an entry in FeatureBinning
 	// or Bins.
@@ -61,8 +61,8 @@ type ScorecardOptions struct {
 	Sign SignPolicy
 	// L2 is a ridge penalty on the WoE coefficients (0 = maximum likelihood).
 	L2 float64
-	// Scaling maps points to odds (build it with NewScaling); nil means
-	// NewScaling(600, 19, 50).
+	// Scaling maps points to odds (build it with score.NewScaling); nil
+	// means score.NewScaling(600, 19, 50).
 	Scaling *score.Scaling
 	// Round rounds every bin's points and the base points to integers. The
 	// model's log-odds are then those of the rounded points (Model.Link), so

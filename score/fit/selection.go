@@ -12,8 +12,9 @@ import (
 
 // Feature-selection defaults, used when the corresponding option is zero.
 const (
-	// DefaultMinIV: features with a smaller information value are dropped
-	// (the usual "useless" band, IV < 0.02).
+	// DefaultMinIV: features with a smaller information value are dropped.
+	// It is half the upper edge of the usual "useless" band (IV < 0.02), so
+	// weak features in that band stay candidates for the regression.
 	DefaultMinIV = 0.01
 	// DefaultMaxCorrelation: of two features whose WoE columns correlate
 	// more strongly than this (in absolute value), the one with the lower

@@ -345,12 +345,12 @@ func ExampleRun() {
 		panic(err)
 	}
 	fmt.Printf("score PSI %.3f %s (%d current rows not scored)\n", rep.ScorePSI, rep.ScoreBand, rep.CurrentErrors)
+	// plan: bins basic, plus, (unseen); shares (4.5, 4.5, 0.5)/9.5 against
+	// (6.5, 1.5, 1.5)/9.5 give 0.540.
 	for _, f := range rep.Features {
 		fmt.Printf("%-7s PSI %.3f %s\n", f.Feature, f.Value, f.Band)
 	}
 	fmt.Printf("current AUC %.3f, observed rate %.3f\n", rep.Current.AUC, rep.Current.ObservedRate)
-	// plan: bins basic, plus, (unseen); shares (4.5, 4.5, 0.5)/9.5 against
-	// (6.5, 1.5, 1.5)/9.5 give 0.540.
 	// Output:
 	// score PSI 1.120 act (1 current rows not scored)
 	// plan    PSI 0.540 act

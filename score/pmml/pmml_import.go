@@ -84,12 +84,7 @@ type pmmlField struct {
 // whatever their partial score. Metadata written by Write
 // (scaling, training statistics, term baselines, schema) is restored when
 // the document carries it. Read never panics on bad input.
-func Read(r io.Reader, opts *Options) (m *score.Model, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			m, err = nil, malformedPMML("", "", "%v", p)
-		}
-	}()
+func Read(r io.Reader, opts *Options) (*score.Model, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
@@ -235,6 +230,7 @@ func Read(r io.Reader, opts *Options) (m *score.Model, err error) {
 		ft := score.Feature{Name: name, Kind: f.kind, Role: score.Input, Categories: slices.Clone(f.values)}
 		spec.Features = append(spec.Features, ft)
 	}
+	var err error
 	switch model.XMLName.Local {
 	case "Scorecard":
 		err = readScorecard(model, fields, &spec, opts)
