@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/candorscore/candor/internal/metric"
 )
 
 // The bootstrap resamples rows with replacement within each intersection
@@ -238,20 +240,9 @@ func (a *audit) bootstrap(ctx context.Context, parts []Partition) error {
 				continue
 			}
 			slices.Sort(vals)
-			d.Lo = quantile(vals, alpha)
-			d.Hi = quantile(vals, 1-alpha)
+			d.Lo = metric.Quantile(vals, alpha)
+			d.Hi = metric.Quantile(vals, 1-alpha)
 		}
 	}
 	return nil
-}
-
-// quantile of sorted x at q, interpolating linearly between order
-// statistics (Hyndman and Fan type 7, numpy's default).
-func quantile(x []float64, q float64) float64 {
-	h := float64(len(x)-1) * q
-	lo := int(math.Floor(h))
-	if lo+1 >= len(x) {
-		return x[len(x)-1]
-	}
-	return x[lo] + (h-float64(lo))*(x[lo+1]-x[lo])
 }

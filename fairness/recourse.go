@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/candorscore/candor/internal/metric"
 )
 
 // BurdenOptions configure RecourseBurden. The zero value, and nil, mean the
@@ -201,7 +203,7 @@ func RecourseBurden(costs []float64, adverse []bool, groups GroupColumn, opts *B
 		g.Difference.Replicates = len(diffs[gi])
 		if g.Difference.Defined && len(diffs[gi]) > 0 {
 			slices.Sort(diffs[gi])
-			g.Difference.Lo, g.Difference.Hi = quantile(diffs[gi], alpha), quantile(diffs[gi], 1-alpha)
+			g.Difference.Lo, g.Difference.Hi = metric.Quantile(diffs[gi], alpha), metric.Quantile(diffs[gi], 1-alpha)
 		}
 	}
 	return b, nil
