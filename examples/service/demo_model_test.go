@@ -55,7 +55,7 @@ func TestEmbeddedModelIsTheFit(t *testing.T) {
 	if os.Getenv("CANDOR_UPDATE_GOLDEN") == "1" {
 		require.NoError(t, os.WriteFile("german_model.json", buf.Bytes(), 0o644))
 	}
-	require.Equal(t, string(buf.Bytes()), string(demoModelJSON), "german_model.json is stale: rerun with CANDOR_UPDATE_GOLDEN=1")
+	require.Equal(t, buf.String(), string(demoModelJSON), "german_model.json is stale: rerun with CANDOR_UPDATE_GOLDEN=1")
 	emb, err := demoModel()
 	require.NoError(t, err)
 	require.Equal(t, m.Fingerprint(), emb.Fingerprint())
