@@ -22,6 +22,14 @@ const (
 	Adult         = "adult"          // UCI Adult, 48842 rows; target income, favourable ">50K"
 )
 
+// targets maps each data set to its target column.
+var targets = map[string]string{
+	GermanCredit:  "creditability",
+	TelcoChurn:    "Churn",
+	BankMarketing: "y",
+	Adult:         "income",
+}
+
 // Raw returns the gzip-compressed CSV bytes of a data set.
 func Raw(name string) ([]byte, error) {
 	b, err := files.ReadFile(name + ".csv.gz")
@@ -38,4 +46,23 @@ func Load(name string) (*score.Table, error) {
 		return nil, err
 	}
 	return score.ReadCSV(bytes.NewReader(b), nil)
+}
+
+// LoadSchema loads a data set and infers its schema (score.Table.InferSchema),
+// with the data set's target column (see the constants) marked
+// score.Ignored and the named columns marked score.Protected. Every other
+// column is an input; drop identifiers and leaky columns with WithRoles.
+func LoadSchema(name string, protected ...string) (*score.Table, *score.Schema, error) {
+	tab, err := Load(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := tab.InferSchema().WithRoles(score.Ignored, targets[name])
+	if err != nil {
+		return nil, nil, err
+	}
+	if s, err = s.WithRoles(score.Protected, protected...); err != nil {
+		return nil, nil, err
+	}
+	return tab, s, nil
 }

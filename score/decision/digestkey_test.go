@@ -17,6 +17,7 @@ import (
 
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/decision"
+	"github.com/candorscore/candor/score/internal/handmodels"
 )
 
 func TestDigestKeyFiles(t *testing.T) {
@@ -141,10 +142,7 @@ func TestCheckHead(t *testing.T) {
 }
 
 func ExampleCheckHead() {
-	m, err := score.NewModel(consentSpec())
-	if err != nil {
-		panic(err)
-	}
+	m := handmodels.Consent()
 	dc, err := decision.NewDecider(m, &decision.Policy{Version: "p1", Purpose: "credit"}, nil)
 	if err != nil {
 		panic(err)
