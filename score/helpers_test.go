@@ -9,11 +9,12 @@ import (
 	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/fit"
-	"github.com/candorscore/candor/score/internal/handmodels"
 )
 
-// cust builds a record of handmodels.Consent's schema.
-var cust = handmodels.Cust
+// cust builds a record of the consent sample's schema, in age band "30-39".
+func cust(income float64, region string, phone float64) score.Record {
+	return score.Record{score.Num(income), score.Cat(region), score.Num(phone), score.Cat("30-39")}
+}
 
 // germanFit is the logistic model of German credit on every column.
 func germanFit(t testing.TB) (*score.Table, *fit.LogisticFit) {

@@ -14,11 +14,10 @@ import (
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/decision"
 	"github.com/candorscore/candor/score/fit"
-	"github.com/candorscore/candor/score/internal/handmodels"
 )
 
 func TestDecideReferralReasons(t *testing.T) {
-	m := handmodels.Consent()
+	m := datasets.MustModel(datasets.ConsentSample)
 	all := score.Consents{{Purpose: "credit"}}
 	pol := &decision.Policy{Version: "p1", Purpose: "credit", ReviewBand: 0.05}
 	type ref struct {
@@ -124,7 +123,7 @@ func TestDecideNeutralisedTogether(t *testing.T) {
 }
 
 func TestDecideScorecard(t *testing.T) {
-	m := handmodels.Scorecard()
+	m := datasets.MustModel(datasets.ScorecardSample)
 	pol := &decision.Policy{Version: "s1", CutoffPoints: f64(540), ReviewBand: 5}
 	cases := []struct {
 		name    string
@@ -169,7 +168,7 @@ func TestDecideScorecard(t *testing.T) {
 }
 
 func TestDecideErrors(t *testing.T) {
-	m := handmodels.Consent()
+	m := datasets.MustModel(datasets.ConsentSample)
 	_, err := (&decision.Policy{Version: "p", Purpose: "credit", Consent: score.Refuse}).Decide(m, cust(6, "a", 2), nil, nil)
 	require.ErrorIs(t, err, score.ErrNoConsent)
 	var fe *score.FieldError
@@ -233,7 +232,7 @@ func FuzzParsePolicy(f *testing.F) {
 	for _, s := range []string{`{"version":"1"}`, `{"cutoff":0.3,"review_band":0.1}`, `{"cutoff_points":500}`, `[`, `{"consent":"refuse"}`} {
 		f.Add(s)
 	}
-	m := handmodels.Consent()
+	m := datasets.MustModel(datasets.ConsentSample)
 	f.Fuzz(func(t *testing.T, s string) {
 		p, err := decision.ParsePolicy(strings.NewReader(s))
 		if err != nil {
@@ -246,7 +245,7 @@ func FuzzParsePolicy(f *testing.F) {
 }
 
 func TestDecisionJSONKeepsSensitiveValuesOut(t *testing.T) {
-	m := handmodels.Consent()
+	m := datasets.MustModel(datasets.ConsentSample)
 	pol := &decision.Policy{Version: "p1", Purpose: "credit", ReviewBand: 0.05}
 	// income 12.3456 (sensitive, out of range) must appear nowhere.
 	d, err := pol.Decide(m, cust(12.3456, "a", 2), score.Consents{{Purpose: "credit"}}, nil)
@@ -262,7 +261,7 @@ func TestDecisionJSONKeepsSensitiveValuesOut(t *testing.T) {
 }
 
 func BenchmarkDecide(b *testing.B) {
-	m := handmodels.Consent()
+	m := datasets.MustModel(datasets.ConsentSample)
 	pol := &decision.Policy{Version: "p1", Purpose: "credit", ReviewBand: 0.05}
 	rec := cust(6, "a", 2)
 	consents := score.Consents{{Purpose: "credit"}}
@@ -276,7 +275,7 @@ func BenchmarkDecide(b *testing.B) {
 }
 
 func ExamplePolicy_Decide() {
-	m := handmodels.Consent()
+	m := datasets.MustModel(datasets.ConsentSample)
 	pol := &decision.Policy{Version: "2026-11", Purpose: "credit", ReviewBand: 0.05}
 	consents := score.Consents{{Purpose: "credit"}}
 	for _, rec := range []score.Record{

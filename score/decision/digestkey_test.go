@@ -15,9 +15,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/decision"
-	"github.com/candorscore/candor/score/internal/handmodels"
 )
 
 func TestDigestKeyFiles(t *testing.T) {
@@ -142,7 +142,7 @@ func TestCheckHead(t *testing.T) {
 }
 
 func ExampleCheckHead() {
-	m := handmodels.Consent()
+	m := datasets.MustModel(datasets.ConsentSample)
 	dc, err := decision.NewDecider(m, &decision.Policy{Version: "p1", Purpose: "credit"}, nil)
 	if err != nil {
 		panic(err)
