@@ -7,11 +7,12 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/score"
 )
 
 func TestScoreWithConsent(t *testing.T) {
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	credit := score.Consents{{Purpose: "credit", Category: "behavioural"}}
 	// Hand computation: 1 - 0.5*6 + 0 (region a) + 0.3*2 = -1.4 with phone
 	// usage; with it neutralised, its baseline 1.2 replaces 0.6: -0.8.
@@ -56,7 +57,7 @@ func TestScoreWithConsent(t *testing.T) {
 func TestNeutralisedFeatureContributesNothing(t *testing.T) {
 	// Whatever the customer's phone usage, without consent the score is the
 	// same: the feature contributes nothing beyond the population baseline.
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	first, err := m.ScoreWithConsent(cust(6, "b", 0), nil, "credit", nil)
 	require.NoError(t, err)
 	for _, phone := range []float64{0, 3, 10, 1e6} {
@@ -70,7 +71,7 @@ func TestNeutralisedFeatureContributesNothing(t *testing.T) {
 }
 
 func TestConsentErrors(t *testing.T) {
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	_, err := m.ScoreWithConsent(cust(6, "a", 2), nil, "", nil)
 	require.ErrorIs(t, err, score.ErrNoConsent, "an empty purpose must not bypass consent")
 	var fe *score.FieldError
@@ -96,13 +97,13 @@ func TestConsentErrors(t *testing.T) {
 	require.ErrorIs(t, err, score.ErrModel)
 
 	// A model with no consent features needs no purpose.
-	card := scorecardModel(t)
+	card := datasets.MustModel(datasets.ScorecardSample)
 	_, err = card.ScoreWithConsent(score.Record{score.Num(5)}, nil, "", nil)
 	require.NoError(t, err)
 }
 
 func TestSensitiveValueNotInConsentErrors(t *testing.T) {
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	// income is sensitive: a bad income must not show in the error.
 	_, err := m.ScoreWithConsent(score.Record{score.Cat("secret-income-927"), score.Cat("a"), score.Num(1), score.Missing()},
 		score.Consents{{Purpose: "credit"}}, "credit", nil)
@@ -155,7 +156,7 @@ func TestConsentModeText(t *testing.T) {
 }
 
 func TestNeutralisedText(t *testing.T) {
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	r, err := m.ScoreWithConsent(cust(6, "a", 2), nil, "credit", nil)
 	require.NoError(t, err)
 	require.Equal(t, "We did not use your phone usage, because you have not consented to its use for credit; "+
@@ -168,7 +169,7 @@ func TestNeutralisedText(t *testing.T) {
 }
 
 func TestScoreWithConsentAllocs(t *testing.T) {
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	rec := cust(6, "b", 2)
 	consents := score.Consents{{Purpose: "marketing"}, {Purpose: "credit", Category: "behavioural"}}
 	terms := make([]float64, m.NumTerms())
@@ -181,7 +182,7 @@ func TestScoreWithConsentAllocs(t *testing.T) {
 }
 
 func BenchmarkScoreWithConsent(b *testing.B) {
-	m := consentModel(b)
+	m := datasets.MustModel(datasets.ConsentSample)
 	rec := cust(6, "b", 2)
 	terms := make([]float64, m.NumTerms())
 	b.Run("consented", func(b *testing.B) {
@@ -204,10 +205,7 @@ func BenchmarkScoreWithConsent(b *testing.B) {
 }
 
 func ExampleModel_ScoreWithConsent() {
-	m, err := score.NewModel(consentSpec())
-	if err != nil {
-		panic(err)
-	}
+	m := datasets.MustModel(datasets.ConsentSample)
 	rec := score.Record{score.Num(6), score.Cat("a"), score.Num(2), score.Cat("30-39")}
 	// The customer agreed to the use of their behavioural data for credit.
 	r, _ := m.ScoreWithConsent(rec, score.Consents{{Purpose: "credit", Category: "behavioural"}}, "credit", nil)
@@ -223,7 +221,7 @@ func ExampleModel_ScoreWithConsent() {
 }
 
 func TestNeutralise(t *testing.T) {
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	n, err := m.Neutralise([]string{"phone_usage", "region"})
 	require.NoError(t, err)
 	require.NotEqual(t, m.Fingerprint(), n.Fingerprint())
@@ -250,7 +248,7 @@ func TestNeutralise(t *testing.T) {
 }
 
 func BenchmarkScoreWithoutConsentCheck(b *testing.B) {
-	m := consentModel(b)
+	m := datasets.MustModel(datasets.ConsentSample)
 	rec := cust(6, "b", 2)
 	terms := make([]float64, m.NumTerms())
 	b.ReportAllocs()

@@ -9,7 +9,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/score"
 )
 
@@ -83,7 +82,7 @@ func scoreBoth(t *testing.T, m *score.Model, rec score.Record, enc *score.Encode
 // TestEncodedGermanAllRows: the 1000 German credit applicants score the
 // same, bit for bit, from their records and from their encodings.
 func TestEncodedGermanAllRows(t *testing.T) {
-	tab, fitted := fitDataset(t, datasets.GermanCredit, "creditability", "bad", nil, nil)
+	tab, fitted := germanFit(t)
 	m := fitted.Model
 	require.Equal(t, 20, m.NumTerms())
 	var enc score.Encoded
@@ -228,7 +227,7 @@ func TestBindingEncode(t *testing.T) {
 }
 
 func TestScoreEncodedZeroAllocs(t *testing.T) {
-	tab, fitted := fitDataset(t, datasets.GermanCredit, "creditability", "bad", nil, nil)
+	tab, fitted := germanFit(t)
 	m := fitted.Model
 	rec, err := tab.Record(m.Schema(), 3)
 	require.NoError(t, err)
@@ -252,7 +251,7 @@ func TestScoreEncodedZeroAllocs(t *testing.T) {
 // germanBench is the fitted 20-feature German credit model and the
 // encodings of its applicants.
 func germanBench(b *testing.B) (*score.Model, []score.Record, []score.Encoded) {
-	tab, fitted := fitDataset(b, datasets.GermanCredit, "creditability", "bad", nil, nil)
+	tab, fitted := germanFit(b)
 	m := fitted.Model
 	if m.NumTerms() != 20 {
 		b.Fatalf("want a 20-feature model, have %d", m.NumTerms())
@@ -540,7 +539,7 @@ func randomRecord(rng *rand.Rand, m *score.Model, x float64, label string) score
 // TestScoreEncodedConcurrent: goroutines score shared encodings and encode
 // into their own; run with -race.
 func TestScoreEncodedConcurrent(t *testing.T) {
-	tab, fitted := fitDataset(t, datasets.GermanCredit, "creditability", "bad", nil, nil)
+	tab, fitted := germanFit(t)
 	m := fitted.Model
 	recs := make([]score.Record, tab.Len())
 	encs := make([]score.Encoded, tab.Len())

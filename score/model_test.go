@@ -165,7 +165,7 @@ func TestNewScalingDefaults(t *testing.T) {
 }
 
 func TestModelFileRoundTrip(t *testing.T) {
-	_, fitted := fitDataset(t, datasets.GermanCredit, "creditability", "bad", nil, nil)
+	_, fitted := germanFit(t)
 	var a bytes.Buffer
 	require.NoError(t, fitted.Model.Save(&a))
 	m2, err := score.Load(bytes.NewReader(a.Bytes()))
@@ -218,7 +218,7 @@ func TestLoadRefusals(t *testing.T) {
 }
 
 func TestScoreZeroAllocs(t *testing.T) {
-	tab, fitted := fitDataset(t, datasets.GermanCredit, "creditability", "bad", nil, nil)
+	tab, fitted := germanFit(t)
 	m := fitted.Model
 	rec, err := tab.Record(m.Schema(), 3)
 	require.NoError(t, err)
@@ -233,7 +233,7 @@ func TestScoreZeroAllocs(t *testing.T) {
 
 // TestScoreConcurrent scores from many goroutines; run with -race.
 func TestScoreConcurrent(t *testing.T) {
-	tab, fitted := fitDataset(t, datasets.GermanCredit, "creditability", "bad", nil, nil)
+	tab, fitted := germanFit(t)
 	m := fitted.Model
 	want := make([]float64, tab.Len())
 	recs := make([]score.Record, tab.Len())
@@ -272,7 +272,7 @@ func TestScoreConcurrent(t *testing.T) {
 // BenchmarkScore20Features scores one German credit applicant (the second)
 // with the 20-feature logistic model.
 func BenchmarkScore20Features(b *testing.B) {
-	tab, fitted := fitDataset(b, datasets.GermanCredit, "creditability", "bad", nil, nil)
+	tab, fitted := germanFit(b)
 	m := fitted.Model
 	if m.NumTerms() != 20 {
 		b.Fatalf("want a 20-feature model, have %d", m.NumTerms())
@@ -295,7 +295,7 @@ func BenchmarkScore20Features(b *testing.B) {
 // average over real customers and their records' memory, not one record
 // that stays in cache.
 func BenchmarkScore20FeaturesPopulation(b *testing.B) {
-	tab, fitted := fitDataset(b, datasets.GermanCredit, "creditability", "bad", nil, nil)
+	tab, fitted := germanFit(b)
 	m := fitted.Model
 	if m.NumTerms() != 20 {
 		b.Fatalf("want a 20-feature model, have %d", m.NumTerms())

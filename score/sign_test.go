@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/signing"
 )
@@ -28,7 +29,7 @@ func keyFromSeed(b byte) (ed25519.PublicKey, ed25519.PrivateKey) {
 // signedModel returns the consent model's file text, signed by priv.
 func signedModel(t *testing.T, priv ed25519.PrivateKey) []byte {
 	t.Helper()
-	f := consentModel(t).File()
+	f := datasets.MustModel(datasets.ConsentSample).File()
 	require.NoError(t, signing.Sign(&f, priv))
 	var buf bytes.Buffer
 	require.NoError(t, f.Write(&buf))
@@ -41,13 +42,13 @@ func TestLoadSigned(t *testing.T) {
 	good := signedModel(t, priv)
 	m, err := score.LoadSigned(bytes.NewReader(good), pub)
 	require.NoError(t, err)
-	require.Equal(t, consentModel(t).Fingerprint(), m.Fingerprint())
+	require.Equal(t, datasets.MustModel(datasets.ConsentSample).Fingerprint(), m.Fingerprint())
 	// A signed file still loads without a key requirement.
 	_, err = score.Load(bytes.NewReader(good))
 	require.NoError(t, err)
 
 	var unsigned bytes.Buffer
-	require.NoError(t, consentModel(t).Save(&unsigned))
+	require.NoError(t, datasets.MustModel(datasets.ConsentSample).Save(&unsigned))
 
 	// Altering content and then recomputing the fingerprint, as a forger
 	// would: the fingerprint now matches the content, so only the signature
@@ -79,7 +80,7 @@ func TestLoadSigned(t *testing.T) {
 		{"unsigned", unsigned.Bytes(), score.ErrUnsigned, ""},
 		{"signed by another key", otherSig, score.ErrBadSignature, "another key"},
 		{"other key claiming to be ours", badSig(func(s *score.Signature) {
-			s.Value = base64.StdEncoding.EncodeToString(ed25519.Sign(otherPriv, []byte(consentModel(t).Fingerprint())))
+			s.Value = base64.StdEncoding.EncodeToString(ed25519.Sign(otherPriv, []byte(datasets.MustModel(datasets.ConsentSample).Fingerprint())))
 		}), score.ErrBadSignature, "does not match"},
 		{"content altered", bytes.Replace(good, []byte(`"intercept": 1,`), []byte(`"intercept": 2,`), 1), score.ErrFingerprint, ""},
 		{"content altered, fingerprint recomputed", refingerprinted.Bytes(), score.ErrBadSignature, "does not match"},
@@ -104,7 +105,7 @@ func TestLoadSigned(t *testing.T) {
 
 func TestSignRefusesInconsistentFile(t *testing.T) {
 	_, priv := keyFromSeed(1)
-	f := consentModel(t).File()
+	f := datasets.MustModel(datasets.ConsentSample).File()
 	f.Intercept = 9 // content no longer matches the fingerprint
 	require.ErrorIs(t, signing.Sign(&f, priv), score.ErrFingerprint)
 	require.Nil(t, f.Signature)
@@ -115,7 +116,7 @@ func TestSignatureIsOverFingerprint(t *testing.T) {
 	// The signature is the plain ed25519 signature of the fingerprint
 	// string, so any ed25519 implementation can check it.
 	pub, priv := keyFromSeed(3)
-	f := consentModel(t).File()
+	f := datasets.MustModel(datasets.ConsentSample).File()
 	require.NoError(t, signing.Sign(&f, priv))
 	sig, err := base64.StdEncoding.DecodeString(f.Signature.Value)
 	require.NoError(t, err)
@@ -162,16 +163,16 @@ func TestKeyFiles(t *testing.T) {
 
 	// Sign a model file in place and load it with the key.
 	model := filepath.Join(dir, "model.json")
-	require.NoError(t, consentModel(t).SaveFile(model))
+	require.NoError(t, datasets.MustModel(datasets.ConsentSample).SaveFile(model))
 	_, err = score.LoadSignedFile(model, pub)
 	require.ErrorIs(t, err, score.ErrUnsigned)
 	require.NoError(t, signing.SignFile(model, model, priv))
 	m, err := score.LoadSignedFile(model, pub)
 	require.NoError(t, err)
-	require.Equal(t, consentModel(t).Fingerprint(), m.Fingerprint())
+	require.Equal(t, datasets.MustModel(datasets.ConsentSample).Fingerprint(), m.Fingerprint())
 	// To another file: the source is left as it was.
 	src := filepath.Join(dir, "src.json")
-	require.NoError(t, consentModel(t).SaveFile(src))
+	require.NoError(t, datasets.MustModel(datasets.ConsentSample).SaveFile(src))
 	require.NoError(t, signing.SignFile(src, filepath.Join(dir, "out.json"), priv))
 	_, err = score.LoadSignedFile(src, pub)
 	require.ErrorIs(t, err, score.ErrUnsigned)
@@ -202,7 +203,7 @@ func FuzzParsePublicKey(f *testing.F) {
 
 func BenchmarkLoadSigned(b *testing.B) {
 	pub, priv := keyFromSeed(1)
-	f := consentModel(b).File()
+	f := datasets.MustModel(datasets.ConsentSample).File()
 	require.NoError(b, signing.Sign(&f, priv))
 	var buf bytes.Buffer
 	require.NoError(b, f.Write(&buf))
@@ -217,7 +218,7 @@ func BenchmarkLoadSigned(b *testing.B) {
 
 func ExampleLoadSigned() {
 	pub, priv := keyFromSeed(9) // in production: signing.WriteKeyFiles or ed25519.GenerateKey
-	m, _ := score.NewModel(consentSpec())
+	m := datasets.MustModel(datasets.ConsentSample)
 	f := m.File()
 	if err := signing.Sign(&f, priv); err != nil {
 		panic(err)
@@ -239,7 +240,7 @@ func TestSignRefusesProtectedInput(t *testing.T) {
 	// A spec using a protected attribute as an input is never a model, so it
 	// can be neither signed nor loaded, signed or not.
 	_, priv := keyFromSeed(1)
-	spec := consentSpec()
+	spec := datasets.MustModel(datasets.ConsentSample).Spec()
 	spec.Features[0].Role = score.Protected
 	f := score.File{Format: score.FormatName, FormatVersion: score.FormatVersion, Spec: spec, Fingerprint: "sha256:00"}
 	require.ErrorIs(t, signing.Sign(&f, priv), score.ErrProtectedInput)

@@ -1,6 +1,8 @@
 // Package datasets holds the public data sets candor's demo, examples and
 // tests run on, gzip-compressed and embedded, so a fresh clone needs nothing
-// else. Attribution and licences are in README.md beside the files.
+// else, and two small hand-built sample models whose every number can be
+// checked by hand. Attribution and licences are in README.md beside the
+// files; models/README.md explains the sample models' numbers.
 package datasets
 
 import (
@@ -11,7 +13,7 @@ import (
 	"github.com/candorscore/candor/score"
 )
 
-//go:embed *.csv.gz
+//go:embed *.csv.gz models/*.json
 var files embed.FS
 
 // Names of the embedded data sets.
@@ -21,6 +23,14 @@ const (
 	BankMarketing = "bank_marketing" // UCI Bank Marketing (bank-full), 45211 rows; target y, event "yes"
 	Adult         = "adult"          // UCI Adult, 48842 rows; target income, favourable ">50K"
 )
+
+// targets maps each data set to its target column.
+var targets = map[string]string{
+	GermanCredit:  "creditability",
+	TelcoChurn:    "Churn",
+	BankMarketing: "y",
+	Adult:         "income",
+}
 
 // Raw returns the gzip-compressed CSV bytes of a data set.
 func Raw(name string) ([]byte, error) {
@@ -38,4 +48,54 @@ func Load(name string) (*score.Table, error) {
 		return nil, err
 	}
 	return score.ReadCSV(bytes.NewReader(b), nil)
+}
+
+// LoadSchema loads a data set and infers its schema (score.Table.InferSchema),
+// with the data set's target column (see the constants) marked
+// score.Ignored and the named columns marked score.Protected. Every other
+// column is an input; drop identifiers and leaky columns with WithRoles.
+func LoadSchema(name string, protected ...string) (*score.Table, *score.Schema, error) {
+	tab, err := Load(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := tab.InferSchema().WithRoles(score.Ignored, targets[name])
+	if err != nil {
+		return nil, nil, err
+	}
+	if s, err = s.WithRoles(score.Protected, protected...); err != nil {
+		return nil, nil, err
+	}
+	return tab, s, nil
+}
+
+// Names of the embedded sample models (models/*.json, candor model files).
+const (
+	// ConsentSample is a logistic model with a sensitive feature, a feature
+	// that needs consent and a protected attribute: log-odds = 1 -
+	// 0.5*income + region effect + 0.3*phone_usage; records are (income,
+	// region, phone_usage, age_band).
+	ConsentSample = "consent_sample"
+	// ScorecardSample is a one-feature scorecard: points = 500 + tenure bin
+	// points.
+	ScorecardSample = "scorecard_sample"
+)
+
+// Model loads an embedded sample model.
+func Model(name string) (*score.Model, error) {
+	b, err := files.ReadFile("models/" + name + ".json")
+	if err != nil {
+		return nil, fmt.Errorf("datasets: no sample model %q", name)
+	}
+	return score.Load(bytes.NewReader(b))
+}
+
+// MustModel is Model for examples and tests that name a model with one of
+// the constants above; it panics on error.
+func MustModel(name string) *score.Model {
+	m, err := Model(name)
+	if err != nil {
+		panic(err)
+	}
+	return m
 }

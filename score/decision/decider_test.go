@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/decision"
@@ -61,7 +62,7 @@ func checkExact(t assert.TestingT, d *decision.Decision) bool {
 }
 
 func TestDecisionReasonsExcludeNeutralised(t *testing.T) {
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	dc, err := decision.NewDecider(m, &decision.Policy{Version: "p1", Purpose: "credit"}, nil)
 	require.NoError(t, err)
 	rec := cust(1, "b", 10)
@@ -104,7 +105,7 @@ func TestDecisionReasonsExcludeNeutralised(t *testing.T) {
 // (explain.BestBaseline), a neutralised feature is still no reason: its
 // baseline is its population value, as in the score.
 func TestDecisionReasonsOtherBaseline(t *testing.T) {
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	best, err := explain.BestBaseline(m)
 	require.NoError(t, err)
 	dc, err := decision.NewDecider(m, &decision.Policy{Version: "p", Purpose: "credit"},
@@ -125,7 +126,7 @@ func TestDecisionReasonsOtherBaseline(t *testing.T) {
 }
 
 func TestLoggedDecisionCarriesReasons(t *testing.T) {
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	dc, err := decision.NewDecider(m, &decision.Policy{Version: "p1", Purpose: "credit"}, nil)
 	require.NoError(t, err)
 	var buf bytes.Buffer
@@ -235,8 +236,8 @@ func TestDeciderConcurrent(t *testing.T) {
 }
 
 func TestZeroValues(t *testing.T) {
-	m := consentModel(t)
-	card := scorecardModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
+	card := datasets.MustModel(datasets.ScorecardSample)
 	// The zero Policy names no purpose: a model with a feature that needs
 	// consent is refused, not scored without it.
 	var p decision.Policy
@@ -301,7 +302,7 @@ func TestZeroValues(t *testing.T) {
 }
 
 func TestDeciderExplain(t *testing.T) {
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	dc, err := decision.NewDecider(m, &decision.Policy{Version: "p", Purpose: "credit", Consent: score.Refuse}, nil)
 	require.NoError(t, err)
 	_, err = dc.Explain(cust(1, "b", 10), nil)
@@ -320,7 +321,7 @@ func TestDeciderExplain(t *testing.T) {
 }
 
 func BenchmarkDeciderDecide(b *testing.B) {
-	m := consentModel(b)
+	m := datasets.MustModel(datasets.ConsentSample)
 	dc, err := decision.NewDecider(m, &decision.Policy{Version: "p1", Purpose: "credit", ReviewBand: 0.05}, nil)
 	require.NoError(b, err)
 	rec := cust(6, "a", 2)
@@ -333,10 +334,7 @@ func BenchmarkDeciderDecide(b *testing.B) {
 }
 
 func ExampleDecider() {
-	m, err := score.NewModel(consentSpec())
-	if err != nil {
-		panic(err)
-	}
+	m := datasets.MustModel(datasets.ConsentSample)
 	// Built once; safe for concurrent use.
 	dc, err := decision.NewDecider(m, &decision.Policy{Version: "2026-11", Purpose: "credit"}, nil)
 	if err != nil {
@@ -366,10 +364,7 @@ func ExampleDecider() {
 }
 
 func ExampleDecider_Explain() {
-	m, err := score.NewModel(consentSpec())
-	if err != nil {
-		panic(err)
-	}
+	m := datasets.MustModel(datasets.ConsentSample)
 	dc, err := decision.NewDecider(m, &decision.Policy{Version: "2026-11", Purpose: "credit"}, nil)
 	if err != nil {
 		panic(err)

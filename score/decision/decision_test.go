@@ -17,7 +17,7 @@ import (
 )
 
 func TestDecideReferralReasons(t *testing.T) {
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	all := score.Consents{{Purpose: "credit"}}
 	pol := &decision.Policy{Version: "p1", Purpose: "credit", ReviewBand: 0.05}
 	type ref struct {
@@ -123,7 +123,7 @@ func TestDecideNeutralisedTogether(t *testing.T) {
 }
 
 func TestDecideScorecard(t *testing.T) {
-	m := scorecardModel(t)
+	m := datasets.MustModel(datasets.ScorecardSample)
 	pol := &decision.Policy{Version: "s1", CutoffPoints: f64(540), ReviewBand: 5}
 	cases := []struct {
 		name    string
@@ -168,7 +168,7 @@ func TestDecideScorecard(t *testing.T) {
 }
 
 func TestDecideErrors(t *testing.T) {
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	_, err := (&decision.Policy{Version: "p", Purpose: "credit", Consent: score.Refuse}).Decide(m, cust(6, "a", 2), nil, nil)
 	require.ErrorIs(t, err, score.ErrNoConsent)
 	var fe *score.FieldError
@@ -232,7 +232,7 @@ func FuzzParsePolicy(f *testing.F) {
 	for _, s := range []string{`{"version":"1"}`, `{"cutoff":0.3,"review_band":0.1}`, `{"cutoff_points":500}`, `[`, `{"consent":"refuse"}`} {
 		f.Add(s)
 	}
-	m := consentModel(f)
+	m := datasets.MustModel(datasets.ConsentSample)
 	f.Fuzz(func(t *testing.T, s string) {
 		p, err := decision.ParsePolicy(strings.NewReader(s))
 		if err != nil {
@@ -245,7 +245,7 @@ func FuzzParsePolicy(f *testing.F) {
 }
 
 func TestDecisionJSONKeepsSensitiveValuesOut(t *testing.T) {
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	pol := &decision.Policy{Version: "p1", Purpose: "credit", ReviewBand: 0.05}
 	// income 12.3456 (sensitive, out of range) must appear nowhere.
 	d, err := pol.Decide(m, cust(12.3456, "a", 2), score.Consents{{Purpose: "credit"}}, nil)
@@ -261,7 +261,7 @@ func TestDecisionJSONKeepsSensitiveValuesOut(t *testing.T) {
 }
 
 func BenchmarkDecide(b *testing.B) {
-	m := consentModel(b)
+	m := datasets.MustModel(datasets.ConsentSample)
 	pol := &decision.Policy{Version: "p1", Purpose: "credit", ReviewBand: 0.05}
 	rec := cust(6, "a", 2)
 	consents := score.Consents{{Purpose: "credit"}}
@@ -275,10 +275,7 @@ func BenchmarkDecide(b *testing.B) {
 }
 
 func ExamplePolicy_Decide() {
-	m, err := score.NewModel(consentSpec())
-	if err != nil {
-		panic(err)
-	}
+	m := datasets.MustModel(datasets.ConsentSample)
 	pol := &decision.Policy{Version: "2026-11", Purpose: "credit", ReviewBand: 0.05}
 	consents := score.Consents{{Purpose: "credit"}}
 	for _, rec := range []score.Record{
@@ -329,11 +326,7 @@ func ExampleParsePolicy() {
 // follows the cutoff; a decision is referred exactly when it has referral
 // reasons, and band referrals lie within the band.
 func TestDecideOnTrainingData(t *testing.T) {
-	tab, err := datasets.Load(datasets.GermanCredit)
-	require.NoError(t, err)
-	s, err := tab.InferSchema().WithRoles(score.Ignored, "creditability")
-	require.NoError(t, err)
-	s, err = s.WithRoles(score.Protected, "personal_status_and_sex", "age_in_years", "foreign_worker")
+	tab, s, err := datasets.LoadSchema(datasets.GermanCredit, "personal_status_and_sex", "age_in_years", "foreign_worker")
 	require.NoError(t, err)
 	lf, err := fit.Logistic(context.Background(), tab, s, "creditability", "bad", nil)
 	require.NoError(t, err)

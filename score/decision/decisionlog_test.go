@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/decision"
 )
@@ -33,7 +34,7 @@ func decisionRefs(t *testing.T) map[string]json.RawMessage {
 }
 
 func TestInputDigest(t *testing.T) {
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	refs := decisionRefs(t)
 	var want1, want2 string
 	require.NoError(t, json.Unmarshal(refs["digest_cust_6_a_2"], &want1))
@@ -66,7 +67,7 @@ var t0 = time.Date(2026, 11, 29, 9, 30, 0, 0, time.UTC)
 // the log text.
 func writeLog(t testing.TB) []byte {
 	t.Helper()
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	pol := &decision.Policy{Version: "p1", Purpose: "credit", ReviewBand: 0.05}
 	var buf bytes.Buffer
 	l, err := decision.NewLog(&buf, testKey, decision.LogHead{}, nil)
@@ -84,7 +85,7 @@ func writeLog(t testing.TB) []byte {
 }
 
 func TestDecisionLogRecords(t *testing.T) {
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	text := writeLog(t)
 	entries, sum, err := decision.ReadLog(bytes.NewReader(text))
 	require.NoError(t, err)
@@ -216,7 +217,7 @@ func TestVerifyLogCatchesTampering(t *testing.T) {
 }
 
 func TestOpenDecisionLog(t *testing.T) {
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	path := filepath.Join(t.TempDir(), "decisions.jsonl")
 	pol := &decision.Policy{Version: "p1", Purpose: "credit"}
 	appendOne := func(l *decision.Log, at time.Time) decision.LogEntry {
@@ -262,7 +263,7 @@ func TestOpenDecisionLog(t *testing.T) {
 }
 
 func TestDecisionLogErrors(t *testing.T) {
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	var buf bytes.Buffer
 	l, err := decision.NewLog(&buf, testKey, decision.LogHead{}, nil)
 	require.NoError(t, err)
@@ -302,7 +303,7 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 
 func TestDecisionLogConcurrent(t *testing.T) {
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	pol := &decision.Policy{Version: "p", Purpose: "credit", ReviewBand: 0.05}
 	var buf syncBuffer
 	l, err := decision.NewLog(&buf, testKey, decision.LogHead{}, nil)
@@ -336,7 +337,7 @@ func TestDecisionLogConcurrent(t *testing.T) {
 }
 
 func TestOverrides(t *testing.T) {
-	m := consentModel(t)
+	m := datasets.MustModel(datasets.ConsentSample)
 	refs := decisionRefs(t)
 	var buf bytes.Buffer
 	l, err := decision.NewLog(&buf, testKey, decision.LogHead{}, nil)
@@ -399,7 +400,7 @@ func TestOverrides(t *testing.T) {
 }
 
 func BenchmarkAppendDecision(b *testing.B) {
-	m := consentModel(b)
+	m := datasets.MustModel(datasets.ConsentSample)
 	pol := &decision.Policy{Version: "p", Purpose: "credit"}
 	d, err := pol.Decide(m, cust(6, "a", 2), nil, nil)
 	require.NoError(b, err)
@@ -416,10 +417,7 @@ func BenchmarkAppendDecision(b *testing.B) {
 }
 
 func ExampleLog() {
-	m, err := score.NewModel(consentSpec())
-	if err != nil {
-		panic(err)
-	}
+	m := datasets.MustModel(datasets.ConsentSample)
 	pol := &decision.Policy{Version: "2026-11", Purpose: "credit", ReviewBand: 0.05}
 	var log bytes.Buffer
 	// The digest key is a secret of the deployment, kept apart from the log.
@@ -466,10 +464,7 @@ func FuzzVerifyLog(f *testing.F) {
 }
 
 func ExampleOverrides() {
-	m, err := score.NewModel(consentSpec())
-	if err != nil {
-		panic(err)
-	}
+	m := datasets.MustModel(datasets.ConsentSample)
 	var buf bytes.Buffer
 	l, _ := decision.NewLog(&buf, []byte("deployment-secret-key-0001"), decision.LogHead{}, nil)
 	at := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
@@ -499,10 +494,7 @@ func ExampleOverrides() {
 }
 
 func ExampleVerifyLog() {
-	m, err := score.NewModel(consentSpec())
-	if err != nil {
-		panic(err)
-	}
+	m := datasets.MustModel(datasets.ConsentSample)
 	var buf bytes.Buffer
 	l, _ := decision.NewLog(&buf, []byte("deployment-secret-key-0001"), decision.LogHead{}, nil)
 	pol := &decision.Policy{Version: "p1", Purpose: "credit"}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/decision"
 )
@@ -141,10 +142,7 @@ func TestCheckHead(t *testing.T) {
 }
 
 func ExampleCheckHead() {
-	m, err := score.NewModel(consentSpec())
-	if err != nil {
-		panic(err)
-	}
+	m := datasets.MustModel(datasets.ConsentSample)
 	dc, err := decision.NewDecider(m, &decision.Policy{Version: "p1", Purpose: "credit"}, nil)
 	if err != nil {
 		panic(err)

@@ -173,12 +173,7 @@ func checkPMMLStructure(t *testing.T, doc []byte) *chkPMML {
 }
 
 func germanTable(t testing.TB) (*score.Table, *score.Schema) {
-	t.Helper()
-	tab, err := datasets.Load(datasets.GermanCredit)
-	require.NoError(t, err)
-	s, err := tab.InferSchema().WithRoles(score.Ignored, "creditability")
-	require.NoError(t, err)
-	s, err = s.WithRoles(score.Protected, "personal_status_and_sex")
+	tab, s, err := datasets.LoadSchema(datasets.GermanCredit, "personal_status_and_sex")
 	require.NoError(t, err)
 	return tab, s
 }
@@ -281,6 +276,21 @@ func handScorecard(t testing.TB) *score.Model {
 	m, err := score.NewModel(spec)
 	require.NoError(t, err)
 	return m
+}
+
+// TestHandScorecardFile: testdata/hand_scorecard.json, the copy of
+// handScorecard that score/monitor's tests load, is handScorecard's Save
+// output byte for byte (CANDOR_UPDATE_GOLDEN=1 rewrites the file).
+func TestHandScorecardFile(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, handScorecard(t).Save(&buf))
+	const file = "testdata/hand_scorecard.json"
+	if os.Getenv("CANDOR_UPDATE_GOLDEN") == "1" {
+		require.NoError(t, os.WriteFile(file, buf.Bytes(), 0o644))
+	}
+	b, err := os.ReadFile(file)
+	require.NoError(t, err)
+	require.Equal(t, buf.String(), string(b), file+" is stale: rerun with CANDOR_UPDATE_GOLDEN=1")
 }
 
 func handRecords() []score.Record {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/sklearn"
@@ -38,7 +39,8 @@ func TestSklearnGermanCredit(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rows, 1001)
 
-	tab, _ := germanTable(t)
+	tab, err := datasets.Load(datasets.GermanCredit)
+	require.NoError(t, err)
 	ex, err := explain.NewExplainer(m, nil)
 	require.NoError(t, err)
 	var e explain.Explanation
