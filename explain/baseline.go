@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/candorscore/candor/internal/metric"
 	"github.com/candorscore/candor/score"
 )
 
@@ -78,9 +79,13 @@ func BestBaseline(m *score.Model) (Baseline, error) {
 	below := DefaultAlgorithm(m) == PointsBelow
 	terms := make([]float64, m.NumTerms())
 	for j := range terms {
-		lo, hi, err := effectRange(m.Term(j))
-		if err != nil {
-			return Baseline{}, &score.FieldError{Feature: m.Term(j).Feature, Err: err}
+		t := m.Term(j)
+		lo, hi, ok := t.EffectRange()
+		if !ok {
+			return Baseline{}, &score.FieldError{Feature: t.Feature, Err: fmt.Errorf("%w: term has no attainable effect", ErrBaseline)}
+		}
+		if t.Kind == score.LinearTerm && t.Coef != 0 && (t.Stats == nil || t.Stats.Count == 0) {
+			return Baseline{}, &score.FieldError{Feature: t.Feature, Err: fmt.Errorf("%w: linear term without training range", ErrBaseline)}
 		}
 		if below {
 			terms[j] = hi
@@ -88,53 +93,11 @@ func BestBaseline(m *score.Model) (Baseline, error) {
 			terms[j] = lo
 		}
 		if math.IsInf(terms[j], 0) {
-			return Baseline{}, &score.FieldError{Feature: m.Term(j).Feature,
+			return Baseline{}, &score.FieldError{Feature: t.Feature,
 				Err: fmt.Errorf("%w: a sloped bin's effect improves without bound and the term has no training range", ErrBaseline)}
 		}
 	}
 	return newBaseline(m, Best, terms), nil
-}
-
-// effectRange returns the smallest and largest attainable effect of a term
-// (infinite for a sloped bin unbounded on that side without a training
-// range).
-func effectRange(t score.Term) (lo, hi float64, err error) {
-	lo, hi = math.Inf(1), math.Inf(-1)
-	see := func(e float64) {
-		lo, hi = math.Min(lo, e), math.Max(hi, e)
-	}
-	switch t.Kind {
-	case score.LinearTerm:
-		if t.Stats == nil || t.Stats.Count == 0 {
-			return 0, 0, fmt.Errorf("%w: linear term without training range", ErrBaseline)
-		}
-		see(t.Coef * t.Stats.Min)
-		see(t.Coef * t.Stats.Max)
-	case score.CategoricalTerm:
-		ref := t.Reference == ""
-		for _, l := range t.Levels {
-			see(l.Effect)
-			ref = ref || l.Label == t.Reference
-		}
-		if !ref {
-			see(0) // the reference level, effect 0 by construction
-		}
-		for _, p := range []*float64{t.MissingEffect, t.OtherEffect} {
-			if p != nil {
-				see(*p)
-			}
-		}
-	case score.BinnedTerm:
-		for _, b := range t.Bins {
-			l, h := b.EffectRange(t.Stats)
-			see(l)
-			see(h)
-		}
-	}
-	if lo > hi {
-		return 0, 0, fmt.Errorf("%w: term has no attainable effect", ErrBaseline)
-	}
-	return lo, hi, nil
 }
 
 // ReferenceBaseline averages each term's effect over the given records
@@ -210,7 +173,7 @@ func NearCutoff(m *score.Model, records []score.Record, n int) ([]score.Record, 
 		}
 	}
 	// Highest probability first: nearest the cutoff first.
-	slices.SortStableFunc(cs, func(a, b cand) int { return cmpF(float64(b.p), float64(a.p)) })
+	slices.SortStableFunc(cs, func(a, b cand) int { return metric.Compare(float64(b.p), float64(a.p)) })
 	if len(cs) > n {
 		cs = cs[:n]
 	}

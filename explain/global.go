@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/candorscore/candor/internal/metric"
 	"github.com/candorscore/candor/score"
 )
 
@@ -62,7 +63,7 @@ func (e *Explainer) Importances(records []score.Record) ([]Importance, error) {
 		out[j].AdverseShare /= k
 	}
 	slices.SortStableFunc(out, func(a, b Importance) int {
-		if c := cmpF(b.MeanAbs, a.MeanAbs); c != 0 {
+		if c := metric.Compare(b.MeanAbs, a.MeanAbs); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Feature, b.Feature)

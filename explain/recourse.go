@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/candorscore/candor/internal/metric"
 	"github.com/candorscore/candor/score"
 )
 
@@ -347,7 +348,7 @@ func (s *ActionSpace) infeasible(out *Recourse, rec score.Record, terms []float6
 	}
 	reach := func(gs []float64) float64 {
 		top := slices.Clone(gs)
-		slices.SortFunc(top, func(a, b float64) int { return cmpF(b, a) })
+		slices.SortFunc(top, func(a, b float64) int { return metric.Compare(b, a) })
 		if maxC > 0 && maxC < len(top) {
 			top = top[:maxC]
 		}
@@ -423,7 +424,7 @@ func (s *ActionSpace) infeasible(out *Recourse, rec score.Record, terms []float6
 	}
 	slices.SortStableFunc(out.Limits, func(a, b Limit) int {
 		if a.Probability != b.Probability {
-			return cmpF(float64(a.Probability), float64(b.Probability))
+			return metric.Compare(float64(a.Probability), float64(b.Probability))
 		}
 		if a.Feature != b.Feature {
 			return strings.Compare(a.Feature, b.Feature)

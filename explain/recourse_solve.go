@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"slices"
+
+	"github.com/candorscore/candor/internal/metric"
 )
 
 // The recourse search is a multiple-choice knapsack: pick at most one
@@ -69,7 +71,7 @@ func newSolver(ctx context.Context, groups []rcGroup, need float64, maxC int) *r
 	// Branch first on the groups with the largest gain, then term order.
 	slices.SortStableFunc(groups, func(a, b rcGroup) int {
 		if a.maxGain != b.maxGain {
-			return cmpF(b.maxGain, a.maxGain)
+			return metric.Compare(b.maxGain, a.maxGain)
 		}
 		return a.feat - b.feat
 	})
@@ -83,7 +85,7 @@ func newSolver(ctx context.Context, groups []rcGroup, need float64, maxC int) *r
 	for d := n; d >= 0; d-- {
 		if d < n {
 			g := groups[d].maxGain
-			k, _ := slices.BinarySearchFunc(rest, g, func(a, b float64) int { return cmpF(b, a) })
+			k, _ := slices.BinarySearchFunc(rest, g, func(a, b float64) int { return metric.Compare(b, a) })
 			rest = slices.Insert(rest, k, g)
 		}
 		row := make([]float64, maxC+1)
@@ -121,7 +123,7 @@ func newSolver(ctx context.Context, groups []rcGroup, need float64, maxC int) *r
 	}
 	slices.SortStableFunc(s.segs, func(a, b rcSeg) int {
 		if a.slope != b.slope {
-			return cmpF(a.slope, b.slope)
+			return metric.Compare(a.slope, b.slope)
 		}
 		return int(a.g - b.g)
 	})
@@ -157,7 +159,7 @@ func (s *rcSolver) seed() {
 		if s.coversForbidden() {
 			continue
 		}
-		k, _ := slices.BinarySearchFunc(g.opts, s.need, func(o rcOption, need float64) int { return cmpF(o.gain, need) })
+		k, _ := slices.BinarySearchFunc(g.opts, s.need, func(o rcOption, need float64) int { return metric.Compare(o.gain, need) })
 		if c := g.opts[k].cost; !s.found || c < s.bestCost {
 			for i := range s.best {
 				s.best[i] = -1

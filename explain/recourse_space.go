@@ -464,9 +464,9 @@ func (s *ActionSpace) options(dst []rcOption, f *rcFeature, x score.Value, e0 fl
 	slices.SortFunc(opts, func(a, b rcOption) int {
 		switch {
 		case a.cost != b.cost:
-			return cmpF(a.cost, b.cost)
+			return metric.Compare(a.cost, b.cost)
 		case a.gain != b.gain:
-			return cmpF(b.gain, a.gain)
+			return metric.Compare(b.gain, a.gain)
 		}
 		return int(a.cand - b.cand)
 	})
@@ -553,16 +553,4 @@ func pareto(opts []rcOption) []rcOption {
 		}
 	}
 	return kept
-}
-
-// cmpF compares two numbers for sorting: -1 when a < b, 1 when a > b, and 0
-// otherwise (equal, or either is NaN).
-func cmpF(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

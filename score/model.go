@@ -528,6 +528,55 @@ func (b Bin) EffectAt(x float64) float64 {
 	return b.Effect + float64(b.Slope*x)
 }
 
+// EffectRange returns the lowest and highest effect the term can have:
+// over its levels (the reference level's 0 included) or bins, with the
+// missing and other effects (a sloped bin by Bin.EffectRange), or, for a
+// linear term, over the training range of its feature and its fill value
+// (unbounded, -Inf and +Inf, without training statistics; 0 and 0 when the
+// coefficient is 0). ok is false when the term has no attainable effect at
+// all (no levels or bins).
+func (t *Term) EffectRange() (lo, hi float64, ok bool) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	see := func(e float64) {
+		lo, hi = math.Min(lo, e), math.Max(hi, e)
+	}
+	switch t.Kind {
+	case LinearTerm:
+		if t.Coef == 0 {
+			return 0, 0, true
+		}
+		if t.Stats == nil || t.Stats.Count <= 0 || !(t.Stats.Min <= t.Stats.Max) {
+			return math.Inf(-1), math.Inf(1), true
+		}
+		see(t.Coef * t.Stats.Min)
+		see(t.Coef * t.Stats.Max)
+		if t.Fill != nil {
+			see(t.Coef * *t.Fill)
+		}
+	case CategoricalTerm:
+		ref := t.Reference == ""
+		for _, l := range t.Levels {
+			see(l.Effect)
+			ref = ref || l.Label == t.Reference
+		}
+		if !ref {
+			see(0) // the reference level, effect 0 by construction
+		}
+		for _, e := range []*float64{t.MissingEffect, t.OtherEffect} {
+			if e != nil {
+				see(*e)
+			}
+		}
+	case BinnedTerm:
+		for _, b := range t.Bins {
+			l, h := b.EffectRange(t.Stats)
+			see(l)
+			see(h)
+		}
+	}
+	return lo, hi, lo <= hi
+}
+
 // EffectRange returns the lowest and highest effect of the bin, in score
 // units: Effect for a bin without a slope; for a sloped RangeBin, whose
 // effect is monotone in x, the effects at the two ends of Extent(st). A

@@ -385,3 +385,37 @@ func TestFastPathMatchesEffects(t *testing.T) {
 		}
 	}
 }
+
+func TestTermEffectRange(t *testing.T) {
+	fill, other := 30.0, -2.0
+	inf := math.Inf(1)
+	lo5, hi10 := 5.0, 10.0
+	cases := []struct {
+		name   string
+		term   score.Term
+		lo, hi float64
+		ok     bool
+	}{
+		// -0.5 * [2, 20] and the fill 30 -> [-15, -1].
+		{"linear with stats and fill", score.Term{Kind: score.LinearTerm, Coef: -0.5, Fill: &fill,
+			Stats: &score.Stats{Count: 10, Min: 2, Max: 20}}, -15, -1, true},
+		{"linear without stats", score.Term{Kind: score.LinearTerm, Coef: 2}, -inf, inf, true},
+		{"linear with coefficient 0", score.Term{Kind: score.LinearTerm}, 0, 0, true},
+		// Levels 1.5 and 0.5, the reference "a" (absent from Levels) at 0, other -2.
+		{"categorical", score.Term{Kind: score.CategoricalTerm, Reference: "a", OtherEffect: &other,
+			Levels: []score.Level{{Label: "b", Effect: 1.5}, {Label: "c", Effect: 0.5}}}, -2, 1.5, true},
+		// Bins 3 and -4, and a sloped bin 1 + 0.1*x over [5, 10] -> 1.5 to 2.
+		{"binned", score.Term{Kind: score.BinnedTerm, Stats: &score.Stats{Count: 4, Min: 0, Max: 10},
+			Bins: []score.Bin{{Kind: score.RangeBin, Upper: &lo5, Effect: 3}, {Kind: score.RangeBin, Lower: &lo5, Upper: &hi10, Effect: 1, Slope: 0.1},
+				{Kind: score.MissingBin, Effect: -4}}}, -4, 3, true},
+		{"no levels or bins", score.Term{Kind: score.BinnedTerm}, inf, -inf, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			lo, hi, ok := c.term.EffectRange()
+			require.Equal(t, c.ok, ok)
+			require.Equal(t, c.lo, lo)
+			require.Equal(t, c.hi, hi)
+		})
+	}
+}

@@ -300,7 +300,10 @@ func (p *Policy) neutralisedMatters(m *score.Model, cr *score.ConsentResult, mod
 			continue
 		}
 		t := m.Term(j)
-		lo, hi := effectRange(&t)
+		lo, hi, ok := t.EffectRange()
+		if !ok {
+			lo, hi = t.Baseline, t.Baseline
+		}
 		loAll += lo - t.Baseline
 		hiAll += hi - t.Baseline
 		if p.crosses(m, s-t.Baseline+lo, s-t.Baseline+hi) {
@@ -323,52 +326,6 @@ func (p *Policy) crosses(m *score.Model, lo, hi float64) bool {
 		return true
 	}
 	return p.declines(m, lo) != p.declines(m, hi)
-}
-
-// effectRange is the lowest and highest effect a term can have: over its
-// levels or bins (with missing and other effects; a sloped bin by
-// Bin.EffectRange), or, for a linear term, over the training range of its
-// feature (unbounded without statistics).
-func effectRange(t *score.Term) (lo, hi float64) {
-	lo, hi = math.Inf(1), math.Inf(-1)
-	see := func(e float64) {
-		lo, hi = math.Min(lo, e), math.Max(hi, e)
-	}
-	switch t.Kind {
-	case score.LinearTerm:
-		if t.Coef == 0 {
-			return 0, 0
-		}
-		if t.Stats == nil || t.Stats.Count <= 0 || !(t.Stats.Min <= t.Stats.Max) {
-			return math.Inf(-1), math.Inf(1)
-		}
-		see(t.Coef * t.Stats.Min)
-		see(t.Coef * t.Stats.Max)
-		if t.Fill != nil {
-			see(t.Coef * *t.Fill)
-		}
-	case score.CategoricalTerm:
-		for _, l := range t.Levels {
-			see(l.Effect)
-		}
-		for _, e := range []*float64{t.MissingEffect, t.OtherEffect} {
-			if e != nil {
-				see(*e)
-			}
-		}
-	case score.BinnedTerm:
-		// A sloped bin ranges over its values within the training range
-		// (unbounded without one, like a linear term).
-		for _, b := range t.Bins {
-			l, h := b.EffectRange(t.Stats)
-			see(l)
-			see(h)
-		}
-	}
-	if lo > hi {
-		return t.Baseline, t.Baseline
-	}
-	return lo, hi
 }
 
 // fmtG formats a number briefly and deterministically.
