@@ -7,6 +7,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/candorscore/candor/internal/metric"
 )
 
 // Direction says which way a score points.
@@ -823,33 +825,17 @@ func (a *audit) weight(i int32) float64 {
 	return a.weights[i]
 }
 
-// auc is the weighted Mann-Whitney statistic with ties counted half, over
-// rows in increasing order of oriented score.
+// auc is the weighted Mann-Whitney statistic with ties counted half
+// (metric.AUCOrdered), over rows in increasing order of oriented score.
 func (a *audit) auc(r []int32) Value {
-	var num, negBelow, wpos, wneg float64
-	for lo := 0; lo < len(r); {
-		hi := lo
-		s := a.oriented(r[lo])
-		var bp, bn float64
-		for hi < len(r) && a.oriented(r[hi]) == s {
-			w := a.weight(r[hi])
-			if a.labels[r[hi]] {
-				bp += w
-			} else {
-				bn += w
-			}
-			hi++
-		}
-		num += bp * (negBelow + bn/2)
-		negBelow += bn
-		wpos += bp
-		wneg += bn
-		lo = hi
-	}
-	if !(wpos > 0 && wneg > 0) {
+	v := metric.AUCOrdered(len(r), func(k int) (float64, bool, float64) {
+		i := r[k]
+		return a.oriented(i), a.labels[i], a.weight(i)
+	})
+	if math.IsNaN(v) {
 		return undefined(reasonAUCOneOutcome)
 	}
-	return defined(num / (wpos * wneg))
+	return defined(v)
 }
 
 func (a *audit) calibration(rows []int32) *Calibration {

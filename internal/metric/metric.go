@@ -19,13 +19,28 @@ import (
 // empty.
 func AUC(scores []float64, events []bool, weights []float64) float64 {
 	idx := SortedByScore(scores)
+	return AUCOrdered(len(idx), func(k int) (float64, bool, float64) {
+		i := idx[k]
+		return scores[i], events[i], Weight(weights, i)
+	})
+}
+
+// AUCOrdered is AUC over n rows already in ascending score order: row(k)
+// gives the k-th row's score, whether it is an event, and its weight. Rows
+// with equal scores are one group (ties count one half). NaN when either
+// class has no weight.
+func AUCOrdered(n int, row func(k int) (score float64, event bool, weight float64)) float64 {
 	var pos, neg, area, negBelow float64
-	for a := 0; a < len(idx); {
-		b := a
+	for a := 0; a < n; {
+		s, _, _ := row(a)
 		var tp, tn float64
-		for ; b < len(idx) && scores[idx[b]] == scores[idx[a]]; b++ {
-			w := Weight(weights, idx[b])
-			if events[idx[b]] {
+		b := a
+		for ; b < n; b++ {
+			sb, ev, w := row(b)
+			if sb != s {
+				break
+			}
+			if ev {
 				tp += w
 			} else {
 				tn += w
@@ -37,7 +52,7 @@ func AUC(scores []float64, events []bool, weights []float64) float64 {
 		neg += tn
 		a = b
 	}
-	if pos == 0 || neg == 0 {
+	if !(pos > 0 && neg > 0) {
 		return math.NaN()
 	}
 	return area / (pos * neg)
