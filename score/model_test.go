@@ -11,9 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/score"
-	"github.com/candorscore/candor/score/fit"
 )
 
 func ptr(x float64) *float64 { return &x }
@@ -316,23 +314,6 @@ func BenchmarkScore20FeaturesPopulation(b *testing.B) {
 		}
 		if i++; i == len(recs) {
 			i = 0
-		}
-	}
-}
-
-func BenchmarkFitLogisticBank(b *testing.B) {
-	tab, err := datasets.Load(datasets.BankMarketing)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := tab.InferSchema().WithRoles(score.Ignored, "y", "duration")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := fit.Logistic(b.Context(), tab, s, "y", "yes", nil); err != nil {
-			b.Fatal(err)
 		}
 	}
 }

@@ -283,3 +283,20 @@ func ExampleLogistic() {
 		fitted.Model.NumTerms(), len(fitted.Coefficients), fitted.Converged, fitted.LogLik)
 	// Output: terms 17, columns 44, converged true, log-likelihood -457.16
 }
+
+func BenchmarkFitLogisticBank(b *testing.B) {
+	tab, err := datasets.Load(datasets.BankMarketing)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := tab.InferSchema().WithRoles(score.Ignored, "y", "duration")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := fit.Logistic(b.Context(), tab, s, "y", "yes", nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
