@@ -84,17 +84,18 @@ func BestBaseline(m *score.Model) (Baseline, error) {
 		if !ok {
 			return Baseline{}, &score.FieldError{Feature: t.Feature, Err: fmt.Errorf("%w: term has no attainable effect", ErrBaseline)}
 		}
-		if t.Kind == score.LinearTerm && t.Coef != 0 && (t.Stats == nil || t.Stats.Count == 0) {
-			return Baseline{}, &score.FieldError{Feature: t.Feature, Err: fmt.Errorf("%w: linear term without training range", ErrBaseline)}
-		}
 		if below {
 			terms[j] = hi
 		} else {
 			terms[j] = lo
 		}
 		if math.IsInf(terms[j], 0) {
+			what := "a sloped bin's effect improves without bound"
+			if t.Kind == score.LinearTerm {
+				what = "a linear term's effect is unbounded"
+			}
 			return Baseline{}, &score.FieldError{Feature: t.Feature,
-				Err: fmt.Errorf("%w: a sloped bin's effect improves without bound and the term has no training range", ErrBaseline)}
+				Err: fmt.Errorf("%w: %s and the term has no training range", ErrBaseline, what)}
 		}
 	}
 	return newBaseline(m, Best, terms), nil

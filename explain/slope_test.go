@@ -343,3 +343,30 @@ func checkSlopedValid(t *testing.T, sp *explain.ActionSpace, p *refProblem, labe
 		require.InDelta(t, float64(res.Probability), float64(cf.Probability), 1e-12, label)
 	}
 }
+
+// TestBestBaselineLinear: a linear term's best effect is over its training
+// range and fill, by hand: coef -0.5 over [2, 20], fill 30 -> effects -1
+// (at 2) to -15 (at 30); a logistic model's best is the lowest log-odds,
+// -15. Without a training range the effect is unbounded: ErrBaseline
+// naming the feature; with coefficient 0 the best is 0.
+func TestBestBaselineLinear(t *testing.T) {
+	fill := 30.0
+	build := func(coef float64, st *score.Stats) *score.Model {
+		m, err := score.NewModel(score.Spec{Name: "lin", Kind: score.LogisticModel,
+			Features: []score.Feature{{Name: "x"}},
+			Terms:    []score.Term{{Feature: "x", Kind: score.LinearTerm, Coef: coef, Fill: &fill, Stats: st}}})
+		require.NoError(t, err)
+		return m
+	}
+	b, err := explain.BestBaseline(build(-0.5, &score.Stats{Count: 10, Min: 2, Max: 20, Mean: 8}))
+	require.NoError(t, err)
+	require.Equal(t, []float64{-15}, b.Terms)
+	_, err = explain.BestBaseline(build(-0.5, nil))
+	require.ErrorIs(t, err, explain.ErrBaseline)
+	var fe *score.FieldError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "x", fe.Feature)
+	b0, err := explain.BestBaseline(build(0, nil))
+	require.NoError(t, err)
+	require.Equal(t, []float64{0}, b0.Terms)
+}

@@ -118,6 +118,15 @@ type Stats struct {
 	Quantiles []float64 `json:"quantiles,omitempty"`
 }
 
+// Range returns the lowest and highest training value, and false when st
+// is nil or holds no range (no rows, or Min above Max).
+func (st *Stats) Range() (lo, hi float64, ok bool) {
+	if st == nil || !(st.Count > 0) || !(st.Min <= st.Max) {
+		return 0, 0, false
+	}
+	return st.Min, st.Max, true
+}
+
 // Term is one additive part of a model: the effect of one feature, in the
 // model's score units (log-odds, points or response units).
 type Term struct {
@@ -511,8 +520,8 @@ func (b Bin) Extent(st *Stats) (lo, hi float64) {
 	if b.Upper != nil {
 		hi = math.Nextafter(*b.Upper, math.Inf(-1))
 	}
-	if st != nil && st.Count > 0 && st.Min <= st.Max {
-		if l, h := math.Max(lo, st.Min), math.Min(hi, st.Max); l <= h {
+	if smin, smax, ok := st.Range(); ok {
+		if l, h := math.Max(lo, smin), math.Min(hi, smax); l <= h {
 			return l, h
 		}
 	}
@@ -545,11 +554,12 @@ func (t *Term) EffectRange() (lo, hi float64, ok bool) {
 		if t.Coef == 0 {
 			return 0, 0, true
 		}
-		if t.Stats == nil || t.Stats.Count <= 0 || !(t.Stats.Min <= t.Stats.Max) {
+		smin, smax, ok := t.Stats.Range()
+		if !ok {
 			return math.Inf(-1), math.Inf(1), true
 		}
-		see(t.Coef * t.Stats.Min)
-		see(t.Coef * t.Stats.Max)
+		see(t.Coef * smin)
+		see(t.Coef * smax)
 		if t.Fill != nil {
 			see(t.Coef * *t.Fill)
 		}
@@ -654,11 +664,7 @@ func (m *Model) TermKind(j int) TermKind { return m.terms[j].t.Kind }
 // in training (Term.Stats), and false when the term carries no such
 // statistics. It does not copy the term.
 func (m *Model) TrainingRange(j int) (lo, hi float64, ok bool) {
-	st := m.terms[j].t.Stats
-	if st == nil || !(st.Count > 0) || !(st.Min <= st.Max) {
-		return 0, 0, false
-	}
-	return st.Min, st.Max, true
+	return m.terms[j].t.Stats.Range()
 }
 
 // TrainingCount returns the weighted training rows of term j's level or
