@@ -6,9 +6,9 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"strconv"
 
 	"github.com/candorscore/candor/internal/metric"
+	"github.com/candorscore/candor/internal/report"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/fit"
 	"gonum.org/v1/plot"
@@ -59,7 +59,7 @@ func Binning(w io.Writer, b *fit.Binning, format string) error {
 		x := float64(len(names))
 		shares = append(shares, bin.Count/total)
 		rates = append(rates, plotter.XY{X: x, Y: b.EventRate(k)})
-		names = append(names, trunc(bin.Label, 24))
+		names = append(names, report.Trunc(bin.Label, 24))
 		top = math.Max(top, math.Max(bin.Count/total, b.EventRate(k)))
 	}
 	if len(names) == 0 {
@@ -159,7 +159,7 @@ func Scores(w io.Writer, scores []float64, events []bool, weights []float64, lab
 		l.Color = colors[c]
 		l.Width = vg.Points(2)
 		p.Add(l)
-		p.Legend.Add(fmt.Sprintf("%s (%s)", names[c], fmtBinNum(tot[c])), l)
+		p.Legend.Add(fmt.Sprintf("%s (%s)", names[c], report.Count(tot[c])), l)
 	}
 	p.Legend.Top = true
 	return writePlot(w, p, 6*vg.Inch, 4*vg.Inch, format)
@@ -175,11 +175,3 @@ func writePlot(w io.Writer, p *plot.Plot, width, height vg.Length, format string
 }
 
 func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
-
-func trunc(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n-1] + "…"
-}
-func fmtBinNum(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/candorscore/candor/internal/metric"
+	"github.com/candorscore/candor/internal/report"
 	"github.com/candorscore/candor/score"
 )
 
@@ -265,23 +266,21 @@ func (b *Binning) shape() Trend {
 	return TrendNone
 }
 
-func fmtBinNum(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
-
 func binLabel(b score.Bin) string {
 	switch b.Kind {
 	case score.RangeBin:
 		lo, hi := "-inf", "+inf"
 		if b.Lower != nil {
-			lo = fmtBinNum(*b.Lower)
+			lo = report.Count(*b.Lower)
 		}
 		if b.Upper != nil {
-			hi = fmtBinNum(*b.Upper)
+			hi = report.Count(*b.Upper)
 		}
 		return "[" + lo + ", " + hi + ")"
 	case score.CategoryBin:
 		return strings.Join(b.Categories, ", ")
 	case score.SpecialBin:
-		return "= " + fmtBinNum(*b.Special)
+		return "= " + report.Count(*b.Special)
 	case score.MissingBin:
 		return "missing"
 	case score.OtherBin:
@@ -364,8 +363,8 @@ func (b *Binning) Format() string {
 		if bin.Count > 0 {
 			rate = fmt.Sprintf("%.4f", b.EventRate(k))
 		}
-		fmt.Fprintf(&sb, "  %-40s %9s %7.4f %9s %7s %8.4f %8.4f\n", trunc(bin.Label, 40), fmtBinNum(bin.Count), bin.Count/total,
-			fmtBinNum(bin.Events), rate, bin.WoE, b.BinIV(k))
+		fmt.Fprintf(&sb, "  %-40s %9s %7.4f %9s %7s %8.4f %8.4f\n", report.Trunc(bin.Label, 40), report.Count(bin.Count), bin.Count/total,
+			report.Count(bin.Events), rate, bin.WoE, b.BinIV(k))
 	}
 	return sb.String()
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/candorscore/candor/internal/glm"
 	"github.com/candorscore/candor/internal/metric"
+	"github.com/candorscore/candor/internal/report"
 	"github.com/candorscore/candor/score"
 )
 
@@ -540,18 +541,11 @@ func writeCoefficients(b *strings.Builder, cs []Coefficient, stat string) {
 	fmt.Fprintf(b, "%-60s %14s %12s %9s\n", "column", "estimate", "std.err", stat)
 	for _, c := range cs {
 		if c.Aliased {
-			fmt.Fprintf(b, "%-60s %14s %12s %9s\n", trunc(c.Name, 60), "NA (aliased)", "", "")
+			fmt.Fprintf(b, "%-60s %14s %12s %9s\n", report.Trunc(c.Name, 60), "NA (aliased)", "", "")
 			continue
 		}
-		fmt.Fprintf(b, "%-60s %14.6g %12.4g %9.3f\n", trunc(c.Name, 60), c.Estimate, c.StdErr, c.Estimate/c.StdErr)
+		fmt.Fprintf(b, "%-60s %14.6g %12.4g %9.3f\n", report.Trunc(c.Name, 60), c.Estimate, c.StdErr, c.Estimate/c.StdErr)
 	}
-}
-
-func trunc(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n-1] + "…"
 }
 
 func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/candorscore/candor/internal/glm"
 	"github.com/candorscore/candor/internal/metric"
+	"github.com/candorscore/candor/internal/report"
 	"github.com/candorscore/candor/score"
 )
 
@@ -587,7 +588,7 @@ func FormatScorecard(m *score.Model) string {
 	for j := 0; j < m.NumTerms(); j++ {
 		t := m.Term(j)
 		if t.Kind != score.BinnedTerm {
-			fmt.Fprintf(&b, "%-34s (%s term)\n", trunc(t.Feature, 34), t.Kind)
+			fmt.Fprintf(&b, "%-34s (%s term)\n", report.Trunc(t.Feature, 34), t.Kind)
 			continue
 		}
 		for k, bin := range t.Bins {
@@ -603,7 +604,7 @@ func FormatScorecard(m *score.Model) string {
 			if bin.Slope != 0 { // an imported affine partial score
 				pts += fmt.Sprintf("%+gx", bin.Slope)
 			}
-			fmt.Fprintf(&b, "%-34s %-40s %9s %8.4f %9s\n", trunc(name, 34), trunc(label, 40), pts, bin.WoE, fmtBinNum(bin.Count))
+			fmt.Fprintf(&b, "%-34s %-40s %9s %8.4f %9s\n", report.Trunc(name, 34), report.Trunc(label, 40), pts, bin.WoE, report.Count(bin.Count))
 		}
 	}
 	return b.String()

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/candorscore/candor/internal/metric"
+	"github.com/candorscore/candor/internal/report"
 	"github.com/candorscore/candor/score"
 )
 
@@ -190,14 +190,13 @@ func AssessScores(risk []float64, events []bool, weights []float64) (*Performanc
 // Format renders the measures and the gains table.
 func (p *Performance) Format() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "rows %d, events %s, AUC %.4f, Gini %.4f, KS %.4f\n", p.Rows, fmtBinNum(p.Events), p.AUC, p.Gini, p.KS)
+	fmt.Fprintf(&b, "rows %d, events %s, AUC %.4f, Gini %.4f, KS %.4f\n", p.Rows, report.Count(p.Events), p.AUC, p.Gini, p.KS)
 	fmt.Fprintf(&b, "%5s %10s %10s %9s %9s %7s %8s %8s %7s %6s\n", "group", "min", "max", "rows", "events", "rate", "cum.rows", "cum.evt", "ks", "lift")
 	for _, r := range p.Gains {
 		fmt.Fprintf(&b, "%5d %10.4g %10.4g %9s %9s %7.4f %8.4f %8.4f %7.4f %6.3f\n", r.Group, r.MinScore, r.MaxScore,
-			fmtBinNum(r.Count), fmtBinNum(r.Events), r.EventRate, r.CumShare, r.CumEventShare, r.KS, r.Lift)
+			report.Count(r.Count), report.Count(r.Events), r.EventRate, r.CumShare, r.CumEventShare, r.KS, r.Lift)
 	}
 	return b.String()
 }
 
-func isFinite(x float64) bool    { return !math.IsNaN(x) && !math.IsInf(x, 0) }
-func fmtBinNum(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
+func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

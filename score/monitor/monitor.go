@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/candorscore/candor/internal/metric"
+	"github.com/candorscore/candor/internal/report"
 	"github.com/candorscore/candor/score"
 )
 
@@ -660,13 +661,13 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "score PSI %.4f  %s\n\n", r.ScorePSI, r.ScoreBand)
 	fmt.Fprintf(&b, "%-40s %9s  %s\n", "feature", "PSI", "band")
 	for _, p := range r.Ranked() {
-		fmt.Fprintf(&b, "%-40s %9.4f  %s\n", trunc(p.Feature, 40), p.Value, p.Band)
+		fmt.Fprintf(&b, "%-40s %9.4f  %s\n", report.Trunc(p.Feature, 40), p.Value, p.Band)
 	}
 	writeBins := func(p PSI) {
 		fmt.Fprintf(&b, "\n%s (PSI %.4f, %s)\n", p.Feature, p.Value, p.Band)
 		fmt.Fprintf(&b, "  %-36s %9s %9s %8s %8s %9s\n", "bin", "baseline", "current", "base %", "curr %", "PSI")
 		for _, x := range p.Bins {
-			fmt.Fprintf(&b, "  %-36s %9.0f %9.0f %8.2f %8.2f %9.4f\n", trunc(x.Label, 36), x.Baseline, x.Current, 100*x.BaselineShare, 100*x.CurrentShare, x.PSI)
+			fmt.Fprintf(&b, "  %-36s %9.0f %9.0f %8.2f %8.2f %9.4f\n", report.Trunc(x.Label, 36), x.Baseline, x.Current, 100*x.BaselineShare, 100*x.CurrentShare, x.PSI)
 		}
 	}
 	writeBins(r.Score)
@@ -700,11 +701,4 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-func trunc(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n-1] + "…"
 }
