@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -374,14 +373,11 @@ func waterfall(e *explain.Explainer, cat *explain.Catalog, a explainArgs, ex *ex
 	return p.Save(9*vg.Inch, height, path)
 }
 
-// scoreReasons fills `candor score --reasons N`: the top N reason codes
-// from the explainer's default baseline, each with its effect in model
-// units (log-odds for logistic models, points for scorecards).
-func scoreReasons(m *score.Model, rec score.Record, n int) ([]reason, error) {
-	e, err := reasonCache.explainer(m, n)
-	if err != nil {
-		return nil, err
-	}
+// reasonsOf gives `candor score --reasons N`: the record's top reason
+// codes from e (built with MaxReasons N) against its default baseline,
+// each with its effect in model units (log-odds for logistic models,
+// points for scorecards).
+func reasonsOf(e *explain.Explainer, rec score.Record) ([]reason, error) {
 	var ex explain.Explanation
 	if err := e.Explain(rec, &ex); err != nil {
 		return nil, err
@@ -391,30 +387,6 @@ func scoreReasons(m *score.Model, rec score.Record, n int) ([]reason, error) {
 		out = append(out, reason{Code: r.Code, Feature: r.Feature, Effect: r.Effect})
 	}
 	return out, nil
-}
-
-// reasonCache keeps the explainer of the model being scored.
-var reasonCache explainerCache
-
-type explainerCache struct {
-	mu sync.Mutex
-	m  *score.Model
-	n  int
-	e  *explain.Explainer
-}
-
-func (c *explainerCache) explainer(m *score.Model, n int) (*explain.Explainer, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == m && c.n == n {
-		return c.e, nil
-	}
-	e, err := explain.NewExplainer(m, &explain.Options{MaxReasons: n})
-	if err != nil {
-		return nil, err
-	}
-	c.m, c.n, c.e = m, n, e
-	return e, nil
 }
 
 // demoExplain is the explanation stage of `candor demo`: the first

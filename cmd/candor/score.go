@@ -30,15 +30,6 @@ type reason struct {
 	Effect  float64 `json:"effect"`
 }
 
-// scoreHooks lets later features (reasons, decision logs, signatures) join
-// the score command without changing its core loop.
-type scoreHooks struct {
-	// reasons fills line.Reasons for a scored record.
-	reasons func(m *score.Model, rec score.Record, n int) ([]reason, error)
-}
-
-var scoreExt = scoreHooks{reasons: scoreReasons} // scoreReasons: explain.go
-
 func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("score", stderr)
 	modelPath := fs.String("model", "", "model file")
@@ -69,6 +60,14 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer dlog.close()
+	// With a decision log the reasons are the decision's own (those of the
+	// consent-aware score); without one, the model's, from one explainer.
+	var reasons *explain.Explainer
+	if *nReasons != 0 && dlog == nil {
+		if reasons, err = explain.NewExplainer(m, &explain.Options{MaxReasons: *nReasons}); err != nil {
+			return err
+		}
+	}
 	w, closeFn, err := output(*out, stdout)
 	if err != nil {
 		return err
@@ -82,12 +81,8 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		line := scoreLine{Row: r.Row}
 		rec, res, err := r.Record, r.Result, r.Err
-		if err == nil && *nReasons != 0 {
-			if scoreExt.reasons == nil {
-				err = fmt.Errorf("--reasons needs the explain package")
-			} else {
-				line.Reasons, err = scoreExt.reasons(m, rec, *nReasons)
-			}
+		if err == nil && reasons != nil {
+			line.Reasons, err = reasonsOf(reasons, rec)
 		}
 		if err == nil && dlog != nil {
 			err = dlog.decide(m, rec, r.Row, &line, &res)

@@ -98,7 +98,8 @@ type decisionOut struct {
 }
 
 // open returns nil when --decisions is not set. nReasons is --reasons: the
-// most reasons each decision gives (0: explain's default, and none shown).
+// most reasons each decision gives (0: explain's default, and none shown;
+// -1: all, shown).
 func (d *decisionFlags) open(m *score.Model, t *score.Table, nReasons int, stderr io.Writer) (*decisionWriter, error) {
 	if *d.decisions == "" {
 		for _, f := range []*string{d.policy, d.purpose, d.consents, d.at, d.digestKey, d.refColumn, d.consentCol} {
@@ -159,7 +160,7 @@ func (d *decisionFlags) open(m *score.Model, t *score.Table, nReasons int, stder
 		return nil, err
 	}
 	return &decisionWriter{log: l, decider: dc, consents: consents, at: at, refCol: refCol, consentCol: consentCol, table: t,
-		reasons: nReasons > 0}, nil
+		reasons: nReasons != 0}, nil
 }
 
 // digestKey reads the named key file, or LOG.key, creating it with a new

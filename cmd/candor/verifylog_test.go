@@ -7,11 +7,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/decision"
 )
@@ -230,17 +232,16 @@ func TestScoreDecisionsWithConsent(t *testing.T) {
 		name     string
 		consents string
 		neutral  bool
-	}{{"no consent", "", true}, {"consent", "credit:contact", false}} {
+		reasons  int // --reasons: 4, or -1 for all
+	}{{"no consent", "", true, 4}, {"consent", "credit:contact", false, 4}, {"no consent, all reasons", "", true, -1}} {
 		t.Run(c.name, func(t *testing.T) {
 			log := filepath.Join(t.TempDir(), "d.jsonl")
-			args := []string{"score", "--model", model, "--data", data, "--decisions", log, "--purpose", "credit", "--reasons", "4"}
+			args := []string{"score", "--model", model, "--data", data, "--decisions", log, "--purpose", "credit",
+				"--reasons", strconv.Itoa(c.reasons)}
 			if c.consents != "" {
 				args = append(args, "--consents", c.consents)
 			}
 			code, out, errText := runCLI(t, args...)
-			if strings.Contains(errText, "needs the explain package") {
-				t.Skip("--reasons is not wired in this build")
-			}
 			require.Equal(t, 0, code, errText)
 			lines := jsonLines[scoreLine](t, out)
 			for row, l := range lines {
@@ -266,7 +267,8 @@ func TestScoreDecisionsWithConsent(t *testing.T) {
 			require.Equal(t, "credit", es[0].Decision.Purpose)
 			// The line's reasons are the logged ones, and the library's: the
 			// decision's exact reasons of the consent-aware score.
-			dc, err := decision.NewDecider(cm, &decision.Policy{Version: "default", Purpose: "credit"}, nil)
+			dc, err := decision.NewDecider(cm, &decision.Policy{Version: "default", Purpose: "credit"},
+				&decision.DeciderOptions{Explain: &explain.Options{MaxReasons: c.reasons}})
 			require.NoError(t, err)
 			some := 0
 			for row, l := range lines {
@@ -279,6 +281,9 @@ func TestScoreDecisionsWithConsent(t *testing.T) {
 				d, err := dc.Decide(rec, map[bool]score.Consents{true: nil, false: {{Purpose: "credit", Category: "contact"}}}[c.neutral])
 				require.NoError(t, err)
 				require.Equal(t, d.Reasons, es[row].Decision.Reasons, "row %d", row+1)
+				if c.reasons > 0 {
+					require.LessOrEqual(t, len(l.Reasons), c.reasons, "row %d", row+1)
+				}
 				some += len(l.Reasons)
 			}
 			require.Positive(t, some)
