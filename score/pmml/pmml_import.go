@@ -278,6 +278,12 @@ func applyMeta(spec *score.Spec, mt *pmmlMeta) error {
 		if i < 0 || mt.Features[i].Kind != f.Kind || mt.Features[i].Role != score.Input {
 			return bad("feature %q", f.Name)
 		}
+		// The metadata's categories replace the DataField's values: they
+		// must be the same labels, or the bins could name labels the
+		// feature does not have.
+		if mc := mt.Features[i].Categories; len(mc) > 0 && !sameLabels(mc, f.Categories) {
+			return bad("categories of feature %q", f.Name)
+		}
 	}
 	spec.Name, spec.Version, spec.Target, spec.Event = mt.Name, mt.Version, mt.Target, mt.Event
 	spec.Features, spec.Cutoff, spec.Training, spec.Reasons = mt.Features, mt.Cutoff, mt.Training, mt.Reasons
@@ -311,6 +317,11 @@ func applyMeta(spec *score.Spec, mt *pmmlMeta) error {
 		}
 	}
 	return nil
+}
+
+// sameLabels reports whether a and b hold the same labels, in any order.
+func sameLabels(a, b []string) bool {
+	return slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
 }
 
 // binsToLevels turns a binned term whose bins are single categories (plus
