@@ -25,17 +25,17 @@ var (
 )
 
 // ActionDirection says which way a numeric feature (or an ordered
-// categorical one) may move.
-type ActionDirection string
+// categorical one) may move: score.ActionDirection.
+type ActionDirection = score.ActionDirection
 
 const (
 	// BothWays: the feature may rise or fall (the default; "both" in JSON is
 	// the same).
-	BothWays ActionDirection = ""
+	BothWays = score.BothWays
 	// IncreaseOnly: the feature may only rise (e.g. savings).
-	IncreaseOnly ActionDirection = "increase"
+	IncreaseOnly = score.IncreaseOnly
 	// DecreaseOnly: the feature may only fall (e.g. the loan amount asked for).
-	DecreaseOnly ActionDirection = "decrease"
+	DecreaseOnly = score.DecreaseOnly
 )
 
 // Actions says what may change for a customer, and at what cost. It is the
@@ -58,57 +58,10 @@ type Actions struct {
 	Features map[string]FeatureAction `json:"features,omitempty"`
 }
 
-// FeatureAction is the action set of one feature. Every field is optional.
-//
-// Numeric features: candidate values are the values seen in training (the
-// training table given to NewActionSpace; without one, the model's stored
-// percentiles 0..100, rounded to as many decimals as the minimum, maximum
-// and tied percentiles have, since those are values that occur in the
-// data), or Grid when given; they must lie within [Min, Max]
-// (default: the 1st and 99th training percentiles) and on the allowed side
-// of the customer's value. For a scorecard every reachable bin is
-// represented by its candidate value nearest the customer's value (the
-// cheapest move into that bin).
-//
-// Categorical features: candidate labels are the model's levels (or
-// category-bin labels) seen in training; Transitions restricts them per
-// current label, Order makes Direction meaningful.
-//
-// Costs (summed over the changed features, or their maximum under
-// MaxCost): CostPerUnit * |to - from| when
-// given; otherwise, for numbers, the shift in training percentile
-// |P(to) - P(from)| in [0, 1] (Ustun, Spangher and Liu 2019, "actionable
-// recourse"). For categories: TransitionCosts[from][to] when listed, else
-// ChangeCost when given, else for an ordered feature the shift in
-// mid-percentile of the ordered levels, else 1 - share(to), the share of
-// training customers who do not already hold the target label (a move to a
-// rare label costs nearly 1, a move to the most common label less).
-type FeatureAction struct {
-	Immutable bool            `json:"immutable,omitempty"`
-	Direction ActionDirection `json:"direction,omitempty"`
-	// Min and Max bound a numeric feature's new value (inclusive).
-	Min *float64 `json:"min,omitempty"`
-	Max *float64 `json:"max,omitempty"`
-	// Grid lists the numeric values that may be proposed, replacing the
-	// values seen in training.
-	Grid []float64 `json:"grid,omitempty"`
-	// SeenOnly (default true) proposes only values and labels seen in
-	// training. False adds the percentile points and bin edges to a numeric
-	// feature's candidates and allows categorical labels never seen.
-	SeenOnly *bool `json:"seen_only,omitempty"`
-	// CostPerUnit prices a numeric change per unit of the feature.
-	CostPerUnit *float64 `json:"cost_per_unit,omitempty"`
-	// ChangeCost is the flat cost of any change of a categorical feature.
-	ChangeCost *float64 `json:"change_cost,omitempty"`
-	// Order lists a categorical feature's labels from low to high, so that
-	// Direction applies; labels not listed never change.
-	Order []string `json:"order,omitempty"`
-	// Transitions maps a current label to the labels it may become; a label
-	// that is not a key may not change at all.
-	Transitions map[string][]string `json:"transitions,omitempty"`
-	// TransitionCosts prices individual moves: from label, to label, cost.
-	TransitionCosts map[string]map[string]float64 `json:"transition_costs,omitempty"`
-}
+// FeatureAction is the action set of one feature: score.Action, the same
+// type a feature's declaration carries (see its documentation for candidate
+// values and costs).
+type FeatureAction = score.Action
 
 // ParseActions decodes an action specification from JSON. Unknown fields
 // are an error, so a misspelt key is caught. Consistency with a model is
@@ -139,7 +92,7 @@ func ReadActions(r io.Reader) (*Actions, error) {
 
 // validate checks one feature's settings against its schema feature, and
 // reports every problem.
-func (fa *FeatureAction) validate(f score.Feature) []error {
+func validateAction(fa *FeatureAction, f score.Feature) []error {
 	var errs []error
 	bad := func(format string, args ...any) {
 		errs = append(errs, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: "+format, append([]any{ErrActions}, args...)...)})

@@ -92,7 +92,7 @@ func NewActionSpace(m *score.Model, actions *Actions, train *score.Table) (*Acti
 			continue
 		}
 		fa := actions.Features[name]
-		errs = append(errs, fa.validate(f)...)
+		errs = append(errs, validateAction(&fa, f)...)
 		if f.Role == score.Protected && !fa.Immutable && !immutable[name] {
 			errs = append(errs, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: a protected attribute never changes; declare it immutable or leave it out", ErrActions)})
 		}

@@ -1,7 +1,9 @@
 package score
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 )
 
@@ -96,6 +98,20 @@ type Feature struct {
 	// for consent-aware scoring.
 	DataCategory string   `json:"data_category,omitempty"`
 	Consent      []string `json:"consent,omitempty"`
+	// Label is the words for the feature in customer text and reports
+	// (Display falls back to the name); Unit is the unit of its values.
+	Label string `json:"label,omitempty"`
+	Unit  string `json:"unit,omitempty"`
+	// Special maps a code to its meaning (see Declaration.Special): for a
+	// numeric feature, values that are not quantities and never belong to a
+	// numeric range.
+	Special map[string]string `json:"special,omitempty"`
+	// Trend is the declared shape of the event rate (TrendAuto: not
+	// declared).
+	Trend Trend `json:"trend,omitempty"`
+	// Action says how a customer may change the feature; nil means the
+	// customer cannot (advice and recourse leave it alone).
+	Action *Action `json:"action,omitempty"`
 }
 
 // Schema is an ordered set of features. A Schema is immutable once built and
@@ -121,6 +137,9 @@ func NewSchema(features ...Feature) (*Schema, error) {
 		}
 		if f.Role < Input || f.Role > Ignored {
 			return nil, fmt.Errorf("%w: feature %q has role %d", ErrSchema, f.Name, f.Role)
+		}
+		if errs := f.checkDeclared(); len(errs) > 0 {
+			return nil, errors.Join(errs...)
 		}
 		s.features[i] = f.clone()
 		s.index[f.Name] = i
@@ -148,6 +167,8 @@ func (s *Schema) Feature(i int) Feature { return s.features[i].clone() }
 func (f Feature) clone() Feature {
 	f.Categories = slices.Clone(f.Categories)
 	f.Consent = slices.Clone(f.Consent)
+	f.Special = maps.Clone(f.Special)
+	f.Action = f.Action.clone()
 	return f
 }
 
