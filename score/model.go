@@ -62,6 +62,7 @@ type Level struct {
 	Label  string  `json:"label"`
 	Effect float64 `json:"effect"`          // in the model's score units
 	Count  float64 `json:"count,omitempty"` // training rows (weighted) with this level
+	Events float64 `json:"events,omitempty"` // training events (weighted) with this level
 	// ReasonCode overrides the term's reason code for this level (PMML
 	// Attribute@reasonCode).
 	ReasonCode string `json:"reason_code,omitempty"`
@@ -116,6 +117,26 @@ type Stats struct {
 	Min       float64   `json:"min,omitempty"`
 	Max       float64   `json:"max,omitempty"`
 	Quantiles []float64 `json:"quantiles,omitempty"`
+	// DataTrend is the direction of the feature's univariate association
+	// with the event in the training rows: +1 when the event rate rises with
+	// the value, -1 when it falls, 0 when not significant at the 1% level or
+	// not computed. For a numeric feature it is the sign of the Spearman
+	// rank correlation with the event (special codes and missing values
+	// left out). Advice never points against it.
+	DataTrend int `json:"data_trend,omitempty"`
+	// Cells are the training rows of a numeric feature grouped by value
+	// (deciles for a logistic term; the model's bins carry their own
+	// counts): the data support of advice and counterfactuals.
+	Cells []Cell `json:"cells,omitempty"`
+}
+
+// Cell is a range of training values [Lower, Upper) (nil: unbounded) with
+// the training rows and events in it (weighted).
+type Cell struct {
+	Lower  *float64 `json:"lower,omitempty"`
+	Upper  *float64 `json:"upper,omitempty"`
+	Count  float64  `json:"count"`
+	Events float64  `json:"events"`
 }
 
 // Range returns the lowest and highest training value, and false when st
@@ -406,6 +427,16 @@ func compileTerm(t *Term, f Feature) (compiledTerm, error) {
 	ct := compiledTerm{t: t, missing: -1, other: -1}
 	if !isFinite(t.Baseline) || (t.ReasonBaseline != nil && !isFinite(*t.ReasonBaseline)) {
 		return ct, fmt.Errorf("%w: baseline is not finite", ErrModel)
+	}
+	if st := t.Stats; st != nil {
+		if st.DataTrend < -1 || st.DataTrend > 1 {
+			return ct, fmt.Errorf("%w: data trend %d (want -1, 0 or 1)", ErrModel, st.DataTrend)
+		}
+		for k, c := range st.Cells {
+			if !(c.Count >= 0) || !(c.Events >= 0) || c.Events > c.Count || math.IsInf(c.Count, 0) {
+				return ct, fmt.Errorf("%w: stats cell %d has %v events in %v rows", ErrModel, k, c.Events, c.Count)
+			}
+		}
 	}
 	switch t.Kind {
 	case LinearTerm:
@@ -1056,6 +1087,14 @@ func (t Term) clone() Term {
 	if t.Stats != nil {
 		st := *t.Stats
 		st.Quantiles = slices.Clone(st.Quantiles)
+		if st.Cells != nil {
+			cells := make([]Cell, len(st.Cells))
+			for k, c := range st.Cells {
+				c.Lower, c.Upper = clonePtr(c.Lower), clonePtr(c.Upper)
+				cells[k] = c
+			}
+			st.Cells = cells
+		}
 		t.Stats = &st
 	}
 	return t
