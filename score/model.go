@@ -60,8 +60,8 @@ const (
 // Level is one category of a CategoricalTerm.
 type Level struct {
 	Label  string  `json:"label"`
-	Effect float64 `json:"effect"`          // in the model's score units
-	Count  float64 `json:"count,omitempty"` // training rows (weighted) with this level
+	Effect float64 `json:"effect"`           // in the model's score units
+	Count  float64 `json:"count,omitempty"`  // training rows (weighted) with this level
 	Events float64 `json:"events,omitempty"` // training events (weighted) with this level
 	// ReasonCode overrides the term's reason code for this level (PMML
 	// Attribute@reasonCode).
