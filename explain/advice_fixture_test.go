@@ -224,6 +224,11 @@ func trendOf(m *score.Model, j int) int {
 // numeric term's Stats.Cells.
 func cellOf(m *score.Model, j int, v score.Value) (rate, rows float64, ok bool) {
 	tm := m.Term(j)
+	return cellOfTerm(m, j, &tm, v)
+}
+
+// cellOfTerm is cellOf with term j at hand.
+func cellOfTerm(m *score.Model, j int, tm *score.Term, v score.Value) (rate, rows float64, ok bool) {
 	switch tm.Kind {
 	case score.BinnedTerm, score.CategoricalTerm:
 		_, pos, err := m.Effect(j, v)
@@ -259,12 +264,18 @@ func cellOf(m *score.Model, j int, v score.Value) (rate, rows float64, ok bool) 
 // isSpecial reports whether v is one of the feature's declared special
 // codes (or falls in a special bin of term j).
 func isSpecial(m *score.Model, j int, v score.Value) bool {
-	f, _ := m.Schema().Lookup(m.Term(j).Feature)
+	tm := m.Term(j)
+	return isSpecialTerm(m, j, &tm, v)
+}
+
+// isSpecialTerm is isSpecial with term j at hand.
+func isSpecialTerm(m *score.Model, j int, tm *score.Term, v score.Value) bool {
+	f := m.Schema().Feature(m.TermFeature(j))
 	if v.IsNum() {
 		if slices.Contains(f.SpecialCodes(), v.Float()) {
 			return true
 		}
-		if tm := m.Term(j); tm.Kind == score.BinnedTerm {
+		if tm.Kind == score.BinnedTerm {
 			_, pos, err := m.Effect(j, v)
 			return err == nil && pos >= 0 && tm.Bins[pos].Kind == score.SpecialBin
 		}

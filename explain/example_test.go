@@ -68,7 +68,9 @@ func ExampleExplainer_Explain() {
 }
 
 // Customer text in two languages; income is sensitive, so its value never
-// appears.
+// appears. No feature of the sample scorecard has a declared action (and
+// it carries no training counts), so every reason is given but none
+// carries advice: see ExampleReason_advice.
 func ExampleExplainer_AppendCustomerText() {
 	e, _ := explain.NewExplainer(sampleModel(), nil)
 	var ex explain.Explanation
@@ -79,12 +81,12 @@ func ExampleExplainer_AppendCustomerText() {
 		fmt.Print(string(b))
 	}
 	// Output:
-	// Your department (business) weighed against the result. A different value for your department would improve the result.
-	// Your age (30 to 39) weighed against the result. A higher value for your age would improve the result.
-	// Your income weighed against the result. A different value for your income would improve the result.
-	// Ihr Merkmal „department“ (business) wirkte sich nachteilig auf das Ergebnis aus. Ein anderer Wert bei „department“ würde das Ergebnis verbessern.
-	// Ihr Merkmal „age“ (30 to 39) wirkte sich nachteilig auf das Ergebnis aus. Ein höherer Wert bei „age“ würde das Ergebnis verbessern.
-	// Ihr Merkmal „income“ wirkte sich nachteilig auf das Ergebnis aus. Ein anderer Wert bei „income“ würde das Ergebnis verbessern.
+	// Your department (business) weighed against the result.
+	// Your age (30 to 39) weighed against the result.
+	// Your income weighed against the result.
+	// Ihr Merkmal „department“ (business) wirkte sich nachteilig auf das Ergebnis aus.
+	// Ihr Merkmal „age“ (30 to 39) wirkte sich nachteilig auf das Ergebnis aus.
+	// Ihr Merkmal „income“ wirkte sich nachteilig auf das Ergebnis aus.
 }
 
 // A developer overrides the text of one reason code and names a feature.

@@ -65,6 +65,12 @@ type Options struct {
 	// when fewer codes qualify, as evaluators with fixed "Reason Code k"
 	// output fields do; by default fewer reasons are returned.
 	Pad bool
+	// Actions says which features a customer may change, as for recourse
+	// (the actions file of `candor recourse --actions`). It adds to and
+	// overrides the actions declared in the model's schema (the features
+	// file); a feature with neither is immutable and its reasons carry no
+	// advice.
+	Actions *Actions
 }
 
 // Values of Options.MaxReasons.
@@ -101,6 +107,14 @@ type Reason struct {
 	// was built without Options.ShowSensitive: Value and Bin are then
 	// marshalled as Withheld and "" (the fields keep the raw data).
 	Withheld bool
+	// Advice is what the customer could do about Feature: increase or
+	// decrease it, or change it to another label. It is given only for a
+	// feature with a declared action, in an allowed direction that agrees
+	// with the declared trend and the training data (see advice.go); else
+	// it is "" and AdviceWithheld says why (WithheldNotActionable, ...).
+	// Padding reasons have neither.
+	Advice         Advice
+	AdviceWithheld string
 }
 
 // Explanation is one customer's breakdown and reasons. Reuse one value
@@ -152,6 +166,8 @@ type Explainer struct {
 	labels  [][]string
 	// withheld[j]: term j's feature is Sensitive and not shown.
 	withheld []bool
+	// facts[j] is what advice needs of term j (advice.go).
+	facts []termFacts
 }
 
 // NewExplainer prepares explanations of m. opts may be nil.
@@ -198,6 +214,14 @@ func NewExplainer(m *score.Model, opts *Options) (*Explainer, error) {
 		e.base = b
 	default:
 		e.base = PopulationBaseline(m)
+	}
+	acts, err := resolveActions(m, o.Actions)
+	if err != nil {
+		return nil, err
+	}
+	e.facts = make([]termFacts, m.NumTerms())
+	for j := range e.facts {
+		e.facts[j] = newTermFacts(m, j, acts[j])
 	}
 	e.maxR = o.MaxReasons
 	if e.maxR == 0 {
@@ -447,6 +471,7 @@ func (e *Explainer) appendReasons(dst []Reason, rec score.Record, ex *Explanatio
 		r.Value, r.Bin = ex.Values[j], e.Label(j, ex.Positions[j])
 		r.Gap, r.Effect = ex.totals[c], e.sign*ex.totals[c]
 		r.Withheld = e.withheld[j]
+		r.Advice, r.AdviceWithheld = e.facts[j].advise(-e.sign, ex.Positions[j], ex.Values[j])
 	}
 	for _, c := range ex.seen {
 		ex.lead[c] = -1

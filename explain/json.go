@@ -62,16 +62,22 @@ type reasonJSON struct {
 	Gap      float64 `json:"gap"`
 	Effect   float64 `json:"effect"`
 	Withheld bool    `json:"withheld,omitempty"`
+	// Advice and AdviceWithheld: see Reason (advice.go).
+	Advice         Advice `json:"advice,omitempty"`
+	AdviceWithheld string `json:"advice_withheld,omitempty"`
 }
 
 // MarshalJSON encodes the reason with snake_case keys; the value and bin
-// of a withheld (sensitive) feature are Withheld and left out.
+// of a withheld (sensitive) feature are Withheld and left out. "advice" is
+// "increase", "decrease" or "change", or absent with "advice_withheld"
+// giving the reason code (WithheldNotActionable, ...).
 func (r Reason) MarshalJSON() ([]byte, error) {
 	out := reasonJSON{Code: r.Code, Term: r.Term, Feature: r.Feature, Value: r.JSONValue(),
 		Bin: r.Bin, Gap: r.Gap, Effect: r.Effect, Withheld: r.Withheld}
 	if r.Withheld {
 		out.Bin = ""
 	}
+	out.Advice, out.AdviceWithheld = r.Advice, r.AdviceWithheld
 	return json.Marshal(out)
 }
 

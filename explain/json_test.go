@@ -52,7 +52,7 @@ func TestMarshalWithholdsSensitive(t *testing.T) {
 	s, _ = marshal(&explain.Options{ShowSensitive: true})
 	require.Contains(t, s, `"values":["engineering",25,1234.5]`)
 	require.Contains(t, s, bin)
-	require.NotContains(t, s, "withheld")
+	require.NotContains(t, s, `"withheld"`) // ("advice_withheld" is about advice)
 }
 
 // Marshalled explanations of an income-sensitive scorecard show the
@@ -75,5 +75,5 @@ func ExampleExplanation_MarshalJSON() {
 	}
 	fmt.Println(ex.Values[2].Float(), string(b))
 	// Output:
-	// 3000 [{"code":"RC3","term":2,"feature":"income","value":"withheld","gap":13,"effect":-13,"withheld":true}]
+	// 3000 [{"code":"RC3","term":2,"feature":"income","value":"withheld","gap":13,"effect":-13,"withheld":true,"advice_withheld":"not_actionable"}]
 }

@@ -43,6 +43,18 @@ type RecourseOptions struct {
 	K int
 	// Objective is SumCost (the zero value) or MaxCost.
 	Objective CostObjective
+	// AllowUnsupported keeps counterfactuals that the training data do not
+	// support: by default a change is proposed only when the training event
+	// rate of its proposed cell is below that of the customer's current
+	// cell (Change.Support); with AllowUnsupported any change the other
+	// rules allow may be proposed, and the ones without that support are
+	// flagged (Change.Unsupported, Counterfactual.Unsupported).
+	AllowUnsupported bool
+	// Margin is a probability the flip must clear: a counterfactual's event
+	// probability must be below Target - Margin (0: just below Target),
+	// so that a small error in the model or the customer's data does not
+	// undo it. Target - Margin must stay above 0.
+	Margin float64
 }
 
 // Change is one feature's move in a counterfactual. From and To are the
@@ -60,6 +72,25 @@ type Change struct {
 	// Effect is the change of the feature's term, new minus old, in the
 	// model's score units (log-odds or points).
 	Effect float64 `json:"effect"`
+	// Support is the training data behind the change: the event rate and
+	// rows of the customer's current cell and of the proposed one (the
+	// model's bin for a scorecard term, the level for a categorical term,
+	// the training decile for a numeric logistic term). Nil when the model
+	// carries no training counts for the feature.
+	Support *Support `json:"support,omitempty"`
+	// Unsupported is set when the proposed cell's event rate is not below
+	// the current cell's (or unknown): proposed only with
+	// RecourseOptions.AllowUnsupported.
+	Unsupported bool `json:"unsupported,omitempty"`
+}
+
+// Support is the training event rate and (weighted) rows in a change's
+// current and proposed cells.
+type Support struct {
+	CurrentRate  float64 `json:"current_rate"`
+	CurrentRows  float64 `json:"current_rows"`
+	ProposedRate float64 `json:"proposed_rate"`
+	ProposedRows float64 `json:"proposed_rows"`
 }
 
 // Counterfactual is a set of changes that flips the outcome.
@@ -74,6 +105,9 @@ type Counterfactual struct {
 	// Probability is the changed record's event probability, from scoring it
 	// again (not from adding up effects).
 	Probability score.Probability `json:"probability"`
+	// Unsupported is set when some change is Unsupported (only with
+	// RecourseOptions.AllowUnsupported).
+	Unsupported bool `json:"unsupported,omitempty"`
 }
 
 // Limit is one constraint that stands between a customer and the target
@@ -81,7 +115,9 @@ type Counterfactual struct {
 type Limit struct {
 	// Feature is the constrained feature; empty for "max_changes".
 	Feature string `json:"feature,omitempty"`
-	// Constraint is "immutable", "direction", "bounds", "transitions" or
+	// Constraint is "immutable", "direction", "bounds", "transitions",
+	// "trend" (moves against the declared or the data's trend), "support"
+	// (moves whose proposed cell's training event rate is not lower) or
 	// "max_changes".
 	Constraint string `json:"constraint"`
 	// Probability is the best event probability reachable if this one
@@ -92,10 +128,12 @@ type Limit struct {
 // Recourse is the answer for one customer.
 type Recourse struct {
 	// Score and Probability are the customer's current score (model units)
-	// and event probability; Target is the probability to get below.
+	// and event probability; Target is the probability to get below, and
+	// every counterfactual is below Target - Margin.
 	Score       float64           `json:"score"`
 	Probability score.Probability `json:"probability"`
 	Target      score.Probability `json:"target"`
+	Margin      float64           `json:"margin,omitempty"`
 	// Already is true when the probability is already below Target: nothing
 	// needs to change and Counterfactuals is empty.
 	Already bool `json:"already,omitempty"`
@@ -149,18 +187,22 @@ func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *Reco
 	if opts.Objective != SumCost && opts.Objective != MaxCost {
 		return nil, fmt.Errorf("%w: unknown cost objective %d", ErrActions, opts.Objective)
 	}
+	flip := target - score.Probability(opts.Margin)
+	if !(opts.Margin >= 0) || !(flip > 0) {
+		return nil, fmt.Errorf("%w: margin %v must be 0 or more and below the target %v", ErrRecourseModel, opts.Margin, float64(target))
+	}
 	k := max(opts.K, 1)
 	terms := make([]float64, m.NumTerms())
 	res, err := m.ScoreTerms(rec, terms)
 	if err != nil {
 		return nil, err
 	}
-	out := &Recourse{Score: res.Score, Probability: res.Probability, Target: target}
+	out := &Recourse{Score: res.Score, Probability: res.Probability, Target: target, Margin: opts.Margin}
 	if res.Probability < target {
 		out.Already = true
 		return out, nil
 	}
-	threshold := m.ScoreFor(target.LogOdds())
+	threshold := m.ScoreFor(flip.LogOdds())
 	need := s.sign*(threshold-res.Score) + 1e-9*math.Max(1, math.Abs(threshold))
 
 	var buf []rcOption
@@ -168,7 +210,7 @@ func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *Reco
 	for j := range s.feats {
 		f := &s.feats[j]
 		start := len(buf)
-		buf = s.options(buf, f, rec[f.col], terms[j], 0)
+		buf = s.options(buf, f, rec[f.col], terms[j], 0, opts.AllowUnsupported)
 		if len(buf) > start {
 			o := buf[start:len(buf):len(buf)]
 			groups = append(groups, rcGroup{feat: j, opts: o, maxGain: o[len(o)-1].gain})
@@ -219,8 +261,8 @@ func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *Reco
 				cf.Cost = max(cf.Cost, ch.Cost)
 			}
 		}
-		if !(cf.Probability < target) {
-			return nil, fmt.Errorf("explain: internal error: counterfactual rescored at %v, not below %v", cf.Probability, target)
+		if !(cf.Probability < flip) {
+			return nil, fmt.Errorf("explain: internal error: counterfactual rescored at %v, not below %v", cf.Probability, flip)
 		}
 		out.Counterfactuals = append(out.Counterfactuals, cf)
 		if len(picks) == 1 {
@@ -235,7 +277,7 @@ func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *Reco
 	}
 	if len(out.Counterfactuals) == 0 {
 		all := newSolver(ctx, slices.Clone(groups), need, opts.MaxChanges)
-		if err := s.infeasible(out, rec, terms, all, opts.MaxChanges); err != nil {
+		if err := s.infeasible(out, rec, terms, all, opts.MaxChanges, opts.AllowUnsupported); err != nil {
 			return nil, err
 		}
 	}
@@ -323,8 +365,15 @@ func (s *ActionSpace) counterfactual(rec score.Record, terms []float64, picks []
 		c := &f.cands[p.opt.cand]
 		from := rec[f.col]
 		changed[f.col] = c.v
-		cf.Changes = append(cf.Changes, Change{Feature: f.feat.Name, From: from.String(), To: c.v.String(),
-			FromVal: from, ToVal: c.v, Cost: p.opt.cost, Effect: c.effect - terms[p.feat]})
+		ch := Change{Feature: f.feat.Name, From: from.String(), To: c.v.String(),
+			FromVal: from, ToVal: c.v, Cost: p.opt.cost, Effect: c.effect - terms[p.feat]}
+		cur := s.currentCell(f, from)
+		if cur.ok && c.cell.ok {
+			ch.Support = &Support{CurrentRate: cur.rate, CurrentRows: cur.rows, ProposedRate: c.cell.rate, ProposedRows: c.cell.rows}
+		}
+		ch.Unsupported = !c.cell.lower(cur)
+		cf.Unsupported = cf.Unsupported || ch.Unsupported
+		cf.Changes = append(cf.Changes, ch)
 		cf.Cost += p.opt.cost
 	}
 	res, err := s.m.Score(changed)
@@ -337,7 +386,7 @@ func (s *ActionSpace) counterfactual(rec score.Record, terms []float64, picks []
 
 // infeasible fills the answer for a customer no allowed change can flip:
 // the best reachable probability and the constraints that limit it.
-func (s *ActionSpace) infeasible(out *Recourse, rec score.Record, terms []float64, sv *rcSolver, maxC int) error {
+func (s *ActionSpace) infeasible(out *Recourse, rec score.Record, terms []float64, sv *rcSolver, maxC int, allow bool) error {
 	out.Infeasible = true
 	n := len(s.feats)
 	gains := make([]float64, n)
@@ -383,7 +432,7 @@ func (s *ActionSpace) infeasible(out *Recourse, rec score.Record, terms []float6
 	var buf []rcOption
 	tried := func(j int, l lift, name string) {
 		f := &s.feats[j]
-		buf = s.options(buf[:0], f, rec[f.col], terms[j], l)
+		buf = s.options(buf[:0], f, rec[f.col], terms[j], l, allow)
 		if len(buf) == 0 {
 			return
 		}
@@ -407,6 +456,12 @@ func (s *ActionSpace) infeasible(out *Recourse, rec score.Record, terms []float6
 		}
 		if f.trans != nil {
 			tried(j, liftTransitions, "transitions")
+		}
+		if f.facts.trend != 0 {
+			tried(j, liftTrend, "trend")
+		}
+		if !allow {
+			tried(j, liftSupport, "support")
 		}
 	}
 	positive := 0
@@ -454,6 +509,10 @@ func (s *ActionSpace) infeasible(out *Recourse, rec score.Record, terms []float6
 				fmt.Fprintf(&b, "the cap of %s (%s without it)", plural(maxC, "change"), fmtP(float64(l.Probability)))
 			case "immutable":
 				fmt.Fprintf(&b, "%s being immutable (%s if it could change)", l.Feature, fmtP(float64(l.Probability)))
+			case "trend":
+				fmt.Fprintf(&b, "the data trend of %s (%s if it could move against it)", l.Feature, fmtP(float64(l.Probability)))
+			case "support":
+				fmt.Fprintf(&b, "the data support of %s (%s with moves the training data do not support)", l.Feature, fmtP(float64(l.Probability)))
 			default:
 				fmt.Fprintf(&b, "the %s of %s (%s without it)", l.Constraint, l.Feature, fmtP(float64(l.Probability)))
 			}

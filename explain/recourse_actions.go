@@ -45,16 +45,22 @@ const (
 //	 "features": {"duration_in_month": {"direction": "decrease"},
 //	              "credit_amount": {"direction": "decrease", "max": 10000}}}
 //
-// The zero value (or nil) makes every model input actionable both ways
-// within its default bounds. Protected features of the schema are never
-// model inputs and never change. Names that are not in the model's schema
-// are an error (a typo would otherwise silently free a feature); schema
-// features that are not model inputs may be named and are ignored.
+// Actionability is declared, never assumed: a feature may change only when
+// Features names it (an entry such as {} allows both ways within the
+// default bounds) or the model's features file declared its action, and
+// it is not listed in Immutable. Every other input is immutable. (Before
+// the advice rules, unlisted features were actionable both ways; that
+// default proposed moves no customer can make, such as a younger age.)
+// Protected features of the schema are never model inputs and never
+// change. Names that are not in the model's schema are an error (a typo
+// would otherwise silently free a feature); schema features that are not
+// model inputs may be named and are ignored.
 type Actions struct {
-	// Immutable features never change (age, nationality, history).
+	// Immutable features never change (age, nationality, history), even
+	// when the features file declares an action for them.
 	Immutable []string `json:"immutable,omitempty"`
-	// Features holds per-feature settings; features not listed are
-	// actionable both ways within their default bounds.
+	// Features holds per-feature settings; an entry replaces the features
+	// file's action for that feature. Features with neither are immutable.
 	Features map[string]FeatureAction `json:"features,omitempty"`
 }
 
@@ -106,6 +112,9 @@ func validateAction(fa *FeatureAction, f score.Feature) []error {
 	if !finite(fa.Min) || !finite(fa.Max) || !finite(fa.CostPerUnit) || !finite(fa.ChangeCost) {
 		bad("min, max and costs must be finite numbers")
 	}
+	if fa.MinChange != nil && !(*fa.MinChange >= 0 && !math.IsInf(*fa.MinChange, 0)) {
+		bad("min_change %v must be a finite number >= 0", *fa.MinChange)
+	}
 	if fa.Min != nil && fa.Max != nil && *fa.Min > *fa.Max {
 		bad("min %v is above max %v", *fa.Min, *fa.Max)
 	}
@@ -129,8 +138,8 @@ func validateAction(fa *FeatureAction, f score.Feature) []error {
 			bad("order, transitions and change costs are for categorical features")
 		}
 	} else {
-		if fa.Min != nil || fa.Max != nil || fa.Grid != nil || fa.CostPerUnit != nil {
-			bad("min, max, grid and cost_per_unit are for numeric features")
+		if fa.Min != nil || fa.Max != nil || fa.Grid != nil || fa.CostPerUnit != nil || fa.MinChange != nil {
+			bad("min, max, min_change, grid and cost_per_unit are for numeric features")
 		}
 		if fa.Direction != BothWays && fa.Direction != "both" && fa.Order == nil {
 			bad("a direction for a categorical feature needs an order of its labels")

@@ -8,13 +8,26 @@ import (
 	"github.com/candorscore/candor/score"
 )
 
+// churnCharges are the training statistics of the example's monthly
+// charges: churn rises with the charge (DataTrend +1), and the training
+// rows fall in three cells, below 70, 70 to 100 and from 100, with churn
+// rates 20%, 30% and 45% (the data support of a change).
+func churnCharges() *score.Stats {
+	c70, c100 := 70.0, 100.0
+	return &score.Stats{Count: 100, DataTrend: 1, Cells: []score.Cell{
+		{Upper: &c70, Count: 30, Events: 6}, {Lower: &c70, Upper: &c100, Count: 30, Events: 9}, {Lower: &c100, Count: 40, Events: 18}}}
+}
+
 // A churn model in log-odds: -3 + 0.04 * monthly charges + contract effect.
 // The customer pays 100 a month on a month-to-month contract: log-odds 1,
 // churn probability 0.731. To get below 0.4 the log-odds must fall by more
 // than 1.405: a two-year contract (1.8, cost 1 - 0.24 = 0.76, the default
 // cost of a move to a label held by 24% of customers) is the cheapest; the
 // alternative without a contract change is a price of 60 (gain 1.6, cost
-// 40 * 0.02 = 0.80). The protected attribute is never touched.
+// 40 * 0.02 = 0.80). The protected attribute is never touched. Both
+// changes are supported by the training data: customers on two-year
+// contracts churn at 4% against 42% month-to-month; at 60 a month, 20%
+// against 45% at 100.
 func ExampleActionSpace_Recourse() {
 	s := score.MustSchema(
 		score.Feature{Name: "monthly_charges"},
@@ -23,9 +36,10 @@ func ExampleActionSpace_Recourse() {
 	)
 	m, err := score.NewModel(score.Spec{Name: "churn", Kind: score.LogisticModel, Features: s.Features(), Intercept: -3,
 		Terms: []score.Term{
-			{Feature: "monthly_charges", Kind: score.LinearTerm, Coef: 0.04},
+			{Feature: "monthly_charges", Kind: score.LinearTerm, Coef: 0.04, Stats: churnCharges()},
 			{Feature: "contract", Kind: score.CategoricalTerm, Reference: "month-to-month", Levels: []score.Level{
-				{Label: "month-to-month", Count: 55}, {Label: "one year", Effect: -0.9, Count: 21}, {Label: "two year", Effect: -1.8, Count: 24}}},
+				{Label: "month-to-month", Count: 55, Events: 23}, {Label: "one year", Effect: -0.9, Count: 21, Events: 2},
+				{Label: "two year", Effect: -1.8, Count: 24, Events: 1}}},
 		}})
 	if err != nil {
 		panic(err)
@@ -51,16 +65,17 @@ func ExampleActionSpace_Recourse() {
 	cat, _ := explain.DefaultCatalog().With(explain.RecourseMessages...)
 	for _, cf := range r.Counterfactuals {
 		for _, ch := range cf.Changes {
-			fmt.Printf("  %s: %s -> %s (cost %.2f)\n", ch.Feature, ch.From, ch.To, ch.Cost)
+			fmt.Printf("  %s: %s -> %s (cost %.2f; training churn %.2f -> %.2f)\n", ch.Feature, ch.From, ch.To, ch.Cost,
+				ch.Support.CurrentRate, ch.Support.ProposedRate)
 		}
 		text, _ := explain.CounterfactualText(cat, "en", s, cf)
 		fmt.Printf("  total cost %.2f, probability %.3f: %s\n", cf.Cost, cf.Probability, text)
 	}
 	// Output:
 	// churn probability 0.731, target below 0.4
-	//   contract: month-to-month -> two year (cost 0.76)
+	//   contract: month-to-month -> two year (cost 0.76; training churn 0.42 -> 0.04)
 	//   total cost 0.76, probability 0.310: If your contract were two year instead of month-to-month, the decision would change.
-	//   monthly_charges: 100 -> 60 (cost 0.80)
+	//   monthly_charges: 100 -> 60 (cost 0.80; training churn 0.45 -> 0.20)
 	//   total cost 0.80, probability 0.354: If your monthly charges were 60 instead of 100, the decision would change.
 }
 
@@ -75,9 +90,10 @@ func ExampleActionSpace_MinimalCosts() {
 	s := score.MustSchema(score.Feature{Name: "monthly_charges"}, score.Feature{Name: "contract", Kind: score.Categorical})
 	m, err := score.NewModel(score.Spec{Name: "churn", Kind: score.LogisticModel, Features: s.Features(), Intercept: -3,
 		Terms: []score.Term{
-			{Feature: "monthly_charges", Kind: score.LinearTerm, Coef: 0.04},
+			{Feature: "monthly_charges", Kind: score.LinearTerm, Coef: 0.04, Stats: churnCharges()},
 			{Feature: "contract", Kind: score.CategoricalTerm, Reference: "month-to-month", Levels: []score.Level{
-				{Label: "month-to-month", Count: 55}, {Label: "one year", Effect: -0.9, Count: 21}, {Label: "two year", Effect: -1.8, Count: 24}}},
+				{Label: "month-to-month", Count: 55, Events: 23}, {Label: "one year", Effect: -0.9, Count: 21, Events: 2},
+				{Label: "two year", Effect: -1.8, Count: 24, Events: 1}}},
 		}})
 	if err != nil {
 		panic(err)

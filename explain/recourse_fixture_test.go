@@ -188,6 +188,13 @@ func germanActions() *explain.Actions {
 			"savings_account_and_bonds": {Direction: explain.IncreaseOnly, Order: []string{
 				"unknown/ no savings account", "... < 100 DM", "100 <= ... < 500 DM", "500 <= ... < 1000 DM", "... >= 1000 DM"}},
 			"other_debtors_or_guarantors": {Transitions: map[string][]string{"none": {"guarantor"}, "co-applicant": {"guarantor"}}},
+			// Declared both ways, as unlisted features were before
+			// actionability had to be declared: these tests exercise the
+			// search over many features, not the choice of actions.
+			"status_of_existing_checking_account": {}, "credit_history": {}, "purpose": {},
+			"installment_rate_in_percentage_of_disposable_income": {}, "present_employment_since": {},
+			"present_residence_since": {}, "property": {}, "other_installment_plans": {}, "housing": {},
+			"number_of_existing_credits_at_this_bank": {}, "job": {}, "telephone": {},
 		},
 	}
 }

@@ -40,6 +40,8 @@ type rcFeature struct {
 	transCost map[string]map[string]float64
 	share     map[string]float64 // categorical: training share of each label
 	cands     []rcCand
+	minChange float64    // numeric: smallest change proposed
+	facts     *termFacts // trend, special codes, training cells
 }
 
 // rcCand is one value a feature may take, with its term effect.
@@ -48,6 +50,7 @@ type rcCand struct {
 	effect   float64
 	pct      float64 // numeric: training percentile in [0, 1]
 	inBounds bool
+	cell     cellStat // the training cell the value falls in
 }
 
 // NewActionSpace compiles actions for model m. train, when not nil, is the
@@ -55,7 +58,21 @@ type rcCand struct {
 // supplies the values seen in data (the candidate grid of numeric
 // features), their percentiles (default bounds and costs) and label shares.
 // Without it, each term's stored Stats.Quantiles and level or bin counts
-// are used. A nil actions makes every input actionable both ways.
+// are used.
+//
+// Actionability is declared, never assumed: a feature may change only when
+// actions names it under Features, or the model's schema declares its
+// action (score.Feature.Action, from the features file) and actions does
+// not make it immutable. Every other input is immutable, and protected
+// features never change. A model with no actionable input is an
+// ErrNothingActionable error that says how to declare one. Beyond the
+// declared actions, a change is proposed only when it is honest (see
+// RecourseOptions and Change): never to or from a special code, never
+// against the feature's declared trend or its training data trend
+// (score.Stats.DataTrend), of at least the feature's min_change (default
+// DefaultMinChangeShare of its interquartile range), and, unless
+// RecourseOptions.AllowUnsupported, to a cell with a lower training event
+// rate.
 //
 // Every problem with actions is reported at once, each a *score.FieldError
 // naming the feature and wrapping ErrActions (or score.ErrUnknownFeature).
@@ -73,37 +90,21 @@ func NewActionSpace(m *score.Model, actions *Actions, train *score.Table) (*Acti
 	default:
 		return nil, fmt.Errorf("%w: model kind %q", ErrRecourseModel, m.Kind())
 	}
-	if actions == nil {
-		actions = &Actions{}
+	acts, settings, err := resolveActionSettings(m, actions)
+	if err != nil {
+		return nil, err
 	}
-	schema := m.Schema()
+	if !slices.ContainsFunc(acts, func(a *score.Action) bool { return a != nil }) {
+		return nil, nothingActionable()
+	}
 	var errs []error
-	immutable := map[string]bool{}
-	for _, name := range actions.Immutable {
-		if schema.Index(name) < 0 {
-			errs = append(errs, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: immutable feature not in the model's schema", score.ErrUnknownFeature)})
-		}
-		immutable[name] = true
-	}
-	for _, name := range sortedMapKeys(actions.Features) {
-		f, ok := schema.Lookup(name)
-		if !ok {
-			errs = append(errs, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: action for a feature not in the model's schema", score.ErrUnknownFeature)})
-			continue
-		}
-		fa := actions.Features[name]
-		errs = append(errs, validateAction(&fa, f)...)
-		if f.Role == score.Protected && !fa.Immutable && !immutable[name] {
-			errs = append(errs, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: a protected attribute never changes; declare it immutable or leave it out", ErrActions)})
-		}
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
 	s.feats = make([]rcFeature, m.NumTerms())
 	for j := range s.feats {
-		fa := actions.Features[m.Term(j).Feature]
-		f, err := s.compileFeature(j, fa, immutable[m.Term(j).Feature] || fa.Immutable, train)
+		var fa FeatureAction
+		if settings[j] != nil {
+			fa = *settings[j] // an immutable feature keeps its grid and costs, to price its immutability
+		}
+		f, err := s.compileFeature(j, fa, acts[j] == nil, train)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -124,8 +125,14 @@ func (s *ActionSpace) compileFeature(j int, fa FeatureAction, immutable bool, tr
 	t := m.Term(j)
 	col := m.TermFeature(j)
 	f := m.Schema().Feature(col)
+	var act *score.Action
+	if !immutable {
+		act = &fa
+	}
+	facts := newTermFacts(m, j, act)
 	rf := rcFeature{term: j, col: col, feat: f, numeric: f.Kind == score.Numeric, immutable: immutable,
-		dir: fa.Direction, lo: math.Inf(-1), hi: math.Inf(1), cpu: -1, change: -1}
+		dir: fa.Direction, lo: math.Inf(-1), hi: math.Inf(1), cpu: -1, change: -1, facts: &facts}
+	specials := facts.specials
 	if rf.dir == "both" {
 		rf.dir = BothWays
 	}
@@ -156,6 +163,9 @@ func (s *ActionSpace) compileFeature(j int, fa FeatureAction, immutable bool, tr
 				if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 					return rf, &score.FieldError{Row: i + 1, Feature: f.Name, Value: strconv.Quote(c), Err: fmt.Errorf("%w: training value is not a finite number", ErrActions)}
 				}
+				if slices.Contains(specials, x) {
+					continue // a code, not a quantity: no part of percentiles or candidates
+				}
 				xs = append(xs, x)
 			}
 			if len(xs) > 0 {
@@ -182,6 +192,12 @@ func (s *ActionSpace) compileFeature(j int, fa FeatureAction, immutable bool, tr
 		}
 		if fa.Max != nil {
 			rf.hi = *fa.Max
+		}
+		switch {
+		case fa.MinChange != nil:
+			rf.minChange = *fa.MinChange
+		case len(rf.quant) == 101:
+			rf.minChange = DefaultMinChangeShare * (rf.quant[75] - rf.quant[25])
 		}
 		// An immutable feature keeps its candidates (when it has any) only to
 		// report what its immutability costs a customer.
@@ -218,10 +234,10 @@ func (s *ActionSpace) compileFeature(j int, fa FeatureAction, immutable bool, tr
 			if err != nil {
 				continue
 			}
-			if t.Kind == score.BinnedTerm && pos >= 0 && t.Bins[pos].Kind == score.SpecialBin {
+			if facts.isSpecial(v, pos) {
 				continue // special codes ("no record") are not something to move to
 			}
-			c := rcCand{v: v, effect: e, inBounds: x >= rf.lo && x <= rf.hi}
+			c := rcCand{v: v, effect: e, inBounds: x >= rf.lo && x <= rf.hi, cell: facts.cellAt(v, pos)}
 			if rf.quant != nil {
 				c.pct = percentileOf(rf.quant, x)
 			}
@@ -321,11 +337,11 @@ func (s *ActionSpace) compileFeature(j int, fa FeatureAction, immutable bool, tr
 			continue
 		}
 		v := score.Cat(l)
-		e, _, err := m.Effect(j, v)
-		if err != nil {
+		e, pos, err := m.Effect(j, v)
+		if err != nil || facts.isSpecial(v, pos) {
 			continue
 		}
-		rf.cands = append(rf.cands, rcCand{v: v, effect: e, inBounds: true})
+		rf.cands = append(rf.cands, rcCand{v: v, effect: e, inBounds: true, cell: facts.cellAt(v, pos)})
 	}
 	return rf, nil
 }
@@ -397,6 +413,11 @@ const (
 	liftDirection
 	liftBounds
 	liftTransitions
+	liftTrend   // moves against the declared or the data's trend
+	liftSupport // moves to a cell whose event rate is not lower
+	// liftAll lifts the declared constraints, to price immutability; the
+	// rules of honest advice (trend, support, special codes, min_change)
+	// stay.
 	liftAll = liftImmutable | liftDirection | liftBounds | liftTransitions
 )
 
@@ -406,22 +427,41 @@ type rcOption struct {
 	gain, cost float64 // gain in score units toward the favourable side
 }
 
+// currentCell is the training cell of the customer's value x of f.
+func (s *ActionSpace) currentCell(f *rcFeature, x score.Value) cellStat {
+	_, pos, err := s.m.Effect(f.term, x)
+	if err != nil {
+		return cellStat{}
+	}
+	return f.facts.cellAt(x, pos)
+}
+
 // options appends the customer's allowed changes of feature f (current
 // value x with effect e0), Pareto-pruned: sorted by cost ascending with gain
 // strictly ascending (a change that costs as much or more than another and
-// gains no more is dropped; it never appears in a cheapest answer).
-func (s *ActionSpace) options(dst []rcOption, f *rcFeature, x score.Value, e0 float64, l lift) []rcOption {
+// gains no more is dropped; it never appears in a cheapest answer). A
+// customer at a special code or a missing value has none; a change is
+// allowed when it keeps the declared constraints and is honest: not
+// against the trend, at least min_change, and (unless allow) to a cell
+// with a lower training event rate.
+func (s *ActionSpace) options(dst []rcOption, f *rcFeature, x score.Value, e0 float64, l lift, allow bool) []rcOption {
 	if f.immutable && l&liftImmutable == 0 {
 		return dst
 	}
 	if x.IsMissing() {
 		return dst
 	}
+	_, pos, err := s.m.Effect(f.term, x)
+	if err != nil || f.facts.isSpecial(x, pos) {
+		return dst
+	}
+	cur := f.facts.cellAt(x, pos)
+	supported := func(c *rcCand) bool { return allow || l&liftSupport != 0 || c.cell.lower(cur) }
 	if f.numeric {
 		if !x.IsNum() {
 			return dst
 		}
-		return s.numericOptions(dst, f, x.Float(), e0, l)
+		return s.numericOptions(dst, f, x.Float(), e0, l, supported)
 	}
 	if !x.IsCat() {
 		return dst
@@ -442,6 +482,9 @@ func (s *ActionSpace) options(dst []rcOption, f *rcFeature, x score.Value, e0 fl
 			}
 		}
 		if f.trans != nil && l&liftTransitions == 0 && !f.trans[from][to] {
+			continue
+		}
+		if !supported(c) {
 			continue
 		}
 		gain := s.sign * (c.effect - e0)
@@ -477,7 +520,7 @@ func (s *ActionSpace) options(dst []rcOption, f *rcFeature, x score.Value, e0 fl
 // with its distance from x on either side (a percentile shift or a cost per
 // unit), so walking outwards from x on both sides and merging the two walks
 // yields the moves in cost order without sorting.
-func (s *ActionSpace) numericOptions(dst []rcOption, f *rcFeature, x, e0 float64, l lift) []rcOption {
+func (s *ActionSpace) numericOptions(dst []rcOption, f *rcFeature, x, e0 float64, l lift, supported func(*rcCand) bool) []rcOption {
 	var p0 float64
 	if f.quant != nil {
 		p0 = percentileOf(f.quant, x)
@@ -502,8 +545,16 @@ func (s *ActionSpace) numericOptions(dst []rcOption, f *rcFeature, x, e0 float64
 	}
 	start := len(dst)
 	best, last := 0.0, math.Inf(-1)
+	trend := f.facts.trend
+	if l&liftTrend != 0 {
+		trend = 0
+	}
 	keep := func(i int, c float64) {
 		if !cs[i].inBounds && l&liftBounds == 0 {
+			return
+		}
+		y := cs[i].v.Float()
+		if math.Abs(y-x) < f.minChange || (trend > 0 && y > x) || (trend < 0 && y < x) || !supported(&cs[i]) {
 			return
 		}
 		gain := s.sign * (cs[i].effect - e0)

@@ -267,12 +267,18 @@ func TestRecourseHand(t *testing.T) {
 	sp, err := explain.NewActionSpace(m, acts, nil)
 	require.NoError(t, err)
 	rec := score.Record{score.Num(6), score.Cat("basic")}
+	// A hand-built model carries no training counts: no change has data
+	// support, so none is proposed unless unsupported ones are allowed.
 	r, err := sp.Recourse(context.Background(), rec, &explain.RecourseOptions{K: 3})
+	require.NoError(t, err)
+	require.True(t, r.Infeasible)
+	r, err = sp.Recourse(context.Background(), rec, &explain.RecourseOptions{K: 3, AllowUnsupported: true})
 	require.NoError(t, err)
 	require.InDelta(t, 1/(1+math.Exp(-2)), float64(r.Probability), 1e-15)
 	require.Len(t, r.Counterfactuals, 1)
 	cf := r.Counterfactuals[0]
-	require.Equal(t, []explain.Change{{Feature: "debt", From: "6", To: "1", FromVal: score.Num(6), ToVal: score.Num(1), Cost: 0.5, Effect: -2.5}}, roundChanges(cf.Changes))
+	require.True(t, cf.Unsupported)
+	require.Equal(t, []explain.Change{{Feature: "debt", From: "6", To: "1", FromVal: score.Num(6), ToVal: score.Num(1), Cost: 0.5, Effect: -2.5, Unsupported: true}}, roundChanges(cf.Changes))
 	require.InDelta(t, 0.5, cf.Cost, 1e-12)
 	require.InDelta(t, -0.5, cf.Score, 1e-12)
 
@@ -282,7 +288,7 @@ func TestRecourseHand(t *testing.T) {
 	acts.Immutable = []string{"debt"}
 	sp, err = explain.NewActionSpace(m, acts, nil)
 	require.NoError(t, err)
-	r, err = sp.Recourse(context.Background(), rec, nil)
+	r, err = sp.Recourse(context.Background(), rec, &explain.RecourseOptions{AllowUnsupported: true})
 	require.NoError(t, err)
 	require.True(t, r.Infeasible)
 	require.NotNil(t, r.Best)
@@ -349,10 +355,13 @@ func TestRecourseErrors(t *testing.T) {
 	nost, err := score.NewModel(score.Spec{Name: "nostats", Kind: score.LogisticModel, Features: []score.Feature{{Name: "x"}},
 		Terms: []score.Term{{Feature: "x", Kind: score.LinearTerm, Coef: 1}}})
 	require.NoError(t, err)
-	_, err = explain.NewActionSpace(nost, nil, nil)
+	_, err = explain.NewActionSpace(nost, &explain.Actions{Features: map[string]explain.FeatureAction{"x": {}}}, nil)
 	require.ErrorIs(t, err, explain.ErrActions)
+	// With nothing actionable there is no recourse to build.
 	_, err = explain.NewActionSpace(nost, &explain.Actions{Immutable: []string{"x"}}, nil)
-	require.NoError(t, err)
+	require.ErrorIs(t, err, explain.ErrNothingActionable)
+	_, err = explain.NewActionSpace(nost, nil, nil)
+	require.ErrorIs(t, err, explain.ErrNothingActionable)
 }
 
 // TestMinimalCostsBurden: per-row minimal costs agree with Recourse, and
@@ -433,9 +442,11 @@ func TestRecourseLimits(t *testing.T) {
 		}})
 	require.NoError(t, err)
 	lo := 55.0
-	sp, err := explain.NewActionSpace(m, &explain.Actions{Features: map[string]explain.FeatureAction{"x": {Direction: explain.DecreaseOnly, Min: &lo}}}, nil)
+	sp, err := explain.NewActionSpace(m, &explain.Actions{Features: map[string]explain.FeatureAction{
+		"x": {Direction: explain.DecreaseOnly, Min: &lo, MinChange: new(float64)}, "y": {}}}, nil)
 	require.NoError(t, err)
-	r, err := sp.Recourse(context.Background(), score.Record{score.Num(60), score.Cat("a")}, &explain.RecourseOptions{MaxChanges: 1})
+	// The hand-built model has no training events: allow unsupported moves.
+	r, err := sp.Recourse(context.Background(), score.Record{score.Num(60), score.Cat("a")}, &explain.RecourseOptions{MaxChanges: 1, AllowUnsupported: true})
 	require.NoError(t, err)
 	require.True(t, r.Infeasible)
 	require.Len(t, r.Best.Changes, 1)
@@ -454,7 +465,7 @@ func TestRecourseLimits(t *testing.T) {
 	// Without the cap: y to b (gain 1.5) and x down just enough: x = 58
 	// gains 0.4 (total 1.9, short), x = 57 gains 0.6 (total 2.1): cost
 	// 0.03 (three percentiles) + 0.5 (1 - share of b), log-odds -0.1.
-	r, err = sp.Recourse(context.Background(), score.Record{score.Num(60), score.Cat("a")}, nil)
+	r, err = sp.Recourse(context.Background(), score.Record{score.Num(60), score.Cat("a")}, &explain.RecourseOptions{AllowUnsupported: true})
 	require.NoError(t, err)
 	require.Len(t, r.Counterfactuals, 1)
 	require.InDelta(t, 0.03+0.5, r.Counterfactuals[0].Cost, 1e-12)
@@ -486,7 +497,7 @@ func TestRecourseDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err = sp.Recourse(ctx, rec, nil)
+	_, err = sp.Recourse(ctx, rec, &explain.RecourseOptions{AllowUnsupported: true})
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	require.Less(t, time.Since(start), 5*time.Second, "the search notices the deadline promptly")
 }

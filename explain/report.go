@@ -16,42 +16,10 @@ import (
 // bin without a slope); AnyDirection otherwise (categories, missing and
 // special values).
 func (e *Explainer) Direction(j, pos int) Direction {
-	if e.m == nil || j < 0 || j >= e.m.NumTerms() {
+	if e.m == nil || j < 0 || j >= len(e.facts) {
 		return AnyDirection
 	}
-	t := e.m.Term(j)
-	// want: +1 when a larger effect helps (PointsBelow), -1 otherwise.
-	want := -e.sign
-	switch t.Kind {
-	case score.LinearTerm:
-		return directionOf(t.Coef * want)
-	case score.BinnedTerm:
-		if pos < 0 || pos >= len(t.Bins) || t.Bins[pos].Kind != score.RangeBin {
-			return AnyDirection
-		}
-		// good is the best effect*want a range bin attains.
-		good := func(b score.Bin) float64 {
-			lo, hi := b.EffectRange(t.Stats)
-			return math.Max(lo*want, hi*want)
-		}
-		best := -1
-		for k, b := range t.Bins {
-			if b.Kind == score.RangeBin && (best < 0 || good(b) > good(t.Bins[best])) {
-				best = k
-			}
-		}
-		cur, bb := t.Bins[pos], t.Bins[best]
-		if good(bb) <= good(cur) {
-			return directionOf(cur.Slope * want)
-		}
-		switch {
-		case bb.Lower != nil && cur.Upper != nil && *bb.Lower >= *cur.Upper:
-			return Higher
-		case bb.Upper != nil && cur.Lower != nil && *bb.Upper <= *cur.Lower:
-			return Lower
-		}
-	}
-	return AnyDirection
+	return e.facts[j].direction(-e.sign, pos)
 }
 
 // directionOf returns Higher when d > 0, Lower when d < 0 and AnyDirection
@@ -67,25 +35,45 @@ func directionOf(d float64) Direction {
 }
 
 // ReasonArgs returns the template arguments for reason r: the schema
-// feature (so that sensitivity is honoured), code, value, bin, effect and
-// the direction to improve.
+// feature (so that sensitivity is honoured), code, value, bin (with its
+// definition, for words), effect, the direction to improve (from r.Advice
+// when the explainer gave one) and, when the advice was withheld, its code
+// (the ImproveMessage then renders nothing).
 func (e *Explainer) ReasonArgs(r Reason, pos int) Args {
 	if r.Term < 0 || r.Term >= len(e.feats) {
 		return Args{}
 	}
-	return Args{
-		Feature:   e.m.Schema().Feature(e.feats[r.Term]),
-		Code:      r.Code,
-		Value:     r.Value,
-		Bin:       r.Bin,
-		Direction: e.Direction(r.Term, pos),
-		Effect:    r.Effect,
+	tf := &e.facts[r.Term]
+	a := Args{
+		Feature:        tf.feat,
+		Code:           r.Code,
+		Value:          r.Value,
+		Bin:            r.Bin,
+		Direction:      e.Direction(r.Term, pos),
+		Effect:         r.Effect,
+		AdviceWithheld: r.AdviceWithheld,
+		Whole:          tf.whole,
 	}
+	switch r.Advice {
+	case AdviceIncrease:
+		a.Direction = Higher
+	case AdviceDecrease:
+		a.Direction = Lower
+	case AdviceChange:
+		a.Direction = AnyDirection
+	}
+	if pos >= 0 && pos < len(tf.term.Bins) {
+		a.Range = &tf.term.Bins[pos]
+	}
+	return a
 }
 
 // AppendCustomerText appends the customer-facing text of ex's reasons in
-// lang: for each reason, its ReasonMessage sentence and its ImproveMessage
-// sentence, one reason per line. Sensitive features never show their value.
+// lang: for each reason, its ReasonMessage sentence and, when the reason
+// carries advice (Reason.Advice), its ImproveMessage sentence, one reason
+// per line. A reason whose advice is withheld (not actionable, against the
+// data, ...) says only that the feature weighed against the result.
+// Sensitive features never show their value.
 func (e *Explainer) AppendCustomerText(dst []byte, cat *Catalog, lang string, ex *Explanation) ([]byte, error) {
 	if e.m == nil {
 		return dst, ErrNotBuilt
@@ -103,12 +91,13 @@ func (e *Explainer) AppendCustomerText(dst []byte, cat *Catalog, lang string, ex
 	return dst, nil
 }
 
-// appendReasonText appends r's ReasonMessage sentence and its
-// ImproveMessage sentence in lang, separated by a space.
+// appendReasonText appends r's ReasonMessage sentence and, unless its
+// advice is withheld, its ImproveMessage sentence in lang, separated by a
+// space.
 func (e *Explainer) appendReasonText(dst []byte, cat *Catalog, lang string, ex *Explanation, r Reason) ([]byte, error) {
 	a := e.ReasonArgs(r, ex.Positions[r.Term])
 	dst, err := cat.AppendText(dst, lang, ReasonMessage, a)
-	if err != nil {
+	if err != nil || a.AdviceWithheld != "" {
 		return dst, err
 	}
 	dst = append(dst, ' ')
@@ -188,6 +177,12 @@ func (e *Explainer) AppendReport(dst []byte, cat *Catalog, lang string, ex *Expl
 		var err error
 		if dst, err = e.appendReasonText(dst, cat, lang, ex, r); err != nil {
 			return dst, err
+		}
+		if r.AdviceWithheld != "" {
+			dst = append(dst, "\n     no advice ("...)
+			dst = append(dst, r.AdviceWithheld...)
+			dst = append(dst, "): "...)
+			dst = append(dst, WithheldText(r.AdviceWithheld)...)
 		}
 		dst = append(dst, '\n')
 	}

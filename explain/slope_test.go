@@ -244,7 +244,7 @@ func TestRecourseSlopedBin(t *testing.T) {
 	// cost 2) together give +40 for 2.5: the cheapest.
 	target := m.Link(370).Probability
 	r, err := sp.Recourse(context.Background(), score.Record{score.Num(1200), score.Num(25), score.Cat("a")},
-		&explain.RecourseOptions{Target: target})
+		&explain.RecourseOptions{Target: target, AllowUnsupported: true})
 	require.NoError(t, err)
 	require.NotEmpty(t, r.Counterfactuals)
 	require.InDelta(t, 2.5, r.Counterfactuals[0].Cost, 1e-12)
@@ -254,7 +254,7 @@ func TestRecourseSlopedBin(t *testing.T) {
 		"income": {Grid: incomes, CostPerUnit: &cpuIncome}, "dept": {ChangeCost: &change}}}, nil)
 	require.NoError(t, err)
 	r, err = spImm.Recourse(context.Background(), score.Record{score.Num(1200), score.Num(25), score.Cat("a")},
-		&explain.RecourseOptions{Target: target})
+		&explain.RecourseOptions{Target: target, AllowUnsupported: true})
 	require.NoError(t, err)
 	require.NotEmpty(t, r.Counterfactuals)
 	require.InDelta(t, 8, r.Counterfactuals[0].Cost, 1e-12)
@@ -319,7 +319,7 @@ func checkSlopedValid(t *testing.T, sp *explain.ActionSpace, p *refProblem, labe
 	if p.maxObj {
 		obj = explain.MaxCost
 	}
-	r, err := sp.Recourse(context.Background(), p.rec, &explain.RecourseOptions{Target: p.target, MaxChanges: p.maxC, K: 2, Objective: obj})
+	r, err := sp.Recourse(context.Background(), p.rec, &explain.RecourseOptions{Target: p.target, MaxChanges: p.maxC, K: 2, Objective: obj, AllowUnsupported: true})
 	require.NoError(t, err)
 	m := p.m
 	for _, cf := range r.Counterfactuals {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,18 +26,45 @@ const (
 	// ChangeMessage describes one counterfactual change
 	// ("If your {feature} were {to} instead of {from}").
 	ChangeMessage MessageKind = "change"
-	// FeatureMessage is a feature's name for people, keyed by feature name
-	// ("duration_in_month" -> "loan duration"). Without one, a feature is
-	// shown by its Description, or its name with underscores as spaces.
+	// FeatureMessage is a feature's name for people in one language, keyed
+	// by feature name ("duration_in_month" -> "Laufzeit"): the catalogue of
+	// label translations. Without one, a feature is shown by its Label
+	// (the features file's), its Description, or its name with underscores
+	// as spaces.
 	FeatureMessage MessageKind = "feature"
-	// ValueMessage is a category label for people, keyed "feature=label"
-	// ("purpose=car (new)" -> "new car"). Without one the label is shown.
+	// ValueMessage is a category label (or a special code's meaning) for
+	// people, keyed "feature=label" ("purpose=car (new)" -> "new car") or
+	// "feature=code" ("pdays=-1" -> "noch nie angerufen"). Without one the
+	// label is shown, or the special code's declared meaning
+	// (score.Feature.Special).
 	ValueMessage MessageKind = "value"
+	// UnitMessage is the unit of a numeric feature's values in one
+	// language, keyed by feature name ("duration_in_month" -> "Monate");
+	// without one the declared unit (score.Feature.Unit) is used. Numbers
+	// are shown with their unit ("48 months"); "%" follows the number
+	// without a space.
+	UnitMessage MessageKind = "unit"
+	// RangeMessage words a range bin, keyed RangeBelow, RangeFrom,
+	// RangeBetween or RangeSpan, with the placeholders {lower}, {upper} and
+	// {unit} (the unit with its leading space, or nothing): "less than
+	// {upper}{unit}", "{lower}{unit} or more", "between {lower} and
+	// {upper}{unit}" (whole numbers, both ends included) and "from {lower}
+	// to less than {upper}{unit}". English and German are built in; a
+	// language without them shows the bin's symbolic label ("[12, 24)").
+	RangeMessage MessageKind = "range"
 	// WordMessage holds the small words templates use, keyed by WordHigher,
 	// WordLower, WordDifferent (for {direction}), WordWithheld (shown in
 	// place of a sensitive feature's value) and, optionally, WordMissing
 	// (shown for a missing value; "-" when absent).
 	WordMessage MessageKind = "word"
+)
+
+// Keys of RangeMessage.
+const (
+	RangeBelow   = "below"   // (-inf, upper)
+	RangeFrom    = "from"    // [lower, +inf)
+	RangeBetween = "between" // [lower, upper) of a whole-valued feature, as lower..upper-1
+	RangeSpan    = "span"    // [lower, upper)
 )
 
 // Keys of WordMessage.
@@ -94,10 +122,21 @@ type Args struct {
 	From, To  score.Value // {from}, {to}: a counterfactual change
 	Direction Direction   // {direction}
 	Effect    float64     // {effect}: in the model's score units, two decimals
+	// Range is the definition of the customer's bin, when known: {bin} then
+	// shows a range bin in words ("48 months or more"), a special bin by its
+	// meaning, and a category, missing or other bin by the customer's value.
+	// A ValueMessage keyed "feature=Bin" still wins.
+	Range *score.Bin
+	// Whole says the feature takes whole numbers, so that a range [12, 24)
+	// reads "between 12 and 23".
+	Whole bool
+	// AdviceWithheld is the reason's withholding code (Reason.
+	// AdviceWithheld): when set, the ImproveMessage renders nothing.
+	AdviceWithheld string
 }
 
 // Placeholders a template may use. "{{" and "}}" are literal braces.
-var placeholders = []string{"feature", "code", "value", "bin", "from", "to", "direction", "effect"}
+var placeholders = []string{"feature", "code", "value", "bin", "from", "to", "direction", "effect", "lower", "upper", "unit"}
 
 type segment struct {
 	lit  string
@@ -153,6 +192,10 @@ var builtinMessages = []Message{
 	{Lang: "en", Kind: WordMessage, Key: WordDifferent, Text: "different"},
 	{Lang: "en", Kind: WordMessage, Key: WordWithheld, Text: "not shown"},
 	{Lang: "en", Kind: WordMessage, Key: WordMissing, Text: "not given"},
+	{Lang: "en", Kind: RangeMessage, Key: RangeBelow, Text: "less than {upper}{unit}"},
+	{Lang: "en", Kind: RangeMessage, Key: RangeFrom, Text: "{lower}{unit} or more"},
+	{Lang: "en", Kind: RangeMessage, Key: RangeBetween, Text: "between {lower} and {upper}{unit}"},
+	{Lang: "en", Kind: RangeMessage, Key: RangeSpan, Text: "from {lower} to less than {upper}{unit}"},
 
 	{Lang: "de", Kind: ReasonMessage, Text: "Ihr Merkmal „{feature}“ ({bin}) wirkte sich nachteilig auf das Ergebnis aus."},
 	{Lang: "de", Kind: ReasonMessage, Sensitive: true, Text: "Ihr Merkmal „{feature}“ wirkte sich nachteilig auf das Ergebnis aus."},
@@ -165,6 +208,10 @@ var builtinMessages = []Message{
 	{Lang: "de", Kind: WordMessage, Key: WordDifferent, Text: "anderer"},
 	{Lang: "de", Kind: WordMessage, Key: WordWithheld, Text: "nicht angezeigt"},
 	{Lang: "de", Kind: WordMessage, Key: WordMissing, Text: "keine Angabe"},
+	{Lang: "de", Kind: RangeMessage, Key: RangeBelow, Text: "weniger als {upper}{unit}"},
+	{Lang: "de", Kind: RangeMessage, Key: RangeFrom, Text: "{lower}{unit} oder mehr"},
+	{Lang: "de", Kind: RangeMessage, Key: RangeBetween, Text: "zwischen {lower} und {upper}{unit}"},
+	{Lang: "de", Kind: RangeMessage, Key: RangeSpan, Text: "von {lower} bis unter {upper}{unit}"},
 }
 
 // With returns a new catalogue with msgs added; a message with the same
@@ -177,7 +224,7 @@ func (c *Catalog) With(msgs ...Message) (*Catalog, error) {
 	}
 	for i, m := range msgs {
 		switch m.Kind {
-		case ReasonMessage, ImproveMessage, ChangeMessage, FeatureMessage, ValueMessage, WordMessage:
+		case ReasonMessage, ImproveMessage, ChangeMessage, FeatureMessage, ValueMessage, WordMessage, UnitMessage, RangeMessage:
 		default:
 			return nil, fmt.Errorf("%w: message %d has kind %q", ErrTemplate, i, m.Kind)
 		}
@@ -188,7 +235,7 @@ func (c *Catalog) With(msgs ...Message) (*Catalog, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: message %d (%s %s %q): %v", ErrTemplate, i, m.Lang, m.Kind, m.Key, err)
 		}
-		if (m.Kind == WordMessage || m.Kind == FeatureMessage || m.Kind == ValueMessage) && hasHole(segs) {
+		if (m.Kind == WordMessage || m.Kind == FeatureMessage || m.Kind == ValueMessage || m.Kind == UnitMessage) && hasHole(segs) {
 			return nil, fmt.Errorf("%w: message %d (%s %s %q): %s messages take no placeholders", ErrTemplate, i, m.Lang, m.Kind, m.Key, m.Kind)
 		}
 		n.msgs[msgKey{m.Lang, m.Kind, m.Key, m.Sensitive}] = segs
@@ -238,6 +285,9 @@ func (c *Catalog) AppendText(dst []byte, lang string, kind MessageKind, a Args) 
 	default:
 		return dst, fmt.Errorf("%w: cannot render kind %q", ErrTemplate, kind)
 	}
+	if kind == ImproveMessage && a.AdviceWithheld != "" {
+		return dst, nil // no advice to give
+	}
 	segs := c.lookup(lang, kind, a.Code, a.Feature)
 	for _, s := range segs {
 		if s.hole == "" {
@@ -266,11 +316,15 @@ func (c *Catalog) lookup(lang string, kind MessageKind, code string, f score.Fea
 	return c.msgs[msgKey{lang, kind, "", false}] // present by construction
 }
 
-// FeatureName is the feature's name for people in lang: its FeatureMessage,
+// FeatureName is the feature's name for people in lang: its FeatureMessage
+// (the catalogue's translation), else its Label (the features file's),
 // else its Description, else its name with underscores as spaces.
 func (c *Catalog) FeatureName(lang string, f score.Feature) string {
 	if s, ok := c.msgs[msgKey{lang, FeatureMessage, f.Name, false}]; ok {
 		return literal(s)
+	}
+	if f.Label != "" {
+		return f.Label
 	}
 	if f.Description != "" {
 		return f.Description
@@ -279,9 +333,12 @@ func (c *Catalog) FeatureName(lang string, f score.Feature) string {
 }
 
 // ValueText is how v of feature f is shown in lang: the WordWithheld word
-// for a sensitive feature; a category label through its ValueMessage; a
-// number in the shortest form with the language's decimal separator; a
-// missing value as the WordMissing word (or "-").
+// for a sensitive feature; a category label through its ValueMessage, else
+// its declared special meaning, else as it is; a special code through its
+// ValueMessage ("feature=code"), else its declared meaning; any other
+// number in the shortest form with the language's decimal separator and
+// the feature's unit (UnitMessage, else score.Feature.Unit); a missing
+// value as the WordMissing word (or "-").
 func (c *Catalog) ValueText(lang string, f score.Feature, v score.Value) string {
 	return string(c.appendValue(nil, lang, f, v))
 }
@@ -295,9 +352,21 @@ func (c *Catalog) appendValue(dst []byte, lang string, f score.Feature, v score.
 		if s, ok := c.msgs[msgKey{lang, ValueMessage, f.Name + "=" + v.Label(), false}]; ok {
 			return append(dst, literal(s)...)
 		}
+		if meaning, ok := f.Special[v.Label()]; ok && meaning != "" {
+			return append(dst, meaning...)
+		}
 		return append(dst, v.Label()...)
 	case v.IsNum():
-		return appendNumber(dst, lang, v.Float(), -1)
+		if meaning, ok := f.SpecialMeaning(v.Float()); ok {
+			if s, ok := c.msgs[msgKey{lang, ValueMessage, f.Name + "=" + strconv.FormatFloat(v.Float(), 'f', -1, 64), false}]; ok {
+				return append(dst, literal(s)...)
+			}
+			if meaning != "" {
+				return append(dst, meaning...)
+			}
+		}
+		dst = appendNumber(dst, lang, v.Float(), -1)
+		return c.appendUnit(dst, lang, f)
 	}
 	if w, ok := c.msgs[msgKey{lang, WordMessage, WordMissing, false}]; ok {
 		return append(dst, literal(w)...)
@@ -321,13 +390,24 @@ func (c *Catalog) appendHole(dst []byte, lang, hole string, a Args) []byte {
 	case "value":
 		return c.appendValue(dst, lang, a.Feature, a.Value)
 	case "bin":
-		if a.Bin == "" || a.Feature.Sensitive || a.Value.IsMissing() {
+		if a.Feature.Sensitive || a.Value.IsMissing() || (a.Bin == "" && a.Range == nil) {
 			return c.appendValue(dst, lang, a.Feature, a.Value)
 		}
-		if s, ok := c.msgs[msgKey{lang, ValueMessage, a.Feature.Name + "=" + a.Bin, false}]; ok {
-			return append(dst, literal(s)...)
+		if a.Bin != "" {
+			if s, ok := c.msgs[msgKey{lang, ValueMessage, a.Feature.Name + "=" + a.Bin, false}]; ok {
+				return append(dst, literal(s)...)
+			}
 		}
-		return append(dst, a.Bin...)
+		if a.Range == nil {
+			return append(dst, a.Bin...)
+		}
+		if a.Range.Kind == score.RangeBin {
+			if a.Range.Label != "" && !symbolicLabel(a.Range.Label) {
+				return append(dst, a.Range.Label...) // the model's own words for the bin
+			}
+			return c.appendRange(dst, lang, a.Feature, *a.Range, a.Whole)
+		}
+		return c.appendValue(dst, lang, a.Feature, a.Value)
 	case "from":
 		return c.appendValue(dst, lang, a.Feature, a.From)
 	case "to":
@@ -336,8 +416,103 @@ func (c *Catalog) appendHole(dst []byte, lang, hole string, a Args) []byte {
 		return append(dst, c.word(lang, a.Direction.word())...)
 	case "effect":
 		return appendNumber(dst, lang, a.Effect, 2)
+	case "unit":
+		return c.appendUnit(dst, lang, a.Feature)
 	}
 	return dst
+}
+
+// appendUnit appends the feature's unit in lang, with a space before it
+// (none before "%"), or nothing.
+func (c *Catalog) appendUnit(dst []byte, lang string, f score.Feature) []byte {
+	u := f.Unit
+	if s, ok := c.msgs[msgKey{lang, UnitMessage, f.Name, false}]; ok {
+		u = literal(s)
+	}
+	if u == "" {
+		return dst
+	}
+	if u != "%" {
+		dst = append(dst, ' ')
+	}
+	return append(dst, u...)
+}
+
+// RangeText words a range bin of feature f in lang ("48 months or more",
+// "between 12 and 23 months"); whole says the feature takes whole numbers.
+// A bin of another kind, or a language without RangeMessages, gives the
+// bin's symbolic label (BinLabel).
+func (c *Catalog) RangeText(lang string, f score.Feature, b score.Bin, whole bool) string {
+	return string(c.appendRange(nil, lang, f, b, whole))
+}
+
+func (c *Catalog) appendRange(dst []byte, lang string, f score.Feature, b score.Bin, whole bool) []byte {
+	if b.Kind != score.RangeBin || (b.Lower == nil && b.Upper == nil) {
+		return append(dst, BinLabel(b)...)
+	}
+	key := RangeSpan
+	var lo, hi float64
+	switch {
+	case b.Lower == nil:
+		key, hi = RangeBelow, *b.Upper
+	case b.Upper == nil:
+		key, lo = RangeFrom, *b.Lower
+		if whole {
+			lo = math.Ceil(lo)
+		}
+	default:
+		lo, hi = *b.Lower, *b.Upper
+		if whole {
+			l, h := math.Ceil(lo), math.Ceil(hi)-1
+			switch {
+			case l == h:
+				dst = appendNumber(dst, lang, l, -1)
+				return c.appendUnit(dst, lang, f)
+			case l < h:
+				key, lo, hi = RangeBetween, l, h
+			}
+		}
+	}
+	segs, ok := c.msgs[msgKey{lang, RangeMessage, key, false}]
+	if !ok || lo != tidy(lo) || hi != tidy(hi) {
+		// No words in this language, or an edge such as the float just
+		// above 18 (a left-open PMML interval) that words would round.
+		return append(dst, BinLabel(b)...)
+	}
+	for _, s := range segs {
+		switch s.hole {
+		case "":
+			dst = append(dst, s.lit...)
+		case "lower":
+			dst = appendNumber(dst, lang, lo, -1)
+		case "upper":
+			dst = appendNumber(dst, lang, hi, -1)
+		case "unit":
+			dst = c.appendUnit(dst, lang, f)
+		}
+	}
+	return dst
+}
+
+// symbolicLabel reports whether a bin label is the generated notation
+// ("[25, 40)", "< 25", ">= 40", as BinLabel and fit write them) rather
+// than a model's own words ("19 to 29"), which are shown as they are.
+func symbolicLabel(l string) bool {
+	return strings.HasPrefix(l, "[") && strings.HasSuffix(l, ")") ||
+		strings.HasPrefix(l, "< ") || strings.HasPrefix(l, ">= ") || strings.HasPrefix(l, "= ")
+}
+
+// tidy rounds x to 12 significant digits (an edge stored as the float
+// just above 18, from a left-open PMML interval, becomes 18).
+func tidy(x float64) float64 {
+	if x == 0 || math.IsInf(x, 0) || math.IsNaN(x) {
+		return x
+	}
+	y, err := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64)
+	if err != nil {
+		return x
+	}
+	return y
 }
 
 // appendNumber formats x with prec decimals (-1: shortest round-trip, no

@@ -356,6 +356,7 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 		}
 	}
 	spec.Terms = oh.terms(d, res.Coef, opts.Fill)
+	addSupport(spec.Terms, d)
 	// Training AUC and summary.
 	scores := make([]float64, n)
 	for j, c := range cols {

@@ -1,0 +1,538 @@
+package explain
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/candorscore/candor/score"
+)
+
+// Advice is what a reason tells the customer to do about its feature: the
+// way an actionable feature would have to move to improve the result, in a
+// direction the declarations allow and the training data agree with.
+type Advice string
+
+const (
+	// AdviceIncrease: a higher value of a numeric feature would help.
+	AdviceIncrease Advice = "increase"
+	// AdviceDecrease: a lower value of a numeric feature would help.
+	AdviceDecrease Advice = "decrease"
+	// AdviceChange: another allowed label of a categorical feature would
+	// help.
+	AdviceChange Advice = "change"
+)
+
+// Reason codes for advice that is withheld (Reason.AdviceWithheld, JSON
+// "advice_withheld"). Every reason of an explanation carries either an
+// Advice or one of these; the reason itself is always given.
+const (
+	// WithheldNotActionable: the feature has no declared action (the
+	// features file's "action", or Options.Actions): nobody said the
+	// customer can change it, so it is immutable for advice.
+	WithheldNotActionable = "not_actionable"
+	// WithheldMissingValue: the customer's value is missing.
+	WithheldMissingValue = "missing_value"
+	// WithheldSpecialValue: the customer's value is a special code ("no
+	// record"), not a quantity to move.
+	WithheldSpecialValue = "special_value"
+	// WithheldDeclaredDirection: what would help the model is not an
+	// allowed move (the action's direction, order or transitions).
+	WithheldDeclaredDirection = "against_declared_direction"
+	// WithheldDeclaredTrend: what would help the model runs against the
+	// feature's declared trend (ascending or descending).
+	WithheldDeclaredTrend = "against_declared_trend"
+	// WithheldDataTrend: what would help the model runs against the
+	// feature's trend in the training data (Stats.DataTrend for a number;
+	// for a category, no allowed better label has a lower training event
+	// rate). Typical of collinear inputs whose coefficients alternate in
+	// sign.
+	WithheldDataTrend = "against_data_trend"
+	// WithheldNoSupport: the model carries no training counts to support a
+	// move (an imported model without them), or no training cell on the
+	// helping side has a lower event rate than the customer's.
+	WithheldNoSupport = "no_data_support"
+	// WithheldNoChange: no allowed value would improve the result (the
+	// customer is at a declared bound, or the term cannot improve).
+	WithheldNoChange = "no_allowed_change"
+)
+
+// WithheldCodes lists the withholding codes in the order the rules are
+// applied (the first that applies is reported).
+var WithheldCodes = []string{WithheldNotActionable, WithheldMissingValue, WithheldSpecialValue,
+	WithheldNoChange, WithheldDeclaredDirection, WithheldDeclaredTrend, WithheldDataTrend, WithheldNoSupport}
+
+// WithheldText explains a withholding code in a sentence for staff
+// (reports, `candor check`); "" for an unknown code.
+func WithheldText(code string) string {
+	switch code {
+	case WithheldNotActionable:
+		return "no declared action: the customer cannot change it (declare an \"action\" in the features file to advise on it)"
+	case WithheldMissingValue:
+		return "the customer's value is missing"
+	case WithheldSpecialValue:
+		return "the customer's value is a special code, not a quantity"
+	case WithheldDeclaredDirection:
+		return "the change that would help is not an allowed move (direction, order or transitions)"
+	case WithheldDeclaredTrend:
+		return "the change that would help the model runs against the feature's declared trend"
+	case WithheldDataTrend:
+		return "the change that would help the model runs against the training data (the model's term disagrees with the data, often from collinear inputs)"
+	case WithheldNoSupport:
+		return "no training data supports a move: no cell on the helping side has a lower event rate"
+	case WithheldNoChange:
+		return "no allowed value would improve the result"
+	}
+	return ""
+}
+
+// DefaultMinChangeShare is the default min_change of a numeric feature, as
+// a share of its training interquartile range (Q3 - Q1): a tenth. A change
+// smaller than a tenth of the spread of the middle half of customers does
+// not make the customer a different kind of customer; it only carries them
+// across a bin edge or a rounding of the coefficient (percent of trades
+// with a balance 64 -> 63; pay 30 more of a 5,000 bill). A tenth still
+// lets a loan term of 24 months (IQR 12..24) move by 2 months. A feature
+// whose IQR is 0 (most customers share one value) gets no minimum. Set
+// Action.MinChange to choose another, 0 for none.
+const DefaultMinChangeShare = 0.1
+
+// ErrNothingActionable: recourse asked of a model none of whose inputs has
+// a declared action. Actionability is declared, never assumed.
+var ErrNothingActionable = errors.New("no model input is actionable")
+
+// nothingActionable is ErrNothingActionable with how to declare actions.
+func nothingActionable() error {
+	return fmt.Errorf(`%w: declare how a customer may change a feature with an "action" in the features file `+
+		`(--features: {"features": {"duration_in_month": {"action": {"direction": "decrease"}}}}) `+
+		`or in an actions file (--actions: {"features": {"duration_in_month": {"direction": "decrease"}}}); `+
+		`features without one are immutable`, ErrNothingActionable)
+}
+
+// resolveActions returns each term's action: the one in actions when it
+// names the feature, else the feature's declared action (score.Feature.
+// Action); nil when the feature is immutable (no action, declared
+// immutable, listed in actions.Immutable, or not an input). settings[j] is
+// the action's settings even when the feature is immutable (recourse
+// prices immutability with them). Every problem is reported at once.
+func resolveActions(m *score.Model, actions *Actions) ([]*score.Action, error) {
+	acts, _, err := resolveActionSettings(m, actions)
+	return acts, err
+}
+
+func resolveActionSettings(m *score.Model, actions *Actions) (acts, settings []*score.Action, err error) {
+	if actions == nil {
+		actions = &Actions{}
+	}
+	schema := m.Schema()
+	var errs []error
+	immutable := map[string]bool{}
+	for _, name := range actions.Immutable {
+		if schema.Index(name) < 0 {
+			errs = append(errs, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: immutable feature not in the model's schema", score.ErrUnknownFeature)})
+		}
+		immutable[name] = true
+	}
+	for _, name := range sortedMapKeys(actions.Features) {
+		f, ok := schema.Lookup(name)
+		if !ok {
+			errs = append(errs, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: action for a feature not in the model's schema", score.ErrUnknownFeature)})
+			continue
+		}
+		fa := actions.Features[name]
+		errs = append(errs, validateAction(&fa, f)...)
+		if f.Role == score.Protected && !fa.Immutable && !immutable[name] {
+			errs = append(errs, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: a protected attribute never changes; declare it immutable or leave it out", ErrActions)})
+		}
+	}
+	out := make([]*score.Action, m.NumTerms())
+	settings = make([]*score.Action, m.NumTerms())
+	for j := range out {
+		f := schema.Feature(m.TermFeature(j))
+		var act *score.Action
+		if fa, ok := actions.Features[f.Name]; ok {
+			c := fa
+			act = &c
+		} else if f.Actionable() {
+			c := *f.Action
+			act = &c
+			errs = append(errs, validateAction(act, f)...)
+		}
+		if act != nil && act.Direction == "both" {
+			act.Direction = BothWays
+		}
+		settings[j] = act
+		if immutable[f.Name] || act == nil || act.Immutable || f.Role != score.Input {
+			act = nil
+		}
+		out[j] = act
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
+	return out, settings, nil
+}
+
+// cellStat is the training event rate and rows of one cell (a bin, a
+// level, a numeric cell); ok is false when the model carries no counts for
+// it.
+type cellStat struct {
+	rate, rows float64
+	ok         bool
+}
+
+func newCellStat(count, events float64) cellStat {
+	if !(count > 0) {
+		return cellStat{}
+	}
+	return cellStat{rate: events / count, rows: count, ok: true}
+}
+
+// lower reports whether c is supported as a move from cur: both known and
+// c's event rate strictly lower.
+func (c cellStat) lower(cur cellStat) bool { return c.ok && cur.ok && c.rate < cur.rate }
+
+// termFacts is what advice needs to know about one term, copied once from
+// the model so that the per-customer path reads it without allocating.
+type termFacts struct {
+	term     score.Term
+	feat     score.Feature
+	action   *score.Action // nil: immutable
+	numeric  bool
+	trend    int  // +1: event rate rises with the value; -1: falls; 0: unknown
+	declared bool // trend is the declared one
+	specials []float64
+	whole    bool // the feature takes whole numbers (for words)
+	// Support: byPos per level or bin; for a linear term, cells with
+	// their upper bounds (all but the last).
+	byPos  []cellStat
+	cells  []cellStat
+	uppers []float64
+	known  bool // the term carries any training events at all
+	// labels and their positions, for a categorical feature.
+	labels []string
+	labPos []int
+}
+
+func newTermFacts(m *score.Model, j int, act *score.Action) termFacts {
+	t := m.Term(j)
+	f := m.Schema().Feature(m.TermFeature(j))
+	tf := termFacts{term: t, feat: f, action: act, numeric: f.Kind == score.Numeric, specials: f.SpecialCodes()}
+	for _, b := range t.Bins {
+		if b.Kind == score.SpecialBin && b.Special != nil && !slices.Contains(tf.specials, *b.Special) {
+			tf.specials = append(tf.specials, *b.Special)
+		}
+	}
+	switch f.Trend {
+	case score.Ascending:
+		tf.trend, tf.declared = 1, true
+	case score.Descending:
+		tf.trend, tf.declared = -1, true
+	default:
+		if t.Stats != nil {
+			tf.trend = t.Stats.DataTrend
+		}
+	}
+	tf.whole = wholeValued(t.Stats)
+	var events float64
+	switch t.Kind {
+	case score.CategoricalTerm:
+		for k, l := range t.Levels {
+			tf.byPos = append(tf.byPos, newCellStat(l.Count, l.Events))
+			tf.labels = append(tf.labels, l.Label)
+			tf.labPos = append(tf.labPos, k)
+			events += l.Events
+		}
+	case score.BinnedTerm:
+		for k, b := range t.Bins {
+			tf.byPos = append(tf.byPos, newCellStat(b.Count, b.Events))
+			events += b.Events
+			if b.Kind == score.CategoryBin {
+				for _, c := range b.Categories {
+					tf.labels = append(tf.labels, c)
+					tf.labPos = append(tf.labPos, k)
+				}
+			}
+		}
+	case score.LinearTerm:
+		if t.Stats != nil {
+			for k, c := range t.Stats.Cells {
+				tf.cells = append(tf.cells, newCellStat(c.Count, c.Events))
+				events += c.Events
+				if k < len(t.Stats.Cells)-1 {
+					tf.uppers = append(tf.uppers, bound(c.Upper, math.Inf(1)))
+				}
+			}
+		}
+	}
+	tf.known = events > 0
+	return tf
+}
+
+// wholeValued reports whether a numeric feature's training values look
+// like whole numbers: its minimum, maximum and every percentile that is
+// tied with a neighbour (values that occur in the data) are integers. The
+// same test decides how recourse rounds stored percentiles.
+func wholeValued(st *score.Stats) bool {
+	if st == nil || len(st.Quantiles) < 2 {
+		return false
+	}
+	q := st.Quantiles
+	n := len(q) - 1
+	for k, x := range q {
+		if (k == 0 || k == n || q[k-1] == x || (k < n && q[k+1] == x)) && x != math.Trunc(x) {
+			return false
+		}
+	}
+	return true
+}
+
+func bound(p *float64, def float64) float64 {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// isSpecial reports whether v (at position pos of the term) is one of the
+// feature's special codes: a declared numeric code or a special bin, or a
+// categorical label declared special.
+func (tf *termFacts) isSpecial(v score.Value, pos int) bool {
+	switch {
+	case v.IsNum():
+		if slices.Contains(tf.specials, v.Float()) {
+			return true
+		}
+		return tf.term.Kind == score.BinnedTerm && pos >= 0 && pos < len(tf.term.Bins) && tf.term.Bins[pos].Kind == score.SpecialBin
+	case v.IsCat():
+		_, ok := tf.feat.Special[v.Label()]
+		return ok
+	}
+	return false
+}
+
+// cellAt is the training cell of value v at position pos (m.Effect's).
+func (tf *termFacts) cellAt(v score.Value, pos int) cellStat {
+	if tf.term.Kind == score.LinearTerm {
+		if !v.IsNum() || len(tf.cells) == 0 {
+			return cellStat{}
+		}
+		return tf.cells[tf.cellIndex(v.Float())]
+	}
+	if pos < 0 || pos >= len(tf.byPos) {
+		return cellStat{}
+	}
+	return tf.byPos[pos]
+}
+
+// cellIndex is the index of the linear term's cell holding x.
+func (tf *termFacts) cellIndex(x float64) int {
+	k := 0
+	for k < len(tf.uppers) && x >= tf.uppers[k] {
+		k++
+	}
+	return k
+}
+
+// labelAllowed reports whether the action lets a categorical feature move
+// from label from to label to (its transitions, and with an order its
+// direction).
+func labelAllowed(a *score.Action, from, to string) bool {
+	if a.Transitions != nil && !slices.Contains(a.Transitions[from], to) {
+		return false
+	}
+	if a.Order != nil {
+		k0, k := slices.Index(a.Order, from), slices.Index(a.Order, to)
+		if k0 < 0 || k < 0 || (a.Direction == IncreaseOnly && k < k0) || (a.Direction == DecreaseOnly && k > k0) {
+			return false
+		}
+	}
+	return true
+}
+
+// advise decides the advice of term j for value v at position pos: an
+// Advice, or "" and the withholding code. want is +1 when a larger effect
+// helps (PointsBelow), -1 otherwise. It allocates nothing.
+func (tf *termFacts) advise(want float64, pos int, v score.Value) (Advice, string) {
+	if tf.action == nil {
+		return "", WithheldNotActionable
+	}
+	if v.IsMissing() {
+		return "", WithheldMissingValue
+	}
+	if tf.isSpecial(v, pos) {
+		return "", WithheldSpecialValue
+	}
+	if !tf.numeric {
+		return tf.adviseLabel(want, pos, v)
+	}
+	if !v.IsNum() {
+		return "", WithheldNoChange
+	}
+	d := tf.direction(want, pos)
+	if d == AnyDirection {
+		return "", WithheldNoChange
+	}
+	up := d == Higher
+	a := tf.action
+	x := v.Float()
+	if (up && a.Max != nil && x >= *a.Max) || (!up && a.Min != nil && x <= *a.Min) {
+		return "", WithheldNoChange
+	}
+	if (up && a.Direction == DecreaseOnly) || (!up && a.Direction == IncreaseOnly) {
+		return "", WithheldDeclaredDirection
+	}
+	if tf.trend != 0 && up == (tf.trend > 0) {
+		if tf.declared {
+			return "", WithheldDeclaredTrend
+		}
+		return "", WithheldDataTrend
+	}
+	if !tf.supportedMove(want, pos, x, up) {
+		return "", WithheldNoSupport
+	}
+	if up {
+		return AdviceIncrease, ""
+	}
+	return AdviceDecrease, ""
+}
+
+// supportedMove reports whether some training cell on the helping side of
+// x (up or down), within the action's bounds and (for bins) with a better
+// effect, has a lower event rate than x's own cell.
+func (tf *termFacts) supportedMove(want float64, pos int, x float64, up bool) bool {
+	a := tf.action
+	inBounds := func(lo, hi float64) bool { // the cell [lo, hi) meets [Min, Max]
+		return (a.Max == nil || lo <= *a.Max) && (a.Min == nil || hi > *a.Min)
+	}
+	if tf.term.Kind == score.LinearTerm {
+		if len(tf.cells) == 0 {
+			return false
+		}
+		k := tf.cellIndex(x)
+		cur := tf.cells[k]
+		for i := range tf.cells {
+			if (up && i <= k) || (!up && i >= k) {
+				continue
+			}
+			lo, hi := math.Inf(-1), math.Inf(1)
+			if i > 0 {
+				lo = tf.uppers[i-1]
+			}
+			if i < len(tf.uppers) {
+				hi = tf.uppers[i]
+			}
+			if inBounds(lo, hi) && tf.cells[i].lower(cur) {
+				return true
+			}
+		}
+		return false
+	}
+	bins := tf.term.Bins
+	if pos < 0 || pos >= len(bins) {
+		return false
+	}
+	cur, cb := tf.byPos[pos], bins[pos]
+	curBest, _ := effectSpan(cb, tf.term.Stats, want)
+	for k, b := range bins {
+		if k == pos || b.Kind != score.RangeBin {
+			continue
+		}
+		lo, hi := bound(b.Lower, math.Inf(-1)), bound(b.Upper, math.Inf(1))
+		if up && lo < bound(cb.Upper, math.Inf(1)) || !up && hi > bound(cb.Lower, math.Inf(-1)) {
+			continue
+		}
+		if best, _ := effectSpan(b, tf.term.Stats, want); best <= curBest && b.Slope == 0 && cb.Slope == 0 {
+			continue
+		}
+		if inBounds(lo, hi) && tf.byPos[k].lower(cur) {
+			return true
+		}
+	}
+	return false
+}
+
+// effectSpan returns the best and worst of a bin's effect times want.
+func effectSpan(b score.Bin, st *score.Stats, want float64) (best, worst float64) {
+	lo, hi := b.EffectRange(st)
+	return math.Max(lo*want, hi*want), math.Min(lo*want, hi*want)
+}
+
+// adviseLabel is advise for a categorical feature: "change" when some
+// allowed label with a better effect has a lower training event rate.
+func (tf *termFacts) adviseLabel(want float64, pos int, v score.Value) (Advice, string) {
+	if !v.IsCat() || pos < 0 || pos >= len(tf.byPos) {
+		return "", WithheldNoChange // an unseen label or a missing one
+	}
+	from := v.Label()
+	e0 := tf.effectAt(pos)
+	cur := tf.byPos[pos]
+	better, allowed := false, false
+	for i, l := range tf.labels {
+		p := tf.labPos[i]
+		if l == from || p == pos || !(want*(tf.effectAt(p)-e0) > 0) {
+			continue
+		}
+		better = true
+		if _, special := tf.feat.Special[l]; special || !labelAllowed(tf.action, from, l) {
+			continue
+		}
+		allowed = true
+		if tf.byPos[p].lower(cur) {
+			return AdviceChange, ""
+		}
+	}
+	switch {
+	case !better:
+		return "", WithheldNoChange
+	case !allowed:
+		return "", WithheldDeclaredDirection
+	case !tf.known || !cur.ok:
+		return "", WithheldNoSupport
+	}
+	return "", WithheldDataTrend
+}
+
+// effectAt is the effect of the term's level or bin at position p.
+func (tf *termFacts) effectAt(p int) float64 {
+	if tf.term.Kind == score.CategoricalTerm {
+		return tf.term.Levels[p].Effect
+	}
+	return tf.term.Bins[p].Effect
+}
+
+// direction is Explainer.Direction over the copied term: which way the
+// feature would have to move from position pos to improve the outcome.
+func (tf *termFacts) direction(want float64, pos int) Direction {
+	t := &tf.term
+	switch t.Kind {
+	case score.LinearTerm:
+		return directionOf(t.Coef * want)
+	case score.BinnedTerm:
+		if pos < 0 || pos >= len(t.Bins) || t.Bins[pos].Kind != score.RangeBin {
+			return AnyDirection
+		}
+		good := func(b score.Bin) float64 {
+			best, _ := effectSpan(b, t.Stats, want)
+			return best
+		}
+		best := -1
+		for k, b := range t.Bins {
+			if b.Kind == score.RangeBin && (best < 0 || good(b) > good(t.Bins[best])) {
+				best = k
+			}
+		}
+		cur, bb := t.Bins[pos], t.Bins[best]
+		if good(bb) <= good(cur) {
+			return directionOf(cur.Slope * want)
+		}
+		switch {
+		case bb.Lower != nil && cur.Upper != nil && *bb.Lower >= *cur.Upper:
+			return Higher
+		case bb.Upper != nil && cur.Lower != nil && *bb.Upper <= *cur.Lower:
+			return Lower
+		}
+	}
+	return AnyDirection
+}
