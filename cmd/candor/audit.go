@@ -343,6 +343,10 @@ func auditBurden(ctx context.Context, a auditArgs, m *score.Model, t *score.Tabl
 		fmt.Fprintln(stderr, "candor audit: the model stores no percentiles for some numeric features; using --data as the population for recourse costs (give --train to choose)")
 	}
 	space, err := explain.NewActionSpace(m, actions, pop)
+	if errors.Is(err, explain.ErrNothingActionable) {
+		fmt.Fprintln(stderr, `candor audit: no model input is actionable, so nobody has recourse: the recourse burden is left out (declare actions with --actions, or an "action" per feature in the model's features file)`)
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -92,11 +92,12 @@ func TestEveryCommandReadsEveryFormat(t *testing.T) {
 	doc := filepath.Join(dir, "model.pmml")
 	code, _, errOut := runCLI(t, "convert", "--model", model, "--to", "pmml", "--out", doc)
 	require.Equal(t, 0, code, errOut)
+	actions := writeFile(t, dir, "actions.json", `{"features": {"duration_in_month": {"direction": "decrease"}}}`)
 	for _, path := range []string{doc, "../../score/sklearn/testdata/sklearn_german.json"} {
 		for _, args := range [][]string{
 			{"score", "--model", path, "--data", data},
 			{"explain", "--model", path, "--data", data, "--rows", "1"},
-			{"recourse", "--model", path, "--data", data, "--rows", "1", "--k", "1"},
+			{"recourse", "--model", path, "--data", data, "--rows", "1", "--k", "1", "--actions", actions},
 			{"monitor", "--model", path, "--baseline", data, "--current", data},
 		} {
 			code, out, errOut := runCLI(t, args...)

@@ -51,10 +51,15 @@ type reasonJS struct {
 	Value   any     `json:"value"`
 	Bin     string  `json:"bin,omitempty"`
 	Effect  float64 `json:"effect"`
+	// Advice is "increase", "decrease" or "change"; when the reason carries
+	// none, AdviceWithheld says why (explain.WithheldNotActionable, ...).
+	Advice         string `json:"advice,omitempty"`
+	AdviceWithheld string `json:"advice_withheld,omitempty"`
 }
 
 type explainArgs struct {
 	model, data, delim, rows, format, lang, chartPath, baseline, messages, out string
+	features, actions                                                          string
 	reasons, refSize                                                           int
 	showSensitive, global                                                      bool
 }
@@ -76,6 +81,8 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.BoolVar(&a.showSensitive, "show-sensitive", false, "show values of sensitive features in JSON and charts (never in customer text)")
 	fs.BoolVar(&a.global, "global", false, "instead of rows: feature importance over the (selected) rows and each feature's effect shape")
 	fs.StringVar(&a.out, "out", "", "output file (default stdout)")
+	fs.StringVar(&a.features, "features", "", "features file (labels, units, special codes, trends, actions) applied to the model's schema")
+	fs.StringVar(&a.actions, "actions", "", "JSON actions file (as for recourse): which features a customer may change; reasons on others carry no advice")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -86,6 +93,13 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return fmt.Errorf("--format must be text or json, got %q", a.format)
 	}
 	m, _, err := loadAnyModel(a.model, nil)
+	if err != nil {
+		return err
+	}
+	if m, err = withFeatures(m, a.features); err != nil {
+		return err
+	}
+	acts, err := readActionsFile(a.actions)
 	if err != nil {
 		return err
 	}
@@ -106,7 +120,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if !cat.HasLanguage(a.lang) {
 		return fmt.Errorf("%w: --lang %q (have %s)", explain.ErrUnknownLanguage, a.lang, strings.Join(cat.Languages(), ", "))
 	}
-	opts := &explain.Options{MaxReasons: a.reasons, ShowSensitive: a.showSensitive}
+	opts := &explain.Options{MaxReasons: a.reasons, ShowSensitive: a.showSensitive, Actions: acts}
 	if opts.Baseline, err = chooseBaseline(m, t, a); err != nil {
 		return err
 	}
@@ -274,7 +288,7 @@ func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row 
 			bin = ""
 		}
 		line.Reasons = append(line.Reasons, reasonJS{Code: r.Code, Feature: r.Feature,
-			Value: r.JSONValue(), Bin: bin, Effect: r.Effect})
+			Value: r.JSONValue(), Bin: bin, Effect: r.Effect, Advice: string(r.Advice), AdviceWithheld: r.AdviceWithheld})
 	}
 	txt, err := e.AppendCustomerText(nil, cat, a.lang, ex)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/score"
@@ -20,6 +19,7 @@ type recourseLine struct {
 	Probability     *float64        `json:"probability,omitempty"`
 	Points          *float64        `json:"points,omitempty"`
 	Target          float64         `json:"target,omitempty"`
+	Margin          float64         `json:"margin,omitempty"`
 	Already         bool            `json:"already,omitempty"`
 	Counterfactuals []recourseCF    `json:"counterfactuals"`
 	Infeasible      bool            `json:"infeasible,omitempty"`
@@ -48,7 +48,11 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	k := fs.Int("k", 3, "diverse counterfactuals per row (different sets of features)")
 	target := fs.Float64("target-probability", 0, "event probability to get below (default: the model's cutoff)")
 	costObj := fs.String("cost", "sum", "what to minimise: sum (of the changes' costs) or max (the largest change's cost)")
-	lang := fs.String("lang", "", "add each counterfactual as a sentence in this language (en, de)")
+	lang := fs.String("lang", "", "add each counterfactual as a sentence in this language (en, de, or one added by --messages)")
+	messages := fs.String("messages", "", "JSON file of catalogue messages that add to or override the built-in text (labels per language, as for explain)")
+	features := fs.String("features", "", "features file (labels, units, special codes, trends, actions) applied to the model's schema")
+	allowUnsupported := fs.Bool("allow-unsupported", false, "also propose changes whose proposed cell's training event rate is not below the current cell's (flagged \"unsupported\")")
+	margin := fs.Float64("margin", 0, "the flip must hold at the target probability minus this margin")
 	out := fs.String("out", "", "output file (default stdout)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -56,11 +60,17 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *modelPath == "" {
 		return fmt.Errorf("--model is required")
 	}
+	if *messages != "" && *lang == "" {
+		return fmt.Errorf("--messages needs --lang")
+	}
 	if *k < 1 || *maxChanges < 0 {
 		return fmt.Errorf("--k must be 1 or more and --max-changes 0 or more")
 	}
 	if *target != 0 && !(*target > 0 && *target < 1) {
 		return fmt.Errorf("--target-probability must be in (0, 1), got %v", *target)
+	}
+	if !(*margin >= 0 && *margin < 1) {
+		return fmt.Errorf("--margin must be in [0, 1), got %v", *margin)
 	}
 	objective := explain.SumCost
 	switch *costObj {
@@ -78,21 +88,20 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
+	if m, err = withFeatures(m, *features); err != nil {
+		return err
+	}
 	t, err := readTable(*data, *delim)
 	if err != nil {
 		return err
 	}
-	var actions *explain.Actions
-	if *actionsPath != "" {
-		f, err := os.Open(*actionsPath)
-		if err != nil {
-			return err
-		}
-		actions, err = explain.ReadActions(f)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("%s: %w", *actionsPath, err)
-		}
+	selected, err := rows.indexes(t.Len())
+	if err != nil {
+		return err
+	}
+	actions, err := readActionsFile(*actionsPath)
+	if err != nil {
+		return err
 	}
 	var pop *score.Table
 	if *train != "" {
@@ -113,6 +122,11 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if err != nil {
 			return err
 		}
+		if *messages != "" {
+			if cat, err = loadMessages(cat, *messages); err != nil {
+				return err
+			}
+		}
 		if !cat.HasLanguage(*lang) {
 			return fmt.Errorf("--lang %q: the catalogue has %v", *lang, cat.Languages())
 		}
@@ -123,13 +137,9 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	opts := &explain.RecourseOptions{Target: score.Probability(*target), MaxChanges: *maxChanges, K: *k, Objective: objective}
+	opts := &explain.RecourseOptions{Target: score.Probability(*target), MaxChanges: *maxChanges, K: *k, Objective: objective,
+		AllowUnsupported: *allowUnsupported, Margin: *margin}
 	failed, answered := 0, 0
-	selected, err := rows.indexes(t.Len())
-	if err != nil {
-		closeFn()
-		return err
-	}
 	for _, i := range selected {
 		if ctx.Err() != nil {
 			closeFn()
@@ -174,6 +184,7 @@ func fillRecourse(line *recourseLine, m *score.Model, r *explain.Recourse, cat *
 		line.Points = f(r.Score)
 	}
 	line.Target = float64(r.Target)
+	line.Margin = r.Margin
 	line.Already = r.Already
 	line.Infeasible = r.Infeasible
 	line.Reason = r.Reason

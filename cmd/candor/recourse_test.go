@@ -21,8 +21,13 @@ func TestRecourseCLIFlips(t *testing.T) {
 	dir := t.TempDir()
 	model, data := germanFixture(t, dir, 20)
 	actions := filepath.Join(dir, "actions.json")
+	// Actionability is declared: the two amounts, and (both ways, as every
+	// unlisted feature used to be) the accounts, the purpose and the
+	// guarantor.
 	require.NoError(t, os.WriteFile(actions, []byte(`{"immutable": ["age_in_years", "personal_status_and_sex", "foreign_worker", "job"],
-	  "features": {"duration_in_month": {"direction": "decrease"}, "credit_amount": {"direction": "decrease", "max": 10000}}}`), 0o644))
+	  "features": {"duration_in_month": {"direction": "decrease"}, "credit_amount": {"direction": "decrease", "max": 10000},
+	    "status_of_existing_checking_account": {}, "savings_account_and_bonds": {}, "purpose": {}, "other_debtors_or_guarantors": {},
+	    "property": {}, "credit_history": {}, "present_employment_since": {}, "housing": {}, "other_installment_plans": {}}}`), 0o644))
 	code, out, errOut := runCLI(t, "recourse", "--model", model, "--data", data, "--actions", actions, "--k", "2", "--lang", "en")
 	require.Equal(t, 0, code, errOut)
 	lines := jsonLines[recourseLine](t, out)
@@ -115,7 +120,7 @@ func TestRecourseCLIInfeasibleAndErrors(t *testing.T) {
 			imm = append(imm, f.Name)
 		}
 	}
-	b, err := json.Marshal(map[string]any{"immutable": imm})
+	b, err := json.Marshal(map[string]any{"immutable": imm, "features": map[string]any{"telephone": map[string]any{}}})
 	require.NoError(t, err)
 	actions := filepath.Join(dir, "actions.json")
 	require.NoError(t, os.WriteFile(actions, b, 0o644))
