@@ -103,7 +103,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		enc.SetEscapeHTML(false)
 		err = enc.Encode(rep)
 	} else {
-		err = writeCheckText(w, rep)
+		err = writeCheckText(w, rep, true)
 	}
 	if err != nil {
 		closeFn()
@@ -118,8 +118,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// writeCheckText writes the advice audit for people.
-func writeCheckText(w io.Writer, rep *explain.AdviceCheck) error {
+// writeCheckText writes the advice audit for people; legend adds what each
+// withholding code means.
+func writeCheckText(w io.Writer, rep *explain.AdviceCheck, legend bool) error {
 	pct := func(n int) string {
 		if rep.Adverse == 0 {
 			return "-"
@@ -162,6 +163,9 @@ func writeCheckText(w io.Writer, rep *explain.AdviceCheck) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if !legend {
+		return nil
 	}
 	fmt.Fprintln(w, "\nwithholding codes:")
 	for _, code := range explain.WithheldCodes {

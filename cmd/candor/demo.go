@@ -1,20 +1,23 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/candorscore/candor/examples/datasets"
+	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/fit"
 )
 
 // demoSteps are the stages of `candor demo` after the logistic fit; later
 // capabilities (scorecards, explanations, recourse, audits) append to it.
-var demoSteps = []func(ctx context.Context, env *demoEnv) error{demoScorecard, demoExplain, demoRecourse, demoAudit, demoDecisions}
+var demoSteps = []func(ctx context.Context, env *demoEnv) error{demoScorecard, demoExplain, demoRecourse, demoCheck, demoAudit, demoDecisions}
 
 // demoEnv is what the demo's stages share.
 type demoEnv struct {
@@ -25,6 +28,9 @@ type demoEnv struct {
 	// scorecard is the German credit points scorecard, set by the
 	// scorecard stage (demoScorecard).
 	scorecard *score.Model
+	// catalog holds the customer words: the built-in sentences and German
+	// credit's catalogue of labels (examples/datasets/features).
+	catalog *explain.Catalog
 }
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -44,8 +50,21 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	decl, err := datasets.Features(datasets.GermanCredit)
+	if err != nil {
+		return err
+	}
+	if s, err = decl.Apply(s); err != nil {
+		return err
+	}
+	cat, err := demoCatalog()
+	if err != nil {
+		return err
+	}
 	fmt.Fprintln(stdout, "candor demo: German credit (UCI Statlog, 1000 applicants; event = bad credit)")
 	fmt.Fprintln(stdout, "protected, never inputs: personal_status_and_sex, age_in_years, foreign_worker")
+	fmt.Fprintln(stdout, "features file examples/datasets/features/german_credit.json: labels, units and what an applicant may change")
+	fmt.Fprintln(stdout, "  (a shorter or smaller loan, more savings, a better-funded checking account, a guarantor); every other input is immutable")
 	fitted, err := fit.Logistic(ctx, t, s, "creditability", "bad", &fit.LogisticOptions{Name: "german-credit-logistic"})
 	if err != nil {
 		return err
@@ -53,7 +72,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "\nlogistic regression: %d rows, %d columns, %d iterations, log-likelihood %.4f, training AUC %.4f\n",
 		fitted.Rows, len(fitted.Coefficients), fitted.Iterations, fitted.LogLik, fitted.AUC)
 	fmt.Fprintf(stdout, "model fingerprint %s\n", fitted.Model.Fingerprint())
-	env := &demoEnv{out: stdout, table: t, schema: s, model: fitted.Model}
+	env := &demoEnv{out: stdout, table: t, schema: s, model: fitted.Model, catalog: cat}
 	if err := demoTopTerms(env, []int{0, 1, 4}); err != nil {
 		return err
 	}
@@ -63,6 +82,21 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	return nil
+}
+
+// demoCatalog is the demo's catalogue: the built-in sentences, the words
+// of counterfactual sentences, and German credit's labels in English and
+// German.
+func demoCatalog() (*explain.Catalog, error) {
+	b, err := datasets.Messages(datasets.GermanCredit)
+	if err != nil {
+		return nil, err
+	}
+	msgs, err := explain.ReadMessages(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	return explain.DefaultCatalog().With(append(slices.Clone(explain.RecourseMessages), msgs...)...)
 }
 
 // demoTopTerms prints, for a few applicants, the probability and the three

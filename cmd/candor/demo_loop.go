@@ -10,48 +10,24 @@ import (
 	"github.com/candorscore/candor/fairness"
 )
 
-// demoActions are the demo's recourse rules: the credit history and the
-// applicant's circumstances (and the loan's purpose) are fixed; the loan can
-// be shorter or smaller, and checking and savings balances can grow (closing
-// an account or hiding savings to look safer would be gaming the model, so
-// those moves are not offered).
-const demoActions = `{
-  "immutable": ["credit_history", "present_residence_since", "number_of_people_being_liable_to_provide_maintenance_for",
-                "present_employment_since", "job", "telephone", "other_debtors_or_guarantors", "number_of_existing_credits_at_this_bank",
-                "purpose", "property", "housing", "other_installment_plans"],
-  "features": {
-    "duration_in_month": {"direction": "decrease"},
-    "credit_amount": {"direction": "decrease"},
-    "status_of_existing_checking_account": {"transitions": {
-      "... < 0 DM": ["0 <= ... < 200 DM", "... >= 200 DM / salary assignments for at least 1 year"],
-      "0 <= ... < 200 DM": ["... >= 200 DM / salary assignments for at least 1 year"]}},
-    "savings_account_and_bonds": {"transitions": {
-      "... < 100 DM": ["100 <= ... < 500 DM", "500 <= ... < 1000 DM", "... >= 1000 DM"],
-      "100 <= ... < 500 DM": ["500 <= ... < 1000 DM", "... >= 1000 DM"],
-      "500 <= ... < 1000 DM": ["... >= 1000 DM"]}}
-  }
-}`
-
 // demoRecourse shows, for the first declined applicants, the cheapest
-// changes that would flip the scorecard's decision, in plain words.
+// honest changes that would flip the scorecard's decision, in plain words
+// in English and German: only what the features file lets an applicant
+// change (the loan's term and amount down, savings and checking balances
+// up, a guarantor added; closing an account or hiding savings to look
+// safer would be gaming the model, so those moves are not declared), each
+// change backed by the training data (the proposed bin's bad rate is
+// lower than the current one's) and of at least its min_change.
 func demoRecourse(ctx context.Context, env *demoEnv) error {
 	m := env.scorecard
 	if m == nil {
 		m = env.model
 	}
-	actions, err := explain.ParseActions([]byte(demoActions))
+	space, err := explain.NewActionSpace(m, nil, env.table)
 	if err != nil {
 		return err
 	}
-	space, err := explain.NewActionSpace(m, actions, env.table)
-	if err != nil {
-		return err
-	}
-	cat, err := explain.DefaultCatalog().With(explain.RecourseMessages...)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(env.out, "\nrecourse: the cheapest changes that flip the %s's decision (exact; protected attributes and history fixed)\n", m.Kind())
+	fmt.Fprintf(env.out, "\nrecourse: the cheapest honest changes that flip the %s's decision (exact; only declared actions, backed by the training data)\n", m.Kind())
 	shown := 0
 	for i := 0; i < env.table.Len() && shown < 3; i++ {
 		rec, err := env.table.Record(m.Schema(), i)
@@ -72,14 +48,39 @@ func demoRecourse(ctx context.Context, env *demoEnv) error {
 			continue
 		}
 		for _, cf := range r.Counterfactuals {
-			text, err := explain.CounterfactualText(cat, "en", m.Schema(), cf)
-			if err != nil {
-				return err
+			fmt.Fprintf(env.out, "    cost %.3f -> probability %.3f:", cf.Cost, cf.Probability)
+			for _, ch := range cf.Changes {
+				if s := ch.Support; s != nil {
+					fmt.Fprintf(env.out, " [%s: bad rate %.2f of %.0f applicants -> %.2f of %.0f]", ch.Feature, s.CurrentRate, s.CurrentRows, s.ProposedRate, s.ProposedRows)
+				}
 			}
-			fmt.Fprintf(env.out, "    cost %.3f -> probability %.3f: %s\n", cf.Cost, cf.Probability, text)
+			fmt.Fprintln(env.out)
+			for _, lang := range []string{"en", "de"} {
+				text, err := explain.CounterfactualText(env.catalog, lang, m.Schema(), cf)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(env.out, "      (%s) %s\n", lang, text)
+			}
 		}
 	}
 	return nil
+}
+
+// demoCheck audits the scorecard's advice over every applicant
+// (explain.CheckAdvice, as `candor check` does): how many declined
+// applicants get advice, have advice withheld and why, and have recourse.
+func demoCheck(ctx context.Context, env *demoEnv) error {
+	m := env.scorecard
+	if m == nil {
+		m = env.model
+	}
+	rep, err := explain.CheckAdvice(ctx, m, env.table, &explain.CheckOptions{Train: env.table})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.out)
+	return writeCheckText(env.out, rep, false)
 }
 
 // demoAudit audits the scorecard's decisions by sex (derived from

@@ -418,7 +418,7 @@ func demoExplain(_ context.Context, env *demoEnv) error {
 	if err != nil {
 		return err
 	}
-	cat := explain.DefaultCatalog()
+	cat := env.catalog
 	var ex explain.Explanation
 	for _, r := range m.ScoreTable(nil, env.table, nil) {
 		if r.Err != nil {

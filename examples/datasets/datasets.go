@@ -13,7 +13,7 @@ import (
 	"github.com/candorscore/candor/score"
 )
 
-//go:embed *.csv.gz models/*.json
+//go:embed *.csv.gz models/*.json features/*.json
 var files embed.FS
 
 // Names of the embedded data sets.
@@ -67,6 +67,44 @@ func LoadSchema(name string, protected ...string) (*score.Table, *score.Schema, 
 		return nil, nil, err
 	}
 	return tab, s, nil
+}
+
+// Features returns the features file of a data set (features/NAME.json,
+// score.Declarations): readable labels and units for every column, and the
+// honest actions a customer may take (the German applicant may borrow less
+// or for a shorter term, raise savings and checking balances, add a
+// guarantor; the Telco customer may take a longer contract, an automatic
+// payment or an added service; the Bank marketing file declares the
+// special code of pdays and no actions). Every other column is immutable.
+func Features(name string) (*score.Declarations, error) {
+	b, err := FeaturesFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return score.ParseDeclarations(b)
+}
+
+// FeaturesFile returns the bytes of a data set's features file, to write
+// out for `candor ... --features`.
+func FeaturesFile(name string) ([]byte, error) {
+	b, err := files.ReadFile("features/" + name + ".json")
+	if err != nil {
+		return nil, fmt.Errorf("datasets: no features file for %q", name)
+	}
+	return b, nil
+}
+
+// Messages returns a data set's catalogue of customer words
+// (features/NAME.messages.json, a JSON array of explain.Message): feature
+// names, units and category labels per language, German throughout for
+// German credit. Read it with explain.ReadMessages; nil when the data set
+// has none.
+func Messages(name string) ([]byte, error) {
+	b, err := files.ReadFile("features/" + name + ".messages.json")
+	if err != nil {
+		return nil, nil
+	}
+	return b, nil
 }
 
 // Names of the embedded sample models (models/*.json, candor model files).
