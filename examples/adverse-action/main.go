@@ -17,13 +17,17 @@
 //     probability of bad credit is closest below the cutoff (0.5);
 //  3. for each declined applicant (probability >= cutoff) take the top four
 //     reason codes against that baseline, and render them with a message
-//     catalogue that gives the features names a customer understands;
+//     catalogue that gives the features names a customer understands; a
+//     reason says what would improve the result only for a feature the
+//     features file (examples/datasets/features) declares changeable, in a
+//     direction the training data support;
 //  4. summarise how often each reason is the principal one.
 //
 // The output is deterministic: the same data gives the same bytes.
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -73,16 +77,32 @@ var names = []struct{ feature, en, de string }{
 // catalog adds the feature names and notice-style reason sentences to the
 // built-in catalogue.
 func catalog() (*explain.Catalog, error) {
-	msgs := []explain.Message{
+	// German credit's catalogue: its category labels in plain English and
+	// in German (so that a German notice is German throughout).
+	b, err := datasets.Messages(datasets.GermanCredit)
+	if err != nil {
+		return nil, err
+	}
+	msgs, err := explain.ReadMessages(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	msgs = append(msgs, []explain.Message{
 		{Lang: "en", Kind: explain.ReasonMessage, Text: "Your {feature} ({bin}) compared unfavourably with approved applicants."},
 		{Lang: "en", Kind: explain.ReasonMessage, Sensitive: true, Text: "Your {feature} compared unfavourably with approved applicants."},
 		{Lang: "de", Kind: explain.ReasonMessage, Text: "Ihr Merkmal „{feature}“ ({bin}) schnitt schlechter ab als bei bewilligten Anträgen."},
 		{Lang: "de", Kind: explain.ReasonMessage, Sensitive: true, Text: "Ihr Merkmal „{feature}“ schnitt schlechter ab als bei bewilligten Anträgen."},
-	}
+	}...)
 	for _, n := range names {
 		msgs = append(msgs,
 			explain.Message{Lang: "en", Kind: explain.FeatureMessage, Key: n.feature, Text: n.en},
 			explain.Message{Lang: "de", Kind: explain.FeatureMessage, Key: n.feature, Text: n.de})
+	}
+	// These names already say the unit ("loan term in months"): no unit
+	// after the number.
+	for _, f := range []string{"duration_in_month", "credit_amount"} {
+		msgs = append(msgs, explain.Message{Lang: "en", Kind: explain.UnitMessage, Key: f, Text: ""},
+			explain.Message{Lang: "de", Kind: explain.UnitMessage, Key: f, Text: ""})
 	}
 	return explain.DefaultCatalog().With(msgs...)
 }
@@ -117,6 +137,15 @@ func run(ctx context.Context, w io.Writer, lang string, show int) error {
 	}
 	s, err = s.WithRoles(score.Protected, "personal_status_and_sex", "age_in_years", "foreign_worker")
 	if err != nil {
+		return err
+	}
+	// The features file declares what an applicant may change: a reason on
+	// any other feature (credit history, purpose, ...) carries no advice.
+	decl, err := datasets.Features(datasets.GermanCredit)
+	if err != nil {
+		return err
+	}
+	if s, err = decl.Apply(s); err != nil {
 		return err
 	}
 	fs := s.Features()
@@ -186,11 +215,14 @@ func run(ctx context.Context, w io.Writer, lang string, show int) error {
 			if err != nil {
 				return err
 			}
-			imp, err := cat.Text(lang, explain.ImproveMessage, a)
+			imp, err := cat.Text(lang, explain.ImproveMessage, a) // "" when the reason carries no advice
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(w, nt.reasons+"%s %s\n", k+1, txt, imp)
+			if imp != "" {
+				txt += " " + imp
+			}
+			fmt.Fprintf(w, nt.reasons+"%s\n", k+1, txt)
 		}
 		fmt.Fprintf(w, "\n%s\n", nt.footer)
 		fmt.Fprintf(w, "[for staff: probability %.3f; reason effects in log-odds:", float64(ex.Result.Probability))

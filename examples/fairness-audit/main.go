@@ -69,15 +69,17 @@ const (
 )
 
 // actions: what a declined applicant can change (as in examples/recourse).
-// The protected attributes are not model inputs and never change.
+// Actionability is declared: every input not listed (credit history, job,
+// time in the job, residence, ...) is immutable.
 const actions = `{
-  "immutable": ["number_of_people_being_liable_to_provide_maintenance_for", "present_residence_since", "job",
-                "credit_history", "present_employment_since"],
   "features": {
     "duration_in_month": {"direction": "decrease"},
     "credit_amount": {"direction": "decrease", "max": 10000},
     "savings_account_and_bonds": {"direction": "increase", "order": [
       "unknown/ no savings account", "... < 100 DM", "100 <= ... < 500 DM", "500 <= ... < 1000 DM", "... >= 1000 DM"]},
+    "status_of_existing_checking_account": {"transitions": {
+      "... < 0 DM": ["0 <= ... < 200 DM", "... >= 200 DM / salary assignments for at least 1 year"],
+      "0 <= ... < 200 DM": ["... >= 200 DM / salary assignments for at least 1 year"]}},
     "other_debtors_or_guarantors": {"transitions": {"none": ["guarantor"], "co-applicant": ["guarantor"]}}
   }
 }`

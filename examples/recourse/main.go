@@ -24,6 +24,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -47,78 +48,39 @@ func main() {
 	}
 }
 
-// germanActions: what an applicant can change, as the issue's example
-// spells it, plus ordered savings that may only grow and a guarantor that
-// may be added.
-const germanActions = `{
-  "immutable": ["age_in_years", "personal_status_and_sex", "foreign_worker",
-                "number_of_people_being_liable_to_provide_maintenance_for", "present_residence_since", "job"],
-  "features": {
-    "duration_in_month": {"direction": "decrease"},
-    "credit_amount": {"direction": "decrease", "max": 10000},
-    "savings_account_and_bonds": {"direction": "increase", "order": [
-      "unknown/ no savings account", "... < 100 DM", "100 <= ... < 500 DM", "500 <= ... < 1000 DM", "... >= 1000 DM"]},
-    "other_debtors_or_guarantors": {"transitions": {"none": ["guarantor"], "co-applicant": ["guarantor"]}},
-    "credit_history": {"immutable": true},
-    "present_employment_since": {"immutable": true}
-  }
-}`
-
-// telcoActions: the retention offers an account team can make. Contracts
-// only lengthen, payments move to automatic methods, services are added
-// (never removed), the monthly charge may fall by a discount priced at 0.02
-// per dollar a month. Who the customer is stays fixed.
+// The actions are the data sets' features files
+// (examples/datasets/features): what a customer may honestly change.
+// German credit: the loan's term and amount down, savings and checking
+// balances up (step by step), a guarantor added. Telco: contracts only
+// lengthen, payments move to automatic methods, services are added (never
+// removed), the monthly charge may fall by a discount priced at 0.02 per
+// dollar a month. Everything else (age, history, tenure, household) is
+// immutable because nobody declared it changeable.
 //
-// The search follows the model, not intuition: once the services are in the
-// model, they carry the price, and MonthlyCharges gets a small negative
-// coefficient (-0.03 log-odds per dollar), so a discount alone never lowers
-// this model's churn probability and is never proposed.
-const telcoActions = `{
-  "immutable": ["tenure", "Partner", "Dependents", "PhoneService", "MultipleLines", "InternetService",
-                "StreamingTV", "StreamingMovies"],
-  "features": {
-    "Contract": {"transitions": {"Month-to-month": ["One year", "Two year"], "One year": ["Two year"]}},
-    "PaymentMethod": {"transitions": {
-      "Electronic check": ["Bank transfer (automatic)", "Credit card (automatic)"],
-      "Mailed check": ["Bank transfer (automatic)", "Credit card (automatic)"]}},
-    "OnlineSecurity": {"transitions": {"No": ["Yes"]}},
-    "OnlineBackup": {"transitions": {"No": ["Yes"]}},
-    "DeviceProtection": {"transitions": {"No": ["Yes"]}},
-    "TechSupport": {"transitions": {"No": ["Yes"]}},
-    "PaperlessBilling": {"transitions": {"Yes": ["No"]}},
-    "MonthlyCharges": {"direction": "decrease", "cost_per_unit": 0.02}
-  }
-}`
+// The search follows the model, within what the data support: once the
+// services are in the Telco model they carry the price, and MonthlyCharges
+// gets a negative coefficient (-0.03 log-odds per dollar) although churn
+// rises with the charge in the data; a discount alone never lowers this
+// model's churn probability and is never proposed, and the model's hint
+// that a higher charge would help is never given either.
 
-// names are catalogue overrides: features and labels as customers say them.
+// names are catalogue overrides for Telco in German (the English words are
+// the features file's labels; German credit brings its own catalogue).
 var names = []explain.Message{
-	{Lang: "en", Kind: explain.FeatureMessage, Key: "duration_in_month", Text: "loan term in months"},
-	{Lang: "en", Kind: explain.FeatureMessage, Key: "credit_amount", Text: "amount requested in DM"},
-	{Lang: "en", Kind: explain.FeatureMessage, Key: "savings_account_and_bonds", Text: "savings"},
-	{Lang: "en", Kind: explain.FeatureMessage, Key: "other_debtors_or_guarantors", Text: "guarantor"},
-	{Lang: "en", Kind: explain.FeatureMessage, Key: "status_of_existing_checking_account", Text: "checking account"},
-	{Lang: "en", Kind: explain.FeatureMessage, Key: "installment_rate_in_percentage_of_disposable_income", Text: "instalment in % of disposable income"},
-	{Lang: "en", Kind: explain.FeatureMessage, Key: "Contract", Text: "contract"},
-	{Lang: "en", Kind: explain.FeatureMessage, Key: "PaymentMethod", Text: "payment method"},
-	{Lang: "en", Kind: explain.FeatureMessage, Key: "MonthlyCharges", Text: "monthly charge in $"},
-	{Lang: "en", Kind: explain.FeatureMessage, Key: "OnlineSecurity", Text: "online security service"},
-	{Lang: "en", Kind: explain.FeatureMessage, Key: "TechSupport", Text: "tech support service"},
-	{Lang: "en", Kind: explain.FeatureMessage, Key: "OnlineBackup", Text: "online backup service"},
-	{Lang: "en", Kind: explain.FeatureMessage, Key: "DeviceProtection", Text: "device protection"},
-	{Lang: "en", Kind: explain.FeatureMessage, Key: "PaperlessBilling", Text: "paperless billing"},
-	{Lang: "en", Kind: explain.ValueMessage, Key: "PaperlessBilling=No", Text: "off"},
-	{Lang: "en", Kind: explain.ValueMessage, Key: "PaperlessBilling=Yes", Text: "on"},
-	{Lang: "de", Kind: explain.FeatureMessage, Key: "duration_in_month", Text: "Laufzeit in Monaten"},
-	{Lang: "de", Kind: explain.FeatureMessage, Key: "credit_amount", Text: "beantragter Betrag in DM"},
-	{Lang: "de", Kind: explain.FeatureMessage, Key: "savings_account_and_bonds", Text: "Ersparnisse"},
-	{Lang: "de", Kind: explain.FeatureMessage, Key: "other_debtors_or_guarantors", Text: "Bürge"},
-	{Lang: "de", Kind: explain.FeatureMessage, Key: "status_of_existing_checking_account", Text: "Girokonto"},
-	{Lang: "de", Kind: explain.FeatureMessage, Key: "installment_rate_in_percentage_of_disposable_income", Text: "Rate in % des verfügbaren Einkommens"},
 	{Lang: "de", Kind: explain.FeatureMessage, Key: "Contract", Text: "Vertrag"},
 	{Lang: "de", Kind: explain.FeatureMessage, Key: "PaymentMethod", Text: "Zahlungsart"},
-	{Lang: "de", Kind: explain.FeatureMessage, Key: "MonthlyCharges", Text: "Monatsgebühr in $"},
+	{Lang: "de", Kind: explain.FeatureMessage, Key: "MonthlyCharges", Text: "Monatsgebühr"},
 	{Lang: "de", Kind: explain.FeatureMessage, Key: "OnlineSecurity", Text: "Online-Sicherheitsdienst"},
+	{Lang: "de", Kind: explain.FeatureMessage, Key: "OnlineBackup", Text: "Online-Datensicherung"},
+	{Lang: "de", Kind: explain.FeatureMessage, Key: "DeviceProtection", Text: "Geräteschutz"},
 	{Lang: "de", Kind: explain.FeatureMessage, Key: "TechSupport", Text: "technischer Support"},
+	{Lang: "de", Kind: explain.ValueMessage, Key: "Contract=Month-to-month", Text: "monatlich kündbar"},
+	{Lang: "de", Kind: explain.ValueMessage, Key: "Contract=One year", Text: "ein Jahr"},
+	{Lang: "de", Kind: explain.ValueMessage, Key: "Contract=Two year", Text: "zwei Jahre"},
+	{Lang: "de", Kind: explain.ValueMessage, Key: "PaymentMethod=Electronic check", Text: "elektronischer Scheck"},
+	{Lang: "de", Kind: explain.ValueMessage, Key: "PaymentMethod=Mailed check", Text: "Scheck per Post"},
+	{Lang: "de", Kind: explain.ValueMessage, Key: "PaymentMethod=Bank transfer (automatic)", Text: "Überweisung (automatisch)"},
+	{Lang: "de", Kind: explain.ValueMessage, Key: "PaymentMethod=Credit card (automatic)", Text: "Kreditkarte (automatisch)"},
 }
 
 // serviceValues shows added services as "included" rather than "Yes".
@@ -138,26 +100,33 @@ func serviceValues() []explain.Message {
 type study struct {
 	title, what, dataset, target, event string
 	ignored, protected                  []string
-	actions                             string
 	scorecard                           bool
 }
 
 var studies = []study{
 	{title: "German credit: declined applicants (logistic model)", what: "probability of bad credit",
 		dataset: datasets.GermanCredit, target: "creditability", event: "bad",
-		protected: []string{"personal_status_and_sex", "foreign_worker"}, actions: germanActions},
+		protected: []string{"personal_status_and_sex", "foreign_worker"}},
 	{title: "German credit: declined applicants (points scorecard)", what: "probability of bad credit",
 		dataset: datasets.GermanCredit, target: "creditability", event: "bad",
-		protected: []string{"personal_status_and_sex", "foreign_worker"}, actions: germanActions, scorecard: true},
+		protected: []string{"personal_status_and_sex", "foreign_worker"}, scorecard: true},
 	{title: "Telco: customers at risk of churning (logistic model)", what: "probability of churn",
 		dataset: datasets.TelcoChurn, target: "Churn", event: "Yes",
 		// TotalCharges is about tenure x MonthlyCharges and blank for new
 		// customers: left out.
-		ignored: []string{"customerID", "TotalCharges"}, protected: []string{"gender", "SeniorCitizen"}, actions: telcoActions},
+		ignored: []string{"customerID", "TotalCharges"}, protected: []string{"gender", "SeniorCitizen"}},
 }
 
 func run(ctx context.Context, w, stderr io.Writer, n int, lang string) error {
-	msgs := append(append(append([]explain.Message{}, explain.RecourseMessages...), names...), serviceValues()...)
+	german, err := datasets.Messages(datasets.GermanCredit)
+	if err != nil {
+		return err
+	}
+	gm, err := explain.ReadMessages(bytes.NewReader(german))
+	if err != nil {
+		return err
+	}
+	msgs := append(append(append(append([]explain.Message{}, explain.RecourseMessages...), gm...), names...), serviceValues()...)
 	cat, err := explain.DefaultCatalog().With(msgs...)
 	if err != nil {
 		return err
@@ -185,6 +154,13 @@ func (st study) run(ctx context.Context, w, stderr io.Writer, n int, cat *explai
 	if s, err = s.WithRoles(score.Protected, st.protected...); err != nil {
 		return err
 	}
+	decl, err := datasets.Features(st.dataset)
+	if err != nil {
+		return err
+	}
+	if s, err = decl.Apply(s); err != nil {
+		return err
+	}
 	var m *score.Model
 	if st.scorecard {
 		fitted, err := fit.Scorecard(ctx, tab, s, st.target, st.event, &fit.ScorecardOptions{Name: "scorecard"})
@@ -199,11 +175,7 @@ func (st study) run(ctx context.Context, w, stderr io.Writer, n int, cat *explai
 		}
 		m = fitted.Model
 	}
-	actions, err := explain.ParseActions([]byte(st.actions))
-	if err != nil {
-		return err
-	}
-	space, err := explain.NewActionSpace(m, actions, tab)
+	space, err := explain.NewActionSpace(m, nil, tab)
 	if err != nil {
 		return err
 	}
@@ -258,6 +230,29 @@ func (st study) run(ctx context.Context, w, stderr io.Writer, n int, cat *explai
 	}
 	fmt.Fprintf(w, "\n%d of %d customers on the adverse side; %d can be flipped within the actions (%d by one change), mean cheapest cost %.3f\n",
 		flagged, tab.Len(), answered, single, cost/float64(max(answered, 1)))
+	// The advice audit (candor check): who gets advice, who has it withheld
+	// and why, who has recourse.
+	rep, err := explain.CheckAdvice(ctx, m, tab, &explain.CheckOptions{Train: tab})
+	if err != nil {
+		return err
+	}
+	pct := func(n int) float64 { return 100 * float64(n) / float64(max(rep.Adverse, 1)) }
+	withheld := map[string]int{}
+	for _, f := range rep.Features {
+		for code, n := range f.Withheld {
+			withheld[code] += n
+		}
+	}
+	fmt.Fprintf(w, "advice check: %d adverse; %.1f%% get advice, %.1f%% have a reason without advice (", rep.Adverse, pct(rep.Advised), pct(rep.WithheldAdvice))
+	sep := ""
+	for _, code := range explain.WithheldCodes {
+		if withheld[code] > 0 {
+			fmt.Fprintf(w, "%s%s %d", sep, code, withheld[code])
+			sep = ", "
+		}
+	}
+	fmt.Fprintf(w, "); recourse %.1f%%, only unsupported %.1f%%, none %.1f%%; rule violations %d\n",
+		pct(rep.Recourse), pct(rep.UnsupportedOnly), pct(rep.NoRecourse), rep.Violations.Total())
 	fmt.Fprintf(stderr, "%s: %d searches (k=3) in %v, %v per customer\n", st.title, tab.Len(), elapsed.Round(time.Millisecond), (elapsed / time.Duration(tab.Len())).Round(time.Microsecond))
 	return nil
 }

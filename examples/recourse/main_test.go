@@ -20,6 +20,8 @@ func TestRecourseExample(t *testing.T) {
 	for _, st := range studies {
 		require.Contains(t, out, "== "+st.title+"\n")
 	}
+	// The advice audit runs on every study and finds no rule broken.
+	require.Equal(t, 3, strings.Count(out, "; rule violations 0\n"))
 	// Every study flips every customer on the adverse side with these actions.
 	re := regexp.MustCompile(`(\d+) of (\d+) customers on the adverse side; (\d+) can be flipped`)
 	ms := re.FindAllStringSubmatch(out, -1)

@@ -212,11 +212,14 @@ func (s *server) reasonTexts(x *decision.Explained, lang string) ([]reasonOut, e
 		if err != nil {
 			return nil, err
 		}
-		improve, err := s.catalog.Text(lang, explain.ImproveMessage, a)
+		improve, err := s.catalog.Text(lang, explain.ImproveMessage, a) // "" when the reason carries no advice
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, reasonOut{Code: re.Code, Feature: re.Feature, Effect: re.Effect, Text: text + " " + improve})
+		if improve != "" {
+			text += " " + improve
+		}
+		out = append(out, reasonOut{Code: re.Code, Feature: re.Feature, Effect: re.Effect, Text: text})
 	}
 	return out, nil
 }

@@ -363,6 +363,8 @@ func ExampleDecider() {
 	//   region +0.197
 }
 
+// The consent sample declares no actions, so its reasons carry no advice
+// (explain: actionability is declared, never assumed).
 func ExampleDecider_Explain() {
 	m := datasets.MustModel(datasets.ConsentSample)
 	dc, err := decision.NewDecider(m, &decision.Policy{Version: "2026-11", Purpose: "credit"}, nil)
@@ -395,7 +397,7 @@ func ExampleDecider_Explain() {
 	//   region      +0.197
 	//   phone_usage +0.000
 	// score 2.100
-	// Your income weighed against the result. A different value for your income would improve the result.
-	// Your region (b) weighed against the result. A different value for your region would improve the result.
+	// Your income weighed against the result.
+	// Your region (b) weighed against the result.
 	// We did not use your phone usage, because you have not consented to its use for credit; it counted as the average of all customers, neither for nor against you.
 }
