@@ -14,7 +14,7 @@ import (
 )
 
 // fitDemoModel fits a logistic model on German credit with consent and
-// sensitivity metadata.
+// sensitivity metadata and the data set's features file.
 func fitDemoModel(ctx context.Context) (*score.Model, error) {
 	t, err := datasets.Load(datasets.GermanCredit)
 	if err != nil {
@@ -35,6 +35,15 @@ func fitDemoModel(ctx context.Context) (*score.Model, error) {
 	}
 	s, err := score.NewSchema(fs...)
 	if err != nil {
+		return nil, err
+	}
+	// The features file: labels, units and what an applicant may change
+	// (the service's reasons carry advice only on those).
+	decl, err := datasets.Features(datasets.GermanCredit)
+	if err != nil {
+		return nil, err
+	}
+	if s, err = decl.Apply(s); err != nil {
 		return nil, err
 	}
 	fitted, err := fit.Logistic(ctx, t, s, "creditability", "bad", &fit.LogisticOptions{Name: "german-credit-service", Version: "1"})
