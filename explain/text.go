@@ -39,10 +39,11 @@ const (
 	// (score.Feature.Special).
 	ValueMessage MessageKind = "value"
 	// UnitMessage is the unit of a numeric feature's values in one
-	// language, keyed by feature name ("duration_in_month" -> "Monate");
+	// language, keyed by feature name ("duration_in_month" -> "Monat|Monate");
 	// without one the declared unit (score.Feature.Unit) is used. Numbers
 	// are shown with their unit ("48 months"); "%" follows the number
-	// without a space.
+	// without a space; "singular|plural" gives the singular for 1 ("1
+	// month", "2 months"); an empty text shows no unit.
 	UnitMessage MessageKind = "unit"
 	// RangeMessage words a range bin, keyed RangeBelow, RangeFrom,
 	// RangeBetween or RangeSpan, with the placeholders {lower}, {upper} and
@@ -366,7 +367,7 @@ func (c *Catalog) appendValue(dst []byte, lang string, f score.Feature, v score.
 			}
 		}
 		dst = appendNumber(dst, lang, v.Float(), -1)
-		return c.appendUnit(dst, lang, f)
+		return c.appendUnit(dst, lang, f, v.Float())
 	}
 	if w, ok := c.msgs[msgKey{lang, WordMessage, WordMissing, false}]; ok {
 		return append(dst, literal(w)...)
@@ -417,17 +418,25 @@ func (c *Catalog) appendHole(dst []byte, lang, hole string, a Args) []byte {
 	case "effect":
 		return appendNumber(dst, lang, a.Effect, 2)
 	case "unit":
-		return c.appendUnit(dst, lang, a.Feature)
+		return c.appendUnit(dst, lang, a.Feature, a.Value.Float())
 	}
 	return dst
 }
 
-// appendUnit appends the feature's unit in lang, with a space before it
-// (none before "%"), or nothing.
-func (c *Catalog) appendUnit(dst []byte, lang string, f score.Feature) []byte {
+// appendUnit appends the feature's unit in lang for the number x, with a
+// space before it (none before "%"), or nothing. A unit written
+// "singular|plural" ("month|months", "Monat|Monate") takes its singular
+// form for exactly 1.
+func (c *Catalog) appendUnit(dst []byte, lang string, f score.Feature, x float64) []byte {
 	u := f.Unit
 	if s, ok := c.msgs[msgKey{lang, UnitMessage, f.Name, false}]; ok {
 		u = literal(s)
+	}
+	if one, many, ok := strings.Cut(u, "|"); ok {
+		u = many
+		if x == 1 {
+			u = one
+		}
 	}
 	if u == "" {
 		return dst
@@ -467,7 +476,7 @@ func (c *Catalog) appendRange(dst []byte, lang string, f score.Feature, b score.
 			switch {
 			case l == h:
 				dst = appendNumber(dst, lang, l, -1)
-				return c.appendUnit(dst, lang, f)
+				return c.appendUnit(dst, lang, f, l)
 			case l < h:
 				key, lo, hi = RangeBetween, l, h
 			}
@@ -488,7 +497,11 @@ func (c *Catalog) appendRange(dst []byte, lang string, f score.Feature, b score.
 		case "upper":
 			dst = appendNumber(dst, lang, hi, -1)
 		case "unit":
-			dst = c.appendUnit(dst, lang, f)
+			x := hi
+			if key == RangeFrom {
+				x = lo
+			}
+			dst = c.appendUnit(dst, lang, f, x)
 		}
 	}
 	return dst
