@@ -1,8 +1,8 @@
 package explain_test
 
 import (
-	"errors"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -465,7 +465,7 @@ func TestRecourseOptimalGerman(t *testing.T) {
 		"credit_amount":     {Direction: explain.DecreaseOnly, Grid: []float64{500, 1000, 2000, 4000, 8000}},
 		"savings_account_and_bonds": {Direction: explain.IncreaseOnly, Order: []string{
 			"unknown/ no savings account", "... < 100 DM", "100 <= ... < 500 DM", "500 <= ... < 1000 DM", "... >= 1000 DM"}},
-		"other_debtors_or_guarantors": {Transitions: map[string][]string{"none": {"guarantor"}, "co-applicant": {"guarantor"}}},
+		"other_debtors_or_guarantors":         {Transitions: map[string][]string{"none": {"guarantor"}, "co-applicant": {"guarantor"}}},
 		"status_of_existing_checking_account": {},
 		"purpose":                             {},
 	}}
