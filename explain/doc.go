@@ -34,6 +34,33 @@
 //   - ProbabilityView splits the probability change exactly (method in its
 //     doc comment); the package explaintest checks stability in tests.
 //
+// # Advice a customer can trust
+//
+// A reason says what counted against the customer; advice (Reason.Advice,
+// the ImproveMessage sentence, a counterfactual Change) says what to do
+// about it, and is given only when it is honest (advice.go):
+//
+//   - the feature is declared actionable: an action in the model's
+//     features file (score.Feature.Action) or in Options.Actions /
+//     NewActionSpace's actions; undeclared features are immutable,
+//     protected ones never move (ErrNothingActionable when nothing may);
+//   - the move keeps the action's direction and transitions, the declared
+//     trend (score.Feature.Trend) and the training data's trend
+//     (score.Stats.DataTrend), and never goes to or from a special code;
+//   - the training data support it: the proposed cell (bin, level or
+//     training decile, score.Stats.Cells) has a lower event rate than the
+//     customer's (Change.Support; RecourseOptions.AllowUnsupported keeps
+//     unsupported changes, flagged);
+//   - a numeric change is at least its min_change (DefaultMinChangeShare of
+//     the interquartile range by default), and RecourseOptions.Margin asks
+//     the flip to hold below the target minus a margin.
+//
+// Otherwise the reason is still given, with AdviceWithheld naming the rule
+// (WithheldNotActionable, WithheldDataTrend, ...). CheckAdvice audits a
+// whole file. Text uses the features file's labels and units, ranges in
+// words, special codes by their meaning, and per-language catalogues
+// (FeatureMessage, ValueMessage, UnitMessage, RangeMessage).
+//
 // # Direction of "adverse"
 //
 // For logistic models (and linear models) a higher score means more of the

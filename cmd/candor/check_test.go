@@ -8,7 +8,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/explain"
 )
 
@@ -177,5 +176,4 @@ func TestRecourseCLIAdvice(t *testing.T) {
 	code, _, errOut = runCLI(t, "recourse", "--model", model, "--data", data, "--features", bad)
 	require.Equal(t, 1, code)
 	require.Contains(t, errOut, "duration_in_month", "the close match is named")
-	_ = datasets.GermanCredit
 }

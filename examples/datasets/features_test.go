@@ -8,6 +8,7 @@ import (
 
 	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/explain"
+	"github.com/candorscore/candor/score"
 )
 
 // Every features file applies to its data set (no unknown column, no bad
@@ -15,14 +16,14 @@ import (
 // unit and category label of the data.
 func TestFeaturesFiles(t *testing.T) {
 	for _, name := range []string{datasets.GermanCredit, datasets.TelcoChurn, datasets.BankMarketing} {
-		tab, s, err := datasets.LoadSchema(name)
+		_, s, err := datasets.LoadSchema(name)
 		require.NoError(t, err, name)
 		d, err := datasets.Features(name)
 		require.NoError(t, err, name)
 		applied, err := d.Apply(s)
 		require.NoError(t, err, name)
 		for _, f := range applied.Features() {
-			if f.Role == 0 && f.Name != tab.Header()[len(tab.Header())-1] {
+			if f.Role == score.Input {
 				require.NotEmpty(t, f.Label, "%s: %s has no label", name, f.Name)
 			}
 		}
