@@ -723,4 +723,3 @@ func TestCustomerTextAgreesWithData(t *testing.T) {
 		}
 	}
 }
-
