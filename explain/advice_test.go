@@ -723,3 +723,53 @@ func TestCustomerTextAgreesWithData(t *testing.T) {
 		}
 	}
 }
+
+// TestRecourseLimitsTrendAndSupport: an infeasible answer names the data
+// trend and the data support when they are what stands in the way. By
+// hand: log-odds = -1 + 0.5 x + effect(y). The model says a lower x helps,
+// and the training cells agree (0.2 below 3, 0.4 from 3), but the domain
+// declared that the event rate falls as x rises (trend descending):
+// lowering x is against the declared trend. y's level "b" has the better
+// effect (-2) but a higher training event rate (0.6 against 0.5):
+// unsupported.
+func TestRecourseLimitsTrendAndSupport(t *testing.T) {
+	q := make([]float64, 101)
+	for k := range q {
+		q[k] = float64(k) / 10
+	}
+	c3 := 3.0
+	s := score.MustSchema(score.Feature{Name: "x", Action: &score.Action{}, Trend: score.Descending},
+		score.Feature{Name: "y", Kind: score.Categorical, Action: &score.Action{}})
+	m, err := score.NewModel(score.Spec{Name: "limits", Kind: score.LogisticModel, Features: s.Features(), Intercept: -1,
+		Terms: []score.Term{
+			{Feature: "x", Kind: score.LinearTerm, Coef: 0.5, Stats: &score.Stats{Count: 101, Quantiles: q,
+				Cells: []score.Cell{{Upper: &c3, Count: 30, Events: 6}, {Lower: &c3, Count: 71, Events: 28}}}},
+			{Feature: "y", Kind: score.CategoricalTerm, Reference: "a", Levels: []score.Level{
+				{Label: "a", Count: 10, Events: 5}, {Label: "b", Effect: -2, Count: 10, Events: 6}}},
+		}})
+	require.NoError(t, err)
+	sp, err := explain.NewActionSpace(m, nil, nil)
+	require.NoError(t, err)
+	rec := score.Record{score.Num(5), score.Cat("a")} // log-odds 1.5
+	r, err := sp.Recourse(context.Background(), rec, nil)
+	require.NoError(t, err)
+	require.True(t, r.Infeasible)
+	var got []string
+	for _, l := range r.Limits {
+		got = append(got, l.Feature+" "+l.Constraint)
+	}
+	require.ElementsMatch(t, []string{"x trend", "y support"}, got)
+	require.Contains(t, r.Reason, "the data trend of x")
+	require.Contains(t, r.Reason, "the data support of y")
+
+	// The explanation withholds both pieces of advice, for those reasons.
+	e, err := explain.NewExplainer(m, &explain.Options{MaxReasons: explain.AllReasons, Baseline: &explain.Baseline{Terms: []float64{0, -1}}})
+	require.NoError(t, err)
+	var ex explain.Explanation
+	require.NoError(t, e.Explain(rec, &ex))
+	codes := map[string]string{}
+	for _, r := range ex.Reasons {
+		codes[r.Feature] = r.AdviceWithheld
+	}
+	require.Equal(t, map[string]string{"x": explain.WithheldDeclaredTrend, "y": explain.WithheldDataTrend}, codes)
+}
