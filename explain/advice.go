@@ -374,28 +374,52 @@ func (tf *termFacts) advise(want float64, pos int, v score.Value) (Advice, strin
 	if d == AnyDirection {
 		return "", WithheldNoChange
 	}
-	up := d == Higher
+	// The way to the model's best bin first; for a binned term (whose
+	// effect need not be monotone) the other way too, when the first is
+	// not an honest move.
+	dirs := [2]bool{d == Higher, d != Higher}
+	n := 1
+	if tf.term.Kind == score.BinnedTerm {
+		n = 2
+	}
+	first := ""
+	for i, up := range dirs[:n] {
+		code := tf.checkMove(want, pos, v.Float(), up)
+		if code == "" {
+			if up {
+				return AdviceIncrease, ""
+			}
+			return AdviceDecrease, ""
+		}
+		if i == 0 {
+			first = code
+		}
+	}
+	return "", first
+}
+
+// checkMove returns "" when moving the value x (at position pos) up or
+// down is honest advice, else the withholding code: the declared bounds,
+// the declared direction, the declared or the data's trend, the training
+// support.
+func (tf *termFacts) checkMove(want float64, pos int, x float64, up bool) string {
 	a := tf.action
-	x := v.Float()
 	if (up && a.Max != nil && x >= *a.Max) || (!up && a.Min != nil && x <= *a.Min) {
-		return "", WithheldNoChange
+		return WithheldNoChange
 	}
 	if (up && a.Direction == DecreaseOnly) || (!up && a.Direction == IncreaseOnly) {
-		return "", WithheldDeclaredDirection
+		return WithheldDeclaredDirection
 	}
 	if tf.trend != 0 && up == (tf.trend > 0) {
 		if tf.declared {
-			return "", WithheldDeclaredTrend
+			return WithheldDeclaredTrend
 		}
-		return "", WithheldDataTrend
+		return WithheldDataTrend
 	}
 	if !tf.supportedMove(want, pos, x, up) {
-		return "", WithheldNoSupport
+		return WithheldNoSupport
 	}
-	if up {
-		return AdviceIncrease, ""
-	}
-	return AdviceDecrease, ""
+	return ""
 }
 
 // supportedMove reports whether some training cell on the helping side of
