@@ -183,6 +183,17 @@ func ranks(v []float64) []float64 {
 	return r
 }
 
+// everyThird keeps every third row of a data set.
+func everyThird(header []string, rows [][]string) ([]string, [][]string) {
+	var out [][]string
+	for i, r := range rows {
+		if i%3 == 0 {
+			out = append(out, r)
+		}
+	}
+	return header, out
+}
+
 // addNoisyCopy appends a column that is a near-copy of src (scaled, with a
 // little seeded noise): a collinear pair whose logistic coefficients take
 // opposite signs, although both rise with the event rate in the data.
