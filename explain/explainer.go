@@ -152,6 +152,9 @@ type Explainer struct {
 	labels  [][]string
 	// withheld[j]: term j's feature is Sensitive and not shown.
 	withheld []bool
+	// bands[j] is how term j is published when withheld (publish.go); nil
+	// for a term published as it is.
+	bands []*termBands
 }
 
 // NewExplainer prepares explanations of m. opts may be nil.
@@ -264,6 +267,7 @@ func NewExplainer(m *score.Model, opts *Options) (*Explainer, error) {
 			}
 		}
 	}
+	e.bands = newBands(m, e.withheld)
 	return e, nil
 }
 

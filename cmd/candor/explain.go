@@ -136,7 +136,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return nil
 	}
 	failed := 0
-	var ex explain.Explanation
+	var ex, exact explain.Explanation
 	for _, i := range selected {
 		if ctx.Err() != nil {
 			closeFn()
@@ -144,8 +144,11 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		rec, err := t.Record(m.Schema(), i)
 		if err == nil {
-			err = e.Explain(rec, &ex)
+			err = e.Explain(rec, &exact)
 		}
+		// Everything shown is the published explanation: sensitive terms
+		// at their bands' effects (the exact one with --show-sensitive).
+		e.Publish(&ex, &exact)
 		if err != nil {
 			failed++
 			msg := score.WithRow(err, i+1).Error()
@@ -377,16 +380,20 @@ func waterfall(e *explain.Explainer, cat *explain.Catalog, a explainArgs, ex *ex
 // codes from e (built with MaxReasons N) against its default baseline,
 // each with its effect in model units (log-odds for logistic models,
 // points for scorecards).
-func reasonsOf(e *explain.Explainer, rec score.Record) ([]reason, error) {
-	var ex explain.Explanation
+//
+// The reasons and the score returned are published (Explainer.Publish):
+// with sensitive terms at their bands' effects.
+func reasonsOf(e *explain.Explainer, rec score.Record) ([]reason, score.Result, error) {
+	var ex, pub explain.Explanation
 	if err := e.Explain(rec, &ex); err != nil {
-		return nil, err
+		return nil, score.Result{}, err
 	}
-	out := make([]reason, 0, len(ex.Reasons))
-	for _, r := range ex.Reasons {
+	e.Publish(&pub, &ex)
+	out := make([]reason, 0, len(pub.Reasons))
+	for _, r := range pub.Reasons {
 		out = append(out, reason{Code: r.Code, Feature: r.Feature, Effect: r.Effect})
 	}
-	return out, nil
+	return out, pub.Result, nil
 }
 
 // demoExplain is the explanation stage of `candor demo`: the first

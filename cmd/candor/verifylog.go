@@ -139,6 +139,9 @@ func (d *decisionFlags) open(m *score.Model, t *score.Table, nReasons int, stder
 		if refCol = t.Column(*d.refColumn); refCol < 0 {
 			return nil, fmt.Errorf("--ref-column: no column %q", *d.refColumn)
 		}
+		if err := refusesSensitive(m, *d.refColumn); err != nil {
+			return nil, err
+		}
 	}
 	consentCol := -1
 	if *d.consentCol != "" {
@@ -207,7 +210,7 @@ func (w *decisionWriter) decide(m *score.Model, rec score.Record, row int, line 
 	if err != nil {
 		return err
 	}
-	*res = d.Score.Result
+	*res = d.Shown() // the published score: sensitive terms at their bands
 	line.Decision = &decisionOut{Seq: e.Seq, Outcome: d.Outcome, ModelOutcome: d.ModelOutcome, Referrals: d.Referrals,
 		Neutralised: d.Score.Neutralised}
 	return nil
