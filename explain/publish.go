@@ -179,13 +179,15 @@ func termBandsOf(m *score.Model, j int) *termBands {
 	return tb
 }
 
-// band returns the published effect and the band's label of value v at
-// position pos (the level or bin Model.Effect reported).
-func (tb *termBands) band(v score.Value, pos int) (effect float64, label string) {
+// band returns the published effect of value v at position pos (the
+// level or bin Model.Effect reported) and its band: an index into the
+// linear bands or the groups, -1 for the constant band and for a value the
+// model could not score (which is never published).
+func (tb *termBands) band(v score.Value, pos int) (effect float64, band int) {
 	switch tb.kind {
 	case score.LinearTerm:
 		if tb.constant {
-			return tb.effect, Withheld
+			return tb.effect, -1
 		}
 		x := v.Float()
 		k := 0
@@ -193,21 +195,11 @@ func (tb *termBands) band(v score.Value, pos int) (effect float64, label string)
 			k = int(math.Floor((x - tb.lo) / tb.width))
 		}
 		k = min(max(k, 0), SensitiveBands-1)
-		a, b := tb.lo+float64(k)*tb.width, tb.lo+float64(k+1)*tb.width
-		f := func(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
-		switch k {
-		case 0:
-			label = "< " + f(b)
-		case SensitiveBands - 1:
-			label = ">= " + f(a)
-		default:
-			label = "[" + f(a) + ", " + f(b) + ")"
-		}
-		return tb.coef * (a + b) / 2, label
+		return tb.coef * (tb.lo + (float64(k)+0.5)*tb.width), k
 	case score.BinnedTerm:
 		if pos >= 0 && pos < len(tb.byBin) {
 			g := tb.byBin[pos]
-			return tb.groupEffect[g], tb.groupLabel[g]
+			return tb.groupEffect[g], g
 		}
 	default:
 		g := -1
@@ -221,11 +213,31 @@ func (tb *termBands) band(v score.Value, pos int) (effect float64, label string)
 			}
 		}
 		if g >= 0 {
-			return tb.groupEffect[g], tb.groupLabel[g]
+			return tb.groupEffect[g], g
 		}
 	}
-	// A value the model could not score has no band; it is never published.
-	return 0, Withheld
+	return 0, -1
+}
+
+// label names band k for people: "< b", "[a, b)" or ">= a" for a linear
+// term (the end bands are open: they hold the values outside the training
+// range), the group's labels joined by " or ", or Withheld.
+func (tb *termBands) label(k int) string {
+	if k < 0 {
+		return Withheld
+	}
+	if tb.kind != score.LinearTerm {
+		return tb.groupLabel[k]
+	}
+	a, b := tb.lo+float64(k)*tb.width, tb.lo+float64(k+1)*tb.width
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
+	switch k {
+	case 0:
+		return "< " + f(b)
+	case SensitiveBands - 1:
+		return ">= " + f(a)
+	}
+	return "[" + f(a) + ", " + f(b) + ")"
 }
 
 // Withholds reports whether the explainer withholds sensitive terms: some
@@ -245,6 +257,7 @@ func (e *Explainer) Withholds() bool { return e.bands != nil }
 // allocates nothing.
 func (e *Explainer) Publish(dst, ex *Explanation) {
 	e.prepare(dst)
+	dst.public = true
 	copy(dst.Effects, ex.Effects)
 	copy(dst.Positions, ex.Positions)
 	copy(dst.Values, ex.Values)
@@ -267,6 +280,9 @@ func (e *Explainer) Publish(dst, ex *Explanation) {
 	}
 	dst.Result = e.m.Link(s)
 	dst.Reasons = e.appendReasons(dst.Reasons, nil, dst)
+	for i := range dst.Reasons {
+		dst.Reasons[i].public = true
+	}
 }
 
 // PublishRecourse makes r, the answer of an ActionSpace over the
@@ -305,9 +321,9 @@ func (e *Explainer) PublishRecourse(ex *Explanation, r *Recourse, opts *Recourse
 			if err != nil {
 				exact, pos = ex.Effects[j]+ch.Effect, -1
 			}
-			to, label := tb.band(ch.ToVal, pos)
+			to, k := tb.band(ch.ToVal, pos)
 			s += to - exact
-			ch.From, ch.To, ch.FromVal, ch.ToVal = Withheld, label, score.Missing(), score.Missing()
+			ch.From, ch.To, ch.FromVal, ch.ToVal = Withheld, tb.label(k), score.Missing(), score.Missing()
 			ch.Effect, ch.Cost, ch.Withheld = to-cur, 0, true
 			c.Cost, c.CostWithheld = 0, true
 		}

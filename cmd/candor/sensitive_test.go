@@ -294,3 +294,19 @@ func TestRefColumnSensitiveRefused(t *testing.T) {
 	_, err := os.Stat(log)
 	require.True(t, os.IsNotExist(err), "no log is written")
 }
+
+// TestInversionAttackGlobal: feature importance over one row is that row's
+// contributions.
+func TestInversionAttackGlobal(t *testing.T) {
+	_, model, data, m, tab := sensitiveFixture(t)
+	for i := 1; i <= 3; i++ {
+		code, out, errOut := runCLI(t, "explain", "--model", model, "--data", data, "--global", "--rows", strconv.Itoa(i), "--format", "json")
+		require.Equal(t, 0, code, errOut)
+		rec, err := tab.Record(m.Schema(), i-1)
+		require.NoError(t, err)
+		// The shapes are the model's own (the attacker has them); the
+		// importances must give nothing back.
+		imp := out[:strings.Index(out, `"shapes"`)]
+		require.Empty(t, attacker{m: m, rec: rec}.recovered(imp), "explain --global --rows %d:\n%s", i, imp)
+	}
+}
