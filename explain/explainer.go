@@ -129,13 +129,13 @@ type Explanation struct {
 	// Reasons are the top reason codes, most adverse first.
 	Reasons []Reason
 
-	withheld []bool    // per term: value withheld when marshalled (the explainer's)
+	withheld []bool     // per term: value withheld when marshalled (the explainer's)
 	from     *Explainer // the explainer that filled it
 	public   bool       // filled by Publish
-	totals   []float64 // per code: summed gap
-	lead     []int32   // per code: lead term, -1 when unseen
-	seen     []int32   // codes in the order first seen (document order)
-	top      []int32   // the selected codes, most adverse first
+	totals   []float64  // per code: summed gap
+	lead     []int32    // per code: lead term, -1 when unseen
+	seen     []int32    // codes in the order first seen (document order)
+	top      []int32    // the selected codes, most adverse first
 }
 
 // Explainer explains customers' scores for one model and one baseline.

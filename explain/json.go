@@ -54,11 +54,11 @@ func (ex *Explanation) JSONValue(j int) any {
 func (r Reason) JSONValue() any { return jsonValue(r.Value, r.Withheld) }
 
 type reasonJSON struct {
-	Code     string  `json:"code"`
-	Term     int     `json:"term"`
-	Feature  string  `json:"feature"`
-	Value    any     `json:"value"`
-	Bin      string  `json:"bin,omitempty"`
+	Code     string   `json:"code"`
+	Term     int      `json:"term"`
+	Feature  string   `json:"feature"`
+	Value    any      `json:"value"`
+	Bin      string   `json:"bin,omitempty"`
 	Gap      *float64 `json:"gap,omitempty"`
 	Effect   *float64 `json:"effect,omitempty"`
 	Withheld bool     `json:"withheld,omitempty"`
