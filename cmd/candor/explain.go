@@ -76,6 +76,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.BoolVar(&a.showSensitive, "show-sensitive", false, "show values of sensitive features in JSON and charts (never in customer text)")
 	fs.BoolVar(&a.global, "global", false, "instead of rows: feature importance over the (selected) rows and each feature's effect shape")
 	fs.StringVar(&a.out, "out", "", "output file (default stdout)")
+	mflags := addModelFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -85,7 +86,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if a.format != "text" && a.format != "json" {
 		return fmt.Errorf("--format must be text or json, got %q", a.format)
 	}
-	m, _, err := loadAnyModel(a.model, nil)
+	m, err := mflags.loadModel(a.model)
 	if err != nil {
 		return err
 	}

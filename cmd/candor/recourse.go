@@ -65,6 +65,7 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	costObj := fs.String("cost", "sum", "what to minimise: sum (of the changes' costs) or max (the largest change's cost)")
 	lang := fs.String("lang", "", "add each counterfactual as a sentence in this language (en, de)")
 	out := fs.String("out", "", "output file (default stdout)")
+	mflags := addModelFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -89,7 +90,7 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	m, _, err := loadAnyModel(*modelPath, nil)
+	m, err := mflags.loadModel(*modelPath)
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,8 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	delim := fs.String("delimiter", "", "field separator (default ',')")
 	nReasons := fs.Int("reasons", 0, "reasons to give per row (0: none; -1: all)")
 	out := fs.String("out", "", "output file (default stdout)")
-	dflags := addDecisionFlags(fs) // --verify-key, --decisions and their options
+	mflags := addModelFlags(fs)    // --verify-key, --min-version
+	dflags := addDecisionFlags(fs) // --decisions and its options
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *nReasons < explain.AllReasons {
 		return fmt.Errorf("--reasons must be 0 or more, or -1 for all")
 	}
-	m, err := dflags.loadModel(*modelPath)
+	m, err := mflags.loadModel(*modelPath)
 	if err != nil {
 		return err
 	}

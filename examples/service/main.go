@@ -43,6 +43,7 @@ import (
 	_ "embed"
 	"errors"
 	"flag"
+	"fmt"
 	"log"
 	"net"
 	"net/http"
@@ -59,12 +60,13 @@ func main() {
 	addr := flag.String("addr", "localhost:8080", "listen address")
 	modelPath := flag.String("model", "", "model file (default: fit German credit at start)")
 	verifyKey := flag.String("verify-key", "", "require a valid signature on -model by this public key")
+	minVersion := flag.Uint64("min-version", 0, "with -verify-key: refuse a model whose signed version is below this (no rollback)")
 	policyPath := flag.String("policy", "", "decision policy JSON (default: purpose credit, review band 0.05)")
 	logPath := flag.String("log", "decisions.jsonl", "decision log (JSON Lines, hash-chained)")
 	keyPath := flag.String("digest-key", "", "hex input-digest key file (default LOG.key, created if absent)")
 	flag.Parse()
 
-	m, err := loadModel(*modelPath, *verifyKey)
+	m, err := loadModel(*modelPath, *verifyKey, *minVersion)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -134,12 +136,15 @@ func serve(ctx context.Context, hs *http.Server, ln net.Listener, grace time.Dur
 	return err
 }
 
-func loadModel(path, verifyKey string) (*score.Model, error) {
+func loadModel(path, verifyKey string, minVersion uint64) (*score.Model, error) {
 	if path == "" {
 		if verifyKey != "" {
 			return nil, errors.New("-verify-key needs -model")
 		}
 		return demoModel()
+	}
+	if minVersion > 0 && verifyKey == "" {
+		return nil, errors.New("-min-version needs -verify-key: only a signature makes a version trustworthy")
 	}
 	if verifyKey == "" {
 		return score.LoadFile(path)
@@ -148,7 +153,16 @@ func loadModel(path, verifyKey string) (*score.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return score.LoadSignedFile(path, pub)
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	m, err := score.LoadSignedMin(fh, pub, minVersion)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
 }
 
 // demoModel loads the built-in model: a logistic model fitted on German
