@@ -221,6 +221,10 @@ func loadMessages(cat *explain.Catalog, path string) (*explain.Catalog, error) {
 	return cat.With(msgs...)
 }
 
+// minSensitiveReference is the fewest reference customers a cutoff
+// baseline averages over when the model has sensitive features.
+const minSensitiveReference = 10
+
 // chooseBaseline turns --baseline into a baseline; nil means the
 // explainer's default.
 func chooseBaseline(m *score.Model, t *score.Table, a explainArgs) (*explain.Baseline, error) {
@@ -236,6 +240,12 @@ func chooseBaseline(m *score.Model, t *score.Table, a explainArgs) (*explain.Bas
 	case "declared":
 		b, err = explain.DeclaredBaseline(m)
 	case "cutoff":
+		// The baseline's terms are the reference customers' mean effects:
+		// over too few of them a sensitive term's baseline is another
+		// customer's exact value, published in every contribution.
+		if hasSensitiveTerm(m) && !a.showSensitive && a.refSize < minSensitiveReference {
+			return nil, fmt.Errorf("--baseline cutoff: --reference-size %d is below %d, and the model has sensitive features: the baseline would give the reference customers' values away", a.refSize, minSensitiveReference)
+		}
 		if b, _, err = explain.CutoffBaseline(m, t, a.refSize); err != nil {
 			return nil, fmt.Errorf("--baseline cutoff: %w", err)
 		}

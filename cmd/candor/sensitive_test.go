@@ -310,3 +310,13 @@ func TestInversionAttackGlobal(t *testing.T) {
 		require.Empty(t, attacker{m: m, rec: rec}.recovered(imp), "explain --global --rows %d:\n%s", i, imp)
 	}
 }
+
+// TestCutoffBaselineNeedsReferenceCustomers: a cutoff baseline over one
+// reference customer holds that customer's exact effects, so with
+// sensitive features it needs minSensitiveReference of them.
+func TestCutoffBaselineNeedsReferenceCustomers(t *testing.T) {
+	_, model, data, _, _ := sensitiveFixture(t)
+	code, _, errOut := runCLI(t, "explain", "--model", model, "--data", data, "--baseline", "cutoff", "--reference-size", "1")
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "--reference-size 1 is below 10, and the model has sensitive features")
+}

@@ -374,7 +374,7 @@ func demoDecisions(ctx context.Context, env *demoEnv) error {
 		for _, r := range d.Referrals {
 			notes = append(notes, strings.TrimSpace("referred: "+string(r.Code)+" "+r.Feature))
 		}
-		row := fmt.Sprintf("  row %2d  p=%.3f  %-7s (model: %-7s)  %s", i+1, d.Score.Probability, d.Outcome, d.ModelOutcome,
+		row := fmt.Sprintf("  row %2d  p=%.3f  %-7s (model: %-7s)  %s", i+1, d.Shown().Probability, d.Outcome, d.ModelOutcome,
 			strings.Join(notes, "; "))
 		fmt.Fprintln(out, strings.TrimRight(row, " "))
 		if d.Outcome == decision.Refer && firstReferred == 0 {
