@@ -2,10 +2,12 @@ package explain_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/score"
 )
@@ -115,4 +117,35 @@ func TestMarshalPublishes(t *testing.T) {
 	require.NoError(t, err)
 	require.JSONEq(t, string(b), string(a))
 	require.NotContains(t, string(a), "-6789.625") // -0.5 * 13579.25
+}
+
+// A sensitive income is published at its band: training range 1 to 10
+// in 4 bands, so income 1 counts as 2.125 (effect -0.5 * 2.125) in the
+// score, the contributions and the reasons shown; the exact explanation
+// stays for the program's own use.
+func ExampleExplainer_Publish() {
+	m := datasets.MustModel(datasets.ConsentSample)
+	e, err := explain.NewExplainer(m, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rec := score.Record{score.Num(1), score.Cat("b"), score.Num(10), score.Missing()}
+	var exact, shown explain.Explanation
+	if err := e.Explain(rec, &exact); err != nil {
+		fmt.Println(err)
+		return
+	}
+	e.Publish(&shown, &exact)
+	fmt.Printf("exact: log-odds %.4f, income contributes %+.4f\n", exact.Result.Score, exact.Contributions[0])
+	fmt.Printf("shown: log-odds %.4f, income contributes %+.4f\n", shown.Result.Score, shown.Contributions[0])
+	for _, r := range shown.Reasons {
+		fmt.Printf("  %s %+.4f\n", r.Feature, r.Effect)
+	}
+	// Output:
+	// exact: log-odds 3.9000, income contributes +2.0000
+	// shown: log-odds 3.3375, income contributes +1.4375
+	//   phone_usage +1.8000
+	//   income +1.4375
+	//   region +0.1970
 }

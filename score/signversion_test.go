@@ -5,6 +5,8 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -86,4 +88,25 @@ func TestVersionIsSigned(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, ed25519.Verify(pub, []byte("candor-model-signature/v1\n"+f.Fingerprint+"\nversion 5"), sig))
 	require.Equal(t, uint64(5), f.SignedVersion())
+}
+
+// A service that has run version 7 loads with a minimum of 7: the older
+// signed model is refused, naming both versions.
+func ExampleLoadSignedMin() {
+	priv := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
+	pub := priv.Public().(ed25519.PublicKey)
+	f := datasets.MustModel(datasets.ScorecardSample).File()
+	if err := signing.SignVersion(&f, priv, 6); err != nil {
+		fmt.Println(err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err := score.LoadSignedMin(&buf, pub, 7)
+	fmt.Println(errors.Is(err, score.ErrRollback), err)
+	// Output:
+	// true signed model version is older than required: signed version 6, minimum 7
 }
