@@ -31,7 +31,7 @@ import (
 //     a group, each group published at the mean of its effects.
 //
 // The published score is the exact score with each sensitive term's effect
-// replaced by its band's; the published contributions, reasons, log-odds,
+// replaced by its band's (summed afresh); the published contributions, reasons, log-odds,
 // probability and counterfactual scores follow from it. The value, level,
 // bin and position of a sensitive feature are never published, and a
 // counterfactual's change of one gives only the band of the new value.
@@ -268,15 +268,20 @@ func (e *Explainer) Publish(dst, ex *Explanation) {
 		dst.Reasons = append(dst.Reasons, ex.Reasons...)
 		return
 	}
-	s := ex.Result.Score
 	for j, tb := range e.bands {
 		if tb == nil || j >= len(ex.Effects) {
 			continue
 		}
 		pe, _ := tb.band(ex.Values[j], ex.Positions[j])
-		s += pe - ex.Effects[j]
 		dst.Effects[j], dst.Contributions[j] = pe, pe-e.base.Terms[j]
 		dst.Values[j], dst.Positions[j] = score.Missing(), -1
+	}
+	// Summed afresh, as Explain sums, rather than by correcting the exact
+	// score: a huge sensitive effect would swamp the others in a
+	// correction.
+	s := e.m.Intercept()
+	for _, eff := range dst.Effects {
+		s += eff
 	}
 	dst.Result = e.m.Link(s)
 	dst.Reasons = e.appendReasons(dst.Reasons, nil, dst)
