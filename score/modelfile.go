@@ -17,11 +17,17 @@ const (
 	FormatVersion = 1
 )
 
-// Signature is an ed25519 signature over the model's fingerprint string.
+// Signature is an ed25519 signature over the model's fingerprint string
+// and, when Version is not 0, the version (see SignedMessage).
 type Signature struct {
 	Algorithm string `json:"algorithm"`  // "ed25519"
 	PublicKey string `json:"public_key"` // base64 of the signer's public key
-	Value     string `json:"value"`      // base64 signature of the fingerprint
+	Value     string `json:"value"`      // base64 signature of SignedMessage
+	// Version is the model version the signer vouches for: a release
+	// counter that only grows, so that a loader with a minimum version
+	// (LoadSignedMin) refuses a rollback to an older signed model. 0 means
+	// unversioned (signatures made before versions existed).
+	Version uint64 `json:"version,omitempty"`
 }
 
 // File is the on-disk form of a model: the format header, the Spec, the

@@ -66,6 +66,7 @@ type auditArgs struct {
 	seed                                                               uint64
 	references                                                         repeated
 	set                                                                map[string]bool
+	mflags                                                             *modelFlags // --verify-key, --min-version for --model
 }
 
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -95,6 +96,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&a.actionsPath, "actions", "", "with --model: JSON actions for the recourse search (see candor recourse)")
 	fs.StringVar(&a.trainPath, "train", "", "with --model: training CSV for recourse percentiles (default: the model's stored statistics, else --data)")
 	fs.IntVar(&a.maxChanges, "max-changes", 0, "with --model: most features changed per recourse (0 = no limit)")
+	a.mflags = addModelFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -239,7 +241,7 @@ func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report
 		probs []float64
 	)
 	if a.modelPath != "" {
-		if m, _, err = loadAnyModel(a.modelPath, nil); err != nil {
+		if m, err = a.mflags.loadModel(a.modelPath); err != nil {
 			return nil, nil, nil, err
 		}
 		if m.Target() == a.label && m.Event() == a.favorable {

@@ -24,6 +24,7 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	out := fs.String("out", "", "output file (default stdout)")
 	var base, odds, pdo float64
 	pmmlScalingFlags(fs, &base, &odds, &pdo)
+	mflags := addModelFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -43,7 +44,7 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *basePath == "" || *curPath == "" {
 		return fmt.Errorf("--baseline and --current are required")
 	}
-	m, _, err := loadAnyModel(*modelPath, pmmlOptions(base, odds, pdo))
+	m, _, err := mflags.load(*modelPath, pmmlOptions(base, odds, pdo))
 	if err != nil {
 		return err
 	}
