@@ -308,9 +308,13 @@ func TestBinFeatureCategorical(t *testing.T) {
 			labels = append(labels, bin.Categories)
 		}
 	}
-	// "rare" (0.5% < 1%) and "never" are pooled into one pre-bin with event
-	// rate 20%, tied with "b" and ordered after it by label.
-	require.Equal(t, [][]string{{"a"}, {"b", "never", "rare"}, {"c"}, {"d"}}, labels)
+	// "rare" (0.5% < 1%) and "never" are pooled into one unit with event
+	// rate 20%, tied with "b" and ordered after it by label; as a unit of
+	// 0.5% it does not start a pre-bin of its own (a pre-bin starts where
+	// the preceding rows reach a multiple of 1/20 of the total: 600 of
+	// 1,000 rows before the pool, 605 before "c", so the next start is the
+	// 650th row) and so joins "c".
+	require.Equal(t, [][]string{{"a"}, {"b"}, {"never", "rare", "c"}, {"d"}}, labels)
 	require.Equal(t, fit.TrendAscending, b.Trend)
 	// Unseen labels: an error by default, an OtherBin on request.
 	require.Equal(t, score.MissingBin, b.Bins[len(b.Bins)-1].Kind)
@@ -376,7 +380,7 @@ func TestBinningErrors(t *testing.T) {
 			return err
 		}, score.ErrUnknownCategory},
 		{"bad trend", func() error {
-			_, err := fit.BinFeature(num, xs, ev, nil, &fit.BinningOptions{Trend: fit.TrendNone})
+			_, err := fit.BinFeature(num, xs, ev, nil, &fit.BinningOptions{Trend: fit.Trend("sideways")})
 			return err
 		}, score.ErrData},
 		{"negative weight", func() error {
