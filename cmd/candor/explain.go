@@ -76,6 +76,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.BoolVar(&a.showSensitive, "show-sensitive", false, "show values of sensitive features in JSON and charts (never in customer text)")
 	fs.BoolVar(&a.global, "global", false, "instead of rows: feature importance over the (selected) rows and each feature's effect shape")
 	fs.StringVar(&a.out, "out", "", "output file (default stdout)")
+	featuresPath := featuresFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -87,6 +88,9 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	m, _, err := loadAnyModel(a.model, nil)
 	if err != nil {
+		return err
+	}
+	if m, err = withFeatures(m, *featuresPath); err != nil {
 		return err
 	}
 	t, err := readTable(a.data, a.delim)

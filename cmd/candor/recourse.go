@@ -50,6 +50,7 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	costObj := fs.String("cost", "sum", "what to minimise: sum (of the changes' costs) or max (the largest change's cost)")
 	lang := fs.String("lang", "", "add each counterfactual as a sentence in this language (en, de)")
 	out := fs.String("out", "", "output file (default stdout)")
+	featuresPath := featuresFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -76,6 +77,9 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	m, _, err := loadAnyModel(*modelPath, nil)
 	if err != nil {
+		return err
+	}
+	if m, err = withFeatures(m, *featuresPath); err != nil {
 		return err
 	}
 	t, err := readTable(*data, *delim)

@@ -38,6 +38,7 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	nReasons := fs.Int("reasons", 0, "reasons to give per row (0: none; -1: all)")
 	out := fs.String("out", "", "output file (default stdout)")
 	dflags := addDecisionFlags(fs) // --verify-key, --decisions and their options
+	featuresPath := featuresFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -49,6 +50,9 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	m, err := dflags.loadModel(*modelPath)
 	if err != nil {
+		return err
+	}
+	if m, err = withFeatures(m, *featuresPath); err != nil {
 		return err
 	}
 	t, err := readTable(*data, *delim)
