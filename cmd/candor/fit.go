@@ -128,6 +128,9 @@ func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
 	}
 	ignored := append([]string{a.target}, splitList(a.exclude)...)
 	if a.weights != "" {
+		if _, err := weightsColumn(t, a.weights); err != nil {
+			return nil, err
+		}
 		ignored = append(ignored, a.weights)
 	}
 	s, err = s.WithRoles(score.Ignored, ignored...)
