@@ -25,7 +25,7 @@ func bureauTable(t *testing.T) *score.Table {
 		case i%50 < 5: // 10%
 			m, bad = -7, i%100 == 0
 		case i%25 == 7: // 4%
-			m, bad = -9, i%5 < 3
+			m, bad = -9, (i/25)%5 < 3
 		default:
 			bad = (i*7919)%100 < 45-m/3
 		}
