@@ -168,5 +168,6 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 		rep += fmt.Sprintf("aliased (NA, fixed at 0): %s\n", name)
 	}
 	rep += fitted.FormatCoefficients()
+	rep += logisticSuspects(t, s, a, w)
 	return fitted.Model, rep, nil
 }

@@ -104,6 +104,18 @@ func fitScorecardCmd(ctx context.Context, t *score.Table, s *score.Schema, a fit
 	return fitted.Model, scorecardReport(fitted, a.target, a.event), nil
 }
 
+// logisticSuspects is the logistic fit report's list of undeclared values
+// that look like special codes (fit.FindSuspects), with how to declare
+// them; declared codes become indicator terms.
+func logisticSuspects(t *score.Table, s *score.Schema, a fitArgs, w []float64) string {
+	ss := fit.FindSuspects(t, s, a.target, a.event, w)
+	if len(ss) == 0 {
+		return "\n== special-value suspects ==\nnone\n"
+	}
+	return "\n== special-value suspects ==\n" + fit.FormatSuspects(ss) +
+		"(declared codes get an indicator term each, the numeric part the training median; --special auto applies to scorecards)\n"
+}
+
 // weightsColumn reads --weights: one non-negative number per row; nil
 // for "". Errors name the column and the row.
 func weightsColumn(t *score.Table, col string) ([]float64, error) {

@@ -170,3 +170,38 @@ func FormatSuspects(ss []Suspect) string {
 	}
 	return b.String()
 }
+
+// FindSuspects runs SuspectCodes on every numeric input of s over the
+// table's rows (target == event is the event; rows with a blank target or
+// a cell that is not a number are left out of that feature). It is what a
+// logistic fit reports; Scorecard reports the same in ScorecardFit.Suspects.
+func FindSuspects(t *score.Table, s *score.Schema, target, event string, weights []float64) []Suspect {
+	tc := t.Column(target)
+	if tc < 0 {
+		return nil
+	}
+	var out []Suspect
+	for _, f := range s.Features() {
+		j := t.Column(f.Name)
+		if f.Role != score.Input || f.Name == target || f.Kind != score.Numeric || j < 0 {
+			continue
+		}
+		var vals []score.Value
+		var evs []bool
+		var ws []float64
+		for r := 0; r < t.Len(); r++ {
+			y := t.Cell(r, tc)
+			x, err := score.ParseNumber(t.Cell(r, j))
+			if y == "" || err != nil {
+				continue
+			}
+			vals = append(vals, score.Num(x))
+			evs = append(evs, y == event)
+			if weights != nil {
+				ws = append(ws, weights[r])
+			}
+		}
+		out = append(out, SuspectCodes(f, vals, evs, ws)...)
+	}
+	return out
+}
