@@ -62,6 +62,7 @@ func TestFitFeaturesFile(t *testing.T) {
 		{"explain", "--model", model, "--data", data, "--features", bad},
 		{"recourse", "--model", model, "--data", data, "--rows", "1", "--features", bad},
 		{"monitor", "--model", model, "--baseline", data, "--current", data, "--features", bad},
+		{"audit", "--data", data, "--label", "y", "--favorable", "no", "--group", "marital", "--model", model, "--features", bad},
 	} {
 		code, _, errOut = runCLI(t, cmd...)
 		require.Equal(t, 1, code, cmd[0])

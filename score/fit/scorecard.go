@@ -43,8 +43,9 @@ const (
 
 // ScorecardOptions control Scorecard. The zero value (or nil) means the
 // defaults: automatic binning with BinningOptions defaults, selection by IV
-// >= DefaultMinIV (0.01) and |WoE correlation| <= DefaultMaxCorrelation
-// (0.8), sign check by dropping, no penalty, 600 points at 19:1
+// >= DefaultMinIV (0.02) and no redundancy screen, special codes and
+// trends as the schema declares them (Feature.Special, Feature.Trend;
+// undeclared trends chosen by ChooseTrend), sign check by dropping, no penalty, 600 points at 19:1
 // non-event:event odds with 50 points to double the odds, unrounded points.
 type ScorecardOptions struct {
 	// Binning applies to every feature without an entry in FeatureBinning
