@@ -43,7 +43,9 @@ func hasSpecialInputs(s *score.Schema, target string) bool {
 // and a SpecialBin per declared code with effect b*fill + g, g the
 // indicator's coefficient (a declared code absent from training gets
 // b*fill: the median's effect). The coefficient table keeps the
-// indicators, named "feature[special=code]".
+// indicators, named "feature[special=code]". The term's Stats are those
+// of the design column (codes counted at the fill), which is what its
+// Baseline averages over.
 func logisticWithSpecials(ctx context.Context, t *score.Table, s *score.Schema, target, event string, opts *LogisticOptions) (*LogisticFit, error) {
 	header := t.Header()
 	fs := s.Features()
