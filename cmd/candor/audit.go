@@ -60,7 +60,7 @@ func (r *repeated) Set(s string) error { *r = append(*r, s); return nil }
 type auditArgs struct {
 	data, delim, label, favorable, prediction, favPrediction, scoreCol string
 	direction, groups, weights, format, chartPath, out, missing        string
-	modelPath, actionsPath, trainPath                                  string
+	modelPath, actionsPath, trainPath, features                        string
 	threshold, level                                                   float64
 	bootstrap, minGroup, maxChanges                                    int
 	seed                                                               uint64
@@ -93,6 +93,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&a.chartPath, "chart", "", "also draw selection rates with intervals per group to this file (.svg or .png)")
 	fs.StringVar(&a.out, "out", "", "output file (default stdout)")
 	fs.StringVar(&a.modelPath, "model", "", "model file: adds the recourse burden per group; without --prediction/--score its event probabilities are the scores")
+	fs.StringVar(&a.features, "features", "", "with --model: "+featuresUsage)
 	fs.StringVar(&a.actionsPath, "actions", "", "with --model: JSON actions for the recourse search (see candor recourse)")
 	fs.StringVar(&a.trainPath, "train", "", "with --model: training CSV for recourse percentiles (default: the model's stored statistics, else --data)")
 	fs.IntVar(&a.maxChanges, "max-changes", 0, "with --model: most features changed per recourse (0 = no limit)")
@@ -242,6 +243,9 @@ func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report
 	)
 	if a.modelPath != "" {
 		if m, err = a.mflags.loadModel(a.modelPath); err != nil {
+			return nil, nil, nil, err
+		}
+		if m, err = withFeatures(m, a.features); err != nil {
 			return nil, nil, nil, err
 		}
 		if m.Target() == a.label && m.Event() == a.favorable {

@@ -77,6 +77,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.BoolVar(&a.global, "global", false, "instead of rows: feature importance over the (selected) rows and each feature's effect shape")
 	fs.StringVar(&a.out, "out", "", "output file (default stdout)")
 	mflags := addModelFlags(fs)
+	featuresPath := featuresFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -88,6 +89,9 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	m, err := mflags.loadModel(a.model)
 	if err != nil {
+		return err
+	}
+	if m, err = withFeatures(m, *featuresPath); err != nil {
 		return err
 	}
 	t, err := readTable(a.data, a.delim)

@@ -66,6 +66,7 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	lang := fs.String("lang", "", "add each counterfactual as a sentence in this language (en, de)")
 	out := fs.String("out", "", "output file (default stdout)")
 	mflags := addModelFlags(fs)
+	featuresPath := featuresFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -92,6 +93,9 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	m, err := mflags.loadModel(*modelPath)
 	if err != nil {
+		return err
+	}
+	if m, err = withFeatures(m, *featuresPath); err != nil {
 		return err
 	}
 	t, err := readTable(*data, *delim)

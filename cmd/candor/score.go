@@ -39,6 +39,7 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	out := fs.String("out", "", "output file (default stdout)")
 	mflags := addModelFlags(fs)    // --verify-key, --min-version
 	dflags := addDecisionFlags(fs) // --decisions and its options
+	featuresPath := featuresFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -50,6 +51,9 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	m, err := mflags.loadModel(*modelPath)
 	if err != nil {
+		return err
+	}
+	if m, err = withFeatures(m, *featuresPath); err != nil {
 		return err
 	}
 	t, err := readTable(*data, *delim)
