@@ -20,6 +20,11 @@ type CSVOptions struct {
 	Limits *Limits
 	// Name names the input in errors (a file name); empty for none.
 	Name string
+	// DecimalComma reads a cell that is a number with a comma in place of
+	// the decimal point ("1,5", "-20,25") as that number, by rewriting
+	// the comma to '.'. Without it such cells are text, and Table.Infer
+	// names the column.
+	DecimalComma bool
 }
 
 // CSVReader reads a CSV file one row at a time in bounded memory: it never
@@ -51,6 +56,7 @@ type CSVReader struct {
 	delim  []byte
 	name   string
 	gzip   bool
+	comma  bool // DecimalComma
 
 	header []string
 	row    int // data rows returned or reported so far
@@ -77,7 +83,7 @@ func NewCSVReader(r io.Reader, opts *CSVOptions) (*CSVReader, error) {
 	if opts != nil {
 		o = *opts
 	}
-	cr := &CSVReader{lim: o.Limits.withDefaults(), name: o.Name}
+	cr := &CSVReader{lim: o.Limits.withDefaults(), name: o.Name, comma: o.DecimalComma}
 	if o.Delimiter == 0 {
 		o.Delimiter = ','
 	}
@@ -320,7 +326,11 @@ func (cr *CSVReader) parseRecord(line []byte) ([]string, error) {
 			bad = &LimitError{Limit: "columns", Max: int64(cr.lim.Columns), Setting: "Limits.Columns"}
 		}
 		if bad == nil {
-			cr.arena = append(cr.arena, trimCellBytes(c)...)
+			c = trimCellBytes(c)
+			if cr.comma && cr.header != nil && bytes.IndexByte(c, ',') >= 0 && decimalComma(string(c)) {
+				c[bytes.IndexByte(c, ',')] = '.'
+			}
+			cr.arena = append(cr.arena, c...)
 			cr.ends = append(cr.ends, len(cr.arena))
 		}
 		cr.field = cr.field[:0]

@@ -178,26 +178,82 @@ func (t *Table) IsNumeric(j int) bool {
 
 // InferSchema returns a schema with one feature per column: numeric when
 // every non-blank cell parses as a number, otherwise categorical with its
-// labels sorted. Every feature has role Input; use Schema.WithRoles to mark
+// labels sorted. It checks nothing more: Infer also refuses columns with
+// too many labels and numbers with decimal commas. Every feature has role Input; use Schema.WithRoles to mark
 // the target, identifiers and protected attributes.
 func (t *Table) InferSchema() *Schema {
 	fs := make([]Feature, len(t.header))
 	for j, name := range t.header {
-		f := Feature{Name: name, Kind: Numeric}
-		if !t.IsNumeric(j) {
-			f.Kind = Categorical
-			set := map[string]bool{}
-			for i := range t.Len() {
-				if c := t.Cell(i, j); c != "" {
-					set[c] = true
-				}
-			}
-			f.Categories = sortedKeys(set)
-		}
+		f, _ := t.inferColumn(j, false)
+		f.Name = name
 		fs[j] = f
 	}
 	s, _ := NewSchema(fs...) // names were validated by ReadCSV
 	return s
+}
+
+// Infer is InferSchema with the checks a real file needs: a categorical
+// column with more than Limits.Levels labels is refused with a
+// *LimitError naming it, and a column whose cells are all numbers except
+// that some are written with a decimal comma ("1,5") is refused with
+// ErrMalformed naming the column, a value and its row (read the file with
+// CSVOptions.DecimalComma to take the comma as the decimal point).
+func (t *Table) Infer() (*Schema, error) {
+	fs := make([]Feature, len(t.header))
+	for j, name := range t.header {
+		f, err := t.inferColumn(j, true)
+		if err != nil {
+			return nil, err
+		}
+		f.Name = name
+		fs[j] = f
+	}
+	return NewSchema(fs...)
+}
+
+// inferColumn infers column j's kind and labels; with check, it applies
+// Infer's checks.
+func (t *Table) inferColumn(j int, check bool) (Feature, error) {
+	f := Feature{Kind: Numeric}
+	comma, commaRow := "", 0 // the first decimal-comma cell
+	for i := range t.Len() {
+		c := t.Cell(i, j)
+		if c == "" {
+			continue
+		}
+		if _, err := ParseNumber(c); err == nil {
+			continue
+		}
+		if comma == "" && decimalComma(c) {
+			comma, commaRow = c, i+1
+			continue
+		}
+		if !decimalComma(c) {
+			f.Kind = Categorical
+			break
+		}
+	}
+	if f.Kind == Numeric && comma != "" {
+		if check {
+			return f, fmt.Errorf("%w: column %s holds numbers written with a decimal comma (%s in row %d): candor reads '.' as the decimal point; read the file with the decimal comma option, or convert it",
+				ErrMalformed, QuoteBounded(t.header[j]), QuoteBounded(comma), commaRow)
+		}
+		f.Kind = Categorical
+	}
+	if f.Kind == Numeric {
+		return f, nil
+	}
+	set := map[string]bool{}
+	for i := range t.Len() {
+		if c := t.Cell(i, j); c != "" {
+			set[c] = true
+			if check && len(set) > t.lim.Levels {
+				return f, &LimitError{Limit: "levels", Max: int64(t.lim.Levels), Where: "column " + QuoteBounded(t.header[j]), Setting: "Limits.Levels"}
+			}
+		}
+	}
+	f.Categories = sortedKeys(set)
+	return f, nil
 }
 
 // Record returns row i (0-based) as a record of schema s, matching columns

@@ -105,12 +105,15 @@ var extraFitters = map[string]func(context.Context, *score.Table, *score.Schema,
 
 // fitSchema infers the schema and applies --target, --exclude, --protected.
 func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
-	s := t.InferSchema()
+	s, err := t.Infer()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", a.data, err)
+	}
 	if s.Index(a.target) < 0 {
 		return nil, fmt.Errorf("--target %q is not a column of %s", a.target, a.data)
 	}
 	ignored := append([]string{a.target}, splitList(a.exclude)...)
-	s, err := s.WithRoles(score.Ignored, ignored...)
+	s, err = s.WithRoles(score.Ignored, ignored...)
 	if err != nil {
 		return nil, fmt.Errorf("--exclude: %w", err)
 	}
