@@ -312,6 +312,7 @@ func (cr *CSVReader) next() ([]string, error) {
 func (cr *CSVReader) parseRecord(line []byte) ([]string, error) {
 	cr.arena = cr.arena[:0]
 	cr.ends = cr.ends[:0]
+	cr.field = cr.field[:0]
 	var extra [][]byte // lines after the first, kept for a resync
 	size := len(line)
 	var bad error
