@@ -533,15 +533,19 @@ func trimCellBytes(c []byte) []byte {
 
 // countingReader fails once more than max bytes were read.
 type countingReader struct {
-	r   io.Reader
-	n   int64
-	max int64
+	r             io.Reader
+	n             int64
+	max           int64
+	what, setting string // for LimitReader; empty for CSV
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	if c.n > c.max {
+		if c.what != "" {
+			return n, &LimitError{Limit: "bytes", Max: c.max, Where: c.what, Setting: c.setting}
+		}
 		return n, &LimitError{Limit: "bytes of data (after decompression)", Max: c.max, Setting: "Limits.Bytes"}
 	}
 	return n, err

@@ -3,6 +3,8 @@ package score
 import (
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -129,4 +131,63 @@ func QuoteBounded(s string) string {
 		cut--
 	}
 	return strconv.Quote(s[:cut]) + fmt.Sprintf("... (%d bytes)", len(s))
+}
+
+// OrdinaryMagnitude is the largest input magnitude, 1e15, for which
+// Spec.CheckOverflow guarantees a finite score: beyond any amount of money,
+// count or identifier a model is fitted on.
+const OrdinaryMagnitude = 1e15
+
+// CheckOverflow reports an error (ErrModel, naming the term) when the
+// spec's score can overflow to ±Inf for some input whose numbers are at
+// most OrdinaryMagnitude in magnitude: the intercept plus, for each term,
+// its largest effect in magnitude (a linear term's |Coef| times
+// OrdinaryMagnitude, a sloped bin's |Effect| + |Slope| times it) must stay
+// below math.MaxFloat64. Importers of foreign model files (scikit-learn,
+// PMML) refuse such models, whose scores would be errors on ordinary rows.
+func (s Spec) CheckOverflow() error {
+	total := math.Abs(s.Intercept)
+	worst, worstMag := -1, -1.0
+	for j, t := range s.Terms {
+		mag := 0.0
+		switch t.Kind {
+		case LinearTerm:
+			mag = math.Abs(t.Coef) * OrdinaryMagnitude
+			if t.Fill != nil {
+				mag = math.Max(mag, math.Abs(t.Coef**t.Fill))
+			}
+		default:
+			for _, l := range t.Levels {
+				mag = math.Max(mag, math.Abs(l.Effect))
+			}
+			for _, b := range t.Bins {
+				mag = math.Max(mag, math.Abs(b.Effect)+math.Abs(b.Slope)*OrdinaryMagnitude)
+			}
+			for _, e := range []*float64{t.MissingEffect, t.OtherEffect} {
+				if e != nil {
+					mag = math.Max(mag, math.Abs(*e))
+				}
+			}
+		}
+		if !(mag <= worstMag) {
+			worst, worstMag = j, mag
+		}
+		total += mag
+	}
+	if total <= math.MaxFloat64 {
+		return nil
+	}
+	if worst < 0 {
+		return modelErr("the intercept %g overflows", s.Intercept)
+	}
+	return &FieldError{Feature: s.Terms[worst].Feature, Err: fmt.Errorf("%w: the score overflows on ordinary inputs (|x| up to %g): the term's effect reaches %g",
+		ErrModel, float64(OrdinaryMagnitude), worstMag)}
+}
+
+// LimitReader returns a reader of r that fails with a *LimitError (naming
+// what and setting) once more than max bytes were read: unlike
+// io.LimitReader, which ends quietly, a truncated input cannot be mistaken
+// for a whole one.
+func LimitReader(r io.Reader, max int64, what, setting string) io.Reader {
+	return &countingReader{r: r, max: max, what: what, setting: setting}
 }
