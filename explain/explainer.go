@@ -356,6 +356,10 @@ func (e *Explainer) Explain(rec score.Record, ex *Explanation) error {
 		ex.Contributions[j] = eff - e.base.Terms[j]
 		s += eff
 	}
+	if s-s != 0 { // the score overflows: the model's error names the term
+		_, err := m.ScoreTerms(rec, nil)
+		return err
+	}
 	ex.Result = m.Link(s)
 	ex.Baseline = e.base.Score
 	ex.Reasons = e.appendReasons(ex.Reasons, rec, ex)

@@ -93,14 +93,22 @@ func (m *Model) SaveFile(path string) error {
 	return os.WriteFile(path, buf.Bytes(), 0o644)
 }
 
+// MaxModelBytes is the largest JSON model file ReadFile (and so Load)
+// accepts: 64 MiB. Past it the error is a *LimitError.
+const MaxModelBytes = 64 << 20
+
 // ReadFile parses a model file without building the model: it checks the
 // format name and version and that the JSON is well formed, with no unknown
 // fields. Most callers want Load.
 func ReadFile(r io.Reader) (*File, error) {
-	dec := json.NewDecoder(r)
+	dec := json.NewDecoder(LimitReader(r, MaxModelBytes, "model file", "score.MaxModelBytes"))
 	dec.DisallowUnknownFields()
 	var f File
 	if err := dec.Decode(&f); err != nil {
+		var le *LimitError
+		if errors.As(err, &le) {
+			return nil, le
+		}
 		return nil, fmt.Errorf("%w: model JSON: %v", ErrMalformed, err)
 	}
 	if dec.More() {

@@ -121,7 +121,10 @@ func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
 	}
 	s, err := t.InferSchemaWith(d)
 	if err != nil {
-		return nil, fmt.Errorf("--features %s: %w", a.features, err)
+		if a.features == "" {
+			return nil, fmt.Errorf("%s: %w", a.data, err)
+		}
+		return nil, fmt.Errorf("%s with --features %s: %w", a.data, a.features, err)
 	}
 	if s.Index(a.target) < 0 {
 		return nil, fmt.Errorf("--target %q is not a column of %s", a.target, a.data)

@@ -71,6 +71,11 @@ func trim(b []byte) []byte {
 	return bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\ufeff")), " \t\r\n")
 }
 
+// MaxBytes is the largest model file Read accepts, in any format (64 MiB);
+// past it Read returns a *score.LimitError. PMML documents are further
+// bounded in depth and element count (pmml.Options).
+var MaxBytes int64 = 64 << 20
+
 // Read reads a whole model file from r, detects its format and returns the
 // validated model and the format. opts may be nil.
 func Read(r io.Reader, opts *Options) (*score.Model, Format, error) {
@@ -78,7 +83,7 @@ func Read(r io.Reader, opts *Options) (*score.Model, Format, error) {
 	if opts != nil {
 		o = *opts
 	}
-	b, err := io.ReadAll(r)
+	b, err := io.ReadAll(score.LimitReader(r, MaxBytes, "model file", "modelfile.MaxBytes"))
 	if err != nil {
 		return nil, "", err
 	}
