@@ -355,7 +355,7 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 			fit.Events += metric.Weight(d.Weights, r)
 		}
 	}
-	spec.Terms = oh.terms(d, res.Coef, opts.Fill)
+	spec.Terms = oh.terms(d, res.Coef, opts.Fill, y)
 	// Training AUC and summary.
 	scores := make([]float64, n)
 	for j, c := range cols {
@@ -429,8 +429,13 @@ func newOneHot(d *Design) *oneHot {
 // terms returns the model terms for the coefficients coef of the design
 // columns: a LinearTerm (with its fill value, if any) per numeric input, a
 // CategoricalTerm with the reference level at 0 per categorical one, each
-// with its weighted baseline and statistics over the design's rows.
-func (o *oneHot) terms(d *Design, coef []float64, fill map[string]float64) []score.Term {
+// with its weighted baseline and statistics over the design's rows. y is
+// the outcome of each used row (the 0/1 event indicator of a logistic fit,
+// the response of a linear one): numeric terms get their Stats.DataTrend
+// from it, and when it is an event indicator, categorical levels their
+// Events and numeric terms their decile Cells.
+func (o *oneHot) terms(d *Design, coef []float64, fill map[string]float64, y []float64) []score.Term {
+	binary := d.Events != nil
 	var wsum float64
 	for r := range d.Rows {
 		wsum += metric.Weight(d.Weights, r)
@@ -447,18 +452,25 @@ func (o *oneHot) terms(d *Design, coef []float64, fill map[string]float64) []sco
 				term.Fill = &x
 			}
 			term.Baseline = term.Coef * term.Stats.Mean
+			term.Stats.DataTrend = dataTrend(f, vals, y, d.Weights)
+			if binary {
+				term.Stats.Cells = decileCells(f, vals, d.Events, d.Weights)
+			}
 		} else {
 			term = score.Term{Feature: f.Name, Kind: score.CategoricalTerm, Reference: b.levels[0], Stats: &score.Stats{Count: wsum}}
-			counts := map[string]float64{}
+			counts, events := map[string]float64{}, map[string]float64{}
 			for r, v := range vals {
 				counts[v.Label()] += metric.Weight(d.Weights, r)
+				if binary && d.Events[r] {
+					events[v.Label()] += metric.Weight(d.Weights, r)
+				}
 			}
 			for l, lab := range b.levels {
 				e := 0.0
 				if l > 0 {
 					e = coef[b.first+l-1]
 				}
-				term.Levels = append(term.Levels, score.Level{Label: lab, Effect: e, Count: counts[lab]})
+				term.Levels = append(term.Levels, score.Level{Label: lab, Effect: e, Count: counts[lab], Events: events[lab]})
 				term.Baseline += e * counts[lab] / wsum
 			}
 		}
@@ -515,6 +527,95 @@ func numericStats(vals []score.Value, w []float64) *score.Stats {
 		st.Quantiles[q] = metric.Quantile(xs, float64(q)/100)
 	}
 	return st
+}
+
+// TrendAlpha is the significance level of a feature's univariate training
+// trend (Stats.DataTrend): the two-sided p-value of its Spearman rank
+// correlation with the outcome must be below it.
+const TrendAlpha = 0.01
+
+// dataTrend is the univariate training trend of numeric feature f: the
+// sign of the Spearman rank correlation of its values with y (the event
+// indicator, or a linear model's response) when significant at TrendAlpha
+// (two-sided, as scipy.stats.spearmanr), else 0. Missing values and the
+// feature's special codes are left out.
+func dataTrend(f score.Feature, vals []score.Value, y, w []float64) int {
+	if f.Kind != score.Numeric || y == nil {
+		return 0
+	}
+	special := f.SpecialCodes()
+	xs := make([]float64, 0, len(vals))
+	ys := make([]float64, 0, len(vals))
+	var ws []float64
+	for r, v := range vals {
+		if !v.IsNum() || slices.Contains(special, v.Float()) {
+			continue
+		}
+		xs = append(xs, v.Float())
+		ys = append(ys, y[r])
+		if w != nil {
+			ws = append(ws, w[r])
+		}
+	}
+	rho, p := metric.Spearman(xs, ys, ws)
+	switch {
+	case !(p < TrendAlpha):
+		return 0
+	case rho > 0:
+		return 1
+	case rho < 0:
+		return -1
+	}
+	return 0
+}
+
+// decileCells groups the training rows of numeric feature f by the deciles
+// of its values (special codes and missing values left out; equal deciles
+// merged): the data support of advice (Stats.Cells).
+func decileCells(f score.Feature, vals []score.Value, events []bool, w []float64) []score.Cell {
+	special := f.SpecialCodes()
+	var xs []float64
+	for _, v := range vals {
+		if v.IsNum() && !slices.Contains(special, v.Float()) {
+			xs = append(xs, v.Float())
+		}
+	}
+	if len(xs) == 0 {
+		return nil
+	}
+	slices.Sort(xs)
+	var cuts []float64
+	for q := 1; q < 10; q++ {
+		c := metric.Quantile(xs, float64(q)/10)
+		if c > xs[0] && (len(cuts) == 0 || c > cuts[len(cuts)-1]) {
+			cuts = append(cuts, c)
+		}
+	}
+	cells := make([]score.Cell, len(cuts)+1)
+	for k := range cells {
+		if k > 0 {
+			lo := cuts[k-1]
+			cells[k].Lower = &lo
+		}
+		if k < len(cuts) {
+			hi := cuts[k]
+			cells[k].Upper = &hi
+		}
+	}
+	for r, v := range vals {
+		if !v.IsNum() || slices.Contains(special, v.Float()) {
+			continue
+		}
+		k, _ := slices.BinarySearch(cuts, v.Float())
+		if k < len(cuts) && cuts[k] == v.Float() {
+			k++ // [lower, upper): a value on a cut belongs to the cell above
+		}
+		cells[k].Count += metric.Weight(w, r)
+		if events[r] {
+			cells[k].Events += metric.Weight(w, r)
+		}
+	}
+	return cells
 }
 
 func deciles(scores []float64) []float64 {

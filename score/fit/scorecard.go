@@ -358,6 +358,7 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 		}
 		if f := s.Feature(d.Inputs[k]); f.Kind == score.Numeric {
 			term.Stats = numericStats(d.Values[k], d.Weights)
+			term.Stats.DataTrend = dataTrend(f, d.Values[k], y, d.Weights)
 		} else {
 			st := &score.Stats{}
 			for r, v := range d.Values[k] {
