@@ -13,6 +13,7 @@ import (
 // fitArgs are the flags shared by every model family of `candor fit`.
 type fitArgs struct {
 	data, delim, target, event, model, exclude, protected, missing, out, report, name string
+	nonevent                                                                          string
 	l2                                                                                float64
 }
 
@@ -23,6 +24,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&a.delim, "delimiter", "", "field separator (default ',')")
 	fs.StringVar(&a.target, "target", "", "target column")
 	fs.StringVar(&a.event, "event", "", "target value that is the event (e.g. bad, Yes)")
+	fs.StringVar(&a.nonevent, "nonevent", "", "target value that is the other class; rows with any other value are skipped and counted (default: the target must have exactly two values)")
 	fs.StringVar(&a.model, "model", "logistic", "model family: logistic, scorecard or linear (a continuous target; no --event)")
 	fs.StringVar(&a.exclude, "exclude", "", "comma-separated columns not to use")
 	fs.StringVar(&a.protected, "protected", "", "comma-separated protected attributes (kept for audits, never inputs)")
@@ -122,7 +124,7 @@ func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
 }
 
 func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArgs, policy fit.MissingPolicy) (*score.Model, string, error) {
-	fitted, err := fit.Logistic(ctx, t, s, a.target, a.event, &fit.LogisticOptions{L2: a.l2, Missing: policy, Name: a.name})
+	fitted, err := fit.Logistic(ctx, t, s, a.target, a.event, &fit.LogisticOptions{L2: a.l2, Missing: policy, Name: a.name, NonEvent: a.nonevent})
 	if err != nil {
 		return nil, "", err
 	}
@@ -134,6 +136,7 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 	}
 	rep := fmt.Sprintf("candor fit: logistic regression of %s=%s\n", a.target, a.event) +
 		fmt.Sprintf("rows used %d, dropped %d, events %s\n", fitted.Rows, fitted.Dropped, strconv.FormatFloat(fitted.Events, 'g', -1, 64)) +
+		otherTargetLine(fitted.OtherTarget, a) +
 		fmt.Sprintf("features %d, columns %d, aliased %d\n", inputs, len(fitted.Coefficients), len(fitted.Aliased())) +
 		fmt.Sprintf("iterations %d, converged %v\n", fitted.Iterations, fitted.Converged) +
 		fmt.Sprintf("log-likelihood %.6f\nAUC %.4f\n", fitted.LogLik, fitted.AUC)
@@ -142,4 +145,13 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 	}
 	rep += fitted.FormatCoefficients()
 	return fitted.Model, rep, nil
+}
+
+// otherTargetLine reports the rows skipped for a target value that is
+// neither --event nor --nonevent ("" when none was).
+func otherTargetLine(n int, a fitArgs) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("rows skipped: %d with %s neither %q nor %q\n", n, a.target, a.event, a.nonevent)
 }

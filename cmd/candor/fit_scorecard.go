@@ -17,11 +17,11 @@ import (
 // applies to blank target cells only.
 func fitScorecardCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArgs, policy fit.MissingPolicy) (*score.Model, string, error) {
 	fitted, err := fit.Scorecard(ctx, t, s, a.target, a.event, &fit.ScorecardOptions{
-		L2: a.l2, Missing: policy, Name: a.name})
+		L2: a.l2, Missing: policy, Name: a.name, NonEvent: a.nonevent})
 	if err != nil {
 		return nil, "", err
 	}
-	return fitted.Model, scorecardReport(fitted, a.target, a.event), nil
+	return fitted.Model, otherTargetLine(fitted.OtherTarget, a) + scorecardReport(fitted, a.target, a.event), nil
 }
 
 // scorecardReport is the fit summary, the selection, the points table and

@@ -33,3 +33,42 @@ func TestAbsentModelInputIsAnError(t *testing.T) {
 		require.Contains(t, stderr, `"Duration_In_Month"`, args[0])
 	}
 }
+
+// germanWithJunkTarget writes German credit's 1000 rows with one
+// junk target value (row 3: creditability=50000).
+func germanWithJunkTarget(t *testing.T) string {
+	dir := t.TempDir()
+	_, data := germanFixture(t, dir, 1000)
+	b, err := os.ReadFile(data)
+	require.NoError(t, err)
+	lines := strings.Split(string(b), "\n")
+	k := strings.LastIndex(lines[3], ",")
+	lines[3] = lines[3][:k] + ",50000"
+	junk := filepath.Join(dir, "junk.csv")
+	require.NoError(t, os.WriteFile(junk, []byte(strings.Join(lines, "\n")), 0o644))
+	return junk
+}
+
+// A target with a third value was silently a non-event; now it is an error
+// listing the values, and --nonevent names the other class and skips the
+// rest, counted in the report.
+func TestTargetGuard(t *testing.T) {
+	junk := germanWithJunkTarget(t)
+	for _, model := range []string{"logistic", "scorecard"} {
+		code, _, stderr := runCLI(t, "fit", "--data", junk, "--target", "creditability", "--event", "bad", "--model", model)
+		require.NotEqual(t, 0, code, model)
+		require.Contains(t, stderr, `"50000" (1 rows)`, model)
+		require.Contains(t, stderr, `"good"`, model)
+		require.Contains(t, stderr, "--nonevent", model)
+
+		code, out, stderr := runCLI(t, "fit", "--data", junk, "--target", "creditability", "--event", "bad", "--model", model,
+			"--nonevent", "good")
+		require.Equal(t, 0, code, stderr)
+		require.Contains(t, stderr, `rows skipped: 1 with creditability neither "bad" nor "good"`, model)
+		require.Contains(t, stderr, "rows used 999", model)
+		require.NotEmpty(t, out)
+	}
+	code, _, stderr := runCLI(t, "fit", "--data", junk, "--target", "creditability", "--event", "bad", "--nonevent", "Good")
+	require.NotEqual(t, 0, code)
+	require.Contains(t, stderr, `"Good" is not in the target column`)
+}

@@ -48,6 +48,11 @@ type LogisticOptions struct {
 	// MaxIter and Tol tune the Newton iterations (0 = 100 and 1e-10).
 	MaxIter int
 	Tol     float64
+	// NonEvent names the target value that is the other class. Empty: the
+	// target must hold exactly one value besides the event, else the fit
+	// is an error listing the values. Given: rows whose target is neither
+	// the event nor NonEvent are skipped and counted (LogisticFit.OtherTarget).
+	NonEvent string
 }
 
 // Coefficient is one column of a fitted logistic design matrix.
@@ -68,6 +73,7 @@ type LogisticFit struct {
 	LogLik       float64 // weighted log-likelihood at the estimate
 	Rows         int     // rows used
 	Dropped      int     // rows skipped under MissingDrop
+	OtherTarget  int     // rows skipped because their target is neither the event nor NonEvent
 	Events       float64 // weighted events among rows used
 	AUC          float64 // on the rows used
 	// Separation lists the columns involved when the outcome is perfectly
@@ -94,12 +100,15 @@ func aliasedNames(cs []Coefficient) []string {
 // logistic and scorecard fits.
 type Design struct {
 	Schema  *score.Schema
-	Inputs  []int           // schema indexes of input features, in schema order
-	Rows    []int           // table rows used (0-based)
-	Dropped int             // rows skipped under MissingDrop
-	Events  []bool          // per used row
-	Weights []float64       // per used row (nil = ones)
-	Values  [][]score.Value // Values[k][r]: input k, used row r
+	Inputs  []int // schema indexes of input features, in schema order
+	Rows    []int // table rows used (0-based)
+	Dropped int   // rows skipped under MissingDrop
+	// OtherTarget counts rows skipped because their target is neither the
+	// event nor the declared non-event value.
+	OtherTarget int
+	Events      []bool          // per used row
+	Weights     []float64       // per used row (nil = ones)
+	Values      [][]score.Value // Values[k][r]: input k, used row r
 }
 
 // NewDesign reads the target and every input feature of s from the table.
@@ -107,8 +116,20 @@ type Design struct {
 // with problems are reported all at once, in a joined error, unless policy
 // is MissingDrop, in which case rows with blank cells are skipped.
 // Features with a fill value treat blanks as that value.
+//
+// The target must hold exactly one value besides the event (an error
+// listing the values otherwise); newDesign with a non-event value skips
+// the rows holding neither.
 func NewDesign(t *score.Table, s *score.Schema, target, event string, weights []float64, policy MissingPolicy, fill map[string]float64) (*Design, error) {
+	return newDesign(t, s, target, event, "", weights, policy, fill)
+}
+
+func newDesign(t *score.Table, s *score.Schema, target, event, nonevent string, weights []float64, policy MissingPolicy, fill map[string]float64) (*Design, error) {
 	tc, inputs, cols, err := designColumns(t, s, target, weights)
+	if err != nil {
+		return nil, err
+	}
+	other, err := targetClasses(t, tc, target, event, nonevent)
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +158,10 @@ func NewDesign(t *score.Table, s *score.Schema, target, event string, weights []
 				continue
 			}
 			errs = append(errs, &score.FieldError{Row: r + 1, Feature: target, Err: score.ErrMissing})
+			continue
+		}
+		if other(y) {
+			d.OtherTarget++
 			continue
 		}
 		if fe := weightErr(weights, r); fe != nil {
@@ -182,6 +207,52 @@ func NewDesign(t *score.Table, s *score.Schema, target, event string, weights []
 		return nil, fmt.Errorf("%w: target %q has no rows with event %q, or only such rows", score.ErrData, target, event)
 	}
 	return d, nil
+}
+
+// targetClasses checks the values of target column tc: besides event
+// there must be exactly one value, or, when nonevent is given, nonevent
+// must occur. It returns the test of a target cell to skip (neither class;
+// never true without nonevent). The error lists the values with their
+// counts, most frequent first, so a junk value (Exited=50000) is named.
+func targetClasses(t *score.Table, tc int, target, event, nonevent string) (other func(string) bool, err error) {
+	counts := map[string]int{}
+	for r := 0; r < t.Len(); r++ {
+		if y := t.Cell(r, tc); y != "" {
+			counts[y]++
+		}
+	}
+	if nonevent == event && nonevent != "" {
+		return nil, &score.FieldError{Feature: target, Err: fmt.Errorf("%w: the non-event value %q is the event value", score.ErrData, nonevent)}
+	}
+	list := func() string {
+		vals := slices.Collect(maps.Keys(counts))
+		slices.SortFunc(vals, func(a, b string) int {
+			if c := counts[b] - counts[a]; c != 0 {
+				return c
+			}
+			return strings.Compare(a, b)
+		})
+		var parts []string
+		for i, v := range vals {
+			if i == 10 {
+				parts = append(parts, fmt.Sprintf("and %d more", len(vals)-10))
+				break
+			}
+			parts = append(parts, fmt.Sprintf("%q (%d rows)", v, counts[v]))
+		}
+		return strings.Join(parts, ", ")
+	}
+	if nonevent != "" {
+		if counts[nonevent] == 0 {
+			return nil, &score.FieldError{Feature: target, Err: fmt.Errorf("%w: the non-event value %q is not in the target column; its values: %s", score.ErrData, nonevent, list())}
+		}
+		return func(y string) bool { return y != event && y != nonevent }, nil
+	}
+	if n := len(counts) - min(1, counts[event]); n > 1 {
+		return nil, &score.FieldError{Feature: target, Err: fmt.Errorf("%w: the target has %d values besides the event %q: %s; name the other class with --nonevent (NonEvent) to skip the rest",
+			score.ErrData, n, event, list())}
+	}
+	return func(string) bool { return false }, nil
 }
 
 // checkFill checks that every feature given a fill value is a numeric
@@ -309,7 +380,7 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 	if err := checkFill(s, opts.Fill); err != nil {
 		return nil, err
 	}
-	d, err := NewDesign(t, s, target, event, opts.Weights, opts.Missing, opts.Fill)
+	d, err := newDesign(t, s, target, event, opts.NonEvent, opts.Weights, opts.Missing, opts.Fill)
 	if err != nil {
 		return nil, err
 	}
@@ -337,7 +408,7 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 		return nil, fmt.Errorf("%w: %v", score.ErrData, gerr)
 	}
 	fit := &LogisticFit{Iterations: res.Iterations, Converged: res.Converged, LogLik: res.LogLik,
-		Rows: n, Dropped: d.Dropped, Separation: sepCols}
+		Rows: n, Dropped: d.Dropped, OtherTarget: d.OtherTarget, Separation: sepCols}
 	for j, name := range names {
 		fit.Coefficients = append(fit.Coefficients, Coefficient{Name: name, Estimate: res.Coef[j], StdErr: res.StdErr[j], Aliased: res.Aliased[j]})
 	}
