@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/fit"
@@ -82,6 +83,12 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if err := closeFn(); err != nil {
 			return err
 		}
+		// Warnings reach stderr even when the report goes to a file.
+		for line := range strings.Lines(report) {
+			if strings.HasPrefix(line, "warning: ") {
+				io.WriteString(stderr, "candor fit: "+line)
+			}
+		}
 	} else {
 		io.WriteString(stderr, report)
 	}
@@ -142,6 +149,12 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 		fmt.Sprintf("log-likelihood %.6f\nAUC %.4f\n", fitted.LogLik, fitted.AUC)
 	for _, name := range fitted.Aliased() {
 		rep += fmt.Sprintf("aliased (NA, fixed at 0): %s\n", name)
+	}
+	for _, c := range fitted.Contradictions {
+		rep += "warning: sign contradiction: " + c.String() + "\n"
+	}
+	if len(fitted.Contradictions) == 0 {
+		rep += "sign contradictions: none\n"
 	}
 	rep += fitted.FormatCoefficients()
 	return fitted.Model, rep, nil

@@ -72,3 +72,18 @@ func TestTargetGuard(t *testing.T) {
 	require.NotEqual(t, 0, code)
 	require.Contains(t, stderr, `"Good" is not in the target column`)
 }
+
+// A sign contradiction is in the fit report and, when the report goes to a
+// file, still a warning on stderr naming the column.
+func TestFitWarnsOfSignContradictions(t *testing.T) {
+	dir := t.TempDir()
+	_, data := germanFixture(t, dir, 1000)
+	rep := filepath.Join(dir, "report.txt")
+	code, _, stderr := runCLI(t, "fit", "--data", data, "--target", "creditability", "--event", "bad",
+		"--report", rep, "--out", filepath.Join(dir, "m.json"))
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stderr, "candor fit: warning: sign contradiction: housing=own")
+	b, err := os.ReadFile(rep)
+	require.NoError(t, err)
+	require.Contains(t, string(b), "warning: sign contradiction: housing=own")
+}

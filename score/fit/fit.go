@@ -79,6 +79,84 @@ type LogisticFit struct {
 	// Separation lists the columns involved when the outcome is perfectly
 	// predicted by a combination of inputs; nil otherwise.
 	Separation []string
+	// Contradictions lists the coefficients whose sign runs against their
+	// input's univariate trend in the training rows (see Contradiction).
+	Contradictions []Contradiction
+}
+
+// Contradiction is a coefficient whose sign contradicts the univariate
+// training trend of its input: typically the work of collinear inputs,
+// where one coefficient flips to offset another. For a numeric input the
+// trend is Stats.DataTrend (the sign of the Spearman correlation with the
+// event, significant at 1%); for a level of a categorical input it is the
+// sign of the difference between the level's event rate and the
+// reference level's, when a two-proportion z-test finds it significant at
+// 1% (two-sided).
+type Contradiction struct {
+	Feature string  // the input
+	Column  string  // the design column: the feature, or "feature=level"
+	Coef    float64 // the fitted coefficient, log-odds per unit
+	Trend   int     // +1 or -1: the direction of the univariate training trend
+}
+
+// String describes the contradiction in a sentence for reports.
+func (c Contradiction) String() string {
+	dir := map[int]string{1: "rises", -1: "falls"}[c.Trend]
+	if c.Column != c.Feature {
+		return fmt.Sprintf("%s: coefficient %+.4g, but the event rate of this level %s against the reference level", c.Column, c.Coef, map[int]string{1: "is higher", -1: "is lower"}[c.Trend])
+	}
+	return fmt.Sprintf("%s: coefficient %+.4g, but the event rate %s with %s in the training data (Spearman, 1%% level)", c.Column, c.Coef, dir, c.Feature)
+}
+
+// signContradictions compares each coefficient with its input's
+// univariate trend: Stats.DataTrend of numeric terms, and the significant
+// event-rate difference from the reference of each categorical level.
+func signContradictions(terms []score.Term, o *oneHot, coef []float64, aliased []bool) []Contradiction {
+	var out []Contradiction
+	for k, term := range terms {
+		b := o.blocks[k]
+		if b.levels == nil {
+			j := b.first
+			if tr := term.Stats.DataTrend; tr != 0 && !aliased[j] && coef[j] != 0 && (coef[j] > 0) != (tr > 0) {
+				out = append(out, Contradiction{Feature: term.Feature, Column: term.Feature, Coef: coef[j], Trend: tr})
+			}
+			continue
+		}
+		ref := term.Levels[0]
+		for l, lev := range term.Levels[1:] {
+			j := b.first + l
+			if aliased[j] || coef[j] == 0 {
+				continue
+			}
+			tr := rateTrend(lev.Events, lev.Count, ref.Events, ref.Count)
+			if tr != 0 && (coef[j] > 0) != (tr > 0) {
+				out = append(out, Contradiction{Feature: term.Feature, Column: term.Feature + "=" + lev.Label, Coef: coef[j], Trend: tr})
+			}
+		}
+	}
+	return out
+}
+
+// rateTrend is the sign of the event rate e1/n1 minus e0/n0 when a pooled
+// two-proportion z-test finds the difference significant at TrendAlpha
+// (two-sided), else 0.
+func rateTrend(e1, n1, e0, n0 float64) int {
+	if !(n1 > 0 && n0 > 0) {
+		return 0
+	}
+	p1, p0, p := e1/n1, e0/n0, (e1+e0)/(n1+n0)
+	se := math.Sqrt(p * (1 - p) * (1/n1 + 1/n0))
+	if !(se > 0) {
+		return 0
+	}
+	z := (p1 - p0) / se
+	if math.Erfc(math.Abs(z)/math.Sqrt2) >= TrendAlpha {
+		return 0
+	}
+	if z > 0 {
+		return 1
+	}
+	return -1
 }
 
 // Aliased returns the names of the aliased columns.
@@ -427,6 +505,7 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 		}
 	}
 	spec.Terms = oh.terms(d, res.Coef, opts.Fill, y)
+	fit.Contradictions = signContradictions(spec.Terms, oh, res.Coef, res.Aliased)
 	// Training AUC and summary.
 	scores := make([]float64, n)
 	for j, c := range cols {
