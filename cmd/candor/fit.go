@@ -16,6 +16,7 @@ type fitArgs struct {
 	data, delim, target, event, model, exclude, protected, missing, out, report, name string
 	nonevent                                                                          string
 	l2                                                                                float64
+	maxLevels                                                                         int
 }
 
 func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -26,6 +27,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&a.target, "target", "", "target column")
 	fs.StringVar(&a.event, "event", "", "target value that is the event (e.g. bad, Yes)")
 	fs.StringVar(&a.nonevent, "nonevent", "", "target value that is the other class; rows with any other value are skipped and counted (default: the target must have exactly two values)")
+	fs.IntVar(&a.maxLevels, "max-levels", fit.DefaultMaxLevels, "refuse a categorical input with more levels than this (-1: no cap)")
 	fs.StringVar(&a.model, "model", "logistic", "model family: logistic, scorecard or linear (a continuous target; no --event)")
 	fs.StringVar(&a.exclude, "exclude", "", "comma-separated columns not to use")
 	fs.StringVar(&a.protected, "protected", "", "comma-separated protected attributes (kept for audits, never inputs)")
@@ -131,7 +133,7 @@ func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
 }
 
 func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArgs, policy fit.MissingPolicy) (*score.Model, string, error) {
-	fitted, err := fit.Logistic(ctx, t, s, a.target, a.event, &fit.LogisticOptions{L2: a.l2, Missing: policy, Name: a.name, NonEvent: a.nonevent})
+	fitted, err := fit.Logistic(ctx, t, s, a.target, a.event, &fit.LogisticOptions{L2: a.l2, Missing: policy, Name: a.name, NonEvent: a.nonevent, MaxLevels: a.maxLevels})
 	if err != nil {
 		return nil, "", err
 	}

@@ -17,7 +17,7 @@ import (
 // applies to blank target cells only.
 func fitScorecardCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArgs, policy fit.MissingPolicy) (*score.Model, string, error) {
 	fitted, err := fit.Scorecard(ctx, t, s, a.target, a.event, &fit.ScorecardOptions{
-		L2: a.l2, Missing: policy, Name: a.name, NonEvent: a.nonevent})
+		L2: a.l2, Missing: policy, Name: a.name, NonEvent: a.nonevent, MaxLevels: a.maxLevels})
 	if err != nil {
 		return nil, "", err
 	}

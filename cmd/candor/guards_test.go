@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,4 +87,43 @@ func TestFitWarnsOfSignContradictions(t *testing.T) {
 	b, err := os.ReadFile(rep)
 	require.NoError(t, err)
 	require.Contains(t, string(b), "warning: sign contradiction: housing=own")
+}
+
+// Telco's customerID (7,043 distinct values) left in as an input is refused
+// at once, naming it with the way out; before, the fit ran and failed on
+// a singular matrix naming no column.
+func TestIdentifierColumnRefused(t *testing.T) {
+	for _, model := range []string{"logistic", "scorecard"} {
+		code, _, stderr := runCLI(t, "fit", "--data", "../../examples/datasets/telco_churn.csv.gz", "--target", "Churn",
+			"--event", "Yes", "--model", model, "--missing", "drop")
+		require.NotEqual(t, 0, code, model)
+		require.Contains(t, stderr, `"customerID"`, model)
+		require.Contains(t, stderr, "--max-levels 100", model)
+		require.Contains(t, stderr, "--exclude customerID", model)
+		require.Contains(t, stderr, `"role": "ignored"`, model)
+	}
+}
+
+// A categorical column with 150 levels, each on many rows (not an
+// identifier), is refused by --max-levels and accepted above it.
+func TestMaxLevels(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("branch,x,y\n")
+	for i := range 3000 {
+		y := "no"
+		if (i%150)%3 == 0 || i%11 == 0 {
+			y = "yes"
+		}
+		fmt.Fprintf(&b, "b%03d,%d,%s\n", i%150, i%17, y)
+	}
+	data := filepath.Join(dir, "branches.csv")
+	require.NoError(t, os.WriteFile(data, []byte(b.String()), 0o644))
+	code, _, stderr := runCLI(t, "fit", "--data", data, "--target", "y", "--event", "yes", "--model", "scorecard")
+	require.NotEqual(t, 0, code)
+	require.Contains(t, stderr, `"branch"`)
+	require.Contains(t, stderr, "150 levels")
+	code, _, stderr = runCLI(t, "fit", "--data", data, "--target", "y", "--event", "yes", "--l2", "1",
+		"--max-levels", "200", "--out", filepath.Join(dir, "m.json"))
+	require.Equal(t, 0, code, stderr)
 }

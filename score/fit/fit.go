@@ -53,6 +53,49 @@ type LogisticOptions struct {
 	// is an error listing the values. Given: rows whose target is neither
 	// the event nor NonEvent are skipped and counted (LogisticFit.OtherTarget).
 	NonEvent string
+	// MaxLevels caps the levels of a categorical input (0 means
+	// DefaultMaxLevels; negative means no cap). See checkLevels.
+	MaxLevels int
+}
+
+// DefaultMaxLevels is the default cap on a categorical input's levels.
+const DefaultMaxLevels = 100
+
+// checkLevels refuses a categorical input of the table with more than
+// maxLevels distinct values (0: DefaultMaxLevels, negative: no cap), or
+// one that looks like an identifier: at least 20 non-blank cells of which
+// 90% or more are distinct. It runs before any parsing, so a surname or
+// customer-id column is refused in one pass over the column, and it keeps
+// a one-hot design within maxLevels columns per input: with n rows and p
+// design columns the logistic fit holds the n*p design plus O(n + p²)
+// working memory, and the scorecard n values per input.
+func checkLevels(t *score.Table, s *score.Schema, inputs, cols []int, maxLevels int) error {
+	if maxLevels == 0 {
+		maxLevels = DefaultMaxLevels
+	}
+	var errs []error
+	for k, si := range inputs {
+		f := s.Feature(si)
+		if f.Kind != score.Categorical {
+			continue
+		}
+		seen := map[string]struct{}{}
+		nonblank := 0
+		for r := 0; r < t.Len(); r++ {
+			if c := t.Cell(r, cols[k]); c != "" {
+				nonblank++
+				seen[c] = struct{}{}
+			}
+		}
+		hint := fmt.Sprintf("leave it out with --exclude %s or declare it {\"role\": \"ignored\"} in the features file", f.Name)
+		switch {
+		case maxLevels > 0 && len(seen) > maxLevels:
+			errs = append(errs, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: categorical input has %d levels, more than --max-levels %d; %s (or raise --max-levels)", score.ErrData, len(seen), maxLevels, hint)})
+		case nonblank >= 20 && 10*len(seen) >= 9*nonblank:
+			errs = append(errs, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: categorical input has %d distinct values in %d rows (nearly all distinct: an identifier or free text?); %s", score.ErrData, len(seen), nonblank, hint)})
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Coefficient is one column of a fitted logistic design matrix.
@@ -199,16 +242,19 @@ type Design struct {
 // listing the values otherwise); newDesign with a non-event value skips
 // the rows holding neither.
 func NewDesign(t *score.Table, s *score.Schema, target, event string, weights []float64, policy MissingPolicy, fill map[string]float64) (*Design, error) {
-	return newDesign(t, s, target, event, "", weights, policy, fill)
+	return newDesign(t, s, target, event, "", -1, weights, policy, fill)
 }
 
-func newDesign(t *score.Table, s *score.Schema, target, event, nonevent string, weights []float64, policy MissingPolicy, fill map[string]float64) (*Design, error) {
+func newDesign(t *score.Table, s *score.Schema, target, event, nonevent string, maxLevels int, weights []float64, policy MissingPolicy, fill map[string]float64) (*Design, error) {
 	tc, inputs, cols, err := designColumns(t, s, target, weights)
 	if err != nil {
 		return nil, err
 	}
 	other, err := targetClasses(t, tc, target, event, nonevent)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkLevels(t, s, inputs, cols, maxLevels); err != nil {
 		return nil, err
 	}
 	d := &Design{Schema: s, Inputs: inputs}
@@ -458,7 +504,7 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 	if err := checkFill(s, opts.Fill); err != nil {
 		return nil, err
 	}
-	d, err := newDesign(t, s, target, event, opts.NonEvent, opts.Weights, opts.Missing, opts.Fill)
+	d, err := newDesign(t, s, target, event, opts.NonEvent, opts.MaxLevels, opts.Weights, opts.Missing, opts.Fill)
 	if err != nil {
 		return nil, err
 	}

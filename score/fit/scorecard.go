@@ -81,6 +81,8 @@ type ScorecardOptions struct {
 	Cutoff score.Probability
 	// NonEvent names the target's other class; see LogisticOptions.NonEvent.
 	NonEvent string
+	// MaxLevels caps a categorical input's levels; see LogisticOptions.MaxLevels.
+	MaxLevels int
 }
 
 // ScorecardFit is the result of Scorecard.
@@ -178,7 +180,7 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 			return nil, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: binning options for a feature that is not an input", score.ErrUnknownFeature)}
 		}
 	}
-	d, err := scorecardDesign(t, s, target, event, opts.NonEvent, opts.Weights, opts.Missing)
+	d, err := scorecardDesign(t, s, target, event, opts.NonEvent, opts.MaxLevels, opts.Weights, opts.Missing)
 	if err != nil {
 		return nil, err
 	}
@@ -470,13 +472,16 @@ func (l *binLocator) locate(v score.Value) int {
 // scorecardDesign reads the target and the input features, keeping blank
 // feature cells as missing values (scorecards bin them). A blank target is
 // an error, or a dropped row under MissingDrop.
-func scorecardDesign(t *score.Table, s *score.Schema, target, event, nonevent string, weights []float64, policy MissingPolicy) (*Design, error) {
+func scorecardDesign(t *score.Table, s *score.Schema, target, event, nonevent string, maxLevels int, weights []float64, policy MissingPolicy) (*Design, error) {
 	tc, inputs, cols, err := designColumns(t, s, target, weights)
 	if err != nil {
 		return nil, err
 	}
 	other, err := targetClasses(t, tc, target, event, nonevent)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkLevels(t, s, inputs, cols, maxLevels); err != nil {
 		return nil, err
 	}
 	d := &Design{Schema: s, Inputs: inputs}

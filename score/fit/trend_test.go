@@ -52,7 +52,7 @@ func TestLogisticFillsDataTrend(t *testing.T) {
 	}
 	require.Equal(t, len(germanTrends), seen)
 	// The checking-account level "no checking account" has 46 bad of 394
-	// (counted with pandas' value_counts on the UCI file).
+	// (counted with Python's collections.Counter over the CSV).
 	found := false
 	for _, term := range spec.Terms {
 		for _, l := range term.Levels {
