@@ -517,8 +517,19 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 			y[r] = 1
 		}
 	}
-	res, gerr := glm.FitLogistic(ctx, glm.Problem{X: cols, Y: y, Weights: d.Weights, L2: opts.L2, Names: names},
+	// Numeric inputs are standardised for the solver (unpenalised fits; a
+	// penalty is defined on the raw coefficients) and the coefficients
+	// un-scaled exactly, so that a column's magnitude (a customer id near
+	// 1.5e7) never decides whether the fit works.
+	xs, sc := cols, []colScale(nil)
+	if opts.L2 == 0 {
+		xs, sc = oh.standardised(d.Weights)
+	}
+	res, gerr := glm.FitLogistic(ctx, glm.Problem{X: xs, Y: y, Weights: d.Weights, L2: opts.L2, Names: names},
 		&glm.Settings{MaxIter: opts.MaxIter, Tol: opts.Tol})
+	if sc != nil {
+		unscale(&res, sc)
+	}
 	var sepCols []string
 	if res.Separation != nil {
 		for _, c := range res.Separation.Columns {
@@ -571,6 +582,122 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 	}
 	fit.Model = m
 	return fit, nil
+}
+
+// colScale is how a design column was standardised: (x - mean) / sd.
+type colScale struct {
+	col       int
+	mean, std float64
+}
+
+// standardised returns the design with each numeric input's column
+// centred and scaled to unit (weighted) standard deviation, and the
+// scales; constant columns and indicator columns are left as they are.
+func (o *oneHot) standardised(w []float64) ([][]float64, []colScale) {
+	xs := slices.Clone(o.cols)
+	var sc []colScale
+	for _, b := range o.blocks {
+		if b.levels != nil {
+			continue
+		}
+		c := o.cols[b.first]
+		var sw, sx float64
+		for r, x := range c {
+			sw += metric.Weight(w, r)
+			sx += metric.Weight(w, r) * x
+		}
+		if !(sw > 0) {
+			continue
+		}
+		mean := sx / sw
+		var ss float64
+		for r, x := range c {
+			ss += metric.Weight(w, r) * (x - mean) * (x - mean)
+		}
+		std := math.Sqrt(ss / sw)
+		if !(std > 0) || !isFinite(std) {
+			continue
+		}
+		z := make([]float64, len(c))
+		for r, x := range c {
+			z[r] = (x - mean) / std
+		}
+		xs[b.first] = z
+		sc = append(sc, colScale{b.first, mean, std})
+	}
+	return xs, sc
+}
+
+// unscale turns the coefficients, standard errors and covariance of a fit
+// on standardised columns into those of the raw columns: with z = (x-m)/s,
+// b_x = b_z / s and b_0 = b'_0 - sum b_z m / s; the covariance is A Cov A'
+// for that linear map A, whose diagonal gives the standard errors (the
+// intercept's included).
+func unscale(res *glm.Result, sc []colScale) {
+	p := len(res.Coef)
+	a := make([][]float64, p) // a[j]: row j of A (sparse: the identity, the scaled columns, the intercept row)
+	for j := range a {
+		a[j] = make([]float64, p)
+		a[j][j] = 1
+	}
+	for _, c := range sc {
+		a[c.col][c.col] = 1 / c.std
+		a[0][c.col] = -c.mean / c.std
+	}
+	coef := make([]float64, p)
+	for j := range coef {
+		for k, v := range a[j] {
+			if v != 0 && res.Coef[k] != 0 {
+				coef[j] += v * res.Coef[k]
+			}
+		}
+	}
+	res.Coef = coef
+	if res.Cov == nil {
+		for _, c := range sc {
+			res.StdErr[c.col] /= c.std
+		}
+		res.StdErr[0] = math.NaN()
+		return
+	}
+	// A Cov A', skipping aliased (NaN) entries, which A never mixes in: an
+	// aliased column has a zero coefficient and no covariance.
+	get := func(j, k int) float64 {
+		if v := res.Cov[j][k]; !math.IsNaN(v) {
+			return v
+		}
+		return 0
+	}
+	tmp := make([][]float64, p)
+	for j := range tmp {
+		tmp[j] = make([]float64, p)
+		for k := range p {
+			for l, v := range a[j] {
+				if v != 0 {
+					tmp[j][k] += v * get(l, k)
+				}
+			}
+		}
+	}
+	cov := make([][]float64, p)
+	for j := range cov {
+		cov[j] = make([]float64, p)
+		for k := range p {
+			if res.Aliased[j] || res.Aliased[k] {
+				cov[j][k] = math.NaN()
+				continue
+			}
+			for l, v := range a[k] {
+				if v != 0 {
+					cov[j][k] += tmp[j][l] * v
+				}
+			}
+		}
+		if !res.Aliased[j] && cov[j][j] >= 0 {
+			res.StdErr[j] = math.Sqrt(cov[j][j])
+		}
+	}
+	res.Cov = cov
 }
 
 // oneHot is the design matrix of the logistic and linear fits: the

@@ -133,3 +133,69 @@ func TestSignContradictionGermanLevel(t *testing.T) {
 	}
 	require.Contains(t, cols, "housing=own")
 }
+
+// telcoWithNumericID is Telco churn with customerID replaced by a number
+// near 1.5e7 (15,000,000 + 37 * row): before internal scaling the fit
+// failed with "matrix singular, condition number 1e19", naming no column.
+func telcoWithNumericID(t *testing.T) *score.Table {
+	tab, err := datasets.Load(datasets.TelcoChurn)
+	require.NoError(t, err)
+	header := tab.Header()
+	rows := make([][]string, tab.Len())
+	for r := range rows {
+		rows[r] = tab.Row(r)
+		rows[r][0] = strconv.Itoa(15000000 + 37*(r+2))
+	}
+	out, err := score.NewTable(header, rows)
+	require.NoError(t, err)
+	return out
+}
+
+func TestLargeMagnitudeColumnFits(t *testing.T) {
+	tab := telcoWithNumericID(t)
+	s, err := tab.InferSchema().WithRoles(score.Ignored, "Churn")
+	require.NoError(t, err)
+	withID, err := fit.Logistic(context.Background(), tab, s, "Churn", "Yes", &fit.LogisticOptions{Missing: fit.MissingDrop})
+	require.NoError(t, err)
+	s2, err := s.WithRoles(score.Ignored, "customerID")
+	require.NoError(t, err)
+	without, err := fit.Logistic(context.Background(), tab, s2, "Churn", "Yes", &fit.LogisticOptions{Missing: fit.MissingDrop})
+	require.NoError(t, err)
+	// Nested models: the id can only raise the likelihood; statsmodels'
+	// Telco optimum without it is -2913.136 (testdata/telco_mle.json).
+	require.GreaterOrEqual(t, withID.LogLik, without.LogLik-1e-9)
+	require.InDelta(t, -2913.136182, without.LogLik, 1e-5)
+	require.True(t, withID.Converged)
+}
+
+// Scaling is exact: the fit on x*1e6 + 1.5e7 has the same likelihood as on
+// x, its coefficient is 1e-6 times as large, and the un-scaled standard
+// errors (intercept included, through the covariance) equal those of the
+// unscaled solver path (a tiny L2 penalty skips the scaling).
+func TestScalingIsExact(t *testing.T) {
+	tab := collinearPair(t, 2000)
+	big := make([][]string, tab.Len())
+	for r := range big {
+		row := tab.Row(r)
+		x, err := strconv.ParseFloat(row[0], 64)
+		require.NoError(t, err)
+		big[r] = []string{strconv.FormatFloat(x*1e6+1.5e7, 'g', 17, 64), row[1], row[2]}
+	}
+	tbig, err := score.NewTable([]string{"x1", "x2", "y"}, big)
+	require.NoError(t, err)
+	s, err := tab.InferSchema().WithRoles(score.Ignored, "y")
+	require.NoError(t, err)
+	a, err := fit.Logistic(context.Background(), tab, s, "y", "yes", nil)
+	require.NoError(t, err)
+	b, err := fit.Logistic(context.Background(), tbig, s, "y", "yes", nil)
+	require.NoError(t, err)
+	require.InDelta(t, a.LogLik, b.LogLik, 1e-8)
+	require.InEpsilon(t, a.Coefficients[1].Estimate*1e-6, b.Coefficients[1].Estimate, 1e-6)
+	require.InEpsilon(t, a.Coefficients[2].Estimate, b.Coefficients[2].Estimate, 1e-6)
+	raw, err := fit.Logistic(context.Background(), tab, s, "y", "yes", &fit.LogisticOptions{L2: 1e-12})
+	require.NoError(t, err)
+	for j, c := range a.Coefficients {
+		require.InEpsilon(t, raw.Coefficients[j].Estimate, c.Estimate, 1e-6, c.Name)
+		require.InEpsilon(t, raw.Coefficients[j].StdErr, c.StdErr, 1e-6, c.Name)
+	}
+}
