@@ -39,6 +39,8 @@ func scorecardReport(fitted *fit.ScorecardFit, target, event string) string {
 	for _, c := range fitted.Coefficients {
 		fmt.Fprintf(&b, "%-50s %12.6f %10.4f\n", c.Name, c.Estimate, c.StdErr)
 	}
+	b.WriteString("\n== unseen categories (at scoring time) ==\n")
+	b.WriteString(fit.FormatUnseen(fitted.Model))
 	b.WriteString("\n== points ==\n")
 	b.WriteString(fit.FormatScorecard(fitted.Model))
 	b.WriteString("\n== binning (weight of evidence = ln(share of non-events / share of events), + = safer) ==\n")

@@ -127,3 +127,14 @@ func TestMaxLevels(t *testing.T) {
 		"--max-levels", "200", "--out", filepath.Join(dir, "m.json"))
 	require.Equal(t, 0, code, stderr)
 }
+
+// The scorecard fit report declares what an unseen category gets, per
+// categorical feature (German credit's default scorecard: an error, no
+// other bin).
+func TestScorecardDeclaresUnseenCategories(t *testing.T) {
+	code, _, stderr := runCLI(t, "fit", "--data", "../../examples/datasets/german_credit.csv.gz", "--target", "creditability",
+		"--event", "bad", "--model", "scorecard", "--out", filepath.Join(t.TempDir(), "m.json"))
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stderr, "== unseen categories (at scoring time) ==")
+	require.Contains(t, stderr, "status_of_existing_checking_account: an unseen category is an error")
+}

@@ -973,3 +973,32 @@ func writeCoefficients(b *strings.Builder, cs []Coefficient, stat string) {
 }
 
 func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// FormatUnseen declares, for each categorical term of m, what a category
+// never seen in training gets at scoring time: its other bin (or other
+// effect) with the points or log-odds it carries, or an ErrUnknownCategory
+// error. Fit reports print it so the choice is stated, not discovered.
+func FormatUnseen(m *score.Model) string {
+	var b strings.Builder
+	for _, t := range m.Spec().Terms {
+		f, ok := m.Schema().Lookup(t.Feature)
+		if !ok || f.Kind != score.Categorical {
+			continue
+		}
+		other := -1
+		for k, bin := range t.Bins {
+			if bin.Kind == score.OtherBin {
+				other = k
+			}
+		}
+		switch {
+		case other >= 0:
+			fmt.Fprintf(&b, "%s: an unseen category gets the other bin, effect %.4g (WoE %.4f)\n", t.Feature, t.Bins[other].Effect, t.Bins[other].WoE)
+		case t.OtherEffect != nil:
+			fmt.Fprintf(&b, "%s: an unseen category gets effect %.4g\n", t.Feature, *t.OtherEffect)
+		default:
+			fmt.Fprintf(&b, "%s: an unseen category is an error (unknown category); rare levels seen in training are pooled into bins\n", t.Feature)
+		}
+	}
+	return b.String()
+}
