@@ -254,6 +254,9 @@ func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report
 			// probability falling is what recourse and the decision pursue.
 			return nil, nil, nil, nil, fmt.Errorf("--model predicts %s=%q, the favourable outcome; candor models predict the adverse event (refit with the other value as --event)", m.Target(), m.Event())
 		}
+		if err := m.CheckTable(t); err != nil {
+			return nil, nil, nil, nil, fmt.Errorf("%s: %w", a.data, err)
+		}
 		if probs, unscored, err = modelProbabilities(ctx, m, t, in); err != nil {
 			return nil, nil, nil, nil, err
 		}

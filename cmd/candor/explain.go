@@ -98,6 +98,9 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	if err := m.CheckTable(t); err != nil {
+		return fmt.Errorf("%s: %w", a.data, err)
+	}
 	rows, err := parseRows(a.rows)
 	if err != nil {
 		return err

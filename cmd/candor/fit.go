@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/fit"
@@ -13,9 +14,11 @@ import (
 // fitArgs are the flags shared by every model family of `candor fit`.
 type fitArgs struct {
 	data, delim, target, event, model, exclude, protected, missing, out, report, name string
+	nonevent                                                                          string
 	l2                                                                                float64
 	features, weights                                                                 string
 	sc                                                                                scorecardArgs
+	maxLevels                                                                         int
 }
 
 func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -25,6 +28,8 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&a.delim, "delimiter", "", "field separator (default ',')")
 	fs.StringVar(&a.target, "target", "", "target column")
 	fs.StringVar(&a.event, "event", "", "target value that is the event (e.g. bad, Yes)")
+	fs.StringVar(&a.nonevent, "nonevent", "", "target value that is the other class; rows with any other value are skipped and counted (default: the target must have exactly two values)")
+	fs.IntVar(&a.maxLevels, "max-levels", fit.DefaultMaxLevels, "refuse a categorical input with more levels than this (-1: no cap)")
 	fs.StringVar(&a.model, "model", "logistic", "model family: logistic, scorecard or linear (a continuous target; no --event)")
 	fs.StringVar(&a.exclude, "exclude", "", "comma-separated columns not to use")
 	fs.StringVar(&a.protected, "protected", "", "comma-separated protected attributes (kept for audits, never inputs)")
@@ -87,6 +92,12 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		w.WriteString(report)
 		if err := closeFn(); err != nil {
 			return err
+		}
+		// Warnings reach stderr even when the report goes to a file.
+		for line := range strings.Lines(report) {
+			if strings.HasPrefix(line, "warning: ") {
+				io.WriteString(stderr, "candor fit: "+line)
+			}
 		}
 	} else {
 		io.WriteString(stderr, report)
@@ -152,7 +163,7 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 	if err != nil {
 		return nil, "", err
 	}
-	fitted, err := fit.Logistic(ctx, t, s, a.target, a.event, &fit.LogisticOptions{L2: a.l2, Missing: policy, Name: a.name, Weights: w})
+	fitted, err := fit.Logistic(ctx, t, s, a.target, a.event, &fit.LogisticOptions{L2: a.l2, Missing: policy, Name: a.name, Weights: w, NonEvent: a.nonevent, MaxLevels: a.maxLevels})
 	if err != nil {
 		return nil, "", err
 	}
@@ -164,13 +175,29 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 	}
 	rep := fmt.Sprintf("candor fit: logistic regression of %s=%s\n", a.target, a.event) +
 		fmt.Sprintf("rows used %d, dropped %d, events %s\n", fitted.Rows, fitted.Dropped, strconv.FormatFloat(fitted.Events, 'g', -1, 64)) +
+		otherTargetLine(fitted.OtherTarget, a) +
 		fmt.Sprintf("features %d, columns %d, aliased %d\n", inputs, len(fitted.Coefficients), len(fitted.Aliased())) +
 		fmt.Sprintf("iterations %d, converged %v\n", fitted.Iterations, fitted.Converged) +
 		fmt.Sprintf("log-likelihood %.6f\nAUC %.4f\n", fitted.LogLik, fitted.AUC)
 	for _, name := range fitted.Aliased() {
 		rep += fmt.Sprintf("aliased (NA, fixed at 0): %s\n", name)
 	}
+	for _, c := range fitted.Contradictions {
+		rep += "warning: sign contradiction: " + c.String() + "\n"
+	}
+	if len(fitted.Contradictions) == 0 {
+		rep += "sign contradictions: none\n"
+	}
 	rep += fitted.FormatCoefficients()
 	rep += logisticSuspects(t, s, a, w)
 	return fitted.Model, rep, nil
+}
+
+// otherTargetLine reports the rows skipped for a target value that is
+// neither --event nor --nonevent ("" when none was).
+func otherTargetLine(n int, a fitArgs) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("rows skipped: %d with %s neither %q nor %q\n", n, a.target, a.event, a.nonevent)
 }

@@ -92,6 +92,7 @@ func (a scorecardArgs) options() *fit.ScorecardOptions {
 func fitScorecardCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArgs, policy fit.MissingPolicy) (*score.Model, string, error) {
 	opts := a.sc.options()
 	opts.L2, opts.Missing, opts.Name = a.l2, policy, a.name
+	opts.NonEvent, opts.MaxLevels = a.nonevent, a.maxLevels
 	w, err := weightsColumn(t, a.weights)
 	if err != nil {
 		return nil, "", err
@@ -101,7 +102,7 @@ func fitScorecardCmd(ctx context.Context, t *score.Table, s *score.Schema, a fit
 	if err != nil {
 		return nil, "", err
 	}
-	return fitted.Model, scorecardReport(fitted, a.target, a.event), nil
+	return fitted.Model, otherTargetLine(fitted.OtherTarget, a) + scorecardReport(fitted, a.target, a.event), nil
 }
 
 // logisticSuspects is the logistic fit report's list of undeclared values
@@ -180,6 +181,8 @@ func scorecardReport(fitted *fit.ScorecardFit, target, event string) string {
 	for _, c := range fitted.Coefficients {
 		fmt.Fprintf(&b, "%-50s %12.6f %10.4f\n", c.Name, c.Estimate, c.StdErr)
 	}
+	b.WriteString("\n== unseen categories (at scoring time) ==\n")
+	b.WriteString(fit.FormatUnseen(fitted.Model))
 	b.WriteString("\n== points ==\n")
 	b.WriteString(fit.FormatScorecard(fitted.Model))
 	b.WriteString("\n== binning (weight of evidence = ln(share of non-events / share of events), + = safer) ==\n")

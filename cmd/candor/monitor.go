@@ -60,6 +60,12 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("--current: %w", err)
 	}
+	if err := m.CheckTable(bt); err != nil {
+		return fmt.Errorf("--baseline %s: %w", *basePath, err)
+	}
+	if err := m.CheckTable(ct); err != nil {
+		return fmt.Errorf("--current %s: %w", *curPath, err)
+	}
 	rep, err := monitor.Run(ctx, m, bt, ct, &monitor.Options{PSI: monitor.PSIOptions{Bins: *bins}})
 	if err != nil {
 		return err

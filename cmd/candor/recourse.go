@@ -102,6 +102,9 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
+	if err := m.CheckTable(t); err != nil {
+		return fmt.Errorf("%s: %w", *data, err)
+	}
 	var actions *explain.Actions
 	if *actionsPath != "" {
 		f, err := os.Open(*actionsPath)

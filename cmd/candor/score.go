@@ -60,6 +60,9 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if err := m.CheckTable(t); err != nil {
+		return fmt.Errorf("%s: %w", *data, err)
+	}
 	dlog, err := dflags.open(m, t, *nReasons, stderr)
 	if err != nil {
 		return err

@@ -86,6 +86,10 @@ type ScorecardOptions struct {
 	// Cutoff is the event probability at which the decision turns adverse;
 	// 0 means 0.5.
 	Cutoff score.Probability
+	// NonEvent names the target's other class; see LogisticOptions.NonEvent.
+	NonEvent string
+	// MaxLevels caps a categorical input's levels; see LogisticOptions.MaxLevels.
+	MaxLevels int
 }
 
 // SpecialPolicy says which values of a numeric feature get bins of their
@@ -128,6 +132,7 @@ type ScorecardFit struct {
 	LogLik       float64 // weighted log-likelihood of the final regression
 	Rows         int     // rows used
 	Dropped      int     // rows skipped for a blank target under MissingDrop
+	OtherTarget  int     // rows skipped because their target is neither the event nor NonEvent
 	Events       float64 // weighted events among the rows used
 	AUC, KS      float64 // on the rows used, from the points
 }
@@ -205,12 +210,12 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 			return nil, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: binning options for a feature that is not an input", score.ErrUnknownFeature)}
 		}
 	}
-	d, err := scorecardDesign(t, s, target, event, opts.Weights, opts.Missing)
+	d, err := scorecardDesign(t, s, target, event, opts.NonEvent, opts.MaxLevels, opts.Weights, opts.Missing)
 	if err != nil {
 		return nil, err
 	}
 	n := len(d.Rows)
-	fit := &ScorecardFit{Rows: n, Dropped: d.Dropped}
+	fit := &ScorecardFit{Rows: n, Dropped: d.Dropped, OtherTarget: d.OtherTarget}
 	var wsum float64
 	for r := 0; r < n; r++ {
 		wsum += metric.Weight(d.Weights, r)
@@ -407,6 +412,7 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 		}
 		if f := s.Feature(d.Inputs[k]); f.Kind == score.Numeric {
 			term.Stats = numericStats(d.Values[k], d.Weights)
+			term.Stats.DataTrend = dataTrend(f, d.Values[k], y, d.Weights)
 		} else {
 			st := &score.Stats{}
 			for r, v := range d.Values[k] {
@@ -532,9 +538,16 @@ func (l *binLocator) locate(v score.Value) int {
 // scorecardDesign reads the target and the input features, keeping blank
 // feature cells as missing values (scorecards bin them). A blank target is
 // an error, or a dropped row under MissingDrop.
-func scorecardDesign(t *score.Table, s *score.Schema, target, event string, weights []float64, policy MissingPolicy) (*Design, error) {
+func scorecardDesign(t *score.Table, s *score.Schema, target, event, nonevent string, maxLevels int, weights []float64, policy MissingPolicy) (*Design, error) {
 	tc, inputs, cols, err := designColumns(t, s, target, weights)
 	if err != nil {
+		return nil, err
+	}
+	other, err := targetClasses(t, tc, target, event, nonevent)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkLevels(t, s, inputs, cols, maxLevels); err != nil {
 		return nil, err
 	}
 	d := &Design{Schema: s, Inputs: inputs}
@@ -559,6 +572,10 @@ func scorecardDesign(t *score.Table, s *score.Schema, target, event string, weig
 				continue
 			}
 			errs = append(errs, rowErr{r, &score.FieldError{Row: r + 1, Feature: target, Err: score.ErrMissing}})
+			continue
+		}
+		if other(y) {
+			d.OtherTarget++
 			continue
 		}
 		if fe := weightErr(weights, r); fe != nil {

@@ -147,8 +147,9 @@ type termMeta struct {
 }
 
 type levelMeta struct {
-	Label string  `json:"label"`
-	Count float64 `json:"count,omitempty"`
+	Label  string  `json:"label"`
+	Count  float64 `json:"count,omitempty"`
+	Events float64 `json:"events,omitempty"`
 }
 
 // binMeta is listed in the order of the PMML attributes; Pos is the bin's
@@ -514,7 +515,7 @@ func metaOf(spec *score.Spec) pmmlMeta {
 		tm := termMeta{Feature: t.Feature, Baseline: t.Baseline, Stats: t.Stats, Reference: t.Reference,
 			ReasonCode: t.ReasonCode, ReasonBaseline: t.ReasonBaseline}
 		for _, l := range t.Levels {
-			tm.Levels = append(tm.Levels, levelMeta{Label: l.Label, Count: l.Count})
+			tm.Levels = append(tm.Levels, levelMeta{Label: l.Label, Count: l.Count, Events: l.Events})
 		}
 		if t.Kind == score.BinnedTerm {
 			for _, k := range canonicalBinOrder(&t) {

@@ -311,6 +311,7 @@ func applyMeta(spec *score.Spec, mt *pmmlMeta) error {
 				return bad("level %d of %s", k, t.Feature)
 			}
 			t.Levels[k].Count = tm.Levels[k].Count
+			t.Levels[k].Events = tm.Levels[k].Events
 		}
 		if tm.Bins != nil {
 			bins := make([]score.Bin, len(t.Bins))
