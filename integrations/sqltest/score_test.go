@@ -106,7 +106,7 @@ var cases = []modelCase{
 
 var tables sync.Map // data set -> *score.Table
 
-func loadTable(t *testing.T, name string) *score.Table {
+func loadTable(t testing.TB, name string) *score.Table {
 	t.Helper()
 	if v, ok := tables.Load(name); ok {
 		return v.(*score.Table)

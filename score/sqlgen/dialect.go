@@ -38,6 +38,7 @@ type syntax struct {
 	backslash             bool   // string literals escape with backslash (BigQuery, Spark)
 	least, greatest       string // scalar min and max of two values
 	fence                 bool   // OFFSET 0 keeps subqueries from being inlined (PostgreSQL)
+	expLiteral            bool   // 1.5e0 is a DOUBLE literal (DuckDB)
 }
 
 func syntaxOf(d Dialect) (syntax, error) {
@@ -45,7 +46,7 @@ func syntaxOf(d Dialect) (syntax, error) {
 	case Postgres, "":
 		return syntax{double: "DOUBLE PRECISION", text: "TEXT", integer: "BIGINT", least: "LEAST", greatest: "GREATEST", fence: true}, nil
 	case DuckDB:
-		return syntax{double: "DOUBLE", text: "VARCHAR", integer: "BIGINT", least: "LEAST", greatest: "GREATEST"}, nil
+		return syntax{double: "DOUBLE", text: "VARCHAR", integer: "BIGINT", least: "LEAST", greatest: "GREATEST", expLiteral: true}, nil
 	case SQLite:
 		return syntax{double: "REAL", text: "TEXT", integer: "INTEGER", least: "MIN", greatest: "MAX"}, nil
 	case BigQuery:
@@ -75,6 +76,17 @@ func (s syntax) str(v string) string {
 
 // num is an exact double literal: the shortest decimal that round-trips,
 // cast from text so that no engine reads it as an exact decimal first.
+//
+// DuckDB reads a literal with an exponent as a DOUBLE, correctly rounded,
+// and folds it once; a cast from text there costs a parse per row, so its
+// literals are written as 1.5e0.
 func (s syntax) num(x float64) string {
-	return "CAST('" + strconv.FormatFloat(x, 'g', -1, 64) + "' AS " + s.double + ")"
+	t := strconv.FormatFloat(x, 'g', -1, 64)
+	if s.expLiteral {
+		if !strings.ContainsAny(t, "eE") {
+			t += "e0"
+		}
+		return "(" + t + ")"
+	}
+	return "CAST('" + t + "' AS " + s.double + ")"
 }
