@@ -98,7 +98,6 @@ type gen struct {
 	m    *score.Model
 	e    *explain.Explainer
 	arms [][]arm
-	x    []string // term -> its input column in the inner layers
 }
 
 const prefix = "_candor_"
@@ -135,11 +134,9 @@ func Score(m *score.Model, opts *Options) (string, error) {
 	if table == "" {
 		table = DefaultTable
 	}
-	outs, err := g.outputNames(o)
-	if err != nil {
+	if err := g.checkKeep(o); err != nil {
 		return "", err
 	}
-	_ = outs
 
 	// Layer 0: the kept columns and the model's inputs, cast.
 	var sel []string
@@ -259,8 +256,8 @@ func (g *gen) layer(sel []string, from string) string {
 	return "SELECT " + strings.Join(sel, ",\n  ") + "\nFROM (" + from + fence + ") AS s"
 }
 
-// outputNames checks the kept columns against the result's own.
-func (g *gen) outputNames(o Options) ([]string, error) {
+// checkKeep checks the kept columns against the result's own.
+func (g *gen) checkKeep(o Options) error {
 	names := []string{ColProbability, ColLogOdds, ColPoints, ColScore, ColError}
 	for j := range g.m.NumTerms() {
 		f := g.m.Schema().Feature(g.m.TermFeature(j)).Name
@@ -276,17 +273,17 @@ func (g *gen) outputNames(o Options) ([]string, error) {
 	for _, k := range o.Keep {
 		switch {
 		case k == "":
-			return nil, fmt.Errorf("%w: an empty name in the kept columns", ErrColumn)
+			return fmt.Errorf("%w: an empty name in the kept columns", ErrColumn)
 		case strings.HasPrefix(k, prefix):
-			return nil, fmt.Errorf("%w: kept column %q: names starting %q are the statement's own", ErrColumn, k, prefix)
+			return fmt.Errorf("%w: kept column %q: names starting %q are the statement's own", ErrColumn, k, prefix)
 		case slices.Contains(names, k):
-			return nil, fmt.Errorf("%w: kept column %q is also a result column", ErrColumn, k)
+			return fmt.Errorf("%w: kept column %q is also a result column", ErrColumn, k)
 		case seen[k]:
-			return nil, fmt.Errorf("%w: kept column %q listed twice", ErrColumn, k)
+			return fmt.Errorf("%w: kept column %q listed twice", ErrColumn, k)
 		}
 		seen[k] = true
 	}
-	return names, nil
+	return nil
 }
 
 // errText is the SQL text of one field error, as score.FieldError
