@@ -7,12 +7,14 @@ import (
 	"strings"
 
 	"github.com/candorscore/candor/explain"
+	"github.com/candorscore/candor/score/monitor"
 	"github.com/candorscore/candor/score/sqlgen"
 )
 
 // runSQL writes the SELECT statement that scores a table with the model
-// (score/sqlgen), or with --audit or --monitor the GROUP BY queries of a
-// fairness audit or a stability check.
+// (score/sqlgen), or with --monitor the GROUP BY query that counts the
+// table's rows by bin of the baseline's score quantiles (the current side
+// of candor monitor's score PSI).
 func runSQL(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("sql", stderr)
 	modelPath := fs.String("model", "", "model file")
@@ -21,6 +23,10 @@ func runSQL(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	keep := fs.String("keep", "", "comma-separated columns of the table to pass through first (an id)")
 	nReasons := fs.Int("reasons", explain.DefaultMaxReasons, "reason codes per row (0: none; -1: all)")
 	out := fs.String("out", "", "output file (default stdout)")
+	monitorMode := fs.Bool("monitor", false, "write the score PSI's GROUP BY query instead: the table's rows counted by bin of --baseline's score deciles")
+	baselinePath := fs.String("baseline", "", "with --monitor: baseline CSV whose score quantiles cut the bins")
+	bins := fs.Int("bins", 10, "with --monitor: quantile bins of the baseline's scores")
+	delim := fs.String("delimiter", "", "with --monitor: field separator of --baseline (default ',')")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -42,14 +48,40 @@ func runSQL(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if *keep != "" {
 		opts.Keep = strings.Split(*keep, ",")
 	}
-	if *nReasons != 0 {
-		if opts.Explainer, err = explain.NewExplainer(m, &explain.Options{MaxReasons: *nReasons}); err != nil {
+	var q string
+	switch {
+	case *monitorMode:
+		if *baselinePath == "" {
+			return fmt.Errorf("--monitor needs --baseline")
+		}
+		if *bins < 2 {
+			return fmt.Errorf("--bins must be 2 or more")
+		}
+		base, err := readTable(*baselinePath, *delim)
+		if err != nil {
 			return err
 		}
-	}
-	q, err := sqlgen.Score(m, opts)
-	if err != nil {
-		return err
+		var scores []float64
+		for _, r := range m.ScoreTable(nil, base, nil) {
+			if r.Err == nil {
+				scores = append(scores, r.Result.Score)
+			}
+		}
+		if len(scores) == 0 {
+			return fmt.Errorf("no row of %s could be scored", *baselinePath)
+		}
+		if q, err = sqlgen.ScoreBins(m, monitor.QuantileCuts(scores, *bins), opts); err != nil {
+			return err
+		}
+	default:
+		if *nReasons != 0 {
+			if opts.Explainer, err = explain.NewExplainer(m, &explain.Options{MaxReasons: *nReasons}); err != nil {
+				return err
+			}
+		}
+		if q, err = sqlgen.Score(m, opts); err != nil {
+			return err
+		}
 	}
 	w, closeFn, err := output(*out, stdout)
 	if err != nil {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -26,11 +28,23 @@ func TestSQLCommand(t *testing.T) {
 	require.NotContains(t, out, "reason_code_1")
 	require.Contains(t, out, "FROM crm.book AS c")
 
+	// --monitor: the sample scorecard's tenure bins (< 12: 10 points, [12,
+	// 60): 40, >= 60: 60, plus 500) make a baseline of tenures 1, 30 and 90
+	// score 510, 540 and 560; two bins cut at its terciles 530 and 546.67.
+	base := filepath.Join(t.TempDir(), "base.csv")
+	require.NoError(t, os.WriteFile(base, []byte("tenure\n1\n30\n90\n"), 0o600))
+	code, out, errs = runCLI(t, "sql", "--model", model, "--monitor", "--baseline", base, "--bins", "3")
+	require.Equal(t, 0, code, errs)
+	require.True(t, strings.HasPrefix(out, `SELECT CASE WHEN q."points" < CAST('530' AS DOUBLE PRECISION) THEN 0 WHEN q."points" < CAST('546.6666666666666' AS DOUBLE PRECISION) THEN 1 ELSE 2 END AS "bin", COUNT(*) AS "count"`), out[:200])
+	require.True(t, strings.HasSuffix(out, "GROUP BY 1\nORDER BY 1;\n"))
+
 	for _, args := range [][]string{
 		{"sql"},
 		{"sql", "--model", model, "--dialect", "oracle"},
 		{"sql", "--model", model, "--keep", "points"},
 		{"sql", "--model", model, "--reasons", "-2"},
+		{"sql", "--model", model, "--monitor"},
+		{"sql", "--model", model, "--monitor", "--baseline", "no-such.csv"},
 	} {
 		code, _, errs := runCLI(t, args...)
 		require.Equal(t, 1, code, "%q: %s", args, errs)
