@@ -7,14 +7,16 @@ import (
 	"strings"
 
 	"github.com/candorscore/candor/explain"
+	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/monitor"
 	"github.com/candorscore/candor/score/sqlgen"
 )
 
 // runSQL writes the SELECT statement that scores a table with the model
-// (score/sqlgen), or with --monitor the GROUP BY query that counts the
-// table's rows by bin of the baseline's score quantiles (the current side
-// of candor monitor's score PSI).
+// (score/sqlgen); with --audit the GROUP BY query of the confusion counts
+// per group that candor audit --model starts from; with --monitor the
+// GROUP BY query that counts the table's rows by bin of the baseline's
+// score quantiles (the current side of candor monitor's score PSI).
 func runSQL(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("sql", stderr)
 	modelPath := fs.String("model", "", "model file")
@@ -27,6 +29,11 @@ func runSQL(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	baselinePath := fs.String("baseline", "", "with --monitor: baseline CSV whose score quantiles cut the bins")
 	bins := fs.Int("bins", 10, "with --monitor: quantile bins of the baseline's scores")
 	delim := fs.String("delimiter", "", "with --monitor: field separator of --baseline (default ',')")
+	auditMode := fs.Bool("audit", false, "write the fairness audit's GROUP BY query instead: confusion counts per group of the model's decisions")
+	label := fs.String("label", "", "with --audit: the observed-outcome column")
+	favorable := fs.String("favorable", "", "with --audit: the label value that is the favourable outcome")
+	groups := fs.String("group", "", "with --audit: comma-separated protected-attribute columns (their intersection)")
+	threshold := fs.Float64("threshold", 0, "with --audit: event probability at or above which the decision is adverse (default the model's cutoff)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -50,6 +57,15 @@ func runSQL(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	var q string
 	switch {
+	case *auditMode && *monitorMode:
+		return fmt.Errorf("--audit and --monitor write different queries: give one")
+	case *auditMode:
+		if *label == "" || *favorable == "" || *groups == "" {
+			return fmt.Errorf("--audit needs --label, --favorable and --group")
+		}
+		if q, err = sqlgen.AuditCounts(m, *label, *favorable, strings.Split(*groups, ","), score.Probability(*threshold), opts); err != nil {
+			return err
+		}
 	case *monitorMode:
 		if *baselinePath == "" {
 			return fmt.Errorf("--monitor needs --baseline")

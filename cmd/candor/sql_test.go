@@ -38,12 +38,25 @@ func TestSQLCommand(t *testing.T) {
 	require.True(t, strings.HasPrefix(out, `SELECT CASE WHEN q."points" < CAST('530' AS DOUBLE PRECISION) THEN 0 WHEN q."points" < CAST('546.6666666666666' AS DOUBLE PRECISION) THEN 1 ELSE 2 END AS "bin", COUNT(*) AS "count"`), out[:200])
 	require.True(t, strings.HasSuffix(out, "GROUP BY 1\nORDER BY 1;\n"))
 
+	// --audit on a model over German credit's columns (the sample has only
+	// tenure, so the query is what is checked, not its counts: those are
+	// compared with fairness.Audit in integrations/sqltest).
+	code, out, errs = runCLI(t, "sql", "--model", model, "--audit", "--label", "creditability", "--favorable", "good",
+		"--group", "personal_status_and_sex,foreign_worker", "--threshold", "0.4")
+	require.Equal(t, 0, code, errs)
+	require.True(t, strings.HasPrefix(out, `SELECT q."personal_status_and_sex" AS "personal_status_and_sex", q."foreign_worker" AS "foreign_worker", COUNT(*) AS "n"`), out[:120])
+	require.Contains(t, out, `q."probability" < CAST('0.4' AS DOUBLE PRECISION)`)
+	require.True(t, strings.HasSuffix(out, "GROUP BY 1, 2\nORDER BY 1, 2;\n"))
+
 	for _, args := range [][]string{
 		{"sql"},
 		{"sql", "--model", model, "--dialect", "oracle"},
 		{"sql", "--model", model, "--keep", "points"},
 		{"sql", "--model", model, "--reasons", "-2"},
 		{"sql", "--model", model, "--monitor"},
+		{"sql", "--model", model, "--audit", "--label", "y"},
+		{"sql", "--model", model, "--audit", "--monitor"},
+		{"sql", "--model", model, "--audit", "--label", "y", "--favorable", "1", "--group", "g", "--threshold", "1.5"},
 		{"sql", "--model", model, "--monitor", "--baseline", "no-such.csv"},
 	} {
 		code, _, errs := runCLI(t, args...)

@@ -61,3 +61,65 @@ func ScoreBins(m *score.Model, cuts []float64, opts *Options) (string, error) {
 	return "SELECT " + bin + " AS " + s.ident(ColBin) + ", COUNT(*) AS " + s.ident(ColCount) +
 		"\nFROM (" + q + ") AS q\nWHERE q." + s.ident(ColError) + " IS NULL\nGROUP BY 1\nORDER BY 1", nil
 }
+
+// Columns of AuditCounts' result, after the group columns.
+const (
+	ColRows = "n"  // rows in the group
+	ColTP   = "tp" // favourable outcome, favourable decision
+	ColFP   = "fp" // unfavourable outcome, favourable decision
+	ColTN   = "tn" // unfavourable outcome, unfavourable decision
+	ColFN   = "fn" // favourable outcome, unfavourable decision
+)
+
+// AuditCounts returns a GROUP BY statement with the confusion counts of a
+// fairness audit of the model's decisions on the table in opts, one row
+// per combination of the group columns' values (their intersection;
+// ordered by them): the decision is favourable when the event probability
+// is below cutoff (0 means the model's Cutoff), as candor audit --model
+// decides; the outcome is favourable when the label column equals
+// favorable. Rows with a NULL label or group, or that cannot be scored,
+// are left out (fairness.DropBlank). The counts are what fairness.Audit
+// computes per group before its rates and intervals. opts.Keep and the
+// reason options are ignored.
+func AuditCounts(m *score.Model, label, favorable string, groups []string, cutoff score.Probability, opts *Options) (string, error) {
+	if m == nil || m.Kind() == score.LinearModel {
+		return "", fmt.Errorf("%w: an audit needs a model with a probability", ErrUnsupported)
+	}
+	if label == "" || len(groups) == 0 {
+		return "", fmt.Errorf("%w: an audit needs a label column and at least one group column", ErrColumn)
+	}
+	if cutoff == 0 {
+		cutoff = m.Cutoff()
+	}
+	if !(cutoff > 0 && cutoff < 1) {
+		return "", fmt.Errorf("%w: cutoff %v is not a probability in (0, 1)", ErrUnsupported, float64(cutoff))
+	}
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	o.Keep, o.NoReasons, o.Explainer = append([]string{label}, groups...), true, nil
+	q, err := Score(m, &o)
+	if err != nil {
+		return "", err
+	}
+	s, _ := syntaxOf(o.Dialect)
+	fav := "CAST(q." + s.ident(label) + " AS " + s.text + ") = " + s.str(favorable)
+	pred := "q." + s.ident(ColProbability) + " < " + s.num(float64(cutoff))
+	count := func(cond string) string { return "SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END)" }
+	sel := make([]string, 0, len(groups)+5)
+	where := []string{"q." + s.ident(ColError) + " IS NULL", "q." + s.ident(label) + " IS NOT NULL"}
+	var by []string
+	for i, g := range groups {
+		sel = append(sel, "q."+s.ident(g)+" AS "+s.ident(g))
+		where = append(where, "q."+s.ident(g)+" IS NOT NULL")
+		by = append(by, strconv.Itoa(i+1))
+	}
+	sel = append(sel, "COUNT(*) AS "+s.ident(ColRows),
+		count(fav+" AND "+pred)+" AS "+s.ident(ColTP),
+		count("NOT ("+fav+") AND "+pred)+" AS "+s.ident(ColFP),
+		count("NOT ("+fav+") AND NOT ("+pred+")")+" AS "+s.ident(ColTN),
+		count(fav+" AND NOT ("+pred+")")+" AS "+s.ident(ColFN))
+	return "SELECT " + strings.Join(sel, ", ") + "\nFROM (" + q + ") AS q\nWHERE " + strings.Join(where, " AND ") +
+		"\nGROUP BY " + strings.Join(by, ", ") + "\nORDER BY " + strings.Join(by, ", "), nil
+}
