@@ -255,14 +255,18 @@ func newTermFacts(m *score.Model, j int, act *score.Action) termFacts {
 				}
 			}
 		}
-	case score.LinearTerm:
-		if t.Stats != nil {
-			for k, c := range t.Stats.Cells {
-				tf.cells = append(tf.cells, newCellStat(c.Count, c.Events))
+	}
+	if t.Stats != nil && tf.numeric {
+		// The training deciles of a number: the cells of a linear term, and
+		// of a sloped range bin (a linear term folded with special-code
+		// bins, or a PMML ComplexPartialScore).
+		for k, c := range t.Stats.Cells {
+			tf.cells = append(tf.cells, newCellStat(c.Count, c.Events))
+			if t.Kind == score.LinearTerm {
 				events += c.Events
-				if k < len(t.Stats.Cells)-1 {
-					tf.uppers = append(tf.uppers, bound(c.Upper, math.Inf(1)))
-				}
+			}
+			if k < len(t.Stats.Cells)-1 {
+				tf.uppers = append(tf.uppers, bound(c.Upper, math.Inf(1)))
 			}
 		}
 	}
@@ -312,9 +316,23 @@ func (tf *termFacts) isSpecial(v score.Value, pos int) bool {
 	return false
 }
 
+// byValue reports whether the cell of a value at position pos is its
+// training decile (Stats.Cells) rather than its level or bin: for a linear
+// term, and for a sloped range bin when the term has the deciles.
+func (tf *termFacts) byValue(pos int) bool {
+	switch tf.term.Kind {
+	case score.LinearTerm:
+		return true
+	case score.BinnedTerm:
+		return len(tf.cells) > 0 && pos >= 0 && pos < len(tf.term.Bins) &&
+			tf.term.Bins[pos].Kind == score.RangeBin && tf.term.Bins[pos].Slope != 0
+	}
+	return false
+}
+
 // cellAt is the training cell of value v at position pos (m.Effect's).
 func (tf *termFacts) cellAt(v score.Value, pos int) cellStat {
-	if tf.term.Kind == score.LinearTerm {
+	if tf.byValue(pos) {
 		if !v.IsNum() || len(tf.cells) == 0 {
 			return cellStat{}
 		}
@@ -430,7 +448,7 @@ func (tf *termFacts) supportedMove(want float64, pos int, x float64, up bool) bo
 	inBounds := func(lo, hi float64) bool { // the cell [lo, hi) meets [Min, Max]
 		return (a.Max == nil || lo <= *a.Max) && (a.Min == nil || hi > *a.Min)
 	}
-	if tf.term.Kind == score.LinearTerm {
+	if tf.byValue(pos) {
 		if len(tf.cells) == 0 {
 			return false
 		}

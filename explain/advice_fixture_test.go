@@ -240,9 +240,13 @@ func cellOf(m *score.Model, j int, v score.Value) (rate, rows float64, ok bool) 
 
 // cellOfTerm is cellOf with term j at hand.
 func cellOfTerm(m *score.Model, j int, tm *score.Term, v score.Value) (rate, rows float64, ok bool) {
-	switch tm.Kind {
-	case score.BinnedTerm, score.CategoricalTerm:
-		_, pos, err := m.Effect(j, v)
+	_, pos, err := m.Effect(j, v)
+	// A sloped range bin (a linear term folded with special-code bins) is
+	// a number: its cells are the training deciles.
+	sloped := tm.Kind == score.BinnedTerm && err == nil && pos >= 0 && tm.Bins[pos].Kind == score.RangeBin &&
+		tm.Bins[pos].Slope != 0 && tm.Stats != nil && len(tm.Stats.Cells) > 0
+	switch {
+	case (tm.Kind == score.BinnedTerm || tm.Kind == score.CategoricalTerm) && !sloped:
 		if err != nil || pos < 0 {
 			return 0, 0, false
 		}

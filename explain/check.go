@@ -313,11 +313,14 @@ func specialValue(m *score.Model, j int, t *score.Term, f score.Feature, v score
 }
 
 // cellFromModel is the training event rate of the cell holding v, read
-// from the term directly (bins, levels or Stats.Cells).
+// from the term directly (bins, levels, or Stats.Cells for a linear term
+// or a sloped range bin).
 func cellFromModel(m *score.Model, j int, t *score.Term, v score.Value) (float64, bool) {
-	switch t.Kind {
-	case score.BinnedTerm, score.CategoricalTerm:
-		_, pos, err := m.Effect(j, v)
+	_, pos, err := m.Effect(j, v)
+	sloped := t.Kind == score.BinnedTerm && err == nil && pos >= 0 && t.Bins[pos].Kind == score.RangeBin &&
+		t.Bins[pos].Slope != 0 && t.Stats != nil && len(t.Stats.Cells) > 0
+	switch {
+	case (t.Kind == score.BinnedTerm || t.Kind == score.CategoricalTerm) && !sloped:
 		if err != nil || pos < 0 {
 			return 0, false
 		}

@@ -19,7 +19,8 @@ type RowResult struct {
 // ScoreTable scores rows of t (0-based table rows; nil means every row, in
 // order) and appends one RowResult per row to dst. A row that cannot be
 // read or scored is a bad row, not a bad table: its RowResult carries the
-// error and the others are scored. A row index outside the table is an
+// error and the others are scored. When a model input is not a column of
+// t (CheckTable), every row carries that error. A row index outside the table is an
 // error for that row too. Like Score it takes no context: it does a fixed
 // amount of work per row.
 func (m *Model) ScoreTable(dst []RowResult, t *Table, rows []int) []RowResult {
@@ -27,6 +28,7 @@ func (m *Model) ScoreTable(dst []RowResult, t *Table, rows []int) []RowResult {
 	if rows == nil {
 		n = t.Len()
 	}
+	absent := m.CheckTable(t)
 	for k := 0; k < n; k++ {
 		i := k
 		if rows != nil {
@@ -39,6 +41,9 @@ func (m *Model) ScoreTable(dst []RowResult, t *Table, rows []int) []RowResult {
 			continue
 		}
 		rec, err := t.Record(m.Schema(), i)
+		if err == nil && absent != nil {
+			err = absent
+		}
 		if err == nil {
 			r.Record = rec
 			var res Result
@@ -66,4 +71,28 @@ func Scored(results []RowResult) (recs []Record, skipped int) {
 		recs = append(recs, r.Record)
 	}
 	return recs, skipped
+}
+
+// CheckTable reports the model inputs that are not columns of t: a
+// *RecordError with one ErrUnknownFeature FieldError per absent input,
+// naming it and its close matches among t's header ("age" for "Age"), so
+// that a renamed or dropped column is an error rather than every row
+// scoring as missing. nil when every input is a column.
+func (m *Model) CheckTable(t *Table) error {
+	var errs []*FieldError
+	for j := range m.terms {
+		name := m.spec.Terms[j].Feature
+		if t.Column(name) >= 0 {
+			continue
+		}
+		err := fmt.Errorf("%w: model input is not a column of the data", ErrUnknownFeature)
+		if near := CloseMatches(name, t.header); len(near) > 0 {
+			err = fmt.Errorf("%w: model input is not a column of the data (did you mean %s?)", ErrUnknownFeature, quoteList(near))
+		}
+		errs = append(errs, &FieldError{Feature: name, Err: err})
+	}
+	if errs != nil {
+		return &RecordError{Fields: errs}
+	}
+	return nil
 }

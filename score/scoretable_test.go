@@ -44,3 +44,25 @@ func TestScoreTable(t *testing.T) {
 	require.Equal(t, []int{1, 4, 1, 10}, []int{sub[0].Row, sub[1].Row, sub[2].Row, sub[3].Row})
 	require.ErrorContains(t, sub[3].Err, "row 10 is outside the table's 4 data rows")
 }
+
+// A model input absent from the table (renamed "Age" -> "age") is an
+// error naming it and the close match, for the whole table and every row.
+func TestScoreTableAbsentInput(t *testing.T) {
+	s, err := score.NewSchema(score.Feature{Name: "Age"}, score.Feature{Name: "Balance"})
+	require.NoError(t, err)
+	m, err := score.NewModel(score.Spec{Name: "t", Kind: score.LogisticModel, Features: s.Features(),
+		Terms: []score.Term{{Feature: "Age", Kind: score.LinearTerm, Coef: 1}, {Feature: "Balance", Kind: score.LinearTerm, Coef: 1}}})
+	require.NoError(t, err)
+	tab, err := score.ParseCSV([]byte("age,Balance\n30,1\n"), nil)
+	require.NoError(t, err)
+	err = m.CheckTable(tab)
+	require.ErrorIs(t, err, score.ErrUnknownFeature)
+	require.ErrorContains(t, err, `"Age"`)
+	require.ErrorContains(t, err, `did you mean "age"`)
+	got := m.ScoreTable(nil, tab, nil)
+	require.ErrorIs(t, got[0].Err, score.ErrUnknownFeature)
+	require.ErrorContains(t, got[0].Err, "row 1")
+	ok, err := score.ParseCSV([]byte("Age,Balance\n30,1\n"), nil)
+	require.NoError(t, err)
+	require.NoError(t, m.CheckTable(ok))
+}

@@ -26,7 +26,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	modelPath := fs.String("model", "", "model file")
 	data := fs.String("data", "", "CSV of customers, with a header row")
 	delim := fs.String("delimiter", "", "field separator (default ',')")
-	features := fs.String("features", "", "features file (labels, special codes, trends, actions) applied to the model's schema")
+	featuresPath := featuresFlag(fs)
 	actionsPath := fs.String("actions", "", "JSON actions file (as for recourse)")
 	train := fs.String("train", "", "training CSV for recourse's seen values and percentiles (default: the model's stored statistics)")
 	rowsFlag := fs.String("rows", "", "data rows to check, 1-based: 1,4,10-12 (default all)")
@@ -55,7 +55,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if m.Kind() == score.LinearModel {
 		return fmt.Errorf("--model: a linear model has no adverse outcome to advise on")
 	}
-	if m, err = withFeatures(m, *features); err != nil {
+	if m, err = withFeatures(m, *featuresPath); err != nil {
 		return err
 	}
 	t, err := readTable(*data, *delim)

@@ -17,12 +17,30 @@ const germanFeatures = "../../examples/datasets/features/german_credit.json"
 // germanMessages is German credit's catalogue of labels.
 const germanMessages = "../../examples/datasets/features/german_credit.messages.json"
 
+// germanFeaturesFixture fits the German credit logistic model with the data
+// set's features file (labels, units, trends, actions stored in the model
+// file) through the command line, and writes the first n rows of the data.
+func germanFeaturesFixture(t *testing.T, dir string, n int) (model, data string) {
+	t.Helper()
+	tab, _, _ := germanFit(t)
+	data = filepath.Join(dir, "data.csv")
+	writeTableCSV(t, data, tab, tab.Len())
+	model = filepath.Join(dir, "model.json")
+	code, _, errOut := runCLI(t, "fit", "--data", data, "--target", "creditability", "--event", "bad", "--name", "german",
+		"--protected", "personal_status_and_sex,age_in_years,foreign_worker", "--features", germanFeatures, "--out", model)
+	require.Equal(t, 0, code, errOut)
+	if n < tab.Len() {
+		writeTableCSV(t, data, tab, n)
+	}
+	return model, data
+}
+
 // TestCheckCLI: the advice audit over a file, as JSON and text; with no
 // declared actions it still runs and says why nobody has recourse.
 func TestCheckCLI(t *testing.T) {
 	dir := t.TempDir()
-	model, data := germanFixture(t, dir, 1000)
-	code, out, errOut := runCLI(t, "check", "--model", model, "--data", data, "--features", germanFeatures, "--format", "json")
+	model, data := germanFeaturesFixture(t, dir, 1000)
+	code, out, errOut := runCLI(t, "check", "--model", model, "--data", data, "--format", "json")
 	require.Equal(t, 0, code, errOut)
 	var rep explain.AdviceCheck
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
@@ -40,15 +58,17 @@ func TestCheckCLI(t *testing.T) {
 	require.Equal(t, byName["credit_history"].Reasons, byName["credit_history"].Withheld[explain.WithheldNotActionable])
 	require.NotNil(t, byName["duration_in_month"].MinChange)
 
-	code, out, errOut = runCLI(t, "check", "--model", model, "--data", data, "--features", germanFeatures)
+	code, out, errOut = runCLI(t, "check", "--model", model, "--data", data)
 	require.Equal(t, 0, code, errOut)
 	for _, want := range []string{"advice check of german: 1000 rows, 232 adverse", "rule violations: 0", "not_actionable", "withholding codes:"} {
 		require.Contains(t, out, want)
 	}
 
-	// No features file: every reason is given without advice, nobody has
-	// recourse, and stderr says how to declare actions.
-	code, out, errOut = runCLI(t, "check", "--model", model, "--data", data, "--format", "json")
+	// A model fitted without a features file: every reason is given
+	// without advice, nobody has recourse, and stderr says how to declare
+	// actions.
+	plain, _ := germanFixture(t, t.TempDir(), 1000)
+	code, out, errOut = runCLI(t, "check", "--model", plain, "--data", data, "--format", "json")
 	require.Equal(t, 0, code, errOut)
 	require.Contains(t, errOut, "declare actions with --features or --actions")
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
@@ -65,8 +85,8 @@ func TestCheckCLI(t *testing.T) {
 // says which reasons carry no advice and why.
 func TestExplainCLIAdvice(t *testing.T) {
 	dir := t.TempDir()
-	model, data := germanFixture(t, dir, 60)
-	code, out, errOut := runCLI(t, "explain", "--model", model, "--data", data, "--features", germanFeatures, "--format", "json", "--reasons", "-1")
+	model, data := germanFeaturesFixture(t, dir, 60)
+	code, out, errOut := runCLI(t, "explain", "--model", model, "--data", data, "--format", "json", "--reasons", "-1")
 	require.Equal(t, 0, code, errOut)
 	advised, withheld := 0, 0
 	for _, l := range jsonLines[map[string]any](t, out) {
@@ -90,14 +110,15 @@ func TestExplainCLIAdvice(t *testing.T) {
 	require.Positive(t, advised)
 	require.Positive(t, withheld)
 
-	code, out, errOut = runCLI(t, "explain", "--model", model, "--data", data, "--features", germanFeatures, "--rows", "2", "--reasons", "-1", "--lang", "de", "--messages", germanMessages)
+	code, out, errOut = runCLI(t, "explain", "--model", model, "--data", data, "--rows", "2", "--reasons", "-1", "--lang", "de", "--messages", germanMessages)
 	require.Equal(t, 0, code, errOut)
 	require.Contains(t, out, "Ihr Merkmal „Laufzeit“ (48 Monate) wirkte sich nachteilig auf das Ergebnis aus. Ein niedrigerer Wert bei „Laufzeit“ würde das Ergebnis verbessern.")
 	require.Contains(t, out, "no advice (not_actionable)")
 
 	// --actions makes a feature actionable for explain as for recourse.
+	plain, _ := germanFixture(t, t.TempDir(), 60)
 	acts := writeFile(t, dir, "actions.json", `{"features": {"credit_history": {}}}`)
-	code, out, errOut = runCLI(t, "explain", "--model", model, "--data", data, "--actions", acts, "--format", "json", "--reasons", "-1")
+	code, out, errOut = runCLI(t, "explain", "--model", plain, "--data", data, "--actions", acts, "--format", "json", "--reasons", "-1")
 	require.Equal(t, 0, code, errOut)
 	seen := 0
 	for _, l := range jsonLines[map[string]any](t, out) {
@@ -120,15 +141,16 @@ func TestExplainCLIAdvice(t *testing.T) {
 // training support, the margin holds, and --messages gives German words.
 func TestRecourseCLIAdvice(t *testing.T) {
 	dir := t.TempDir()
-	model, data := germanFixture(t, dir, 40)
-	code, out, errOut := runCLI(t, "recourse", "--model", model, "--data", data)
+	plain, data := germanFixture(t, dir, 40)
+	code, out, errOut := runCLI(t, "recourse", "--model", plain, "--data", data)
 	require.Equal(t, 1, code)
 	require.Empty(t, out)
 	require.Contains(t, errOut, "no model input is actionable")
 	require.Contains(t, errOut, `"action"`)
 	require.Contains(t, errOut, "--features")
 
-	code, out, errOut = runCLI(t, "recourse", "--model", model, "--data", data, "--features", germanFeatures, "--k", "2", "--margin", "0.1",
+	model, _ := germanFeaturesFixture(t, t.TempDir(), 40)
+	code, out, errOut = runCLI(t, "recourse", "--model", model, "--data", data, "--k", "2", "--margin", "0.1",
 		"--lang", "de", "--messages", germanMessages)
 	require.Equal(t, 0, code, errOut)
 	lines := jsonLines[recourseLine](t, out)
@@ -155,7 +177,7 @@ func TestRecourseCLIAdvice(t *testing.T) {
 	require.Contains(t, out, `"support":{"current_rate":`)
 
 	// --allow-unsupported is accepted and flags what it adds.
-	code, out, errOut = runCLI(t, "recourse", "--model", model, "--data", data, "--features", germanFeatures, "--allow-unsupported", "--k", "3")
+	code, out, errOut = runCLI(t, "recourse", "--model", model, "--data", data, "--allow-unsupported", "--k", "3")
 	require.Equal(t, 0, code, errOut)
 	for _, l := range jsonLines[recourseLine](t, out) {
 		for _, cf := range l.Counterfactuals {
@@ -166,7 +188,7 @@ func TestRecourseCLIAdvice(t *testing.T) {
 			require.Equal(t, any, cf.Unsupported)
 		}
 	}
-	code, _, errOut = runCLI(t, "recourse", "--model", model, "--data", data, "--features", germanFeatures, "--margin", "1.5")
+	code, _, errOut = runCLI(t, "recourse", "--model", model, "--data", data, "--margin", "1.5")
 	require.Equal(t, 1, code)
 	require.Contains(t, errOut, "--margin")
 	code, _, errOut = runCLI(t, "recourse", "--model", model, "--data", data, "--features", filepath.Join(dir, "none.json"))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/fit"
@@ -13,7 +14,11 @@ import (
 // fitArgs are the flags shared by every model family of `candor fit`.
 type fitArgs struct {
 	data, delim, target, event, model, exclude, protected, missing, out, report, name string
+	nonevent                                                                          string
 	l2                                                                                float64
+	features, weights                                                                 string
+	sc                                                                                scorecardArgs
+	maxLevels                                                                         int
 }
 
 func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -23,6 +28,8 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&a.delim, "delimiter", "", "field separator (default ',')")
 	fs.StringVar(&a.target, "target", "", "target column")
 	fs.StringVar(&a.event, "event", "", "target value that is the event (e.g. bad, Yes)")
+	fs.StringVar(&a.nonevent, "nonevent", "", "target value that is the other class; rows with any other value are skipped and counted (default: the target must have exactly two values)")
+	fs.IntVar(&a.maxLevels, "max-levels", fit.DefaultMaxLevels, "refuse a categorical input with more levels than this (-1: no cap)")
 	fs.StringVar(&a.model, "model", "logistic", "model family: logistic, scorecard or linear (a continuous target; no --event)")
 	fs.StringVar(&a.exclude, "exclude", "", "comma-separated columns not to use")
 	fs.StringVar(&a.protected, "protected", "", "comma-separated protected attributes (kept for audits, never inputs)")
@@ -31,7 +38,13 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&a.out, "out", "", "model file to write (default stdout)")
 	fs.StringVar(&a.report, "report", "", "write the fit report to this file instead of stderr")
 	fs.StringVar(&a.name, "name", "", "model name (default: the model family)")
+	fs.StringVar(&a.features, "features", "", featuresUsage)
+	fs.StringVar(&a.weights, "weights", "", "column of non-negative sample weights (default all 1; never an input)")
+	addScorecardFlags(fs, &a.sc)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := a.sc.check(a.model); err != nil {
 		return err
 	}
 	if a.target == "" || (a.event == "" && a.model != "linear") {
@@ -80,6 +93,12 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if err := closeFn(); err != nil {
 			return err
 		}
+		// Warnings reach stderr even when the report goes to a file.
+		for line := range strings.Lines(report) {
+			if strings.HasPrefix(line, "warning: ") {
+				io.WriteString(stderr, "candor fit: "+line)
+			}
+		}
 	} else {
 		io.WriteString(stderr, report)
 	}
@@ -103,14 +122,32 @@ var extraFitters = map[string]func(context.Context, *score.Table, *score.Schema,
 	"linear":    fitLinearCmd,
 }
 
-// fitSchema infers the schema and applies --target, --exclude, --protected.
+// fitSchema infers the schema, applies the features file (--features),
+// then --target, --weights, --exclude and --protected (shorthands for
+// role ignored and protected, combined with the file's roles).
 func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
-	s := t.InferSchema()
+	d, err := readFeatures(a.features)
+	if err != nil {
+		return nil, err
+	}
+	s, err := t.InferSchemaWith(d)
+	if err != nil {
+		if a.features == "" {
+			return nil, fmt.Errorf("%s: %w", a.data, err)
+		}
+		return nil, fmt.Errorf("%s with --features %s: %w", a.data, a.features, err)
+	}
 	if s.Index(a.target) < 0 {
 		return nil, fmt.Errorf("--target %q is not a column of %s", a.target, a.data)
 	}
 	ignored := append([]string{a.target}, splitList(a.exclude)...)
-	s, err := s.WithRoles(score.Ignored, ignored...)
+	if a.weights != "" {
+		if _, err := weightsColumn(t, a.weights); err != nil {
+			return nil, err
+		}
+		ignored = append(ignored, a.weights)
+	}
+	s, err = s.WithRoles(score.Ignored, ignored...)
 	if err != nil {
 		return nil, fmt.Errorf("--exclude: %w", err)
 	}
@@ -122,7 +159,11 @@ func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
 }
 
 func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArgs, policy fit.MissingPolicy) (*score.Model, string, error) {
-	fitted, err := fit.Logistic(ctx, t, s, a.target, a.event, &fit.LogisticOptions{L2: a.l2, Missing: policy, Name: a.name})
+	w, err := weightsColumn(t, a.weights)
+	if err != nil {
+		return nil, "", err
+	}
+	fitted, err := fit.Logistic(ctx, t, s, a.target, a.event, &fit.LogisticOptions{L2: a.l2, Missing: policy, Name: a.name, Weights: w, NonEvent: a.nonevent, MaxLevels: a.maxLevels})
 	if err != nil {
 		return nil, "", err
 	}
@@ -134,12 +175,29 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 	}
 	rep := fmt.Sprintf("candor fit: logistic regression of %s=%s\n", a.target, a.event) +
 		fmt.Sprintf("rows used %d, dropped %d, events %s\n", fitted.Rows, fitted.Dropped, strconv.FormatFloat(fitted.Events, 'g', -1, 64)) +
+		otherTargetLine(fitted.OtherTarget, a) +
 		fmt.Sprintf("features %d, columns %d, aliased %d\n", inputs, len(fitted.Coefficients), len(fitted.Aliased())) +
 		fmt.Sprintf("iterations %d, converged %v\n", fitted.Iterations, fitted.Converged) +
 		fmt.Sprintf("log-likelihood %.6f\nAUC %.4f\n", fitted.LogLik, fitted.AUC)
 	for _, name := range fitted.Aliased() {
 		rep += fmt.Sprintf("aliased (NA, fixed at 0): %s\n", name)
 	}
+	for _, c := range fitted.Contradictions {
+		rep += "warning: sign contradiction: " + c.String() + "\n"
+	}
+	if len(fitted.Contradictions) == 0 {
+		rep += "sign contradictions: none\n"
+	}
 	rep += fitted.FormatCoefficients()
+	rep += logisticSuspects(t, s, a, w)
 	return fitted.Model, rep, nil
+}
+
+// otherTargetLine reports the rows skipped for a target value that is
+// neither --event nor --nonevent ("" when none was).
+func otherTargetLine(n int, a fitArgs) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("rows skipped: %d with %s neither %q nor %q\n", n, a.target, a.event, a.nonevent)
 }

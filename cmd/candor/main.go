@@ -38,6 +38,7 @@ func commands() map[string]command {
 		"monitor":    {"population stability and performance of a model: baseline vs current CSV", runMonitor},
 		"audit":      {"fairness across groups: rates with intervals, disparities, four-fifths screen (JSON or text)", runAudit},
 		"check":      {"advice audit: withheld advice, unsupported counterfactuals and no recourse, per feature", runCheck},
+		"sql":        {"one SQL SELECT that scores a table in PostgreSQL, DuckDB, SQLite, BigQuery or Spark", runSQL},
 	}
 }
 

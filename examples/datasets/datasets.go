@@ -74,8 +74,8 @@ func LoadSchema(name string, protected ...string) (*score.Table, *score.Schema, 
 // honest actions a customer may take (the German applicant may borrow less
 // or for a shorter term, raise savings and checking balances, add a
 // guarantor; the Telco customer may take a longer contract, an automatic
-// payment or an added service; the Bank marketing file declares the
-// special code of pdays and no actions). Every other column is immutable.
+// payment or an added service; Bank marketing's declares the special code
+// of pdays and a balance that may grow). Every other column is immutable.
 func Features(name string) (*score.Declarations, error) {
 	b, err := FeaturesFile(name)
 	if err != nil {

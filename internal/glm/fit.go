@@ -586,6 +586,18 @@ func fit(ctx context.Context, p *Problem, st settings) (Result, error) {
 						res.StdErr[j] = math.Sqrt(d)
 					}
 				}
+				res.Cov = make([][]float64, pAll)
+				for j := range res.Cov {
+					res.Cov[j] = make([]float64, pAll)
+					for i := range res.Cov[j] {
+						res.Cov[j][i] = math.NaN()
+					}
+				}
+				for k, j := range keep {
+					for l, i := range keep {
+						res.Cov[j][i] = inv.At(k, l)
+					}
+				}
 			}
 		}
 	}

@@ -87,6 +87,10 @@ type Result struct {
 	// the diagonal of (X'WX + L2*P)^-1 at the returned coefficients; NaN for
 	// aliased columns or when that matrix is singular.
 	StdErr []float64
+	// Cov is the covariance matrix of the coefficients, (X'WX + L2*P)^-1,
+	// row by row (Cov[j][k]); NaN in the rows and columns of aliased
+	// columns, nil when that matrix is singular.
+	Cov [][]float64
 	// Iterations is the number of Newton steps taken.
 	Iterations int
 	// Converged reports whether the convergence rule of Settings.Tol was met.

@@ -48,6 +48,54 @@ type LogisticOptions struct {
 	// MaxIter and Tol tune the Newton iterations (0 = 100 and 1e-10).
 	MaxIter int
 	Tol     float64
+	// NonEvent names the target value that is the other class. Empty: the
+	// target must hold exactly one value besides the event, else the fit
+	// is an error listing the values. Given: rows whose target is neither
+	// the event nor NonEvent are skipped and counted (LogisticFit.OtherTarget).
+	NonEvent string
+	// MaxLevels caps the levels of a categorical input (0 means
+	// DefaultMaxLevels; negative means no cap). See checkLevels.
+	MaxLevels int
+}
+
+// DefaultMaxLevels is the default cap on a categorical input's levels.
+const DefaultMaxLevels = 100
+
+// checkLevels refuses a categorical input of the table with more than
+// maxLevels distinct values (0: DefaultMaxLevels, negative: no cap), or
+// one that looks like an identifier: at least 20 non-blank cells of which
+// 90% or more are distinct. It runs before any parsing, so a surname or
+// customer-id column is refused in one pass over the column, and it keeps
+// a one-hot design within maxLevels columns per input: with n rows and p
+// design columns the logistic fit holds the n*p design plus O(n + p²)
+// working memory, and the scorecard n values per input.
+func checkLevels(t *score.Table, s *score.Schema, inputs, cols []int, maxLevels int) error {
+	if maxLevels == 0 {
+		maxLevels = DefaultMaxLevels
+	}
+	var errs []error
+	for k, si := range inputs {
+		f := s.Feature(si)
+		if f.Kind != score.Categorical {
+			continue
+		}
+		seen := map[string]struct{}{}
+		nonblank := 0
+		for r := 0; r < t.Len(); r++ {
+			if c := t.Cell(r, cols[k]); c != "" {
+				nonblank++
+				seen[c] = struct{}{}
+			}
+		}
+		hint := fmt.Sprintf("leave it out with --exclude %s or declare it {\"role\": \"ignored\"} in the features file", f.Name)
+		switch {
+		case maxLevels > 0 && len(seen) > maxLevels:
+			errs = append(errs, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: categorical input has %d levels, more than --max-levels %d; %s (or raise --max-levels)", score.ErrData, len(seen), maxLevels, hint)})
+		case nonblank >= 20 && 10*len(seen) >= 9*nonblank:
+			errs = append(errs, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: categorical input has %d distinct values in %d rows (nearly all distinct: an identifier or free text?); %s", score.ErrData, len(seen), nonblank, hint)})
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Coefficient is one column of a fitted logistic design matrix.
@@ -68,11 +116,90 @@ type LogisticFit struct {
 	LogLik       float64 // weighted log-likelihood at the estimate
 	Rows         int     // rows used
 	Dropped      int     // rows skipped under MissingDrop
+	OtherTarget  int     // rows skipped because their target is neither the event nor NonEvent
 	Events       float64 // weighted events among rows used
 	AUC          float64 // on the rows used
 	// Separation lists the columns involved when the outcome is perfectly
 	// predicted by a combination of inputs; nil otherwise.
 	Separation []string
+	// Contradictions lists the coefficients whose sign runs against their
+	// input's univariate trend in the training rows (see Contradiction).
+	Contradictions []Contradiction
+}
+
+// Contradiction is a coefficient whose sign contradicts the univariate
+// training trend of its input: typically the work of collinear inputs,
+// where one coefficient flips to offset another. For a numeric input the
+// trend is Stats.DataTrend (the sign of the Spearman correlation with the
+// event, significant at 1%); for a level of a categorical input it is the
+// sign of the difference between the level's event rate and the
+// reference level's, when a two-proportion z-test finds it significant at
+// 1% (two-sided).
+type Contradiction struct {
+	Feature string  // the input
+	Column  string  // the design column: the feature, or "feature=level"
+	Coef    float64 // the fitted coefficient, log-odds per unit
+	Trend   int     // +1 or -1: the direction of the univariate training trend
+}
+
+// String describes the contradiction in a sentence for reports.
+func (c Contradiction) String() string {
+	dir := map[int]string{1: "rises", -1: "falls"}[c.Trend]
+	if c.Column != c.Feature {
+		return fmt.Sprintf("%s: coefficient %+.4g, but the event rate of this level %s against the reference level", c.Column, c.Coef, map[int]string{1: "is higher", -1: "is lower"}[c.Trend])
+	}
+	return fmt.Sprintf("%s: coefficient %+.4g, but the event rate %s with %s in the training data (Spearman, 1%% level)", c.Column, c.Coef, dir, c.Feature)
+}
+
+// signContradictions compares each coefficient with its input's
+// univariate trend: Stats.DataTrend of numeric terms, and the significant
+// event-rate difference from the reference of each categorical level.
+func signContradictions(terms []score.Term, o *oneHot, coef []float64, aliased []bool) []Contradiction {
+	var out []Contradiction
+	for k, term := range terms {
+		b := o.blocks[k]
+		if b.levels == nil {
+			j := b.first
+			if tr := term.Stats.DataTrend; tr != 0 && !aliased[j] && coef[j] != 0 && (coef[j] > 0) != (tr > 0) {
+				out = append(out, Contradiction{Feature: term.Feature, Column: term.Feature, Coef: coef[j], Trend: tr})
+			}
+			continue
+		}
+		ref := term.Levels[0]
+		for l, lev := range term.Levels[1:] {
+			j := b.first + l
+			if aliased[j] || coef[j] == 0 {
+				continue
+			}
+			tr := rateTrend(lev.Events, lev.Count, ref.Events, ref.Count)
+			if tr != 0 && (coef[j] > 0) != (tr > 0) {
+				out = append(out, Contradiction{Feature: term.Feature, Column: term.Feature + "=" + lev.Label, Coef: coef[j], Trend: tr})
+			}
+		}
+	}
+	return out
+}
+
+// rateTrend is the sign of the event rate e1/n1 minus e0/n0 when a pooled
+// two-proportion z-test finds the difference significant at TrendAlpha
+// (two-sided), else 0.
+func rateTrend(e1, n1, e0, n0 float64) int {
+	if !(n1 > 0 && n0 > 0) {
+		return 0
+	}
+	p1, p0, p := e1/n1, e0/n0, (e1+e0)/(n1+n0)
+	se := math.Sqrt(p * (1 - p) * (1/n1 + 1/n0))
+	if !(se > 0) {
+		return 0
+	}
+	z := (p1 - p0) / se
+	if math.Erfc(math.Abs(z)/math.Sqrt2) >= TrendAlpha {
+		return 0
+	}
+	if z > 0 {
+		return 1
+	}
+	return -1
 }
 
 // Aliased returns the names of the aliased columns.
@@ -94,12 +221,15 @@ func aliasedNames(cs []Coefficient) []string {
 // logistic and scorecard fits.
 type Design struct {
 	Schema  *score.Schema
-	Inputs  []int           // schema indexes of input features, in schema order
-	Rows    []int           // table rows used (0-based)
-	Dropped int             // rows skipped under MissingDrop
-	Events  []bool          // per used row
-	Weights []float64       // per used row (nil = ones)
-	Values  [][]score.Value // Values[k][r]: input k, used row r
+	Inputs  []int // schema indexes of input features, in schema order
+	Rows    []int // table rows used (0-based)
+	Dropped int   // rows skipped under MissingDrop
+	// OtherTarget counts rows skipped because their target is neither the
+	// event nor the declared non-event value.
+	OtherTarget int
+	Events      []bool          // per used row
+	Weights     []float64       // per used row (nil = ones)
+	Values      [][]score.Value // Values[k][r]: input k, used row r
 }
 
 // NewDesign reads the target and every input feature of s from the table.
@@ -107,9 +237,24 @@ type Design struct {
 // with problems are reported all at once, in a joined error, unless policy
 // is MissingDrop, in which case rows with blank cells are skipped.
 // Features with a fill value treat blanks as that value.
+//
+// The target must hold exactly one value besides the event (an error
+// listing the values otherwise); newDesign with a non-event value skips
+// the rows holding neither.
 func NewDesign(t *score.Table, s *score.Schema, target, event string, weights []float64, policy MissingPolicy, fill map[string]float64) (*Design, error) {
+	return newDesign(t, s, target, event, "", -1, weights, policy, fill)
+}
+
+func newDesign(t *score.Table, s *score.Schema, target, event, nonevent string, maxLevels int, weights []float64, policy MissingPolicy, fill map[string]float64) (*Design, error) {
 	tc, inputs, cols, err := designColumns(t, s, target, weights)
 	if err != nil {
+		return nil, err
+	}
+	other, err := targetClasses(t, tc, target, event, nonevent)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkLevels(t, s, inputs, cols, maxLevels); err != nil {
 		return nil, err
 	}
 	d := &Design{Schema: s, Inputs: inputs}
@@ -137,6 +282,10 @@ func NewDesign(t *score.Table, s *score.Schema, target, event string, weights []
 				continue
 			}
 			errs = append(errs, &score.FieldError{Row: r + 1, Feature: target, Err: score.ErrMissing})
+			continue
+		}
+		if other(y) {
+			d.OtherTarget++
 			continue
 		}
 		if fe := weightErr(weights, r); fe != nil {
@@ -182,6 +331,52 @@ func NewDesign(t *score.Table, s *score.Schema, target, event string, weights []
 		return nil, fmt.Errorf("%w: target %q has no rows with event %q, or only such rows", score.ErrData, target, event)
 	}
 	return d, nil
+}
+
+// targetClasses checks the values of target column tc: besides event
+// there must be exactly one value, or, when nonevent is given, nonevent
+// must occur. It returns the test of a target cell to skip (neither class;
+// never true without nonevent). The error lists the values with their
+// counts, most frequent first, so a junk value (Exited=50000) is named.
+func targetClasses(t *score.Table, tc int, target, event, nonevent string) (other func(string) bool, err error) {
+	counts := map[string]int{}
+	for r := 0; r < t.Len(); r++ {
+		if y := t.Cell(r, tc); y != "" {
+			counts[y]++
+		}
+	}
+	if nonevent == event && nonevent != "" {
+		return nil, &score.FieldError{Feature: target, Err: fmt.Errorf("%w: the non-event value %q is the event value", score.ErrData, nonevent)}
+	}
+	list := func() string {
+		vals := slices.Collect(maps.Keys(counts))
+		slices.SortFunc(vals, func(a, b string) int {
+			if c := counts[b] - counts[a]; c != 0 {
+				return c
+			}
+			return strings.Compare(a, b)
+		})
+		var parts []string
+		for i, v := range vals {
+			if i == 10 {
+				parts = append(parts, fmt.Sprintf("and %d more", len(vals)-10))
+				break
+			}
+			parts = append(parts, fmt.Sprintf("%q (%d rows)", v, counts[v]))
+		}
+		return strings.Join(parts, ", ")
+	}
+	if nonevent != "" {
+		if counts[nonevent] == 0 {
+			return nil, &score.FieldError{Feature: target, Err: fmt.Errorf("%w: the non-event value %q is not in the target column; its values: %s", score.ErrData, nonevent, list())}
+		}
+		return func(y string) bool { return y != event && y != nonevent }, nil
+	}
+	if n := len(counts) - min(1, counts[event]); n > 1 {
+		return nil, &score.FieldError{Feature: target, Err: fmt.Errorf("%w: the target has %d values besides the event %q: %s; name the other class with --nonevent (NonEvent) to skip the rest",
+			score.ErrData, n, event, list())}
+	}
+	return func(string) bool { return false }, nil
 }
 
 // checkFill checks that every feature given a fill value is a numeric
@@ -303,13 +498,16 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 	if opts == nil {
 		opts = &LogisticOptions{}
 	}
+	if hasSpecialInputs(s, target) { // indicator terms for declared special codes (logistic_special.go)
+		return logisticWithSpecials(ctx, t, s, target, event, opts)
+	}
 	if opts.L2 < 0 || !isFinite(opts.L2) {
 		return nil, fmt.Errorf("%w: L2 penalty %v", score.ErrData, opts.L2)
 	}
 	if err := checkFill(s, opts.Fill); err != nil {
 		return nil, err
 	}
-	d, err := NewDesign(t, s, target, event, opts.Weights, opts.Missing, opts.Fill)
+	d, err := newDesign(t, s, target, event, opts.NonEvent, opts.MaxLevels, opts.Weights, opts.Missing, opts.Fill)
 	if err != nil {
 		return nil, err
 	}
@@ -322,8 +520,19 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 			y[r] = 1
 		}
 	}
-	res, gerr := glm.FitLogistic(ctx, glm.Problem{X: cols, Y: y, Weights: d.Weights, L2: opts.L2, Names: names},
+	// Numeric inputs are standardised for the solver (unpenalised fits; a
+	// penalty is defined on the raw coefficients) and the coefficients
+	// un-scaled exactly, so that a column's magnitude (a customer id near
+	// 1.5e7) never decides whether the fit works.
+	xs, sc := cols, []colScale(nil)
+	if opts.L2 == 0 {
+		xs, sc = oh.standardised(d.Weights)
+	}
+	res, gerr := glm.FitLogistic(ctx, glm.Problem{X: xs, Y: y, Weights: d.Weights, L2: opts.L2, Names: names},
 		&glm.Settings{MaxIter: opts.MaxIter, Tol: opts.Tol})
+	if sc != nil {
+		unscale(&res, sc)
+	}
 	var sepCols []string
 	if res.Separation != nil {
 		for _, c := range res.Separation.Columns {
@@ -337,7 +546,7 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 		return nil, fmt.Errorf("%w: %v", score.ErrData, gerr)
 	}
 	fit := &LogisticFit{Iterations: res.Iterations, Converged: res.Converged, LogLik: res.LogLik,
-		Rows: n, Dropped: d.Dropped, Separation: sepCols}
+		Rows: n, Dropped: d.Dropped, OtherTarget: d.OtherTarget, Separation: sepCols}
 	for j, name := range names {
 		fit.Coefficients = append(fit.Coefficients, Coefficient{Name: name, Estimate: res.Coef[j], StdErr: res.StdErr[j], Aliased: res.Aliased[j]})
 	}
@@ -355,8 +564,8 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 			fit.Events += metric.Weight(d.Weights, r)
 		}
 	}
-	spec.Terms = oh.terms(d, res.Coef, opts.Fill)
-	addSupport(spec.Terms, d)
+	spec.Terms = oh.terms(d, res.Coef, opts.Fill, y)
+	fit.Contradictions = signContradictions(spec.Terms, oh, res.Coef, res.Aliased)
 	// Training AUC and summary.
 	scores := make([]float64, n)
 	for j, c := range cols {
@@ -376,6 +585,122 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 	}
 	fit.Model = m
 	return fit, nil
+}
+
+// colScale is how a design column was standardised: (x - mean) / sd.
+type colScale struct {
+	col       int
+	mean, std float64
+}
+
+// standardised returns the design with each numeric input's column
+// centred and scaled to unit (weighted) standard deviation, and the
+// scales; constant columns and indicator columns are left as they are.
+func (o *oneHot) standardised(w []float64) ([][]float64, []colScale) {
+	xs := slices.Clone(o.cols)
+	var sc []colScale
+	for _, b := range o.blocks {
+		if b.levels != nil {
+			continue
+		}
+		c := o.cols[b.first]
+		var sw, sx float64
+		for r, x := range c {
+			sw += metric.Weight(w, r)
+			sx += metric.Weight(w, r) * x
+		}
+		if !(sw > 0) {
+			continue
+		}
+		mean := sx / sw
+		var ss float64
+		for r, x := range c {
+			ss += metric.Weight(w, r) * (x - mean) * (x - mean)
+		}
+		std := math.Sqrt(ss / sw)
+		if !(std > 0) || !isFinite(std) {
+			continue
+		}
+		z := make([]float64, len(c))
+		for r, x := range c {
+			z[r] = (x - mean) / std
+		}
+		xs[b.first] = z
+		sc = append(sc, colScale{b.first, mean, std})
+	}
+	return xs, sc
+}
+
+// unscale turns the coefficients, standard errors and covariance of a fit
+// on standardised columns into those of the raw columns: with z = (x-m)/s,
+// b_x = b_z / s and b_0 = b'_0 - sum b_z m / s; the covariance is A Cov A'
+// for that linear map A, whose diagonal gives the standard errors (the
+// intercept's included).
+func unscale(res *glm.Result, sc []colScale) {
+	p := len(res.Coef)
+	a := make([][]float64, p) // a[j]: row j of A (sparse: the identity, the scaled columns, the intercept row)
+	for j := range a {
+		a[j] = make([]float64, p)
+		a[j][j] = 1
+	}
+	for _, c := range sc {
+		a[c.col][c.col] = 1 / c.std
+		a[0][c.col] = -c.mean / c.std
+	}
+	coef := make([]float64, p)
+	for j := range coef {
+		for k, v := range a[j] {
+			if v != 0 && res.Coef[k] != 0 {
+				coef[j] += v * res.Coef[k]
+			}
+		}
+	}
+	res.Coef = coef
+	if res.Cov == nil {
+		for _, c := range sc {
+			res.StdErr[c.col] /= c.std
+		}
+		res.StdErr[0] = math.NaN()
+		return
+	}
+	// A Cov A', skipping aliased (NaN) entries, which A never mixes in: an
+	// aliased column has a zero coefficient and no covariance.
+	get := func(j, k int) float64 {
+		if v := res.Cov[j][k]; !math.IsNaN(v) {
+			return v
+		}
+		return 0
+	}
+	tmp := make([][]float64, p)
+	for j := range tmp {
+		tmp[j] = make([]float64, p)
+		for k := range p {
+			for l, v := range a[j] {
+				if v != 0 {
+					tmp[j][k] += v * get(l, k)
+				}
+			}
+		}
+	}
+	cov := make([][]float64, p)
+	for j := range cov {
+		cov[j] = make([]float64, p)
+		for k := range p {
+			if res.Aliased[j] || res.Aliased[k] {
+				cov[j][k] = math.NaN()
+				continue
+			}
+			for l, v := range a[k] {
+				if v != 0 {
+					cov[j][k] += tmp[j][l] * v
+				}
+			}
+		}
+		if !res.Aliased[j] && cov[j][j] >= 0 {
+			res.StdErr[j] = math.Sqrt(cov[j][j])
+		}
+	}
+	res.Cov = cov
 }
 
 // oneHot is the design matrix of the logistic and linear fits: the
@@ -430,8 +755,13 @@ func newOneHot(d *Design) *oneHot {
 // terms returns the model terms for the coefficients coef of the design
 // columns: a LinearTerm (with its fill value, if any) per numeric input, a
 // CategoricalTerm with the reference level at 0 per categorical one, each
-// with its weighted baseline and statistics over the design's rows.
-func (o *oneHot) terms(d *Design, coef []float64, fill map[string]float64) []score.Term {
+// with its weighted baseline and statistics over the design's rows. y is
+// the outcome of each used row (the 0/1 event indicator of a logistic fit,
+// the response of a linear one): numeric terms get their Stats.DataTrend
+// from it, and when it is an event indicator, categorical levels their
+// Events and numeric terms their decile Cells.
+func (o *oneHot) terms(d *Design, coef []float64, fill map[string]float64, y []float64) []score.Term {
+	binary := d.Events != nil
 	var wsum float64
 	for r := range d.Rows {
 		wsum += metric.Weight(d.Weights, r)
@@ -448,18 +778,25 @@ func (o *oneHot) terms(d *Design, coef []float64, fill map[string]float64) []sco
 				term.Fill = &x
 			}
 			term.Baseline = term.Coef * term.Stats.Mean
+			term.Stats.DataTrend = dataTrend(f, vals, y, d.Weights)
+			if binary {
+				term.Stats.Cells = decileCells(f, vals, d.Events, d.Weights)
+			}
 		} else {
 			term = score.Term{Feature: f.Name, Kind: score.CategoricalTerm, Reference: b.levels[0], Stats: &score.Stats{Count: wsum}}
-			counts := map[string]float64{}
+			counts, events := map[string]float64{}, map[string]float64{}
 			for r, v := range vals {
 				counts[v.Label()] += metric.Weight(d.Weights, r)
+				if binary && d.Events[r] {
+					events[v.Label()] += metric.Weight(d.Weights, r)
+				}
 			}
 			for l, lab := range b.levels {
 				e := 0.0
 				if l > 0 {
 					e = coef[b.first+l-1]
 				}
-				term.Levels = append(term.Levels, score.Level{Label: lab, Effect: e, Count: counts[lab]})
+				term.Levels = append(term.Levels, score.Level{Label: lab, Effect: e, Count: counts[lab], Events: events[lab]})
 				term.Baseline += e * counts[lab] / wsum
 			}
 		}
@@ -518,6 +855,95 @@ func numericStats(vals []score.Value, w []float64) *score.Stats {
 	return st
 }
 
+// TrendAlpha is the significance level of a feature's univariate training
+// trend (Stats.DataTrend): the two-sided p-value of its Spearman rank
+// correlation with the outcome must be below it.
+const TrendAlpha = 0.01
+
+// dataTrend is the univariate training trend of numeric feature f: the
+// sign of the Spearman rank correlation of its values with y (the event
+// indicator, or a linear model's response) when significant at TrendAlpha
+// (two-sided, as scipy.stats.spearmanr), else 0. Missing values and the
+// feature's special codes are left out.
+func dataTrend(f score.Feature, vals []score.Value, y, w []float64) int {
+	if f.Kind != score.Numeric || y == nil {
+		return 0
+	}
+	special := f.SpecialCodes()
+	xs := make([]float64, 0, len(vals))
+	ys := make([]float64, 0, len(vals))
+	var ws []float64
+	for r, v := range vals {
+		if !v.IsNum() || slices.Contains(special, v.Float()) {
+			continue
+		}
+		xs = append(xs, v.Float())
+		ys = append(ys, y[r])
+		if w != nil {
+			ws = append(ws, w[r])
+		}
+	}
+	rho, p := metric.Spearman(xs, ys, ws)
+	switch {
+	case !(p < TrendAlpha):
+		return 0
+	case rho > 0:
+		return 1
+	case rho < 0:
+		return -1
+	}
+	return 0
+}
+
+// decileCells groups the training rows of numeric feature f by the deciles
+// of its values (special codes and missing values left out; equal deciles
+// merged): the data support of advice (Stats.Cells).
+func decileCells(f score.Feature, vals []score.Value, events []bool, w []float64) []score.Cell {
+	special := f.SpecialCodes()
+	var xs []float64
+	for _, v := range vals {
+		if v.IsNum() && !slices.Contains(special, v.Float()) {
+			xs = append(xs, v.Float())
+		}
+	}
+	if len(xs) == 0 {
+		return nil
+	}
+	slices.Sort(xs)
+	var cuts []float64
+	for q := 1; q < 10; q++ {
+		c := metric.Quantile(xs, float64(q)/10)
+		if c > xs[0] && (len(cuts) == 0 || c > cuts[len(cuts)-1]) {
+			cuts = append(cuts, c)
+		}
+	}
+	cells := make([]score.Cell, len(cuts)+1)
+	for k := range cells {
+		if k > 0 {
+			lo := cuts[k-1]
+			cells[k].Lower = &lo
+		}
+		if k < len(cuts) {
+			hi := cuts[k]
+			cells[k].Upper = &hi
+		}
+	}
+	for r, v := range vals {
+		if !v.IsNum() || slices.Contains(special, v.Float()) {
+			continue
+		}
+		k, _ := slices.BinarySearch(cuts, v.Float())
+		if k < len(cuts) && cuts[k] == v.Float() {
+			k++ // [lower, upper): a value on a cut belongs to the cell above
+		}
+		cells[k].Count += metric.Weight(w, r)
+		if events[r] {
+			cells[k].Events += metric.Weight(w, r)
+		}
+	}
+	return cells
+}
+
 func deciles(scores []float64) []float64 {
 	xs := slices.Clone(scores)
 	slices.Sort(xs)
@@ -550,3 +976,32 @@ func writeCoefficients(b *strings.Builder, cs []Coefficient, stat string) {
 }
 
 func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// FormatUnseen declares, for each categorical term of m, what a category
+// never seen in training gets at scoring time: its other bin (or other
+// effect) with the points or log-odds it carries, or an ErrUnknownCategory
+// error. Fit reports print it so the choice is stated, not discovered.
+func FormatUnseen(m *score.Model) string {
+	var b strings.Builder
+	for _, t := range m.Spec().Terms {
+		f, ok := m.Schema().Lookup(t.Feature)
+		if !ok || f.Kind != score.Categorical {
+			continue
+		}
+		other := -1
+		for k, bin := range t.Bins {
+			if bin.Kind == score.OtherBin {
+				other = k
+			}
+		}
+		switch {
+		case other >= 0:
+			fmt.Fprintf(&b, "%s: an unseen category gets the other bin, effect %.4g (WoE %.4f)\n", t.Feature, t.Bins[other].Effect, t.Bins[other].WoE)
+		case t.OtherEffect != nil:
+			fmt.Fprintf(&b, "%s: an unseen category gets effect %.4g\n", t.Feature, *t.OtherEffect)
+		default:
+			fmt.Fprintf(&b, "%s: an unseen category is an error (unknown category); rare levels seen in training are pooled into bins\n", t.Feature)
+		}
+	}
+	return b.String()
+}

@@ -97,7 +97,7 @@ func Linear(ctx context.Context, t *score.Table, s *score.Schema, target string,
 			y[r] = math.NaN()
 			continue
 		}
-		x, err := strconv.ParseFloat(cell, 64)
+		x, err := score.ParseNumber(cell)
 		if err != nil || !isFinite(x) {
 			yerrs = append(yerrs, &score.FieldError{Row: r + 1, Feature: target, Value: strconv.Quote(cell), Err: score.ErrWrongKind})
 			continue
@@ -199,7 +199,7 @@ func Linear(ctx context.Context, t *score.Table, s *score.Schema, target string,
 	if spec.Version == "" {
 		spec.Version = "1"
 	}
-	spec.Terms = oh.terms(d, coef, opts.Fill)
+	spec.Terms = oh.terms(d, coef, opts.Fill, yy)
 	spec.Training = &score.Training{Rows: n, Dropped: d.Dropped, Converged: true, LogLik: fit.LogLik,
 		Aliased: fit.Aliased(), ScoreQuants: deciles(fitted)}
 	m, err := score.NewModel(spec)

@@ -8,6 +8,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -42,8 +43,9 @@ const (
 
 // ScorecardOptions control Scorecard. The zero value (or nil) means the
 // defaults: automatic binning with BinningOptions defaults, selection by IV
-// >= DefaultMinIV (0.01) and |WoE correlation| <= DefaultMaxCorrelation
-// (0.8), sign check by dropping, no penalty, 600 points at 19:1
+// >= DefaultMinIV (0.02) and no redundancy screen, special codes and
+// trends as the schema declares them (Feature.Special, Feature.Trend;
+// undeclared trends chosen by ChooseTrend), sign check by dropping, no penalty, 600 points at 19:1
 // non-event:event odds with 50 points to double the odds, unrounded points.
 type ScorecardOptions struct {
 	// Binning applies to every feature without an entry in FeatureBinning
@@ -74,12 +76,37 @@ type ScorecardOptions struct {
 	// Missing is the policy for a blank target cell (blank feature cells
 	// are data: they fall in the missing bin).
 	Missing MissingPolicy
+	// Special says what to do with undeclared values that look like codes
+	// (SuspectCodes): SpecialDeclared (the zero value) reports them in
+	// ScorecardFit.Suspects only; SpecialAuto also gives each its own bin,
+	// as if declared, and records it in the model's schema.
+	Special SpecialPolicy
 	// Name and Version label the model (defaults "scorecard" and "1").
 	Name, Version string
 	// Cutoff is the event probability at which the decision turns adverse;
 	// 0 means 0.5.
 	Cutoff score.Probability
+	// NonEvent names the target's other class; see LogisticOptions.NonEvent.
+	NonEvent string
+	// MaxLevels caps a categorical input's levels; see LogisticOptions.MaxLevels.
+	MaxLevels int
 }
+
+// SpecialPolicy says which values of a numeric feature get bins of their
+// own besides the declared special codes.
+type SpecialPolicy string
+
+const (
+	// SpecialDeclared: only the codes the schema declares (Feature.Special)
+	// or BinningOptions.Special lists.
+	SpecialDeclared SpecialPolicy = ""
+	// SpecialAuto: also every suspect code SuspectCodes finds.
+	SpecialAuto SpecialPolicy = "auto"
+)
+
+// suspectMeaning is the meaning recorded for a suspect code binned under
+// SpecialAuto.
+const suspectMeaning = "undeclared code"
 
 // ScorecardFit is the result of Scorecard.
 type ScorecardFit struct {
@@ -93,6 +120,10 @@ type ScorecardFit struct {
 	// Selection lists the features kept and why the others were dropped
 	// (IV, redundancy, aliasing, sign check).
 	Selection *SelectionReport
+	// Suspects lists the undeclared values that look like special codes
+	// (see SuspectCodes), in schema order; under SpecialAuto they were
+	// binned as special values.
+	Suspects []Suspect
 	// Coefficients of the final regression: "(intercept)", then
 	// "woe(feature)" per kept feature, in log-odds of the event per unit WoE.
 	Coefficients []Coefficient
@@ -101,6 +132,7 @@ type ScorecardFit struct {
 	LogLik       float64 // weighted log-likelihood of the final regression
 	Rows         int     // rows used
 	Dropped      int     // rows skipped for a blank target under MissingDrop
+	OtherTarget  int     // rows skipped because their target is neither the event nor NonEvent
 	Events       float64 // weighted events among the rows used
 	AUC, KS      float64 // on the rows used, from the points
 }
@@ -155,6 +187,9 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 	if opts.L2 < 0 || !isFinite(opts.L2) {
 		return nil, fmt.Errorf("%w: L2 penalty %v", score.ErrData, opts.L2)
 	}
+	if opts.Special != SpecialDeclared && opts.Special != SpecialAuto {
+		return nil, fmt.Errorf("%w: special-value policy %q (want \"\" or auto)", score.ErrData, opts.Special)
+	}
 	if opts.Sign != SignDrop && opts.Sign != SignRefuse {
 		return nil, fmt.Errorf("%w: sign policy %q", score.ErrData, opts.Sign)
 	}
@@ -175,12 +210,12 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 			return nil, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: binning options for a feature that is not an input", score.ErrUnknownFeature)}
 		}
 	}
-	d, err := scorecardDesign(t, s, target, event, opts.Weights, opts.Missing)
+	d, err := scorecardDesign(t, s, target, event, opts.NonEvent, opts.MaxLevels, opts.Weights, opts.Missing)
 	if err != nil {
 		return nil, err
 	}
 	n := len(d.Rows)
-	fit := &ScorecardFit{Rows: n, Dropped: d.Dropped}
+	fit := &ScorecardFit{Rows: n, Dropped: d.Dropped, OtherTarget: d.OtherTarget}
 	var wsum float64
 	for r := 0; r < n; r++ {
 		wsum += metric.Weight(d.Weights, r)
@@ -196,6 +231,7 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 	// Features are binned in parallel (each independently, so the result
 	// does not depend on the schedule); the first error in schema order wins.
 	errs := make([]error, nf)
+	suspects := make([][]Suspect, nf)
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), nf) {
@@ -217,7 +253,19 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 					if fo, ok := opts.FeatureBinning[f.Name]; ok {
 						bo = fo
 					}
-					b, err = BinFeature(f, d.Values[k], d.Events, d.Weights, &bo)
+					bo.Special = append(slices.Clone(bo.Special), f.SpecialCodes()...)
+					if bo.Trend == "" && f.Trend != score.TrendAuto {
+						bo.Trend = Trend(f.Trend)
+					}
+					if f.Kind == score.Numeric {
+						suspects[k] = SuspectCodes(f, d.Values[k], d.Events, d.Weights)
+						if opts.Special == SpecialAuto {
+							for _, sp := range suspects[k] {
+								bo.Special = append(bo.Special, sp.Value)
+							}
+						}
+					}
+					b, err = BinFeature(withSuspects(f, suspects[k], opts.Special), d.Values[k], d.Events, d.Weights, &bo)
 				}
 				if err == nil {
 					fit.Binnings[k] = b
@@ -236,6 +284,9 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 		if err != nil {
 			return nil, err
 		}
+	}
+	for _, ss := range suspects {
+		fit.Suspects = append(fit.Suspects, ss...)
 	}
 	// 2. Selection.
 	rep, kept := SelectFeatures(fit.Binnings, woe, d.Weights, &opts.Selection)
@@ -331,6 +382,9 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 		if features[i].Role == score.Input && features[i].Name != target && !keptSet[features[i].Name] {
 			features[i].Role = score.Ignored
 		}
+		if k := slices.Index(d.Inputs, i); k >= 0 {
+			features[i] = withSuspects(features[i], suspects[k], opts.Special)
+		}
 	}
 	spec := score.Spec{Name: opts.Name, Version: opts.Version, Kind: score.ScorecardModel, Target: target, Event: event,
 		Features: features, Intercept: round(sc.Offset - sc.Factor*res.Coef[0]), Scaling: &sc, Cutoff: opts.Cutoff}
@@ -358,6 +412,7 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 		}
 		if f := s.Feature(d.Inputs[k]); f.Kind == score.Numeric {
 			term.Stats = numericStats(d.Values[k], d.Weights)
+			term.Stats.DataTrend = dataTrend(f, d.Values[k], y, d.Weights)
 		} else {
 			st := &score.Stats{}
 			for r, v := range d.Values[k] {
@@ -385,6 +440,23 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 	}
 	fit.Model = m
 	return fit, nil
+}
+
+// withSuspects returns f with its suspect codes declared special (meaning
+// suspectMeaning) under SpecialAuto, else f.
+func withSuspects(f score.Feature, ss []Suspect, policy SpecialPolicy) score.Feature {
+	if policy != SpecialAuto || len(ss) == 0 {
+		return f
+	}
+	sp := maps.Clone(f.Special)
+	if sp == nil {
+		sp = map[string]string{}
+	}
+	for _, s := range ss {
+		sp[strconv.FormatFloat(s.Value, 'g', -1, 64)] = suspectMeaning
+	}
+	f.Special = sp
+	return f
 }
 
 // columns returns each row's weight of evidence and bin index.
@@ -466,9 +538,16 @@ func (l *binLocator) locate(v score.Value) int {
 // scorecardDesign reads the target and the input features, keeping blank
 // feature cells as missing values (scorecards bin them). A blank target is
 // an error, or a dropped row under MissingDrop.
-func scorecardDesign(t *score.Table, s *score.Schema, target, event string, weights []float64, policy MissingPolicy) (*Design, error) {
+func scorecardDesign(t *score.Table, s *score.Schema, target, event, nonevent string, maxLevels int, weights []float64, policy MissingPolicy) (*Design, error) {
 	tc, inputs, cols, err := designColumns(t, s, target, weights)
 	if err != nil {
+		return nil, err
+	}
+	other, err := targetClasses(t, tc, target, event, nonevent)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkLevels(t, s, inputs, cols, maxLevels); err != nil {
 		return nil, err
 	}
 	d := &Design{Schema: s, Inputs: inputs}
@@ -493,6 +572,10 @@ func scorecardDesign(t *score.Table, s *score.Schema, target, event string, weig
 				continue
 			}
 			errs = append(errs, rowErr{r, &score.FieldError{Row: r + 1, Feature: target, Err: score.ErrMissing}})
+			continue
+		}
+		if other(y) {
+			d.OtherTarget++
 			continue
 		}
 		if fe := weightErr(weights, r); fe != nil {

@@ -382,9 +382,17 @@ func Run(ctx context.Context, m *score.Model, baseline, current *score.Table, op
 	if len(bs.scores) == 0 || len(cs.scores) == 0 {
 		return nil, fmt.Errorf("%w: no row of a sample could be scored", score.ErrData)
 	}
-	sp, err := NumericPSI(bs.scores, cs.scores, &opts.PSI)
+	// Rows that cannot be scored (an unseen category, a bad cell) are a bin
+	// of their own in the score PSI, so a sample the model mostly cannot
+	// score is never called stable.
+	sp, err := NumericPSI(withUnscorable(bs), withUnscorable(cs), &opts.PSI)
 	if err != nil {
 		return nil, err
+	}
+	for i := range sp.Bins {
+		if sp.Bins[i].Label == "(missing)" {
+			sp.Bins[i].Label = UnscorableBin
+		}
 	}
 	sp.Feature = "(score)"
 	rep.Score, rep.ScorePSI, rep.ScoreBand = sp, sp.Value, sp.Band
@@ -408,6 +416,21 @@ func Run(ctx context.Context, m *score.Model, baseline, current *score.Table, op
 	rep.Baseline = performance(m, baseline, bs, nCal)
 	rep.Current = performance(m, current, cs, nCal)
 	return rep, nil
+}
+
+// UnscorableBin labels the score PSI bin of the rows that could not be
+// scored.
+const UnscorableBin = "(unscorable)"
+
+// withUnscorable returns the sample's scores with a NaN (NumericPSI's
+// missing bin) for each row that could not be scored. Scores themselves
+// are always finite.
+func withUnscorable(s scored) []float64 {
+	out := slices.Clone(s.scores)
+	for range s.errors {
+		out = append(out, math.NaN())
+	}
+	return out
 }
 
 type scored struct {
@@ -493,7 +516,7 @@ func featurePSI(m *score.Model, j int, baseline, current *score.Table, opts *PSI
 					out = append(out, math.NaN())
 					continue
 				}
-				x, perr := strconv.ParseFloat(cell, 64)
+				x, perr := score.ParseNumber(cell)
 				if perr != nil || !isFinite(x) {
 					invalid[which]++
 					continue
@@ -563,7 +586,7 @@ func performance(m *score.Model, t *score.Table, s scored, nCal int) *LabelledPe
 	if m.Kind() == score.LinearModel {
 		var ys, fs []float64
 		for k, row := range s.rows {
-			y, err := strconv.ParseFloat(t.Cell(row, tc), 64)
+			y, err := score.ParseNumber(t.Cell(row, tc))
 			if err != nil || !isFinite(y) {
 				continue
 			}

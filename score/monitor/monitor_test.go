@@ -352,8 +352,53 @@ func ExampleRun() {
 	}
 	fmt.Printf("current AUC %.3f, observed rate %.3f\n", rep.Current.AUC, rep.Current.ObservedRate)
 	// Output:
-	// score PSI 1.120 act (1 current rows not scored)
+	// score PSI 1.130 act (1 current rows not scored)
 	// plan    PSI 0.540 act
 	// tenure  PSI 1.026 act
 	// current AUC 0.875, observed rate 0.571
+}
+
+// A current sample the model mostly cannot score (an unseen category on
+// 60% of its rows) was "stable" when only the scorable rows counted; the
+// unscorable rows are now a bin of their own in the score PSI.
+// Baseline: 100 rows, 0 unscorable; current: 40 scorable (the same mix),
+// 60 unscorable. With smoothing s over k bins the unscorable bin alone
+// contributes (a - e) ln(a/e) with a = (60+s)/(100+ks) near 0.6 and
+// e = s/(100+ks) near 0: more than 2 for any s <= 1 and k <= 10.
+func TestMonitorCountsUnscorableRows(t *testing.T) {
+	s, err := score.NewSchema(score.Feature{Name: "month", Kind: score.Categorical})
+	require.NoError(t, err)
+	m, err := score.NewModel(score.Spec{Name: "t", Kind: score.LogisticModel, Features: s.Features(),
+		Terms: []score.Term{{Feature: "month", Kind: score.CategoricalTerm, Reference: "jan",
+			Levels: []score.Level{{Label: "jan"}, {Label: "feb", Effect: 1}}}}})
+	require.NoError(t, err)
+	mk := func(jan, feb, unseen int) *score.Table {
+		var rows [][]string
+		for range jan {
+			rows = append(rows, []string{"jan"})
+		}
+		for range feb {
+			rows = append(rows, []string{"feb"})
+		}
+		for range unseen {
+			rows = append(rows, []string{"sep"})
+		}
+		tab, err := score.NewTable([]string{"month"}, rows)
+		require.NoError(t, err)
+		return tab
+	}
+	rep, err := monitor.Run(context.Background(), m, mk(50, 50, 0), mk(20, 20, 60), nil)
+	require.NoError(t, err)
+	require.Equal(t, 60, rep.CurrentErrors)
+	require.NotEqual(t, monitor.Stable, rep.ScoreBand)
+	var un *monitor.PSIBin
+	for i := range rep.Score.Bins {
+		if rep.Score.Bins[i].Label == monitor.UnscorableBin {
+			un = &rep.Score.Bins[i]
+		}
+	}
+	require.NotNil(t, un)
+	require.Equal(t, 0.0, un.Baseline)
+	require.Equal(t, 60.0, un.Current)
+	require.Greater(t, rep.ScorePSI, 2.0)
 }

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// A model input renamed in the data file (duration_in_month ->
+// Duration_In_Month) is an error naming it and its close match, in every
+// command that scores a file; before, every row scored as missing.
+func TestAbsentModelInputIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 20)
+	b, err := os.ReadFile(data)
+	require.NoError(t, err)
+	renamed := filepath.Join(dir, "renamed.csv")
+	require.NoError(t, os.WriteFile(renamed, []byte(strings.Replace(string(b), "duration_in_month", "Duration_In_Month", 1)), 0o644))
+	for _, args := range [][]string{
+		{"score", "--model", model, "--data", renamed},
+		{"explain", "--model", model, "--data", renamed, "--rows", "1"},
+		{"recourse", "--model", model, "--data", renamed, "--rows", "1"},
+		{"monitor", "--model", model, "--baseline", data, "--current", renamed},
+		{"audit", "--model", model, "--data", renamed, "--label", "creditability", "--favorable", "good",
+			"--group", "foreign_worker", "--threshold", "0.5"},
+	} {
+		code, _, stderr := runCLI(t, args...)
+		require.NotEqual(t, 0, code, args[0])
+		require.Contains(t, stderr, `"duration_in_month"`, args[0])
+		require.Contains(t, stderr, `"Duration_In_Month"`, args[0])
+	}
+}
+
+// germanWithJunkTarget writes German credit's 1000 rows with one
+// junk target value (row 3: creditability=50000).
+func germanWithJunkTarget(t *testing.T) string {
+	dir := t.TempDir()
+	_, data := germanFixture(t, dir, 1000)
+	b, err := os.ReadFile(data)
+	require.NoError(t, err)
+	lines := strings.Split(string(b), "\n")
+	k := strings.LastIndex(lines[3], ",")
+	lines[3] = lines[3][:k] + ",50000"
+	junk := filepath.Join(dir, "junk.csv")
+	require.NoError(t, os.WriteFile(junk, []byte(strings.Join(lines, "\n")), 0o644))
+	return junk
+}
+
+// A target with a third value was silently a non-event; now it is an error
+// listing the values, and --nonevent names the other class and skips the
+// rest, counted in the report.
+func TestTargetGuard(t *testing.T) {
+	junk := germanWithJunkTarget(t)
+	for _, model := range []string{"logistic", "scorecard"} {
+		code, _, stderr := runCLI(t, "fit", "--data", junk, "--target", "creditability", "--event", "bad", "--model", model)
+		require.NotEqual(t, 0, code, model)
+		require.Contains(t, stderr, `"50000" (1 rows)`, model)
+		require.Contains(t, stderr, `"good"`, model)
+		require.Contains(t, stderr, "--nonevent", model)
+
+		code, out, stderr := runCLI(t, "fit", "--data", junk, "--target", "creditability", "--event", "bad", "--model", model,
+			"--nonevent", "good")
+		require.Equal(t, 0, code, stderr)
+		require.Contains(t, stderr, `rows skipped: 1 with creditability neither "bad" nor "good"`, model)
+		require.Contains(t, stderr, "rows used 999", model)
+		require.NotEmpty(t, out)
+	}
+	code, _, stderr := runCLI(t, "fit", "--data", junk, "--target", "creditability", "--event", "bad", "--nonevent", "Good")
+	require.NotEqual(t, 0, code)
+	require.Contains(t, stderr, `"Good" is not in the target column`)
+}
+
+// A sign contradiction is in the fit report and, when the report goes to a
+// file, still a warning on stderr naming the column.
+func TestFitWarnsOfSignContradictions(t *testing.T) {
+	dir := t.TempDir()
+	_, data := germanFixture(t, dir, 1000)
+	rep := filepath.Join(dir, "report.txt")
+	code, _, stderr := runCLI(t, "fit", "--data", data, "--target", "creditability", "--event", "bad",
+		"--report", rep, "--out", filepath.Join(dir, "m.json"))
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stderr, "candor fit: warning: sign contradiction: housing=own")
+	b, err := os.ReadFile(rep)
+	require.NoError(t, err)
+	require.Contains(t, string(b), "warning: sign contradiction: housing=own")
+}
+
+// Telco's customerID (7,043 distinct values) left in as an input is refused
+// at once, naming it with the way out; before, the fit ran and failed on
+// a singular matrix naming no column.
+func TestIdentifierColumnRefused(t *testing.T) {
+	for _, model := range []string{"logistic", "scorecard"} {
+		code, _, stderr := runCLI(t, "fit", "--data", "../../examples/datasets/telco_churn.csv.gz", "--target", "Churn",
+			"--event", "Yes", "--model", model, "--missing", "drop")
+		require.NotEqual(t, 0, code, model)
+		require.Contains(t, stderr, `"customerID"`, model)
+		require.Contains(t, stderr, "--max-levels 100", model)
+		require.Contains(t, stderr, "--exclude customerID", model)
+		require.Contains(t, stderr, `"role": "ignored"`, model)
+	}
+}
+
+// A categorical column with 150 levels, each on many rows (not an
+// identifier), is refused by --max-levels and accepted above it.
+func TestMaxLevels(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("branch,x,y\n")
+	for i := range 3000 {
+		y := "no"
+		if (i%150)%3 == 0 || i%11 == 0 {
+			y = "yes"
+		}
+		fmt.Fprintf(&b, "b%03d,%d,%s\n", i%150, i%17, y)
+	}
+	data := filepath.Join(dir, "branches.csv")
+	require.NoError(t, os.WriteFile(data, []byte(b.String()), 0o644))
+	code, _, stderr := runCLI(t, "fit", "--data", data, "--target", "y", "--event", "yes", "--model", "scorecard")
+	require.NotEqual(t, 0, code)
+	require.Contains(t, stderr, `"branch"`)
+	require.Contains(t, stderr, "150 levels")
+	code, _, stderr = runCLI(t, "fit", "--data", data, "--target", "y", "--event", "yes", "--l2", "1",
+		"--max-levels", "200", "--out", filepath.Join(dir, "m.json"))
+	require.Equal(t, 0, code, stderr)
+}
+
+// The scorecard fit report declares what an unseen category gets, per
+// categorical feature (German credit's default scorecard: an error, no
+// other bin).
+func TestScorecardDeclaresUnseenCategories(t *testing.T) {
+	code, _, stderr := runCLI(t, "fit", "--data", "../../examples/datasets/german_credit.csv.gz", "--target", "creditability",
+		"--event", "bad", "--model", "scorecard", "--out", filepath.Join(t.TempDir(), "m.json"))
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stderr, "== unseen categories (at scoring time) ==")
+	require.Contains(t, stderr, "status_of_existing_checking_account: an unseen category is an error")
+}
