@@ -84,7 +84,7 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	enc := json.NewEncoder(w)
 	failed := 0
-	for _, r := range m.ScoreTable(nil, t, nil) {
+	for _, r := range scoreRows(m, t, nil) {
 		if ctx.Err() != nil {
 			closeFn()
 			return ctx.Err()
