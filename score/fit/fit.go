@@ -169,7 +169,7 @@ type Contradiction struct {
 func (c Contradiction) String() string {
 	dir := map[int]string{1: "rises", -1: "falls"}[c.Trend]
 	if c.Column != c.Feature {
-		return fmt.Sprintf("%s: coefficient %+.4g, but the event rate of this level %s against the reference level", c.Column, c.Coef, map[int]string{1: "is higher", -1: "is lower"}[c.Trend])
+		return fmt.Sprintf("%s: coefficient %+.4g, but this level's event rate is %s than the reference level's in the training data (z-test, 1%% level)", c.Column, c.Coef, map[int]string{1: "higher", -1: "lower"}[c.Trend])
 	}
 	return fmt.Sprintf("%s: coefficient %+.4g, but the event rate %s with %s in the training data (Spearman, 1%% level)", c.Column, c.Coef, dir, c.Feature)
 }
