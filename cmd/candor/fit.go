@@ -46,6 +46,12 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if a.event != "" && a.model == "linear" {
 		return fmt.Errorf("--event does not apply to --model linear: its target is a number")
 	}
+	switch {
+	case a.constrain != "" && a.constrain != "data" && a.constrain != "declared":
+		return fmt.Errorf("--constrain must be data or declared, got %q", a.constrain)
+	case a.constrain != "" && a.model == "linear":
+		return fmt.Errorf("--constrain applies to --model logistic (a scorecard's sign check already keeps points in line with its bins' event rates)")
+	}
 	policy := fit.MissingError
 	switch a.missing {
 	case "error":
