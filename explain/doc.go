@@ -28,6 +28,13 @@
 //     those values too (as Withheld) unless the Explainer was built with
 //     Options.ShowSensitive, so a service can return an explanation as it
 //     is.
+//   - Withholding a value is not enough: in an additive model a sensitive
+//     term's exact effect (or the score minus the other terms) gives the
+//     value back. Explainer.Publish and Explainer.PublishRecourse give what
+//     may be shown: every number computed with each sensitive term at its
+//     band's effect (SensitiveBands, SensitiveGroup), so that outputs
+//     disclose the band and nothing finer. A marshalled Explanation is
+//     published; show only published explanations.
 //   - Explainer.Importances and Explainer.Shape give the global view: mean
 //     |contribution| over a population and each feature's effect by level,
 //     bin or value.

@@ -99,8 +99,12 @@ type Reason struct {
 	Effect float64
 	// Withheld is set when Feature is marked Sensitive and the explainer
 	// was built without Options.ShowSensitive: Value and Bin are then
-	// marshalled as Withheld and "" (the fields keep the raw data).
+	// marshalled as Withheld and "" (the fields keep the raw data), and
+	// Gap and Effect too unless the reason is published (Publish): then
+	// they are the band's.
 	Withheld bool
+
+	public bool // filled by Publish: Gap and Effect are published
 }
 
 // Explanation is one customer's breakdown and reasons. Reuse one value
@@ -125,11 +129,13 @@ type Explanation struct {
 	// Reasons are the top reason codes, most adverse first.
 	Reasons []Reason
 
-	withheld []bool    // per term: value withheld when marshalled (the explainer's)
-	totals   []float64 // per code: summed gap
-	lead     []int32   // per code: lead term, -1 when unseen
-	seen     []int32   // codes in the order first seen (document order)
-	top      []int32   // the selected codes, most adverse first
+	withheld []bool     // per term: value withheld when marshalled (the explainer's)
+	from     *Explainer // the explainer that filled it
+	public   bool       // filled by Publish
+	totals   []float64  // per code: summed gap
+	lead     []int32    // per code: lead term, -1 when unseen
+	seen     []int32    // codes in the order first seen (document order)
+	top      []int32    // the selected codes, most adverse first
 }
 
 // Explainer explains customers' scores for one model and one baseline.
@@ -152,6 +158,9 @@ type Explainer struct {
 	labels  [][]string
 	// withheld[j]: term j's feature is Sensitive and not shown.
 	withheld []bool
+	// bands[j] is how term j is published when withheld (publish.go); nil
+	// for a term published as it is.
+	bands []*termBands
 }
 
 // NewExplainer prepares explanations of m. opts may be nil.
@@ -264,6 +273,7 @@ func NewExplainer(m *score.Model, opts *Options) (*Explainer, error) {
 			}
 		}
 	}
+	e.bands = newBands(m, e.withheld)
 	return e, nil
 }
 
@@ -313,7 +323,7 @@ func (e *Explainer) prepare(ex *Explanation) {
 		ex.top = make([]int32, 0, e.maxR)
 	}
 	ex.seen = ex.seen[:0]
-	ex.withheld = e.withheld
+	ex.withheld, ex.from, ex.public = e.withheld, e, false
 	if cap(ex.Reasons) < e.maxR {
 		ex.Reasons = make([]Reason, 0, e.maxR)
 	}
@@ -345,6 +355,10 @@ func (e *Explainer) Explain(rec score.Record, ex *Explanation) error {
 		ex.Effects[j], ex.Positions[j], ex.Values[j] = eff, pos, v
 		ex.Contributions[j] = eff - e.base.Terms[j]
 		s += eff
+	}
+	if s-s != 0 { // the score overflows: the model's error names the term
+		_, err := m.ScoreTerms(rec, nil)
+		return err
 	}
 	ex.Result = m.Link(s)
 	ex.Baseline = e.base.Score

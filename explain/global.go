@@ -28,7 +28,9 @@ type Importance struct {
 
 // Importances explains every record and returns one Importance per term,
 // most important first (MeanAbs descending, then feature name). Records
-// that cannot be scored are reported with their 1-based position.
+// that cannot be scored are reported with their 1-based position. The
+// explanations are the published ones (Publish): over a single record an
+// importance is a contribution, so a sensitive term counts at its band.
 func (e *Explainer) Importances(records []score.Record) ([]Importance, error) {
 	if e.m == nil {
 		return nil, ErrNotBuilt
@@ -41,11 +43,12 @@ func (e *Explainer) Importances(records []score.Record) ([]Importance, error) {
 	for j := range out {
 		out[j] = Importance{Term: j, Feature: e.names[j]}
 	}
-	var ex Explanation
+	var ex, exact Explanation
 	for i, r := range records {
-		if err := e.Explain(r, &ex); err != nil {
+		if err := e.Explain(r, &exact); err != nil {
 			return nil, score.WithRow(err, i+1)
 		}
+		e.Publish(&ex, &exact)
 		for j, c := range ex.Contributions {
 			out[j].MeanAbs += math.Abs(c)
 			out[j].Mean += c

@@ -54,23 +54,29 @@ func (ex *Explanation) JSONValue(j int) any {
 func (r Reason) JSONValue() any { return jsonValue(r.Value, r.Withheld) }
 
 type reasonJSON struct {
-	Code     string  `json:"code"`
-	Term     int     `json:"term"`
-	Feature  string  `json:"feature"`
-	Value    any     `json:"value"`
-	Bin      string  `json:"bin,omitempty"`
-	Gap      float64 `json:"gap"`
-	Effect   float64 `json:"effect"`
-	Withheld bool    `json:"withheld,omitempty"`
+	Code     string   `json:"code"`
+	Term     int      `json:"term"`
+	Feature  string   `json:"feature"`
+	Value    any      `json:"value"`
+	Bin      string   `json:"bin,omitempty"`
+	Gap      *float64 `json:"gap,omitempty"`
+	Effect   *float64 `json:"effect,omitempty"`
+	Withheld bool     `json:"withheld,omitempty"`
 }
 
 // MarshalJSON encodes the reason with snake_case keys; the value and bin
-// of a withheld (sensitive) feature are Withheld and left out.
+// of a withheld (sensitive) feature are Withheld and left out, and so are
+// its gap and effect, which would give the value back, unless the reason
+// is one of a published explanation (Explainer.Publish), whose gap and
+// effect are the band's.
 func (r Reason) MarshalJSON() ([]byte, error) {
 	out := reasonJSON{Code: r.Code, Term: r.Term, Feature: r.Feature, Value: r.JSONValue(),
-		Bin: r.Bin, Gap: r.Gap, Effect: r.Effect, Withheld: r.Withheld}
+		Bin: r.Bin, Gap: &r.Gap, Effect: &r.Effect, Withheld: r.Withheld}
 	if r.Withheld {
 		out.Bin = ""
+		if !r.public {
+			out.Gap, out.Effect = nil, nil
+		}
 	}
 	return json.Marshal(out)
 }
@@ -96,7 +102,16 @@ type explanationJSON struct {
 // marked Sensitive (unless the explainer was built with
 // Options.ShowSensitive); reasons withhold theirs likewise. The result's
 // log_odds and probability are left out for linear models.
+//
+// An explanation whose explainer withholds sensitive terms
+// (Explainer.Withholds) is marshalled as published (Explainer.Publish):
+// the exact effects of sensitive terms are never marshalled.
 func (ex Explanation) MarshalJSON() ([]byte, error) {
+	if ex.from != nil && ex.from.Withholds() && !ex.public {
+		var pub Explanation
+		ex.from.Publish(&pub, &ex)
+		ex = pub
+	}
 	out := explanationJSON{
 		Result: resultJSON{Score: ex.Result.Score, LogOdds: finite(float64(ex.Result.LogOdds)),
 			Probability: finite(float64(ex.Result.Probability))},

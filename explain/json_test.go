@@ -38,15 +38,19 @@ func TestMarshalWithholdsSensitive(t *testing.T) {
 	require.NotContains(t, s, "1234.5")
 	require.NotContains(t, s, bin)
 	require.Contains(t, s, `"values":["engineering",25,"withheld"]`)
-	require.Contains(t, s, `"feature":"income","value":"withheld","gap":5,"effect":-5,"withheld":true`)
+	// Marshalled as published: income 1234.5 is in the bin (1000, 2500]
+	// (5 points), grouped with "> 2500" (-3) for a published 1 (the bins
+	// sorted by effect: -3, 5, 5 (missing), 26, in pairs); gap 10 - 1.
+	require.Contains(t, s, `"feature":"income","value":"withheld","gap":9,"effect":-9,"withheld":true`)
 	// The fields themselves keep the data for the program's own use.
 	require.Equal(t, 1234.5, ex.Values[2].Float())
 
-	// Reasons marshalled on their own withhold too.
+	// Exact reasons marshalled on their own withhold the gap and effect too.
 	b, err := json.Marshal(ex.Reasons)
 	require.NoError(t, err)
 	require.NotContains(t, string(b), "1234.5")
 	require.NotContains(t, string(b), bin)
+	require.Contains(t, string(b), `{"code":"RC3","term":2,"feature":"income","value":"withheld","withheld":true}`)
 
 	// The explicit opt-in shows them.
 	s, _ = marshal(&explain.Options{ShowSensitive: true})
@@ -75,5 +79,5 @@ func ExampleExplanation_MarshalJSON() {
 	}
 	fmt.Println(ex.Values[2].Float(), string(b))
 	// Output:
-	// 3000 [{"code":"RC3","term":2,"feature":"income","value":"withheld","gap":13,"effect":-13,"withheld":true}]
+	// 3000 [{"code":"RC3","term":2,"feature":"income","value":"withheld","withheld":true}]
 }

@@ -60,6 +60,11 @@ type Change struct {
 	// Effect is the change of the feature's term, new minus old, in the
 	// model's score units (log-odds or points).
 	Effect float64 `json:"effect"`
+	// Withheld is set by Explainer.PublishRecourse on a change of a
+	// sensitive feature: From is Withheld, To the band of the new value,
+	// Effect the change between the bands' published effects, and Cost
+	// (which depends on the customer's value) is withheld.
+	Withheld bool `json:"withheld,omitempty"`
 }
 
 // Counterfactual is a set of changes that flips the outcome.
@@ -74,6 +79,9 @@ type Counterfactual struct {
 	// Probability is the changed record's event probability, from scoring it
 	// again (not from adding up effects).
 	Probability score.Probability `json:"probability"`
+	// CostWithheld is set by Explainer.PublishRecourse when a change is
+	// Withheld: Cost includes that change's cost and is withheld too.
+	CostWithheld bool `json:"cost_withheld,omitempty"`
 }
 
 // Limit is one constraint that stands between a customer and the target
@@ -431,6 +439,13 @@ func (s *ActionSpace) infeasible(out *Recourse, rec score.Record, terms []float6
 		}
 		return strings.Compare(a.Constraint, b.Constraint)
 	})
+	out.Reason = out.infeasibleReason(maxC)
+	return nil
+}
+
+// infeasibleReason is Reason of an infeasible answer: the target, the best
+// reachable probability and the limits, with their probabilities.
+func (out *Recourse) infeasibleReason(maxC int) string {
 	bestP := out.Probability
 	if out.Best != nil {
 		bestP = out.Best.Probability
@@ -459,8 +474,7 @@ func (s *ActionSpace) infeasible(out *Recourse, rec score.Record, terms []float6
 			}
 		}
 	}
-	out.Reason = b.String()
-	return nil
+	return b.String()
 }
 
 func plural(n int, noun string) string {

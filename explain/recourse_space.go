@@ -152,7 +152,7 @@ func (s *ActionSpace) compileFeature(j int, fa FeatureAction, immutable bool, tr
 				if c == "" {
 					continue
 				}
-				x, err := strconv.ParseFloat(c, 64)
+				x, err := score.ParseNumber(c)
 				if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 					return rf, &score.FieldError{Row: i + 1, Feature: f.Name, Value: strconv.Quote(c), Err: fmt.Errorf("%w: training value is not a finite number", ErrActions)}
 				}

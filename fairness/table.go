@@ -228,7 +228,7 @@ func FromTable(t *score.Table, c Columns) (*TableData, error) {
 				continue
 			}
 			v := cell(i, cl)
-			x, err := strconv.ParseFloat(v, 64)
+			x, err := score.ParseNumber(v)
 			switch {
 			case err != nil:
 				bad[k].add(i+1, fmt.Sprintf("%q is not a number", v))

@@ -207,6 +207,13 @@ func (m *Model) ScoreEncoded(e *Encoded, terms []float64) (Result, error) {
 		}
 		s += v
 	}
+	if s-s != 0 { // overflow: the same error as ScoreTerms
+		r := make(Record, m.schema.Len())
+		for j := range m.terms {
+			r[m.terms[j].feature] = e.vals[j]
+		}
+		return Result{}, m.overflowErr(r)
+	}
 	return m.Link(s), nil
 }
 

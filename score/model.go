@@ -842,7 +842,33 @@ func (m *Model) ScoreTerms(r Record, terms []float64) (Result, error) {
 		}
 		s += e
 	}
+	if s-s != 0 { // ±Inf or NaN: the sum overflowed
+		return Result{}, m.overflowErr(r)
+	}
 	return m.Link(s), nil
+}
+
+// overflowErr is the error for a record whose score is not finite (the
+// model's terms overflow on its values): it names the term with the
+// largest effect, or the first that is not finite.
+func (m *Model) overflowErr(r Record) error {
+	worst, mag := 0, -1.0
+	for j := range m.terms {
+		ct := &m.terms[j]
+		e, _, err := ct.eval(&r[ct.feature])
+		if err != nil {
+			continue
+		}
+		if a := math.Abs(e); !(a <= mag) {
+			worst, mag = j, a
+			if math.IsNaN(a) || math.IsInf(a, 0) {
+				break
+			}
+		}
+	}
+	i := m.terms[worst].feature
+	fe := m.valueErr(i, r[i], fmt.Errorf("%w: the score overflows (the term's effect is %g)", ErrNotFinite, mag))
+	return &RecordError{Fields: []*FieldError{fe}}
 }
 
 // scoreSlow is the general scoring loop: every term through eval, every
@@ -864,6 +890,9 @@ func (m *Model) scoreSlow(r Record, terms []float64) (Result, error) {
 	}
 	if errs != nil {
 		return Result{}, &RecordError{Fields: errs}
+	}
+	if s-s != 0 {
+		return Result{}, m.overflowErr(r)
 	}
 	return m.Link(s), nil
 }

@@ -17,11 +17,17 @@ const (
 	FormatVersion = 1
 )
 
-// Signature is an ed25519 signature over the model's fingerprint string.
+// Signature is an ed25519 signature over the model's fingerprint string
+// and, when Version is not 0, the version (see SignedMessage).
 type Signature struct {
 	Algorithm string `json:"algorithm"`  // "ed25519"
 	PublicKey string `json:"public_key"` // base64 of the signer's public key
-	Value     string `json:"value"`      // base64 signature of the fingerprint
+	Value     string `json:"value"`      // base64 signature of SignedMessage
+	// Version is the model version the signer vouches for: a release
+	// counter that only grows, so that a loader with a minimum version
+	// (LoadSignedMin) refuses a rollback to an older signed model. 0 means
+	// unversioned (signatures made before versions existed).
+	Version uint64 `json:"version,omitempty"`
 }
 
 // File is the on-disk form of a model: the format header, the Spec, the
@@ -87,14 +93,22 @@ func (m *Model) SaveFile(path string) error {
 	return os.WriteFile(path, buf.Bytes(), 0o644)
 }
 
+// MaxModelBytes is the largest JSON model file ReadFile (and so Load)
+// accepts: 64 MiB. Past it the error is a *LimitError.
+const MaxModelBytes = 64 << 20
+
 // ReadFile parses a model file without building the model: it checks the
 // format name and version and that the JSON is well formed, with no unknown
 // fields. Most callers want Load.
 func ReadFile(r io.Reader) (*File, error) {
-	dec := json.NewDecoder(r)
+	dec := json.NewDecoder(LimitReader(r, MaxModelBytes, "model file", "score.MaxModelBytes"))
 	dec.DisallowUnknownFields()
 	var f File
 	if err := dec.Decode(&f); err != nil {
+		var le *LimitError
+		if errors.As(err, &le) {
+			return nil, le
+		}
 		return nil, fmt.Errorf("%w: model JSON: %v", ErrMalformed, err)
 	}
 	if dec.More() {

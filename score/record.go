@@ -100,9 +100,9 @@ func toValue(f Feature, raw any) (Value, error) {
 		if x == "" {
 			return Missing(), nil
 		}
-		v, err := strconv.ParseFloat(x, 64)
+		v, err := ParseNumber(x)
 		if err != nil {
-			return Value{}, ErrWrongKind
+			return Value{}, wrongKindNumber(x)
 		}
 		return Num(v), nil
 	}

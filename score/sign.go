@@ -22,7 +22,36 @@ var (
 	ErrBadSignature = errors.New("model signature is not valid for the required key")
 	// ErrKey: a key file that cannot be read as the expected kind of key.
 	ErrKey = errors.New("invalid key file")
+	// ErrRollback: a validly signed model whose signed version is below the
+	// minimum the loader requires (a *VersionError says both).
+	ErrRollback = errors.New("signed model version is older than required")
 )
+
+// VersionError is a validly signed model refused for its version: Signed
+// is the version its signature vouches for, Min the least one accepted.
+// It unwraps to ErrRollback.
+type VersionError struct {
+	Signed, Min uint64
+}
+
+func (e *VersionError) Error() string {
+	return fmt.Sprintf("%v: signed version %d, minimum %d", ErrRollback, e.Signed, e.Min)
+}
+
+// Unwrap returns ErrRollback.
+func (e *VersionError) Unwrap() error { return ErrRollback }
+
+// SignedMessage is what a signature signs: the fingerprint string alone
+// for version 0 (as signatures before versions did), else
+// "candor-model-signature/v1", the fingerprint and "version N" on lines of
+// their own, so that neither the fingerprint nor the version can be
+// changed without the key.
+func SignedMessage(fingerprint string, version uint64) []byte {
+	if version == 0 {
+		return []byte(fingerprint)
+	}
+	return fmt.Appendf(nil, "candor-model-signature/v1\n%s\nversion %d", fingerprint, version)
+}
 
 // SignatureAlgorithm is the only algorithm model signatures use.
 const SignatureAlgorithm = "ed25519"
@@ -88,10 +117,19 @@ func (f *File) VerifySignature(pub ed25519.PublicKey) error {
 	if err != nil || len(sig) != ed25519.SignatureSize {
 		return fmt.Errorf("%w: malformed signature value", ErrBadSignature)
 	}
-	if !ed25519.Verify(pub, []byte(f.Fingerprint), sig) {
-		return fmt.Errorf("%w: signature does not match the fingerprint", ErrBadSignature)
+	if !ed25519.Verify(pub, SignedMessage(f.Fingerprint, s.Version), sig) {
+		return fmt.Errorf("%w: signature does not match the fingerprint and version", ErrBadSignature)
 	}
 	return nil
+}
+
+// SignedVersion is the version the file's signature vouches for: 0 when
+// unsigned or unversioned. Trust it only after VerifySignature.
+func (f *File) SignedVersion() uint64 {
+	if f.Signature == nil {
+		return 0
+	}
+	return f.Signature.Version
 }
 
 // KeyID is a short, printable name for a public key: "ed25519:" and the
@@ -109,12 +147,23 @@ func KeyID(pub []byte) string {
 // whose fingerprint was replaced (ErrBadSignature), and one whose content
 // was altered (ErrFingerprint), besides everything Load refuses.
 func LoadSigned(r io.Reader, pub ed25519.PublicKey) (*Model, error) {
+	return LoadSignedMin(r, pub, 0)
+}
+
+// LoadSignedMin is LoadSigned that also refuses a model whose signed
+// version (Signature.Version) is below minVersion, with a *VersionError
+// naming both (ErrRollback): a service that has run version 7 starts with
+// minVersion 7, and an older signed model, valid as it is, is refused.
+func LoadSignedMin(r io.Reader, pub ed25519.PublicKey, minVersion uint64) (*Model, error) {
 	f, err := ReadFile(r)
 	if err != nil {
 		return nil, err
 	}
 	if err := f.VerifySignature(pub); err != nil {
 		return nil, err
+	}
+	if v := f.SignedVersion(); v < minVersion {
+		return nil, &VersionError{Signed: v, Min: minVersion}
 	}
 	return f.Model()
 }

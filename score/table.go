@@ -1,113 +1,101 @@
 package score
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
-	"strings"
 )
 
-// CSVOptions controls ReadCSV. The zero value reads comma-separated text.
-type CSVOptions struct {
-	Delimiter rune // 0 means ','
-}
-
 // Table is a data set read from CSV: a header and rows of text cells. A cell
-// that is empty or only white space is missing. Rows whose cell count does
-// not match the header are kept, and RowError reports them, so one bad row
+// that is empty or only white space is missing. A bad row (malformed
+// quoting, a cell count other than the header's, a cell over its limit)
+// is kept as a row with no cells, and RowError reports it, so one bad row
 // never loses the others.
+//
+// The cells are held in a few large blocks of text with 4 bytes of index
+// per cell and 8 per row, so a table costs little more than its text. A
+// Table is immutable once read and safe for concurrent use.
 type Table struct {
 	header []string
-	rows   [][]string
-	bad    map[int]error // row index -> error
+	lim    Limits
+	// chunks hold the rows' cell text back to back; chunkRow[k] is the
+	// first row in chunks[k]. A row never spans two chunks.
+	chunks   []string
+	chunkRow []int
+	// rowCell[i] is the index in cellEnd of row i's first cell;
+	// rowCell[Len()] closes the last row.
+	rowCell []int
+	// cellEnd[c] is where cell c ends in its chunk; it starts where the
+	// cell before it ends, or at 0 for a chunk's first cell.
+	cellEnd []uint32
+	bad     map[int]error // row index -> error
 }
 
-// ReadCSV reads a CSV file with a header row. Gzip-compressed input is
-// detected from its magic bytes and decompressed.
+// ReadCSV reads a whole CSV file with a header row, by NewCSVReader's
+// grammar and limits, and with at most Limits.Cells cells. Only problems
+// of the file as a whole are errors (no header, a bad header, a read
+// error, a file over Limits.Bytes or Limits.Cells); bad rows are kept and
+// reported by RowError.
 func ReadCSV(r io.Reader, opts *CSVOptions) (*Table, error) {
-	br := bufio.NewReader(r)
-	if magic, err := br.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("%w: gzip: %v", ErrMalformed, err)
-		}
-		defer zr.Close()
-		br = bufio.NewReader(zr)
-	}
-	cr := csv.NewReader(br)
-	if opts != nil && opts.Delimiter != 0 {
-		cr.Comma = opts.Delimiter
-	}
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = false
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, fmt.Errorf("%w: empty CSV, no header row", ErrMalformed)
-	}
+	cr, err := NewCSVReader(r, opts)
 	if err != nil {
-		return nil, fmt.Errorf("%w: CSV header: %v", ErrMalformed, err)
+		return nil, err
 	}
-	header = slices.Clone(header)
-	if len(header) > 0 {
-		header[0] = strings.TrimPrefix(header[0], "\ufeff")
-	}
-	seen := map[string]bool{}
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		header[i] = h
-		if h == "" {
-			return nil, fmt.Errorf("%w: CSV column %d has no name", ErrMalformed, i+1)
+	defer cr.Close()
+	t := &Table{header: cr.Header(), lim: cr.lim, bad: map[int]error{}, rowCell: []int{0}}
+	var buf []byte // the chunk being filled
+	const chunkSize = 1 << 20
+	flush := func() {
+		if len(buf) > 0 || len(t.chunks) == 0 {
+			t.chunks = append(t.chunks, string(buf))
 		}
-		if seen[h] {
-			return nil, fmt.Errorf("%w: CSV column %q appears twice", ErrMalformed, h)
-		}
-		seen[h] = true
+		buf = buf[:0]
 	}
-	t := &Table{header: header, bad: map[int]error{}}
+	cells := int64(0)
 	for {
-		rec, err := cr.Read()
+		rec, err := cr.Next()
 		if err == io.EOF {
 			break
 		}
+		var re *RecordError
+		if errors.As(err, &re) {
+			t.bad[t.Len()] = err
+			t.rowCell = append(t.rowCell, len(t.cellEnd))
+			continue
+		}
 		if err != nil {
-			var pe *csv.ParseError
-			if e, ok := err.(*csv.ParseError); ok {
-				pe = e
+			return nil, err
+		}
+		cells += int64(len(rec))
+		if cells > cr.lim.Cells {
+			return nil, cr.fileErr(&LimitError{Limit: "cells", Max: cr.lim.Cells, Where: fmt.Sprintf("row %d", cr.Row()), Setting: "Limits.Cells"})
+		}
+		n := 0
+		for _, c := range rec {
+			n += len(c)
+		}
+		if len(buf)+n > chunkSize && len(buf) > 0 {
+			flush()
+		}
+		if len(t.chunkRow) < len(t.chunks)+1 {
+			t.chunkRow = append(t.chunkRow, t.Len())
+			if buf == nil || cap(buf) < n {
+				buf = make([]byte, 0, max(chunkSize, n))
 			}
-			if pe != nil && pe.Err == csv.ErrFieldCount {
-				// cannot happen with FieldsPerRecord = -1, kept for safety
-				continue
-			}
-			return nil, fmt.Errorf("%w: CSV: %v", ErrMalformed, err)
 		}
-		if len(rec) == 1 && rec[0] == "" && len(header) > 1 {
-			continue // blank line
+		for _, c := range rec {
+			buf = append(buf, c...)
+			t.cellEnd = append(t.cellEnd, uint32(len(buf)))
 		}
-		for i := range rec {
-			rec[i] = trimCell(rec[i])
-		}
-		if len(rec) != len(header) {
-			t.bad[len(t.rows)] = &RecordError{Row: len(t.rows) + 1, Fields: []*FieldError{{Row: len(t.rows) + 1, Feature: "(row)",
-				Err: fmt.Errorf("%w: %d cells for %d columns", ErrMalformed, len(rec), len(header))}}}
-		}
-		t.rows = append(t.rows, rec)
+		t.rowCell = append(t.rowCell, len(t.cellEnd))
+	}
+	if len(t.chunkRow) > len(t.chunks) {
+		flush()
 	}
 	return t, nil
-}
-
-func trimCell(s string) string {
-	if s == "" {
-		return s
-	}
-	if s[0] == ' ' || s[len(s)-1] == ' ' || s[0] == '\t' || s[len(s)-1] == '\t' {
-		return strings.TrimSpace(s)
-	}
-	return s
 }
 
 // ParseCSV is ReadCSV over a byte slice.
@@ -129,21 +117,46 @@ func NewTable(header []string, rows [][]string) (*Table, error) {
 func (t *Table) Header() []string { return slices.Clone(t.header) }
 
 // Len is the number of data rows.
-func (t *Table) Len() int { return len(t.rows) }
+func (t *Table) Len() int { return len(t.rowCell) - 1 }
 
 // Column returns the index of the named column or -1.
 func (t *Table) Column(name string) int { return slices.Index(t.header, name) }
 
 // Cell returns row i's cell in column j ("" when missing or absent).
 func (t *Table) Cell(i, j int) string {
-	if j < 0 || j >= len(t.rows[i]) {
+	first, next := t.rowCell[i], t.rowCell[i+1]
+	if j < 0 || j >= next-first {
 		return ""
 	}
-	return t.rows[i][j]
+	k := t.chunkOf(i)
+	c := first + j
+	start := uint32(0)
+	if c > t.rowCell[t.chunkRow[k]] {
+		start = t.cellEnd[c-1]
+	}
+	return t.chunks[k][start:t.cellEnd[c]]
 }
 
-// Row returns a copy of row i's cells.
-func (t *Table) Row(i int) []string { return slices.Clone(t.rows[i]) }
+// chunkOf returns the chunk that holds row i.
+func (t *Table) chunkOf(i int) int {
+	k, found := slices.BinarySearch(t.chunkRow, i)
+	if !found {
+		k--
+	}
+	// Rows with no cells may sit past the last chunk's start.
+	return max(k, 0)
+}
+
+// Row returns row i's cells (a new slice; nil for a bad row).
+func (t *Table) Row(i int) []string { return t.AppendRow(nil, i) }
+
+// AppendRow appends row i's cells to dst and returns it.
+func (t *Table) AppendRow(dst []string, i int) []string {
+	for j := 0; j < t.rowCell[i+1]-t.rowCell[i]; j++ {
+		dst = append(dst, t.Cell(i, j))
+	}
+	return dst
+}
 
 // RowError returns the structural problem of row i (0-based), if any.
 func (t *Table) RowError(i int) error { return t.bad[i] }
@@ -151,12 +164,12 @@ func (t *Table) RowError(i int) error { return t.bad[i] }
 // IsNumeric reports whether every non-blank cell of column j parses as a
 // number (the command-line contract's rule). An all-blank column is numeric.
 func (t *Table) IsNumeric(j int) bool {
-	for i := range t.rows {
+	for i := range t.Len() {
 		c := t.Cell(i, j)
 		if c == "" {
 			continue
 		}
-		if _, err := strconv.ParseFloat(c, 64); err != nil {
+		if _, err := ParseNumber(c); err != nil {
 			return false
 		}
 	}
@@ -165,26 +178,82 @@ func (t *Table) IsNumeric(j int) bool {
 
 // InferSchema returns a schema with one feature per column: numeric when
 // every non-blank cell parses as a number, otherwise categorical with its
-// labels sorted. Every feature has role Input; use Schema.WithRoles to mark
+// labels sorted. It checks nothing more: Infer also refuses columns with
+// too many labels and numbers with decimal commas. Every feature has role Input; use Schema.WithRoles to mark
 // the target, identifiers and protected attributes.
 func (t *Table) InferSchema() *Schema {
 	fs := make([]Feature, len(t.header))
 	for j, name := range t.header {
-		f := Feature{Name: name, Kind: Numeric}
-		if !t.IsNumeric(j) {
-			f.Kind = Categorical
-			set := map[string]bool{}
-			for i := range t.rows {
-				if c := t.Cell(i, j); c != "" {
-					set[c] = true
-				}
-			}
-			f.Categories = sortedKeys(set)
-		}
+		f, _ := t.inferColumn(j, false)
+		f.Name = name
 		fs[j] = f
 	}
 	s, _ := NewSchema(fs...) // names were validated by ReadCSV
 	return s
+}
+
+// Infer is InferSchema with the checks a real file needs: a categorical
+// column with more than Limits.Levels labels is refused with a
+// *LimitError naming it, and a column whose cells are all numbers except
+// that some are written with a decimal comma ("1,5") is refused with
+// ErrMalformed naming the column, a value and its row (read the file with
+// CSVOptions.DecimalComma to take the comma as the decimal point).
+func (t *Table) Infer() (*Schema, error) {
+	fs := make([]Feature, len(t.header))
+	for j, name := range t.header {
+		f, err := t.inferColumn(j, true)
+		if err != nil {
+			return nil, err
+		}
+		f.Name = name
+		fs[j] = f
+	}
+	return NewSchema(fs...)
+}
+
+// inferColumn infers column j's kind and labels; with check, it applies
+// Infer's checks.
+func (t *Table) inferColumn(j int, check bool) (Feature, error) {
+	f := Feature{Kind: Numeric}
+	comma, commaRow := "", 0 // the first decimal-comma cell
+	for i := range t.Len() {
+		c := t.Cell(i, j)
+		if c == "" {
+			continue
+		}
+		if _, err := ParseNumber(c); err == nil {
+			continue
+		}
+		if comma == "" && decimalComma(c) {
+			comma, commaRow = c, i+1
+			continue
+		}
+		if !decimalComma(c) {
+			f.Kind = Categorical
+			break
+		}
+	}
+	if f.Kind == Numeric && comma != "" {
+		if check {
+			return f, fmt.Errorf("%w: column %s holds numbers written with a decimal comma (%s in row %d): candor reads '.' as the decimal point; read the file with the decimal comma option, or convert it",
+				ErrMalformed, QuoteBounded(t.header[j]), QuoteBounded(comma), commaRow)
+		}
+		f.Kind = Categorical
+	}
+	if f.Kind == Numeric {
+		return f, nil
+	}
+	set := map[string]bool{}
+	for i := range t.Len() {
+		if c := t.Cell(i, j); c != "" {
+			set[c] = true
+			if check && len(set) > t.lim.Levels {
+				return f, &LimitError{Limit: "levels", Max: int64(t.lim.Levels), Where: "column " + QuoteBounded(t.header[j]), Setting: "Limits.Levels"}
+			}
+		}
+	}
+	f.Categories = sortedKeys(set)
+	return f, nil
 }
 
 // Record returns row i (0-based) as a record of schema s, matching columns
@@ -194,7 +263,7 @@ func (t *Table) Record(s *Schema, i int) (Record, error) {
 	if err := t.bad[i]; err != nil {
 		return make(Record, s.Len()), err
 	}
-	rec, err := s.RecordFromStrings(t.header, t.rows[i], true)
+	rec, err := s.RecordFromStrings(t.header, t.Row(i), true)
 	if err != nil {
 		return rec, WithRow(err, i+1)
 	}

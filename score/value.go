@@ -1,8 +1,10 @@
 package score
 
 import (
+	"fmt"
 	"math"
 	"strconv"
+	"strings"
 )
 
 type valueKind uint8
@@ -81,9 +83,35 @@ func ParseValue(kind Kind, cell string) (Value, error) {
 	if kind == Categorical {
 		return Cat(cell), nil
 	}
-	x, err := strconv.ParseFloat(cell, 64)
+	x, err := ParseNumber(cell)
 	if err != nil {
-		return Value{}, ErrWrongKind
+		return Value{}, wrongKindNumber(cell)
 	}
 	return Num(x), nil
+}
+
+// errDecimalComma is ErrWrongKind for a number written with a decimal
+// comma.
+var errDecimalComma = fmt.Errorf("%w: a number with a decimal comma (candor's decimal point is '.')", ErrWrongKind)
+
+// wrongKindNumber is the error for a cell that is not a number by the
+// grammar, naming a decimal comma when that is the reason.
+func wrongKindNumber(cell string) error {
+	if decimalComma(cell) {
+		return errDecimalComma
+	}
+	return ErrWrongKind
+}
+
+// decimalComma reports whether s is a number of the grammar written with
+// one comma in place of the decimal point ("1,5", "-20,25").
+func decimalComma(s string) bool {
+	i := strings.IndexByte(s, ',')
+	if i < 0 || strings.IndexByte(s[i+1:], ',') >= 0 || strings.IndexByte(s, '.') >= 0 {
+		return false
+	}
+	if i == 0 || s[i-1] < '0' || s[i-1] > '9' || i+1 >= len(s) || s[i+1] < '0' || s[i+1] > '9' {
+		return false
+	}
+	return decimalNumber(s[:i] + "." + s[i+1:])
 }

@@ -60,12 +60,13 @@ func (r *repeated) Set(s string) error { *r = append(*r, s); return nil }
 type auditArgs struct {
 	data, delim, label, favorable, prediction, favPrediction, scoreCol string
 	direction, groups, weights, format, chartPath, out, missing        string
-	modelPath, actionsPath, trainPath                                  string
+	modelPath, actionsPath, trainPath, features                        string
 	threshold, level                                                   float64
 	bootstrap, minGroup, maxChanges                                    int
 	seed                                                               uint64
 	references                                                         repeated
 	set                                                                map[string]bool
+	mflags                                                             *modelFlags // --verify-key, --min-version for --model
 }
 
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -92,19 +93,21 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&a.chartPath, "chart", "", "also draw selection rates with intervals per group to this file (.svg or .png)")
 	fs.StringVar(&a.out, "out", "", "output file (default stdout)")
 	fs.StringVar(&a.modelPath, "model", "", "model file: adds the recourse burden per group; without --prediction/--score its event probabilities are the scores")
+	fs.StringVar(&a.features, "features", "", "with --model: "+featuresUsage)
 	fs.StringVar(&a.actionsPath, "actions", "", "with --model: JSON actions for the recourse search (see candor recourse)")
 	fs.StringVar(&a.trainPath, "train", "", "with --model: training CSV for recourse percentiles (default: the model's stored statistics, else --data)")
 	fs.IntVar(&a.maxChanges, "max-changes", 0, "with --model: most features changed per recourse (0 = no limit)")
+	a.mflags = addModelFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	a.set = map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { a.set[f.Name] = true })
-	rep, burdens, excl, err := audit(ctx, a, stderr)
+	rep, burdens, excl, unscored, err := audit(ctx, a, stderr)
 	if err != nil {
 		return err
 	}
-	if err := writeAudit(a, rep, burdens, excl, stdout); err != nil {
+	if err := writeAudit(a, rep, burdens, excl, unscored, stdout); err != nil {
 		return err
 	}
 	if a.chartPath != "" {
@@ -215,43 +218,50 @@ func parseReferences(refs []string) (map[string]string, error) {
 	return out, nil
 }
 
-func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report, []*fairness.Burden, *fairness.Excluded, error) {
+func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report, []*fairness.Burden, *fairness.Excluded, *unscoredRows, error) {
 	if err := checkAuditArgs(a); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	refs, err := parseReferences(a.references)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	t, err := readTable(a.data, a.delim)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	in, err := readAuditColumns(t, a)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	if in.Excluded.Count > 0 {
 		fmt.Fprintf(stderr, "candor audit: %s\n", in.Excluded)
 	}
 	var (
-		m     *score.Model
-		probs []float64
+		m        *score.Model
+		probs    []float64
+		unscored *unscoredRows
 	)
 	if a.modelPath != "" {
-		if m, _, err = loadAnyModel(a.modelPath, nil); err != nil {
-			return nil, nil, nil, err
+		if m, err = a.mflags.loadModel(a.modelPath); err != nil {
+			return nil, nil, nil, nil, err
+		}
+		if m, err = withFeatures(m, a.features); err != nil {
+			return nil, nil, nil, nil, err
 		}
 		if m.Target() == a.label && m.Event() == a.favorable {
 			// candor's event is the adverse outcome (default, churn): its
 			// probability falling is what recourse and the decision pursue.
-			return nil, nil, nil, fmt.Errorf("--model predicts %s=%q, the favourable outcome; candor models predict the adverse event (refit with the other value as --event)", m.Target(), m.Event())
+			return nil, nil, nil, nil, fmt.Errorf("--model predicts %s=%q, the favourable outcome; candor models predict the adverse event (refit with the other value as --event)", m.Target(), m.Event())
 		}
 		if err := m.CheckTable(t); err != nil {
-			return nil, nil, nil, fmt.Errorf("%s: %w", a.data, err)
+			return nil, nil, nil, nil, fmt.Errorf("%s: %w", a.data, err)
 		}
-		if probs, err = modelProbabilities(ctx, m, t, in.Rows); err != nil {
-			return nil, nil, nil, err
+		if probs, unscored, err = modelProbabilities(ctx, m, t, in); err != nil {
+			return nil, nil, nil, nil, err
+		}
+		if unscored.Count > 0 {
+			fmt.Fprintf(stderr, "candor audit: %s\n", unscored)
 		}
 	}
 	opts := &fairness.Options{
@@ -271,7 +281,7 @@ func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report
 		opts.Direction = fairness.HigherIsUnfavorable
 		if a.set["threshold"] {
 			if !(a.threshold > 0 && a.threshold < 1) {
-				return nil, nil, nil, fmt.Errorf("--threshold on the model's event probability must be in (0, 1), got %v", a.threshold)
+				return nil, nil, nil, nil, fmt.Errorf("--threshold on the model's event probability must be in (0, 1), got %v", a.threshold)
 			}
 			target = score.Probability(a.threshold)
 		}
@@ -282,16 +292,16 @@ func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report
 	}
 	rep, err := fairness.Audit(ctx, in.Data, opts)
 	if err != nil {
-		return nil, nil, nil, in.RowError(err)
+		return nil, nil, nil, nil, in.RowError(err)
 	}
 	var burdens []*fairness.Burden
 	if m != nil {
 		burdens, err = auditBurden(ctx, a, m, t, in, target, stderr)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 	}
-	return rep, burdens, &in.Excluded, nil
+	return rep, burdens, &in.Excluded, unscored, nil
 }
 
 // readAuditColumns reads the used columns of t (fairness.FromTable).
@@ -305,18 +315,78 @@ func readAuditColumns(t *score.Table, a auditArgs) (*fairness.TableData, error) 
 }
 
 // modelProbabilities scores the kept rows with m: event probabilities.
-func modelProbabilities(ctx context.Context, m *score.Model, t *score.Table, rows []int) ([]float64, error) {
+func modelProbabilities(ctx context.Context, m *score.Model, t *score.Table, in *fairness.TableData) ([]float64, *unscoredRows, error) {
 	if m.Kind() == score.LinearModel {
-		return nil, fmt.Errorf("--model: a linear model has no probability to audit or to move")
+		return nil, nil, fmt.Errorf("--model: a linear model has no probability to audit or to move")
 	}
-	probs := make([]float64, len(rows))
-	for k, r := range m.ScoreTable(nil, t, rows) {
-		if r.Err != nil {
-			return nil, fmt.Errorf("--model: %w", r.Err)
+	probs := make([]float64, 0, len(in.Rows))
+	keep := make([]int, 0, len(in.Rows)) // positions in in.Rows of the scored rows
+	un := &unscoredRows{Rows: []int{}}
+	for k, r := range m.ScoreTable(nil, t, in.Rows) {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
 		}
-		probs[k] = float64(r.Result.Probability)
+		if r.Err != nil {
+			un.add(r.Row, r.Err)
+			continue
+		}
+		probs = append(probs, float64(r.Result.Probability))
+		keep = append(keep, k)
 	}
-	return probs, nil
+	if un.Count > 0 {
+		keepAuditRows(in, keep)
+	}
+	return probs, un, nil
+}
+
+// keepAuditRows keeps the rows of in at the given positions (ascending).
+func keepAuditRows(in *fairness.TableData, keep []int) {
+	d := &in.Data
+	d.Labels = keepAt(d.Labels, keep)
+	d.Predictions = keepAt(d.Predictions, keep)
+	d.Scores = keepAt(d.Scores, keep)
+	d.Weights = keepAt(d.Weights, keep)
+	for g := range d.Groups {
+		d.Groups[g].Values = keepAt(d.Groups[g].Values, keep)
+	}
+	in.Rows = keepAt(in.Rows, keep)
+}
+
+func keepAt[T any](xs []T, keep []int) []T {
+	if xs == nil {
+		return nil
+	}
+	out := make([]T, len(keep))
+	for i, k := range keep {
+		out[i] = xs[k]
+	}
+	return out
+}
+
+// unscoredRows counts the rows that audit --model left out because the
+// model could not score them; Rows lists the first 10 (1-based).
+type unscoredRows struct {
+	Count      int    `json:"count"`
+	Rows       []int  `json:"rows"`
+	FirstError string `json:"first_error,omitempty"`
+}
+
+func (u *unscoredRows) add(row int, err error) {
+	if u.Count == 0 {
+		u.FirstError = score.WithRow(err, row).Error()
+	}
+	u.Count++
+	if len(u.Rows) < 10 {
+		u.Rows = append(u.Rows, row)
+	}
+}
+
+func (u *unscoredRows) String() string {
+	noun := "rows"
+	if u.Count == 1 {
+		noun = "row"
+	}
+	return fmt.Sprintf("left out %d %s the model could not score (first: %s)", u.Count, noun, u.FirstError)
 }
 
 // auditBurden runs the exact recourse search for every kept row the model
@@ -363,15 +433,15 @@ func auditBurden(ctx context.Context, a auditArgs, m *score.Model, t *score.Tabl
 
 // writeAudit writes the report as JSON (the fairness report's fields, then
 // "excluded_rows" and, with --model, "recourse_burden") or as text.
-func writeAudit(a auditArgs, rep *fairness.Report, burdens []*fairness.Burden, excl *fairness.Excluded, stdout io.Writer) error {
+func writeAudit(a auditArgs, rep *fairness.Report, burdens []*fairness.Burden, excl *fairness.Excluded, unscored *unscoredRows, stdout io.Writer) error {
 	w, closeFn, err := output(a.out, stdout)
 	if err != nil {
 		return err
 	}
 	if a.format == "json" {
-		err = writeAuditJSON(w, rep, burdens, excl)
+		err = writeAuditJSON(w, rep, burdens, excl, unscored)
 	} else {
-		err = writeAuditText(w, rep, burdens, excl)
+		err = writeAuditText(w, rep, burdens, excl, unscored)
 	}
 	if err != nil {
 		closeFn()
@@ -380,7 +450,7 @@ func writeAudit(a auditArgs, rep *fairness.Report, burdens []*fairness.Burden, e
 	return closeFn()
 }
 
-func writeAuditJSON(w io.Writer, rep *fairness.Report, burdens []*fairness.Burden, excl *fairness.Excluded) error {
+func writeAuditJSON(w io.Writer, rep *fairness.Report, burdens []*fairness.Burden, excl *fairness.Excluded, unscored *unscoredRows) error {
 	b, err := json.Marshal(rep)
 	if err != nil {
 		return err
@@ -397,6 +467,14 @@ func writeAuditJSON(w io.Writer, rep *fairness.Report, burdens []*fairness.Burde
 	}
 	buf.WriteString(`,"excluded_rows":`)
 	buf.Write(ex)
+	if unscored != nil {
+		ub, err := json.Marshal(unscored)
+		if err != nil {
+			return err
+		}
+		buf.WriteString(`,"unscored_rows":`)
+		buf.Write(ub)
+	}
 	if burdens != nil {
 		bb, err := json.Marshal(burdens)
 		if err != nil {
@@ -415,9 +493,14 @@ func writeAuditJSON(w io.Writer, rep *fairness.Report, burdens []*fairness.Burde
 	return err
 }
 
-func writeAuditText(w io.Writer, rep *fairness.Report, burdens []*fairness.Burden, excl *fairness.Excluded) error {
+func writeAuditText(w io.Writer, rep *fairness.Report, burdens []*fairness.Burden, excl *fairness.Excluded, unscored *unscoredRows) error {
 	if excl.Count > 0 {
 		if _, err := fmt.Fprintf(w, "%s\n\n", excl.String()); err != nil {
+			return err
+		}
+	}
+	if unscored != nil && unscored.Count > 0 {
+		if _, err := fmt.Fprintf(w, "%s\n\n", unscored); err != nil {
 			return err
 		}
 	}

@@ -43,6 +43,7 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	noMeta := fs.Bool("no-metadata", false, "--to pmml: leave out candor's metadata extension")
 	var base, odds, pdo float64
 	pmmlScalingFlags(fs, &base, &odds, &pdo)
+	mflags := addModelFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -52,7 +53,7 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *reasons < 0 {
 		return fmt.Errorf("--reason-codes must be 0 or more")
 	}
-	m, from, err := loadAnyModel(*modelPath, pmmlOptions(base, odds, pdo))
+	m, from, err := mflags.load(*modelPath, pmmlOptions(base, odds, pdo))
 	if err != nil {
 		return err
 	}
@@ -74,5 +75,21 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	fmt.Fprintf(stderr, "candor convert: %s model %q (%d terms) from %s to %s; fingerprint %s\n",
 		m.Kind(), m.Name(), m.NumTerms(), from, *to, strings.TrimPrefix(m.Fingerprint(), "sha256:")[:12])
+	fmt.Fprintf(stderr, "candor convert: %s\n", sealNote(from, *mflags.verifyKey != ""))
 	return nil
+}
+
+// sealNote says what vouches for a converted model: nothing, whatever the
+// input. A fingerprint is a checksum anyone can recompute after an edit,
+// not a seal; PMML and sklearn files carry no signature at all; and the
+// output of convert is never signed (a signature covers one file's
+// content), so it is to be signed again with candor sign.
+func sealNote(from modelfile.Format, verified bool) string {
+	switch {
+	case from != modelfile.Candor:
+		return fmt.Sprintf("unsealed: a %s file carries no signature, so nothing shows who made this model or that it was not edited; the output is unsigned (review it, then candor sign it)", from)
+	case verified:
+		return "the input's signature was verified; the output is unsealed (unsigned): candor sign it again"
+	}
+	return "unsealed: the input was not verified (give --verify-key) and the output is unsigned; a fingerprint is a checksum anyone can recompute after an edit, not a seal"
 }

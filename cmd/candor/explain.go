@@ -76,6 +76,8 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.BoolVar(&a.showSensitive, "show-sensitive", false, "show values of sensitive features in JSON and charts (never in customer text)")
 	fs.BoolVar(&a.global, "global", false, "instead of rows: feature importance over the (selected) rows and each feature's effect shape")
 	fs.StringVar(&a.out, "out", "", "output file (default stdout)")
+	mflags := addModelFlags(fs)
+	featuresPath := featuresFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -85,8 +87,11 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if a.format != "text" && a.format != "json" {
 		return fmt.Errorf("--format must be text or json, got %q", a.format)
 	}
-	m, _, err := loadAnyModel(a.model, nil)
+	m, err := mflags.loadModel(a.model)
 	if err != nil {
+		return err
+	}
+	if m, err = withFeatures(m, *featuresPath); err != nil {
 		return err
 	}
 	t, err := readTable(a.data, a.delim)
@@ -139,7 +144,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return nil
 	}
 	failed := 0
-	var ex explain.Explanation
+	var ex, exact explain.Explanation
 	for _, i := range selected {
 		if ctx.Err() != nil {
 			closeFn()
@@ -147,8 +152,11 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		rec, err := t.Record(m.Schema(), i)
 		if err == nil {
-			err = e.Explain(rec, &ex)
+			err = e.Explain(rec, &exact)
 		}
+		// Everything shown is the published explanation: sensitive terms
+		// at their bands' effects (the exact one with --show-sensitive).
+		e.Publish(&ex, &exact)
 		if err != nil {
 			failed++
 			msg := score.WithRow(err, i+1).Error()
@@ -220,6 +228,10 @@ func loadMessages(cat *explain.Catalog, path string) (*explain.Catalog, error) {
 	return cat.With(msgs...)
 }
 
+// minSensitiveReference is the fewest reference customers a cutoff
+// baseline averages over when the model has sensitive features.
+const minSensitiveReference = 10
+
 // chooseBaseline turns --baseline into a baseline; nil means the
 // explainer's default.
 func chooseBaseline(m *score.Model, t *score.Table, a explainArgs) (*explain.Baseline, error) {
@@ -235,6 +247,12 @@ func chooseBaseline(m *score.Model, t *score.Table, a explainArgs) (*explain.Bas
 	case "declared":
 		b, err = explain.DeclaredBaseline(m)
 	case "cutoff":
+		// The baseline's terms are the reference customers' mean effects:
+		// over too few of them a sensitive term's baseline is another
+		// customer's exact value, published in every contribution.
+		if hasSensitiveTerm(m) && !a.showSensitive && a.refSize < minSensitiveReference {
+			return nil, fmt.Errorf("--baseline cutoff: --reference-size %d is below %d, and the model has sensitive features: the baseline would give the reference customers' values away", a.refSize, minSensitiveReference)
+		}
 		if b, _, err = explain.CutoffBaseline(m, t, a.refSize); err != nil {
 			return nil, fmt.Errorf("--baseline cutoff: %w", err)
 		}
@@ -380,16 +398,20 @@ func waterfall(e *explain.Explainer, cat *explain.Catalog, a explainArgs, ex *ex
 // codes from e (built with MaxReasons N) against its default baseline,
 // each with its effect in model units (log-odds for logistic models,
 // points for scorecards).
-func reasonsOf(e *explain.Explainer, rec score.Record) ([]reason, error) {
-	var ex explain.Explanation
+//
+// The reasons and the score returned are published (Explainer.Publish):
+// with sensitive terms at their bands' effects.
+func reasonsOf(e *explain.Explainer, rec score.Record) ([]reason, score.Result, error) {
+	var ex, pub explain.Explanation
 	if err := e.Explain(rec, &ex); err != nil {
-		return nil, err
+		return nil, score.Result{}, err
 	}
-	out := make([]reason, 0, len(ex.Reasons))
-	for _, r := range ex.Reasons {
+	e.Publish(&pub, &ex)
+	out := make([]reason, 0, len(pub.Reasons))
+	for _, r := range pub.Reasons {
 		out = append(out, reason{Code: r.Code, Feature: r.Feature, Effect: r.Effect})
 	}
-	return out, nil
+	return out, pub.Result, nil
 }
 
 // demoExplain is the explanation stage of `candor demo`: the first

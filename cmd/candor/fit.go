@@ -16,6 +16,8 @@ type fitArgs struct {
 	data, delim, target, event, model, exclude, protected, missing, out, report, name string
 	nonevent, constrain                                                               string
 	l2                                                                                float64
+	features, weights                                                                 string
+	sc                                                                                scorecardArgs
 	maxLevels                                                                         int
 }
 
@@ -37,7 +39,13 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&a.out, "out", "", "model file to write (default stdout)")
 	fs.StringVar(&a.report, "report", "", "write the fit report to this file instead of stderr")
 	fs.StringVar(&a.name, "name", "", "model name (default: the model family)")
+	fs.StringVar(&a.features, "features", "", featuresUsage)
+	fs.StringVar(&a.weights, "weights", "", "column of non-negative sample weights (default all 1; never an input)")
+	addScorecardFlags(fs, &a.sc)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := a.sc.check(a.model); err != nil {
 		return err
 	}
 	if a.target == "" || (a.event == "" && a.model != "linear") {
@@ -121,14 +129,32 @@ var extraFitters = map[string]func(context.Context, *score.Table, *score.Schema,
 	"linear":    fitLinearCmd,
 }
 
-// fitSchema infers the schema and applies --target, --exclude, --protected.
+// fitSchema infers the schema, applies the features file (--features),
+// then --target, --weights, --exclude and --protected (shorthands for
+// role ignored and protected, combined with the file's roles).
 func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
-	s := t.InferSchema()
+	d, err := readFeatures(a.features)
+	if err != nil {
+		return nil, err
+	}
+	s, err := t.InferSchemaWith(d)
+	if err != nil {
+		if a.features == "" {
+			return nil, fmt.Errorf("%s: %w", a.data, err)
+		}
+		return nil, fmt.Errorf("%s with --features %s: %w", a.data, a.features, err)
+	}
 	if s.Index(a.target) < 0 {
 		return nil, fmt.Errorf("--target %q is not a column of %s", a.target, a.data)
 	}
 	ignored := append([]string{a.target}, splitList(a.exclude)...)
-	s, err := s.WithRoles(score.Ignored, ignored...)
+	if a.weights != "" {
+		if _, err := weightsColumn(t, a.weights); err != nil {
+			return nil, err
+		}
+		ignored = append(ignored, a.weights)
+	}
+	s, err = s.WithRoles(score.Ignored, ignored...)
 	if err != nil {
 		return nil, fmt.Errorf("--exclude: %w", err)
 	}
@@ -140,7 +166,11 @@ func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
 }
 
 func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArgs, policy fit.MissingPolicy) (*score.Model, string, error) {
-	fitted, err := fit.Logistic(ctx, t, s, a.target, a.event, &fit.LogisticOptions{L2: a.l2, Missing: policy, Name: a.name, NonEvent: a.nonevent, MaxLevels: a.maxLevels,
+	w, err := weightsColumn(t, a.weights)
+	if err != nil {
+		return nil, "", err
+	}
+	fitted, err := fit.Logistic(ctx, t, s, a.target, a.event, &fit.LogisticOptions{L2: a.l2, Missing: policy, Name: a.name, Weights: w, NonEvent: a.nonevent, MaxLevels: a.maxLevels,
 		Constrain: fit.Constraint(a.constrain)})
 	if err != nil {
 		return nil, "", err
@@ -170,6 +200,7 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 		rep += fmt.Sprintf("sign constraints (%s): %d coefficients held at 0: %s\n", a.constrain, len(fitted.AtBound), strings.Join(fitted.AtBound, ", "))
 	}
 	rep += fitted.FormatCoefficients()
+	rep += logisticSuspects(t, s, a, w)
 	return fitted.Model, rep, nil
 }
 

@@ -65,11 +65,11 @@ func readTable(path, delim string) (*score.Table, error) {
 		defer f.Close()
 		rd = f
 	}
-	t, err := score.ReadCSV(rd, &opts)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	opts.Name = path
+	if path == "-" {
+		opts.Name = "standard input"
 	}
-	return t, nil
+	return score.ReadCSV(rd, &opts)
 }
 
 // output opens --out (or stdout) behind a buffer; close flushes and closes.

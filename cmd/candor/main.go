@@ -37,6 +37,7 @@ func commands() map[string]command {
 		"convert":    {"convert a model between candor JSON and PMML 4.4 (reads sklearn JSON too)", runConvert},
 		"monitor":    {"population stability and performance of a model: baseline vs current CSV", runMonitor},
 		"audit":      {"fairness across groups: rates with intervals, disparities, four-fifths screen (JSON or text)", runAudit},
+		"sql":        {"one SQL SELECT that scores a table in PostgreSQL, DuckDB, SQLite, BigQuery or Spark", runSQL},
 	}
 }
 

@@ -22,8 +22,10 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	chartPath := fs.String("chart", "", "also draw a PSI bar chart to this file (.svg, .png or .pdf)")
 	bins := fs.Int("bins", 0, "quantile bins for the score and numeric inputs (default 10)")
 	out := fs.String("out", "", "output file (default stdout)")
+	featuresPath := featuresFlag(fs)
 	var base, odds, pdo float64
 	pmmlScalingFlags(fs, &base, &odds, &pdo)
+	mflags := addModelFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -43,8 +45,11 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *basePath == "" || *curPath == "" {
 		return fmt.Errorf("--baseline and --current are required")
 	}
-	m, _, err := loadAnyModel(*modelPath, pmmlOptions(base, odds, pdo))
+	m, _, err := mflags.load(*modelPath, pmmlOptions(base, odds, pdo))
 	if err != nil {
+		return err
+	}
+	if m, err = withFeatures(m, *featuresPath); err != nil {
 		return err
 	}
 	bt, err := readTable(*basePath, *delim)

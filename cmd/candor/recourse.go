@@ -36,6 +36,21 @@ type recourseCF struct {
 	Text string `json:"text,omitempty"`
 }
 
+// MarshalJSON writes the counterfactual's fields (as
+// explain.Counterfactual marshals them: no cost when it is withheld) and
+// the text.
+func (c recourseCF) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(c.Counterfactual)
+	if err != nil || c.Text == "" {
+		return b, err
+	}
+	t, err := json.Marshal(c.Text)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(append(b[:len(b)-1], `,"text":`...), t...), '}'), nil
+}
+
 func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("recourse", stderr)
 	modelPath := fs.String("model", "", "model file")
@@ -50,6 +65,8 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	costObj := fs.String("cost", "sum", "what to minimise: sum (of the changes' costs) or max (the largest change's cost)")
 	lang := fs.String("lang", "", "add each counterfactual as a sentence in this language (en, de)")
 	out := fs.String("out", "", "output file (default stdout)")
+	mflags := addModelFlags(fs)
+	featuresPath := featuresFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -74,8 +91,11 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	m, _, err := loadAnyModel(*modelPath, nil)
+	m, err := mflags.loadModel(*modelPath)
 	if err != nil {
+		return err
+	}
+	if m, err = withFeatures(m, *featuresPath); err != nil {
 		return err
 	}
 	t, err := readTable(*data, *delim)
@@ -128,6 +148,11 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	enc.SetEscapeHTML(false)
 	opts := &explain.RecourseOptions{Target: score.Probability(*target), MaxChanges: *maxChanges, K: *k, Objective: objective}
 	failed, answered := 0, 0
+	pub, err := explain.NewExplainer(m, nil)
+	if err != nil {
+		closeFn()
+		return err
+	}
 	selected, err := rows.indexes(t.Len())
 	if err != nil {
 		closeFn()
@@ -143,6 +168,14 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		var r *explain.Recourse
 		if err == nil {
 			r, err = space.Recourse(ctx, rec, opts)
+		}
+		if err == nil && pub.Withholds() {
+			// Shown as published: sensitive terms at their bands' effects,
+			// a change of a sensitive feature as the band of its new value.
+			var ex explain.Explanation
+			if err = pub.Explain(rec, &ex); err == nil {
+				pub.PublishRecourse(&ex, r, opts)
+			}
 		}
 		if err == nil {
 			err = fillRecourse(&line, m, r, cat, *lang)

@@ -37,7 +37,9 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	delim := fs.String("delimiter", "", "field separator (default ',')")
 	nReasons := fs.Int("reasons", 0, "reasons to give per row (0: none; -1: all)")
 	out := fs.String("out", "", "output file (default stdout)")
-	dflags := addDecisionFlags(fs) // --verify-key, --decisions and their options
+	mflags := addModelFlags(fs)    // --verify-key, --min-version
+	dflags := addDecisionFlags(fs) // --decisions and its options
+	featuresPath := featuresFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -47,8 +49,11 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *nReasons < explain.AllReasons {
 		return fmt.Errorf("--reasons must be 0 or more, or -1 for all")
 	}
-	m, err := dflags.loadModel(*modelPath)
+	m, err := mflags.loadModel(*modelPath)
 	if err != nil {
+		return err
+	}
+	if m, err = withFeatures(m, *featuresPath); err != nil {
 		return err
 	}
 	t, err := readTable(*data, *delim)
@@ -65,8 +70,10 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer dlog.close()
 	// With a decision log the reasons are the decision's own (those of the
 	// consent-aware score); without one, the model's, from one explainer.
+	// A model with sensitive terms is published through an explainer too:
+	// the score lines show its published score (explain.Explainer.Publish).
 	var reasons *explain.Explainer
-	if *nReasons != 0 && dlog == nil {
+	if (*nReasons != 0 || hasSensitiveTerm(m)) && dlog == nil {
 		if reasons, err = explain.NewExplainer(m, &explain.Options{MaxReasons: *nReasons}); err != nil {
 			return err
 		}
@@ -85,7 +92,11 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		line := scoreLine{Row: r.Row}
 		rec, res, err := r.Record, r.Result, r.Err
 		if err == nil && reasons != nil {
-			line.Reasons, err = reasonsOf(reasons, rec)
+			var rs []reason
+			rs, res, err = reasonsOf(reasons, rec)
+			if *nReasons != 0 {
+				line.Reasons = rs
+			}
 		}
 		if err == nil && dlog != nil {
 			err = dlog.decide(m, rec, r.Row, &line, &res)
@@ -123,4 +134,25 @@ func fillScore(line *scoreLine, m *score.Model, res score.Result) {
 		line.Probability = f(float64(res.Probability))
 		line.LogOdds = f(float64(res.LogOdds))
 	}
+}
+
+// hasSensitiveTerm reports whether some term of m is on a feature marked
+// Sensitive: its outputs are then published (explain.Explainer.Publish).
+func hasSensitiveTerm(m *score.Model) bool {
+	for j := range m.NumTerms() {
+		if m.Schema().Feature(m.TermFeature(j)).Sensitive {
+			return true
+		}
+	}
+	return false
+}
+
+// refusesSensitive refuses a column of the data that is a sensitive
+// feature of m as a source of text written out as it is (--ref-column):
+// its raw values would be in every record.
+func refusesSensitive(m *score.Model, column string) error {
+	if f, ok := m.Schema().Lookup(column); ok && f.Sensitive {
+		return fmt.Errorf("--ref-column: column %q is a sensitive feature of the model; its values would be written into the log as they are", column)
+	}
+	return nil
 }

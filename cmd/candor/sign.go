@@ -17,6 +17,7 @@ func runSign(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	model := fs.String("model", "", "model file to sign")
 	keyPath := fs.String("key", "", "private key file (PREFIX.key from candor keygen)")
 	out := fs.String("out", "", "write the signed model here (default: sign the model file in place)")
+	version := fs.Uint64("version", 0, "model version the signature vouches for (a release counter; loaders with --min-version refuse older ones); 0: unversioned")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -31,13 +32,17 @@ func runSign(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if dst == "" {
 		dst = *model
 	}
-	if err := signing.SignFile(*model, dst, priv); err != nil {
+	if err := signing.SignFileVersion(*model, dst, priv, *version); err != nil {
 		return err
 	}
 	m, err := score.LoadFile(dst)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "candor sign: %s signed by %s (fingerprint %s)\n", dst, score.KeyID(priv.Public().(ed25519.PublicKey)), m.Fingerprint())
+	v := ""
+	if *version > 0 {
+		v = fmt.Sprintf(", version %d", *version)
+	}
+	fmt.Fprintf(stderr, "candor sign: %s signed by %s (fingerprint %s%s)\n", dst, score.KeyID(priv.Public().(ed25519.PublicKey)), m.Fingerprint(), v)
 	return nil
 }

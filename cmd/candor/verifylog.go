@@ -21,13 +21,12 @@ import (
 	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/decision"
-	"github.com/candorscore/candor/score/modelfile"
 	"github.com/candorscore/candor/score/signing"
 )
 
-// decisionFlags are the score command's flags for signatures and decisions.
+// decisionFlags are the score command's flags for decisions (--verify-key
+// is in modelflags.go, shared by every command that loads a model).
 type decisionFlags struct {
-	verifyKey  *string
 	decisions  *string
 	policy     *string
 	purpose    *string
@@ -40,7 +39,6 @@ type decisionFlags struct {
 
 func addDecisionFlags(fs *flag.FlagSet) *decisionFlags {
 	return &decisionFlags{
-		verifyKey:  fs.String("verify-key", "", "require a valid signature by this public key (PREFIX.pub)"),
 		decisions:  fs.String("decisions", "", "append one decision record per scored row to this JSON Lines log"),
 		policy:     fs.String("policy", "", "decision policy JSON (default: the model's cutoff, no review band)"),
 		purpose:    fs.String("purpose", "", "purpose of scoring, checked against consents (overrides the policy's)"),
@@ -50,28 +48,6 @@ func addDecisionFlags(fs *flag.FlagSet) *decisionFlags {
 		refColumn:  fs.String("ref-column", "", "column holding each row's case reference for the decision record"),
 		consentCol: fs.String("consent-column", "", "column holding each row's own consents (purpose[:category],...), added to --consents"),
 	}
-}
-
-// loadModel loads the model, requiring a signature when --verify-key is set.
-func (d *decisionFlags) loadModel(path string) (*score.Model, error) {
-	if *d.verifyKey == "" {
-		m, _, err := loadAnyModel(path, nil)
-		return m, err
-	}
-	pub, err := score.ReadPublicKeyFile(*d.verifyKey)
-	if err != nil {
-		return nil, err
-	}
-	m, _, err := loadAnyModel(path, &modelfile.Options{PublicKey: pub})
-	switch {
-	case errors.Is(err, score.ErrUnsigned):
-		return nil, fmt.Errorf("%w; refusing an unsigned model (sign it with candor sign)", err)
-	case errors.Is(err, score.ErrBadSignature):
-		return nil, fmt.Errorf("%w; refusing the model", err)
-	case errors.Is(err, score.ErrFingerprint):
-		return nil, fmt.Errorf("%w; the model was altered after signing, refusing it", err)
-	}
-	return m, err
 }
 
 // decisionWriter decides and logs each scored row.
@@ -138,6 +114,9 @@ func (d *decisionFlags) open(m *score.Model, t *score.Table, nReasons int, stder
 	if *d.refColumn != "" {
 		if refCol = t.Column(*d.refColumn); refCol < 0 {
 			return nil, fmt.Errorf("--ref-column: no column %q", *d.refColumn)
+		}
+		if err := refusesSensitive(m, *d.refColumn); err != nil {
+			return nil, err
 		}
 	}
 	consentCol := -1
@@ -207,7 +186,7 @@ func (w *decisionWriter) decide(m *score.Model, rec score.Record, row int, line 
 	if err != nil {
 		return err
 	}
-	*res = d.Score.Result
+	*res = d.Shown() // the published score: sensitive terms at their bands
 	line.Decision = &decisionOut{Seq: e.Seq, Outcome: d.Outcome, ModelOutcome: d.ModelOutcome, Referrals: d.Referrals,
 		Neutralised: d.Score.Neutralised}
 	return nil
@@ -395,7 +374,7 @@ func demoDecisions(ctx context.Context, env *demoEnv) error {
 		for _, r := range d.Referrals {
 			notes = append(notes, strings.TrimSpace("referred: "+string(r.Code)+" "+r.Feature))
 		}
-		row := fmt.Sprintf("  row %2d  p=%.3f  %-7s (model: %-7s)  %s", i+1, d.Score.Probability, d.Outcome, d.ModelOutcome,
+		row := fmt.Sprintf("  row %2d  p=%.3f  %-7s (model: %-7s)  %s", i+1, d.Shown().Probability, d.Outcome, d.ModelOutcome,
 			strings.Join(notes, "; "))
 		fmt.Fprintln(out, strings.TrimRight(row, " "))
 		if d.Outcome == decision.Refer && firstReferred == 0 {

@@ -454,7 +454,7 @@ func proxyColumns(tab *score.Table, s *score.Schema) []fairness.Column {
 		if f.Kind == score.Numeric {
 			c.Numeric = make([]float64, tab.Len())
 			for i := range c.Numeric {
-				x, err := strconv.ParseFloat(strings.TrimSpace(tab.Cell(i, j)), 64)
+				x, err := score.ParseNumber(strings.TrimSpace(tab.Cell(i, j)))
 				if err != nil {
 					x = math.NaN()
 				}

@@ -19,7 +19,17 @@
 //   - /explain: the same input -> the exact breakdown (contributions that
 //     add up to the score), reasons and text; nothing is logged.
 //   - /review: decision, reviewer, outcome (approve or decline), note ->
-//     the review is appended to the log.
+//     the review is appended to the log. It needs "Authorization: Bearer
+//     TOKEN" with the token in the environment variable CANDOR_REVIEW_TOKEN
+//     (401 without it; 403 for every request when the variable is unset).
+//     The note is at most 2,000 bytes, the reviewer 200, the body 16 KB.
+//   - GET /healthz: {"status":"ok"} and the model served.
+//
+// As a server it bounds everything: 5 s to read the headers, 15 s the
+// whole request, 20 s to write the answer, 60 s idle keep-alive, 16 KB of
+// headers, 1 MB bodies (413 beyond), 10 s of work per request (503). On
+// SIGINT or SIGTERM it stops accepting, lets requests in flight finish (up
+// to 10 s) and only then closes the decision log.
 //
 // Without -model the service uses a logistic model fitted on the built-in
 // German credit data (embedded as german_model.json), with telephone marked as contact data that needs
@@ -33,10 +43,13 @@ import (
 	_ "embed"
 	"errors"
 	"flag"
+	"fmt"
 	"log"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/candorscore/candor/score"
@@ -47,12 +60,13 @@ func main() {
 	addr := flag.String("addr", "localhost:8080", "listen address")
 	modelPath := flag.String("model", "", "model file (default: fit German credit at start)")
 	verifyKey := flag.String("verify-key", "", "require a valid signature on -model by this public key")
+	minVersion := flag.Uint64("min-version", 0, "with -verify-key: refuse a model whose signed version is below this (no rollback)")
 	policyPath := flag.String("policy", "", "decision policy JSON (default: purpose credit, review band 0.05)")
 	logPath := flag.String("log", "decisions.jsonl", "decision log (JSON Lines, hash-chained)")
 	keyPath := flag.String("digest-key", "", "hex input-digest key file (default LOG.key, created if absent)")
 	flag.Parse()
 
-	m, err := loadModel(*modelPath, *verifyKey)
+	m, err := loadModel(*modelPath, *verifyKey, *minVersion)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -81,27 +95,56 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	hs := &http.Server{Addr: *addr, Handler: srv.Handler(), ReadHeaderTimeout: 5 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	go func() {
-		<-ctx.Done()
-		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = hs.Shutdown(shut)
-	}()
-	log.Printf("candor service: model %s %s, policy %s, log %s, listening on %s", m.Name(), m.Fingerprint(), pol.Version, *logPath, *addr)
-	if err := hs.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if srv.reviewToken = os.Getenv(reviewTokenEnv); srv.reviewToken == "" {
+		log.Printf("%s is not set: /review is disabled", reviewTokenEnv)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
 		log.Fatal(err)
 	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log.Printf("candor service: model %s %s, policy %s, log %s, listening on %s", m.Name(), m.Fingerprint(), pol.Version, *logPath, ln.Addr())
+	if err := serve(ctx, newHTTPServer(*addr, srv.Handler()), ln, 10*time.Second); err != nil {
+		log.Print(err)
+	}
+	// The log is closed (by the deferred Close) only after every request
+	// in flight has finished or the grace period ran out.
 }
 
-func loadModel(path, verifyKey string) (*score.Model, error) {
+// reviewTokenEnv is the environment variable holding /review's bearer
+// token.
+const reviewTokenEnv = "CANDOR_REVIEW_TOKEN"
+
+// serve serves hs on ln until ctx is done, then shuts down gracefully: no
+// new connections, requests in flight given up to grace to finish. It
+// returns when they have (or the grace period ran out: then the error).
+func serve(ctx context.Context, hs *http.Server, ln net.Listener, grace time.Duration) error {
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := hs.Shutdown(shut)
+	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	return err
+}
+
+func loadModel(path, verifyKey string, minVersion uint64) (*score.Model, error) {
 	if path == "" {
 		if verifyKey != "" {
 			return nil, errors.New("-verify-key needs -model")
 		}
 		return demoModel()
+	}
+	if minVersion > 0 && verifyKey == "" {
+		return nil, errors.New("-min-version needs -verify-key: only a signature makes a version trustworthy")
 	}
 	if verifyKey == "" {
 		return score.LoadFile(path)
@@ -110,7 +153,16 @@ func loadModel(path, verifyKey string) (*score.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return score.LoadSignedFile(path, pub)
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	m, err := score.LoadSignedMin(fh, pub, minVersion)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
 }
 
 // demoModel loads the built-in model: a logistic model fitted on German

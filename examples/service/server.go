@@ -1,31 +1,64 @@
 package main
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/decision"
 )
 
-// maxBody is the largest request body accepted.
-const maxBody = 1 << 20
+// Limits of the API.
+const (
+	// maxBody is the largest body of /score and /explain.
+	maxBody = 1 << 20
+	// maxReviewBody is the largest body of /review.
+	maxReviewBody = 16 << 10
+	// maxNote and maxReviewer are the longest review note and reviewer
+	// name, in bytes (the log keeps them for good).
+	maxNote     = 2000
+	maxReviewer = 200
+	// handlerTimeout bounds the work of one request; past it the client
+	// gets 503.
+	handlerTimeout = 10 * time.Second
+)
 
-// server is the HTTP JSON API: POST /score, POST /explain, POST /review.
-// It is safe for concurrent use: the model, decider and catalogue are
-// immutable (the decider keeps its consent views itself), and the decision
-// log serialises its own appends.
+// server is the HTTP JSON API: POST /score, POST /explain, POST /review
+// (with a bearer token), GET /healthz. It is safe for concurrent use: the
+// model, decider and catalogue are immutable (the decider keeps its
+// consent views itself), and the decision log serialises its own appends.
 type server struct {
 	model   *score.Model
 	decider *decision.Decider
 	log     *decision.Log
 	catalog *explain.Catalog
 	now     func() time.Time // the service's clock; the library never reads one
+	// reviewToken is the bearer token /review requires; empty disables
+	// /review (403).
+	reviewToken string
+}
+
+// newHTTPServer is the deployable server: timeouts on reading the headers
+// and the whole request, on writing the answer and on idle keep-alive
+// connections, a bound on header size, and every handler bounded by
+// handlerTimeout.
+func newHTTPServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           http.TimeoutHandler(h, handlerTimeout, `{"error":"the request took too long"}`),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      20 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+	}
 }
 
 func newServer(m *score.Model, pol *decision.Policy, log *decision.Log, now func() time.Time) (*server, error) {
@@ -39,13 +72,50 @@ func newServer(m *score.Model, pol *decision.Policy, log *decision.Log, now func
 // Handler routes the API.
 func (s *server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/score", s.post(s.handleScore))
-	mux.HandleFunc("/explain", s.post(s.handleExplain))
-	mux.HandleFunc("/review", s.post(s.handleReview))
+	mux.HandleFunc("/score", s.post(s.handleScore, maxBody))
+	mux.HandleFunc("/explain", s.post(s.handleExplain, maxBody))
+	mux.HandleFunc("/review", s.authorised(s.post(s.handleReview, maxReviewBody)))
+	mux.HandleFunc("/healthz", s.handleHealth)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "", "no such endpoint: use POST /score, /explain or /review")
+		writeError(w, http.StatusNotFound, "", "no such endpoint: use POST /score, /explain or /review, or GET /healthz")
 	})
 	return mux
+}
+
+// authorised admits a request carrying "Authorization: Bearer TOKEN" with
+// the service's review token (compared in constant time): 401 without it
+// or with another, 403 when the service has no token (review disabled).
+func (s *server) authorised(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.reviewToken == "" {
+			writeError(w, http.StatusForbidden, "", "reviews are disabled: start the service with "+reviewTokenEnv+" set")
+			return
+		}
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.reviewToken)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="candor review"`)
+			writeError(w, http.StatusUnauthorized, "", "a reviewer's bearer token is required")
+			return
+		}
+		h(w, r)
+	}
+}
+
+type healthResponse struct {
+	Status      string `json:"status"`
+	Model       string `json:"model"`
+	Fingerprint string `json:"model_fingerprint"`
+}
+
+// handleHealth answers GET /healthz: the service is up and which model it
+// serves.
+func (s *server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		writeError(w, http.StatusMethodNotAllowed, "", "method "+r.Method+" not allowed: use GET")
+		return
+	}
+	writeJSON(w, http.StatusOK, healthResponse{Status: "ok", Model: s.model.Name(), Fingerprint: s.model.Fingerprint()})
 }
 
 // apiError is the body of every error response. Field names the offending
@@ -74,8 +144,8 @@ func writeError(w http.ResponseWriter, status int, field, msg string) {
 	writeJSON(w, status, apiError{Error: msg, Field: field})
 }
 
-// post accepts only POST with a JSON body of at most maxBody bytes.
-func (s *server) post(h func(w http.ResponseWriter, r *http.Request)) http.HandlerFunc {
+// post accepts only POST with a JSON body of at most limit bytes.
+func (s *server) post(h func(w http.ResponseWriter, r *http.Request), limit int64) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
@@ -86,7 +156,11 @@ func (s *server) post(h func(w http.ResponseWriter, r *http.Request)) http.Handl
 			writeError(w, http.StatusUnsupportedMediaType, "", "content type must be application/json")
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		if r.ContentLength > limit {
+			writeError(w, http.StatusRequestEntityTooLarge, "", fmt.Sprintf("request body is larger than %d bytes", limit))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		h(w, r)
 	}
 }
@@ -101,7 +175,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		var typeErr *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &tooBig):
-			writeError(w, http.StatusRequestEntityTooLarge, "", fmt.Sprintf("request body is larger than %d bytes", maxBody))
+			writeError(w, http.StatusRequestEntityTooLarge, "", fmt.Sprintf("request body is larger than %d bytes", tooBig.Limit))
 		case errors.As(err, &typeErr):
 			writeError(w, http.StatusBadRequest, typeErr.Field, fmt.Sprintf("field %q must be %s", typeErr.Field, typeErr.Type))
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -199,15 +273,16 @@ type reasonOut struct {
 	Text    string  `json:"text"`
 }
 
-// reasonTexts gives each reason of an exact explanation of the
-// consent-aware score with its customer text in lang.
+// reasonTexts gives each reason of the published explanation of the
+// consent-aware score (sensitive terms at their bands, so that no number
+// gives a sensitive value back) with its customer text in lang.
 func (s *server) reasonTexts(x *decision.Explained, lang string) ([]reasonOut, error) {
 	out := []reasonOut{}
-	for _, re := range x.Explanation.Reasons {
+	for _, re := range x.Shown.Reasons {
 		if re.Term < 0 {
 			continue
 		}
-		a := x.Explainer.ReasonArgs(re, x.Explanation.Positions[re.Term])
+		a := x.Explainer.ReasonArgs(re, x.Shown.Positions[re.Term])
 		text, err := s.catalog.Text(lang, explain.ReasonMessage, a)
 		if err != nil {
 			return nil, err
@@ -261,8 +336,9 @@ func (s *server) handleScore(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "", "recording the decision failed")
 		return
 	}
+	shown := d.Shown() // published: sensitive terms at their bands
 	writeJSON(w, http.StatusOK, scoreResponse{Decision: e.Seq, Outcome: d.Outcome, ModelOutcome: d.ModelOutcome,
-		Probability: float64(d.Score.Probability), Score: d.Score.Score, Reasons: reasons, Referrals: d.Referrals,
+		Probability: float64(shown.Probability), Score: shown.Score, Reasons: reasons, Referrals: d.Referrals,
 		Neutralised: d.Score.Neutralised, ConsentNotice: score.NeutralisedText(s.model.Schema(), &d.Score),
 		Model: s.model.Name(), Fingerprint: s.model.Fingerprint(), PolicyVersion: d.PolicyVersion})
 }
@@ -307,8 +383,9 @@ func (s *server) handleExplain(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "", "explaining failed")
 		return
 	}
-	cr, ex := &x.Score, &x.Explanation
-	out := explainResponse{Score: cr.Score, Probability: float64(cr.Probability), Baseline: ex.Baseline,
+	// Everything answered is published: sensitive terms at their bands.
+	cr, ex := &x.Score, &x.Shown
+	out := explainResponse{Score: ex.Result.Score, Probability: float64(ex.Result.Probability), Baseline: ex.Baseline,
 		Reasons: reasons, Neutralised: cr.Neutralised, ConsentNotice: score.NeutralisedText(s.model.Schema(), cr)}
 	for _, j := range x.Explainer.Order(nil, ex) {
 		f := s.model.Schema().Feature(s.model.TermFeature(j))
@@ -348,8 +425,14 @@ func (s *server) handleReview(w http.ResponseWriter, r *http.Request) {
 	case req.Reviewer == "":
 		writeError(w, http.StatusBadRequest, "reviewer", `field "reviewer" is required`)
 		return
+	case len(req.Reviewer) > maxReviewer || !utf8.ValidString(req.Reviewer):
+		writeError(w, http.StatusBadRequest, "reviewer", fmt.Sprintf(`field "reviewer" must be valid text of at most %d bytes`, maxReviewer))
+		return
 	case req.Outcome != decision.Approve && req.Outcome != decision.Decline:
 		writeError(w, http.StatusBadRequest, "outcome", `field "outcome" must be "approve" or "decline"`)
+		return
+	case len(req.Note) > maxNote || !utf8.ValidString(req.Note):
+		writeError(w, http.StatusBadRequest, "note", fmt.Sprintf(`field "note" must be valid text of at most %d bytes (it has %d)`, maxNote, len(req.Note)))
 		return
 	}
 	e, err := s.log.AppendReview(s.now(), *req.Decision, req.Reviewer, req.Outcome, req.Note)

@@ -37,6 +37,9 @@ func sharedModel(t *testing.T) *score.Model {
 	return testModel
 }
 
+// testToken is the review token of the test services.
+const testToken = "review-token-for-tests-0123456789"
+
 var fixedNow = func() time.Time { return time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC) }
 
 type testService struct {
@@ -57,6 +60,7 @@ func newTestService(t *testing.T, pol *decision.Policy) *testService {
 	require.NoError(t, err)
 	srv, err := newServer(m, pol, l, fixedNow)
 	require.NoError(t, err)
+	srv.reviewToken = testToken
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() { ts.Close(); l.Close() })
 	return &testService{Server: ts, srv: srv, logPath: path, log: l}
@@ -91,7 +95,11 @@ func (s *testService) post(t *testing.T, path string, body any) (int, []byte) {
 		b, err = json.Marshal(v)
 		require.NoError(t, err)
 	}
-	resp, err := http.Post(s.URL+path, "application/json", bytes.NewReader(b))
+	req, err := http.NewRequest(http.MethodPost, s.URL+path, bytes.NewReader(b))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+testToken) // only /review needs it
+	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	out, err := io.ReadAll(resp.Body)
@@ -112,6 +120,22 @@ func (s *testService) verify(t *testing.T) ([]decision.LogEntry, decision.LogSum
 
 var allConsents = []score.Grant{{Purpose: "credit"}}
 
+// published is the exact score s of rec as the service answers it: with
+// credit_amount (sensitive) at the midpoint of its band, one of 4 equal
+// widths of its training range (explain.SensitiveBands), computed here by
+// hand from the model.
+func published(t *testing.T, m *score.Model, rec score.Record, s float64) float64 {
+	t.Helper()
+	j := m.TermOf("credit_amount")
+	tm := m.Term(j)
+	require.Equal(t, score.LinearTerm, tm.Kind)
+	lo, hi := tm.Stats.Min, tm.Stats.Max
+	x := rec[m.Schema().Index("credit_amount")].Float()
+	w := (hi - lo) / 4
+	k := math.Min(3, math.Max(0, math.Floor((x-lo)/w)))
+	return s - tm.Coef*x + tm.Coef*(lo+(k+0.5)*w)
+}
+
 func TestScoreHappyPath(t *testing.T) {
 	s := newTestService(t, nil)
 	m := sharedModel(t)
@@ -126,7 +150,7 @@ func TestScoreHappyPath(t *testing.T) {
 		require.NoError(t, err)
 		want, err := m.Score(rec)
 		require.NoError(t, err)
-		require.InDelta(t, float64(want.Probability), r.Probability, 1e-12)
+		require.InDelta(t, float64(m.Link(published(t, m, rec, want.Score)).Probability), r.Probability, 1e-12)
 		require.Empty(t, r.Neutralised)
 		require.Empty(t, r.ConsentNotice)
 		if len(r.Referrals) == 0 {
@@ -181,6 +205,7 @@ func TestConsentAndExplain(t *testing.T) {
 	require.NoError(t, err)
 	want, err := m.ScoreWithConsent(rec, nil, "credit", nil)
 	require.NoError(t, err)
+	want.Result = m.Link(published(t, m, rec, want.Score))
 	require.InDelta(t, float64(want.Probability), r.Probability, 1e-12)
 	require.InDelta(t, want.Score, r.Score, 1e-12)
 	require.NotEmpty(t, r.Reasons)
@@ -423,14 +448,21 @@ func TestLoadModelRequiresSignature(t *testing.T) {
 	prefix := filepath.Join(dir, "k")
 	_, err := signing.WriteKeyFiles(prefix, nil)
 	require.NoError(t, err)
-	_, err = loadModel(path, prefix+".pub")
+	_, err = loadModel(path, prefix+".pub", 0)
 	require.ErrorIs(t, err, score.ErrUnsigned)
 	priv, err := signing.ReadPrivateKeyFile(prefix + ".key")
 	require.NoError(t, err)
-	require.NoError(t, signing.SignFile(path, path, priv))
-	m, err := loadModel(path, prefix+".pub")
+	require.NoError(t, signing.SignFileVersion(path, path, priv, 4))
+	m, err := loadModel(path, prefix+".pub", 4)
 	require.NoError(t, err)
 	require.Equal(t, sharedModel(t).Fingerprint(), m.Fingerprint())
-	_, err = loadModel("", prefix+".pub")
+	_, err = loadModel("", prefix+".pub", 0)
 	require.Error(t, err)
+	// A rollback: version 4 when the service requires 5.
+	_, err = loadModel(path, prefix+".pub", 5)
+	var ve *score.VersionError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, score.VersionError{Signed: 4, Min: 5}, *ve)
+	_, err = loadModel(path, "", 5)
+	require.ErrorContains(t, err, "-min-version needs -verify-key")
 }

@@ -43,6 +43,10 @@ type Explained struct {
 	// Baseline), its Value is Missing (the customer's value is never read),
 	// and it is never a reason.
 	Explanation explain.Explanation
+	// Shown is Explanation as it may be shown (explain.Explainer.Publish):
+	// with sensitive terms at their bands' effects, so that nothing in it
+	// gives a sensitive value back. Its Result is the published score.
+	Shown explain.Explanation
 	// Explainer is the consent view's explainer, for Order, ReasonArgs and
 	// AppendCustomerText on Explanation. Its Model is the consent view, not
 	// the model decided with.
@@ -182,11 +186,11 @@ func (d *Decider) decide(r score.Record, consents score.Consents, terms []float6
 	if err != nil {
 		return Decision{}, err
 	}
-	dec := Decision{Score: cr, PolicyVersion: p.Version, ModelOutcome: Approve, Reasons: loggedReasons(x.Explanation.Reasons), Explained: x}
+	dec := Decision{Score: cr, PolicyVersion: p.Version, ModelOutcome: Approve, Reasons: loggedReasons(x.Shown.Reasons), Explained: x}
 	if p.declines(m, cr.Score) {
 		dec.ModelOutcome = Decline
 	}
-	if near, text := p.inBand(m, cr.Score); near {
+	if near, text := p.inBand(m, cr.Score, x.Shown.Result.Score); near {
 		dec.Referrals = append(dec.Referrals, Referral{Code: ReferBand, Text: text})
 	}
 	dec.Referrals = p.unlikeTraining(m, r, &cr, dec.Referrals)
@@ -233,6 +237,16 @@ func (d *Decider) explain(r score.Record, cr *score.ConsentResult) (*Explained, 
 			}
 		}
 		x.Explanation.Reasons = kept
+	}
+	e.Publish(&x.Shown, &x.Explanation)
+	if len(cr.Neutralised) > 0 {
+		kept := x.Shown.Reasons[:0]
+		for _, re := range x.Shown.Reasons {
+			if re.Term < 0 || !cr.IsNeutralised(re.Feature) {
+				kept = append(kept, re)
+			}
+		}
+		x.Shown.Reasons = kept
 	}
 	return x, nil
 }

@@ -50,10 +50,22 @@ func checkExact(t assert.TestingT, d *decision.Decision) bool {
 		ok = assert.Zero(t, ex.Contributions[j], "neutralised %s contributes", n) && ok
 		ok = assert.True(t, ex.Values[j].IsMissing(), "neutralised %s value is read", n) && ok
 	}
-	ok = assert.Len(t, d.Reasons, len(ex.Reasons)) && ok
-	for i, r := range ex.Reasons {
+	for _, r := range ex.Reasons {
 		ok = assert.False(t, d.Score.IsNeutralised(r.Feature), "neutralised %s is a reason", r.Feature) && ok
 		ok = assert.InDelta(t, ex.Contributions[r.Term], r.Effect, 1e-12) && ok
+	}
+	// The logged reasons are those of the published explanation (sensitive
+	// terms at their bands), which adds up to the published score.
+	sh := &x.Shown
+	sum = sh.Baseline
+	for _, c := range sh.Contributions {
+		sum += c
+	}
+	ok = assert.InDelta(t, d.Shown().Score, sum, 1e-12, "published baseline + contributions = published score") && ok
+	ok = assert.Len(t, d.Reasons, len(sh.Reasons)) && ok
+	for i, r := range sh.Reasons {
+		ok = assert.False(t, d.Score.IsNeutralised(r.Feature), "neutralised %s is a reason", r.Feature) && ok
+		ok = assert.InDelta(t, sh.Contributions[r.Term], r.Effect, 1e-12) && ok
 		if i < len(d.Reasons) {
 			ok = assert.Equal(t, decision.LoggedReason{Code: r.Code, Feature: r.Feature, Effect: r.Effect}, d.Reasons[i]) && ok
 		}
@@ -70,11 +82,15 @@ func TestDecisionReasonsExcludeNeutralised(t *testing.T) {
 	// With consent: log-odds 1 - 0.5 + 0.4 + 3 = 3.9; contributions by hand
 	// (population baselines -2.5, 0.203, 1.2): income 2, phone usage 1.8,
 	// region 0.197; all adverse, so the reasons are the whole breakdown.
+	// Income is sensitive: the reasons logged give it at its band (training
+	// range 1 to 10 in 4 bands of 2.25; income 1 is in [1, 3.25), midpoint
+	// 2.125, effect -1.0625), contribution -1.0625 + 2.5 = 1.4375.
 	d, err := dc.Decide(rec, score.Consents{{Purpose: "credit"}})
 	require.NoError(t, err)
 	require.InDelta(t, 3.9, d.Score.Score, 1e-12)
-	checkReasons(t, []decision.LoggedReason{{Code: "income", Feature: "income", Effect: 2},
-		{Code: "phone_usage", Feature: "phone_usage", Effect: 1.8}, {Code: "region", Feature: "region", Effect: 0.197}}, d.Reasons)
+	require.InDelta(t, 3.9-0.5625, d.Shown().Score, 1e-12)
+	checkReasons(t, []decision.LoggedReason{{Code: "phone_usage", Feature: "phone_usage", Effect: 1.8},
+		{Code: "income", Feature: "income", Effect: 1.4375}, {Code: "region", Feature: "region", Effect: 0.197}}, d.Reasons)
 	checkExact(t, &d)
 
 	// Without consent phone usage counts at its baseline 1.2: log-odds
@@ -83,15 +99,15 @@ func TestDecisionReasonsExcludeNeutralised(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"phone_usage"}, d.Score.Neutralised)
 	require.InDelta(t, 2.1, d.Score.Score, 1e-12)
-	want := []decision.LoggedReason{{Code: "income", Feature: "income", Effect: 2}, {Code: "region", Feature: "region", Effect: 0.197}}
+	want := []decision.LoggedReason{{Code: "income", Feature: "income", Effect: 1.4375}, {Code: "region", Feature: "region", Effect: 0.197}}
 	checkReasons(t, want, d.Reasons)
 	checkExact(t, &d)
 	// The reasons are every adverse contribution here, so their effects and
 	// the baseline (1 - 2.5 + 0.203 + 1.2 = -0.097, phone usage in it at
-	// its population value) add up to the consent-aware score.
+	// its population value) add up to the published score, 2.1 - 0.5625.
 	ex := &d.Explained.Explanation
 	require.InDelta(t, -0.097, ex.Baseline, 1e-12)
-	require.InDelta(t, d.Score.Score, ex.Baseline+d.Reasons[0].Effect+d.Reasons[1].Effect, 1e-12)
+	require.InDelta(t, 2.1-0.5625, ex.Baseline+d.Reasons[0].Effect+d.Reasons[1].Effect, 1e-12)
 	require.InDelta(t, 2.1, ex.Result.Score, 1e-12)
 
 	// Policy.Decide, building everything for the call, gives the same.
@@ -121,7 +137,8 @@ func TestDecisionReasonsOtherBaseline(t *testing.T) {
 	require.InDelta(t, 4.5, ex.Contributions[0], 1e-12)
 	require.InDelta(t, 0.4, ex.Contributions[1], 1e-12)
 	require.Zero(t, ex.Contributions[2])
-	checkReasons(t, []decision.LoggedReason{{Code: "income", Feature: "income", Effect: 4.5}}, d.Reasons)
+	// Logged at income's band (effect -1.0625): 5 - 1.0625.
+	checkReasons(t, []decision.LoggedReason{{Code: "income", Feature: "income", Effect: 3.9375}}, d.Reasons)
 	checkExact(t, &d)
 }
 
@@ -142,8 +159,9 @@ func TestLoggedDecisionCarriesReasons(t *testing.T) {
 	require.Len(t, entries, 1)
 	e := entries[0].Decision
 	require.Equal(t, []string{"phone_usage"}, e.Neutralised)
-	require.InDelta(t, 2.1, e.Score, 1e-12)
-	checkReasons(t, []decision.LoggedReason{{Code: "income", Feature: "income", Effect: 2}, {Code: "region", Feature: "region", Effect: 0.197}}, e.Reasons)
+	// The published score: income 1 at its band's effect -1.0625, not -0.5.
+	require.InDelta(t, 2.1-0.5625, e.Score, 1e-12)
+	checkReasons(t, []decision.LoggedReason{{Code: "income", Feature: "income", Effect: 1.4375}, {Code: "region", Feature: "region", Effect: 0.197}}, e.Reasons)
 	require.Equal(t, d.Reasons, e.Reasons)
 
 	// A hand-built decision with a reason on a feature it did not use is
@@ -355,11 +373,11 @@ func ExampleDecider() {
 	}
 	// Output:
 	// log-odds 3.90 decline, not used: []
-	//   income +2.000
 	//   phone_usage +1.800
+	//   income +1.438
 	//   region +0.197
 	// log-odds 2.10 decline, not used: [phone_usage]
-	//   income +2.000
+	//   income +1.438
 	//   region +0.197
 }
 

@@ -201,20 +201,23 @@ func (p *Policy) cutoff(m *score.Model) score.Probability {
 	return m.Cutoff()
 }
 
-func (p *Policy) inBand(m *score.Model, s float64) (bool, string) {
+// inBand reports whether score s is within the review band of the cutoff,
+// with a sentence that gives the published score shown (never s itself,
+// which could give a sensitive value back).
+func (p *Policy) inBand(m *score.Model, s, shown float64) (bool, string) {
 	if p.ReviewBand <= 0 {
 		return false, ""
 	}
 	if p.CutoffPoints != nil {
 		c := *p.CutoffPoints
 		if math.Abs(s-c) <= p.ReviewBand {
-			return true, fmt.Sprintf("score %s points is within %s points of the cutoff %s", fmtG(s), fmtG(p.ReviewBand), fmtG(c))
+			return true, fmt.Sprintf("score %s points is within %s points of the cutoff %s", fmtG(shown), fmtG(p.ReviewBand), fmtG(c))
 		}
 		return false, ""
 	}
 	pr, c := float64(m.Link(s).Probability), float64(p.cutoff(m))
 	if math.Abs(pr-c) <= p.ReviewBand {
-		return true, fmt.Sprintf("probability %.4f is within %s of the cutoff %s", pr, fmtG(p.ReviewBand), fmtG(c))
+		return true, fmt.Sprintf("probability %.4f is within %s of the cutoff %s", float64(m.Link(shown).Probability), fmtG(p.ReviewBand), fmtG(c))
 	}
 	return false, ""
 }
@@ -343,7 +346,7 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 		Probability float64  `json:"probability"`
 		Purpose     string   `json:"purpose,omitempty"`
 		Neutralised []string `json:"neutralised,omitempty"`
-	}{plain(d), d.Score.Score, float64(d.Score.Probability), d.Score.Purpose, d.Score.Neutralised}
+	}{plain(d), d.Shown().Score, float64(d.Shown().Probability), d.Score.Purpose, d.Score.Neutralised}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -351,6 +354,17 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// Shown is the score of the decision as it may be shown and logged: the
+// published score of Explained.Shown (sensitive terms at their bands'
+// effects, see explain.SensitiveBands), or Score itself for a Decision
+// not made by Decide. Outcome was decided on the exact Score.
+func (d *Decision) Shown() score.Result {
+	if d.Explained != nil {
+		return d.Explained.Shown.Result
+	}
+	return d.Score.Result
 }
 
 func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

@@ -26,7 +26,10 @@ func TestDecideReferralReasons(t *testing.T) {
 		text    string
 	}
 	// Scores by hand: log-odds = 1 - 0.5*income + region + 0.3*phone; the
-	// cutoff is p = 0.5 (log-odds 0); the band is p in [0.45, 0.55].
+	// cutoff is p = 0.5 (log-odds 0); the band is p in [0.45, 0.55]. The
+	// referral text gives the published probability: income (sensitive) at
+	// its band's midpoint, 2.125 for incomes in [1, 3.25): log-odds 1 -
+	// 1.0625 = -0.0625, p = 0.4844.
 	cases := []struct {
 		name     string
 		rec      score.Record
@@ -40,9 +43,9 @@ func TestDecideReferralReasons(t *testing.T) {
 		{"clean approve", cust(6, "a", 2), all, pol, -1.4, decision.Approve, decision.Approve, nil},
 		{"clean decline", cust(1, "b", 10), all, pol, 3.9, decision.Decline, decision.Decline, nil},
 		{"at the cutoff declines, in band", cust(2, "a", 0), all, pol, 0, decision.Decline, decision.Refer,
-			[]ref{{decision.ReferBand, "", "probability 0.5000 is within 0.05 of the cutoff 0.5"}}},
+			[]ref{{decision.ReferBand, "", "probability 0.4844 is within 0.05 of the cutoff 0.5"}}},
 		{"in band below the cutoff", cust(2.2, "a", 0), all, pol, -0.1, decision.Approve, decision.Refer,
-			[]ref{{decision.ReferBand, "", "probability 0.4750 is within 0.05 of the cutoff 0.5"}}},
+			[]ref{{decision.ReferBand, "", "probability 0.4844 is within 0.05 of the cutoff 0.5"}}},
 		{"just outside the band", cust(2.6, "a", 0), all, pol, -0.3, decision.Approve, decision.Approve, nil},
 		{"no band", cust(2, "a", 0), all, &decision.Policy{Version: "p0", Purpose: "credit"}, 0, decision.Decline, decision.Decline, nil},
 		{"sensitive value out of range", cust(12, "a", 2), all, pol, -4.4, decision.Approve, decision.Refer,
@@ -256,8 +259,10 @@ func TestDecisionJSONKeepsSensitiveValuesOut(t *testing.T) {
 	require.Contains(t, string(b), `"outcome":"refer"`)
 	require.Contains(t, string(b), `"model_outcome":"approve"`)
 	require.Contains(t, string(b), `"policy_version":"p1"`)
-	// 1 - 6.1728 + 0.6
-	require.Contains(t, string(b), `"score":-4.5728`)
+	// The published score: income at its top band's midpoint 8.875 (range
+	// 1 to 10 in 4 bands), 1 - 4.4375 + 0.6; never the exact 1 - 6.1728 + 0.6.
+	require.Contains(t, string(b), `"score":-2.8375`)
+	require.NotContains(t, string(b), `-4.5728`)
 }
 
 func BenchmarkDecide(b *testing.B) {
@@ -295,7 +300,7 @@ func ExamplePolicy_Decide() {
 	// Output:
 	// p=0.198 approve (model: approve)
 	// p=0.475 refer (model: approve)
-	//   review_band: probability 0.4750 is within 0.05 of the cutoff 0.5
+	//   review_band: probability 0.4844 is within 0.05 of the cutoff 0.5
 	// p=0.231 refer (model: approve)
 	//   unseen_category: "region" has a category not seen in training
 }

@@ -331,7 +331,7 @@ func (l *Log) AppendDecision(in Input) (LogEntry, error) {
 	d := in.Decision
 	de := &Entry{Ref: in.Ref, Model: in.Model.Name(), ModelVersion: in.Model.Version(),
 		ModelFingerprint: in.Model.Fingerprint(), PolicyVersion: d.PolicyVersion, Purpose: d.Score.Purpose,
-		InputDigest: dg, DigestKeyID: l.keyID, Score: d.Score.Score, Probability: float64(d.Score.Probability),
+		InputDigest: dg, DigestKeyID: l.keyID, Score: d.Shown().Score, Probability: float64(d.Shown().Probability),
 		Outcome: d.Outcome, ModelOutcome: d.ModelOutcome, Reasons: d.Reasons, Referrals: d.Referrals,
 		Neutralised: d.Score.Neutralised}
 	if !isFinite(de.Score) || !isFinite(de.Probability) {

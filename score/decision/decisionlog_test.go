@@ -114,15 +114,18 @@ func TestDecisionLogRecords(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, want, d.InputDigest)
 	require.Equal(t, decision.DigestKeyID(testKey), d.DigestKeyID)
-	require.InDelta(t, -1.4, d.Score, 1e-12)
+	// The published score (income 6, sensitive, at its band's midpoint
+	// 6.625): 1 - 3.3125 + 0.6; the exact one is -1.4.
+	require.InDelta(t, -1.7125, d.Score, 1e-12)
 	require.Equal(t, decision.Approve, d.Outcome)
 	// Every contribution of customer 1 is favourable (income 6 is -0.5 from
 	// its baseline -2.5, region a -0.203, phone usage 2 is -0.6): no reasons.
 	require.Empty(t, d.Reasons)
 	// Customer 3 (income 1, region b, phone usage 10): contributions by hand
-	// -0.5 - (-2.5) = 2, 3 - 1.2 = 1.8 and 0.4 - 0.203, all adverse.
-	checkReasons(t, []decision.LoggedReason{{Code: "income", Feature: "income", Effect: 2},
-		{Code: "phone_usage", Feature: "phone_usage", Effect: 1.8}, {Code: "region", Feature: "region", Effect: 0.4 - 0.203}},
+	// -0.5 - (-2.5) = 2, 3 - 1.2 = 1.8 and 0.4 - 0.203, all adverse; income
+	// is logged at its band (effect -1.0625): -1.0625 + 2.5 = 1.4375.
+	checkReasons(t, []decision.LoggedReason{{Code: "phone_usage", Feature: "phone_usage", Effect: 1.8},
+		{Code: "income", Feature: "income", Effect: 1.4375}, {Code: "region", Feature: "region", Effect: 0.4 - 0.203}},
 		entries[2].Decision.Reasons)
 
 	require.Equal(t, decision.Refer, entries[1].Decision.Outcome)

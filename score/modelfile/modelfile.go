@@ -30,6 +30,11 @@ type Options struct {
 	// (score.LoadSigned): unsigned files, including every PMML and
 	// scikit-learn file, are refused with score.ErrUnsigned.
 	PublicKey ed25519.PublicKey
+	// MinVersion, with PublicKey, refuses a validly signed model whose
+	// signed version (score.Signature.Version) is below it: a
+	// *score.VersionError (score.ErrRollback). Without PublicKey it is an
+	// error to set it: an unsigned version means nothing.
+	MinVersion uint64
 	// PMML configures reading PMML files (e.g. the points scaling of a
 	// scorecard without candor metadata); nil means pmml.Read's defaults.
 	PMML *pmml.Options
@@ -66,6 +71,11 @@ func trim(b []byte) []byte {
 	return bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\ufeff")), " \t\r\n")
 }
 
+// MaxBytes is the largest model file Read accepts, in any format (64 MiB);
+// past it Read returns a *score.LimitError. PMML documents are further
+// bounded in depth and element count (pmml.Options).
+var MaxBytes int64 = 64 << 20
+
 // Read reads a whole model file from r, detects its format and returns the
 // validated model and the format. opts may be nil.
 func Read(r io.Reader, opts *Options) (*score.Model, Format, error) {
@@ -73,13 +83,16 @@ func Read(r io.Reader, opts *Options) (*score.Model, Format, error) {
 	if opts != nil {
 		o = *opts
 	}
-	b, err := io.ReadAll(r)
+	b, err := io.ReadAll(score.LimitReader(r, MaxBytes, "model file", "modelfile.MaxBytes"))
 	if err != nil {
 		return nil, "", err
 	}
 	format, err := Detect(b)
 	if err != nil {
 		return nil, "", err
+	}
+	if o.MinVersion > 0 && o.PublicKey == nil {
+		return nil, "", fmt.Errorf("%w: a minimum version needs a public key to check the signed version against", score.ErrKey)
 	}
 	if o.PublicKey != nil && format != Candor {
 		return nil, "", fmt.Errorf("%w: a %s model file carries no signature", score.ErrUnsigned, format)
@@ -93,7 +106,7 @@ func Read(r io.Reader, opts *Options) (*score.Model, Format, error) {
 		m, err = sklearn.Parse(b)
 	default:
 		if o.PublicKey != nil {
-			m, err = score.LoadSigned(bytes.NewReader(b), o.PublicKey)
+			m, err = score.LoadSignedMin(bytes.NewReader(b), o.PublicKey, o.MinVersion)
 		} else {
 			m, err = score.Load(bytes.NewReader(b))
 		}

@@ -516,7 +516,7 @@ func featurePSI(m *score.Model, j int, baseline, current *score.Table, opts *PSI
 					out = append(out, math.NaN())
 					continue
 				}
-				x, perr := strconv.ParseFloat(cell, 64)
+				x, perr := score.ParseNumber(cell)
 				if perr != nil || !isFinite(x) {
 					invalid[which]++
 					continue
@@ -586,7 +586,7 @@ func performance(m *score.Model, t *score.Table, s scored, nCal int) *LabelledPe
 	if m.Kind() == score.LinearModel {
 		var ys, fs []float64
 		for k, row := range s.rows {
-			y, err := strconv.ParseFloat(t.Cell(row, tc), 64)
+			y, err := score.ParseNumber(t.Cell(row, tc))
 			if err != nil || !isFinite(y) {
 				continue
 			}

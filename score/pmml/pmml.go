@@ -109,6 +109,14 @@ type Options struct {
 	Scaling *score.Scaling
 	// NoMetadata leaves the candor metadata extension out of an export.
 	NoMetadata bool
+	// MaxBytes, MaxDepth and MaxElements bound what Read accepts: the
+	// document's size (0 means 64 MiB), its element nesting (0 means 64)
+	// and its number of elements (0 means 1,000,000). Past any of them
+	// Read returns a *score.LimitError naming it; a negative value means
+	// no limit.
+	MaxBytes    int64
+	MaxDepth    int
+	MaxElements int
 }
 
 // pmmlMeta is the JSON of the candor metadata extension: everything of a

@@ -1,6 +1,7 @@
 package pmml
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -88,8 +89,17 @@ func Read(r io.Reader, opts *Options) (*score.Model, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
+	doc, rerr := io.ReadAll(score.LimitReader(r, limit(opts.MaxBytes, 64<<20), "PMML document", "pmml.Options.MaxBytes"))
+	if rerr != nil {
+		return nil, rerr
+	}
+	// A first pass over the tokens, in constant memory, bounds the tree
+	// that the second builds.
+	if err := checkShape(doc, limit(int64(opts.MaxDepth), 64), limit(int64(opts.MaxElements), 1_000_000)); err != nil {
+		return nil, err
+	}
 	var root xnode
-	dec := xml.NewDecoder(io.LimitReader(r, 64<<20))
+	dec := xml.NewDecoder(bytes.NewReader(doc))
 	if err := dec.Decode(&root); err != nil {
 		return nil, malformedPMML("", "", "XML: %v", err)
 	}
@@ -1347,4 +1357,51 @@ func categoricalBins(t *score.Term, attrs []pmmlAttr, f *pmmlField) error {
 		return unsupported("Characteristic", f.name, "no value matches any attribute")
 	}
 	return nil
+}
+
+// limit is a limit's value: def for 0, no limit for a negative value.
+func limit(v, def int64) int64 {
+	switch {
+	case v == 0:
+		return def
+	case v < 0:
+		return 1<<63 - 1
+	}
+	return v
+}
+
+// checkShape reads the XML tokens of doc and refuses a document nested
+// deeper than maxDepth or with more than maxElements elements.
+func checkShape(doc []byte, maxDepth, maxElements int64) error {
+	dec := xml.NewDecoder(bytes.NewReader(doc))
+	var depth, elements int64
+	for {
+		tok, err := dec.RawToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return malformedPMML("", "", "XML: %v", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			elements++
+			if depth > maxDepth {
+				return &score.LimitError{Limit: "levels of nesting", Max: maxDepth, Where: "PMML element <" + boundedName(t.Name.Local) + ">", Setting: "pmml.Options.MaxDepth"}
+			}
+			if elements > maxElements {
+				return &score.LimitError{Limit: "elements", Max: maxElements, Where: "PMML document", Setting: "pmml.Options.MaxElements"}
+			}
+		case xml.EndElement:
+			depth--
+		}
+	}
+}
+
+func boundedName(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "..."
+	}
+	return s
 }

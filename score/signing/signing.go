@@ -106,6 +106,13 @@ func ReadPrivateKeyFile(path string) (ed25519.PrivateKey, error) {
 // altering content is caught by the fingerprint and replacing the
 // fingerprint is caught by the signature.
 func Sign(f *score.File, priv ed25519.PrivateKey) error {
+	return SignVersion(f, priv, 0)
+}
+
+// SignVersion is Sign with a model version (score.Signature.Version) that
+// the signature covers along with the fingerprint (score.SignedMessage):
+// loaders with a minimum version refuse older versions. 0 is unversioned.
+func SignVersion(f *score.File, priv ed25519.PrivateKey, version uint64) error {
 	if len(priv) != ed25519.PrivateKeySize {
 		return fmt.Errorf("%w: private key has %d bytes", score.ErrKey, len(priv))
 	}
@@ -113,9 +120,9 @@ func Sign(f *score.File, priv ed25519.PrivateKey) error {
 		return err
 	}
 	pub := priv.Public().(ed25519.PublicKey)
-	sig := ed25519.Sign(priv, []byte(f.Fingerprint))
+	sig := ed25519.Sign(priv, score.SignedMessage(f.Fingerprint, version))
 	f.Signature = &score.Signature{Algorithm: score.SignatureAlgorithm,
-		PublicKey: base64.StdEncoding.EncodeToString(pub), Value: base64.StdEncoding.EncodeToString(sig)}
+		PublicKey: base64.StdEncoding.EncodeToString(pub), Value: base64.StdEncoding.EncodeToString(sig), Version: version}
 	return nil
 }
 
@@ -123,6 +130,11 @@ func Sign(f *score.File, priv ed25519.PrivateKey) error {
 // may be in itself; the file is replaced only after the signed version is
 // written in full).
 func SignFile(in, out string, priv ed25519.PrivateKey) error {
+	return SignFileVersion(in, out, priv, 0)
+}
+
+// SignFileVersion is SignFile with a model version (SignVersion).
+func SignFileVersion(in, out string, priv ed25519.PrivateKey, version uint64) error {
 	fh, err := os.Open(in)
 	if err != nil {
 		return err
@@ -132,7 +144,7 @@ func SignFile(in, out string, priv ed25519.PrivateKey) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", in, err)
 	}
-	if err := Sign(f, priv); err != nil {
+	if err := SignVersion(f, priv, version); err != nil {
 		return fmt.Errorf("%s: %w", in, err)
 	}
 	var buf bytes.Buffer

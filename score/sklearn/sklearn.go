@@ -3,6 +3,7 @@ package sklearn
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -92,10 +93,22 @@ type Logistic struct {
 // missing value is ErrMissing, as in scikit-learn. Malformed documents are
 // ErrMalformed errors naming the problem; Read never panics.
 func Read(r io.Reader) (*score.Model, error) {
-	dec := json.NewDecoder(io.LimitReader(r, 64<<20))
+	return read(r)
+}
+
+// MaxBytes is the largest sklearn JSON document Read accepts (64 MiB);
+// past it Read returns a *score.LimitError.
+var MaxBytes int64 = 64 << 20
+
+func read(r io.Reader) (*score.Model, error) {
+	dec := json.NewDecoder(score.LimitReader(r, MaxBytes, "sklearn JSON", "sklearn.MaxBytes"))
 	dec.DisallowUnknownFields()
 	var sk Logistic
 	if err := dec.Decode(&sk); err != nil {
+		var le *score.LimitError
+		if errors.As(err, &le) {
+			return nil, le
+		}
 		return nil, fmt.Errorf("%w: sklearn JSON: %v", score.ErrMalformed, err)
 	}
 	spec, err := sk.Spec()
@@ -321,6 +334,13 @@ func (sk *Logistic) Spec() (score.Spec, error) {
 		if !isFinite(t.Coef) {
 			return score.Spec{}, &score.FieldError{Feature: t.Feature, Err: skErr("coefficient overflows after folding the scale")}
 		}
+	}
+	if err := spec.CheckOverflow(); err != nil {
+		var fe *score.FieldError
+		if errors.As(err, &fe) {
+			return score.Spec{}, &score.FieldError{Feature: fe.Feature, Err: fmt.Errorf("%w: %w", score.ErrMalformed, fe.Err)}
+		}
+		return score.Spec{}, fmt.Errorf("%w: %w", score.ErrMalformed, err)
 	}
 	return spec, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"strconv"
@@ -142,6 +143,15 @@ func TestSklearnDropFirstAndErrors(t *testing.T) {
 		{"missing numeric column", `"plan=b","tenure",`, `"plan=b","plan=b",`, score.ErrMalformed},
 		{"not json", `{"format"`, `["format"`, score.ErrMalformed},
 	}
+	// A coefficient of 1e307 was accepted, and overflowed on any tenure
+	// over 80: an import that overflows on ordinary inputs is refused.
+	_, err = sklearn.Parse([]byte(strings.Replace(doc, `"coef":[0.5,-2,`, `"coef":[0.5,1e307,`, 1)))
+	require.ErrorIs(t, err, score.ErrMalformed)
+	require.Contains(t, err.Error(), `"tenure"`)
+	require.Contains(t, err.Error(), "overflow")
+	// A file over the size limit is a typed limit error.
+	_, err = sklearn.Read(io.MultiReader(strings.NewReader(`{"format":"`), strings.NewReader(strings.Repeat("x", 65<<20))))
+	require.ErrorIs(t, err, score.ErrLimit)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			bad := strings.Replace(doc, c.from, c.to, 1)

@@ -1,0 +1,392 @@
+package explain
+
+import (
+	"cmp"
+	"encoding/json"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/candorscore/candor/score"
+)
+
+// Publishing sensitive terms.
+//
+// A model is additive, so an exact explanation gives a sensitive value
+// back: a linear term's effect is coef*x, so x = effect/coef, and the
+// score minus every other term is that effect too; a categorical term's
+// level effects map back to levels one to one. So nothing is published
+// from the exact effect of a sensitive term. Instead, every number that
+// Publish and PublishRecourse hand out is computed as if each sensitive
+// term had the effect of its band:
+//
+//   - a linear term on a numeric feature with a training range [lo, hi]
+//     (Term.Stats): SensitiveBands equal-width bands of that range (values
+//     outside it fall in the end bands), each published at the effect of
+//     its midpoint; without a training range, one band at the term's
+//     population baseline (Term.Baseline);
+//   - a categorical or binned term: its levels or bins (and its missing and
+//     other effects) sorted by effect and grouped, SensitiveGroup or more to
+//     a group, each group published at the mean of its effects.
+//
+// The published score is the exact score with each sensitive term's effect
+// replaced by its band's (summed afresh); the published contributions, reasons, log-odds,
+// probability and counterfactual scores follow from it. The value, level,
+// bin and position of a sensitive feature are never published, and a
+// counterfactual's change of one gives only the band of the new value.
+// Everything published is then a function of the customer's other values
+// and of the sensitive values' bands alone: an attacker with the model file
+// and every output learns which band each sensitive value is in, and no
+// more, apart from what the decisions themselves imply (the exact score's
+// side of the cutoff, and which counterfactuals the exact search found
+// cheapest). Repeating outputs for the same customer narrows nothing.
+const (
+	// SensitiveBands is the number of equal-width bands of a sensitive
+	// numeric feature's training range.
+	SensitiveBands = 4
+	// SensitiveGroup is the fewest levels or bins in one published group
+	// of a sensitive categorical or binned term.
+	SensitiveGroup = 2
+)
+
+// termBands is how one withheld term is published.
+type termBands struct {
+	kind score.TermKind
+	// A linear term: bands of [lo, lo+n*width); constant when there is no
+	// range (every value is published at effect).
+	coef, lo, width float64
+	constant        bool
+	effect          float64
+	// A categorical term: group of each label; a binned term: group of
+	// each bin. missing and other are the groups of a missing value and of
+	// an unknown label (-1 when the term has none).
+	byLabel        map[string]int
+	byBin          []int
+	missing, other int
+	groupEffect    []float64
+	groupLabel     []string
+}
+
+// newBands prepares the bands of every withheld term of m.
+func newBands(m *score.Model, withheld []bool) []*termBands {
+	var out []*termBands
+	for j, w := range withheld {
+		if !w {
+			continue
+		}
+		if out == nil {
+			out = make([]*termBands, len(withheld))
+		}
+		out[j] = termBandsOf(m, j)
+	}
+	return out
+}
+
+type bandEntry struct {
+	label  string
+	effect float64
+	bin    int // for a binned term, else -1
+	key    int // 0 level, 1 missing, 2 other
+}
+
+func termBandsOf(m *score.Model, j int) *termBands {
+	t := m.Term(j)
+	tb := &termBands{kind: t.Kind, missing: -1, other: -1}
+	var entries []bandEntry
+	switch t.Kind {
+	case score.LinearTerm:
+		tb.coef = t.Coef
+		lo, hi, ok := t.Stats.Range()
+		if !ok || !(hi > lo) || t.Coef == 0 {
+			tb.constant, tb.effect = true, t.Baseline
+			if t.Coef == 0 {
+				tb.effect = 0
+			}
+			return tb
+		}
+		tb.lo, tb.width = lo, (hi-lo)/SensitiveBands
+		return tb
+	case score.CategoricalTerm:
+		f := m.Schema().Feature(m.TermFeature(j))
+		labels := append([]string(nil), f.Categories...)
+		for _, l := range t.Levels {
+			labels = append(labels, l.Label)
+		}
+		if t.Reference != "" {
+			labels = append(labels, t.Reference)
+		}
+		seen := map[string]bool{}
+		for _, l := range labels {
+			if seen[l] {
+				continue
+			}
+			seen[l] = true
+			if e, _, err := m.Effect(j, score.Cat(l)); err == nil {
+				entries = append(entries, bandEntry{label: l, effect: e, bin: -1})
+			}
+		}
+		if t.MissingEffect != nil {
+			entries = append(entries, bandEntry{label: "missing", effect: *t.MissingEffect, bin: -1, key: 1})
+		}
+		if t.OtherEffect != nil {
+			entries = append(entries, bandEntry{label: "other", effect: *t.OtherEffect, bin: -1, key: 2})
+		}
+	case score.BinnedTerm:
+		for i, b := range t.Bins {
+			lo, hi := b.EffectRange(t.Stats)
+			e := (lo + hi) / 2
+			if math.IsInf(e, 0) || math.IsNaN(e) {
+				e = b.Effect
+			}
+			entries = append(entries, bandEntry{label: BinLabel(b), effect: e, bin: i})
+		}
+		tb.byBin = make([]int, len(t.Bins))
+	}
+	slices.SortStableFunc(entries, func(a, b bandEntry) int {
+		if c := cmp.Compare(a.effect, b.effect); c != 0 {
+			return c
+		}
+		return strings.Compare(a.label, b.label)
+	})
+	tb.byLabel = map[string]int{}
+	groups := max(1, len(entries)/SensitiveGroup)
+	for g := range groups {
+		lo := g * SensitiveGroup
+		hi := lo + SensitiveGroup
+		if g == groups-1 {
+			hi = len(entries)
+		}
+		var sum float64
+		var labels []string
+		for _, en := range entries[lo:hi] {
+			sum += en.effect
+			labels = append(labels, en.label)
+			switch {
+			case en.bin >= 0:
+				tb.byBin[en.bin] = g
+			case en.key == 1:
+				tb.missing = g
+			case en.key == 2:
+				tb.other = g
+			default:
+				tb.byLabel[en.label] = g
+			}
+		}
+		tb.groupEffect = append(tb.groupEffect, sum/float64(max(1, hi-lo)))
+		tb.groupLabel = append(tb.groupLabel, strings.Join(labels, " or "))
+	}
+	return tb
+}
+
+// band returns the published effect of value v at position pos (the
+// level or bin Model.Effect reported) and its band: an index into the
+// linear bands or the groups, -1 for the constant band and for a value the
+// model could not score (which is never published).
+func (tb *termBands) band(v score.Value, pos int) (effect float64, band int) {
+	switch tb.kind {
+	case score.LinearTerm:
+		if tb.constant {
+			return tb.effect, -1
+		}
+		x := v.Float()
+		k := 0
+		if v.IsNum() && !math.IsNaN(x) {
+			k = int(math.Floor((x - tb.lo) / tb.width))
+		}
+		k = min(max(k, 0), SensitiveBands-1)
+		return tb.coef * (tb.lo + (float64(k)+0.5)*tb.width), k
+	case score.BinnedTerm:
+		if pos >= 0 && pos < len(tb.byBin) {
+			g := tb.byBin[pos]
+			return tb.groupEffect[g], g
+		}
+	default:
+		g := -1
+		switch {
+		case v.IsMissing():
+			g = tb.missing
+		case v.IsCat():
+			var ok bool
+			if g, ok = tb.byLabel[v.Label()]; !ok {
+				g = tb.other
+			}
+		}
+		if g >= 0 {
+			return tb.groupEffect[g], g
+		}
+	}
+	return 0, -1
+}
+
+// label names band k for people: "< b", "[a, b)" or ">= a" for a linear
+// term (the end bands are open: they hold the values outside the training
+// range), the group's labels joined by " or ", or Withheld.
+func (tb *termBands) label(k int) string {
+	if k < 0 {
+		return Withheld
+	}
+	if tb.kind != score.LinearTerm {
+		return tb.groupLabel[k]
+	}
+	a, b := tb.lo+float64(k)*tb.width, tb.lo+float64(k+1)*tb.width
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
+	switch k {
+	case 0:
+		return "< " + f(b)
+	case SensitiveBands - 1:
+		return ">= " + f(a)
+	}
+	return "[" + f(a) + ", " + f(b) + ")"
+}
+
+// Withholds reports whether the explainer withholds sensitive terms: some
+// term's feature is Sensitive and the explainer was built without
+// Options.ShowSensitive. Then Publish and PublishRecourse change what they
+// are given; otherwise they copy it.
+func (e *Explainer) Withholds() bool { return e.bands != nil }
+
+// Publish writes into dst the explanation of ex that may be shown to
+// anyone: ex as it is when the explainer withholds nothing, else with each
+// sensitive term at its band's effect (see SensitiveBands): its Effect and
+// Contribution are the band's, its Value missing and its Position -1; the
+// Result is the exact score with those effects replaced, and the reasons
+// are ranked anew on the published contributions (a sensitive term reports
+// its term's code, never a level's). ex must have been filled by this
+// explainer; dst may not be ex. Once dst's slices have grown to size it
+// allocates nothing.
+func (e *Explainer) Publish(dst, ex *Explanation) {
+	e.prepare(dst)
+	dst.public = true
+	copy(dst.Effects, ex.Effects)
+	copy(dst.Positions, ex.Positions)
+	copy(dst.Values, ex.Values)
+	copy(dst.Contributions, ex.Contributions)
+	dst.Baseline = ex.Baseline
+	if e.bands == nil {
+		dst.Result = ex.Result
+		dst.Reasons = append(dst.Reasons, ex.Reasons...)
+		return
+	}
+	for j, tb := range e.bands {
+		if tb == nil || j >= len(ex.Effects) {
+			continue
+		}
+		pe, _ := tb.band(ex.Values[j], ex.Positions[j])
+		dst.Effects[j], dst.Contributions[j] = pe, pe-e.base.Terms[j]
+		dst.Values[j], dst.Positions[j] = score.Missing(), -1
+	}
+	// Summed afresh, as Explain sums, rather than by correcting the exact
+	// score: a huge sensitive effect would swamp the others in a
+	// correction.
+	s := e.m.Intercept()
+	for _, eff := range dst.Effects {
+		s += eff
+	}
+	dst.Result = e.m.Link(s)
+	dst.Reasons = e.appendReasons(dst.Reasons, nil, dst)
+	for i := range dst.Reasons {
+		dst.Reasons[i].public = true
+	}
+}
+
+// PublishRecourse makes r, the answer of an ActionSpace over the
+// explainer's model for the customer whose exact explanation is ex, fit to
+// show as Publish does: its score and probability are Publish's; a
+// counterfactual's score is its exact score with every sensitive term at
+// the band of its value in the counterfactual, and its probability follows
+// from that; a change of a sensitive feature is Withheld (From is Withheld,
+// To the new value's band, Effect the change between the bands' effects,
+// FromVal and ToVal missing) and its counterfactual's cost is withheld
+// (CostWithheld); the limits' probabilities and the reason are those of the
+// published score. opts are the options r was found with (nil for the
+// defaults). With nothing withheld r is left as it is.
+func (e *Explainer) PublishRecourse(ex *Explanation, r *Recourse, opts *RecourseOptions) {
+	if e.bands == nil || r == nil {
+		return
+	}
+	var pub Explanation
+	e.Publish(&pub, ex)
+	shift := pub.Result.Score - ex.Result.Score
+	r.Score, r.Probability = pub.Result.Score, pub.Result.Probability
+	cf := func(c *Counterfactual) {
+		s := c.Score
+		for j, tb := range e.bands {
+			if tb == nil {
+				continue
+			}
+			cur, _ := tb.band(ex.Values[j], ex.Positions[j])
+			k := slices.IndexFunc(c.Changes, func(ch Change) bool { return ch.Feature == e.names[j] })
+			if k < 0 {
+				s += cur - ex.Effects[j]
+				continue
+			}
+			ch := &c.Changes[k]
+			exact, pos, err := e.m.Effect(j, ch.ToVal)
+			if err != nil {
+				exact, pos = ex.Effects[j]+ch.Effect, -1
+			}
+			to, k := tb.band(ch.ToVal, pos)
+			s += to - exact
+			ch.From, ch.To, ch.FromVal, ch.ToVal = Withheld, tb.label(k), score.Missing(), score.Missing()
+			ch.Effect, ch.Cost, ch.Withheld = to-cur, 0, true
+			c.Cost, c.CostWithheld = 0, true
+		}
+		c.Score = s
+		c.Probability = e.m.Link(s).Probability
+	}
+	for i := range r.Counterfactuals {
+		cf(&r.Counterfactuals[i])
+	}
+	if r.Best != nil {
+		cf(r.Best)
+	}
+	for i := range r.Limits {
+		l := &r.Limits[i]
+		l.Probability = e.m.Link(e.m.ScoreFor(l.Probability.LogOdds()) + shift).Probability
+	}
+	if r.Infeasible {
+		maxC := 0
+		if opts != nil {
+			maxC = opts.MaxChanges
+		}
+		r.Reason = r.infeasibleReason(maxC)
+	}
+}
+
+// changeJSON is a Change as marshalled.
+type changeJSON struct {
+	Feature  string   `json:"feature"`
+	From     string   `json:"from"`
+	To       string   `json:"to"`
+	Cost     *float64 `json:"cost,omitempty"`
+	Effect   float64  `json:"effect"`
+	Withheld bool     `json:"withheld,omitempty"`
+}
+
+// MarshalJSON encodes the change; a Withheld change has no cost.
+func (c Change) MarshalJSON() ([]byte, error) {
+	out := changeJSON{Feature: c.Feature, From: c.From, To: c.To, Effect: c.Effect, Withheld: c.Withheld}
+	if !c.Withheld {
+		out.Cost = &c.Cost
+	}
+	return json.Marshal(out)
+}
+
+type counterfactualJSON struct {
+	Changes      []Change          `json:"changes"`
+	Cost         *float64          `json:"cost,omitempty"`
+	Score        float64           `json:"score"`
+	Probability  score.Probability `json:"probability"`
+	CostWithheld bool              `json:"cost_withheld,omitempty"`
+}
+
+// MarshalJSON encodes the counterfactual; one whose cost is withheld has
+// no cost.
+func (c Counterfactual) MarshalJSON() ([]byte, error) {
+	out := counterfactualJSON{Changes: c.Changes, Score: c.Score, Probability: c.Probability, CostWithheld: c.CostWithheld}
+	if !c.CostWithheld {
+		out.Cost = &c.Cost
+	}
+	return json.Marshal(out)
+}
