@@ -10,9 +10,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -61,14 +61,15 @@ func (fx *logFixture) verify(t *testing.T, head string, extra ...string) (int, v
 	return code, rep, errText
 }
 
-// logKeys makes the keys of a log's writer in dir (apart from the log) and
-// returns the flags of its writer and its verifier.
+// logKeys makes the keys of a log's writer in dir (apart from the log)
+// with candor keygen and returns the flags of its writer and its verifier.
 func logKeys(t *testing.T, dir string) (writer, verifier []string) {
 	t.Helper()
 	require.NoError(t, os.MkdirAll(dir, 0o700))
-	digest := filepath.Join(dir, "digest.key")
-	require.NoError(t, os.WriteFile(digest, []byte(strings.Repeat("5a", 32)+"\n"), 0o600))
-	return []string{"--digest-key", digest}, nil
+	digest, prefix := filepath.Join(dir, "digest.key"), filepath.Join(dir, "writer")
+	code, _, errText := runCLI(t, "keygen", "--out", prefix, "--digest-key", digest)
+	require.Equal(t, 0, code, errText)
+	return []string{"--digest-key", digest, "--log-key", prefix + ".key"}, []string{"--key", prefix + ".pub"}
 }
 
 // forgedLine is one line of a log as a keyless forger handles it: a chained
@@ -224,4 +225,88 @@ func TestLogAttacksWithoutKey(t *testing.T) {
 	require.NoError(t, os.WriteFile(fx.log, orig, 0o600))
 	code, _, errText = fx.verify(t, head)
 	require.Equal(t, 0, code, errText)
+}
+
+// TestVerifyLogRepairCLI: a torn tail (a crash, a full disk) or garbage
+// appended makes verify-log fail and name the line; --repair cuts back to
+// the last signed record and says what it removed.
+func TestVerifyLogRepairCLI(t *testing.T) {
+	fx := newLogFixture(t, 5)
+	orig, err := os.ReadFile(fx.log)
+	require.NoError(t, err)
+	ls := splitLog(t, orig)
+	for _, c := range []struct {
+		name, tail, want string
+	}{
+		{"torn record", string(ls[2].raw[:60]), "removed 1 line(s) (0 complete record(s), the last one torn), 60 bytes from byte "},
+		{"garbage", "\x00\x00garbage\n", "removed 1 line(s) (0 complete record(s)), 10 bytes from byte "},
+		{"record without checkpoint", string(ls[2].raw), "removed 1 line(s) (1 complete record(s))"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			require.NoError(t, os.WriteFile(fx.log, append(bytes.Clone(orig), c.tail...), 0o600))
+			code, _, errText := fx.verify(t, "")
+			require.Equal(t, 1, code)
+			require.Contains(t, errText, "first bad line 13 (record 6, byte ")
+			require.Contains(t, errText, "--repair cuts it off")
+			code, rep, errText := fx.verify(t, "", "--repair")
+			require.Equal(t, 0, code, errText)
+			require.Contains(t, errText, c.want)
+			require.Contains(t, errText, fmt.Sprintf("from byte %d, kept in %s.removed-%d; the log now ends at record 5, signed", len(orig), fx.log, len(orig)))
+			require.NotNil(t, rep.Repaired)
+			require.Equal(t, int64(len(orig)), rep.Repaired.Offset)
+			require.True(t, rep.Authenticated)
+			after, err := os.ReadFile(fx.log)
+			require.NoError(t, err)
+			require.Equal(t, orig, after)
+			require.NoError(t, os.Remove(rep.Repaired.SavedTo))
+			// Appends go on after the repair.
+			code, _, errText = runCLI(t, fx.scoreArgs("2026-11-29T11:00:00Z")...)
+			require.Equal(t, 0, code, errText)
+			require.NoError(t, os.WriteFile(fx.log, orig, 0o600))
+		})
+	}
+	code, _, errText := fx.verify(t, "", "--repair")
+	require.Equal(t, 0, code, errText)
+	require.Contains(t, errText, "nothing to repair")
+}
+
+// TestCheckpointEveryCLI: --checkpoint-every signs in batches and at the
+// end of the run.
+func TestCheckpointEveryCLI(t *testing.T) {
+	fx := newLogFixture(t, 20)
+	fx.writer = append(fx.writer, "--checkpoint-every", "7")
+	code, _, errText := runCLI(t, fx.scoreArgs("2026-11-29T11:00:00Z")...)
+	require.Equal(t, 0, code, errText)
+	require.Contains(t, errText, "20 records appended, head 40:")
+	code, rep, errText := fx.verify(t, "")
+	require.Equal(t, 0, code, errText)
+	require.Equal(t, 40, rep.Summary.Records)
+	require.Equal(t, 1+20+3, rep.Summary.Checkpoints, "the header's, one per record of the first run, then after 27, 34 and at 40")
+}
+
+// TestLegacyLogCLI: a log from before signed checkpoints is refused, read
+// with --legacy as unauthenticated, and never appended to.
+func TestLegacyLogCLI(t *testing.T) {
+	fx := newLogFixture(t, 3)
+	old, err := os.ReadFile("../../score/decision/testdata/legacy.jsonl")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(fx.log, old, 0o600))
+	code, _, errText := fx.verify(t, "")
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, "legacy unauthenticated format")
+	require.Contains(t, errText, "--legacy checks its chain alone")
+	code, out, errText := runCLI(t, "verify-log", "--legacy", fx.log)
+	require.Equal(t, 0, code, errText)
+	require.Contains(t, errText, "NOT authenticated")
+	var rep verifyReport
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	require.True(t, rep.Intact)
+	require.False(t, rep.Authenticated)
+	require.Equal(t, 1, rep.Overrides.Overall.Reviewed)
+	code, _, errText = runCLI(t, fx.scoreArgs("2026-11-29T11:00:00Z")...)
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, "legacy")
+	code, _, errText = runCLI(t, "verify-log", "--legacy", "--repair", fx.log)
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, "a legacy log has none")
 }
