@@ -2,6 +2,7 @@ package decision_test
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/base64"
@@ -160,4 +161,34 @@ func TestCheckpointEvery(t *testing.T) {
 	require.Equal(t, 2, rep.Records)
 	require.Equal(t, int64(len(b)), rep.Offset)
 	require.Equal(t, int64(9), rep.Head.Seq)
+}
+
+// TestReviewOfAnEarlyDecision: a review long after the last decision (past
+// the reader's bits for decisions) verifies; one of a review does not.
+func TestReviewOfAnEarlyDecision(t *testing.T) {
+	var buf bytes.Buffer
+	l, err := decision.NewLog(&buf, testOpts())
+	require.NoError(t, err)
+	appendTest(t, l, t0, 2)
+	for range 200 {
+		_, err := l.AppendReview(t0, 1, "r", decision.Approve, "")
+		require.NoError(t, err)
+	}
+	_, err = l.AppendReview(t0, 150, "r", decision.Approve, "")
+	require.ErrorIs(t, err, decision.ErrUnknownDecision)
+	sum, err := decision.VerifyLog(bytes.NewReader(buf.Bytes()), testVerify)
+	require.NoError(t, err)
+	require.Equal(t, 200, sum.Reviews)
+	// A forged review of review 150, signed by the test key (as a writer
+	// without the check would): refused, without a panic.
+	e := decision.LogEntry{Seq: 202, Kind: decision.EntryReview, Time: t0, Review: &decision.ReviewEntry{Decision: 150, Reviewer: "r", Outcome: decision.Approve}, Prev: sum.Head.Hash}
+	b, err := json.Marshal(&e)
+	require.NoError(t, err)
+	h := sha256.Sum256(b)
+	e.Hash = "sha256:" + hex.EncodeToString(h[:])
+	b, err = json.Marshal(&e)
+	require.NoError(t, err)
+	_, err = decision.VerifyLog(bytes.NewReader(append(append(buf.Bytes(), b...), '\n')), testVerify)
+	require.ErrorIs(t, err, decision.ErrLogBroken)
+	require.Contains(t, err.Error(), "review of decision 150, which is not earlier in the log")
 }

@@ -271,7 +271,7 @@ func (lr *LogReader) record(e *LogEntry, b []byte, start, want int64) error {
 		lr.sum.Decisions++
 	case e.Kind == EntryReview && e.Review != nil && e.Decision == nil && e.Header == nil:
 		d := e.Review.Decision
-		if d < 1 || d >= e.Seq || lr.decisions[d/64]&(1<<(d%64)) == 0 {
+		if d < 1 || d >= e.Seq || d/64 >= int64(len(lr.decisions)) || lr.decisions[d/64]&(1<<(d%64)) == 0 {
 			return bad("review of decision %d, which is not earlier in the log", d)
 		}
 		lr.sum.Reviews++
