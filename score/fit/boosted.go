@@ -122,8 +122,8 @@ type BoostedFit struct {
 // boostOpts is BoostedOptions with the defaults filled in.
 type boostOpts struct {
 	maxBins, maxRounds, patience, bags, minLeaf, smoothing int
-	lr, tol, valSize, minHess                               float64
-	seed                                                    uint64
+	lr, tol, valSize, minHess                              float64
+	seed                                                   uint64
 }
 
 func (o *BoostedOptions) resolve() (boostOpts, error) {
