@@ -23,7 +23,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&a.delim, "delimiter", "", "field separator (default ',')")
 	fs.StringVar(&a.target, "target", "", "target column")
 	fs.StringVar(&a.event, "event", "", "target value that is the event (e.g. bad, Yes)")
-	fs.StringVar(&a.model, "model", "logistic", "model family: logistic, scorecard or linear (a continuous target; no --event)")
+	fs.StringVar(&a.model, "model", "logistic", "model family: logistic, scorecard, boosted (a boosted additive model) or linear (a continuous target; no --event)")
 	fs.StringVar(&a.exclude, "exclude", "", "comma-separated columns not to use")
 	fs.StringVar(&a.protected, "protected", "", "comma-separated protected attributes (kept for audits, never inputs)")
 	fs.Float64Var(&a.l2, "l2", 0, "L2 penalty (0 = unpenalised maximum likelihood)")
@@ -65,7 +65,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if f, ok := extraFitters[a.model]; ok {
 			m, report, err = f(ctx, t, schema, a, policy)
 		} else {
-			err = fmt.Errorf("--model must be logistic, scorecard or linear, got %q", a.model)
+			err = fmt.Errorf("--model must be logistic, scorecard, boosted or linear, got %q", a.model)
 		}
 	}
 	if err != nil {
@@ -101,6 +101,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 var extraFitters = map[string]func(context.Context, *score.Table, *score.Schema, fitArgs, fit.MissingPolicy) (*score.Model, string, error){
 	"scorecard": fitScorecardCmd,
 	"linear":    fitLinearCmd,
+	"boosted":   fitBoostedCmd,
 }
 
 // fitSchema infers the schema and applies --target, --exclude, --protected.
