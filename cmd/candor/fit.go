@@ -31,7 +31,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&a.nonevent, "nonevent", "", "target value that is the other class; rows with any other value are skipped and counted (default: the target must have exactly two values)")
 	fs.StringVar(&a.constrain, "constrain", "", "logistic: fit under sign constraints, data (each input's univariate training trend) or declared (the features file's trends)")
 	fs.IntVar(&a.maxLevels, "max-levels", fit.DefaultMaxLevels, "refuse a categorical input with more levels than this (-1: no cap)")
-	fs.StringVar(&a.model, "model", "logistic", "model family: logistic, scorecard or linear (a continuous target; no --event)")
+	fs.StringVar(&a.model, "model", "logistic", "model family: logistic, scorecard, boosted (a boosted additive model) or linear (a continuous target; no --event)")
 	fs.StringVar(&a.exclude, "exclude", "", "comma-separated columns not to use")
 	fs.StringVar(&a.protected, "protected", "", "comma-separated protected attributes (kept for audits, never inputs)")
 	fs.Float64Var(&a.l2, "l2", 0, "L2 penalty (0 = unpenalised maximum likelihood)")
@@ -85,7 +85,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if f, ok := extraFitters[a.model]; ok {
 			m, report, err = f(ctx, t, schema, a, policy)
 		} else {
-			err = fmt.Errorf("--model must be logistic, scorecard or linear, got %q", a.model)
+			err = fmt.Errorf("--model must be logistic, scorecard, boosted or linear, got %q", a.model)
 		}
 	}
 	if err != nil {
@@ -127,6 +127,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 var extraFitters = map[string]func(context.Context, *score.Table, *score.Schema, fitArgs, fit.MissingPolicy) (*score.Model, string, error){
 	"scorecard": fitScorecardCmd,
 	"linear":    fitLinearCmd,
+	"boosted":   fitBoostedCmd,
 }
 
 // fitSchema infers the schema, applies the features file (--features),
