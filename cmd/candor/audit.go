@@ -322,7 +322,7 @@ func modelProbabilities(ctx context.Context, m *score.Model, t *score.Table, in 
 	probs := make([]float64, 0, len(in.Rows))
 	keep := make([]int, 0, len(in.Rows)) // positions in in.Rows of the scored rows
 	un := &unscoredRows{Rows: []int{}}
-	for k, r := range m.ScoreTable(nil, t, in.Rows) {
+	for k, r := range scoreRows(m, t, in.Rows) {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}

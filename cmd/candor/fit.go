@@ -14,7 +14,7 @@ import (
 // fitArgs are the flags shared by every model family of `candor fit`.
 type fitArgs struct {
 	data, delim, target, event, model, exclude, protected, missing, out, report, name string
-	nonevent                                                                          string
+	nonevent, constrain                                                               string
 	l2                                                                                float64
 	features, weights                                                                 string
 	sc                                                                                scorecardArgs
@@ -29,8 +29,9 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&a.target, "target", "", "target column")
 	fs.StringVar(&a.event, "event", "", "target value that is the event (e.g. bad, Yes)")
 	fs.StringVar(&a.nonevent, "nonevent", "", "target value that is the other class; rows with any other value are skipped and counted (default: the target must have exactly two values)")
+	fs.StringVar(&a.constrain, "constrain", "", "logistic: fit under sign constraints, data (each input's univariate training trend) or declared (the features file's trends)")
 	fs.IntVar(&a.maxLevels, "max-levels", fit.DefaultMaxLevels, "refuse a categorical input with more levels than this (-1: no cap)")
-	fs.StringVar(&a.model, "model", "logistic", "model family: logistic, scorecard or linear (a continuous target; no --event)")
+	fs.StringVar(&a.model, "model", "logistic", "model family: logistic, scorecard, boosted (a boosted additive model) or linear (a continuous target; no --event)")
 	fs.StringVar(&a.exclude, "exclude", "", "comma-separated columns not to use")
 	fs.StringVar(&a.protected, "protected", "", "comma-separated protected attributes (kept for audits, never inputs)")
 	fs.Float64Var(&a.l2, "l2", 0, "L2 penalty (0 = unpenalised maximum likelihood)")
@@ -52,6 +53,12 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if a.event != "" && a.model == "linear" {
 		return fmt.Errorf("--event does not apply to --model linear: its target is a number")
+	}
+	switch {
+	case a.constrain != "" && a.constrain != "data" && a.constrain != "declared":
+		return fmt.Errorf("--constrain must be data or declared, got %q", a.constrain)
+	case a.constrain != "" && a.model == "linear":
+		return fmt.Errorf("--constrain applies to --model logistic (a scorecard's sign check already keeps points in line with its bins' event rates)")
 	}
 	policy := fit.MissingError
 	switch a.missing {
@@ -78,7 +85,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if f, ok := extraFitters[a.model]; ok {
 			m, report, err = f(ctx, t, schema, a, policy)
 		} else {
-			err = fmt.Errorf("--model must be logistic, scorecard or linear, got %q", a.model)
+			err = fmt.Errorf("--model must be logistic, scorecard, boosted or linear, got %q", a.model)
 		}
 	}
 	if err != nil {
@@ -120,6 +127,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 var extraFitters = map[string]func(context.Context, *score.Table, *score.Schema, fitArgs, fit.MissingPolicy) (*score.Model, string, error){
 	"scorecard": fitScorecardCmd,
 	"linear":    fitLinearCmd,
+	"boosted":   fitBoostedCmd,
 }
 
 // fitSchema infers the schema, applies the features file (--features),
@@ -163,7 +171,8 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 	if err != nil {
 		return nil, "", err
 	}
-	fitted, err := fit.Logistic(ctx, t, s, a.target, a.event, &fit.LogisticOptions{L2: a.l2, Missing: policy, Name: a.name, Weights: w, NonEvent: a.nonevent, MaxLevels: a.maxLevels})
+	fitted, err := fit.Logistic(ctx, t, s, a.target, a.event, &fit.LogisticOptions{L2: a.l2, Missing: policy, Name: a.name, Weights: w, NonEvent: a.nonevent, MaxLevels: a.maxLevels,
+		Constrain: fit.Constraint(a.constrain)})
 	if err != nil {
 		return nil, "", err
 	}
@@ -187,6 +196,9 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 	}
 	if len(fitted.Contradictions) == 0 {
 		rep += "sign contradictions: none\n"
+	}
+	if a.constrain != "" {
+		rep += fmt.Sprintf("sign constraints (%s): %d coefficients held at 0: %s\n", a.constrain, len(fitted.AtBound), strings.Join(fitted.AtBound, ", "))
 	}
 	rep += fitted.FormatCoefficients()
 	rep += logisticSuspects(t, s, a, w)

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"slices"
 	"strconv"
@@ -65,11 +66,56 @@ func readTable(path, delim string) (*score.Table, error) {
 		defer f.Close()
 		rd = f
 	}
+	lim, err := limitsFromEnv(os.Getenv("CANDOR_LIMITS"))
+	if err != nil {
+		return nil, err
+	}
+	opts.Limits = lim
+	opts.DecimalComma = os.Getenv("CANDOR_DECIMAL_COMMA") == "1"
 	opts.Name = path
 	if path == "-" {
 		opts.Name = "standard input"
 	}
 	return score.ReadCSV(rd, &opts)
+}
+
+// limitsFromEnv parses CANDOR_LIMITS, e.g. "bytes=1GiB,cell=1MiB": a
+// comma-separated list of NAME=N with names bytes, cell, row, columns,
+// cells and levels, N an integer with an optional KiB, MiB or GiB suffix,
+// or -1 for no limit. Unset names keep their defaults.
+func limitsFromEnv(s string) (*score.Limits, error) {
+	var l score.Limits
+	for _, kv := range splitList(s) {
+		name, val, ok := strings.Cut(kv, "=")
+		mult := int64(1)
+		for suf, m := range map[string]int64{"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30} {
+			if strings.HasSuffix(val, suf) {
+				val, mult = strings.TrimSuffix(val, suf), m
+			}
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
+		if !ok || err != nil || n == 0 || n < -1 {
+			return nil, fmt.Errorf("CANDOR_LIMITS: bad entry %q (want NAME=N, N a positive integer with an optional KiB, MiB or GiB, or -1)", kv)
+		}
+		n *= mult
+		switch strings.TrimSpace(name) {
+		case "bytes":
+			l.Bytes = n
+		case "cell":
+			l.CellBytes = int(n)
+		case "row":
+			l.RowBytes = int(n)
+		case "columns":
+			l.Columns = int(n)
+		case "cells":
+			l.Cells = n
+		case "levels":
+			l.Levels = int(n)
+		default:
+			return nil, fmt.Errorf("CANDOR_LIMITS: unknown limit %q (have bytes, cell, row, columns, cells, levels)", name)
+		}
+	}
+	return &l, nil
 }
 
 // output opens --out (or stdout) behind a buffer; close flushes and closes.
@@ -177,4 +223,35 @@ func (c exitStatus) Error() string { return "exit status " + strconv.Itoa(int(c)
 func fail(stderr io.Writer, cmd string, err error) int {
 	fmt.Fprintf(stderr, "candor %s: %v\n", cmd, err)
 	return 1
+}
+
+// scoreRows scores the given rows of t (nil: every row) in batches, so
+// that memory holds one batch of results, not one per row of the file;
+// it yields each row's position in rows and its result.
+func scoreRows(m *score.Model, t *score.Table, rows []int) iter.Seq2[int, score.RowResult] {
+	return func(yield func(int, score.RowResult) bool) {
+		const batch = 1024
+		n := len(rows)
+		if rows == nil {
+			n = t.Len()
+		}
+		var results []score.RowResult
+		idx := make([]int, 0, batch)
+		for lo := 0; lo < n; lo += batch {
+			idx = idx[:0]
+			for k := lo; k < min(lo+batch, n); k++ {
+				if rows == nil {
+					idx = append(idx, k)
+				} else {
+					idx = append(idx, rows[k])
+				}
+			}
+			results = m.ScoreTable(results[:0], t, idx)
+			for j, r := range results {
+				if !yield(lo+j, r) {
+					return
+				}
+			}
+		}
+	}
 }

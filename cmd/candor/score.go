@@ -67,7 +67,7 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	defer dlog.close()
+	defer dlog.close() // on early returns; finish below closes it on success
 	// With a decision log the reasons are the decision's own (those of the
 	// consent-aware score); without one, the model's, from one explainer.
 	// A model with sensitive terms is published through an explainer too:
@@ -84,7 +84,7 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	enc := json.NewEncoder(w)
 	failed := 0
-	for _, r := range m.ScoreTable(nil, t, nil) {
+	for _, r := range scoreRows(m, t, nil) {
 		if ctx.Err() != nil {
 			closeFn()
 			return ctx.Err()
@@ -113,6 +113,9 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	if err := closeFn(); err != nil {
+		return err
+	}
+	if err := dlog.finish(stderr); err != nil {
 		return err
 	}
 	if failed > 0 {

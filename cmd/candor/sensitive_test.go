@@ -244,15 +244,22 @@ func TestInversionAttackScore(t *testing.T) {
 	requireNothingRecovered(t, "score", m, tab, perRow(t, out, "\n", 3))
 
 	log := filepath.Join(dir, "decisions.jsonl")
-	key := filepath.Join(dir, "digest.key")
-	require.NoError(t, os.WriteFile(key, []byte(strings.Repeat("ab", 32)+"\n"), 0o600))
-	code, out, errOut = runCLI(t, "score", "--model", model, "--data", data, "--reasons", "-1",
-		"--decisions", log, "--digest-key", key, "--time", "2026-01-15T09:00:00Z", "--ref-column", "case")
+	writer, _ := logKeys(t, filepath.Join(dir, "keys"))
+	code, out, errOut = runCLI(t, append([]string{"score", "--model", model, "--data", data, "--reasons", "-1",
+		"--decisions", log, "--time", "2026-01-15T09:00:00Z", "--ref-column", "case"}, writer...)...)
 	require.Equal(t, 0, code, errOut)
 	requireNothingRecovered(t, "score --decisions stdout", m, tab, perRow(t, out, "\n", 3))
 	b, err := os.ReadFile(log)
 	require.NoError(t, err)
-	requireNothingRecovered(t, "decision log", m, tab, perRow(t, string(b), "\n", 3))
+	// The log's records, without its header line and signed checkpoints.
+	var records []string
+	for i, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if i > 0 && !strings.HasPrefix(line, `{"checkpoint"`) {
+			records = append(records, line)
+		}
+	}
+	require.Len(t, records, 3, string(b))
+	requireNothingRecovered(t, "decision log", m, tab, records)
 }
 
 func TestInversionAttackRecourse(t *testing.T) {

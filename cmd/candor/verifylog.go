@@ -1,20 +1,25 @@
 package main
 
-// Decision logs on the command line: `candor score --decisions LOG` appends
-// one hash-chained decision record per scored row, and `candor verify-log
-// LOG` checks a log and reports how often reviewers overrode the model.
+// Decision logs on the command line: `candor score --decisions LOG
+// --log-key PREFIX.key --digest-key FILE` appends one decision record per
+// scored row, each sealed by a checkpoint signed with the writer's key, and
+// `candor verify-log --key PREFIX.pub LOG` checks a log against the
+// writer's public key, repairs a torn tail (--repair) and reports how often
+// reviewers overrode the model.
 
 import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -33,9 +38,19 @@ type decisionFlags struct {
 	consents   *string
 	at         *string
 	digestKey  *string
+	logKey     *string
+	every      *int
 	refColumn  *string
 	consentCol *string
 }
+
+// Environment variables naming key files, for --log-key, --digest-key and
+// verify-log --key.
+const (
+	envLogKey    = "CANDOR_LOG_KEY_FILE"
+	envDigestKey = "CANDOR_DIGEST_KEY_FILE"
+	envLogPub    = "CANDOR_LOG_PUBLIC_KEY_FILE"
+)
 
 func addDecisionFlags(fs *flag.FlagSet) *decisionFlags {
 	return &decisionFlags{
@@ -44,7 +59,9 @@ func addDecisionFlags(fs *flag.FlagSet) *decisionFlags {
 		purpose:    fs.String("purpose", "", "purpose of scoring, checked against consents (overrides the policy's)"),
 		consents:   fs.String("consents", "", "consents granted for every row: purpose[:category],..."),
 		at:         fs.String("time", "", "decision time, RFC 3339 (default: now)"),
-		digestKey:  fs.String("digest-key", "", "file with the hex input-digest key (default LOG.key, created if absent)"),
+		digestKey:  fs.String("digest-key", "", "file with the hex input-digest key, kept apart from the log (candor keygen --digest-key FILE makes one; default $"+envDigestKey+")"),
+		logKey:     fs.String("log-key", "", "the log writer's ed25519 private key, kept apart from the log (candor keygen --out PREFIX makes PREFIX.key; default $"+envLogKey+")"),
+		every:      fs.Int("checkpoint-every", 1, "records per signed checkpoint (1: every record is sealed as it is written; n: every n records and at the end)"),
 		refColumn:  fs.String("ref-column", "", "column holding each row's case reference for the decision record"),
 		consentCol: fs.String("consent-column", "", "column holding each row's own consents (purpose[:category],...), added to --consents"),
 	}
@@ -52,7 +69,9 @@ func addDecisionFlags(fs *flag.FlagSet) *decisionFlags {
 
 // decisionWriter decides and logs each scored row.
 type decisionWriter struct {
+	path     string
 	log      *decision.Log
+	start    int64 // the head's Seq when opened
 	decider  *decision.Decider
 	consents score.Consents
 	at       time.Time
@@ -78,10 +97,13 @@ type decisionOut struct {
 // -1: all, shown).
 func (d *decisionFlags) open(m *score.Model, t *score.Table, nReasons int, stderr io.Writer) (*decisionWriter, error) {
 	if *d.decisions == "" {
-		for _, f := range []*string{d.policy, d.purpose, d.consents, d.at, d.digestKey, d.refColumn, d.consentCol} {
+		for _, f := range []*string{d.policy, d.purpose, d.consents, d.at, d.digestKey, d.logKey, d.refColumn, d.consentCol} {
 			if *f != "" {
-				return nil, errors.New("--policy, --purpose, --consents, --consent-column, --time, --digest-key and --ref-column need --decisions")
+				return nil, errors.New("--policy, --purpose, --consents, --consent-column, --time, --digest-key, --log-key and --ref-column need --decisions")
 			}
+		}
+		if *d.every != 1 {
+			return nil, errors.New("--checkpoint-every needs --decisions")
 		}
 		return nil, nil
 	}
@@ -130,30 +152,65 @@ func (d *decisionFlags) open(m *score.Model, t *score.Table, nReasons int, stder
 	if err != nil {
 		return nil, err
 	}
-	key, err := digestKey(*d.digestKey, *d.decisions, stderr)
+	if *d.every < 1 {
+		return nil, errors.New("--checkpoint-every must be 1 or more")
+	}
+	opts, err := writerKeys(*d.logKey, *d.digestKey)
 	if err != nil {
 		return nil, err
 	}
-	l, err := decision.OpenLog(*d.decisions, key)
+	opts.CheckpointEvery = *d.every
+	l, err := decision.OpenLog(*d.decisions, opts)
 	if err != nil {
 		return nil, err
 	}
-	return &decisionWriter{log: l, decider: dc, consents: consents, at: at, refCol: refCol, consentCol: consentCol, table: t,
-		reasons: nReasons != 0}, nil
+	return &decisionWriter{path: *d.decisions, log: l, start: l.Head().Seq, decider: dc, consents: consents, at: at, refCol: refCol,
+		consentCol: consentCol, table: t, reasons: nReasons != 0}, nil
 }
 
-// digestKey reads the named key file, or LOG.key, creating it with a new
-// random key when no file was named and it does not exist yet.
-func digestKey(path, logPath string, stderr io.Writer) ([]byte, error) {
-	if path != "" {
-		return decision.ReadDigestKeyFile(path)
+// writerKeys reads a log writer's keys from the files named by the flags
+// or, when a flag is empty, by its environment variable. There is no
+// default file: a key beside the log would be no secret from whoever can
+// rewrite the log.
+func writerKeys(logKey, digestKey string) (decision.LogOptions, error) {
+	var opts decision.LogOptions
+	if logKey == "" {
+		logKey = os.Getenv(envLogKey)
 	}
-	path = decision.DigestKeyPath(logPath)
-	key, created, err := decision.OpenDigestKeyFile(path, nil)
-	if created {
-		fmt.Fprintf(stderr, "candor score: created input-digest key %s (keep it secret and apart from the log)\n", path)
+	if digestKey == "" {
+		digestKey = os.Getenv(envDigestKey)
 	}
-	return key, err
+	if logKey == "" {
+		return opts, fmt.Errorf("--decisions needs the log writer's private key: --log-key PREFIX.key or $%s "+
+			"(make one with: candor keygen --out PREFIX; keep PREFIX.key on the writer's host, apart from the log, "+
+			"and give verifiers PREFIX.pub)", envLogKey)
+	}
+	if digestKey == "" {
+		return opts, fmt.Errorf("--decisions needs the input-digest key: --digest-key FILE or $%s "+
+			"(make one with: candor keygen --digest-key FILE; keep it apart from the log)", envDigestKey)
+	}
+	priv, err := readPrivateKey(logKey)
+	if err != nil {
+		return opts, err
+	}
+	key, err := decision.ReadDigestKeyFile(digestKey)
+	if err != nil {
+		return opts, err
+	}
+	return decision.LogOptions{SigningKey: priv, DigestKey: key}, nil
+}
+
+// readPrivateKey reads an ed25519 private key file, refusing one that
+// other users may read or write (where the system has Unix permissions).
+func readPrivateKey(path string) (ed25519.PrivateKey, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if perm := info.Mode().Perm(); perm&0o077 != 0 && runtime.GOOS != "windows" && runtime.GOOS != "plan9" {
+		return nil, fmt.Errorf("%s: private key file is accessible to other users (mode %#o; chmod 600 it)", path, perm)
+	}
+	return signing.ReadPrivateKeyFile(path)
 }
 
 // decide applies the policy to a scored row, appends its record, fills the
@@ -192,6 +249,7 @@ func (w *decisionWriter) decide(m *score.Model, rec score.Record, row int, line 
 	return nil
 }
 
+// close closes the log (a second close does nothing).
 func (w *decisionWriter) close() error {
 	if w == nil {
 		return nil
@@ -199,21 +257,45 @@ func (w *decisionWriter) close() error {
 	return w.log.Close()
 }
 
+// finish closes the log, writing its last checkpoint, and notes its head
+// on stderr: published elsewhere, it lets verify-log --head catch records
+// cut off after it.
+func (w *decisionWriter) finish(stderr io.Writer) error {
+	if w == nil {
+		return nil
+	}
+	if err := w.log.Close(); err != nil {
+		return fmt.Errorf("decision log %s: %w", w.path, err)
+	}
+	h := w.log.Head()
+	fmt.Fprintf(stderr, "candor score: %s: %d records appended, head %s (publish it apart from the log: verify-log --head catches records cut off after it)\n",
+		w.path, h.Seq-w.start, h)
+	return nil
+}
+
 // verifyReport is the stdout of verify-log.
 type verifyReport struct {
-	Intact    bool                    `json:"intact"`
-	Summary   decision.LogSummary     `json:"summary"`
-	Overrides decision.OverrideReport `json:"overrides"`
+	// Intact: the log verified (for a legacy log: its chain alone).
+	Intact bool `json:"intact"`
+	// Authenticated: every record is sealed by a checkpoint of the key.
+	Authenticated bool                    `json:"authenticated"`
+	Repaired      *decision.RepairReport  `json:"repaired,omitempty"`
+	Summary       decision.LogSummary     `json:"summary"`
+	Overrides     decision.OverrideReport `json:"overrides"`
 }
 
 func runVerifyLog(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("verify-log", stderr)
+	keyPath := fs.String("key", "", "the log writer's public key, PREFIX.pub (default $"+envLogPub+")")
 	groups := fs.String("groups", "", "CSV mapping case references to groups, for overrides per group")
 	refCol := fs.String("ref-column", "ref", "column of --groups holding the case reference")
 	groupCol := fs.String("group-column", "group", "column of --groups holding the group")
-	head := fs.String("head", "", "a head kept elsewhere, SEQ:HASH: the log must still hold it (catches records cut off the end)")
+	head := fs.String("head", "", "a head published earlier, SEQ:HASH: the log must still hold it (catches records cut off the end)")
+	legacy := fs.Bool("legacy", false, "read a log written before logs were signed: checks its plain hash chain only, which anyone can recompute")
+	repair := fs.Bool("repair", false, "first cut a damaged tail (a torn record, records after the last checkpoint) back to the last signed record, keeping the removed bytes in LOG.removed-OFFSET")
+	maxRecord := fs.Int("max-record-bytes", decision.DefaultMaxRecordBytes, "longest line accepted")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: candor verify-log [--head SEQ:HASH] [--groups F --ref-column C --group-column C] LOG")
+		fmt.Fprintln(fs.Output(), "usage: candor verify-log --key PREFIX.pub [--head SEQ:HASH] [--repair] [--legacy] [--groups F --ref-column C --group-column C] LOG")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -227,48 +309,114 @@ func runVerifyLog(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return 2
 	}
 	path := fs.Arg(0)
-	groupOf, err := readGroups(*groups, *refCol, *groupCol)
-	if err != nil {
-		return fail(stderr, "verify-log", err)
+	opts := decision.VerifyOptions{Legacy: *legacy, MaxRecordBytes: *maxRecord}
+	if *keyPath == "" {
+		*keyPath = os.Getenv(envLogPub)
 	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return fail(stderr, "verify-log", err)
-	}
-	entries, sum, err := decision.ReadLog(fh)
-	fh.Close()
-	if err != nil {
-		var le *decision.LogError
-		if errors.As(err, &le) {
-			fmt.Fprintf(stderr, "candor verify-log: %s: first bad record at line %d (record %d): %s\n", path, le.Line, le.Seq, le.Detail)
-			return 1
+	switch {
+	case *keyPath != "":
+		pub, err := score.ReadPublicKeyFile(*keyPath)
+		if err != nil {
+			return fail(stderr, "verify-log", err)
 		}
-		return fail(stderr, "verify-log", err)
+		opts.PublicKey = pub
+	case !*legacy:
+		return fail(stderr, "verify-log", fmt.Errorf("needs the log writer's public key: --key PREFIX.pub or $%s "+
+			"(the PREFIX.pub of the candor keygen --out PREFIX whose PREFIX.key writes the log)", envLogPub))
+	}
+	if *repair && *legacy {
+		return fail(stderr, "verify-log", errors.New("--repair cuts back to the last signed record: a legacy log has none"))
 	}
 	if *head != "" {
 		kept, err := decision.ParseLogHead(*head)
 		if err != nil {
 			return fail(stderr, "verify-log", fmt.Errorf("--head: %w", err))
 		}
-		if err := decision.CheckHead(entries, kept); err != nil {
-			fmt.Fprintf(stderr, "candor verify-log: %s: %v\n", path, err)
-			return 1
+		opts.Head = kept
+	}
+	groupOf, err := readGroups(*groups, *refCol, *groupCol)
+	if err != nil {
+		return fail(stderr, "verify-log", err)
+	}
+	var rep verifyReport
+	if *repair {
+		r, err := decision.RepairLog(path, opts)
+		if err != nil {
+			return fail(stderr, "verify-log", err)
+		}
+		if r.Removed {
+			torn := ""
+			if r.Torn {
+				torn = ", the last one torn"
+			}
+			fmt.Fprintf(stderr, "candor verify-log: %s: repaired: removed %d line(s) (%d complete record(s)%s), %d bytes from byte %d, kept in %s; the log now ends at record %d, signed\n  damage: %s\n",
+				path, r.Lines, r.Records, torn, r.Bytes, r.Offset, r.SavedTo, r.Head.Seq, r.Reason)
+			rep.Repaired = &r
+		} else {
+			fmt.Fprintf(stderr, "candor verify-log: %s: nothing to repair\n", path)
 		}
 	}
-	rep := verifyReport{Intact: true, Summary: sum}
+	fh, err := os.Open(path)
+	if err != nil {
+		return fail(stderr, "verify-log", err)
+	}
+	defer fh.Close()
 	var gf func(e *decision.LogEntry) string
 	if groupOf != nil {
 		gf = func(e *decision.LogEntry) string { return groupOf[e.Decision.Ref] }
 	}
-	rep.Overrides = decision.Overrides(entries, gf)
+	tally := decision.NewOverrideTally(gf)
+	lr := decision.NewLogReader(fh, opts)
+	for {
+		e, err := lr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return reportBroken(stderr, path, err, lr.Summary())
+		}
+		tally.Add(e)
+	}
+	sum := lr.Summary()
+	rep.Intact, rep.Authenticated, rep.Summary, rep.Overrides = true, sum.Authenticated, sum, tally.Report()
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(rep); err != nil {
 		return fail(stderr, "verify-log", err)
 	}
-	fmt.Fprintf(stderr, "candor verify-log: %s intact: %d records (%d decisions, %d reviews), head %d %s\n",
-		path, sum.Records, sum.Decisions, sum.Reviews, sum.Head.Seq, sum.Head.Hash)
+	if !sum.Authenticated {
+		fmt.Fprintf(stderr, "candor verify-log: %s: legacy log, NOT authenticated: its chain holds (%d records, head %s), but anyone can recompute it; start a new, signed log\n",
+			path, sum.Records, sum.Head)
+		return 0
+	}
+	what := "without a published head, records cut off after the last one cannot be seen"
+	if opts.Head != (decision.LogHead{}) {
+		what = fmt.Sprintf("it holds the published head %d", opts.Head.Seq)
+	}
+	fmt.Fprintf(stderr, "candor verify-log: %s intact: %d records (%d decisions, %d reviews), every one signed by %s; head %s (%s)\n",
+		path, sum.Records, sum.Decisions, sum.Reviews, sum.KeyID, sum.Head, what)
 	return 0
+}
+
+// reportBroken explains why a log did not verify and returns exit status 1.
+func reportBroken(stderr io.Writer, path string, err error, sum decision.LogSummary) int {
+	var le *decision.LogError
+	var he *decision.HeadError
+	switch {
+	case errors.As(err, &le):
+		fmt.Fprintf(stderr, "candor verify-log: %s: first bad line %d (record %d, byte %d): %s\n", path, le.Line, le.Seq, le.Offset, le.Detail)
+		if sum.SignedBytes > 0 {
+			fmt.Fprintf(stderr, "  the log is signed up to record %d (its first %d bytes); if the damage is a torn tail (a crash, a full disk, records appended without the key), --repair cuts it off\n",
+				sum.Signed.Seq, sum.SignedBytes)
+		}
+	case errors.As(err, &he):
+		fmt.Fprintf(stderr, "candor verify-log: %s: %v\n", path, err)
+	case errors.Is(err, decision.ErrLegacyLog):
+		fmt.Fprintf(stderr, "candor verify-log: %s: %v\n  --legacy checks its chain alone (which proves nothing about who wrote it)\n", path, err)
+	default:
+		return fail(stderr, "verify-log", err)
+	}
+	return 1
 }
 
 // readGroups reads the reference -> group map; nil when path is empty.
@@ -343,7 +491,9 @@ func demoDecisions(ctx context.Context, env *demoEnv) error {
 	}
 	var logBuf bytes.Buffer
 	dkey := sha256.Sum256([]byte("candor demo digest key"))
-	l, err := decision.NewLog(&logBuf, dkey[:], decision.LogHead{}, nil)
+	wseed := sha256.Sum256([]byte("candor demo log writer key"))
+	writer := ed25519.NewKeyFromSeed(wseed[:])
+	l, err := decision.NewLog(&logBuf, decision.LogOptions{SigningKey: writer, DigestKey: dkey[:], Random: bytes.NewReader(wseed[:16])})
 	if err != nil {
 		return err
 	}
@@ -386,16 +536,38 @@ func demoDecisions(ctx context.Context, env *demoEnv) error {
 			return err
 		}
 	}
-	entries, sum, err := decision.ReadLog(bytes.NewReader(logBuf.Bytes()))
+	vopts := decision.VerifyOptions{PublicKey: writer.Public().(ed25519.PublicKey)}
+	entries, sum, err := decision.ReadLog(bytes.NewReader(logBuf.Bytes()), vopts)
 	if err != nil {
 		return err
 	}
 	rep := decision.Overrides(entries, nil)
-	fmt.Fprintf(out, "decision log: %d records intact, head %s; %d referred, %d reviewed, %d overridden\n",
-		sum.Records, sum.Head.Hash[:19], rep.Overall.Referred, rep.Overall.Reviewed, rep.Overall.Overridden)
+	fmt.Fprintf(out, "decision log: %d records intact, each sealed by a checkpoint signed by %s, head %s; %d referred, %d reviewed, %d overridden\n",
+		sum.Records, sum.KeyID, sum.Head.Hash[:19], rep.Overall.Referred, rep.Overall.Reviewed, rep.Overall.Overridden)
+	// Line 1 is the header, line 2 its checkpoint; record k is line 2k+1,
+	// its checkpoint line 2k+2.
 	lines := bytes.SplitAfter(logBuf.Bytes(), []byte("\n"))
-	lines[2], lines[3] = lines[3], lines[2]
-	_, err = decision.VerifyLog(bytes.NewReader(bytes.Join(lines, nil)))
+	lines[6], lines[7], lines[8], lines[9] = lines[8], lines[9], lines[6], lines[7]
+	_, err = decision.VerifyLog(bytes.NewReader(bytes.Join(lines, nil)), vopts)
 	fmt.Fprintf(out, "with records 3 and 4 swapped: %v\n", err)
+	// Someone without the writer's key appends a record, chained as the
+	// format says: it has no checkpoint, and they cannot make one.
+	var last decision.LogEntry
+	if err := json.Unmarshal(lines[len(lines)-3], &last); err != nil {
+		return err
+	}
+	last.Seq, last.Prev, last.Hash = last.Seq+1, last.Hash, ""
+	b, err := json.Marshal(&last)
+	if err != nil {
+		return err
+	}
+	h := sha256.Sum256(b)
+	last.Hash = "sha256:" + hex.EncodeToString(h[:])
+	if b, err = json.Marshal(&last); err != nil {
+		return err
+	}
+	forged := append(append(bytes.Clone(logBuf.Bytes()), b...), '\n')
+	_, err = decision.VerifyLog(bytes.NewReader(forged), vopts)
+	fmt.Fprintf(out, "with a record appended without the key: %v\n", err)
 	return nil
 }

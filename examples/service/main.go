@@ -4,11 +4,12 @@
 // customer's language, records every decision in a hash-chained log, and
 // takes reviewers' final outcomes.
 //
-//	go run ./examples/service -log decisions.jsonl
+//	candor keygen --out keys/log-writer --digest-key keys/digest.key
+//	go run ./examples/service -log decisions.jsonl -log-key keys/log-writer.key -digest-key keys/digest.key
 //	curl -s localhost:8080/score -d '{"ref":"app-1","customer":{"duration_in_month":24,...},
 //	     "consents":[{"purpose":"credit","category":"contact"}]}'
 //	curl -s localhost:8080/review -d '{"decision":1,"reviewer":"analyst-3","outcome":"approve"}'
-//	candor verify-log decisions.jsonl
+//	candor verify-log --key keys/log-writer.pub decisions.jsonl
 //
 // Endpoints (all POST, JSON in and out; errors are 4xx with
 // {"error": "...", "field": "..."}):
@@ -54,6 +55,7 @@ import (
 
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/decision"
+	"github.com/candorscore/candor/score/signing"
 )
 
 func main() {
@@ -62,8 +64,9 @@ func main() {
 	verifyKey := flag.String("verify-key", "", "require a valid signature on -model by this public key")
 	minVersion := flag.Uint64("min-version", 0, "with -verify-key: refuse a model whose signed version is below this (no rollback)")
 	policyPath := flag.String("policy", "", "decision policy JSON (default: purpose credit, review band 0.05)")
-	logPath := flag.String("log", "decisions.jsonl", "decision log (JSON Lines, hash-chained)")
-	keyPath := flag.String("digest-key", "", "hex input-digest key file (default LOG.key, created if absent)")
+	logPath := flag.String("log", "decisions.jsonl", "decision log (JSON Lines, hash-chained, with signed checkpoints)")
+	keyPath := flag.String("digest-key", os.Getenv("CANDOR_DIGEST_KEY_FILE"), "hex input-digest key file, kept apart from the log (candor keygen --digest-key FILE; default $CANDOR_DIGEST_KEY_FILE)")
+	writerKey := flag.String("log-key", os.Getenv("CANDOR_LOG_KEY_FILE"), "the log writer's ed25519 private key, kept apart from the log (candor keygen --out PREFIX; default $CANDOR_LOG_KEY_FILE)")
 	flag.Parse()
 
 	m, err := loadModel(*modelPath, *verifyKey, *minVersion)
@@ -82,11 +85,11 @@ func main() {
 			log.Fatal(err)
 		}
 	}
-	key, err := digestKey(*keyPath, *logPath)
+	opts, err := logKeys(*writerKey, *keyPath)
 	if err != nil {
 		log.Fatal(err)
 	}
-	dlog, err := decision.OpenLog(*logPath, key)
+	dlog, err := decision.OpenLog(*logPath, opts)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -178,16 +181,22 @@ func demoModel() (*score.Model, error) {
 //go:embed german_model.json
 var demoModelJSON []byte
 
-// digestKey reads the digest key file, or, when none is named, LOG.key,
-// creating it with a new random key if absent.
-func digestKey(path, logPath string) ([]byte, error) {
-	if path != "" {
-		return decision.ReadDigestKeyFile(path)
+// logKeys reads the log writer's keys. There is no default file: a key
+// beside the log is no secret from whoever can rewrite the log.
+func logKeys(writerKey, digestKey string) (decision.LogOptions, error) {
+	if writerKey == "" {
+		return decision.LogOptions{}, errors.New("-log-key (or CANDOR_LOG_KEY_FILE) is required: the log writer's private key, made by candor keygen --out PREFIX (PREFIX.key; verifiers get PREFIX.pub)")
 	}
-	path = decision.DigestKeyPath(logPath)
-	key, created, err := decision.OpenDigestKeyFile(path, nil)
-	if created {
-		log.Printf("created input-digest key %s: keep it secret and apart from the log", path)
+	if digestKey == "" {
+		return decision.LogOptions{}, errors.New("-digest-key (or CANDOR_DIGEST_KEY_FILE) is required: the input-digest key, made by candor keygen --digest-key FILE")
 	}
-	return key, err
+	priv, err := signing.ReadPrivateKeyFile(writerKey)
+	if err != nil {
+		return decision.LogOptions{}, err
+	}
+	key, err := decision.ReadDigestKeyFile(digestKey)
+	if err != nil {
+		return decision.LogOptions{}, err
+	}
+	return decision.LogOptions{SigningKey: priv, DigestKey: key}, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -42,6 +43,9 @@ const testToken = "review-token-for-tests-0123456789"
 
 var fixedNow = func() time.Time { return time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC) }
 
+// testLogWriter signs the test service's decision log.
+var testLogWriter = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, ed25519.SeedSize))
+
 type testService struct {
 	*httptest.Server
 	srv     *server
@@ -56,7 +60,7 @@ func newTestService(t *testing.T, pol *decision.Policy) *testService {
 		pol = &decision.Policy{Version: "service-1", Purpose: "credit", ReviewBand: 0.05}
 	}
 	path := filepath.Join(t.TempDir(), "decisions.jsonl")
-	l, err := decision.OpenLog(path, []byte("service-test-digest-key"))
+	l, err := decision.OpenLog(path, decision.LogOptions{SigningKey: testLogWriter, DigestKey: []byte("service-test-digest-key")})
 	require.NoError(t, err)
 	srv, err := newServer(m, pol, l, fixedNow)
 	require.NoError(t, err)
@@ -113,7 +117,7 @@ func (s *testService) verify(t *testing.T) ([]decision.LogEntry, decision.LogSum
 	fh, err := os.Open(s.logPath)
 	require.NoError(t, err)
 	defer fh.Close()
-	es, sum, err := decision.ReadLog(fh)
+	es, sum, err := decision.ReadLog(fh, decision.VerifyOptions{PublicKey: testLogWriter.Public().(ed25519.PublicKey)})
 	require.NoError(t, err)
 	return es, sum
 }

@@ -122,7 +122,7 @@ func TestScoreCountsByHand(t *testing.T) {
 	c.Add(3, false, 1)
 	c.Add(math.NaN(), true, 1)
 	c.Add(2, true, 0)
-	c.Add(-0.0, false, 1)
+	c.Add(math.Copysign(0, -1), false, 1)
 	c.Add(0, false, 1)
 	// With the two zeros (non-events, below every event): pairs 2*4 = 8,
 	// area 1.5 + 2*2 = 5.5.

@@ -147,14 +147,14 @@ func TestLoggedDecisionCarriesReasons(t *testing.T) {
 	dc, err := decision.NewDecider(m, &decision.Policy{Version: "p1", Purpose: "credit"}, nil)
 	require.NoError(t, err)
 	var buf bytes.Buffer
-	l, err := decision.NewLog(&buf, testKey, decision.LogHead{}, nil)
+	l, err := decision.NewLog(&buf, testOpts())
 	require.NoError(t, err)
 	rec := cust(1, "b", 10)
 	d, err := dc.Decide(rec, nil)
 	require.NoError(t, err)
 	_, err = l.AppendDecision(decision.Input{Time: t0, Model: dc.Model(), Record: rec, Decision: &d})
 	require.NoError(t, err)
-	entries, _, err := decision.ReadLog(bytes.NewReader(buf.Bytes()))
+	entries, _, err := decision.ReadLog(bytes.NewReader(buf.Bytes()), testVerify)
 	require.NoError(t, err)
 	require.Len(t, entries, 1)
 	e := entries[0].Decision

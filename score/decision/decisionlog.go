@@ -1,10 +1,12 @@
 package decision
 
 import (
-	"bufio"
 	"bytes"
+	"crypto/ed25519"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -89,19 +91,82 @@ type ReviewEntry struct {
 	Note     string  `json:"note,omitempty"`
 }
 
-// LogEntry is one line of a decision log. Seq counts from 1; Prev is the
-// Hash of the previous entry ("" for the first); Hash is "sha256:" and the
-// hex SHA-256 of the entry's canonical JSON without the hash field: the
-// compact encoding/json form of this struct, fields in declaration order,
-// time in RFC 3339 UTC, floats in their shortest round-trip form.
+// LogFormat is the format a log's header names: a hash chain of records
+// with Ed25519-signed checkpoints.
+const LogFormat = "candor-decision-log/1"
+
+// EntryHeader is the kind of a log's first line, record 0.
+const EntryHeader EntryKind = "header"
+
+// LogHeader is record 0 of a log: its format, a random id (so that a
+// checkpoint of one log never fits another log by the same writer) and the
+// id of the writer's public key (score.KeyID).
+type LogHeader struct {
+	Format string `json:"format"`
+	LogID  string `json:"log_id"`
+	KeyID  string `json:"key_id"`
+}
+
+// LogEntry is one chained line of a decision log. Record 0 is the header;
+// decisions and reviews count from 1. Prev is the Hash of the record
+// before ("" for the header); Hash is "sha256:" and the hex SHA-256 of the
+// entry's canonical JSON without the hash field: the compact encoding/json
+// form of this struct, fields in declaration order, time in RFC 3339 UTC
+// (absent from the header), floats in their shortest round-trip form.
+//
+// The chain alone is not a seal: anyone can recompute it. What only the
+// writer can make are the checkpoints (Checkpoint) between the records.
 type LogEntry struct {
 	Seq      int64        `json:"seq"`
 	Kind     EntryKind    `json:"kind"`
-	Time     time.Time    `json:"time"`
+	Time     time.Time    `json:"time,omitzero"`
+	Header   *LogHeader   `json:"header,omitempty"`
 	Decision *Entry       `json:"decision,omitempty"`
 	Review   *ReviewEntry `json:"review,omitempty"`
 	Prev     string       `json:"prev"`
 	Hash     string       `json:"hash,omitempty"`
+}
+
+// Checkpoint is a line {"checkpoint":{...}} that follows record Seq: the
+// writer's Ed25519 signature (standard base64) over CheckpointMessage of
+// the log's id, Seq and Hash, the record's hash. Since each hash covers the
+// record before it, a checkpoint seals every record up to Seq: changing,
+// removing, inserting or reordering any of them, even with the chain
+// recomputed, changes the hash it signed.
+type Checkpoint struct {
+	Seq  int64  `json:"seq"`
+	Hash string `json:"hash"`
+	Sig  string `json:"sig"`
+}
+
+// checkpointLine is the JSON form of a checkpoint line.
+type checkpointLine struct {
+	Checkpoint *Checkpoint `json:"checkpoint"`
+}
+
+// CheckpointMessage is what a checkpoint signs: the lines
+// "candor-decision-log-checkpoint/1", the log id, the record number in
+// decimal and its hash, each ended by "\n".
+func CheckpointMessage(logID string, seq int64, hash string) []byte {
+	b := make([]byte, 0, 64+len(logID)+len(hash))
+	b = append(b, "candor-decision-log-checkpoint/1\n"...)
+	b = append(b, logID...)
+	b = append(b, '\n')
+	b = strconv.AppendInt(b, seq, 10)
+	b = append(b, '\n')
+	b = append(b, hash...)
+	return append(b, '\n')
+}
+
+// canonicalJSON is the compact encoding/json form of v, HTML not escaped.
+func canonicalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // canonicalEntry is the JSON line of e, with its hash when withHash.
@@ -109,22 +174,30 @@ func canonicalEntry(e LogEntry, withHash bool) ([]byte, error) {
 	if !withHash {
 		e.Hash = ""
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(&e); err != nil {
-		return nil, err
+	return canonicalJSON(&e)
+}
+
+// sealEntry returns e's hash and its canonical line with that hash, from
+// one encoding: the hash is the last field, so the line is the encoding
+// without it with ,"hash":"..." before the closing brace.
+func sealEntry(e LogEntry) (line []byte, hash string, err error) {
+	b, err := canonicalEntry(e, false)
+	if err != nil {
+		return nil, "", err
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	sum := sha256.Sum256(b)
+	hash = "sha256:" + hex.EncodeToString(sum[:])
+	line = make([]byte, 0, len(b)+len(hash)+12)
+	line = append(line, b[:len(b)-1]...)
+	line = append(line, `,"hash":"`...)
+	line = append(line, hash...)
+	line = append(line, `"}`...)
+	return line, hash, nil
 }
 
 func entryHash(e LogEntry) (string, error) {
-	b, err := canonicalEntry(e, false)
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(b)
-	return "sha256:" + hex.EncodeToString(sum[:]), nil
+	_, h, err := sealEntry(e)
+	return h, err
 }
 
 // InputDigest is a keyed digest of a customer's inputs: HMAC-SHA256 under
@@ -178,85 +251,323 @@ func DigestKeyID(key []byte) string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-// LogHead is where a log's chain ends: the last Seq and Hash (zero for an
-// empty log). Keep the head of a closed log somewhere else (a ticket, a
-// signed report): a chain alone cannot show that records were cut off its
-// end.
+// LogHead is where a log's chain ends: the last Seq and Hash (record 0,
+// the header, for a log with no decision yet). Publish the head of a log
+// somewhere its writer's host cannot rewrite (a ticket, a signed report,
+// another system's log): a log alone cannot show that records were cut off
+// its end.
 type LogHead struct {
 	Seq  int64  `json:"seq"`
 	Hash string `json:"hash"`
 }
 
-// Log appends hash-chained decision and review records to a
-// writer, one JSON line each. It is safe for concurrent use; each record
-// is written with one Write call. A log file must have one writer (one
-// Log in one process): two would fork the chain, which VerifyLog
-// reports. Times are passed in by the caller (the library never reads the
-// clock). Appends are not synced to disk one by one; call Sync where a
-// decision must survive a crash before it is answered.
+// DefaultMaxRecordBytes is the longest line a log may hold unless
+// LogOptions or VerifyOptions say otherwise: a record, with its reasons,
+// is a few kilobytes.
+const DefaultMaxRecordBytes = 1 << 20
+
+// LogOptions are what a writer needs.
+type LogOptions struct {
+	// SigningKey is the writer's Ed25519 private key (candor keygen makes
+	// one): only its holder can write checkpoints. Required. Keep it on the
+	// writer's host, never beside the log; verifiers get the public key.
+	SigningKey ed25519.PrivateKey
+	// DigestKey is the input-digest key (InputDigest), at least
+	// MinDigestKeyLen bytes. Required.
+	DigestKey []byte
+	// CheckpointEvery is how many records one checkpoint covers: 0 or 1,
+	// the default, writes a checkpoint with every record (in the same
+	// write); n > 1 writes one after every n records, and on Checkpoint,
+	// Sync and Close. Records after the last checkpoint are not
+	// authenticated: a crash loses them (verify-log --repair cuts them off)
+	// and nothing distinguishes them from records a forger appended.
+	CheckpointEvery int
+	// MaxRecordBytes caps one record line (DefaultMaxRecordBytes when 0).
+	MaxRecordBytes int
+	// Random is the source of a new log's id; nil means crypto/rand.
+	Random io.Reader
+}
+
+// Log appends hash-chained decision and review records, one JSON line
+// each, with signed checkpoints. It is safe for concurrent use; each
+// record is written with its checkpoint in one Write call. Times are
+// passed in by the caller (the library never reads the clock). Appends are
+// not synced to disk one by one; call Sync where a decision must survive a
+// crash before it is answered.
+//
+// A log file has one writer: OpenLog holds an exclusive OS lock on it
+// (flock on Unix) until Close, and a second OpenLog, in this process or
+// another, fails with a *LockError (ErrLogLocked).
 //
 // The zero Log (and a nil *Log) is not open: its appends return ErrNoLog,
-// Head is the zero LogHead, and Sync and Close do nothing.
+// Head is the zero LogHead, and Checkpoint, Sync and Close do nothing.
 type Log struct {
-	mu        sync.Mutex
-	w         io.Writer
-	closer    io.Closer
-	key       []byte
-	keyID     string
-	head      LogHead
+	mu     sync.Mutex
+	w      io.Writer
+	f      *os.File // OpenLog's file, nil for NewLog
+	path   string
+	unlock func() error
+
+	key         []byte
+	keyID       string
+	priv        ed25519.PrivateKey
+	writerKeyID string // score.KeyID of the writer's public key
+	logID       string
+	every       int
+	max         int
+
+	head   LogHead
+	signed LogHead // the last checkpoint written
+	size   int64   // bytes in the file (OpenLog)
+	// decisions are the decisions of a NewLog log, for reviews; a file log
+	// looks them up in the file.
 	decisions map[int64]bool
+	// broken is set when a write failed and could not be undone: nothing
+	// more is appended.
+	broken error
+	closed bool
 }
 
-// NewLog returns a log appending to w, continuing the chain after
-// head (the zero LogHead for a new log). key is the input-digest key (at
-// least MinDigestKeyLen bytes). decisions lists the Seq of the decisions
-// already in the log, so that reviews can be checked; nil when new.
-func NewLog(w io.Writer, key []byte, head LogHead, decisions []int64) (*Log, error) {
-	if len(key) < MinDigestKeyLen {
-		return nil, ErrDigestKey
+// Errors of log writers.
+var (
+	// ErrSigningKey: a log writer without a valid Ed25519 private key.
+	ErrSigningKey = errors.New("decision log needs the writer's ed25519 private key")
+	// ErrLogKey: a log written under another key than the one given.
+	ErrLogKey = errors.New("decision log belongs to another key")
+	// ErrLegacyLog: a log in the format before signed checkpoints: its
+	// plain hash chain can be recomputed by anyone, so it shows nothing
+	// about who wrote it. It is never appended to; VerifyOptions.Legacy
+	// checks its chain alone.
+	ErrLegacyLog = errors.New("decision log is in the legacy unauthenticated format (no signed checkpoints)")
+	// ErrLogLocked: the log file is open for writing elsewhere.
+	ErrLogLocked = errors.New("decision log is in use by another writer")
+)
+
+// LockError reports that another writer holds the log's lock. It unwraps
+// to ErrLogLocked.
+type LockError struct {
+	Path string
+}
+
+func (e *LockError) Error() string {
+	return fmt.Sprintf("%s: %v (one writer at a time: wait for it to finish, or write to another log)", e.Path, ErrLogLocked)
+}
+
+func (e *LockError) Unwrap() error { return ErrLogLocked }
+
+func (o *LogOptions) check() (int, int, error) {
+	if len(o.SigningKey) != ed25519.PrivateKeySize {
+		return 0, 0, ErrSigningKey
 	}
-	l := &Log{w: w, key: bytes.Clone(key), keyID: DigestKeyID(key), head: head, decisions: map[int64]bool{}}
-	for _, s := range decisions {
-		l.decisions[s] = true
+	if len(o.DigestKey) < MinDigestKeyLen {
+		return 0, 0, ErrDigestKey
 	}
+	every, max := o.CheckpointEvery, o.MaxRecordBytes
+	if every < 1 {
+		every = 1
+	}
+	if max <= 0 {
+		max = DefaultMaxRecordBytes
+	}
+	return every, max, nil
+}
+
+func newLogValue(o *LogOptions, every, max int) *Log {
+	pub := o.SigningKey.Public().(ed25519.PublicKey)
+	return &Log{key: bytes.Clone(o.DigestKey), keyID: DigestKeyID(o.DigestKey), priv: bytes.Clone(o.SigningKey),
+		every: every, max: max, head: LogHead{}, signed: LogHead{Seq: -1}, writerKeyID: score.KeyID(pub)}
+}
+
+// header returns record 0 of a new log and its line with its checkpoint.
+func (l *Log) header(random io.Reader) ([]byte, error) {
+	if random == nil {
+		random = rand.Reader
+	}
+	var id [16]byte
+	if _, err := io.ReadFull(random, id[:]); err != nil {
+		return nil, err
+	}
+	l.logID = hex.EncodeToString(id[:])
+	h := LogEntry{Seq: 0, Kind: EntryHeader, Header: &LogHeader{Format: LogFormat, LogID: l.logID, KeyID: l.writerKeyID}}
+	line, hash, err := sealEntry(h)
+	if err != nil {
+		return nil, err
+	}
+	l.head = LogHead{Seq: 0, Hash: hash}
+	buf := append(line, '\n')
+	return l.appendCheckpoint(buf)
+}
+
+// appendCheckpoint appends the checkpoint line of l.head to buf.
+func (l *Log) appendCheckpoint(buf []byte) ([]byte, error) {
+	sig := ed25519.Sign(l.priv, CheckpointMessage(l.logID, l.head.Seq, l.head.Hash))
+	line, err := canonicalJSON(checkpointLine{&Checkpoint{Seq: l.head.Seq, Hash: l.head.Hash, Sig: base64.StdEncoding.EncodeToString(sig)}})
+	if err != nil {
+		return nil, err
+	}
+	return append(append(buf, line...), '\n'), nil
+}
+
+// NewLog starts a new log on w: it writes the header (record 0, with a new
+// random log id) and its checkpoint at once. Reviews are checked against
+// the decisions this Log wrote, kept in memory; for a long-lived log use
+// OpenLog, whose memory does not grow with the log.
+func NewLog(w io.Writer, opts LogOptions) (*Log, error) {
+	every, max, err := opts.check()
+	if err != nil {
+		return nil, err
+	}
+	if w == nil {
+		return nil, ErrNoLog
+	}
+	l := newLogValue(&opts, every, max)
+	buf, err := l.header(opts.Random)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(buf); err != nil {
+		return nil, err
+	}
+	l.w, l.signed, l.decisions = w, l.head, map[int64]bool{}
 	return l, nil
 }
 
-// OpenLog opens (or creates) the log file at path for appending. An
-// existing file is verified first; a broken one is refused (ErrLogBroken),
-// since appending to it would hide where it broke.
-func OpenLog(path string, key []byte) (*Log, error) {
-	if len(key) < MinDigestKeyLen {
-		return nil, ErrDigestKey
+// OpenLog opens the log file at path for appending, creating it (mode
+// 0600) with its header and first checkpoint when it does not exist or is
+// empty. It takes the file's exclusive lock (a *LockError when another
+// writer has it) and reads only the first line and the last few: its
+// memory and time do not depend on the log's length. It refuses a log
+// that is not safe to continue: a legacy log (ErrLegacyLog), one whose
+// header names another key (ErrLogKey), or one that does not end with a
+// complete record and a checkpoint signed by this key (a *LogError,
+// ErrLogBroken: a torn write after a crash or a full disk, or records
+// appended without the key; verify-log --repair cuts such a tail off).
+// Continuing such a log would sign what someone else wrote. OpenLog does
+// not check the records in between: that is VerifyLog's job.
+func OpenLog(path string, opts LogOptions) (*Log, error) {
+	every, max, err := opts.check()
+	if err != nil {
+		return nil, err
 	}
-	var decisions []int64
-	var head LogHead
-	if fh, err := os.Open(path); err == nil {
-		entries, sum, err := ReadLog(fh)
-		fh.Close()
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	unlock, err := lockFile(f)
+	if err != nil {
+		f.Close()
+		if errors.Is(err, errLocked) {
+			return nil, &LockError{Path: path}
+		}
+		return nil, fmt.Errorf("%s: lock: %w", path, err)
+	}
+	l := newLogValue(&opts, every, max)
+	l.w, l.f, l.path, l.unlock = f, f, path, unlock
+	fail := func(err error) (*Log, error) {
+		unlock()
+		f.Close()
+		return nil, err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		return fail(err)
+	}
+	if info.Size() == 0 {
+		buf, err := l.header(opts.Random)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return fail(err)
 		}
-		for i := range entries {
-			if entries[i].Kind == EntryDecision {
-				decisions = append(decisions, entries[i].Seq)
-			}
+		if _, err := f.Write(buf); err != nil {
+			f.Truncate(0)
+			return fail(err)
 		}
-		head = sum.Head
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, err
+		if err := f.Sync(); err != nil {
+			return fail(err)
+		}
+		l.size, l.signed = int64(len(buf)), l.head
+		return l, nil
 	}
-	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, err
+	l.size = info.Size()
+	if err := l.readEnds(); err != nil {
+		return fail(fmt.Errorf("%s: %w", path, err))
 	}
-	l, err := NewLog(fh, key, head, decisions)
-	if err != nil {
-		fh.Close()
-		return nil, err
-	}
-	l.closer = fh
 	return l, nil
+}
+
+// readEnds reads the header and the tail of an existing log file: the last
+// line must be a checkpoint signed by this writer's key, just after the
+// record it names.
+func (l *Log) readEnds() error {
+	first, _, err := readLineAt(l.f, 0, l.size, l.max)
+	if err != nil {
+		return &LogError{Line: 1, Detail: err.Error()}
+	}
+	var h LogEntry
+	if kind, err := decodeLine(first, &h, nil); err != nil || kind != lineEntry {
+		return &LogError{Line: 1, Detail: "the first line is not a log record"}
+	}
+	if h.Kind != EntryHeader || h.Header == nil {
+		if h.Seq == 1 && h.Prev == "" {
+			return ErrLegacyLog
+		}
+		return &LogError{Line: 1, Detail: "the first line is not a log header"}
+	}
+	if err := checkHeader(h); err != nil {
+		return &LogError{Line: 1, Detail: err.Error()}
+	}
+	if h.Header.KeyID != l.writerKeyID {
+		return fmt.Errorf("%w: the log was written with %s, this writer's key is %s", ErrLogKey, h.Header.KeyID, l.writerKeyID)
+	}
+	l.logID = h.Header.LogID
+	pub := l.priv.Public().(ed25519.PublicKey)
+
+	tailErr := func(detail string) error {
+		return &LogError{Line: -1, Offset: -1, Detail: detail + "; candor verify-log --repair cuts the log back to its last signed record"}
+	}
+	end := l.size
+	last, start, err := readLineBefore(l.f, end, l.max)
+	if err != nil {
+		return tailErr(err.Error())
+	}
+	var cp checkpointLine
+	if kind, err := decodeLine(last, nil, &cp); err != nil || kind != lineCheckpoint {
+		return tailErr("the log does not end with a checkpoint: its last records are not signed (a crash before the checkpoint was written, or records appended without the writer's key)")
+	}
+	if err := verifyCheckpoint(pub, l.logID, cp.Checkpoint); err != nil {
+		return tailErr("the last checkpoint " + err.Error())
+	}
+	// The line before: the record the checkpoint names (or the same
+	// checkpoint again, written by an explicit Checkpoint).
+	for range 4 {
+		if start == 0 {
+			return tailErr("the last checkpoint follows no record")
+		}
+		line, s, err := readLineBefore(l.f, start, l.max)
+		if err != nil {
+			return tailErr(err.Error())
+		}
+		start = s
+		var e LogEntry
+		var again checkpointLine
+		kind, err := decodeLine(line, &e, &again)
+		if err != nil {
+			return tailErr("the line before the last checkpoint is not a record")
+		}
+		if kind == lineCheckpoint {
+			if *again.Checkpoint != *cp.Checkpoint {
+				return tailErr("the last checkpoint follows another checkpoint, not its record")
+			}
+			continue
+		}
+		hash, err := entryHash(e)
+		if err != nil || hash != e.Hash || e.Seq != cp.Checkpoint.Seq || e.Hash != cp.Checkpoint.Hash {
+			return tailErr(fmt.Sprintf("the last checkpoint (record %d) does not match the record before it", cp.Checkpoint.Seq))
+		}
+		l.head = LogHead{Seq: e.Seq, Hash: e.Hash}
+		l.signed = l.head
+		return nil
+	}
+	return tailErr("the last checkpoint is repeated too often")
 }
 
 // Head returns the current end of the chain.
@@ -269,27 +580,103 @@ func (l *Log) Head() LogHead {
 	return l.head
 }
 
-// Sync commits the log file to stable storage when the log was opened by
-// OpenLog; otherwise it does nothing.
+// Checkpoint writes a checkpoint for the last record when it has none yet
+// (only with CheckpointEvery > 1) and returns the head it covers.
+func (l *Log) Checkpoint() (LogHead, error) {
+	if l == nil || l.w == nil {
+		return LogHead{}, nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.head, l.checkpointLocked()
+}
+
+func (l *Log) checkpointLocked() error {
+	if l.broken != nil {
+		return l.broken
+	}
+	if l.closed {
+		return os.ErrClosed
+	}
+	if l.signed == l.head {
+		return nil
+	}
+	buf, err := l.appendCheckpoint(nil)
+	if err != nil {
+		return err
+	}
+	if err := l.write(buf); err != nil {
+		return err
+	}
+	l.signed = l.head
+	return nil
+}
+
+// Sync writes any pending checkpoint and commits the log file to stable
+// storage when the log was opened by OpenLog.
 func (l *Log) Sync() error {
-	if l == nil {
+	if l == nil || l.w == nil {
 		return nil
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if f, ok := l.closer.(*os.File); ok {
-		return f.Sync()
+	if err := l.checkpointLocked(); err != nil {
+		return err
+	}
+	if l.f != nil {
+		return l.f.Sync()
 	}
 	return nil
 }
 
-// Close closes the underlying file when the log was opened by
-// OpenLog; otherwise it does nothing.
+// Close writes any pending checkpoint, syncs, releases the lock and
+// closes the file of a log opened by OpenLog; for NewLog it writes the
+// pending checkpoint. Closing twice does nothing.
 func (l *Log) Close() error {
-	if l == nil || l.closer == nil {
+	if l == nil || l.w == nil {
 		return nil
 	}
-	return l.closer.Close()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return nil
+	}
+	err := l.checkpointLocked()
+	l.closed = true
+	if l.f != nil {
+		if serr := l.f.Sync(); err == nil {
+			err = serr
+		}
+		if uerr := l.unlock(); err == nil {
+			err = uerr
+		}
+		if cerr := l.f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+// write writes buf whole, or leaves the log as it was: after a short
+// write (a full disk) the file is cut back to its size before it. When
+// that fails too the Log stops appending (a *LogError naming the offset;
+// verify-log --repair cuts the torn record).
+func (l *Log) write(buf []byte) error {
+	n, err := l.w.Write(buf)
+	if err == nil && n < len(buf) {
+		err = io.ErrShortWrite
+	}
+	if err == nil {
+		l.size += int64(n)
+		return nil
+	}
+	if n > 0 {
+		if l.f == nil || l.f.Truncate(l.size) != nil {
+			l.broken = &LogError{Line: -1, Seq: l.head.Seq + 1, Offset: l.size,
+				Detail: fmt.Sprintf("a write failed part way (%v) and could not be undone; close the log and run candor verify-log --repair", err)}
+		}
+	}
+	return err
 }
 
 // Digest is InputDigest under the log's key (ErrNoLog for the zero Log).
@@ -370,29 +757,68 @@ func (l *Log) append(e LogEntry) (LogEntry, error) {
 	e.Time = e.Time.UTC()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if e.Review != nil && !l.decisions[e.Review.Decision] {
-		return LogEntry{}, fmt.Errorf("%w: decision %d", ErrUnknownDecision, e.Review.Decision)
+	if l.broken != nil {
+		return LogEntry{}, l.broken
+	}
+	if l.closed {
+		return LogEntry{}, os.ErrClosed
+	}
+	if e.Review != nil {
+		ok, err := l.isDecision(e.Review.Decision)
+		if err != nil {
+			return LogEntry{}, err
+		}
+		if !ok {
+			return LogEntry{}, fmt.Errorf("%w: decision %d", ErrUnknownDecision, e.Review.Decision)
+		}
 	}
 	e.Seq = l.head.Seq + 1
 	e.Prev = l.head.Hash
-	h, err := entryHash(e)
+	line, h, err := sealEntry(e)
 	if err != nil {
 		return LogEntry{}, fmt.Errorf("%w: %v", score.ErrMalformed, err)
 	}
 	e.Hash = h
-	line, err := canonicalEntry(e, true)
-	if err != nil {
-		return LogEntry{}, fmt.Errorf("%w: %v", score.ErrMalformed, err)
+	if len(line)+1 > l.max {
+		return LogEntry{}, fmt.Errorf("%w: the record is %d bytes, more than the log's limit of %d", score.ErrMalformed, len(line)+1, l.max)
 	}
-	line = append(line, '\n')
-	if _, err := l.w.Write(line); err != nil {
+	buf := append(line, '\n')
+	prevHead := l.head
+	l.head = LogHead{Seq: e.Seq, Hash: e.Hash}
+	sign := e.Seq-max(l.signed.Seq, 0) >= int64(l.every)
+	if sign {
+		if buf, err = l.appendCheckpoint(buf); err != nil {
+			l.head = prevHead
+			return LogEntry{}, err
+		}
+	}
+	if err := l.write(buf); err != nil {
+		l.head = prevHead
 		return LogEntry{}, err
 	}
-	l.head = LogHead{Seq: e.Seq, Hash: e.Hash}
-	if e.Kind == EntryDecision {
+	if sign {
+		l.signed = l.head
+	}
+	if e.Kind == EntryDecision && l.decisions != nil {
 		l.decisions[e.Seq] = true
 	}
 	return e, nil
+}
+
+// isDecision reports whether record seq is a decision: from memory for a
+// NewLog log, by a binary search of the file for an OpenLog log.
+func (l *Log) isDecision(seq int64) (bool, error) {
+	if seq < 1 || seq > l.head.Seq {
+		return false, nil
+	}
+	if l.f == nil {
+		return l.decisions[seq], nil
+	}
+	e, err := findRecord(l.f, l.size, seq, l.max)
+	if err != nil || e == nil {
+		return false, err
+	}
+	return e.Kind == EntryDecision, nil
 }
 
 // String writes the head as "SEQ:HASH", the form ParseLogHead reads.
@@ -453,111 +879,29 @@ func CheckHead(entries []LogEntry, head LogHead) error {
 	return nil
 }
 
-// LogError reports the first bad record of a decision log: its 1-based
-// line, the Seq it should have had, and what is wrong. It unwraps to
+// LogError reports the first bad line of a decision log: its 1-based line
+// (-1 when not known: a problem found at the end of a log opened for
+// appending), the byte offset where it starts (-1 when not known), the
+// Seq the next record should have had, and what is wrong. It unwraps to
 // ErrLogBroken.
 type LogError struct {
 	Line   int
 	Seq    int64
+	Offset int64
 	Detail string
 }
 
 func (e *LogError) Error() string {
+	switch {
+	case e.Line < 0 && e.Offset >= 0:
+		return fmt.Sprintf("%v at byte %d (record %d): %s", ErrLogBroken, e.Offset, e.Seq, e.Detail)
+	case e.Line < 0:
+		return fmt.Sprintf("%v at its end: %s", ErrLogBroken, e.Detail)
+	}
 	return fmt.Sprintf("%v at line %d (record %d): %s", ErrLogBroken, e.Line, e.Seq, e.Detail)
 }
 
 func (e *LogError) Unwrap() error { return ErrLogBroken }
-
-// LogSummary describes a verified log.
-type LogSummary struct {
-	Records   int     `json:"records"`
-	Decisions int     `json:"decisions"`
-	Reviews   int     `json:"reviews"`
-	Head      LogHead `json:"head"`
-}
-
-// VerifyLog reads a whole decision log and checks it: every line a
-// canonical record, Seq 1, 2, 3, ..., each Prev the Hash before it, each
-// Hash that of its content, each review after the decision it reviews. It
-// returns a *LogError (ErrLogBroken) naming the first bad record: an edited
-// record fails its own hash; a removed, inserted or reordered one breaks the
-// sequence or the chain where it happened. Cutting records off the end
-// leaves a valid shorter chain: compare Head with one kept elsewhere.
-func VerifyLog(r io.Reader) (LogSummary, error) {
-	_, sum, err := readLog(r, false)
-	return sum, err
-}
-
-// ReadLog is VerifyLog that also returns the entries.
-func ReadLog(r io.Reader) ([]LogEntry, LogSummary, error) {
-	return readLog(r, true)
-}
-
-func readLog(r io.Reader, keep bool) ([]LogEntry, LogSummary, error) {
-	br := bufio.NewReader(r)
-	var sum LogSummary
-	var out []LogEntry
-	decisions := map[int64]bool{}
-	for line := 1; ; line++ {
-		b, err := br.ReadBytes('\n')
-		if len(b) == 0 && err == io.EOF {
-			return out, sum, nil
-		}
-		if err != nil && err != io.EOF {
-			return out, sum, err
-		}
-		want := sum.Head.Seq + 1
-		bad := func(format string, args ...any) error {
-			return &LogError{Line: line, Seq: want, Detail: fmt.Sprintf(format, args...)}
-		}
-		if err == io.EOF {
-			return out, sum, bad("last line is incomplete (no newline)")
-		}
-		b = b[:len(b)-1]
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		var e LogEntry
-		if err := dec.Decode(&e); err != nil {
-			return out, sum, bad("not a log record: %v", err)
-		}
-		if dec.More() {
-			return out, sum, bad("data after the record")
-		}
-		if e.Seq != want {
-			return out, sum, bad("sequence number is %d, want %d (a record was removed, inserted or moved)", e.Seq, want)
-		}
-		if e.Prev != sum.Head.Hash {
-			return out, sum, bad("previous-hash link does not match the record before it")
-		}
-		h, err := entryHash(e)
-		if err != nil {
-			return out, sum, bad("%v", err)
-		}
-		if e.Hash != h {
-			return out, sum, bad("hash does not match the content (the record was edited)")
-		}
-		if c, err := canonicalEntry(e, true); err != nil || !bytes.Equal(c, b) {
-			return out, sum, bad("record is not in canonical form (the line was edited)")
-		}
-		switch {
-		case e.Kind == EntryDecision && e.Decision != nil && e.Review == nil:
-			decisions[e.Seq] = true
-			sum.Decisions++
-		case e.Kind == EntryReview && e.Review != nil && e.Decision == nil:
-			if !decisions[e.Review.Decision] {
-				return out, sum, bad("review of decision %d, which is not earlier in the log", e.Review.Decision)
-			}
-			sum.Reviews++
-		default:
-			return out, sum, bad("record kind %q does not match its content", e.Kind)
-		}
-		sum.Records++
-		sum.Head = LogHead{Seq: e.Seq, Hash: e.Hash}
-		if keep {
-			out = append(out, e)
-		}
-	}
-}
 
 // OverrideStats counts how often people overrode the model among reviewed
 // decisions. A decision reviewed more than once counts once, with its last
@@ -594,61 +938,98 @@ type OverrideReport struct {
 // looked up by Ref or Seq); "" leaves the decision out of the groups (it
 // still counts overall).
 func Overrides(entries []LogEntry, group func(e *LogEntry) string) OverrideReport {
-	type state struct {
-		idx    int
-		review *ReviewEntry
-	}
-	seen := map[int64]*state{}
-	var order []int64
+	t := NewOverrideTally(group)
 	for i := range entries {
-		e := &entries[i]
-		switch e.Kind {
-		case EntryDecision:
-			if e.Decision != nil {
-				seen[e.Seq] = &state{idx: i}
-				order = append(order, e.Seq)
-			}
-		case EntryReview:
-			if e.Review != nil {
-				if s, ok := seen[e.Review.Decision]; ok {
-					s.review = e.Review
-				}
-			}
+		t.Add(&entries[i])
+	}
+	return t.Report()
+}
+
+// OverrideTally computes Overrides one record at a time, as a LogReader
+// returns them, keeping a few words per decision instead of the records.
+type OverrideTally struct {
+	group func(e *LogEntry) string
+	// cases are indexed by decision Seq - first.
+	cases []overrideCase
+	first int64
+}
+
+type overrideCase struct {
+	group    string
+	model    Outcome
+	review   Outcome // "" when not reviewed
+	decision bool
+	referred bool
+}
+
+// NewOverrideTally returns an empty tally; group is as for Overrides.
+func NewOverrideTally(group func(e *LogEntry) string) *OverrideTally {
+	return &OverrideTally{group: group, first: -1}
+}
+
+// Add counts a decision or a review (other entries are ignored). A review
+// of a decision not added before is ignored.
+func (t *OverrideTally) Add(e *LogEntry) {
+	switch {
+	case e.Kind == EntryDecision && e.Decision != nil:
+		if t.first < 0 {
+			t.first = e.Seq
+		}
+		i := e.Seq - t.first
+		if i < 0 || i > int64(len(t.cases))+1<<20 {
+			return // not in log order
+		}
+		for int64(len(t.cases)) <= i {
+			t.cases = append(t.cases, overrideCase{})
+		}
+		c := overrideCase{decision: true, model: e.Decision.ModelOutcome, referred: e.Decision.Outcome == Refer}
+		if t.group != nil {
+			c.group = t.group(e)
+		}
+		t.cases[i] = c
+	case e.Kind == EntryReview && e.Review != nil:
+		if i := e.Review.Decision - t.first; t.first >= 0 && i >= 0 && i < int64(len(t.cases)) && t.cases[i].decision {
+			t.cases[i].review = e.Review.Outcome
 		}
 	}
+}
+
+// Report is the override report of what was added. A decision reviewed
+// more than once counts once, with its last review.
+func (t *OverrideTally) Report() OverrideReport {
 	var rep OverrideReport
 	groups := map[string]*OverrideStats{}
 	var names []string
-	for _, seq := range order {
-		s := seen[seq]
-		e := &entries[s.idx]
-		targets := []*OverrideStats{&rep.Overall}
-		if group != nil {
-			if g := group(e); g != "" {
-				gs, ok := groups[g]
-				if !ok {
-					gs = &OverrideStats{Group: g}
-					groups[g] = gs
-					names = append(names, g)
-				}
-				targets = append(targets, gs)
-			}
+	for i := range t.cases {
+		c := &t.cases[i]
+		if !c.decision {
+			continue
 		}
-		for _, t := range targets {
-			t.Decisions++
-			if e.Decision.Outcome == Refer {
-				t.Referred++
+		targets := []*OverrideStats{&rep.Overall}
+		if c.group != "" {
+			gs, ok := groups[c.group]
+			if !ok {
+				gs = &OverrideStats{Group: c.group}
+				groups[c.group] = gs
+				names = append(names, c.group)
 			}
-			if s.review == nil {
+			targets = append(targets, gs)
+		}
+		for _, s := range targets {
+			s.Decisions++
+			if c.referred {
+				s.Referred++
+			}
+			if c.review == "" {
 				continue
 			}
-			t.Reviewed++
-			if s.review.Outcome != e.Decision.ModelOutcome {
-				t.Overridden++
-				if s.review.Outcome == Approve {
-					t.ToApprove++
+			s.Reviewed++
+			if c.review != c.model {
+				s.Overridden++
+				if c.review == Approve {
+					s.ToApprove++
 				} else {
-					t.ToDecline++
+					s.ToDecline++
 				}
 			}
 		}

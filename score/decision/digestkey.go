@@ -23,11 +23,9 @@ const NewDigestKeyLen = 32
 
 // A digest key file holds the key in hex on one line (surrounding space
 // ignored), and only its owner may read it (mode 0600): the key protects
-// the customers' inputs behind the log's digests.
-
-// DigestKeyPath is the default digest key file of the log at logPath:
-// logPath + ".key", beside the log. Keep a copy apart from the log.
-func DigestKeyPath(logPath string) string { return logPath + ".key" }
+// the customers' inputs behind the log's digests. Keep it apart from the
+// log (nothing here puts it beside the log): whoever has the log and the
+// key can test guesses of a customer's inputs against the digests.
 
 // ReadDigestKeyFile reads a digest key file. On systems with Unix
 // permissions a file accessible to group or others is refused
@@ -99,20 +97,4 @@ func CreateDigestKeyFile(path string, random io.Reader) ([]byte, error) {
 		return nil, err
 	}
 	return key, nil
-}
-
-// OpenDigestKeyFile reads the digest key file at path as
-// ReadDigestKeyFile does, first creating it with CreateDigestKeyFile when
-// it does not exist; created reports whether it did (tell the operator to
-// keep the new key secret and apart from the log).
-func OpenDigestKeyFile(path string, random io.Reader) (key []byte, created bool, err error) {
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		key, err := CreateDigestKeyFile(path, random)
-		if err == nil || !errors.Is(err, fs.ErrExist) {
-			return key, err == nil, err
-		}
-		// Created by someone else meanwhile: read theirs.
-	}
-	key, err = ReadDigestKeyFile(path)
-	return key, false, err
 }

@@ -2,6 +2,7 @@ package decision_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -22,17 +23,15 @@ import (
 
 func TestDigestKeyFiles(t *testing.T) {
 	dir := t.TempDir()
-	path := decision.DigestKeyPath(filepath.Join(dir, "decisions.jsonl"))
-	require.Equal(t, filepath.Join(dir, "decisions.jsonl.key"), path)
+	path := filepath.Join(dir, "digest.key")
 
 	// Random bytes are injected: 32 bytes 0x00, 0x01, ..., 0x1f.
 	seq := make([]byte, 40)
 	for i := range seq {
 		seq[i] = byte(i)
 	}
-	key, created, err := decision.OpenDigestKeyFile(path, bytes.NewReader(seq))
+	key, err := decision.CreateDigestKeyFile(path, bytes.NewReader(seq))
 	require.NoError(t, err)
-	require.True(t, created)
 	require.Equal(t, seq[:decision.NewDigestKeyLen], key)
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
@@ -43,11 +42,6 @@ func TestDigestKeyFiles(t *testing.T) {
 		require.Equal(t, fs.FileMode(0o600), info.Mode().Perm())
 	}
 
-	// Opened again: read, not replaced.
-	again, created, err := decision.OpenDigestKeyFile(path, bytes.NewReader(bytes.Repeat([]byte{9}, 32)))
-	require.NoError(t, err)
-	require.False(t, created)
-	require.Equal(t, key, again)
 	_, err = decision.CreateDigestKeyFile(path, nil)
 	require.ErrorIs(t, err, fs.ErrExist, "never overwritten")
 	got, err := decision.ReadDigestKeyFile(path)
@@ -89,8 +83,6 @@ func TestDigestKeyFiles(t *testing.T) {
 			p := write(fmt.Sprintf("open-%o.key", mode), strings.Repeat("ab", 16), mode)
 			_, err = decision.ReadDigestKeyFile(p)
 			require.ErrorIs(t, err, decision.ErrDigestKeyFile, "mode %o", mode)
-			_, _, err = decision.OpenDigestKeyFile(p, nil)
-			require.ErrorIs(t, err, decision.ErrDigestKeyFile, "mode %o", mode)
 		}
 		_, err = decision.ReadDigestKeyFile(write("owner-only.key", strings.Repeat("ab", 16), 0o400))
 		require.NoError(t, err)
@@ -99,7 +91,7 @@ func TestDigestKeyFiles(t *testing.T) {
 
 func TestCheckHead(t *testing.T) {
 	text := writeLog(t)
-	entries, sum, err := decision.ReadLog(bytes.NewReader(text))
+	entries, sum, err := decision.ReadLog(bytes.NewReader(text), testVerify)
 	require.NoError(t, err)
 	require.Len(t, entries, 5)
 	kept := decision.LogHead{Seq: 3, Hash: entries[2].Hash}
@@ -147,8 +139,9 @@ func ExampleCheckHead() {
 	if err != nil {
 		panic(err)
 	}
+	pub, writer, _ := ed25519.GenerateKey(nil)
 	var buf bytes.Buffer
-	l, _ := decision.NewLog(&buf, []byte("deployment-secret-key-0001"), decision.LogHead{}, nil)
+	l, _ := decision.NewLog(&buf, decision.LogOptions{SigningKey: writer, DigestKey: []byte("deployment-secret-key-0001")})
 	for i := range 3 {
 		rec := score.Record{score.Num(float64(2 + 3*i)), score.Cat("a"), score.Num(1), score.Missing()}
 		d, _ := dc.Decide(rec, nil)
@@ -159,10 +152,11 @@ func ExampleCheckHead() {
 	if err != nil {
 		panic(err)
 	}
-	// Someone cuts the last record off: the chain that is left is valid.
+	// Someone cuts the last record and its checkpoint off: what is left
+	// verifies (the header, its checkpoint, two records and theirs).
 	lines := strings.SplitAfter(buf.String(), "\n")
-	cut := strings.Join(lines[:2], "")
-	entries, sum, err := decision.ReadLog(strings.NewReader(cut))
+	cut := strings.Join(lines[:6], "")
+	entries, sum, err := decision.ReadLog(strings.NewReader(cut), decision.VerifyOptions{PublicKey: pub})
 	fmt.Println(sum.Records, err)
 	fmt.Println(decision.CheckHead(entries, kept))
 	// Output:
@@ -170,29 +164,33 @@ func ExampleCheckHead() {
 	// decision log is broken: records after 2 were cut off: the log ends at record 2, the kept head is record 3
 }
 
-func ExampleOpenDigestKeyFile() {
+func ExampleCreateDigestKeyFile() {
 	dir, err := os.MkdirTemp("", "candor-example")
 	if err != nil {
 		panic(err)
 	}
 	defer os.RemoveAll(dir)
-	path := decision.DigestKeyPath(filepath.Join(dir, "decisions.jsonl"))
-	// The first run creates the key (random bytes from crypto/rand when
-	// nil; fixed here so that the output is the same every time).
-	key, created, err := decision.OpenDigestKeyFile(path, bytes.NewReader(bytes.Repeat([]byte{7}, 32)))
-	fmt.Println(len(key), created, err, decision.DigestKeyID(key))
+	// Somewhere apart from the log: another volume, a secret store's mount.
+	path := filepath.Join(dir, "digest.key")
+	// Random bytes from crypto/rand when nil; fixed here so that the output
+	// is the same every time.
+	key, err := decision.CreateDigestKeyFile(path, bytes.NewReader(bytes.Repeat([]byte{7}, 32)))
+	fmt.Println(len(key), err, decision.DigestKeyID(key))
 	// (The key id is SHA-256 of "candor-digest-key-id\x00" and the key, as
 	// Python's hashlib gives it.) Later runs read it.
-	key, created, err = decision.OpenDigestKeyFile(path, nil)
-	fmt.Println(len(key), created, err, decision.DigestKeyID(key))
-	// A key file other users may read is refused.
+	key, err = decision.ReadDigestKeyFile(path)
+	fmt.Println(len(key), err, decision.DigestKeyID(key))
+	// A key file is never overwritten, and one other users may read is refused.
+	_, err = decision.CreateDigestKeyFile(path, nil)
+	fmt.Println(errors.Is(err, fs.ErrExist))
 	if err := os.Chmod(path, 0o644); err != nil {
 		panic(err)
 	}
 	_, err = decision.ReadDigestKeyFile(path)
 	fmt.Println(errors.Is(err, decision.ErrDigestKeyFile))
 	// Output:
-	// 32 true <nil> 89a1ae1891ead0d0
-	// 32 false <nil> 89a1ae1891ead0d0
+	// 32 <nil> 89a1ae1891ead0d0
+	// 32 <nil> 89a1ae1891ead0d0
+	// true
 	// true
 }

@@ -4,12 +4,13 @@
 // it was made on, and a hash-chained Log records decisions and reviewers'
 // final outcomes so that they can be checked later. Functions return
 // errors and never panic on bad input: the kinds are sentinels (ErrPolicy,
-// ErrLogBroken, ErrDigestKey, ErrDigestKeyFile, ErrUnknownDecision,
-// ErrNoLog, and the score package's ErrNoConsent, ErrModel, ErrMalformed
-// and ErrNotFinite), a customer's bad values are the score package's
-// *score.RecordError, and the structured errors *LogError and *HeadError
-// (naming the record) unwrap to ErrLogBroken; test them with errors.Is and
-// errors.As.
+// ErrLogBroken, ErrLegacyLog, ErrLogLocked, ErrLogKey, ErrSigningKey,
+// ErrVerifyKey, ErrNotRepaired, ErrDigestKey, ErrDigestKeyFile,
+// ErrUnknownDecision, ErrNoLog, and the score package's ErrNoConsent,
+// ErrModel, ErrMalformed and ErrNotFinite), a customer's bad values are the
+// score package's *score.RecordError, the structured errors *LogError and
+// *HeadError (naming the line or record) unwrap to ErrLogBroken, and
+// *LockError to ErrLogLocked; test them with errors.Is and errors.As.
 //
 // # Policy, consent and reasons
 //
@@ -28,12 +29,18 @@
 // # Records
 //
 // A Log appends one JSON line per decision or review, each holding the
-// hash of the one before it; VerifyLog and ReadLog check the chain and
-// CheckHead compares it with a head kept elsewhere (a chain alone cannot
-// show records cut off its end). Customers' values never enter the log: a
-// keyed digest (InputDigest) stands for them, under a key kept apart from
-// the log in a file only its owner may read (ReadDigestKeyFile,
-// OpenDigestKeyFile). Overrides reports how often reviewers overrode the
+// hash of the one before it, and after each (or every CheckpointEvery) a
+// checkpoint signed with the writer's Ed25519 key: the chain makes a
+// checkpoint cover every record before it, and only the key holder can
+// make one. VerifyLog, ReadLog and LogReader (streaming) check a log
+// against the writer's public key and, with VerifyOptions.Head, against a
+// head published elsewhere (nothing in a log can show records cut off its
+// end at a checkpoint). OpenLog takes an exclusive file lock and reads only
+// the log's ends; RepairLog cuts a torn tail back to the last signed
+// record. Customers' values never enter the log: a keyed digest
+// (InputDigest) stands for them, under a key kept apart from the log in a
+// file only its owner may read (CreateDigestKeyFile, ReadDigestKeyFile).
+// Overrides and OverrideTally report how often reviewers overrode the
 // model, overall and per group. Times are passed in; the package never
 // reads the clock.
 package decision

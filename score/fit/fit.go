@@ -56,7 +56,27 @@ type LogisticOptions struct {
 	// MaxLevels caps the levels of a categorical input (0 means
 	// DefaultMaxLevels; negative means no cap). See checkLevels.
 	MaxLevels int
+	// Constrain fits the maximum likelihood under sign constraints:
+	// ConstrainData bounds each coefficient to the sign of its input's
+	// univariate training trend (the trends of Contradiction),
+	// ConstrainDeclared to the declared Feature.Trend of numeric inputs
+	// (ascending: >= 0, descending: <= 0). Empty: no constraints. Only
+	// unpenalised fits (L2 = 0) can be constrained; standard errors are
+	// not reported (NaN) for a constrained fit.
+	Constrain Constraint
 }
+
+// Constraint selects the sign constraints of a logistic fit.
+type Constraint string
+
+const (
+	// ConstrainNone fits without constraints.
+	ConstrainNone Constraint = ""
+	// ConstrainData uses the univariate training trends.
+	ConstrainData Constraint = "data"
+	// ConstrainDeclared uses the declared trends of the schema.
+	ConstrainDeclared Constraint = "declared"
+)
 
 // DefaultMaxLevels is the default cap on a categorical input's levels.
 const DefaultMaxLevels = 100
@@ -125,6 +145,9 @@ type LogisticFit struct {
 	// Contradictions lists the coefficients whose sign runs against their
 	// input's univariate trend in the training rows (see Contradiction).
 	Contradictions []Contradiction
+	// AtBound lists, for a constrained fit, the columns whose coefficient
+	// the sign constraint holds at 0.
+	AtBound []string
 }
 
 // Contradiction is a coefficient whose sign contradicts the univariate
@@ -146,7 +169,7 @@ type Contradiction struct {
 func (c Contradiction) String() string {
 	dir := map[int]string{1: "rises", -1: "falls"}[c.Trend]
 	if c.Column != c.Feature {
-		return fmt.Sprintf("%s: coefficient %+.4g, but the event rate of this level %s against the reference level", c.Column, c.Coef, map[int]string{1: "is higher", -1: "is lower"}[c.Trend])
+		return fmt.Sprintf("%s: coefficient %+.4g, but this level's event rate is %s than the reference level's in the training data (z-test, 1%% level)", c.Column, c.Coef, map[int]string{1: "higher", -1: "lower"}[c.Trend])
 	}
 	return fmt.Sprintf("%s: coefficient %+.4g, but the event rate %s with %s in the training data (Spearman, 1%% level)", c.Column, c.Coef, dir, c.Feature)
 }
@@ -178,6 +201,61 @@ func signContradictions(terms []score.Term, o *oneHot, coef []float64, aliased [
 		}
 	}
 	return out
+}
+
+// signBounds returns the bounds of each design column under the sign
+// constraints c: [0, +Inf) for a rising trend, (-Inf, 0] for a falling
+// one, unbounded otherwise (and for the intercept).
+func signBounds(d *Design, o *oneHot, y []float64, c Constraint) (lower, upper []float64, err error) {
+	p := len(o.cols)
+	lower, upper = make([]float64, p), make([]float64, p)
+	for j := range lower {
+		lower[j], upper[j] = math.Inf(-1), math.Inf(1)
+	}
+	set := func(j, trend int) {
+		switch trend {
+		case 1:
+			lower[j] = 0
+		case -1:
+			upper[j] = 0
+		}
+	}
+	switch c {
+	case ConstrainData, ConstrainDeclared:
+	default:
+		return nil, nil, fmt.Errorf("%w: constraint %q (want data or declared)", score.ErrData, c)
+	}
+	for k, si := range d.Inputs {
+		f := d.Schema.Feature(si)
+		b := o.blocks[k]
+		if c == ConstrainDeclared {
+			if b.levels == nil {
+				switch f.Trend {
+				case score.Ascending:
+					set(b.first, 1)
+				case score.Descending:
+					set(b.first, -1)
+				}
+			}
+			continue
+		}
+		if b.levels == nil {
+			set(b.first, dataTrend(f, d.Values[k], y, d.Weights))
+			continue
+		}
+		counts, events := map[string]float64{}, map[string]float64{}
+		for r, v := range d.Values[k] {
+			counts[v.Label()] += metric.Weight(d.Weights, r)
+			if d.Events[r] {
+				events[v.Label()] += metric.Weight(d.Weights, r)
+			}
+		}
+		ref := b.levels[0]
+		for l, lab := range b.levels[1:] {
+			set(b.first+l, rateTrend(events[lab], counts[lab], events[ref], counts[ref]))
+		}
+	}
+	return lower, upper, nil
 }
 
 // rateTrend is the sign of the event rate e1/n1 minus e0/n0 when a pooled
@@ -525,13 +603,41 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 	// un-scaled exactly, so that a column's magnitude (a customer id near
 	// 1.5e7) never decides whether the fit works.
 	xs, sc := cols, []colScale(nil)
+	var constrainedAt []bool
 	if opts.L2 == 0 {
 		xs, sc = oh.standardised(d.Weights)
 	}
 	res, gerr := glm.FitLogistic(ctx, glm.Problem{X: xs, Y: y, Weights: d.Weights, L2: opts.L2, Names: names},
 		&glm.Settings{MaxIter: opts.MaxIter, Tol: opts.Tol})
+	if gerr == nil && opts.Constrain != ConstrainNone {
+		if opts.L2 != 0 {
+			return nil, fmt.Errorf("%w: --constrain needs an unpenalised fit (L2 0)", score.ErrData)
+		}
+		lower, upper, err := signBounds(d, oh, y, opts.Constrain)
+		if err != nil {
+			return nil, err
+		}
+		keep := make([]bool, len(xs))
+		for j := range keep {
+			keep[j] = !res.Aliased[j]
+		}
+		br, berr := glm.FitLogisticBounded(ctx, glm.Problem{X: xs, Y: y, Weights: d.Weights}, keep, lower, upper, res.Coef, 200, 1e-8)
+		if berr != nil {
+			return nil, fmt.Errorf("%w: %v", score.ErrData, berr)
+		}
+		res.Coef, res.LogLik, res.Iterations, res.Converged, res.Cov = br.Coef, br.LogLik, res.Iterations+br.Iterations, br.Converged, nil
+		for j := range res.StdErr {
+			res.StdErr[j] = math.NaN()
+		}
+		constrainedAt = br.Bound
+	}
 	if sc != nil {
 		unscale(&res, sc)
+		if opts.Constrain != ConstrainNone {
+			for j := range res.StdErr {
+				res.StdErr[j] = math.NaN()
+			}
+		}
 	}
 	var sepCols []string
 	if res.Separation != nil {
@@ -566,6 +672,11 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 	}
 	spec.Terms = oh.terms(d, res.Coef, opts.Fill, y)
 	fit.Contradictions = signContradictions(spec.Terms, oh, res.Coef, res.Aliased)
+	for j, at := range constrainedAt {
+		if at && j > 0 {
+			fit.AtBound = append(fit.AtBound, names[j])
+		}
+	}
 	// Training AUC and summary.
 	scores := make([]float64, n)
 	for j, c := range cols {

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/candorscore/candor/examples/datasets"
+	"github.com/candorscore/candor/score"
+)
+
+// TestFitBoostedCLI: `candor fit --model boosted` writes a scorecard model
+// without the protected attributes, the same file twice, and the other
+// commands (explain, convert to PMML) take it as they take a scorecard.
+func TestFitBoostedCLI(t *testing.T) {
+	dir := t.TempDir()
+	tab, err := datasets.Load(datasets.GermanCredit)
+	require.NoError(t, err)
+	data := filepath.Join(dir, "german.csv")
+	writeTableCSV(t, data, tab, tab.Len())
+	fitTo := func(model string) []byte {
+		code, out, errOut := runCLI(t, "fit", "--model", "boosted", "--data", data, "--target", "creditability", "--event", "bad",
+			"--protected", "personal_status_and_sex,age_in_years,foreign_worker", "--out", model)
+		require.Equal(t, 0, code, errOut)
+		require.Empty(t, out, "the model goes to --out")
+		require.Contains(t, errOut, "candor fit: boosted additive model of creditability=bad")
+		require.Contains(t, errOut, "== shape functions (points per bin) ==")
+		b, err := os.ReadFile(model)
+		require.NoError(t, err)
+		return b
+	}
+	model := filepath.Join(dir, "boosted.json")
+	first := fitTo(model)
+	require.Equal(t, first, fitTo(filepath.Join(dir, "again.json")), "same data and seed: same file")
+	m, err := score.LoadFile(model)
+	require.NoError(t, err)
+	require.Equal(t, score.ScorecardModel, m.Kind())
+	require.Equal(t, 17, m.NumTerms())
+	for j := 0; j < m.NumTerms(); j++ {
+		require.NotContains(t, []string{"personal_status_and_sex", "age_in_years", "foreign_worker"}, m.Term(j).Feature)
+	}
+	code, out, errOut := runCLI(t, "explain", "--model", model, "--data", data, "--rows", "1", "--format", "json")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, `"contributions"`)
+	code, _, errOut = runCLI(t, "convert", "--model", model, "--to", "pmml", "--out", filepath.Join(dir, "boosted.pmml"))
+	require.Equal(t, 0, code, errOut)
+	code, _, errOut = runCLI(t, "fit", "--model", "boosted", "--data", data, "--target", "creditability", "--event", "bad", "--l2", "1")
+	require.NotEqual(t, 0, code)
+	require.Contains(t, errOut, "--l2 does not apply")
+}

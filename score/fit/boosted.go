@@ -1,0 +1,580 @@
+package fit
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/candorscore/candor/internal/metric"
+	"github.com/candorscore/candor/score"
+)
+
+// Defaults of BoostedOptions. Each is InterpretML's documented default for
+// its ExplainableBoostingClassifier (interpret 0.6, the class signature on
+// interpret.ml), except DefaultBoostedMaxBins, which is scikit-learn's
+// HistGradientBoosting default resolution (255 bins plus one for missing
+// values), and DefaultBoostedOuterBags and DefaultBoostedLearningRate,
+// which trade a little of EBM's averaging for fit time (see
+// BoostedOptions.OuterBags). None was tuned on a data set.
+const (
+	DefaultBoostedMaxBins        = 255    // range pre-bins per numeric feature
+	DefaultBoostedLearningRate   = 0.015  // EBM learning_rate
+	DefaultBoostedMaxRounds      = 50000  // EBM max_rounds
+	DefaultBoostedEarlyStopping  = 100    // EBM early_stopping_rounds
+	DefaultBoostedTolerance      = 1e-5   // EBM early_stopping_tolerance
+	DefaultBoostedValidationSize = 0.15   // EBM validation_size
+	DefaultBoostedOuterBags      = 14     // EBM outer_bags
+	DefaultBoostedMinSamplesLeaf = 4      // EBM min_samples_leaf
+	DefaultBoostedMinHessian     = 1e-4   // EBM min_hessian
+	DefaultBoostedCatSmooth      = 10.0   // EBM cat_smooth
+	defaultBoostedSeed           = 42     // EBM random_state; used when Seed is nil
+	boostedMaxBinsLimit          = 65534  // bin indexes are uint16, missing included
+	boostedMinBagRows            = 2      // inner training and validation rows per bag
+	boostedLeafFloor             = 1e-300 // a hessian sum treated as empty
+)
+
+// BoostedOptions control Boosted. The zero value (or nil) means the
+// defaults (the Default* constants).
+type BoostedOptions struct {
+	// NonEvent and MaxLevels: see LogisticOptions.
+	NonEvent  string
+	MaxLevels int
+	// MaxBins is the most range pre-bins of a numeric feature (0 =
+	// DefaultBoostedMaxBins): cut points at quantiles of the training
+	// values, midway between neighbouring distinct values, so a feature
+	// with fewer distinct values has one bin per value. Missing values
+	// always have a bin of their own; categorical features have one bin per
+	// level.
+	MaxBins int
+	// LearningRate shrinks every boosting step (0 = DefaultBoostedLearningRate).
+	LearningRate float64
+	// MaxRounds bounds the rounds of a bag; a round visits every feature
+	// once, in schema order (0 = DefaultBoostedMaxRounds).
+	MaxRounds int
+	// EarlyStoppingRounds stops a bag when its validation log-loss has not
+	// improved by Tolerance (relative) for this many rounds; the bag keeps
+	// the shapes of its best round (0 = DefaultBoostedEarlyStopping).
+	EarlyStoppingRounds int
+	// Tolerance is the relative improvement of the validation log-loss that
+	// counts (0 = DefaultBoostedTolerance).
+	Tolerance float64
+	// ValidationSize is the share of training rows each bag holds out for
+	// early stopping, drawn stratified by the event (0 =
+	// DefaultBoostedValidationSize). The held-out rows are training rows:
+	// nothing outside the table given to Boosted is seen.
+	ValidationSize float64
+	// OuterBags is the number of fits, each on its own random validation
+	// split, whose shapes are averaged (0 = DefaultBoostedOuterBags). Bags
+	// run in parallel; the result does not depend on how many run at once.
+	OuterBags int
+	// MinSamplesLeaf is the fewest training rows on each side of a split
+	// (0 = DefaultBoostedMinSamplesLeaf).
+	MinSamplesLeaf int
+	// MinHessian is the smallest hessian sum on each side of a split (0 =
+	// DefaultBoostedMinHessian).
+	MinHessian float64
+	// Seed seeds every random choice (the validation splits); nil means
+	// 42. The same table, options and seed give the same model file.
+	Seed *uint64
+	// Trends declares monotone shapes for numeric features:
+	// TrendAscending (the event log-odds never fall as the value rises:
+	// points never rise) or TrendDescending. Every boosting step of such a
+	// feature is itself monotone in that direction, so the fitted shape is
+	// monotone exactly; the missing bin is not constrained. TrendAuto or an
+	// absent feature is unconstrained; other trends are errors.
+	Trends map[string]Trend
+	// Smoothing, when positive, replaces each range bin's effect of a
+	// numeric feature by the plain mean of the effects of the bins within
+	// Smoothing bins of it (a moving average over bin positions, which
+	// keeps a monotone shape monotone), after the bags are averaged.
+	Smoothing int
+	// Scaling maps log-odds to points (build it with score.NewScaling); nil
+	// means score.NewScaling(600, 19, 50).
+	Scaling *score.Scaling
+	// Weights are per-table-row sample weights; nil means all ones.
+	Weights []float64
+	// Missing is the policy for a blank target cell (blank feature cells
+	// are data: they fall in the missing bin).
+	Missing MissingPolicy
+	// Name and Version label the model (defaults "boosted" and "1").
+	Name, Version string
+	// Cutoff is the event probability at which the decision turns adverse;
+	// 0 means 0.5.
+	Cutoff score.Probability
+}
+
+// BoostedFit is the result of Boosted.
+type BoostedFit struct {
+	// Model is a ScorecardModel: one BinnedTerm per input feature whose
+	// bins carry the shape function in points (adjacent range bins with
+	// equal points merged), and the base points as intercept.
+	Model *score.Model
+	// Rounds is each bag's number of rounds at its best validation loss.
+	Rounds []int
+	// ValidationLogLoss is each bag's best mean validation log-loss.
+	ValidationLogLoss []float64
+	Rows              int     // rows used
+	Dropped           int     // rows skipped for a blank target under MissingDrop
+	Events            float64 // weighted events among the rows used
+	AUC, KS           float64 // on the rows used, from the points
+}
+
+// boostOpts is BoostedOptions with the defaults filled in.
+type boostOpts struct {
+	maxBins, maxRounds, patience, bags, minLeaf, smoothing int
+	lr, tol, valSize, minHess                              float64
+	seed                                                   uint64
+}
+
+func (o *BoostedOptions) resolve() (boostOpts, error) {
+	r := boostOpts{maxBins: o.MaxBins, maxRounds: o.MaxRounds, patience: o.EarlyStoppingRounds, bags: o.OuterBags,
+		minLeaf: o.MinSamplesLeaf, smoothing: o.Smoothing, lr: o.LearningRate, tol: o.Tolerance,
+		valSize: o.ValidationSize, minHess: o.MinHessian, seed: defaultBoostedSeed}
+	def := func(p *int, d int) {
+		if *p == 0 {
+			*p = d
+		}
+	}
+	deff := func(p *float64, d float64) {
+		if *p == 0 {
+			*p = d
+		}
+	}
+	def(&r.maxBins, DefaultBoostedMaxBins)
+	def(&r.maxRounds, DefaultBoostedMaxRounds)
+	def(&r.patience, DefaultBoostedEarlyStopping)
+	def(&r.bags, DefaultBoostedOuterBags)
+	def(&r.minLeaf, DefaultBoostedMinSamplesLeaf)
+	deff(&r.lr, DefaultBoostedLearningRate)
+	deff(&r.tol, DefaultBoostedTolerance)
+	deff(&r.valSize, DefaultBoostedValidationSize)
+	deff(&r.minHess, DefaultBoostedMinHessian)
+	if o.Seed != nil {
+		r.seed = *o.Seed
+	}
+	switch {
+	case r.maxBins < 1 || r.maxBins > boostedMaxBinsLimit:
+		return r, fmt.Errorf("%w: MaxBins %d is not in 1..%d", score.ErrData, o.MaxBins, boostedMaxBinsLimit)
+	case r.maxRounds < 1 || r.patience < 1 || r.bags < 1 || r.minLeaf < 1 || r.smoothing < 0:
+		return r, fmt.Errorf("%w: MaxRounds, EarlyStoppingRounds, OuterBags and MinSamplesLeaf must be positive and Smoothing not negative", score.ErrData)
+	case !(r.lr > 0 && r.lr <= 1):
+		return r, fmt.Errorf("%w: learning rate %v is not in (0, 1]", score.ErrData, o.LearningRate)
+	case !(r.tol >= 0 && r.tol < 1):
+		return r, fmt.Errorf("%w: tolerance %v is not in [0, 1)", score.ErrData, o.Tolerance)
+	case !(r.valSize > 0 && r.valSize < 1):
+		return r, fmt.Errorf("%w: validation size %v is not in (0, 1)", score.ErrData, o.ValidationSize)
+	case !(r.minHess > 0) || !isFinite(r.minHess):
+		return r, fmt.Errorf("%w: min hessian %v is not positive", score.ErrData, o.MinHessian)
+	}
+	return r, nil
+}
+
+// Boosted fits a boosted additive model of the event (target == event) on
+// the input features of s: an Explainable Boosting Machine's main effects
+// (Lou, Caruana and Gehrke, "Intelligible models for classification and
+// regression", KDD 2012; InterpretML's EBM), written for candor.
+//
+//  1. Every feature is pre-binned: numeric features into up to MaxBins
+//     quantile bins, categorical features one bin per level, and a bin for
+//     missing values.
+//  2. Each of OuterBags bags draws its own stratified validation split of
+//     the training rows and boosts from the inner training rows' base
+//     log-odds: round after round it visits every feature in schema order
+//     and adds one shallow tree on that feature's bins, a single split
+//     (numeric bins in order; categories ordered by their smoothed
+//     gradient ratio) chosen by the Newton gain of the log-loss, each side
+//     moved by LearningRate times its Newton step, the missing bin always on
+//     its own. A bag stops when the validation log-loss has not improved
+//     for EarlyStoppingRounds rounds and keeps its best round.
+//  3. The bags' shapes (log-odds per bin) are averaged, optionally
+//     smoothed, and centred so that each term's training average is 0 (its
+//     share moves to the intercept); a bin without training rows gets 0,
+//     the population average.
+//  4. Log-odds are scaled to points as a scorecard's are: points = Offset
+//     - Factor * log-odds.
+//
+// The model is therefore an ordinary scorecard with fine bins:
+// explanations, reason codes, recourse, audits, monitoring, PMML export and
+// signing treat it like any other. The fit is deterministic: the same
+// table, options and seed give a byte-identical model file whatever
+// GOMAXPROCS is. It stops when ctx is cancelled.
+func Boosted(ctx context.Context, t *score.Table, s *score.Schema, target, event string, opts *BoostedOptions) (*BoostedFit, error) {
+	if opts == nil {
+		opts = &BoostedOptions{}
+	}
+	o, err := opts.resolve()
+	if err != nil {
+		return nil, err
+	}
+	sc := score.NewScaling(0, 0, 0)
+	if opts.Scaling != nil {
+		sc = *opts.Scaling
+		if !(sc.Factor > 0) || !isFinite(sc.Factor) || !isFinite(sc.Offset) {
+			return nil, fmt.Errorf("%w: scaling needs a positive finite factor and a finite offset", score.ErrData)
+		}
+	}
+	d, err := scorecardDesign(t, s, target, event, opts.NonEvent, opts.MaxLevels, opts.Weights, opts.Missing)
+	if err != nil {
+		return nil, err
+	}
+	nf := len(d.Inputs)
+	dirs := make([]int8, nf)
+	for _, name := range slices.Sorted(maps.Keys(opts.Trends)) {
+		k := slices.IndexFunc(d.Inputs, func(i int) bool { return s.Feature(i).Name == name })
+		if k < 0 {
+			return nil, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: trend declared for a feature that is not an input", score.ErrUnknownFeature)}
+		}
+		tr := opts.Trends[name]
+		switch {
+		case tr == "" || tr == TrendAuto:
+		case s.Feature(d.Inputs[k]).Kind != score.Numeric:
+			return nil, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: a monotone trend needs a numeric feature", score.ErrWrongKind)}
+		case tr == TrendAscending:
+			dirs[k] = 1
+		case tr == TrendDescending:
+			dirs[k] = -1
+		default:
+			return nil, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: trend %q (a boosted model takes ascending or descending)", score.ErrData, tr)}
+		}
+	}
+	n := len(d.Rows)
+	fit := &BoostedFit{Rows: n, Dropped: d.Dropped}
+	// 1. Pre-bins, features in parallel (each independent of the schedule).
+	pre := make([]*preBins, nf)
+	errs := make([]error, nf)
+	parallel(nf, func(k int) {
+		pre[k], errs[k] = newPreBins(s.Feature(d.Inputs[k]), d.Values[k], o.maxBins)
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	y := make([]float64, n)
+	for r, e := range d.Events {
+		if e {
+			y[r] = 1
+			fit.Events += metric.Weight(d.Weights, r)
+		}
+	}
+	// 2. Bags, in parallel; each writes only its own slot.
+	prob := &boostProblem{pre: pre, dirs: dirs, y: y, w: d.Weights, o: o}
+	bags := make([]*bagResult, o.bags)
+	bagErrs := make([]error, o.bags)
+	parallel(o.bags, func(b int) {
+		bags[b], bagErrs[b] = prob.fitBag(ctx, b)
+	})
+	for _, err := range bagErrs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	// 3. Average (in bag order), smooth, centre.
+	shapes := make([][]float64, nf)
+	intercept := 0.0
+	for k := range shapes {
+		shapes[k] = make([]float64, len(pre[k].bins))
+	}
+	for _, bg := range bags {
+		intercept += bg.intercept / float64(o.bags)
+		for k, sh := range bg.shapes {
+			for b, v := range sh {
+				shapes[k][b] += v / float64(o.bags)
+			}
+		}
+		fit.Rounds = append(fit.Rounds, bg.rounds)
+		fit.ValidationLogLoss = append(fit.ValidationLogLoss, bg.loss)
+	}
+	var wsum float64
+	for r := range n {
+		wsum += metric.Weight(d.Weights, r)
+	}
+	for k, p := range pre {
+		if o.smoothing > 0 && p.ranges > 1 {
+			shapes[k] = smoothShape(shapes[k], p.ranges, o.smoothing)
+		}
+		stats := p.binStats(d.Weights, y)
+		var mean float64
+		for b, st := range stats {
+			mean += st.count * shapes[k][b] / wsum
+		}
+		intercept += mean
+		for b, st := range stats {
+			if st.count > 0 {
+				shapes[k][b] -= mean
+			} else {
+				shapes[k][b] = 0
+			}
+		}
+		p.stats = stats
+	}
+	// 4. Points and the model.
+	spec := score.Spec{Name: opts.Name, Version: opts.Version, Kind: score.ScorecardModel, Target: target, Event: event,
+		Features: s.Features(), Intercept: sc.Offset - sc.Factor*intercept, Scaling: &sc, Cutoff: opts.Cutoff}
+	if spec.Name == "" {
+		spec.Name = "boosted"
+	}
+	if spec.Version == "" {
+		spec.Version = "1"
+	}
+	points := make([]float64, n)
+	for r := range points {
+		points[r] = spec.Intercept
+	}
+	for k, p := range pre {
+		term := p.term(shapes[k], sc.Factor)
+		// Row effects by the unmerged bins (merging keeps every effect).
+		for r, b := range p.col {
+			e := -sc.Factor * shapes[k][b]
+			if e == 0 {
+				e = 0 // no negative zero
+			}
+			points[r] += e
+			term.Baseline += metric.Weight(d.Weights, r) * e / wsum
+		}
+		if p.numeric {
+			term.Stats = numericStats(d.Values[k], d.Weights)
+		} else {
+			st := &score.Stats{}
+			for r, v := range d.Values[k] {
+				if v.IsMissing() {
+					st.Missing += metric.Weight(d.Weights, r)
+				} else {
+					st.Count += metric.Weight(d.Weights, r)
+				}
+			}
+			term.Stats = st
+		}
+		spec.Terms = append(spec.Terms, term)
+	}
+	risk := make([]float64, n)
+	for r, p := range points {
+		risk[r] = -p
+	}
+	fit.AUC = metric.AUC(risk, d.Events, d.Weights)
+	fit.KS = metric.KS(risk, d.Events, d.Weights)
+	total := 0
+	for _, r := range fit.Rounds {
+		total += r
+	}
+	spec.Training = &score.Training{Rows: n, Dropped: d.Dropped, Events: fit.Events, Iterations: total,
+		Converged: true, AUC: fit.AUC, KS: fit.KS, ScoreQuants: deciles(points)}
+	m, err := score.NewModel(spec)
+	if err != nil {
+		return nil, err
+	}
+	fit.Model = m
+	return fit, nil
+}
+
+// parallel runs f(0..n-1) on up to GOMAXPROCS goroutines. Each call must
+// write only its own results, so the outcome does not depend on the
+// schedule.
+func parallel(n int, f func(i int)) {
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+}
+
+// preBins is one feature's fine bins and every training row's bin.
+type preBins struct {
+	feature string
+	numeric bool
+	// bins: the range bins in order (numeric) or one category bin per
+	// level (categorical), then the missing bin, last.
+	bins   []score.Bin
+	ranges int      // numeric: the number of range bins; 0 for categorical
+	col    []uint16 // col[r]: the bin of training row r
+	stats  []binStat
+}
+
+type binStat struct{ count, events float64 }
+
+// newPreBins bins one feature's training values.
+func newPreBins(f score.Feature, vals []score.Value, maxBins int) (*preBins, error) {
+	p := &preBins{feature: f.Name, numeric: f.Kind == score.Numeric, col: make([]uint16, len(vals))}
+	if !p.numeric {
+		levels := levelsOf(f, nonMissing(vals))
+		if len(levels)+1 > boostedMaxBinsLimit {
+			return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: %d levels (at most %d)", score.ErrData, len(levels), boostedMaxBinsLimit-1)}
+		}
+		at := make(map[string]uint16, len(levels))
+		for k, l := range levels {
+			at[l] = uint16(k)
+			p.bins = append(p.bins, score.Bin{Kind: score.CategoryBin, Categories: []string{l}})
+		}
+		miss := uint16(len(levels))
+		p.bins = append(p.bins, score.Bin{Kind: score.MissingBin})
+		for r, v := range vals {
+			if v.IsMissing() {
+				p.col[r] = miss
+			} else {
+				p.col[r] = at[v.Label()]
+			}
+		}
+		return p, nil
+	}
+	xs := make([]float64, 0, len(vals))
+	for _, v := range vals {
+		if v.IsNum() {
+			xs = append(xs, v.Float())
+		}
+	}
+	slices.Sort(xs)
+	cuts := quantileCuts(xs, maxBins)
+	p.ranges = len(cuts) + 1
+	for k := 0; k <= len(cuts); k++ {
+		b := score.Bin{Kind: score.RangeBin}
+		if k > 0 {
+			lo := cuts[k-1]
+			b.Lower = &lo
+		}
+		if k < len(cuts) {
+			hi := cuts[k]
+			b.Upper = &hi
+		}
+		p.bins = append(p.bins, b)
+	}
+	p.bins = append(p.bins, score.Bin{Kind: score.MissingBin})
+	miss := uint16(p.ranges)
+	for r, v := range vals {
+		if !v.IsNum() {
+			p.col[r] = miss
+			continue
+		}
+		// the first cut above x is the bin's index
+		k, _ := slices.BinarySearchFunc(cuts, v.Float(), func(c, x float64) int {
+			if c <= x {
+				return -1
+			}
+			return 1
+		})
+		p.col[r] = uint16(k)
+	}
+	return p, nil
+}
+
+func nonMissing(vals []score.Value) []score.Value {
+	out := make([]score.Value, 0, len(vals))
+	for _, v := range vals {
+		if !v.IsMissing() {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// quantileCuts returns ascending cut points splitting the sorted values xs
+// into at most maxBins bins: with no more distinct values than maxBins,
+// one cut midway between each pair of neighbouring distinct values;
+// otherwise the cuts next to the quantiles k/maxBins of xs, each midway
+// between the distinct values either side of it. A value equal to a cut
+// belongs to the bin above it ([lower, upper)).
+func quantileCuts(xs []float64, maxBins int) []float64 {
+	distinct := 0
+	for i := range xs {
+		if i == 0 || xs[i] != xs[i-1] {
+			distinct++
+		}
+	}
+	mid := func(a, b float64) float64 {
+		m := a + (b-a)/2
+		if !(m > a) {
+			m = b
+		}
+		return m
+	}
+	var cuts []float64
+	if distinct <= maxBins {
+		for i := 1; i < len(xs); i++ {
+			if xs[i] != xs[i-1] {
+				cuts = append(cuts, mid(xs[i-1], xs[i]))
+			}
+		}
+		return cuts
+	}
+	n := len(xs)
+	for k := 1; k < maxBins; k++ {
+		i := int(int64(k) * int64(n) / int64(maxBins))
+		if i <= 0 || i >= n {
+			continue
+		}
+		// move to the next change of value at or after i
+		j := i
+		for j < n && xs[j] == xs[j-1] {
+			j++
+		}
+		if j >= n {
+			continue
+		}
+		c := mid(xs[j-1], xs[j])
+		if len(cuts) == 0 || c > cuts[len(cuts)-1] {
+			cuts = append(cuts, c)
+		}
+	}
+	return cuts
+}
+
+// binStats returns each bin's weighted training rows and events.
+func (p *preBins) binStats(w, y []float64) []binStat {
+	st := make([]binStat, len(p.bins))
+	for r, b := range p.col {
+		wr := metric.Weight(w, r)
+		st[b].count += wr
+		st[b].events += wr * y[r]
+	}
+	return st
+}
+
+// term turns a centred shape (log-odds per bin) into a BinnedTerm in
+// points, merging neighbouring range bins whose points are equal.
+func (p *preBins) term(shape []float64, factor float64) score.Term {
+	t := score.Term{Feature: p.feature, Kind: score.BinnedTerm}
+	for b, bin := range p.bins {
+		bin.Effect = -factor * shape[b]
+		if bin.Effect == 0 {
+			bin.Effect = 0 // no negative zero in the file
+		}
+		bin.Count, bin.Events = p.stats[b].count, p.stats[b].events
+		if n := len(t.Bins); b < p.ranges && n > 0 && t.Bins[n-1].Effect == bin.Effect {
+			last := &t.Bins[n-1]
+			last.Upper = bin.Upper
+			last.Count += bin.Count
+			last.Events += bin.Events
+			continue
+		}
+		t.Bins = append(t.Bins, bin)
+	}
+	return t
+}
+
+// smoothShape replaces the first ranges effects of sh by their moving
+// average over a window of half-width h (truncated at the ends).
+func smoothShape(sh []float64, ranges, h int) []float64 {
+	out := slices.Clone(sh)
+	for i := range ranges {
+		lo, hi := max(0, i-h), min(ranges-1, i+h)
+		var s float64
+		for k := lo; k <= hi; k++ {
+			s += sh[k]
+		}
+		out[i] = s / float64(hi-lo+1)
+	}
+	return out
+}
