@@ -338,15 +338,7 @@ func Boosted(ctx context.Context, t *score.Table, s *score.Schema, target, event
 		if p.numeric {
 			term.Stats = numericStats(d.Values[k], d.Weights)
 		} else {
-			st := &score.Stats{}
-			for r, v := range d.Values[k] {
-				if v.IsMissing() {
-					st.Missing += metric.Weight(d.Weights, r)
-				} else {
-					st.Count += metric.Weight(d.Weights, r)
-				}
-			}
-			term.Stats = st
+			term.Stats = categoricalStats(d.Values[k], d.Weights)
 		}
 		spec.Terms = append(spec.Terms, term)
 	}

@@ -966,6 +966,20 @@ func numericStats(vals []score.Value, w []float64) *score.Stats {
 	return st
 }
 
+// categoricalStats summarises a categorical column: the weighted count of
+// rows with a value and of rows without one.
+func categoricalStats(vals []score.Value, w []float64) *score.Stats {
+	st := &score.Stats{}
+	for r, v := range vals {
+		if v.IsMissing() {
+			st.Missing += metric.Weight(w, r)
+		} else {
+			st.Count += metric.Weight(w, r)
+		}
+	}
+	return st
+}
+
 // TrendAlpha is the significance level of a feature's univariate training
 // trend (Stats.DataTrend): the two-sided p-value of its Spearman rank
 // correlation with the outcome must be below it.

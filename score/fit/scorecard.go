@@ -414,15 +414,7 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 			term.Stats = numericStats(d.Values[k], d.Weights)
 			term.Stats.DataTrend = dataTrend(f, d.Values[k], y, d.Weights)
 		} else {
-			st := &score.Stats{}
-			for r, v := range d.Values[k] {
-				if v.IsMissing() {
-					st.Missing += metric.Weight(d.Weights, r)
-				} else {
-					st.Count += metric.Weight(d.Weights, r)
-				}
-			}
-			term.Stats = st
+			term.Stats = categoricalStats(d.Values[k], d.Weights)
 		}
 		spec.Terms = append(spec.Terms, term)
 	}
