@@ -76,14 +76,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	var pop *score.Table
-	if *train != "" {
-		if pop, err = readTable(*train, *delim); err != nil {
-			return err
-		}
-	} else if !explain.HasPercentiles(m) {
-		pop = t
-		fmt.Fprintln(stderr, "candor check: the model stores no percentiles for some numeric features; using --data as the population (give --train to choose)")
+	pop, err := recoursePopulation("check", *train, *delim, m, t, stderr)
+	if err != nil {
+		return err
 	}
 	opts := &explain.CheckOptions{Explain: explain.Options{MaxReasons: *reasons}, Actions: actions, Train: pop, Rows: selected,
 		Recourse: explain.RecourseOptions{Target: score.Probability(*target), Margin: *margin, MaxChanges: *maxChanges}}

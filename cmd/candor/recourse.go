@@ -122,14 +122,9 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	var pop *score.Table
-	if *train != "" {
-		if pop, err = readTable(*train, *delim); err != nil {
-			return err
-		}
-	} else if !explain.HasPercentiles(m) {
-		pop = t
-		fmt.Fprintln(stderr, "candor recourse: the model stores no percentiles for some numeric features; using --data as the population (give --train to choose)")
+	pop, err := recoursePopulation("recourse", *train, *delim, m, t, stderr)
+	if err != nil {
+		return err
 	}
 	space, err := explain.NewActionSpace(m, actions, pop)
 	if err != nil {
@@ -251,4 +246,19 @@ func fillRecourse(line *recourseLine, m *score.Model, r *explain.Recourse, cat *
 		}
 	}
 	return nil
+}
+
+// recoursePopulation is the training population that recourse candidates
+// and costs come from: --train when given; else nil (the model's stored
+// percentiles), or --data itself, with a note on stderr, when the model
+// lacks percentiles for some numeric feature.
+func recoursePopulation(cmd, train, delim string, m *score.Model, t *score.Table, stderr io.Writer) (*score.Table, error) {
+	if train != "" {
+		return readTable(train, delim)
+	}
+	if !explain.HasPercentiles(m) {
+		fmt.Fprintf(stderr, "candor %s: the model stores no percentiles for some numeric features; using --data as the population (give --train to choose)\n", cmd)
+		return t, nil
+	}
+	return nil, nil
 }
