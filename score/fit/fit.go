@@ -148,6 +148,9 @@ type LogisticFit struct {
 	// AtBound lists, for a constrained fit, the columns whose coefficient
 	// the sign constraint holds at 0.
 	AtBound []string
+	// Collinear lists the design columns whose variance inflation factor
+	// is at least VIFLimit, largest first (see Collinear).
+	Collinear []Collinear
 }
 
 // Contradiction is a coefficient whose sign contradicts the univariate
@@ -672,6 +675,7 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 	}
 	spec.Terms = oh.terms(d, res.Coef, opts.Fill, y)
 	fit.Contradictions = signContradictions(spec.Terms, oh, res.Coef, res.Aliased)
+	fit.Collinear = collinearity(cols, names, res.Aliased, d.Weights)
 	for j, at := range constrainedAt {
 		if at && j > 0 {
 			fit.AtBound = append(fit.AtBound, names[j])
