@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/candorscore/candor/internal/glm"
@@ -116,6 +117,31 @@ func checkLevels(t *score.Table, s *score.Schema, inputs, cols []int, maxLevels 
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// caseTwins names the target values that differ only in letter case
+// ("TRUE" and "True"), a file's parts spelt two ways, as "; ..." or "".
+func caseTwins(counts map[string]int) string {
+	byFold := map[string][]string{}
+	for v := range counts {
+		byFold[strings.ToLower(v)] = append(byFold[strings.ToLower(v)], v)
+	}
+	var out []string
+	for _, vs := range byFold {
+		if len(vs) > 1 {
+			slices.Sort(vs)
+			quoted := make([]string, len(vs))
+			for i, v := range vs {
+				quoted[i] = strconv.Quote(v)
+			}
+			out = append(out, strings.Join(quoted, " and ")+" differ only in letter case")
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	slices.Sort(out)
+	return "; " + strings.Join(out, ", ") + " (recode the file so each class is spelt one way)"
 }
 
 // Coefficient is one column of a fitted logistic design matrix.
@@ -454,8 +480,8 @@ func targetClasses(t *score.Table, tc int, target, event, nonevent string) (othe
 		return func(y string) bool { return y != event && y != nonevent }, nil
 	}
 	if n := len(counts) - min(1, counts[event]); n > 1 {
-		return nil, &score.FieldError{Feature: target, Err: fmt.Errorf("%w: the target has %d values besides the event %q: %s; name the other class with --nonevent (NonEvent) to skip the rest",
-			score.ErrData, n, event, list())}
+		return nil, &score.FieldError{Feature: target, Err: fmt.Errorf("%w: the target must hold the event %q and one other value, but it holds %d values: %s%s; name the other class with --nonevent (NonEvent) to skip the rest",
+			score.ErrData, event, len(counts), list(), caseTwins(counts))}
 	}
 	return func(string) bool { return false }, nil
 }
