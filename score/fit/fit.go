@@ -676,7 +676,8 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 	}
 	if gerr != nil {
 		if errors.Is(gerr, glm.ErrSeparation) {
-			return nil, fmt.Errorf("%w: columns involved: %s", score.ErrSeparation, strings.Join(sepCols, ", "))
+			return nil, fmt.Errorf("%w: columns involved: %s (they predict the outcome perfectly on some rows, e.g. a level with no event or only events); "+
+				"leave the feature out (--exclude), pool the level, or fit with an L2 penalty (--l2), which has a finite estimate", score.ErrSeparation, strings.Join(sepCols, ", "))
 		}
 		return nil, fmt.Errorf("%w: %v", score.ErrData, gerr)
 	}
