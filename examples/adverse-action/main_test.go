@@ -86,7 +86,7 @@ func TestStaffLineIsThePublishedExplanation(t *testing.T) {
 		}
 		i := strings.Index(n, "[for staff:")
 		require.GreaterOrEqual(t, i, 0)
-		staff := n[i:strings.Index(n[i:], "]")+i]
+		staff := n[i : strings.Index(n[i:], "]")+i]
 		var shown []string
 		for _, m := range staffReason.FindAllStringSubmatch(staff, -1) {
 			shown = append(shown, m[1])
