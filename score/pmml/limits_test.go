@@ -59,3 +59,18 @@ func TestPMMLImportThatOverflowsIsRefused(t *testing.T) {
 	require.ErrorIs(t, err, score.ErrMalformed)
 	require.Contains(t, err.Error(), "overflow")
 }
+
+// A 4 MB version attribute came back whole in the error (4.5 MB of error
+// text, found by cmd/candor's generated-input harness): an error quotes
+// at most score.QuoteBounded's 64 bytes of a value or field name.
+func TestPMMLErrorTextIsBounded(t *testing.T) {
+	huge := strings.Repeat("9", 4<<20)
+	_, err := pmml.Read(strings.NewReader(`<PMML version="`+huge+`"><Header/></PMML>`), nil)
+	require.ErrorIs(t, err, pmml.ErrUnsupported)
+	require.Less(t, len(err.Error()), 1024)
+	require.Contains(t, err.Error(), "(4194304 bytes)")
+
+	_, err = pmml.Read(strings.NewReader(`<PMML version="4.4"><DataDictionary><DataField name="`+huge+`" optype="weird"/></DataDictionary></PMML>`), nil)
+	require.Error(t, err)
+	require.Less(t, len(err.Error()), 1024)
+}
