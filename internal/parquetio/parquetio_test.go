@@ -287,3 +287,13 @@ func TestBoundedMemory(t *testing.T) {
 	require.Greater(t, text, int64(20<<20))
 	require.Less(t, peak, uint64(24<<20), "live heap while reading")
 }
+
+// TestDuckDBFixture: a file written by DuckDB's Parquet writer (another
+// implementation; testdata/duckdb_types.sql makes it) reads, cell for
+// cell, as DuckDB itself reads it back (testdata/duckdb_types.csv, made by
+// DuckDB from the same file): doubles, floats, integers, unsigned, three
+// decimal widths (INT32, INT64 and FIXED_LEN_BYTE_ARRAY), booleans,
+// strings, dates and timestamps, with nulls, across ten row groups.
+func TestDuckDBFixture(t *testing.T) {
+	CompareWithCSV(t, "testdata/duckdb_types.parquet", "testdata/duckdb_types.csv")
+}
