@@ -45,6 +45,9 @@ func readTable(path, delim string) (*score.Table, error) {
 	if path == "" {
 		return nil, errors.New("--data is required")
 	}
+	if isParquet(path) {
+		return readParquetTable(path)
+	}
 	var opts score.CSVOptions
 	if delim != "" {
 		r, size := utf8.DecodeRuneInString(delim)

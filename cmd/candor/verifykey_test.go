@@ -27,6 +27,7 @@ func modelCommands(dir string) map[string][]string {
 		"monitor":  {"monitor", "--baseline", data, "--current", data},
 		"convert":  {"convert", "--to", "pmml", "--out", filepath.Join(dir, "out.pmml")},
 		"check":    {"check", "--data", data, "--actions", filepath.Join(dir, "actions.json")},
+		"sql":      {"sql", "--dialect", "duckdb", "--out", filepath.Join(dir, "score.sql")},
 	}
 }
 
