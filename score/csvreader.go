@@ -68,6 +68,7 @@ type CSVReader struct {
 	lineBuf []byte
 	field   []byte
 	cells   []string // the current row, returned by Next
+	raw     bool     // in AppendNext: leave the row in arena and ends
 	arena   []byte   // the current row's cell bytes
 	ends    []int
 	tooLong int // length of the current overlong line, 0 if none
@@ -255,7 +256,7 @@ func (cr *CSVReader) Next() ([]string, error) {
 	var re *RecordError
 	switch {
 	case err == nil:
-		if len(cells) != len(cr.header) {
+		if len(cr.ends) != len(cr.header) {
 			return nil, cr.rowErr(fmt.Errorf("%w: %d cells for %d columns", ErrMalformed, len(cells), len(cr.header)))
 		}
 		return cells, nil
@@ -267,6 +268,26 @@ func (cr *CSVReader) Next() ([]string, error) {
 	}
 	cr.err = err
 	return nil, err
+}
+
+// AppendNext is Next without a string per row: it appends the next data
+// row's cells, back to back, to text, and the end of each cell in text to
+// ends, and returns both. Bad rows, the end and final errors are as for
+// Next (text and ends are then returned unchanged). The cells are those
+// Next would return, byte for byte.
+func (cr *CSVReader) AppendNext(text []byte, ends []int) ([]byte, []int, error) {
+	cr.raw = true
+	_, err := cr.Next()
+	cr.raw = false
+	if err != nil {
+		return text, ends, err
+	}
+	base := len(text)
+	text = append(text, cr.arena...)
+	for _, e := range cr.ends {
+		ends = append(ends, base+e)
+	}
+	return text, ends, nil
 }
 
 // Close releases the decompressor, if any. It does not close the
@@ -440,6 +461,9 @@ func (cr *CSVReader) finish(extra [][]byte, bad error) ([]string, error) {
 	if len(extra) > 0 && cr.header != nil && len(cr.ends) != len(cr.header) {
 		return nil, cr.resync(extra, fmt.Errorf("%w: a quoted cell spans %d lines and leaves %d cells for %d columns",
 			ErrMalformed, len(extra)+1, len(cr.ends), len(cr.header)))
+	}
+	if cr.raw {
+		return cr.cells[:0], nil // AppendNext copies the arena itself
 	}
 	// One string for the row; cells are substrings of it.
 	s := string(cr.arena)
