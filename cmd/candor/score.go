@@ -141,6 +141,7 @@ type scoreArgs struct {
 
 // scoreScratch is a batch's scratch for streamScore.
 type scoreScratch struct {
+	bind    *binder
 	rec     score.Record
 	ex, pub explain.Explanation
 	reasons []reason
@@ -175,13 +176,13 @@ func streamScore(ctx context.Context, m *score.Model, a scoreArgs, dflags *decis
 	}
 	bind := newBinder(m.Schema(), header)
 	st := newStream("score", src, rowSet{}, stderr)
-	err = st.run(ctx, a.workers, w, func() any { return &scoreScratch{} }, func(b *rowBatch, out []byte) ([]byte, error) {
+	err = st.run(ctx, a.workers, w, func() any { return &scoreScratch{bind: bind.fork()} }, func(b *rowBatch, out []byte) ([]byte, error) {
 		sc := b.scr.(*scoreScratch)
 		for k, row := range b.rows {
 			err := b.errs[k]
 			var res score.Result
 			if err == nil {
-				if sc.rec, err = bind.record(sc.rec, b.cellsOf(k, len(header))); err == nil {
+				if sc.rec, err = sc.bind.record(sc.rec, b, k); err == nil {
 					res, err = m.Score(sc.rec)
 				}
 			}

@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -195,6 +197,19 @@ func (s *stream) run(ctx context.Context, workers int, w io.Writer, newScratch f
 	work func(b *rowBatch, out []byte) ([]byte, error)) error {
 	stop := s.showProgress()
 	defer stop()
+	if path := os.Getenv("CANDOR_CPUPROFILE"); path != "" {
+		// For the benchmarks (testdata/bench): a CPU profile of the stream.
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return err
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
+	}
 	err := pipeline.RunBatches(ctx, s.fill, func(b *rowBatch, out []byte) ([]byte, error) {
 		if b.scr == nil && newScratch != nil {
 			b.scr = newScratch()
@@ -292,69 +307,135 @@ func checkHeader(m *score.Model, header []string) error {
 
 // binder turns a stream's cells into records of a schema, as
 // Schema.RecordFromStrings does (the same values, the same errors) but
-// with the columns matched to features once, not per row, and integers
-// parsed without strconv.
+// with the columns matched to features once, not per row, from the
+// batch's bytes: integers are parsed without strconv and labels are
+// interned (the schema's own, then up to maxInterned more per column), so
+// that a good row allocates nothing. A binder is not safe for concurrent
+// use: each batch's scratch has its own (fork).
 type binder struct {
 	s      *score.Schema
 	header []string
 	feat   []int // schema index of each column, or -1
 	kind   []score.Kind
+	labels []map[string]string // per column: interned labels
+	few    [][]string          // per column: the schema's labels, when a few
+	cells  []string            // scratch for the slow path
 }
 
+// maxInterned bounds the labels a binder adds per column beyond the
+// schema's: past it, a new label costs an allocation per row.
+const maxInterned = 1024
+
 func newBinder(s *score.Schema, header []string) *binder {
-	b := &binder{s: s, header: header, feat: make([]int, len(header)), kind: make([]score.Kind, len(header))}
+	b := &binder{s: s, header: header, feat: make([]int, len(header)), kind: make([]score.Kind, len(header)),
+		labels: make([]map[string]string, len(header)), few: make([][]string, len(header))}
 	for c, name := range header {
 		b.feat[c] = s.Index(name)
-		if b.feat[c] >= 0 {
-			b.kind[c] = s.Feature(b.feat[c]).Kind
+		if b.feat[c] < 0 {
+			continue
+		}
+		f := s.Feature(b.feat[c])
+		b.kind[c] = f.Kind
+		if f.Kind == score.Categorical {
+			if len(f.Categories) <= 16 {
+				b.few[c] = f.Categories // scanned before the map: faster for a few
+			}
+			b.labels[c] = make(map[string]string, len(f.Categories))
+			for _, l := range f.Categories {
+				b.labels[c][l] = l
+			}
 		}
 	}
 	return b
 }
 
-// record fills dst (grown if needed) from cells and returns it. On any
-// problem it defers to RecordFromStrings, whose error it returns.
-func (b *binder) record(dst score.Record, cells []string) (score.Record, error) {
+// fork returns a binder for another goroutine.
+func (b *binder) fork() *binder {
+	c := *b
+	c.labels = make([]map[string]string, len(b.labels))
+	for k, m := range b.labels {
+		if m != nil {
+			c.labels[k] = maps.Clone(m)
+		}
+	}
+	c.cells = nil
+	return &c
+}
+
+// record fills dst (grown if needed) from row k of batch bt and returns
+// it. On any problem it defers to RecordFromStrings, whose error it
+// returns.
+func (b *binder) record(dst score.Record, bt *rowBatch, k int) (score.Record, error) {
 	n := b.s.Len()
 	if cap(dst) < n {
 		dst = make(score.Record, n)
 	}
 	dst = dst[:n]
 	clear(dst)
-	if len(cells) != len(b.header) {
-		return b.s.RecordFromStrings(b.header, cells, true)
+	ends := bt.ends[bt.first[k] : bt.first[k]+len(b.header)]
+	start := 0
+	if f := bt.first[k]; f > 0 {
+		start = bt.ends[f-1]
 	}
 	for c, i := range b.feat {
-		if i < 0 {
-			continue
-		}
-		cell := cells[c]
-		if cell == "" {
+		cell := bt.text[start:ends[c]]
+		start = ends[c]
+		if i < 0 || len(cell) == 0 {
 			continue
 		}
 		if cell[0] == ' ' || cell[0] == '\t' || cell[len(cell)-1] == ' ' || cell[len(cell)-1] == '\t' {
-			return b.s.RecordFromStrings(b.header, cells, true)
+			return b.slow(bt, k)
 		}
 		if b.kind[c] == score.Categorical {
-			dst[i] = score.Cat(cell)
+			l, ok := "", false
+			for _, f := range b.few[c] {
+				if len(f) == len(cell) && f == string(cell) {
+					l, ok = f, true
+					break
+				}
+			}
+			if !ok {
+				l, ok = b.labels[c][string(cell)]
+			}
+			if !ok {
+				l = string(cell)
+				if len(b.labels[c]) < len(b.s.Feature(i).Categories)+maxInterned {
+					b.labels[c][l] = l
+				}
+			}
+			dst[i] = score.Cat(l)
 			continue
 		}
 		if x, ok := smallInt(cell); ok {
 			dst[i] = score.Num(x)
 			continue
 		}
-		v, err := score.ParseValue(score.Numeric, cell)
+		v, err := score.ParseValue(score.Numeric, string(cell))
 		if err != nil {
-			return b.s.RecordFromStrings(b.header, cells, true)
+			return b.slow(bt, k)
 		}
 		dst[i] = v
 	}
 	return dst, nil
 }
 
+// slow is RecordFromStrings on row k of bt.
+func (b *binder) slow(bt *rowBatch, k int) (score.Record, error) {
+	b.cells = b.cells[:0]
+	start := 0
+	if f := bt.first[k]; f > 0 {
+		start = bt.ends[f-1]
+	}
+	for _, e := range bt.ends[bt.first[k] : bt.first[k]+len(b.header)] {
+		b.cells = append(b.cells, string(bt.text[start:e]))
+		start = e
+	}
+	return b.s.RecordFromStrings(b.header, b.cells, true)
+}
+
 // smallInt parses an optional sign and 1 to 15 digits: exactly the value
 // strconv.ParseFloat gives, with far less work.
-func smallInt(s string) (float64, bool) {
+func smallInt(s []byte) (float64, bool) {
 	neg := false
 	if s[0] == '-' || s[0] == '+' {
 		neg = s[0] == '-'
@@ -364,8 +445,8 @@ func smallInt(s string) (float64, bool) {
 		return 0, false
 	}
 	var n int64
-	for i := 0; i < len(s); i++ {
-		d := s[i] - '0'
+	for _, c := range s {
+		d := c - '0'
 		if d > 9 {
 			return 0, false
 		}
