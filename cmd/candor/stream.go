@@ -98,6 +98,7 @@ type stream struct {
 	width    int    // header columns
 	sel      rowSet // --rows; the zero value is every row
 	last     int    // the last selected row, 0 for every row
+	at       int    // the range of sel that rows have reached
 	reached  int    // the last row read
 	rows     atomic.Int64
 	failed   atomic.Int64
@@ -129,20 +130,16 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// selected reports whether 1-based row i is in --rows.
+// selected reports whether 1-based row i is in --rows. Rows come in
+// increasing order, so the ranges are walked once.
 func (s *stream) selected(i int) bool {
 	if s.sel.all() {
 		return true
 	}
-	for _, r := range s.sel.ranges {
-		if i < r[0] {
-			return false
-		}
-		if i <= r[1] {
-			return true
-		}
+	for s.at < len(s.sel.ranges) && i > s.sel.ranges[s.at][1] {
+		s.at++
 	}
-	return false
+	return s.at < len(s.sel.ranges) && i >= s.sel.ranges[s.at][0]
 }
 
 // fill reads the next batch of selected rows.
@@ -155,7 +152,7 @@ func (s *stream) fill(b *rowBatch) (int, error) {
 		}
 		var cells []string
 		var err error
-		n := len(b.ends)
+		n, at := len(b.ends), len(b.text)
 		if fast != nil {
 			b.text, b.ends, err = fast.AppendNext(b.text, b.ends)
 		} else {
@@ -168,7 +165,7 @@ func (s *stream) fill(b *rowBatch) (int, error) {
 		row := s.src.Row()
 		s.reached = row
 		if !s.selected(row) {
-			b.ends = b.ends[:n]
+			b.ends, b.text = b.ends[:n], b.text[:at]
 			continue
 		}
 		if fast == nil && err == nil {
@@ -179,7 +176,7 @@ func (s *stream) fill(b *rowBatch) (int, error) {
 		}
 		if err == nil && len(b.ends)-n != s.width {
 			// A source that is not CSV keeps to the header's width too.
-			b.ends = b.ends[:n]
+			b.ends, b.text = b.ends[:n], b.text[:at]
 			err = &score.RecordError{Row: row, Fields: []*score.FieldError{{Row: row, Feature: "(row)",
 				Err: fmt.Errorf("%w: %d cells for %d columns", score.ErrMalformed, len(cells), s.width)}}}
 		}
