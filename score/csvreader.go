@@ -258,7 +258,7 @@ func (cr *CSVReader) Next() ([]string, error) {
 	switch {
 	case err == nil:
 		if len(cr.ends) != len(cr.header) {
-			return nil, cr.rowErr(fmt.Errorf("%w: %d cells for %d columns", ErrMalformed, len(cells), len(cr.header)))
+			return nil, cr.rowErr(fmt.Errorf("%w: %d cells for %d columns", ErrMalformed, len(cr.ends), len(cr.header)))
 		}
 		return cells, nil
 	case errors.As(err, &re):

@@ -433,6 +433,9 @@ func (b *binder) slow(bt *rowBatch, k int) (score.Record, error) {
 // smallInt parses an optional sign and 1 to 15 digits: exactly the value
 // strconv.ParseFloat gives, with far less work.
 func smallInt(s []byte) (float64, bool) {
+	if len(s) == 0 {
+		return 0, false
+	}
 	neg := false
 	if s[0] == '-' || s[0] == '+' {
 		neg = s[0] == '-'

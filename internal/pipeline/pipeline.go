@@ -90,14 +90,21 @@ func RunBatches[B any](ctx context.Context, fill func(*B) (int, error), work fun
 	// exist (those, the one being written and the one being filled).
 	inFlight := make(chan *job, 2*workers)
 	jobs := make(chan *job, workers)
-	pool := sync.Pool{New: func() any { return &job{} }}
+	// free holds the jobs written, for the reader to refill: no more than
+	// 2*workers+2 are ever made, whatever the length of the stream.
+	free := make(chan *job, 2*workers+2)
 
 	var readErr error
 	go func() { // reader
 		defer close(inFlight)
 		defer close(jobs)
 		for {
-			j := pool.Get().(*job)
+			var j *job
+			select {
+			case j = <-free:
+			default:
+				j = &job{}
+			}
 			j.out, j.err, j.done = j.out[:0], nil, make(chan struct{})
 			n, err := fill(&j.batch)
 			last := err != nil
@@ -143,7 +150,10 @@ func RunBatches[B any](ctx context.Context, fill func(*B) (int, error), work fun
 				cancel(err)
 			}
 		}
-		pool.Put(j)
+		select {
+		case free <- j:
+		default:
+		}
 	}
 	wg.Wait()
 	switch {
