@@ -194,7 +194,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			continue
 		}
 		if a.format == "json" {
-			line, err := explainJSON(e, cat, a, i+1, &ex)
+			line, err := explainJSON(e, cat, a, i+1, &ex, nil)
 			if err == nil {
 				err = enc.Encode(line)
 			}
@@ -287,6 +287,7 @@ func streamExplain(ctx context.Context, m *score.Model, acts *explain.Actions, a
 		return err
 	}
 	bind := newBinder(m.Schema(), header)
+	names := termNames(m)
 	newScratch := func() any {
 		sc := &explainScratch{bind: bind.fork()}
 		sc.enc = json.NewEncoder(&sc.buf)
@@ -325,14 +326,13 @@ func streamExplain(ctx context.Context, m *score.Model, acts *explain.Actions, a
 				continue
 			}
 			if a.format == "json" {
-				line, err := explainJSON(e, cat, a, row, &sc.ex)
+				line, err := explainJSON(e, cat, a, row, &sc.ex, names)
 				if err == nil {
-					err = sc.enc.Encode(line)
+					out, err = appendExplainLine(out, &line)
 				}
 				if err != nil {
 					return out, err
 				}
-				out = append(out, sc.buf.Bytes()...)
 				continue
 			}
 			out = append(out, "row "...)
@@ -407,8 +407,13 @@ func chooseBaseline(m *score.Model, t *score.Table, a explainArgs) (*explain.Bas
 	return &b, nil
 }
 
-func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row int, ex *explain.Explanation) (explainLine, error) {
+// explainJSON is the JSON line of row's explanation. names are the
+// features of the model's terms (termNames), or nil.
+func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row int, ex *explain.Explanation, names []string) (explainLine, error) {
 	m := e.Model()
+	if names == nil {
+		names = termNames(m)
+	}
 	f := func(x float64) *float64 { return &x }
 	line := explainLine{Row: row, Units: explain.Units(m), BaselineKind: string(e.Baseline().Kind),
 		Baseline: f(ex.Baseline), Total: f(ex.Result.Score)}
@@ -424,8 +429,7 @@ func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row 
 		line.BaselineProbability = f(float64(pv.Baseline))
 	}
 	for _, j := range e.Order(nil, ex) {
-		feat := m.Schema().Feature(m.TermFeature(j))
-		c := contributionJS{Feature: feat.Name, Value: ex.JSONValue(j), Effect: ex.Contributions[j]}
+		c := contributionJS{Feature: names[j], Value: ex.JSONValue(j), Effect: ex.Contributions[j]}
 		if pv.Contributions != nil {
 			c.ProbabilityEffect = f(pv.Contributions[j])
 		}
@@ -449,6 +453,15 @@ func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row 
 		}
 	}
 	return line, nil
+}
+
+// termNames are the features of m's terms, in term order.
+func termNames(m *score.Model) []string {
+	names := make([]string, m.NumTerms())
+	for j := range names {
+		names[j] = m.Schema().Feature(m.TermFeature(j)).Name
+	}
+	return names
 }
 
 // waterfall draws the breakdown as a horizontal waterfall: the baseline,

@@ -159,3 +159,101 @@ func resultFloats(line *scoreLine, m *score.Model, res score.Result, nums *[4]fl
 		line.LogOdds = &nums[2]
 	}
 }
+
+// appendJSONAny appends a value of explain's JSONValue (a float64, a
+// string or nil) as a json.Encoder without HTML escaping writes it.
+func appendJSONAny(b []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case float64:
+		return appendJSONFloat(b, x)
+	case string:
+		return appendJSONString(b, x, false), nil
+	}
+	return b, fmt.Errorf("appendJSONAny: a value of type %T", v)
+}
+
+// appendExplainLine appends one line of `candor explain --format json`,
+// as a json.Encoder with SetEscapeHTML(false) writes line and its
+// newline.
+func appendExplainLine(b []byte, line *explainLine) ([]byte, error) {
+	b = append(b, `{"row":`...)
+	b = strconv.AppendInt(b, int64(line.Row), 10)
+	str := func(key, s string) {
+		if s != "" {
+			b = append(b, key...)
+			b = appendJSONString(b, s, false)
+		}
+	}
+	var err error
+	num := func(key string, x *float64) {
+		if x != nil && err == nil {
+			b = append(b, key...)
+			b, err = appendJSONFloat(b, *x)
+		}
+	}
+	str(`,"units":`, line.Units)
+	str(`,"baseline_kind":`, line.BaselineKind)
+	num(`,"baseline":`, line.Baseline)
+	num(`,"total":`, line.Total)
+	num(`,"probability":`, line.Probability)
+	num(`,"baseline_probability":`, line.BaselineProbability)
+	if len(line.Contributions) > 0 {
+		b = append(b, `,"contributions":[`...)
+		for k := range line.Contributions {
+			c := &line.Contributions[k]
+			if k > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"feature":`...)
+			b = appendJSONString(b, c.Feature, false)
+			b = append(b, `,"value":`...)
+			if b, err = appendJSONAny(b, c.Value); err != nil {
+				return b, err
+			}
+			num(`,"effect":`, &c.Effect)
+			num(`,"probability_effect":`, c.ProbabilityEffect)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	if len(line.Reasons) > 0 {
+		b = append(b, `,"reasons":[`...)
+		for k := range line.Reasons {
+			r := &line.Reasons[k]
+			if k > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"code":`...)
+			b = appendJSONString(b, r.Code, false)
+			b = append(b, `,"feature":`...)
+			b = appendJSONString(b, r.Feature, false)
+			b = append(b, `,"value":`...)
+			if b, err = appendJSONAny(b, r.Value); err != nil {
+				return b, err
+			}
+			str(`,"bin":`, r.Bin)
+			num(`,"effect":`, &r.Effect)
+			str(`,"advice":`, r.Advice)
+			str(`,"advice_withheld":`, r.AdviceWithheld)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	if len(line.Text) > 0 {
+		b = append(b, `,"text":[`...)
+		for k, s := range line.Text {
+			if k > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, s, false)
+		}
+		b = append(b, ']')
+	}
+	str(`,"error":`, line.Error)
+	if err != nil {
+		return b, err
+	}
+	return append(b, '}', '\n'), nil
+}

@@ -87,3 +87,33 @@ func TestAppendScoreLineMatchesEncoder(t *testing.T) {
 	_, err := appendScoreLine(nil, &scoreLine{Row: 1, Score: f(math.NaN())})
 	require.ErrorContains(t, err, "unsupported value: NaN")
 }
+
+// appendExplainLine writes json.Encoder's line (no HTML escaping) for
+// explain lines with every optional field present and absent, values of
+// each kind and text that needs escaping.
+func TestAppendExplainLineMatchesEncoder(t *testing.T) {
+	f := func(x float64) *float64 { return &x }
+	lines := []explainLine{
+		{Row: 1, Error: `row 1: feature "a<b": bad & worse`},
+		{Row: 2, Units: "log-odds", BaselineKind: "declared", Baseline: f(-0.5), Total: f(1.25), Probability: f(0.7),
+			BaselineProbability: f(0.38),
+			Contributions: []contributionJS{{Feature: "age", Value: 42.0, Effect: 0.1, ProbabilityEffect: f(0.02)},
+				{Feature: "job", Value: "<skilled & \"senior\">", Effect: -1e-9}, {Feature: "x", Value: nil, Effect: 0},
+				{Feature: "sex", Value: "withheld", Effect: 0.3}},
+			Reasons: []reasonJS{{Code: "R1", Feature: "age", Value: 42.0, Bin: "[40, 50)", Effect: 0.1, Advice: "decrease"},
+				{Code: "", Feature: "sex", Value: "withheld", Effect: 0.3, AdviceWithheld: "not_actionable"}},
+			Text: []string{"Your age <42> counted against you.", "\u2028 é"}},
+		{Row: 3, Units: "points", Total: f(600), Contributions: []contributionJS{}, Text: []string{}},
+	}
+	for _, l := range lines {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		require.NoError(t, enc.Encode(l))
+		got, err := appendExplainLine(nil, &l)
+		require.NoError(t, err)
+		require.Equal(t, want.String(), string(got))
+	}
+	_, err := appendExplainLine(nil, &explainLine{Row: 1, Contributions: []contributionJS{{Feature: "a", Value: 1}}})
+	require.ErrorContains(t, err, "type int")
+}

@@ -113,6 +113,16 @@ func TestStreamOrderAndBytes(t *testing.T) {
 	actions := filepath.Join(dir, "actions.json")
 	require.NoError(t, os.WriteFile(actions, []byte(`{"features": {"duration_in_month": {"direction": "decrease"},
 	  "credit_amount": {"direction": "decrease"}, "savings_account_and_bonds": {}}}`), 0o644))
+	// explain --format json writes what a loop over the table in memory
+	// writes with encoding/json, advice included.
+	for _, acts := range []string{"", actions} {
+		args := []string{"explain", "--model", model, "--data", data, "--format", "json"}
+		if acts != "" {
+			args = append(args, "--actions", acts)
+		}
+		require.Equal(t, legacyExplainJSON(t, model, data, acts), mustRun(t, 1, args...), "--actions %q", acts)
+	}
+
 	train := filepath.Join(dir, "train.csv")
 	writeTableCSV(t, train, tab, tab.Len())
 	// recourse writes what a loop over the table in memory writes.
@@ -158,6 +168,40 @@ func legacyRecourse(t *testing.T, model, data, actions string, n int) string {
 			line = recourseLine{Row: i + 1, Error: score.WithRow(err, i+1).Error()}
 		}
 		require.NoError(t, enc.Encode(&line))
+	}
+	return out.String()
+}
+
+// legacyExplainJSON is `candor explain --format json` as it was before
+// streaming: the table in memory and a json.Encoder.
+func legacyExplainJSON(t *testing.T, model, data, actions string) string {
+	t.Helper()
+	m, err := score.LoadFile(model)
+	require.NoError(t, err)
+	tab, err := readTable(data, "")
+	require.NoError(t, err)
+	acts, err := readActionsFile(actions)
+	require.NoError(t, err)
+	e, err := explain.NewExplainer(m, &explain.Options{MaxReasons: 4, Actions: acts})
+	require.NoError(t, err)
+	a := explainArgs{lang: "en", format: "json"}
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	var ex, exact explain.Explanation
+	for i := range tab.Len() {
+		rec, err := tab.Record(m.Schema(), i)
+		if err == nil {
+			err = e.Explain(rec, &exact)
+		}
+		e.Publish(&ex, &exact)
+		if err != nil {
+			require.NoError(t, enc.Encode(explainLine{Row: i + 1, Error: score.WithRow(err, i+1).Error()}))
+			continue
+		}
+		line, err := explainJSON(e, explain.DefaultCatalog(), a, i+1, &ex, nil)
+		require.NoError(t, err)
+		require.NoError(t, enc.Encode(line))
 	}
 	return out.String()
 }
