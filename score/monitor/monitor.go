@@ -396,10 +396,6 @@ func Run(ctx context.Context, m *score.Model, baseline, current *score.Table, op
 // scored.
 const UnscorableBin = "(unscorable)"
 
-
-
-
-
 func binText(b score.Bin) string {
 	if b.Label != "" {
 		return b.Label
@@ -422,7 +418,6 @@ func binText(b score.Bin) string {
 	}
 	return "(other)"
 }
-
 
 // Ranked returns the features ordered by PSI, largest first (ties by
 // name), for reports; the report itself keeps the model's term order.
