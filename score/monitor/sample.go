@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/candorscore/candor/internal/metric"
 	"github.com/candorscore/candor/score"
@@ -281,7 +282,7 @@ func (s *Sample) addTerm(j int, cells []string) {
 			tc.overflow = true
 			return
 		}
-		tc.levels[cell] = 1
+		tc.levels[strings.Clone(cell)] = 1 // cells may share a reused buffer
 	default:
 		switch {
 		case cell == "":
