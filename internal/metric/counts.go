@@ -163,8 +163,7 @@ func (c *ScoreCounts) Merge(o *ScoreCounts) {
 		c.pool(shift)
 	}
 	for c.shift < shift {
-		c.shift-- // coarsen raises it by one
-		c.coarsenOnce()
+		c.coarsenOnce() // raises the shift by one
 	}
 	for _, b := range o.ranges() {
 		c.addPooled(b)
