@@ -25,6 +25,12 @@ type CSVOptions struct {
 	// the comma to '.'. Without it such cells are text, and Table.Infer
 	// names the column.
 	DecimalComma bool
+	// RowOffset and LineOffset are added to the data rows and physical
+	// lines the reader counts (Row, Line and the rows and lines its errors
+	// name), for a reader of one piece of a larger file: the rows and the
+	// lines before the piece, the header's line included. Zero for a
+	// whole file.
+	RowOffset, LineOffset int
 }
 
 // CSVReader reads a CSV file one row at a time in bounded memory: it never
@@ -117,6 +123,8 @@ func NewCSVReader(r io.Reader, opts *CSVOptions) (*CSVReader, error) {
 		cr.Close()
 		return nil, cr.fileErr(err)
 	}
+	cr.row += o.RowOffset
+	cr.line += o.LineOffset
 	return cr, nil
 }
 

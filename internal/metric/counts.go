@@ -199,6 +199,24 @@ func (c *ScoreCounts) ranges() []bucket {
 	return out
 }
 
+// Range is one entry of a summary: a single score (Lo == Hi) while exact,
+// or the scores pooled into one grid range, with their weights.
+type Range struct {
+	Lo, Hi            float64
+	NonEvents, Events float64
+}
+
+// Ranges returns the summary in ascending score order: one Range per
+// distinct score while exact, one per pooled range after.
+func (c *ScoreCounts) Ranges() []Range {
+	rs := c.ranges()
+	out := make([]Range, len(rs))
+	for i, b := range rs {
+		out[i] = Range{Lo: b.lo, Hi: b.hi, NonEvents: b.w[0], Events: b.w[1]}
+	}
+	return out
+}
+
 // Exact reports whether the summary still holds every distinct score.
 func (c *ScoreCounts) Exact() bool { return c.pooled == nil }
 
