@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -271,7 +272,15 @@ func (fn *auditCombineFn) ExtractOutput(a tallyAcc) (string, error) {
 	return string(b), err
 }
 
-func encodeTally(a tallyAcc) ([]byte, error) { return a.t.MarshalBinary() }
+// encoded counts the accumulators encoded in this process: the tests
+// check that the runner shipped some (combiner lifting), so that merging
+// decoded accumulators is what they test.
+var encoded atomic.Int64
+
+func encodeTally(a tallyAcc) ([]byte, error) {
+	encoded.Add(1)
+	return a.t.MarshalBinary()
+}
 
 func decodeTally(b []byte) (tallyAcc, error) {
 	var t fairness.Tally

@@ -21,6 +21,7 @@ import (
 
 	"github.com/candorscore/candor/fairness"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/monitor"
 )
 
 // The tests run every pipeline on Beam's Prism runner, in this process
@@ -184,7 +185,9 @@ func TestAuditAdultOnPrism(t *testing.T) {
 	passert.Empty(s, readBad)
 	passert.Empty(s, auditBad)
 	textio.Write(s, filepath.Join(dir, "audit.json"), report)
+	before := encoded.Load()
 	require.NoError(t, ptest.Run(p))
+	require.Greater(t, encoded.Load(), before, "the runner shipped accumulators between stages")
 	got := readLines(t, filepath.Join(dir, "audit.json"))
 	require.Len(t, got, 1)
 
@@ -227,6 +230,50 @@ func TestAuditAdultOnPrism(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(got[0]), &g))
 	t.Logf("audit on Prism: %d rows, demographic parity difference %.6f (in memory %.6f)", rep.Rows, g.DPD, rep.DemographicParityDifference.Value)
+}
+
+// TestMonitorAdultOnPrism: Adult's test split monitored against its train
+// split as a Beam pipeline on Prism equals monitor.Run on the same rows
+// and candor monitor's report (testdata/adult_monitor.json; see
+// testdata/README.md): the score and every input's PSI exactly (functions
+// of counts), sums of probabilities within a relative 1e-12.
+func TestMonitorAdultOnPrism(t *testing.T) {
+	dir := t.TempDir()
+	train, test := splitAdult(t, dir)
+	header, err := ReadHeader(ctx, train, nil)
+	require.NoError(t, err)
+	m := adultModel(t)
+	p, s := beam.NewPipelineWithRoot()
+	base, baseBad := ReadCSV(s, train, header)
+	cur, curBad := ReadCSV(s, test, header)
+	passert.Empty(s, baseBad)
+	passert.Empty(s, curBad)
+	textio.Write(s, filepath.Join(dir, "monitor.json"), Monitor(s, m, header, base, cur, nil))
+	before := encoded.Load()
+	require.NoError(t, ptest.Run(p))
+	require.Greater(t, encoded.Load(), before, "the runner shipped accumulators between stages")
+	got := readLines(t, filepath.Join(dir, "monitor.json"))
+	require.Len(t, got, 1)
+
+	bt, err := score.ReadCSV(mustOpen(t, train), nil)
+	require.NoError(t, err)
+	ct, err := score.ReadCSV(mustOpen(t, test), nil)
+	require.NoError(t, err)
+	rep, err := monitor.Run(ctx, m, bt, ct, nil)
+	require.NoError(t, err)
+	want, err := json.Marshal(rep)
+	require.NoError(t, err)
+	requireJSONClose(t, want, []byte(got[0]), 1e-12)
+	cli, err := os.ReadFile("testdata/adult_monitor.json")
+	require.NoError(t, err)
+	requireJSONClose(t, cli, []byte(got[0]), 1e-12)
+	var g monitor.Report
+	require.NoError(t, json.Unmarshal([]byte(got[0]), &g))
+	require.Equal(t, rep.ScorePSI, g.ScorePSI)
+	for j := range rep.Features {
+		require.Equal(t, rep.Features[j].Value, g.Features[j].Value, rep.Features[j].Feature)
+	}
+	t.Logf("monitor on Prism: %d baseline and %d current rows, score PSI %.6f (in memory %.6f)", g.BaselineRows, g.CurrentRows, g.ScorePSI, rep.ScorePSI)
 }
 
 func mustOpen(t *testing.T, path string) *os.File {
