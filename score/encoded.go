@@ -86,6 +86,11 @@ func (m *Model) layoutEncoding() {
 			}
 			m.encTab = append(m.encTab, encEntry{effect: bound(t.MissingEffect, 0), slope: negZero},
 				encEntry{effect: bound(t.OtherEffect, 0), slope: negZero})
+		case termPair:
+			l.npos = int32(len(t.Pair.Effects))
+			for _, e := range t.Pair.Effects {
+				m.encTab = append(m.encTab, encEntry{effect: e, slope: negZero})
+			}
 		default:
 			l.npos = int32(len(t.Bins))
 			for _, b := range t.Bins {
@@ -120,8 +125,12 @@ func (m *Model) Encode(r Record, dst *Encoded) error {
 	var errs []*FieldError
 	for j := range m.terms {
 		ct := &m.terms[j]
-		if err := m.encodeTerm(j, &r[ct.feature], dst); err != nil {
-			errs = append(errs, m.valueErr(ct.feature, r[ct.feature], err))
+		var w *Value
+		if ct.kind == termPair {
+			w = &r[ct.feature2]
+		}
+		if err := m.encodeTerm(j, &r[ct.feature], w, dst); err != nil {
+			errs = m.appendTermErr(errs, ct, r[ct.feature], w, err)
 		}
 	}
 	return dst.fail(errs)
@@ -145,13 +154,20 @@ func (e *Encoded) fail(errs []*FieldError) error {
 	return e.err
 }
 
-// encodeTerm encodes v, term j's value, into dst. Positions and errors are
-// those of compiledTerm.eval, the one definition of a term's semantics.
-func (m *Model) encodeTerm(j int, v *Value, dst *Encoded) error {
+// encodeTerm encodes v, term j's value (and w, a pair term's second
+// value; nil otherwise), into dst. Positions and errors are those of
+// compiledTerm.eval, the one definition of a term's semantics.
+func (m *Model) encodeTerm(j int, v, w *Value, dst *Encoded) error {
 	ct := &m.terms[j]
 	dst.vals[j] = *v
 	s := &dst.slots[j]
-	_, pos, err := ct.eval(v)
+	var pos int
+	var err error
+	if ct.kind == termPair {
+		_, pos, err = ct.evalPair(v, w)
+	} else {
+		_, pos, err = ct.eval(v)
+	}
 	if err != nil {
 		*s = slot{i: -1} // never scored: ScoreEncoded returns the error first
 		return err
@@ -170,7 +186,7 @@ func (m *Model) encodeTerm(j int, v *Value, dst *Encoded) error {
 				pos++
 			}
 		}
-	default:
+	case termBinned:
 		if ct.t.Bins[pos].Slope != 0 {
 			x = v.num
 		}
