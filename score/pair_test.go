@@ -21,7 +21,7 @@ func fp(x float64) *float64 { return &x }
 func pairSpec() score.Spec {
 	return score.Spec{
 		Name: "pair", Kind: score.LogisticModel,
-		Features: []score.Feature{{Name: "income", Kind: score.Numeric}, {Name: "region", Kind: score.Categorical}},
+		Features:  []score.Feature{{Name: "income", Kind: score.Numeric}, {Name: "region", Kind: score.Categorical}},
 		Intercept: -1,
 		Terms: []score.Term{
 			{Feature: "income", Kind: score.BinnedTerm, Bins: []score.Bin{
