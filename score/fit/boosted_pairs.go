@@ -37,7 +37,7 @@ type BoostedPair struct {
 // training counts (numeric) or one bin per level (categorical), then the
 // missing bin, last.
 type pairAxis struct {
-	k      int      // the feature's position among the inputs
+	k      int // the feature's position among the inputs
 	bins   []score.Bin
 	of     []uint16 // of[fine bin]: the coarse bin
 	ranges bool     // numeric: the bins are ordered
@@ -399,10 +399,10 @@ func (ph *pairHist) fast(o boostOpts) float64 {
 // (times lr) and reports whether a step was found.
 func (ph *pairHist) tree(o boostOpts, d []float64) bool {
 	type step struct {
-		gain       float64
-		gr         *grid
-		a, bl, br  int // cut after A position a; B cuts on each side (-1: none)
-		ok         bool
+		gain      float64
+		gr        *grid
+		a, bl, br int // cut after A position a; B cuts on each side (-1: none)
+		ok        bool
 	}
 	var best step
 	for _, tr := range []bool{false, true} {
