@@ -25,6 +25,7 @@ type Encoded struct {
 	err   error // the record's problems, when Encode failed
 	slots []slot
 	vals  []Value // vals[j]: term j's value as given, for Value
+	vals2 []Value // vals2[j]: a pair term's second value, for PairValue
 }
 
 // slot is one term's encoding: the term's effect is
@@ -139,11 +140,12 @@ func (m *Model) Encode(r Record, dst *Encoded) error {
 // reset ties dst to m, with room for every term.
 func (m *Model) reset(dst *Encoded) {
 	n := len(m.terms)
-	if cap(dst.slots) < n || cap(dst.vals) < n {
+	if cap(dst.slots) < n || cap(dst.vals) < n || cap(dst.vals2) < n {
 		dst.slots = make([]slot, n)
 		dst.vals = make([]Value, n)
+		dst.vals2 = make([]Value, n)
 	}
-	dst.m, dst.err, dst.slots, dst.vals = m, nil, dst.slots[:n], dst.vals[:n]
+	dst.m, dst.err, dst.slots, dst.vals, dst.vals2 = m, nil, dst.slots[:n], dst.vals[:n], dst.vals2[:n]
 }
 
 // fail records the problems of the record encoded, if any.
@@ -160,6 +162,10 @@ func (e *Encoded) fail(errs []*FieldError) error {
 func (m *Model) encodeTerm(j int, v, w *Value, dst *Encoded) error {
 	ct := &m.terms[j]
 	dst.vals[j] = *v
+	dst.vals2[j] = Value{}
+	if w != nil {
+		dst.vals2[j] = *w
+	}
 	s := &dst.slots[j]
 	var pos int
 	var err error
@@ -261,5 +267,9 @@ func (e *Encoded) Position(j int) int {
 	return -1
 }
 
-// Value returns term j's value as given to Encode.
+// Value returns term j's value as given to Encode (a pair term's first).
 func (e *Encoded) Value(j int) Value { return e.vals[j] }
+
+// PairValue returns pair term j's second value as given to Encode; the
+// zero Value (missing) for a term of one feature.
+func (e *Encoded) PairValue(j int) Value { return e.vals2[j] }

@@ -292,8 +292,7 @@ func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row 
 		line.BaselineProbability = f(float64(pv.Baseline))
 	}
 	for _, j := range e.Order(nil, ex) {
-		feat := m.Schema().Feature(m.TermFeature(j))
-		c := contributionJS{Feature: feat.Name, Value: ex.JSONValue(j), Effect: ex.Contributions[j]}
+		c := contributionJS{Feature: e.TermName(j), Value: ex.JSONValue(j), Effect: ex.Contributions[j]}
 		if pv.Contributions != nil {
 			c.ProbabilityEffect = f(pv.Contributions[j])
 		}
@@ -388,7 +387,15 @@ func waterfall(e *explain.Explainer, cat *explain.Catalog, a explainArgs, ex *ex
 		if feat.Sensitive && !ex.IsWithheld(j) {
 			v = ex.Values[j].String()
 		}
-		labels[k+1] = fmt.Sprintf("%s = %s (%+.3g)", feat.Name, v, c)
+		if k2 := m.PairFeature(j); k2 >= 0 {
+			f2 := m.Schema().Feature(k2)
+			v2 := cat.ValueText(a.lang, f2, ex.PairValues[j])
+			if f2.Sensitive && !ex.IsWithheld(j) {
+				v2 = ex.PairValues[j].String()
+			}
+			v += explain.PairSeparator + v2
+		}
+		labels[k+1] = fmt.Sprintf("%s = %s (%+.3g)", e.TermName(j), v, c)
 	}
 	if err := bar(n-1, lo, ex.Result.Score, grey); err != nil {
 		return err
@@ -546,7 +553,7 @@ func explainGlobal(e *explain.Explainer, t *score.Table, selected []int, a expla
 		if err != nil {
 			return err
 		}
-		s := shapeJSON{Feature: m.Term(j).Feature}
+		s := shapeJSON{Feature: e.TermName(j)}
 		for _, p := range sh {
 			pj := pointJSON{Label: p.Label, Effect: p.Effect, Contribution: p.Contribution, Count: p.Count}
 			if !math.IsNaN(p.X) {
