@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/candorscore/candor/internal/metric"
@@ -217,8 +218,12 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 	if len(cands) == 0 {
 		return g, false, nil
 	}
-	// Within one set of changed features, keep the choices whose gain beats
-	// every cheaper one's.
+	// Within one set of changed features, drop a choice when another costs
+	// no more in sum and in its largest change (the two objectives) and
+	// gains as much: walking by sum ascending, a staircase of the kept
+	// choices' (largest cost, gain), gain rising with the largest cost,
+	// answers "the best gain of a kept choice whose largest cost is at most
+	// t".
 	slices.SortStableFunc(cands, func(a, b cand) int {
 		switch {
 		case a.mask != b.mask:
@@ -231,16 +236,30 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 		}
 		return metric.Compare(b.opt.gain, a.opt.gain)
 	})
+	type step struct{ top, gain float64 }
+	var stair []step
 	kept := cands[:0]
-	var best float64
 	for i, cd := range cands {
 		if i == 0 || cd.mask != cands[i-1].mask {
-			best = math.Inf(-1)
+			stair = stair[:0]
 		}
-		if cd.opt.gain > best {
-			best = cd.opt.gain
-			kept = append(kept, cd)
+		top := 0.0
+		for _, mv := range cd.moves {
+			top = math.Max(top, mv.cost)
 		}
+		// the last step with a largest cost <= top
+		k := sort.Search(len(stair), func(i int) bool { return stair[i].top > top }) - 1
+		if k >= 0 && !(cd.opt.gain > stair[k].gain) {
+			continue
+		}
+		kept = append(kept, cd)
+		// insert (top, gain); drop the steps it now dominates
+		at := k + 1
+		end := at
+		for end < len(stair) && stair[end].gain <= cd.opt.gain {
+			end++
+		}
+		stair = slices.Replace(stair, at, end, step{top, cd.opt.gain})
 	}
 	slices.SortStableFunc(kept, func(a, b cand) int {
 		switch {

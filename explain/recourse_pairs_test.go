@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -170,4 +171,25 @@ func TestRecoursePairNeedsMainTerms(t *testing.T) {
 	require.ErrorIs(t, err, score.ErrPairTerm)
 }
 
-var _ = fit.Boosted
+var (
+	boostedOnce sync.Once
+	boostedPair *score.Model
+	boostedErr  error
+)
+
+// germanBoostedPairs is a boosted model of German credit (the fixture's
+// schema) with four pair terms; two bags keep the fit short.
+func germanBoostedPairs(t testing.TB) *score.Model {
+	t.Helper()
+	g := german(t)
+	boostedOnce.Do(func() {
+		var bf *fit.BoostedFit
+		bf, boostedErr = fit.Boosted(context.Background(), g.table, g.schema, "creditability", "bad", &fit.BoostedOptions{Interactions: 4, OuterBags: 2})
+		if boostedErr == nil {
+			boostedPair = bf.Model
+		}
+	})
+	require.NoError(t, boostedErr)
+	require.True(t, boostedPair.HasPairs())
+	return boostedPair
+}
