@@ -584,17 +584,14 @@ const PairSeparator = " × "
 // its line in a breakdown and its reason code unless the term declares one.
 func PairName(a, b string) string { return a + PairSeparator + b }
 
-// pairFeature is the feature a pair term's reasons and text speak of: both
-// features' names and labels joined, sensitive when either is.
+// pairFeature is the feature a pair term's reasons and text speak of: named
+// PairName(a, b), labelled "A and B" from the two features' names for
+// people (Catalog.FeatureName in English; a catalogue's FeatureMessage for
+// the pair's name translates it), sensitive when either is.
 func pairFeature(a, b score.Feature) score.Feature {
-	la, lb := a.Label, b.Label
-	if la == "" {
-		la = a.Name
-	}
-	if lb == "" {
-		lb = b.Name
-	}
-	return score.Feature{Name: PairName(a.Name, b.Name), Kind: score.Categorical, Label: la + " and " + lb,
+	var en Catalog // no messages: the label, description or name rule
+	return score.Feature{Name: PairName(a.Name, b.Name), Kind: score.Categorical,
+		Label:     en.FeatureName("en", a) + " and " + en.FeatureName("en", b),
 		Sensitive: a.Sensitive || b.Sensitive}
 }
 

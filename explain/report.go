@@ -62,7 +62,7 @@ func (e *Explainer) ReasonArgs(r Reason, pos int) Args {
 	case AdviceChange:
 		a.Direction = AnyDirection
 	}
-	if pos >= 0 && pos < len(tf.term.Bins) {
+	if pos >= 0 && pos < len(tf.term.Bins) && tf.term.Kind != score.PairTerm {
 		a.Range = &tf.term.Bins[pos]
 	}
 	return a

@@ -400,6 +400,9 @@ func Run(ctx context.Context, m *score.Model, baseline, current *score.Table, op
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		if m.PairFeature(j) >= 0 {
+			continue // a pair term's features are monitored by their own terms
+		}
 		p, err := featurePSI(m, j, baseline, current, &opts.PSI)
 		if err != nil {
 			return nil, err
