@@ -185,3 +185,25 @@ func TestPairTermFileRoundTripAndFingerprint(t *testing.T) {
 	require.Equal(t, 0.3, m.Term(2).Pair.Effects[0])
 	require.Equal(t, "north", m.Term(2).Pair.Bins[0].Categories[0])
 }
+
+// TestPairTermConsent: a pair term is neutralised when either of its
+// features lacks consent: region needs consent for "credit", the customer
+// gave none, so region's term and the pair take their baselines and region
+// is named once.
+func TestPairTermConsent(t *testing.T) {
+	spec := pairSpec()
+	spec.Features[1].DataCategory, spec.Features[1].Consent = "location", []string{"credit"}
+	spec.Terms[1].Baseline, spec.Terms[2].Baseline = 0.01, 0.02
+	m, err := score.NewModel(spec)
+	require.NoError(t, err)
+	terms := make([]float64, 3)
+	cr, err := m.ScoreWithConsent(score.Record{score.Num(20), score.Missing()}, nil, "credit", terms)
+	require.NoError(t, err)
+	require.Equal(t, []string{"region"}, cr.Neutralised)
+	require.Equal(t, []float64{0.5, 0.01, 0.02}, terms)
+	require.InDelta(t, -1+0.5+0.01+0.02, cr.Result.Score, 1e-15)
+	err = m.CheckConsent(nil, "credit")
+	var re *score.RecordError
+	require.ErrorAs(t, err, &re)
+	require.Len(t, re.Fields, 1, "region named once, for its own term and the pair")
+}
