@@ -26,6 +26,7 @@ func modelCommands(dir string) map[string][]string {
 		"audit":    {"audit", "--data", audit, "--label", "bad", "--favorable", "0", "--group", "sex", "--min-group-size", "1"},
 		"monitor":  {"monitor", "--baseline", data, "--current", data},
 		"convert":  {"convert", "--to", "pmml", "--out", filepath.Join(dir, "out.pmml")},
+		"check":    {"check", "--data", data, "--actions", filepath.Join(dir, "actions.json")},
 	}
 }
 
