@@ -73,8 +73,7 @@ func (s *ActionSpace) components() error {
 	for j := range parent {
 		parent[j] = j
 	}
-	var find func(int) int
-	find = func(j int) int {
+	find := func(j int) int {
 		for parent[j] != j {
 			parent[j] = parent[parent[j]]
 			j = parent[j]

@@ -604,6 +604,31 @@ func (st *pairStage) boost(ctx context.Context, p *boostProblem, s []float64) ([
 	return best, nil
 }
 
+// moveMeans subtracts from each of n lines of table t (line i: the m cells
+// i*stride + k*step) its c-weighted mean, adds the mean to into[i], and
+// returns the largest mean moved. Lines of weight 0 are left alone.
+func moveMeans(t, c []float64, n, m, stride, step int, into []float64) float64 {
+	moved := 0.0
+	for i := range n {
+		var s, w float64
+		for k := range m {
+			x := i*stride + k*step
+			s += c[x] * t[x]
+			w += c[x]
+		}
+		if w == 0 {
+			continue
+		}
+		mean := s / w
+		for k := range m {
+			t[i*stride+k*step] -= mean
+		}
+		into[i] += mean
+		moved = math.Max(moved, math.Abs(mean))
+	}
+	return moved
+}
+
 // purify splits table t (na x nb, row-major, log-odds) with cell weights
 // c into row effects, column effects, a constant and the pure rest, which
 // it leaves in t: every row and column of the rest has weighted mean 0
@@ -612,39 +637,8 @@ func (st *pairStage) boost(ctx context.Context, p *boostProblem, s []float64) ([
 func purify(t, c []float64, na, nb int) (rowM, colM []float64, constant float64) {
 	rowM, colM = make([]float64, na), make([]float64, nb)
 	for range 1000 {
-		moved := 0.0
-		for a := range na {
-			var s, w float64
-			for b := range nb {
-				s += c[a*nb+b] * t[a*nb+b]
-				w += c[a*nb+b]
-			}
-			if w == 0 {
-				continue
-			}
-			m := s / w
-			for b := range nb {
-				t[a*nb+b] -= m
-			}
-			rowM[a] += m
-			moved = math.Max(moved, math.Abs(m))
-		}
-		for b := range nb {
-			var s, w float64
-			for a := range na {
-				s += c[a*nb+b] * t[a*nb+b]
-				w += c[a*nb+b]
-			}
-			if w == 0 {
-				continue
-			}
-			m := s / w
-			for a := range na {
-				t[a*nb+b] -= m
-			}
-			colM[b] += m
-			moved = math.Max(moved, math.Abs(m))
-		}
+		// Row a's cells are a*nb + b*1, column b's are b + a*nb.
+		moved := math.Max(moveMeans(t, c, na, nb, nb, 1, rowM), moveMeans(t, c, nb, na, 1, nb, colM))
 		if moved <= 1e-13 {
 			break
 		}
