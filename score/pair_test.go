@@ -207,3 +207,42 @@ func TestPairTermConsent(t *testing.T) {
 	require.ErrorAs(t, err, &re)
 	require.Len(t, re.Fields, 1, "region named once, for its own term and the pair")
 }
+
+// FuzzPairScore: a model with a pair term scores any values without
+// panicking, the terms add up to the score, and the encoded path agrees.
+func FuzzPairScore(f *testing.F) {
+	m, err := score.NewModel(pairSpec())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(20.0, "north", true)
+	f.Add(math.NaN(), "east", false)
+	f.Add(math.Inf(1), "", true)
+	f.Fuzz(func(t *testing.T, x float64, label string, present bool) {
+		rec := score.Record{score.Num(x), score.Cat(label)}
+		if !present {
+			rec[0] = score.Missing()
+		}
+		terms := make([]float64, m.NumTerms())
+		res, err := m.ScoreTerms(rec, terms)
+		var enc score.Encoded
+		eerr := m.Encode(rec, &enc)
+		if (err == nil) != (eerr == nil) {
+			t.Fatalf("score error %v, encode error %v", err, eerr)
+		}
+		if err != nil {
+			return
+		}
+		sum := m.Intercept()
+		for _, e := range terms {
+			sum += e
+		}
+		if math.Abs(sum-res.Score) > 1e-12 {
+			t.Fatalf("terms add to %v, score %v", sum, res.Score)
+		}
+		eres, err := m.ScoreEncoded(&enc, nil)
+		if err != nil || eres != res {
+			t.Fatalf("encoded %v %v, want %v", eres, err, res)
+		}
+	})
+}
