@@ -152,18 +152,15 @@ func TestBoostedPairsDeterministic(t *testing.T) {
 // (testdata/boosted_sklearn.json) on the acceptance data sets; with pairs
 // the AUC is held to at least 0.005 below the main effects' (pairs are
 // screened and early-stopped on the training rows only, so they may not
-// help, but they must not hurt by more). The long data sets need
-// CANDOR_LONG=1.
+// help, but they must not hurt by more). It runs with CANDOR_LONG=1 only
+// (minutes under -race).
 func TestBoostedPairsAcceptance(t *testing.T) {
-	if testing.Short() {
-		t.Skip("fits the acceptance data sets twice")
+	if os.Getenv("CANDOR_LONG") == "" {
+		t.Skip("fits the acceptance data sets twice: set CANDOR_LONG=1")
 	}
 	ref := sklearnAUC(t)
 	for _, c := range boostedCases {
 		t.Run(c.name, func(t *testing.T) {
-			if c.long && os.Getenv("CANDOR_LONG") == "" {
-				t.Skip("set CANDOR_LONG=1 to fit this data set")
-			}
 			s, train, test := boostedData(t, c)
 			plain, err := fit.Boosted(context.Background(), train, s, c.target, c.event, nil)
 			require.NoError(t, err)
