@@ -258,6 +258,11 @@ func turns(t *score.Term) bool {
 func newTermFacts(m *score.Model, j int, act *score.Action) termFacts {
 	t := m.Term(j)
 	f := m.Schema().Feature(m.TermFeature(j))
+	if t.Kind == score.PairTerm {
+		// A pair reason carries no advice: what to change is one joint
+		// choice over two features, which recourse answers.
+		return termFacts{term: t, feat: pairFeature(f, m.Schema().Feature(m.PairFeature(j)))}
+	}
 	tf := termFacts{term: t, feat: f, action: act, numeric: f.Kind == score.Numeric, specials: f.SpecialCodes()}
 	for _, b := range t.Bins {
 		if b.Kind == score.SpecialBin && b.Special != nil && !slices.Contains(tf.specials, *b.Special) {

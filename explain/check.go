@@ -136,6 +136,9 @@ func CheckAdvice(ctx context.Context, m *score.Model, t *score.Table, opts *Chec
 	if m == nil {
 		return nil, ErrNotBuilt
 	}
+	if err := m.RefusePairs("the advice check"); err != nil {
+		return nil, err
+	}
 	var o CheckOptions
 	if opts != nil {
 		o = *opts

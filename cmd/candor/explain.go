@@ -287,7 +287,7 @@ func streamExplain(ctx context.Context, m *score.Model, acts *explain.Actions, a
 		return err
 	}
 	bind := newBinder(m.Schema(), header)
-	names := termNames(m)
+	names := termNames(e)
 	newScratch := func() any {
 		sc := &explainScratch{bind: bind.fork()}
 		sc.enc = json.NewEncoder(&sc.buf)
@@ -412,7 +412,7 @@ func chooseBaseline(m *score.Model, t *score.Table, a explainArgs) (*explain.Bas
 func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row int, ex *explain.Explanation, names []string) (explainLine, error) {
 	m := e.Model()
 	if names == nil {
-		names = termNames(m)
+		names = termNames(e)
 	}
 	f := func(x float64) *float64 { return &x }
 	line := explainLine{Row: row, Units: explain.Units(m), BaselineKind: string(e.Baseline().Kind),
@@ -455,11 +455,12 @@ func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row 
 	return line, nil
 }
 
-// termNames are the features of m's terms, in term order.
-func termNames(m *score.Model) []string {
-	names := make([]string, m.NumTerms())
+// termNames are the names of e's terms, in term order: a main effect's
+// feature, a pair term's two features ("a × b", Explainer.TermName).
+func termNames(e *explain.Explainer) []string {
+	names := make([]string, e.Model().NumTerms())
 	for j := range names {
-		names[j] = m.Schema().Feature(m.TermFeature(j)).Name
+		names[j] = e.TermName(j)
 	}
 	return names
 }
@@ -533,7 +534,15 @@ func waterfall(e *explain.Explainer, cat *explain.Catalog, a explainArgs, ex *ex
 		if feat.Sensitive && !ex.IsWithheld(j) {
 			v = ex.Values[j].String()
 		}
-		labels[k+1] = fmt.Sprintf("%s = %s (%+.3g)", feat.Name, v, c)
+		if k2 := m.PairFeature(j); k2 >= 0 {
+			f2 := m.Schema().Feature(k2)
+			v2 := cat.ValueText(a.lang, f2, ex.PairValues[j])
+			if f2.Sensitive && !ex.IsWithheld(j) {
+				v2 = ex.PairValues[j].String()
+			}
+			v += explain.PairSeparator + v2
+		}
+		labels[k+1] = fmt.Sprintf("%s = %s (%+.3g)", e.TermName(j), v, c)
 	}
 	if err := bar(n-1, lo, ex.Result.Score, grey); err != nil {
 		return err
@@ -691,7 +700,7 @@ func explainGlobal(e *explain.Explainer, t *score.Table, selected []int, a expla
 		if err != nil {
 			return err
 		}
-		s := shapeJSON{Feature: m.Term(j).Feature}
+		s := shapeJSON{Feature: e.TermName(j)}
 		for _, p := range sh {
 			pj := pointJSON{Label: p.Label, Effect: p.Effect, Contribution: p.Contribution, Count: p.Count}
 			if !math.IsNaN(p.X) {

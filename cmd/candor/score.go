@@ -246,6 +246,9 @@ func hasSensitiveTerm(m *score.Model) bool {
 		if m.Schema().Feature(m.TermFeature(j)).Sensitive {
 			return true
 		}
+		if k := m.PairFeature(j); k >= 0 && m.Schema().Feature(k).Sensitive {
+			return true
+		}
 	}
 	return false
 }

@@ -440,6 +440,9 @@ func Write(w io.Writer, m *score.Model, opts *Options) error {
 	if opts == nil {
 		opts = &Options{}
 	}
+	if err := m.RefusePairs("PMML export"); err != nil {
+		return err
+	}
 	spec := m.Spec()
 	doc := xPMML{Xmlns: Namespace, Version: Version,
 		Header: xHeader{Description: fmt.Sprintf("candor %s model %q", spec.Kind, spec.Name), ModelVer: spec.Version,

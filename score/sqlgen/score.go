@@ -118,6 +118,9 @@ func Score(m *score.Model, opts *Options) (string, error) {
 	if m == nil || m.Schema().Len() == 0 && m.NumTerms() == 0 && m.Name() == "" {
 		return "", fmt.Errorf("%w: no model", ErrUnsupported)
 	}
+	if err := m.RefusePairs("SQL generation"); err != nil {
+		return "", fmt.Errorf("%w: %w", ErrUnsupported, err)
+	}
 	e := o.Explainer
 	if e == nil {
 		if e, err = explain.NewExplainer(m, nil); err != nil {
