@@ -655,7 +655,14 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 		for j := range keep {
 			keep[j] = !res.Aliased[j]
 		}
-		br, berr := glm.FitLogisticBounded(ctx, glm.Problem{X: xs, Y: y, Weights: d.Weights}, keep, lower, upper, res.Coef, 200, 1e-8)
+		bp := glm.Problem{X: xs, Y: y, Weights: d.Weights, Names: names}
+		br, berr := glm.FitLogisticBounded(ctx, bp, keep, lower, upper, res.Coef, 200, 1e-8)
+		if errors.Is(berr, glm.ErrBounded) {
+			// The unconstrained optimum projected onto the bounds can sit
+			// where the weights saturate (huge coefficients of nearly
+			// collinear columns): start again from 0.
+			br, berr = glm.FitLogisticBounded(ctx, bp, keep, lower, upper, nil, 200, 1e-8)
+		}
 		if berr != nil {
 			return nil, fmt.Errorf("%w: %v", score.ErrData, berr)
 		}
