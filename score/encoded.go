@@ -161,6 +161,12 @@ func (e *Encoded) fail(errs []*FieldError) error {
 // compiledTerm.eval, the one definition of a term's semantics.
 func (m *Model) encodeTerm(j int, v, w *Value, dst *Encoded) error {
 	ct := &m.terms[j]
+	if ct.valid != nil {
+		// An invalid number scored as missing is encoded as missing.
+		if w, err := ct.valid.admit(v); err == nil {
+			v = w
+		}
+	}
 	dst.vals[j] = *v
 	dst.vals2[j] = Value{}
 	if w != nil {

@@ -41,6 +41,9 @@ var (
 	// ErrPairTerm: a model has a pair (interaction) term and the operation
 	// asked handles only terms of one feature.
 	ErrPairTerm = errors.New("pair term not supported here")
+	// ErrInvalidValue: a number outside a feature's declared valid values
+	// (Feature.Valid) where the feature does not score it as missing.
+	ErrInvalidValue = errors.New("invalid value")
 )
 
 // FieldError is the structured error for one bad value. It names the feature
