@@ -448,3 +448,18 @@ func (s *sliceSource) Next() ([]string, error) {
 	s.i++
 	return s.rows[s.i-1], nil
 }
+
+// With --reasons the explainer scores each row (no second Score): a row
+// whose score overflows is still that row's error, the same bytes as the
+// in-memory command.
+func TestStreamReasonsOverflowIsARowError(t *testing.T) {
+	dir := t.TempDir()
+	model := hugeCoefModel(t, dir)
+	data := writeFile(t, dir, "d.csv", "income,y\n0,good\n1e10,bad\nsoon,good\n-1e-300,good\n")
+	want, failed := legacyScore(t, model, data, 4)
+	require.Equal(t, 2, failed)
+	out := mustRun(t, 1, "score", "--model", model, "--data", data, "--reasons", "4", "--workers", "2")
+	require.Equal(t, want, out)
+	require.Contains(t, out, `{"row":2,"error":"row 2: `)
+	require.Contains(t, out, "not finite")
+}
