@@ -182,7 +182,10 @@ func streamScore(ctx context.Context, m *score.Model, a scoreArgs, dflags *decis
 			err := b.errs[k]
 			var res score.Result
 			if err == nil {
-				if sc.rec, err = sc.bind.record(sc.rec, b, k); err == nil {
+				// With an explainer, Explain scores the record: the same
+				// result, and the same error as Score (it defers to
+				// ScoreTerms for a bad record or an overflow).
+				if sc.rec, err = sc.bind.record(sc.rec, b, k); err == nil && reasons == nil {
 					res, err = m.Score(sc.rec)
 				}
 			}

@@ -132,9 +132,8 @@ func TestRunStopsOnErrors(t *testing.T) {
 // order, and write sees what work left in each batch.
 func TestRunBatchesReusesBatches(t *testing.T) {
 	type batch struct {
-		nums  []int
-		sum   int
-		fresh bool
+		nums []int
+		sum  int
 	}
 	var made atomic.Int64
 	i, n := 0, 100000
