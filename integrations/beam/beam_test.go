@@ -99,7 +99,8 @@ func init() {
 // has the probability and log-odds that the model gives in memory (the
 // same code: equal to the last bit), and a file with two bad rows (a
 // malformed row and an age that is not a number) gives two BadRows naming
-// the row, and the file, and the column.
+// the row, and the file, and the column; a file with another header is
+// one BadRow of the whole file.
 func TestScoreOnPrism(t *testing.T) {
 	dir := t.TempDir()
 	_, test := splitAdult(t, dir)
@@ -113,6 +114,8 @@ func TestScoreOnPrism(t *testing.T) {
 	badFile := filepath.Join(in, "bad.csv")
 	lines := readLines(t, test)
 	require.NoError(t, os.WriteFile(badFile, []byte(strings.Join([]string{lines[0], lines[1], "1,2,3", strings.Replace(lines[2], lines[2][:2], "old", 1)}, "\n")+"\n"), 0o644))
+	otherHeader := filepath.Join(in, "other.csv")
+	require.NoError(t, os.WriteFile(otherHeader, []byte("id,age\n1,30\n"), 0o644))
 
 	p, s := beam.NewPipelineWithRoot()
 	rows, readBad := ReadCSV(s, filepath.Join(in, "*.csv"), header)
@@ -149,11 +152,16 @@ func TestScoreOnPrism(t *testing.T) {
 	}
 	require.Equal(t, tab.Len(), got, "every test row scored once")
 	bad := readLines(t, filepath.Join(dir, "bad.jsonl"))
-	require.Len(t, bad, 2)
+	require.Len(t, bad, 3)
 	byNum := map[int64]BadRow{}
 	for _, l := range bad {
 		var b BadRow
 		require.NoError(t, json.Unmarshal([]byte(l), &b))
+		if strings.HasSuffix(b.File, "other.csv") {
+			require.Equal(t, int64(0), b.Num, "a file with another header is one bad row")
+			require.Contains(t, b.Err, "header differs")
+			continue
+		}
 		require.True(t, strings.HasSuffix(b.File, "bad.csv"), b.File)
 		byNum[b.Num] = b
 	}
