@@ -41,7 +41,15 @@
 // intervals (95% by default); summary disparities get percentile
 // intervals from a seeded bootstrap stratified by group
 // (Options.Bootstrap, Options.Seed), reproducible for a seed whatever the
-// number of workers.
+// number of workers; for weighted data it is the Poisson bootstrap, each
+// row's multiplicities seeded by its index (Tally).
+//
+// # Streams and clusters
+//
+// Tally is the audit as a mergeable accumulator: Add rows, Merge tallies of
+// other rows, Report. RowParser is FromTable for a stream of text rows.
+// Audit is a Tally over its Data, so any split of the rows gives the same
+// report (see Tally for what is exact to the last bit).
 //
 // Percentile intervals of a max - min spread over many small groups lean
 // upward (the largest of several noisy rates is biased up), so the point

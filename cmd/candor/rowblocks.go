@@ -33,7 +33,7 @@ import (
 )
 
 // blockBytes is the size at which a block is cut.
-const blockBytes = 1 << 20
+var blockBytes = 1 << 20 // a variable so that tests can cut small blocks
 
 // rowSink receives the rows of the blocks one worker parses.
 type rowSink interface {
@@ -296,7 +296,7 @@ func (in *blockInput) fill(b *rowBlock) error {
 
 // fillSeq reads up to a block's worth of rows with the ordered reader.
 func (in *blockInput) fillSeq(b *rowBlock) error {
-	for n := 0; n < blockBytes/256; n++ {
+	for n := 0; n < max(1, blockBytes/256); n++ {
 		cells, err := in.cr.Next()
 		var re *score.RecordError
 		switch {
@@ -468,6 +468,8 @@ func streamBlocks[S rowSink](ctx context.Context, in *blockInput, workers int, n
 				case <-ctx.Done():
 					return
 				}
+			} else {
+				free <- b
 			}
 			if err != nil {
 				if err != io.EOF {

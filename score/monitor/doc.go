@@ -8,4 +8,10 @@
 // unseen values as bins of their own), with a smoothing count added to every
 // bin; bands: < 0.10 stable, 0.10-0.25 watch, > 0.25 act. Long work takes a
 // context. Errors wrap score's sentinels (score.ErrData, score.ErrSchema).
+//
+// Sample is one sample's monitoring counts as a mergeable accumulator (Add
+// a row's cells, Merge samples of other rows, Compare a baseline with a
+// current sample): the same report as Run, for rows streamed from files,
+// counted on many cores or in a cluster, in memory independent of the
+// number of rows.
 package monitor
