@@ -197,12 +197,26 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 	if len(fitted.Contradictions) == 0 {
 		rep += "sign contradictions: none\n"
 	}
+	rep += collinearLines(fitted.Collinear)
 	if a.constrain != "" {
 		rep += fmt.Sprintf("sign constraints (%s): %d coefficients held at 0: %s\n", a.constrain, len(fitted.AtBound), strings.Join(fitted.AtBound, ", "))
 	}
 	rep += fitted.FormatCoefficients()
 	rep += logisticSuspects(t, s, a, w)
 	return fitted.Model, rep, nil
+}
+
+// collinearLines reports the collinear design columns of a logistic or
+// linear fit, one warning each, or that there are none.
+func collinearLines(cs []fit.Collinear) string {
+	if len(cs) == 0 {
+		return fmt.Sprintf("collinearity: none (every variance inflation factor below %d)\n", fit.VIFLimit)
+	}
+	var b strings.Builder
+	for _, c := range cs {
+		b.WriteString("warning: collinear: " + c.String() + "\n")
+	}
+	return b.String()
 }
 
 // otherTargetLine reports the rows skipped for a target value that is
