@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -15,14 +17,70 @@ import (
 	"github.com/candorscore/candor/score"
 )
 
-// The row-source contract of the streaming commands: what openParquet's
-// result and score.CSVReader both offer.
-var _ interface {
+// rowSourceContract is the row-source interface of the streaming
+// commands, which score.CSVReader and openParquet's result both meet.
+type rowSourceContract interface {
 	Header() []string
 	Next() ([]string, error)
 	Row() int
 	Close() error
-} = parquetRowSource(nil)
+}
+
+var _ rowSourceContract = (*score.CSVReader)(nil)
+
+// TestOpenParquetStreamsAsCSV: openParquet yields German credit's rows as
+// the CSV reader yields the same rows from CSV, cell for cell; under
+// CANDOR_LIMITS cell=57 the rows with a longer cell are bad rows (the
+// same rows for both) and reading goes on.
+func TestOpenParquetStreamsAsCSV(t *testing.T) {
+	dir := t.TempDir()
+	tab, err := datasets.Load(datasets.GermanCredit)
+	require.NoError(t, err)
+	csvPath, pqPath := filepath.Join(dir, "german.csv"), filepath.Join(dir, "german.parquet")
+	writeTableCSV(t, csvPath, tab, tab.Len())
+	writeTableParquet(t, pqPath, tab, nil)
+	for _, limits := range []string{"", "cell=57"} {
+		t.Setenv("CANDOR_LIMITS", limits)
+		lim, err := limitsFromEnv(limits)
+		require.NoError(t, err)
+		var src rowSourceContract
+		src, err = openParquet(pqPath)
+		require.NoError(t, err)
+		f, err := os.Open(csvPath)
+		require.NoError(t, err)
+		cr, err := score.NewCSVReader(f, &score.CSVOptions{Limits: lim})
+		require.NoError(t, err)
+		require.Equal(t, cr.Header(), src.Header())
+		bad := 0
+		for {
+			want, werr := cr.Next()
+			got, gerr := src.Next()
+			if werr == io.EOF {
+				require.Equal(t, io.EOF, gerr)
+				break
+			}
+			var re *score.RecordError
+			if errors.As(werr, &re) {
+				bad++
+				require.ErrorAs(t, gerr, &re, "row %d", cr.Row())
+				require.Equal(t, cr.Row(), re.Row)
+				require.ErrorIs(t, gerr, score.ErrLimit)
+				continue
+			}
+			require.NoError(t, werr)
+			require.NoError(t, gerr)
+			require.Equal(t, want, got, "row %d", src.Row())
+		}
+		require.Equal(t, 1000, src.Row())
+		if limits == "" {
+			require.Zero(t, bad)
+		} else {
+			require.Positive(t, bad)
+		}
+		require.NoError(t, src.Close())
+		require.NoError(t, f.Close())
+	}
+}
 
 // writeTableParquet writes tab's rows as a Parquet file with the parquet-go
 // writer, columns in the table's order and typed as an export would type

@@ -17,7 +17,8 @@ func TestSQLCommand(t *testing.T) {
 	code, out, errs := runCLI(t, "sql", "--model", model, "--dialect", "duckdb", "--keep", "id", "--reasons", "1")
 	require.Equal(t, 0, code, errs)
 	require.True(t, strings.HasPrefix(out, `SELECT s."id" AS "id",`))
-	require.True(t, strings.HasSuffix(out, "FROM customers AS c) AS s) AS s) AS s) AS s) AS s;\n"), out[len(out)-80:])
+	// Layers: inputs, effects, sum, link and totals, four a reason, the result.
+	require.True(t, strings.HasSuffix(out, "FROM customers AS c) AS s) AS s) AS s) AS s) AS s) AS s) AS s) AS s;\n"), out[len(out)-80:])
 	for _, col := range []string{`AS "points"`, `AS "probability"`, `AS "effect_tenure"`, `AS "reason_code_1"`, `AS "error"`} {
 		require.Contains(t, out, col)
 	}

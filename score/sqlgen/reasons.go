@@ -10,9 +10,9 @@ import (
 
 // reasons holds the SQL of the reason-code layers.
 type reasons struct {
-	layer3 []string // per code: total, order key, lead
-	layer4 []string // per code: qualifies, rank
-	final  func(ok string) []string
+	layer3 []string   // per code: total, reach, lead, order key
+	later  [][]string // per reason, four layers: values, best, least order, winner
+	final  func() []string
 }
 
 // codeInfo is what the statement computes for one reason code k: the
@@ -160,7 +160,14 @@ func (g *gen) reasons() *reasons {
 			rs.layer3 = append(rs.layer3, ci.order+" AS "+col("O", ci.k))
 		}
 	}
-	// Layer 4: whether each code qualifies, and its rank among those that do.
+	// Then the reasons one at a time, each the best of the codes left:
+	// every code's value V (its total when it qualifies, -1 when it does
+	// not or was already reported: qualifying totals are >= 0), the best
+	// value M, the least order key W among the codes whose value is M (the
+	// ties rule: order keys differ between codes within a row), and the
+	// winning code K. That is a few CASEs a code a reason, where ranking
+	// every code against every other costs codes² a row.
+	ok := "s." + s.ident(prefix+"s") + " IS NOT NULL"
 	qual := func(ci *codeInfo) string {
 		c := "s." + col("T", ci.k) + " > " + s.num(0)
 		if opts.KeepZero {
@@ -180,42 +187,67 @@ func (g *gen) reasons() *reasons {
 		}
 		return "s." + col("O", ci.k)
 	}
-	for _, ci := range infos {
-		var parts []string
-		for _, cj := range infos {
-			if cj == ci {
-				continue
-			}
-			ti, tj := "s."+col("T", ci.k), "s."+col("T", cj.k)
-			var above string
-			switch {
-			case ci.orderConst >= 0 && cj.orderConst >= 0 && cj.orderConst < ci.orderConst:
-				above = tj + " >= " + ti
-			case ci.orderConst >= 0 && cj.orderConst >= 0:
-				above = tj + " > " + ti
-			default:
-				above = "(" + tj + " > " + ti + " OR (" + tj + " = " + ti + " AND " + order(cj) + " < " + order(ci) + "))"
-			}
-			parts = append(parts, "CASE WHEN "+qual(cj)+" AND "+above+" THEN 1 ELSE 0 END")
+	// extreme is GREATEST or LEAST of xs, or the one x (SQLite's MAX of
+	// one argument is the aggregate).
+	extreme := func(fn string, xs []string) string {
+		if len(xs) == 1 {
+			return xs[0]
 		}
-		rank := "0"
-		if len(parts) > 0 {
-			rank = "(" + strings.Join(parts, " + ") + ")"
+		return fn + "(" + strings.Join(xs, ", ") + ")"
+	}
+	minusOne := s.num(-1)
+	noOrder := strconv.Itoa(m.NumTerms() + 1) // above every order key
+	rounds := min(e.MaxReasons(), len(infos))
+	if e.MaxReasons() < 0 {
+		rounds = len(infos)
+	}
+	rc := func(kind string, r int, k int) string {
+		name := prefix + kind + strconv.Itoa(r)
+		if k >= 0 {
+			name += "_" + strconv.Itoa(k)
 		}
-		rs.layer4 = append(rs.layer4, "CASE WHEN "+qual(ci)+" THEN 1 ELSE 0 END AS "+col("Q", ci.k), rank+" AS "+col("P", ci.k))
+		return s.ident(name)
+	}
+	for r := 1; r <= rounds; r++ {
+		var vs, ms, ws []string
+		for _, ci := range infos {
+			v := "CASE WHEN " + ok + " AND " + qual(ci) + " THEN s." + col("T", ci.k) + " ELSE " + minusOne + " END"
+			if r > 1 {
+				v = "CASE WHEN s." + rc("K", r-1, -1) + " = " + strconv.Itoa(ci.k) + " THEN " + minusOne + " ELSE s." + rc("V", r-1, ci.k) + " END"
+			}
+			vs = append(vs, v+" AS "+rc("V", r, ci.k))
+			ms = append(ms, "s."+rc("V", r, ci.k))
+			ws = append(ws, "CASE WHEN s."+rc("V", r, ci.k)+" = s."+rc("M", r, -1)+" THEN "+order(ci)+" ELSE "+noOrder+" END")
+		}
+		var kb strings.Builder
+		kb.WriteString("CASE WHEN s." + rc("M", r, -1) + " < " + s.num(0) + " THEN NULL")
+		for _, ci := range infos {
+			kb.WriteString(" WHEN s." + rc("V", r, ci.k) + " = s." + rc("M", r, -1) + " AND " + order(ci) + " = s." + rc("W", r, -1) + " THEN " + strconv.Itoa(ci.k))
+		}
+		kb.WriteString(" END")
+		rs.later = append(rs.later,
+			vs,
+			[]string{extreme(s.greatest, ms) + " AS " + rc("M", r, -1)},
+			[]string{extreme(s.least, ws) + " AS " + rc("W", r, -1)},
+			[]string{kb.String() + " AS " + rc("K", r, -1)})
 	}
 	codes := e.Codes()
 	maxR := e.MaxReasons()
-	rs.final = func(ok string) []string {
+	rs.final = func() []string {
 		var out []string
 		for i := 1; i <= maxR; i++ {
 			cname, fname, ename := ReasonColumns(i)
+			if i > rounds {
+				out = append(out, "CAST(NULL AS "+s.text+") AS "+s.ident(cname), "CAST(NULL AS "+s.text+") AS "+s.ident(fname),
+					"CAST(NULL AS "+s.double+") AS "+s.ident(ename))
+				continue
+			}
 			var code, feat, eff strings.Builder
 			for _, b := range []*strings.Builder{&code, &feat, &eff} {
-				b.WriteString("CASE WHEN NOT (" + ok + ") THEN NULL")
+				b.WriteString("CASE s." + rc("K", i, -1))
 			}
 			for _, ci := range infos {
-				when := " WHEN s." + col("Q", ci.k) + " = 1 AND s." + col("P", ci.k) + " = " + strconv.Itoa(i-1) + " THEN "
+				when := " WHEN " + strconv.Itoa(ci.k) + " THEN "
 				code.WriteString(when + s.str(codes[ci.k]))
 				if ci.leadConst >= 0 {
 					feat.WriteString(when + s.str(names[ci.leadConst]))

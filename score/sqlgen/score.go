@@ -210,8 +210,10 @@ func Score(m *score.Model, opts *Options) (string, error) {
 		sel = append(sel, rs.layer3...)
 	}
 	q = g.layer(sel, q)
-	if rs != nil && len(rs.layer4) > 0 {
-		q = g.layer(append([]string{"s.*"}, rs.layer4...), q)
+	if rs != nil {
+		for _, l := range rs.later {
+			q = g.layer(append([]string{"s.*"}, l...), q)
+		}
 	}
 
 	// The result.
@@ -239,7 +241,7 @@ func Score(m *score.Model, opts *Options) (string, error) {
 			"CASE WHEN "+ok+" THEN s."+g.col("c", j)+" END AS "+s.ident(ContributionColumn(o.Dialect, j, f)))
 	}
 	if rs != nil {
-		sel = append(sel, rs.final(ok)...)
+		sel = append(sel, rs.final()...)
 	}
 	// The error: the count of failing terms (counted only for rows with
 	// an error) and their text.
