@@ -74,6 +74,7 @@ type bag struct {
 	pending    int         // the feature whose last update the training scores lack, or -1
 	g, h       []float64
 	order      []int // categorical bins in split order
+	leaves     []treeLeaf
 }
 
 // fitBag boosts bag b.
@@ -264,48 +265,7 @@ func (bg *bag) split(k int, d []float64) {
 		})
 	}
 	bg.order = order
-	var gt, ht float64
-	var ct int32
-	for _, b := range order {
-		gt, ht, ct = gt+g[b], ht+h[b], ct+cnt[b]
-	}
-	if ht < o.minHess || ht < boostedLeafFloor {
-		return
-	}
-	dir := bg.p.dirs[k]
-	best, at := math.Inf(-1), -1
-	var vl, vr float64
-	var gl, hl float64
-	var cl int32
-	for i := 0; i+1 < len(order); i++ {
-		b := order[i]
-		gl, hl, cl = gl+g[b], hl+h[b], cl+cnt[b]
-		gr, hr, cr := gt-gl, ht-hl, ct-cl
-		if cl < int32(o.minLeaf) || cr < int32(o.minLeaf) || hl < o.minHess || hr < o.minHess {
-			continue
-		}
-		l, r := -gl/hl, -gr/hr
-		if (dir > 0 && l > r) || (dir < 0 && l < r) {
-			continue
-		}
-		if gain := gl*gl/hl + gr*gr/hr; gain > best {
-			best, at, vl, vr = gain, i, l, r
-		}
-	}
-	if at < 0 { // no split: one leaf
-		v := -o.lr * gt / ht
-		for _, b := range order {
-			d[b] = v
-		}
-		return
-	}
-	for i, b := range order {
-		if i <= at {
-			d[b] = o.lr * vl
-		} else {
-			d[b] = o.lr * vr
-		}
-	}
+	bg.leaves = growTree(order, g, h, cnt, &o, bg.p.dirs[k], bg.leaves, d)
 }
 
 // validationLoss applies this round's updates to the validation scores
