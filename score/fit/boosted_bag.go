@@ -60,9 +60,9 @@ func (r *splitMix) shuffle(xs []int32) {
 // bag is the state of one bag's boosting.
 type bag struct {
 	p          *boostProblem
-	tcols      [][]uint16 // inner training rows' bins, per feature
-	vcols      [][]uint16 // validation rows' bins
-	ty, tw     []float64
+	tcols      []binCol  // inner training rows' bins, per feature
+	vcols      []binCol  // validation rows' bins
+	ty, tw     []float64 // tw is nil when the fit is unweighted
 	vy, vw     []float64
 	te         []float64 // inner training rows' event odds, exp(log-odds)
 	vs         []float64 // validation rows' log-odds
@@ -124,10 +124,17 @@ func (p *boostProblem) fitBag(ctx context.Context, b int) (*bagResult, error) {
 		return out
 	}
 	bg.ty, bg.tw, bg.vy, bg.vw = take(train, p.y), take(train, p.w), take(valid, p.y), take(valid, p.w)
+	if p.w == nil {
+		bg.tw = nil
+	}
 	var tev, tw float64
 	for i, y := range bg.ty {
-		tev += y * bg.tw[i]
-		tw += bg.tw[i]
+		w := 1.0
+		if bg.tw != nil {
+			w = bg.tw[i]
+		}
+		tev += y * w
+		tw += w
 	}
 	if tev == 0 || tev == tw {
 		return nil, fmt.Errorf("%w: bag %d's inner training rows hold only one outcome", score.ErrData, b+1)
@@ -143,22 +150,24 @@ func (p *boostProblem) fitBag(ctx context.Context, b int) (*bagResult, error) {
 	for _, pb := range p.pre {
 		nb := len(pb.bins)
 		maxBins = max(maxBins, nb)
-		tc, vc := make([]uint16, len(train)), make([]uint16, len(valid))
+		tc, vc := makeBinCol(nb, len(train)), makeBinCol(nb, len(valid))
 		cnt := make([]int32, nb)
 		for i, r := range train {
-			tc[i] = pb.col[r]
-			cnt[tc[i]]++
+			tc.set(i, pb.col[r])
+			cnt[pb.col[r]]++
 		}
 		for i, r := range valid {
-			vc[i] = pb.col[r]
+			vc.set(i, pb.col[r])
 		}
 		bg.tcols = append(bg.tcols, tc)
 		bg.vcols = append(bg.vcols, vc)
 		bg.cnt = append(bg.cnt, cnt)
 		bg.shapes = append(bg.shapes, make([]float64, nb))
 		bg.deltas = append(bg.deltas, make([]float64, nb))
-		bg.roundDelta = append(bg.roundDelta, make([]float64, nb))
+		bg.roundDelta = append(bg.roundDelta, make([]float64, max(nb, 256)))
 	}
+	// 256 entries at least: the byte path of the row loops indexes arrays.
+	maxBins = max(maxBins, 256)
 	bg.g, bg.h, bg.factors = make([]float64, maxBins), make([]float64, maxBins), make([]float64, maxBins)
 	res := &bagResult{intercept: intercept, loss: bg.validationLoss(), shapes: cloneShapes(bg.shapes)}
 	ref, stale := res.loss, 0
@@ -199,33 +208,23 @@ func cloneShapes(s [][]float64) [][]float64 {
 // learning rate times its Newton step.
 func (bg *bag) step(k int) {
 	nb := len(bg.p.pre[k].bins)
-	g, h := bg.g[:nb], bg.h[:nb]
-	clear(g)
-	clear(h)
-	col, te, ty, tw := bg.tcols[k], bg.te, bg.ty, bg.tw
+	g, h := bg.g, bg.h
+	clear(g[:nb])
+	clear(h[:nb])
+	// The odds take the pending update as a factor: exp(s + d) = exp(s) *
+	// exp(d), one exp per bin instead of one per row.
+	pf, pc := bg.factors, bg.tcols[k]
 	if q := bg.pending; q >= 0 {
-		// The odds take the pending update as a factor: exp(s + d) =
-		// exp(s) * exp(d), one exp per bin instead of one per row.
-		pf, pc := bg.factors[:len(bg.deltas[q])], bg.tcols[q]
+		pc = bg.tcols[q]
 		for b, x := range bg.deltas[q] {
 			pf[b] = math.Exp(x)
 		}
-		for i := range te {
-			e := te[i] * pf[pc[i]]
-			te[i] = e
-			pr := e / (1 + e)
-			b := col[i]
-			g[b] += tw[i] * (pr - ty[i])
-			h[b] += tw[i] * pr * (1 - pr)
-		}
 	} else {
-		for i, e := range te {
-			pr := e / (1 + e)
-			b := col[i]
-			g[b] += tw[i] * (pr - ty[i])
-			h[b] += tw[i] * pr * (1 - pr)
+		for b := range pf {
+			pf[b] = 1
 		}
 	}
+	stepRows(bg.te, bg.ty, bg.tw, pc, bg.tcols[k], pf, g, h)
 	d := bg.deltas[k]
 	clear(d)
 	bg.split(k, d)
@@ -273,10 +272,7 @@ func (bg *bag) split(k int, d []float64) {
 func (bg *bag) validationLoss() float64 {
 	vs := bg.vs
 	for k, rd := range bg.roundDelta {
-		col := bg.vcols[k]
-		for i := range vs {
-			vs[i] += rd[col[i]]
-		}
+		addShape(vs, bg.vcols[k], rd)
 		clear(rd)
 	}
 	var loss, wsum float64
