@@ -97,8 +97,12 @@ type BoostedOptions struct {
 	// TrendAscending (the event log-odds never fall as the value rises:
 	// points never rise) or TrendDescending. Every boosting step of such a
 	// feature is itself monotone in that direction, so the fitted shape is
-	// monotone exactly; the missing bin is not constrained. TrendAuto or an
-	// absent feature is unconstrained; other trends are errors.
+	// monotone exactly; the missing and special-code bins are not
+	// constrained. A numeric feature's declared Feature.Trend (the features
+	// file's "trend") counts when Trends does not name the feature:
+	// ascending and descending are enforced, peak and valley are not (the
+	// shape is then free). TrendAuto here frees a declared feature; other
+	// trends are errors.
 	Trends map[string]Trend
 	// Smoothing, when positive, replaces each range bin's effect of a
 	// numeric feature by the plain mean of the effects of the bins within
@@ -238,12 +242,25 @@ func Boosted(ctx context.Context, t *score.Table, s *score.Schema, target, event
 	}
 	nf := len(d.Inputs)
 	dirs := make([]int8, nf)
-	for _, name := range slices.Sorted(maps.Keys(opts.Trends)) {
+	trends := map[string]Trend{}
+	for _, k := range d.Inputs {
+		// declared in the schema (the features file's "trend")
+		if f := s.Feature(k); f.Kind == score.Numeric {
+			switch f.Trend {
+			case score.Ascending:
+				trends[f.Name] = TrendAscending
+			case score.Descending:
+				trends[f.Name] = TrendDescending
+			}
+		}
+	}
+	maps.Copy(trends, opts.Trends)
+	for _, name := range slices.Sorted(maps.Keys(trends)) {
 		k := slices.IndexFunc(d.Inputs, func(i int) bool { return s.Feature(i).Name == name })
 		if k < 0 {
 			return nil, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: trend declared for a feature that is not an input", score.ErrUnknownFeature)}
 		}
-		tr := opts.Trends[name]
+		tr := trends[name]
 		switch {
 		case tr == "" || tr == TrendAuto:
 		case s.Feature(d.Inputs[k]).Kind != score.Numeric:
@@ -353,6 +370,7 @@ func Boosted(ctx context.Context, t *score.Table, s *score.Schema, target, event
 		}
 		if p.numeric {
 			term.Stats = numericStats(d.Values[k], d.Weights)
+			term.Stats.DataTrend = dataTrend(s.Feature(d.Inputs[k]), d.Values[k], y, d.Weights)
 		} else {
 			term.Stats = categoricalStats(d.Values[k], d.Weights)
 		}
@@ -404,8 +422,9 @@ func parallel(n int, f func(i int)) {
 type preBins struct {
 	feature string
 	numeric bool
-	// bins: the range bins in order (numeric) or one category bin per
-	// level (categorical), then the missing bin, last.
+	// bins: the range bins in order, then a bin per special code
+	// (Feature.Special; numeric) or one category bin per level
+	// (categorical); then the missing bin, last.
 	bins   []score.Bin
 	ranges int      // numeric: the number of range bins; 0 for categorical
 	col    []uint16 // col[r]: the bin of training row r
@@ -438,14 +457,18 @@ func newPreBins(f score.Feature, vals []score.Value, maxBins int) (*preBins, err
 		}
 		return p, nil
 	}
+	special := f.SpecialCodes()
 	xs := make([]float64, 0, len(vals))
 	for _, v := range vals {
-		if v.IsNum() {
+		if v.IsNum() && !slices.Contains(special, v.Float()) {
 			xs = append(xs, v.Float())
 		}
 	}
 	slices.Sort(xs)
-	cuts := quantileCuts(xs, maxBins)
+	if len(special)+2 > boostedMaxBinsLimit {
+		return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: %d special codes (at most %d)", score.ErrData, len(special), boostedMaxBinsLimit-2)}
+	}
+	cuts := quantileCuts(xs, min(maxBins, boostedMaxBinsLimit-1-len(special)))
 	p.ranges = len(cuts) + 1
 	for k := 0; k <= len(cuts); k++ {
 		b := score.Bin{Kind: score.RangeBin}
@@ -459,15 +482,23 @@ func newPreBins(f score.Feature, vals []score.Value, maxBins int) (*preBins, err
 		}
 		p.bins = append(p.bins, b)
 	}
+	for _, c := range special {
+		p.bins = append(p.bins, score.Bin{Kind: score.SpecialBin, Special: &c})
+	}
 	p.bins = append(p.bins, score.Bin{Kind: score.MissingBin})
-	miss := uint16(p.ranges)
+	miss := uint16(len(p.bins) - 1)
 	for r, v := range vals {
 		if !v.IsNum() {
 			p.col[r] = miss
 			continue
 		}
+		x := v.Float()
+		if i := slices.Index(special, x); i >= 0 {
+			p.col[r] = uint16(p.ranges + i)
+			continue
+		}
 		// the first cut above x is the bin's index
-		k, _ := slices.BinarySearchFunc(cuts, v.Float(), func(c, x float64) int {
+		k, _ := slices.BinarySearchFunc(cuts, x, func(c, x float64) int {
 			if c <= x {
 				return -1
 			}

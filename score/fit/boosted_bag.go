@@ -242,9 +242,17 @@ func (bg *bag) split(k int, d []float64) {
 	pb := bg.p.pre[k]
 	o := bg.p.o
 	g, h, cnt := bg.g, bg.h, bg.cnt[k]
+	// The missing bin and a numeric feature's special-code bins are leaves
+	// of their own.
 	miss := len(pb.bins) - 1
-	if cnt[miss] >= int32(o.minLeaf) && h[miss] >= o.minHess {
-		d[miss] = -o.lr * g[miss] / h[miss]
+	own := miss
+	if pb.numeric {
+		own = pb.ranges
+	}
+	for b := own; b <= miss; b++ {
+		if cnt[b] >= int32(o.minLeaf) && h[b] >= o.minHess {
+			d[b] = -o.lr * g[b] / h[b]
+		}
 	}
 	// The bins in split order: numeric bins in value order, categories by
 	// their smoothed Newton step (ties by level order).
