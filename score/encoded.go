@@ -149,6 +149,12 @@ func (e *Encoded) fail(errs []*FieldError) error {
 // those of compiledTerm.eval, the one definition of a term's semantics.
 func (m *Model) encodeTerm(j int, v *Value, dst *Encoded) error {
 	ct := &m.terms[j]
+	if ct.valid != nil {
+		// An invalid number scored as missing is encoded as missing.
+		if w, err := ct.valid.admit(v); err == nil {
+			v = w
+		}
+	}
 	dst.vals[j] = *v
 	s := &dst.slots[j]
 	_, pos, err := ct.eval(v)

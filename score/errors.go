@@ -38,6 +38,9 @@ var (
 	// ErrSeparation: the outcome is perfectly predicted by some inputs, so the
 	// maximum-likelihood estimate does not exist.
 	ErrSeparation = errors.New("separation: maximum likelihood estimate does not exist")
+	// ErrInvalidValue: a number outside a feature's declared valid values
+	// (Feature.Valid) where the feature does not score it as missing.
+	ErrInvalidValue = errors.New("invalid value")
 )
 
 // FieldError is the structured error for one bad value. It names the feature

@@ -289,6 +289,7 @@ type compiledTerm struct {
 	special []int     // indexes of SpecialBins
 	missing int       // bin index for missing, -1
 	other   int       // bin index for unseen labels, -1
+	valid   *Validity // the feature's valid values, nil for all
 }
 
 // hotTerm is the part of a compiled term the scoring loop reads, packed in
@@ -317,6 +318,7 @@ const (
 func newHotTerm(ct *compiledTerm) hotTerm {
 	h := hotTerm{kind: hotOther, feature: int32(ct.feature), coef: ct.coef}
 	switch {
+	case ct.valid != nil: // validity is checked on the general path only
 	case ct.kind == termLinear:
 		h.kind = hotLinear
 	case ct.labels != nil:
@@ -394,6 +396,7 @@ func NewModel(spec Spec) (*Model, error) {
 		}
 		ct.feature = i
 		ct.coef = t.Coef
+		ct.valid = f.Valid
 		switch t.Kind {
 		case CategoricalTerm:
 			ct.kind = termCategorical
@@ -992,6 +995,12 @@ const (
 )
 
 func (ct *compiledTerm) eval(v *Value) (float64, int, error) {
+	if ct.valid != nil {
+		var err error
+		if v, err = ct.valid.admit(v); err != nil {
+			return 0, -1, err
+		}
+	}
 	if ct.kind == termLinear && v.kind == numberValue {
 		// The common case first.
 		if x := v.num; x-x == 0 { // finite: NaN-NaN and Inf-Inf are NaN

@@ -112,6 +112,9 @@ type Feature struct {
 	// Action says how a customer may change the feature; nil means the
 	// customer cannot (advice and recourse leave it alone).
 	Action *Action `json:"action,omitempty"`
+	// Valid restricts the valid values of a numeric feature (an imported
+	// PMML DataField's); nil means every finite number.
+	Valid *Validity `json:"valid,omitempty"`
 }
 
 // Schema is an ordered set of features. A Schema is immutable once built and
@@ -137,6 +140,14 @@ func NewSchema(features ...Feature) (*Schema, error) {
 		}
 		if f.Role < Input || f.Role > Ignored {
 			return nil, fmt.Errorf("%w: feature %q has role %d", ErrSchema, f.Name, f.Role)
+		}
+		if f.Valid != nil {
+			if f.Kind != Numeric {
+				return nil, fmt.Errorf("%w: feature %q: valid values are declared for numeric features only", ErrSchema, f.Name)
+			}
+			if err := f.Valid.check(); err != nil {
+				return nil, fmt.Errorf("%w: feature %q: %v", ErrSchema, f.Name, err)
+			}
 		}
 		if errs := f.checkDeclared(); len(errs) > 0 {
 			return nil, errors.Join(errs...)
@@ -169,6 +180,7 @@ func (f Feature) clone() Feature {
 	f.Consent = slices.Clone(f.Consent)
 	f.Special = maps.Clone(f.Special)
 	f.Action = f.Action.clone()
+	f.Valid = f.Valid.clone()
 	return f
 }
 

@@ -33,7 +33,7 @@ func addScorecardFlags(fs *flag.FlagSet, a *scorecardArgs) {
 	fs.IntVar(&a.maxBins, "max-bins", 0, fmt.Sprintf("scorecard: most bins per feature, besides special and missing bins (default %d)", fit.DefaultMaxBins))
 	fs.IntVar(&a.preBins, "prebins", 0, fmt.Sprintf("scorecard: pre-bins per feature, among which cut points are chosen (default %d, i.e. 5%% of the rows each)", fit.DefaultPreBins))
 	fs.Float64Var(&a.minBinShare, "min-bin-share", 0, "scorecard: smallest share of the rows in a bin, 0-1 (default: none beyond the pre-bins')")
-	fs.Float64Var(&a.minIV, "min-iv", 0, fmt.Sprintf("scorecard: features with a smaller information value are dropped (default %g)", fit.DefaultMinIV))
+	fs.Float64Var(&a.minIV, "min-iv", 0, "scorecard: features with a smaller information value are dropped (default: no IV floor; the regression and its sign check select)")
 	fs.Float64Var(&a.maxCorr, "max-correlation", 0, "scorecard: of two features whose WoE columns correlate above this, the weaker is dropped (default: no screen)")
 	fs.StringVar(&a.unseen, "unseen", "error", "scorecard: a category unseen in training is an error, or gets a neutral (WoE 0) or riskiest bin: error, neutral or riskiest")
 	fs.StringVar(&a.sign, "sign", "drop", "scorecard: a WoE coefficient of the wrong sign drops its feature (drop) or fails the fit (refuse)")

@@ -178,7 +178,11 @@ func run(ctx context.Context, w io.Writer) (*results, error) {
 	}
 	res := &results{}
 
-	fitted, err := fit.Scorecard(ctx, tab, s, target, event, &fit.ScorecardOptions{Name: "german-scorecard"})
+	// The audit screens features by information value 0.02 (Siddiqi's
+	// "not useful for prediction" band; the library's default has no
+	// floor), so that its figures below stay those it was written with.
+	ivFloor := fit.SelectionOptions{MinIV: 0.02}
+	fitted, err := fit.Scorecard(ctx, tab, s, target, event, &fit.ScorecardOptions{Name: "german-scorecard", Selection: ivFloor})
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +232,7 @@ func run(ctx context.Context, w io.Writer) (*results, error) {
 	if err != nil {
 		return nil, err
 	}
-	rfit, err := fit.Scorecard(ctx, tab, s, target, event, &fit.ScorecardOptions{Name: "german-scorecard-reweighed", Weights: weights})
+	rfit, err := fit.Scorecard(ctx, tab, s, target, event, &fit.ScorecardOptions{Name: "german-scorecard-reweighed", Weights: weights, Selection: ivFloor})
 	if err != nil {
 		return nil, err
 	}

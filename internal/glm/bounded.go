@@ -3,7 +3,9 @@ package glm
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -164,7 +166,8 @@ func FitLogisticBounded(ctx context.Context, p Problem, keep []bool, lower, uppe
 		}
 		var ch mat.Cholesky
 		if !ch.Factorize(hf) {
-			return res, ErrBounded
+			return res, fmt.Errorf("%w: X'WX on the free coefficients is singular: %s", ErrBounded,
+				collinear(hf, func(u int) string { return p.name(idx[free[u]]) }))
 		}
 		var d mat.VecDense
 		if err := ch.SolveVecTo(&d, gf); err != nil && d.Len() == 0 {
@@ -216,4 +219,44 @@ func FitLogisticBounded(ctx context.Context, p Problem, keep []bool, lower, uppe
 	}
 	res.Converged = pg < tol
 	return res, nil
+}
+
+// collinear names the columns of a singular symmetric matrix h (a
+// cross-product matrix) that make it so: those with a loading of at least
+// 0.1 in the eigenvector of the smallest eigenvalue of its correlation
+// form, the direction in which the columns nearly cancel. A column with a
+// zero diagonal (all zero under the weights) is named too.
+func collinear(h *mat.SymDense, name func(int) string) string {
+	// On the correlation scale (unit diagonal), so that a column's weight
+	// or magnitude does not decide which direction is the weakest.
+	q := h.SymmetricDim()
+	c := mat.NewSymDense(q, nil)
+	for u := 0; u < q; u++ {
+		for v := u; v < q; v++ {
+			if d := math.Sqrt(h.At(u, u) * h.At(v, v)); d > 0 {
+				c.SetSym(u, v, h.At(u, v)/d)
+			}
+		}
+	}
+	h = c
+	var es mat.EigenSym
+	if !es.Factorize(h, true) {
+		return "its columns are (nearly) linearly dependent"
+	}
+	var vecs mat.Dense
+	es.VectorsTo(&vecs)
+	vals := es.Values(nil)
+	lo := 0
+	for k := range vals {
+		if vals[k] < vals[lo] {
+			lo = k
+		}
+	}
+	var names []string
+	for u := 0; u < len(vals); u++ {
+		if math.Abs(vecs.At(u, lo)) >= 0.1 || h.At(u, u) == 0 {
+			names = append(names, name(u))
+		}
+	}
+	return "columns " + strings.Join(names, ", ") + " are (nearly) linearly dependent"
 }

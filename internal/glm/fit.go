@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -519,7 +520,9 @@ func fit(ctx context.Context, p *Problem, st settings) (Result, error) {
 		ch, ok := f.factor()
 		if !ok {
 			if res.Iterations == 0 {
-				return res, fmt.Errorf("%w: X'WX is not positive definite at the start", ErrNumerical)
+				hs := mat.NewSymDense(f.q, slices.Clone(f.h))
+				return res, fmt.Errorf("%w: X'WX is not positive definite at the start: %s", ErrNumerical,
+					collinear(hs, func(u int) string { return p.name(keep[u]) }))
 			}
 			break // saturated weights; treated as not converged
 		}

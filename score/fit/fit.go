@@ -109,6 +109,9 @@ func checkLevels(t *score.Table, s *score.Schema, inputs, cols []int, maxLevels 
 			}
 		}
 		hint := fmt.Sprintf("leave it out with --exclude %s or declare it {\"role\": \"ignored\"} in the features file", f.Name)
+		if junk := numericJunk(t, cols[k], nonblank); junk != "" {
+			hint = junk + "; " + hint
+		}
 		switch {
 		case maxLevels > 0 && len(seen) > maxLevels:
 			errs = append(errs, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: categorical input has %d levels, more than --max-levels %d; %s (or raise --max-levels)", score.ErrData, len(seen), maxLevels, hint)})
@@ -117,6 +120,37 @@ func checkLevels(t *score.Table, s *score.Schema, inputs, cols []int, maxLevels 
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// numericJunk describes a categorical column whose non-blank cells are
+// nearly all numbers (at least 90%): the few that are not (a "?" for
+// missing) made it categorical. It names up to 3 of them with their rows,
+// or returns "" for a column that is not mostly numbers.
+func numericJunk(t *score.Table, col, nonblank int) string {
+	var junk []string
+	bad := 0
+	for r := 0; r < t.Len(); r++ {
+		c := t.Cell(r, col)
+		if c == "" {
+			continue
+		}
+		if _, err := score.ParseNumber(c); err != nil {
+			if bad++; 10*bad > nonblank {
+				return ""
+			}
+			if len(junk) < 3 {
+				junk = append(junk, fmt.Sprintf("row %d: %q", r+1, c))
+			}
+		}
+	}
+	if bad == 0 {
+		return ""
+	}
+	more := ""
+	if bad > len(junk) {
+		more = ", ..."
+	}
+	return fmt.Sprintf("all but %d of its %d values are numbers (%s%s): blank or fix those cells and the column is read as numbers", bad, nonblank, strings.Join(junk, ", "), more)
 }
 
 // caseTwins names the target values that differ only in letter case
@@ -653,7 +687,14 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 		for j := range keep {
 			keep[j] = !res.Aliased[j]
 		}
-		br, berr := glm.FitLogisticBounded(ctx, glm.Problem{X: xs, Y: y, Weights: d.Weights}, keep, lower, upper, res.Coef, 200, 1e-8)
+		bp := glm.Problem{X: xs, Y: y, Weights: d.Weights, Names: names}
+		br, berr := glm.FitLogisticBounded(ctx, bp, keep, lower, upper, res.Coef, 200, 1e-8)
+		if errors.Is(berr, glm.ErrBounded) {
+			// The unconstrained optimum projected onto the bounds can sit
+			// where the weights saturate (huge coefficients of nearly
+			// collinear columns): start again from 0.
+			br, berr = glm.FitLogisticBounded(ctx, bp, keep, lower, upper, nil, 200, 1e-8)
+		}
 		if berr != nil {
 			return nil, fmt.Errorf("%w: %v", score.ErrData, berr)
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -301,5 +302,33 @@ func BenchmarkFitLogisticBank(b *testing.B) {
 		if _, err := fit.Logistic(b.Context(), tab, s, "y", "yes", nil); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A numeric column with a few junk cells ("?" in a bank churn file) is read
+// as categorical and refused for its many levels; the message names the
+// cells that are not numbers, so the user sees why.
+func TestMostlyNumericColumnNamesItsJunkCells(t *testing.T) {
+	rows := make([][]string, 300)
+	for i := range rows {
+		y := "no"
+		if i%3 == 0 {
+			y = "yes"
+		}
+		rows[i] = []string{strconv.FormatFloat(1000+float64(i)*17.25, 'f', 2, 64), y}
+	}
+	rows[41][0] = "?"
+	tab, err := score.NewTable([]string{"salary", "y"}, rows)
+	require.NoError(t, err)
+	for _, model := range []string{"logistic", "scorecard"} {
+		var err error
+		if model == "logistic" {
+			_, err = fit.Logistic(context.Background(), tab, tab.InferSchema(), "y", "yes", nil)
+		} else {
+			_, err = fit.Scorecard(context.Background(), tab, tab.InferSchema(), "y", "yes", nil)
+		}
+		require.Error(t, err, model)
+		require.Contains(t, err.Error(), `"salary"`, model)
+		require.Contains(t, err.Error(), `all but 1 of its 300 values are numbers (row 42: "?")`, model)
 	}
 }

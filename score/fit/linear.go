@@ -66,7 +66,9 @@ func (f *LinearFit) Aliased() []string { return aliasedNames(f.Coefficients) }
 // reference, as Logistic) with github.com/sajari/regression, and returns
 // a LinearModel: score = intercept + sum of terms, in the target's units,
 // with the same additive terms, baselines and statistics as the other
-// model kinds, so breakdowns and reasons work unchanged.
+// model kinds, so breakdowns and reasons work unchanged. Declared special
+// codes of numeric inputs get indicator columns and fold into special bins,
+// as in Logistic.
 //
 // Aliased columns (linear combinations of earlier columns, found by
 // Gram-Schmidt with relative tolerance AliasTol) are reported and fixed at
@@ -86,6 +88,9 @@ func Linear(ctx context.Context, t *score.Table, s *score.Schema, target string,
 	}
 	if err := checkFill(s, opts.Fill); err != nil {
 		return nil, err
+	}
+	if hasSpecialInputs(s, target) { // indicator terms for declared special codes (logistic_special.go)
+		return linearWithSpecials(ctx, t, s, target, opts)
 	}
 	tc, err := targetColumn(t, target)
 	if err != nil {

@@ -47,15 +47,62 @@ func hasSpecialInputs(s *score.Schema, target string) bool {
 // of the design column (codes counted at the fill), which is what its
 // Baseline averages over.
 func logisticWithSpecials(ctx context.Context, t *score.Table, s *score.Schema, target, event string, opts *LogisticOptions) (*LogisticFit, error) {
+	sd, err := newSpecialDesign(t, s, target)
+	if err != nil {
+		return nil, err
+	}
+	fitted, err := Logistic(ctx, sd.table, sd.schema, target, event, opts)
+	if err != nil || fitted.Model == nil {
+		return fitted, err
+	}
+	if fitted.Model, err = sd.fold(fitted.Model.Spec(), s); err != nil {
+		return nil, err
+	}
+	return fitted, nil
+}
+
+// linearWithSpecials is Linear for a schema whose numeric inputs declare
+// special codes: the same indicator design and the same folded terms as
+// logisticWithSpecials, fitted by least squares.
+func linearWithSpecials(ctx context.Context, t *score.Table, s *score.Schema, target string, opts *LinearOptions) (*LinearFit, error) {
+	sd, err := newSpecialDesign(t, s, target)
+	if err != nil {
+		return nil, err
+	}
+	fitted, err := Linear(ctx, sd.table, sd.schema, target, opts)
+	if err != nil || fitted.Model == nil {
+		return fitted, err
+	}
+	if fitted.Model, err = sd.fold(fitted.Model.Spec(), s); err != nil {
+		return nil, err
+	}
+	return fitted, nil
+}
+
+// specialPlan is one numeric input's codes, neutral fill and indicators.
+type specialPlan struct {
+	col   int
+	codes []float64
+	fill  float64
+	extra []specialColumn
+}
+
+// specialDesign is the design table of a fit with special codes: codes
+// replaced by the fill, an indicator column per code seen in training,
+// and its schema (no codes left, so the fit does not come back here).
+type specialDesign struct {
+	table  *score.Table
+	schema *score.Schema
+	plans  map[string]*specialPlan
+	extras []specialColumn
+}
+
+// newSpecialDesign builds the design table for the numeric inputs of s
+// that declare special codes.
+func newSpecialDesign(t *score.Table, s *score.Schema, target string) (*specialDesign, error) {
 	header := t.Header()
 	fs := s.Features()
-	type plan struct {
-		col   int
-		codes []float64
-		fill  float64
-		extra []specialColumn
-	}
-	plans := map[string]*plan{}
+	plans := map[string]*specialPlan{}
 	var extras []specialColumn
 	for i := range fs {
 		f := &fs[i]
@@ -67,7 +114,7 @@ func logisticWithSpecials(ctx context.Context, t *score.Table, s *score.Schema, 
 		if j < 0 {
 			continue // NewDesign reports it
 		}
-		p := &plan{col: j, codes: codes}
+		p := &specialPlan{col: j, codes: codes}
 		var xs []float64
 		seen := map[float64]bool{}
 		for r := 0; r < t.Len(); r++ {
@@ -134,7 +181,7 @@ func logisticWithSpecials(ctx context.Context, t *score.Table, s *score.Schema, 
 	}
 	dfs := s.Features()
 	for i := range dfs {
-		dfs[i].Special = nil // the design has no codes left (and Logistic does not come back here)
+		dfs[i].Special = nil // the design has no codes left (and the fit does not come back here)
 	}
 	for _, e := range extras {
 		dfs = append(dfs, score.Feature{Name: e.name, Kind: score.Numeric})
@@ -143,12 +190,13 @@ func logisticWithSpecials(ctx context.Context, t *score.Table, s *score.Schema, 
 	if err != nil {
 		return nil, err
 	}
-	fitted, err := Logistic(ctx, dt, ds, target, event, opts)
-	if err != nil || fitted.Model == nil {
-		return fitted, err
-	}
-	// Fold the indicators into one binned term per feature.
-	spec := fitted.Model.Spec()
+	return &specialDesign{table: dt, schema: ds, plans: plans, extras: extras}, nil
+}
+
+// fold turns the fitted spec of the design back into a model of s: the
+// indicators folded into one binned term per feature with codes.
+func (sd *specialDesign) fold(spec score.Spec, s *score.Schema) (*score.Model, error) {
+	plans, extras := sd.plans, sd.extras
 	byName := map[string]score.Term{}
 	for _, term := range spec.Terms {
 		byName[term.Feature] = term
@@ -194,10 +242,5 @@ func logisticWithSpecials(ctx context.Context, t *score.Table, s *score.Schema, 
 	}
 	spec.Terms = terms
 	spec.Features = s.Features()
-	m, err := score.NewModel(spec)
-	if err != nil {
-		return nil, err
-	}
-	fitted.Model = m
-	return fitted, nil
+	return score.NewModel(spec)
 }

