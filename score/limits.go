@@ -68,6 +68,13 @@ type Limits struct {
 	// Levels is the most distinct labels of one categorical column or
 	// feature (default 10,000).
 	Levels int
+	// Design is the most cells of a fit's design, rows times design
+	// columns (an intercept, one per numeric input, one per level of a
+	// categorical input), checked before the fit allocates it (default
+	// 8 Mi, 2^23). score/fit holds at most about 100 bytes per design
+	// cell at its peak, so the default keeps a fit under about 850 MB
+	// beside its table; see score/fit's package documentation.
+	Design int64
 }
 
 // Default limits, as documented on Limits.
@@ -78,6 +85,7 @@ const (
 	DefaultLimitColumns         = 4096
 	DefaultLimitCells     int64 = 1 << 25
 	DefaultLimitLevels          = 10000
+	DefaultLimitDesign    int64 = 1 << 23
 )
 
 // withDefaults returns l with zero fields set to their defaults and
@@ -93,6 +101,7 @@ func (l *Limits) withDefaults() Limits {
 	out.Columns = limitInt(out.Columns, DefaultLimitColumns)
 	out.Cells = limit64(out.Cells, DefaultLimitCells)
 	out.Levels = limitInt(out.Levels, DefaultLimitLevels)
+	out.Design = limit64(out.Design, DefaultLimitDesign)
 	return out
 }
 
@@ -115,6 +124,10 @@ func limitInt(v, def int) int {
 	}
 	return v
 }
+
+// Limits returns the limits the table was read with, defaults filled in
+// (score/fit reads Design from them).
+func (t *Table) Limits() Limits { return t.lim.withDefaults() }
 
 // maxQuoted is the most bytes of a value quoted into an error message.
 const maxQuoted = 64

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -76,6 +78,11 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	default:
 		return fmt.Errorf("--missing must be error or drop, got %q", a.missing)
 	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A soft heap limit under the 1 GB bound: past it the collector
+		// runs sooner instead of letting the heap double (fitMemoryLimit).
+		debug.SetMemoryLimit(fitMemoryLimit)
+	}
 	t, err := readTable(a.data, a.delim)
 	if err != nil {
 		return err
@@ -130,6 +137,11 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	return nil
 }
+
+// fitMemoryLimit is the soft heap limit of `candor fit` (GOMEMLIMIT
+// overrides it): a fit of score.DefaultLimitDesign cells at
+// fit.BytesPerDesignCell each, beside its table, stays under 1 GB.
+const fitMemoryLimit = 800 << 20
 
 // extraFitters holds the model families beyond logistic, keyed by --model.
 var extraFitters = map[string]func(context.Context, *score.Table, *score.Schema, fitArgs, fit.MissingPolicy) (*score.Model, string, error){

@@ -161,7 +161,7 @@ func (s *fileSource) Close() error {
 
 // limitsFromEnv parses CANDOR_LIMITS, e.g. "bytes=1GiB,cell=1MiB": a
 // comma-separated list of NAME=N with names bytes, cell, row, columns,
-// cells and levels, N an integer with an optional KiB, MiB or GiB suffix,
+// cells, levels and design (a fit's design cells), N an integer with an optional KiB, MiB or GiB suffix,
 // or -1 for no limit. Unset names keep their defaults.
 func limitsFromEnv(s string) (*score.Limits, error) {
 	var l score.Limits
@@ -191,8 +191,10 @@ func limitsFromEnv(s string) (*score.Limits, error) {
 			l.Cells = n
 		case "levels":
 			l.Levels = int(n)
+		case "design":
+			l.Design = n
 		default:
-			return nil, fmt.Errorf("CANDOR_LIMITS: unknown limit %q (have bytes, cell, row, columns, cells, levels)", name)
+			return nil, fmt.Errorf("CANDOR_LIMITS: unknown limit %q (have bytes, cell, row, columns, cells, levels, design)", name)
 		}
 	}
 	return &l, nil

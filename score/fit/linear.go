@@ -275,6 +275,9 @@ func linearDesign(t *score.Table, s *score.Schema, target string, y []float64, o
 	if err != nil {
 		return nil, err
 	}
+	if err := checkDesign(t, s, inputs, cols); err != nil { // budget.go
+		return nil, err
+	}
 	d := &Design{Schema: s, Inputs: inputs}
 	if len(d.Inputs) == 0 {
 		return nil, fmt.Errorf("%w: no input features", score.ErrData)

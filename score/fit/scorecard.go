@@ -542,6 +542,9 @@ func scorecardDesign(t *score.Table, s *score.Schema, target, event, nonevent st
 	if err := checkLevels(t, s, inputs, cols, maxLevels); err != nil {
 		return nil, err
 	}
+	if err := checkDesign(t, s, inputs, cols); err != nil { // budget.go
+		return nil, err
+	}
 	d := &Design{Schema: s, Inputs: inputs}
 	if len(d.Inputs) == 0 {
 		return nil, fmt.Errorf("%w: no input features", score.ErrData)
