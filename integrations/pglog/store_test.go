@@ -67,10 +67,12 @@ func table(t *testing.T, p *pgxpool.Pool, suffix string) string {
 	return name
 }
 
+var consentModel = sync.OnceValue(func() *score.Model { return datasets.MustModel(datasets.ConsentSample) })
+
 // decide appends the decision for a customer of the consent sample model
 // with the given income.
 func decide(l *decision.Log, ref string, income float64) (decision.LogEntry, error) {
-	m := datasets.MustModel(datasets.ConsentSample)
+	m := consentModel()
 	rec := score.Record{score.Num(income), score.Cat("a"), score.Num(2), score.Cat("30-39")}
 	d, err := (&decision.Policy{Version: "p1", Purpose: "credit"}).Decide(m, rec, nil, nil)
 	if err != nil {
@@ -97,6 +99,8 @@ func TestConcurrentWritersOneChain(t *testing.T) {
 	}
 	var mu sync.Mutex
 	seen := map[int64]string{}
+	byReplica := map[int64]int{} // decision seq -> the replica that made it
+	crossReviews := 0
 	errs := make(chan error, replicas*workers)
 	var wg sync.WaitGroup
 	for r, l := range logs {
@@ -108,9 +112,24 @@ func TestConcurrentWritersOneChain(t *testing.T) {
 					ref := fmt.Sprintf("r%d-w%d-%d", r, w, k)
 					e, err := decide(l, ref, float64(k))
 					if err == nil && k%5 == 4 {
-						// A review of the decision before, which may be
-						// another replica's by now: looked up in the table.
-						_, err = l.AppendReview(t0, e.Seq, "rev", decision.Approve, "")
+						// A review of a decision another replica made
+						// (this Log looks it up in the table), or of its
+						// own when none has yet.
+						mu.Lock()
+						target := e.Seq
+						for seq, by := range byReplica {
+							if by != r {
+								target = seq
+								break
+							}
+						}
+						mu.Unlock()
+						_, err = l.AppendReview(t0, target, "rev", decision.Approve, "")
+						if err == nil && target != e.Seq {
+							mu.Lock()
+							crossReviews++
+							mu.Unlock()
+						}
 					}
 					if err != nil {
 						errs <- fmt.Errorf("%s: %w", ref, err)
@@ -121,6 +140,7 @@ func TestConcurrentWritersOneChain(t *testing.T) {
 						errs <- fmt.Errorf("seq %d given to %s and %s", e.Seq, prev, ref)
 					}
 					seen[e.Seq] = ref
+					byReplica[e.Seq] = r
 					mu.Unlock()
 				}
 			}()
@@ -146,6 +166,7 @@ func TestConcurrentWritersOneChain(t *testing.T) {
 	require.Equal(t, int64(decisions+reviews), sum.Head.Seq)
 	require.Equal(t, decisions+reviews+1, sum.Checkpoints, "the header and every record are signed")
 	require.Len(t, seen, decisions)
+	require.Greater(t, crossReviews, reviews/2, "most reviews are of another replica's decision")
 	var rows int
 	require.NoError(t, admin.QueryRow(ctx, "SELECT count(*) FROM "+name).Scan(&rows))
 	require.Equal(t, 2*(decisions+reviews+1), rows)
@@ -298,4 +319,51 @@ func rechained(t *testing.T, p *pgxpool.Pool, name string, head decision.LogHead
 	unsealed = strings.Replace(unsealed, `"ref":"c5"`, `"ref":"forged"`, 1)
 	sum := sha256.Sum256([]byte(unsealed))
 	return unsealed[:len(unsealed)-1] + `,"hash":"sha256:` + hex.EncodeToString(sum[:]) + `"}`
+}
+
+// BenchmarkAppend appends decisions one at a time to a file log and to a
+// table, each record with its checkpoint, for the ratio of the two.
+func BenchmarkAppend(b *testing.B) {
+	ctx := context.Background()
+	run := func(b *testing.B, l *decision.Log) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			if _, err := decide(l, "", float64(i%100)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		if err := l.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("file", func(b *testing.B) {
+		l, err := decision.OpenLog(b.TempDir()+"/decisions.jsonl", logOpts())
+		if err != nil {
+			b.Fatal(err)
+		}
+		run(b, l)
+	})
+	b.Run("postgres", func(b *testing.B) {
+		dsn := os.Getenv("CANDOR_TEST_POSTGRES_DSN")
+		if dsn == "" {
+			b.Skip("CANDOR_TEST_POSTGRES_DSN is not set")
+		}
+		p, err := pgxpool.New(ctx, dsn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer p.Close()
+		_, _ = p.Exec(ctx, "DROP TABLE IF EXISTS bench_log")
+		defer func() { _, _ = p.Exec(ctx, "DROP TABLE IF EXISTS bench_log") }()
+		st, err := pglog.Open(ctx, p, "bench_log")
+		if err != nil {
+			b.Fatal(err)
+		}
+		l, err := pglog.OpenLog(ctx, st, logOpts())
+		if err != nil {
+			b.Fatal(err)
+		}
+		run(b, l)
+	})
 }

@@ -459,6 +459,9 @@ func OpenLog(path string, opts LogOptions) (*Log, error) {
 		return nil, err
 	}
 	l, err := openLog(context.Background(), st, &opts)
+	if err == nil {
+		err = st.Sync(context.Background()) // a new log's header is on disk before any record
+	}
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)

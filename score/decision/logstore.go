@@ -1,7 +1,6 @@
 package decision
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -133,10 +132,11 @@ func (s *fileStore) Update(_ context.Context, fn func(tx LogTx) error) error {
 	if err := s.write(buf, tx.lines[0].Seq); err != nil {
 		return err
 	}
+	// The lines are the Log's, never changed after Append.
 	if s.size == int64(len(buf)) && s.f == nil {
-		s.first = bytes.Clone(tx.lines[0].Data)
+		s.first = tx.lines[0].Data
 	}
-	s.last = bytes.Clone(tx.lines[len(tx.lines)-1].Data)
+	s.last = tx.lines[len(tx.lines)-1].Data
 	return nil
 }
 
