@@ -12,7 +12,8 @@ import (
 // fitBoostedCmd is `candor fit --model boosted`: a boosted additive model
 // (fit.Boosted with its defaults), saved as a scorecard with fine bins.
 // Blank feature cells are data (the missing bin); --missing applies to
-// blank target cells only.
+// blank target cells only. Trends declared ascending or descending in the
+// features file are enforced (monotone shapes) and listed in the report.
 func fitBoostedCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArgs, policy fit.MissingPolicy) (*score.Model, string, error) {
 	if a.l2 != 0 {
 		return nil, "", fmt.Errorf("--l2 does not apply to --model boosted")
@@ -25,6 +26,15 @@ func fitBoostedCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitAr
 	fmt.Fprintf(&b, "candor fit: boosted additive model of %s=%s\n", a.target, a.event)
 	fmt.Fprintf(&b, "rows used %d, dropped %d, events %g\n", fitted.Rows, fitted.Dropped, fitted.Events)
 	fmt.Fprintf(&b, "features %d, pairs %d, bags %d, rounds per bag %v\n", fitted.Model.NumTerms()-len(fitted.Pairs), len(fitted.Pairs), len(fitted.Rounds), fitted.Rounds)
+	var mono []string
+	for _, f := range s.Features() {
+		if f.Role == score.Input && f.Name != a.target && f.Kind == score.Numeric && (f.Trend == score.Ascending || f.Trend == score.Descending) {
+			mono = append(mono, f.Name+" "+string(f.Trend))
+		}
+	}
+	if len(mono) > 0 {
+		fmt.Fprintf(&b, "monotone shapes (declared trends): %s\n", strings.Join(mono, ", "))
+	}
 	fmt.Fprintf(&b, "training AUC %.4f, KS %.4f\n", fitted.AUC, fitted.KS)
 	for _, p := range fitted.Pairs {
 		fmt.Fprintf(&b, "pair %s x %s, interaction strength %.4g\n", p.Features[0], p.Features[1], p.Strength)

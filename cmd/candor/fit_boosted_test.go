@@ -50,3 +50,31 @@ func TestFitBoostedCLI(t *testing.T) {
 	require.NotEqual(t, 0, code)
 	require.Contains(t, errOut, "--l2 does not apply")
 }
+
+// TestFitBoostedDeclaredTrend: with German credit's features file, whose
+// duration_in_month is declared ascending, the boosted fit lists the
+// constraint and the shape's points never rise with the duration.
+func TestFitBoostedDeclaredTrend(t *testing.T) {
+	dir := t.TempDir()
+	tab, err := datasets.Load(datasets.GermanCredit)
+	require.NoError(t, err)
+	data := filepath.Join(dir, "german.csv")
+	writeTableCSV(t, data, tab, tab.Len())
+	model := filepath.Join(dir, "boosted.json")
+	code, _, errOut := runCLI(t, "fit", "--model", "boosted", "--data", data, "--target", "creditability", "--event", "bad",
+		"--protected", "personal_status_and_sex,age_in_years,foreign_worker", "--features", germanFeatures, "--out", model)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, errOut, "monotone shapes (declared trends): duration_in_month ascending")
+	m, err := score.LoadFile(model)
+	require.NoError(t, err)
+	var pts []float64
+	for _, b := range m.Term(m.TermOf("duration_in_month")).Bins {
+		if b.Kind == score.RangeBin {
+			pts = append(pts, b.Effect)
+		}
+	}
+	require.Greater(t, len(pts), 1)
+	for k := 1; k < len(pts); k++ {
+		require.LessOrEqual(t, pts[k], pts[k-1], "bin %d", k)
+	}
+}

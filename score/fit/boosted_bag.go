@@ -60,9 +60,9 @@ func (r *splitMix) shuffle(xs []int32) {
 // bag is the state of one bag's boosting.
 type bag struct {
 	p          *boostProblem
-	tcols      [][]uint16 // inner training rows' bins, per feature
-	vcols      [][]uint16 // validation rows' bins
-	ty, tw     []float64
+	tcols      []binCol  // inner training rows' bins, per feature
+	vcols      []binCol  // validation rows' bins
+	ty, tw     []float64 // tw is nil when the fit is unweighted
 	vy, vw     []float64
 	te         []float64 // inner training rows' event odds, exp(log-odds)
 	vs         []float64 // validation rows' log-odds
@@ -74,6 +74,7 @@ type bag struct {
 	pending    int         // the feature whose last update the training scores lack, or -1
 	g, h       []float64
 	order      []int // categorical bins in split order
+	leaves     []treeLeaf
 }
 
 // fitBag boosts bag b.
@@ -123,10 +124,17 @@ func (p *boostProblem) fitBag(ctx context.Context, b int) (*bagResult, error) {
 		return out
 	}
 	bg.ty, bg.tw, bg.vy, bg.vw = take(train, p.y), take(train, p.w), take(valid, p.y), take(valid, p.w)
+	if p.w == nil {
+		bg.tw = nil
+	}
 	var tev, tw float64
 	for i, y := range bg.ty {
-		tev += y * bg.tw[i]
-		tw += bg.tw[i]
+		w := 1.0
+		if bg.tw != nil {
+			w = bg.tw[i]
+		}
+		tev += y * w
+		tw += w
 	}
 	if tev == 0 || tev == tw {
 		return nil, fmt.Errorf("%w: bag %d's inner training rows hold only one outcome", score.ErrData, b+1)
@@ -142,22 +150,24 @@ func (p *boostProblem) fitBag(ctx context.Context, b int) (*bagResult, error) {
 	for _, pb := range p.pre {
 		nb := len(pb.bins)
 		maxBins = max(maxBins, nb)
-		tc, vc := make([]uint16, len(train)), make([]uint16, len(valid))
+		tc, vc := makeBinCol(nb, len(train)), makeBinCol(nb, len(valid))
 		cnt := make([]int32, nb)
 		for i, r := range train {
-			tc[i] = pb.col[r]
-			cnt[tc[i]]++
+			tc.set(i, pb.col[r])
+			cnt[pb.col[r]]++
 		}
 		for i, r := range valid {
-			vc[i] = pb.col[r]
+			vc.set(i, pb.col[r])
 		}
 		bg.tcols = append(bg.tcols, tc)
 		bg.vcols = append(bg.vcols, vc)
 		bg.cnt = append(bg.cnt, cnt)
 		bg.shapes = append(bg.shapes, make([]float64, nb))
 		bg.deltas = append(bg.deltas, make([]float64, nb))
-		bg.roundDelta = append(bg.roundDelta, make([]float64, nb))
+		bg.roundDelta = append(bg.roundDelta, make([]float64, max(nb, 256)))
 	}
+	// 256 entries at least: the byte path of the row loops indexes arrays.
+	maxBins = max(maxBins, 256)
 	bg.g, bg.h, bg.factors = make([]float64, maxBins), make([]float64, maxBins), make([]float64, maxBins)
 	res := &bagResult{intercept: intercept, loss: bg.validationLoss(), shapes: cloneShapes(bg.shapes)}
 	ref, stale := res.loss, 0
@@ -198,33 +208,23 @@ func cloneShapes(s [][]float64) [][]float64 {
 // learning rate times its Newton step.
 func (bg *bag) step(k int) {
 	nb := len(bg.p.pre[k].bins)
-	g, h := bg.g[:nb], bg.h[:nb]
-	clear(g)
-	clear(h)
-	col, te, ty, tw := bg.tcols[k], bg.te, bg.ty, bg.tw
+	g, h := bg.g, bg.h
+	clear(g[:nb])
+	clear(h[:nb])
+	// The odds take the pending update as a factor: exp(s + d) = exp(s) *
+	// exp(d), one exp per bin instead of one per row.
+	pf, pc := bg.factors, bg.tcols[k]
 	if q := bg.pending; q >= 0 {
-		// The odds take the pending update as a factor: exp(s + d) =
-		// exp(s) * exp(d), one exp per bin instead of one per row.
-		pf, pc := bg.factors[:len(bg.deltas[q])], bg.tcols[q]
+		pc = bg.tcols[q]
 		for b, x := range bg.deltas[q] {
 			pf[b] = math.Exp(x)
 		}
-		for i := range te {
-			e := te[i] * pf[pc[i]]
-			te[i] = e
-			pr := e / (1 + e)
-			b := col[i]
-			g[b] += tw[i] * (pr - ty[i])
-			h[b] += tw[i] * pr * (1 - pr)
-		}
 	} else {
-		for i, e := range te {
-			pr := e / (1 + e)
-			b := col[i]
-			g[b] += tw[i] * (pr - ty[i])
-			h[b] += tw[i] * pr * (1 - pr)
+		for b := range pf {
+			pf[b] = 1
 		}
 	}
+	stepRows(bg.te, bg.ty, bg.tw, pc, bg.tcols[k], pf, g, h)
 	d := bg.deltas[k]
 	clear(d)
 	bg.split(k, d)
@@ -242,9 +242,17 @@ func (bg *bag) split(k int, d []float64) {
 	pb := bg.p.pre[k]
 	o := bg.p.o
 	g, h, cnt := bg.g, bg.h, bg.cnt[k]
+	// The missing bin and a numeric feature's special-code bins are leaves
+	// of their own.
 	miss := len(pb.bins) - 1
-	if cnt[miss] >= int32(o.minLeaf) && h[miss] >= o.minHess {
-		d[miss] = -o.lr * g[miss] / h[miss]
+	own := miss
+	if pb.numeric {
+		own = pb.ranges
+	}
+	for b := own; b <= miss; b++ {
+		if cnt[b] >= int32(o.minLeaf) && h[b] >= o.minHess {
+			d[b] = -o.lr * g[b] / h[b]
+		}
 	}
 	// The bins in split order: numeric bins in value order, categories by
 	// their smoothed Newton step (ties by level order).
@@ -264,48 +272,7 @@ func (bg *bag) split(k int, d []float64) {
 		})
 	}
 	bg.order = order
-	var gt, ht float64
-	var ct int32
-	for _, b := range order {
-		gt, ht, ct = gt+g[b], ht+h[b], ct+cnt[b]
-	}
-	if ht < o.minHess || ht < boostedLeafFloor {
-		return
-	}
-	dir := bg.p.dirs[k]
-	best, at := math.Inf(-1), -1
-	var vl, vr float64
-	var gl, hl float64
-	var cl int32
-	for i := 0; i+1 < len(order); i++ {
-		b := order[i]
-		gl, hl, cl = gl+g[b], hl+h[b], cl+cnt[b]
-		gr, hr, cr := gt-gl, ht-hl, ct-cl
-		if cl < int32(o.minLeaf) || cr < int32(o.minLeaf) || hl < o.minHess || hr < o.minHess {
-			continue
-		}
-		l, r := -gl/hl, -gr/hr
-		if (dir > 0 && l > r) || (dir < 0 && l < r) {
-			continue
-		}
-		if gain := gl*gl/hl + gr*gr/hr; gain > best {
-			best, at, vl, vr = gain, i, l, r
-		}
-	}
-	if at < 0 { // no split: one leaf
-		v := -o.lr * gt / ht
-		for _, b := range order {
-			d[b] = v
-		}
-		return
-	}
-	for i, b := range order {
-		if i <= at {
-			d[b] = o.lr * vl
-		} else {
-			d[b] = o.lr * vr
-		}
-	}
+	bg.leaves = growTree(order, g, h, cnt, &o, bg.p.dirs[k], bg.leaves, d)
 }
 
 // validationLoss applies this round's updates to the validation scores
@@ -313,10 +280,7 @@ func (bg *bag) split(k int, d []float64) {
 func (bg *bag) validationLoss() float64 {
 	vs := bg.vs
 	for k, rd := range bg.roundDelta {
-		col := bg.vcols[k]
-		for i := range vs {
-			vs[i] += rd[col[i]]
-		}
+		addShape(vs, bg.vcols[k], rd)
 		clear(rd)
 	}
 	var loss, wsum float64
