@@ -287,7 +287,7 @@ func streamExplain(ctx context.Context, m *score.Model, acts *explain.Actions, a
 		return err
 	}
 	bind := newBinder(m.Schema(), header)
-	names := termNames(e)
+	names := termNames(m)
 	newScratch := func() any {
 		sc := &explainScratch{bind: bind.fork()}
 		sc.enc = json.NewEncoder(&sc.buf)
@@ -412,7 +412,7 @@ func chooseBaseline(m *score.Model, t *score.Table, a explainArgs) (*explain.Bas
 func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row int, ex *explain.Explanation, names []string) (explainLine, error) {
 	m := e.Model()
 	if names == nil {
-		names = termNames(e)
+		names = termNames(m)
 	}
 	f := func(x float64) *float64 { return &x }
 	line := explainLine{Row: row, Units: explain.Units(m), BaselineKind: string(e.Baseline().Kind),
@@ -455,12 +455,15 @@ func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row 
 	return line, nil
 }
 
-// termNames are the names of e's terms, in term order: a main effect's
-// feature, a pair term's two features ("a × b", Explainer.TermName).
-func termNames(e *explain.Explainer) []string {
-	names := make([]string, e.Model().NumTerms())
+// termNames are the features of m's terms, in term order (a pair term's
+// two as explain.PairName).
+func termNames(m *score.Model) []string {
+	names := make([]string, m.NumTerms())
 	for j := range names {
-		names[j] = e.TermName(j)
+		names[j] = m.Schema().Feature(m.TermFeature(j)).Name
+		if k := m.PairFeature(j); k >= 0 {
+			names[j] = explain.PairName(names[j], m.Schema().Feature(k).Name)
+		}
 	}
 	return names
 }

@@ -158,7 +158,7 @@ func TestBoostedPairsAcceptance(t *testing.T) {
 	if os.Getenv("CANDOR_LONG") == "" {
 		t.Skip("fits the acceptance data sets twice: set CANDOR_LONG=1")
 	}
-	ref := sklearnAUC(t)
+	ref, _ := sklearnAUC(t)
 	for _, c := range boostedCases {
 		t.Run(c.name, func(t *testing.T) {
 			s, train, test := boostedData(t, c)

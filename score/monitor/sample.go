@@ -78,7 +78,6 @@ type sampleFeature struct {
 
 // termCounts are one model input's counts.
 type termCounts struct {
-	pair     bool // a pair term: its features are counted by their own terms
 	binned   bool
 	cat      bool
 	bins     []float64           // binned: per bin, then unseen, then invalid
@@ -162,8 +161,6 @@ func (s *Sample) init() {
 		t := m.Term(j)
 		tc := &s.terms[j]
 		switch {
-		case t.Kind == score.PairTerm:
-			tc.pair = true
 		case t.Kind == score.BinnedTerm:
 			tc.binned = true
 			tc.bins = make([]float64, len(t.Bins)+2)
@@ -250,9 +247,6 @@ func (s *Sample) AddBad() {
 
 func (s *Sample) addTerm(j int, cells []string) {
 	tc := &s.terms[j]
-	if tc.pair {
-		return
-	}
 	fi := s.m.TermFeature(j)
 	cell := ""
 	if cells != nil {
@@ -429,7 +423,7 @@ func Compare(ctx context.Context, baseline, current *Sample, opts *Options) (*Re
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if baseline.terms[j].pair {
+		if m.PairFeature(j) >= 0 {
 			continue // a pair term's features are monitored by their own terms
 		}
 		p, err := termPSI(m, j, &baseline.terms[j], &current.terms[j], bins, sm, baseline.opts.MaxLevels)
