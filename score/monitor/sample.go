@@ -78,6 +78,7 @@ type sampleFeature struct {
 
 // termCounts are one model input's counts.
 type termCounts struct {
+	pair     bool // a pair term: its features are counted by their own terms
 	binned   bool
 	cat      bool
 	bins     []float64           // binned: per bin, then unseen, then invalid
@@ -161,6 +162,8 @@ func (s *Sample) init() {
 		t := m.Term(j)
 		tc := &s.terms[j]
 		switch {
+		case t.Kind == score.PairTerm:
+			tc.pair = true
 		case t.Kind == score.BinnedTerm:
 			tc.binned = true
 			tc.bins = make([]float64, len(t.Bins)+2)
@@ -247,6 +250,9 @@ func (s *Sample) AddBad() {
 
 func (s *Sample) addTerm(j int, cells []string) {
 	tc := &s.terms[j]
+	if tc.pair {
+		return
+	}
 	fi := s.m.TermFeature(j)
 	cell := ""
 	if cells != nil {
@@ -422,6 +428,9 @@ func Compare(ctx context.Context, baseline, current *Sample, opts *Options) (*Re
 	for j := 0; j < m.NumTerms(); j++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if baseline.terms[j].pair {
+			continue // a pair term's features are monitored by their own terms
 		}
 		p, err := termPSI(m, j, &baseline.terms[j], &current.terms[j], bins, sm, baseline.opts.MaxLevels)
 		if err != nil {
