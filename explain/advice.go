@@ -215,9 +215,54 @@ type termFacts struct {
 	labPos []int
 }
 
+// turns reports whether a binned term's range bins, flat and in order, have
+// effects that change direction (a peak or a valley). Such a shape is the
+// training data's own (a scorecard's bins follow their event rates), so
+// the one-signed Spearman trend of the feature does not describe it:
+// advice on it is judged by the event rates of the bins alone (the support
+// rule), as for a categorical feature.
+func turns(t *score.Term) bool {
+	if t.Kind != score.BinnedTerm {
+		return false
+	}
+	dir := 0
+	var prev float64
+	first := true
+	for _, b := range t.Bins {
+		if b.Kind != score.RangeBin {
+			continue
+		}
+		if b.Slope != 0 {
+			return false
+		}
+		if !first {
+			d := 0
+			switch {
+			case b.Effect > prev:
+				d = 1
+			case b.Effect < prev:
+				d = -1
+			}
+			if d != 0 && dir != 0 && d != dir {
+				return true
+			}
+			if d != 0 {
+				dir = d
+			}
+		}
+		prev, first = b.Effect, false
+	}
+	return false
+}
+
 func newTermFacts(m *score.Model, j int, act *score.Action) termFacts {
 	t := m.Term(j)
 	f := m.Schema().Feature(m.TermFeature(j))
+	if t.Kind == score.PairTerm {
+		// A pair reason carries no advice: what to change is one joint
+		// choice over two features, which recourse answers.
+		return termFacts{term: t, feat: pairFeature(f, m.Schema().Feature(m.PairFeature(j)))}
+	}
 	tf := termFacts{term: t, feat: f, action: act, numeric: f.Kind == score.Numeric, specials: f.SpecialCodes()}
 	for _, b := range t.Bins {
 		if b.Kind == score.SpecialBin && b.Special != nil && !slices.Contains(tf.specials, *b.Special) {
@@ -230,7 +275,7 @@ func newTermFacts(m *score.Model, j int, act *score.Action) termFacts {
 	case score.Descending:
 		tf.trend, tf.declared = -1, true
 	default:
-		if t.Stats != nil {
+		if t.Stats != nil && !turns(&t) {
 			tf.trend = t.Stats.DataTrend
 		}
 	}

@@ -223,6 +223,28 @@ func trendOf(m *score.Model, j int) int {
 	case score.Descending:
 		return -1
 	}
+	// A binned term whose flat range bins rise and fall (a peak or a
+	// valley) is the data's own shape: no one-signed trend applies, and
+	// advice on it is held to its bins' event rates instead (advisedBin).
+	var effects []float64
+	for _, b := range tm.Bins {
+		if b.Kind == score.RangeBin {
+			if b.Slope != 0 {
+				effects = nil
+				break
+			}
+			effects = append(effects, b.Effect)
+		}
+	}
+	signs := map[bool]bool{}
+	for i := 1; i < len(effects); i++ {
+		if effects[i] != effects[i-1] {
+			signs[effects[i] > effects[i-1]] = true
+		}
+	}
+	if len(signs) == 2 {
+		return 0
+	}
 	if tm.Stats != nil {
 		return tm.Stats.DataTrend
 	}
@@ -329,4 +351,31 @@ func (fx *adviceFixture) declined(t *testing.T) (rows []int, recs []score.Record
 	}
 	require.NotEmpty(t, rows, fx.name)
 	return rows, recs
+}
+
+// lowerRateBeyond reports whether, for a binned term, some range bin above
+// (up) or below the value v has a lower training event rate than v's own
+// bin; for other terms it is true (their support is checked on the
+// counterfactual changes).
+func lowerRateBeyond(m *score.Model, j int, v score.Value, up bool) bool {
+	tm := m.Term(j)
+	if tm.Kind != score.BinnedTerm || !v.IsNum() {
+		return true
+	}
+	x := v.Float()
+	rate, _, ok := cellOf(m, j, v)
+	if !ok {
+		return false
+	}
+	for _, b := range tm.Bins {
+		if b.Kind != score.RangeBin || b.Count == 0 {
+			continue
+		}
+		if (up && b.Lower != nil && *b.Lower > x) || (!up && b.Upper != nil && *b.Upper <= x) {
+			if b.Events/b.Count < rate {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -152,9 +152,11 @@ func checkHonest(t *testing.T, fx *adviceFixture, k int) honesty {
 			case explain.AdviceIncrease:
 				require.NotEqual(t, score.DecreaseOnly, f.Action.Direction, "row %d %s", row, r.Feature)
 				require.NotEqual(t, 1, tr, "row %d: advice to increase %s, whose event rate rises with it", row, r.Feature)
+				require.True(t, lowerRateBeyond(m, j, r.Value, true), "row %d: advice to increase %s: no higher bin has a lower event rate", row, r.Feature)
 			case explain.AdviceDecrease:
 				require.NotEqual(t, score.IncreaseOnly, f.Action.Direction, "row %d %s", row, r.Feature)
 				require.NotEqual(t, -1, tr, "row %d: advice to decrease %s, whose event rate falls as it rises", row, r.Feature)
+				require.True(t, lowerRateBeyond(m, j, r.Value, false), "row %d: advice to decrease %s: no lower bin has a lower event rate", row, r.Feature)
 			case explain.AdviceChange:
 				require.Equal(t, score.Categorical, f.Kind, "row %d %s", row, r.Feature)
 			default:

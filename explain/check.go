@@ -136,6 +136,9 @@ func CheckAdvice(ctx context.Context, m *score.Model, t *score.Table, opts *Chec
 	if m == nil {
 		return nil, ErrNotBuilt
 	}
+	if err := m.RefusePairs("the advice check"); err != nil {
+		return nil, err
+	}
 	var o CheckOptions
 	if opts != nil {
 		o = *opts
@@ -279,7 +282,7 @@ func CheckAdvice(ctx context.Context, m *score.Model, t *score.Table, opts *Chec
 
 // trendFromModel is the trend advice must respect, read from the term and
 // feature directly: the declared trend when ascending or descending, else
-// the training data's.
+// the training data's, unless the term's shape turns (see turns).
 func trendFromModel(t *score.Term, f score.Feature) int {
 	switch f.Trend {
 	case score.Ascending:
@@ -287,7 +290,7 @@ func trendFromModel(t *score.Term, f score.Feature) int {
 	case score.Descending:
 		return -1
 	}
-	if t.Stats != nil {
+	if t.Stats != nil && !turns(t) {
 		return t.Stats.DataTrend
 	}
 	return 0

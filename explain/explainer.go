@@ -94,7 +94,11 @@ type Reason struct {
 	// Value is the customer's value of Feature; Bin its bin or level label
 	// ("" for a linear term or a categorical missing/other value).
 	Value score.Value
-	Bin   string
+	// PairValue is, for a pair term, the customer's value of its second
+	// feature (Value is the first's, Bin the cell's "row × column" label);
+	// missing for a term of one feature.
+	PairValue score.Value
+	Bin       string
 	// Gap is the code's summed gap, in model units, always >= 0: points
 	// below the baseline for PointsBelow, effect above the baseline for
 	// PointsAbove.
@@ -119,6 +123,7 @@ type Reason struct {
 	AdviceWithheld string
 
 	public bool // filled by Publish: Gap and Effect are published
+	pair   bool // the lead term is a pair term
 }
 
 // Explanation is one customer's breakdown and reasons. Reuse one value
@@ -133,10 +138,15 @@ type Explanation struct {
 	Baseline float64
 	// Effects[j] is term j's effect for this customer, in model units.
 	Effects []float64
-	// Values[j] is the customer's value of term j's feature.
+	// Values[j] is the customer's value of term j's feature (a pair term's
+	// first feature).
 	Values []score.Value
+	// PairValues[j] is the customer's value of pair term j's second
+	// feature; the zero Value (missing) for a term of one feature.
+	PairValues []score.Value
 	// Positions[j] is the level or bin index term j matched (-1 for a
-	// linear term or a categorical missing/other value).
+	// linear term or a categorical missing/other value); for a pair term
+	// the cell of score.Pair.Effects.
 	Positions []int
 	// Contributions[j] = Effects[j] - baseline of term j, in model units.
 	Contributions []float64
@@ -165,6 +175,7 @@ type Explainer struct {
 	opts    Options
 	maxR    int
 	feats   []int // term -> schema index
+	pairs   []int // term -> schema index of a pair term's second feature, -1
 	names   []string
 	codes   []string  // distinct reason codes, in order of first declaration
 	termCod []int32   // term -> code index
@@ -251,6 +262,7 @@ func NewExplainer(m *score.Model, opts *Options) (*Explainer, error) {
 		return k
 	}
 	e.feats = make([]int, n)
+	e.pairs = make([]int, n)
 	e.names = make([]string, n)
 	e.termCod = make([]int32, n)
 	e.posCod = make([][]int32, n)
@@ -259,9 +271,17 @@ func NewExplainer(m *score.Model, opts *Options) (*Explainer, error) {
 	for j := range n {
 		t := m.Term(j)
 		e.feats[j] = m.TermFeature(j)
+		e.pairs[j] = m.PairFeature(j)
 		e.withheld[j] = m.Schema().Feature(e.feats[j]).Sensitive && !o.ShowSensitive
 		e.names[j] = t.Feature
+		if t.Kind == score.PairTerm {
+			e.names[j] = PairName(t.Feature, t.Pair.Feature)
+			e.withheld[j] = e.withheld[j] || m.Schema().Feature(m.PairFeature(j)).Sensitive && !o.ShowSensitive
+		}
 		tc := t.ReasonCode
+		if tc == "" && t.Kind == score.PairTerm {
+			tc = e.names[j]
+		}
 		if tc == "" {
 			tc = t.Feature
 		}
@@ -294,6 +314,13 @@ func NewExplainer(m *score.Model, opts *Options) (*Explainer, error) {
 				}
 				e.posCod[j] = append(e.posCod[j], c)
 				e.labels[j] = append(e.labels[j], BinLabel(b))
+			}
+		case score.PairTerm:
+			for _, rb := range t.Bins {
+				for _, cb := range t.Pair.Bins {
+					e.posCod[j] = append(e.posCod[j], e.termCod[j])
+					e.labels[j] = append(e.labels[j], BinLabel(rb)+PairSeparator+BinLabel(cb))
+				}
 			}
 		}
 	}
@@ -329,14 +356,15 @@ func (e *Explainer) Label(j, pos int) string {
 
 func (e *Explainer) prepare(ex *Explanation) {
 	n, c := e.m.NumTerms(), len(e.codes)
-	if cap(ex.Effects) < n || cap(ex.Positions) < n || cap(ex.Values) < n || cap(ex.Contributions) < n {
+	if cap(ex.Effects) < n || cap(ex.Positions) < n || cap(ex.Values) < n || cap(ex.Contributions) < n || cap(ex.PairValues) < n {
 		ex.Effects = make([]float64, n)
 		ex.Positions = make([]int, n)
 		ex.Values = make([]score.Value, n)
+		ex.PairValues = make([]score.Value, n)
 		ex.Contributions = make([]float64, n)
 	}
 	ex.Effects, ex.Positions, ex.Contributions = ex.Effects[:n], ex.Positions[:n], ex.Contributions[:n]
-	ex.Values = ex.Values[:n]
+	ex.Values, ex.PairValues = ex.Values[:n], ex.PairValues[:n]
 	if len(ex.lead) != c || cap(ex.top) < e.maxR {
 		ex.totals = make([]float64, c)
 		ex.lead = make([]int32, c)
@@ -371,7 +399,16 @@ func (e *Explainer) Explain(rec score.Record, ex *Explanation) error {
 	s := m.Intercept()
 	for j := range ex.Effects {
 		v := rec[e.feats[j]]
-		eff, pos, err := m.Effect(j, v)
+		var eff float64
+		var pos int
+		var err error
+		if k := e.pairs[j]; k >= 0 {
+			ex.PairValues[j] = rec[k]
+			eff, pos, err = m.PairEffect(j, v, rec[k])
+		} else {
+			ex.PairValues[j] = score.Value{}
+			eff, pos, err = m.Effect(j, v)
+		}
 		if err != nil {
 			_, err = m.ScoreTerms(rec, nil) // every bad field at once
 			return err
@@ -404,6 +441,10 @@ func (e *Explainer) ExplainEncoded(enc *score.Encoded, ex *Explanation) error {
 	}
 	for j, eff := range ex.Effects {
 		ex.Positions[j], ex.Values[j] = enc.Position(j), enc.Value(j)
+		ex.PairValues[j] = score.Value{}
+		if k := e.pairs[j]; k >= 0 {
+			ex.PairValues[j] = enc.PairValue(j)
+		}
 		ex.Contributions[j] = eff - e.base.Terms[j]
 	}
 	ex.Result = res
@@ -483,6 +524,7 @@ func (e *Explainer) appendReasons(dst []Reason, rec score.Record, ex *Explanatio
 		r := &dst[len(dst)-1]
 		r.Code, r.Term, r.Feature = e.codes[c], j, e.names[j]
 		r.Value, r.Bin = ex.Values[j], e.Label(j, ex.Positions[j])
+		r.PairValue, r.pair = ex.PairValues[j], e.pairs[j] >= 0
 		r.Gap, r.Effect = ex.totals[c], e.sign*ex.totals[c]
 		r.Withheld = e.withheld[j]
 		r.Advice, r.AdviceWithheld = e.facts[j].advise(-e.sign, ex.Positions[j], ex.Values[j])
@@ -532,6 +574,34 @@ func (e *Explainer) before(ex *Explanation, a, b int) bool {
 		return ca > cb
 	}
 	return e.names[a] < e.names[b]
+}
+
+// PairSeparator joins the two features (and the two bins) of a pair term
+// in names and labels: "age × income", "[30, 40) × >= 5000".
+const PairSeparator = " × "
+
+// PairName is the name explanations give a pair term of features a and b:
+// its line in a breakdown and its reason code unless the term declares one.
+func PairName(a, b string) string { return a + PairSeparator + b }
+
+// pairFeature is the feature a pair term's reasons and text speak of: named
+// PairName(a, b), labelled "A and B" from the two features' names for
+// people (Catalog.FeatureName in English; a catalogue's FeatureMessage for
+// the pair's name translates it), sensitive when either is.
+func pairFeature(a, b score.Feature) score.Feature {
+	var en Catalog // no messages: the label, description or name rule
+	return score.Feature{Name: PairName(a.Name, b.Name), Kind: score.Categorical,
+		Label:     en.FeatureName("en", a) + " and " + en.FeatureName("en", b),
+		Sensitive: a.Sensitive || b.Sensitive}
+}
+
+// TermName is term j's name in breakdowns: its feature, or PairName of a
+// pair term's two features.
+func (e *Explainer) TermName(j int) string {
+	if j < 0 || j >= len(e.names) {
+		return ""
+	}
+	return e.names[j]
 }
 
 // BinLabel is a bin's label for people: its Label, else one generated from

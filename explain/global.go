@@ -88,7 +88,8 @@ type ShapePoint struct {
 	Count float64
 }
 
-// Shape returns term j's effect shape: one point per level (in model
+// Shape returns term j's effect shape: for a pair term one point per cell
+// (row by row, labelled "row bin × column bin"); else one point per level (in model
 // order, with "missing" and "other" when declared) or bin (in model
 // order); for a linear term, the effect at the training percentiles 0, 10,
 // ..., 100 (or the minimum and maximum when there are no percentiles). A
@@ -135,6 +136,16 @@ func (e *Explainer) Shape(j int) ([]ShapePoint, error) {
 		}
 		if t.OtherEffect != nil {
 			out = append(out, pt("other", math.NaN(), *t.OtherEffect, 0))
+		}
+	case score.PairTerm:
+		// One point per cell, row by row: "row bin × column bin".
+		nc := len(t.Pair.Bins)
+		for k, eff := range t.Pair.Effects {
+			var count float64
+			if t.Pair.Counts != nil {
+				count = t.Pair.Counts[k]
+			}
+			out = append(out, pt(BinLabel(t.Bins[k/nc])+PairSeparator+BinLabel(t.Pair.Bins[k%nc]), math.NaN(), eff, count))
 		}
 	case score.BinnedTerm:
 		for _, bn := range t.Bins {

@@ -45,13 +45,24 @@ func (ex *Explanation) IsWithheld(j int) bool {
 
 // JSONValue is ex.Values[j] as it is marshalled: a number, a category
 // label, nil for a missing value, or Withheld.
+//
+// A pair term's value is the list of its two values.
 func (ex *Explanation) JSONValue(j int) any {
+	if ex.from != nil && j < len(ex.from.pairs) && ex.from.pairs[j] >= 0 {
+		return []any{jsonValue(ex.Values[j], ex.IsWithheld(j)), jsonValue(ex.PairValues[j], ex.IsWithheld(j))}
+	}
 	return jsonValue(ex.Values[j], ex.IsWithheld(j))
 }
 
 // JSONValue is r.Value as it is marshalled: a number, a category label,
 // nil for a missing value, or Withheld.
-func (r Reason) JSONValue() any { return jsonValue(r.Value, r.Withheld) }
+// A pair term's value is the list of its two values.
+func (r Reason) JSONValue() any {
+	if r.pair {
+		return []any{jsonValue(r.Value, r.Withheld), jsonValue(r.PairValue, r.Withheld)}
+	}
+	return jsonValue(r.Value, r.Withheld)
+}
 
 type reasonJSON struct {
 	Code     string   `json:"code"`

@@ -95,6 +95,11 @@ func termBandsOf(m *score.Model, j int) *termBands {
 	tb := &termBands{kind: t.Kind, missing: -1, other: -1}
 	var entries []bandEntry
 	switch t.Kind {
+	case score.PairTerm:
+		// A pair with a sensitive feature is published at its training
+		// average: its cells would tell the sensitive value back.
+		tb.constant, tb.effect = true, t.Baseline
+		return tb
 	case score.LinearTerm:
 		tb.coef = t.Coef
 		lo, hi, ok := t.Stats.Range()
@@ -184,6 +189,9 @@ func termBandsOf(m *score.Model, j int) *termBands {
 // linear bands or the groups, -1 for the constant band and for a value the
 // model could not score (which is never published).
 func (tb *termBands) band(v score.Value, pos int) (effect float64, band int) {
+	if tb.constant {
+		return tb.effect, -1
+	}
 	switch tb.kind {
 	case score.LinearTerm:
 		if tb.constant {
@@ -261,6 +269,7 @@ func (e *Explainer) Publish(dst, ex *Explanation) {
 	copy(dst.Effects, ex.Effects)
 	copy(dst.Positions, ex.Positions)
 	copy(dst.Values, ex.Values)
+	copy(dst.PairValues, ex.PairValues)
 	copy(dst.Contributions, ex.Contributions)
 	dst.Baseline = ex.Baseline
 	if e.bands == nil {
@@ -275,6 +284,7 @@ func (e *Explainer) Publish(dst, ex *Explanation) {
 		pe, _ := tb.band(ex.Values[j], ex.Positions[j])
 		dst.Effects[j], dst.Contributions[j] = pe, pe-e.base.Terms[j]
 		dst.Values[j], dst.Positions[j] = score.Missing(), -1
+		dst.PairValues[j] = score.Value{}
 	}
 	// Summed afresh, as Explain sums, rather than by correcting the exact
 	// score: a huge sensitive effect would swamp the others in a

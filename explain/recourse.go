@@ -215,8 +215,12 @@ func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *Reco
 
 	var buf []rcOption
 	var groups []rcGroup
+	var joints []rcJoint
 	for j := range s.feats {
 		f := &s.feats[j]
+		if f.pair || s.comp[j] >= 0 {
+			continue // chosen jointly, below
+		}
 		start := len(buf)
 		buf = s.options(buf, f, rec[f.col], terms[j], 0, opts.AllowUnsupported)
 		if len(buf) > start {
@@ -224,6 +228,16 @@ func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *Reco
 			groups = append(groups, rcGroup{feat: j, opts: o, maxGain: o[len(o)-1].gain})
 		}
 	}
+	for c := range s.comps {
+		g, ok, err := s.jointGroup(c, rec, terms, opts.AllowUnsupported, &joints)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			groups = append(groups, g)
+		}
+	}
+	nTerms := len(s.feats)
 	// Alternatives: each later answer may not use exactly, or include, the
 	// features of an earlier one. An earlier answer of one feature rules that
 	// feature out altogether, so its group is dropped (which also tightens
@@ -233,17 +247,31 @@ func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *Reco
 	for len(out.Counterfactuals) < k {
 		gs := make([]rcGroup, 0, len(groups))
 		for _, g := range groups {
-			if !excluded[g.feat] {
-				gs = append(gs, g)
+			if g.opts[0].joint == 0 {
+				if !excluded[g.feat] {
+					gs = append(gs, g)
+				}
+				continue
+			}
+			// A joint group keeps the choices that change no excluded feature.
+			kept := rcGroup{feat: g.feat}
+			for _, o := range g.opts {
+				if !slices.ContainsFunc(joints[o.joint-1].moves, func(mv rcMove) bool { return excluded[mv.term] }) {
+					kept.opts = append(kept.opts, o)
+					kept.maxGain = math.Max(kept.maxGain, o.gain)
+				}
+			}
+			if kept.opts != nil {
+				gs = append(gs, kept)
 			}
 		}
 		var sv *rcSolver
 		var ok bool
 		var nodes int
 		if opts.Objective == MaxCost {
-			sv, ok, nodes, err = solveMaxCost(ctx, gs, need, opts.MaxChanges, forbidden)
+			sv, ok, nodes, err = solveMaxCost(ctx, gs, need, opts.MaxChanges, forbidden, joints, nTerms)
 		} else {
-			sv, ok, nodes, err = solveSumCost(ctx, gs, need, opts.MaxChanges, forbidden)
+			sv, ok, nodes, err = solveSumCost(ctx, gs, need, opts.MaxChanges, forbidden, joints, nTerms)
 		}
 		out.Nodes += nodes
 		if err != nil {
@@ -255,8 +283,7 @@ func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *Reco
 		picks := make([]rcPick, 0, sv.bestN)
 		for gi, c := range sv.best {
 			if c >= 0 {
-				g := &sv.groups[gi]
-				picks = append(picks, rcPick{feat: g.feat, opt: g.opts[c]})
+				picks = appendPicks(picks, &sv.groups[gi], sv.groups[gi].opts[c], joints)
 			}
 		}
 		cf, err := s.counterfactual(rec, terms, picks)
@@ -284,7 +311,7 @@ func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *Reco
 		}
 	}
 	if len(out.Counterfactuals) == 0 {
-		all := newSolver(ctx, slices.Clone(groups), need, opts.MaxChanges)
+		all := newSolver(ctx, slices.Clone(groups), need, opts.MaxChanges, joints, nTerms)
 		if err := s.infeasible(out, rec, terms, all, opts.MaxChanges, opts.AllowUnsupported); err != nil {
 			return nil, err
 		}
@@ -294,8 +321,8 @@ func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *Reco
 
 // solveSumCost runs the search on groups (which it reorders) with the
 // forbidden feature sets; ok is false when there is no answer.
-func solveSumCost(ctx context.Context, groups []rcGroup, need float64, maxC int, forbidden [][]int) (sv *rcSolver, ok bool, nodes int, err error) {
-	sv = newSolver(ctx, groups, need, maxC)
+func solveSumCost(ctx context.Context, groups []rcGroup, need float64, maxC int, forbidden [][]int, joints []rcJoint, nTerms int) (sv *rcSolver, ok bool, nodes int, err error) {
+	sv = newSolver(ctx, groups, need, maxC, joints, nTerms)
 	for _, f := range forbidden {
 		sv.forbidFeatures(f)
 	}
@@ -308,11 +335,13 @@ func solveSumCost(ctx context.Context, groups []rcGroup, need float64, maxC int,
 // exactly when the search over the options costing at most c finds one
 // (more options never hurt), so a binary search over the distinct option
 // costs finds the least such c; the search at that c minimises the sum.
-func solveMaxCost(ctx context.Context, groups []rcGroup, need float64, maxC int, forbidden [][]int) (best *rcSolver, ok bool, nodes int, err error) {
+//
+// A joint choice (pair terms) counts at its largest change's cost.
+func solveMaxCost(ctx context.Context, groups []rcGroup, need float64, maxC int, forbidden [][]int, joints []rcJoint, nTerms int) (best *rcSolver, ok bool, nodes int, err error) {
 	var costs []float64
 	for _, g := range groups {
 		for _, o := range g.opts {
-			costs = append(costs, o.cost)
+			costs = append(costs, topCost(&o, joints))
 		}
 	}
 	slices.Sort(costs)
@@ -320,6 +349,19 @@ func solveMaxCost(ctx context.Context, groups []rcGroup, need float64, maxC int,
 	within := func(c float64) []rcGroup {
 		out := make([]rcGroup, 0, len(groups))
 		for _, g := range groups {
+			if g.opts[0].joint != 0 {
+				kept := rcGroup{feat: g.feat}
+				for _, o := range g.opts {
+					if topCost(&o, joints) <= c {
+						kept.opts = append(kept.opts, o)
+						kept.maxGain = math.Max(kept.maxGain, o.gain)
+					}
+				}
+				if kept.opts != nil {
+					out = append(out, kept)
+				}
+				continue
+			}
 			n, _ := slices.BinarySearchFunc(g.opts, c, func(o rcOption, c float64) int {
 				if o.cost <= c {
 					return -1
@@ -341,7 +383,7 @@ func solveMaxCost(ctx context.Context, groups []rcGroup, need float64, maxC int,
 		if !first {
 			mid = (lo + hi) / 2
 		}
-		sv, found, n, err := solveSumCost(ctx, within(costs[mid]), need, maxC, forbidden)
+		sv, found, n, err := solveSumCost(ctx, within(costs[mid]), need, maxC, forbidden, joints, nTerms)
 		nodes += n
 		if err != nil {
 			return nil, false, nodes, err
@@ -361,6 +403,18 @@ func solveMaxCost(ctx context.Context, groups []rcGroup, need float64, maxC int,
 type rcPick struct {
 	feat int
 	opt  rcOption
+}
+
+// appendPicks appends the changes of option o of group g: one for a change
+// of one feature, one per feature of a joint choice.
+func appendPicks(picks []rcPick, g *rcGroup, o rcOption, joints []rcJoint) []rcPick {
+	if o.joint == 0 {
+		return append(picks, rcPick{feat: g.feat, opt: o})
+	}
+	for _, mv := range joints[o.joint-1].moves {
+		picks = append(picks, rcPick{feat: mv.term, opt: rcOption{cand: mv.cand, cost: mv.cost}})
+	}
+	return picks
 }
 
 // counterfactual applies picks to a copy of rec and scores it again.
@@ -425,6 +479,41 @@ func (s *ActionSpace) infeasible(out *Recourse, rec score.Record, terms []float6
 	if maxC > 0 && maxC < len(order) {
 		order = order[:maxC]
 	}
+	joint := slices.ContainsFunc(sv.groups, func(g rcGroup) bool { return g.opts[0].joint != 0 })
+	if joint {
+		// Joint choices (pair terms) may make several changes: the best
+		// reachable answer is a knapsack over the cap, solved exactly.
+		_, at := bestReach(sv.groups, sv.joints, maxC)
+		var picks []rcPick
+		for gi, c := range at {
+			if c >= 0 {
+				picks = appendPicks(picks, &sv.groups[gi], sv.groups[gi].opts[c], sv.joints)
+			}
+		}
+		order = nil
+		if len(picks) > 0 {
+			cf, err := s.counterfactual(rec, terms, picks)
+			if err != nil {
+				return err
+			}
+			out.Best = &cf
+		}
+		reach = func(gs []float64) float64 {
+			groups := slices.Clone(sv.groups)
+			for gi := range groups {
+				if g := &groups[gi]; g.opts[0].joint == 0 && gs[g.feat] != g.maxGain {
+					g.opts = []rcOption{{gain: gs[g.feat], cost: 0}}
+				}
+			}
+			for j, x := range gs {
+				if x > 0 && !slices.ContainsFunc(groups, func(g rcGroup) bool { return g.feat == j && g.opts[0].joint == 0 }) && s.comp[j] < 0 {
+					groups = append(groups, rcGroup{feat: j, opts: []rcOption{{gain: x}}, maxGain: x})
+				}
+			}
+			r, _ := bestReach(groups, sv.joints, maxC)
+			return r
+		}
+	}
 	if len(order) > 0 {
 		picks := make([]rcPick, len(order))
 		for i, j := range order {
@@ -452,6 +541,9 @@ func (s *ActionSpace) infeasible(out *Recourse, rec score.Record, terms []float6
 	}
 	for j := range s.feats {
 		f := &s.feats[j]
+		if f.pair || s.comp[j] >= 0 {
+			continue // chosen jointly: a lifted constraint of one is not measured alone
+		}
 		if f.immutable {
 			tried(j, liftAll, "immutable")
 			continue
@@ -478,7 +570,11 @@ func (s *ActionSpace) infeasible(out *Recourse, rec score.Record, terms []float6
 			positive++
 		}
 	}
-	if maxC > 0 && positive > maxC {
+	if joint && maxC > 0 {
+		if all, _ := bestReach(sv.groups, sv.joints, 0); all > base*(1+1e-12)+1e-12 {
+			out.Limits = append(out.Limits, Limit{Constraint: "max_changes", Probability: prob(all)})
+		}
+	} else if maxC > 0 && positive > maxC {
 		var all float64
 		for _, g := range gains {
 			all += g
@@ -612,6 +708,9 @@ func (s *ActionSpace) MinimalCostsOf(ctx context.Context, t *score.Table, rows [
 // that the data being answered) to NewActionSpace.
 func HasPercentiles(m *score.Model) bool {
 	for j := 0; j < m.NumTerms(); j++ {
+		if m.TermKind(j) == score.PairTerm {
+			continue // its features' own terms carry the percentiles
+		}
 		t := m.Term(j)
 		f := m.Schema().Feature(m.TermFeature(j))
 		if f.Kind == score.Numeric && (t.Stats == nil || len(t.Stats.Quantiles) < 2) {

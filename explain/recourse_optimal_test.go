@@ -512,7 +512,7 @@ func TestRecourseOptimalGerman(t *testing.T) {
 	for _, mc := range []struct {
 		name string
 		m    *score.Model
-	}{{"logistic", g.logistic}, {"scorecard", g.scorecard}, {"fitted", g.fitted}} {
+	}{{"logistic", g.logistic}, {"scorecard", g.scorecard}, {"fitted", g.fitted}, {"boosted with pairs", germanBoostedPairs(t)}} {
 		sp, err := explain.NewActionSpace(mc.m, acts, g.table)
 		require.NoError(t, err)
 		rows := declined(t, mc.m, g.table, 0.5)

@@ -50,6 +50,7 @@ type rcSeg struct {
 
 type rcSolver struct {
 	ctx       context.Context
+	joints    []rcJoint // the joint choices options refer to (recourse_pairs.go)
 	groups    []rcGroup
 	need      float64
 	maxC      int
@@ -57,7 +58,7 @@ type rcSolver struct {
 	segs      []rcSeg
 	segsFrom  [][]rcSeg // segsFrom[d]: the segments of groups d.., by slope
 	forbidden [][]uint64
-	set       []uint64
+	set       []uint64 // the features (terms) changed at the node
 	choice    []int32
 	best      []int32
 	found     bool
@@ -67,7 +68,7 @@ type rcSolver struct {
 	err       error
 }
 
-func newSolver(ctx context.Context, groups []rcGroup, need float64, maxC int) *rcSolver {
+func newSolver(ctx context.Context, groups []rcGroup, need float64, maxC int, joints []rcJoint, nTerms int) *rcSolver {
 	// Branch first on the groups with the largest gain, then term order.
 	slices.SortStableFunc(groups, func(a, b rcGroup) int {
 		if a.maxGain != b.maxGain {
@@ -76,11 +77,19 @@ func newSolver(ctx context.Context, groups []rcGroup, need float64, maxC int) *r
 		return a.feat - b.feat
 	})
 	n := len(groups)
-	if maxC <= 0 || maxC > n {
-		maxC = n
+	most := 0 // the most changes any answer can make
+	for _, g := range groups {
+		k := 0
+		for i := range g.opts {
+			k = max(k, optChanges(&g.opts[i], joints))
+		}
+		most += k
 	}
-	s := &rcSolver{ctx: ctx, groups: groups, need: need, maxC: maxC, topK: make([][]float64, n+1),
-		set: make([]uint64, (n+63)/64), choice: make([]int32, n), best: make([]int32, n)}
+	if maxC <= 0 || maxC > most {
+		maxC = most
+	}
+	s := &rcSolver{ctx: ctx, joints: joints, groups: groups, need: need, maxC: maxC, topK: make([][]float64, n+1),
+		set: make([]uint64, (nTerms+63)/64), choice: make([]int32, n), best: make([]int32, n)}
 	var rest []float64 // largest gains of groups d.., descending
 	for d := n; d >= 0; d-- {
 		if d < n {
@@ -105,7 +114,14 @@ func newSolver(ctx context.Context, groups []rcGroup, need float64, maxC int) *r
 	var hull []pt
 	for gi, g := range groups {
 		hull = append(hull[:0], pt{0, 0, -1})
+		top := 0.0
 		for oi, o := range g.opts {
+			// Only options whose gain beats every cheaper one's can be on the
+			// lower hull (joint choices need not rise in gain with cost).
+			if !(o.gain > top) {
+				continue
+			}
+			top = o.gain
 			p := pt{o.gain, o.cost, int32(oi)}
 			for len(hull) >= 2 {
 				a, b := hull[len(hull)-2], hull[len(hull)-1]
@@ -150,22 +166,30 @@ func (s *rcSolver) seed() {
 	if s.maxC < 1 {
 		return
 	}
-	for gi, g := range s.groups {
+	for gi := range s.groups {
+		g := &s.groups[gi]
 		if g.maxGain < s.need {
 			continue
 		}
-		clear(s.set)
-		s.set[gi/64] |= 1 << (gi % 64)
-		if s.coversForbidden() {
-			continue
-		}
-		k, _ := slices.BinarySearchFunc(g.opts, s.need, func(o rcOption, need float64) int { return metric.Compare(o.gain, need) })
-		if c := g.opts[k].cost; !s.found || c < s.bestCost {
-			for i := range s.best {
-				s.best[i] = -1
+		for k := range g.opts {
+			o := &g.opts[k]
+			n := s.changes(o)
+			if o.gain < s.need || n > s.maxC {
+				continue
 			}
-			s.best[gi] = int32(k)
-			s.found, s.bestCost, s.bestN = true, c, 1
+			clear(s.set)
+			s.mark(g, o, true)
+			if s.coversForbidden() {
+				continue
+			}
+			if c := o.cost; !s.found || c < s.bestCost {
+				for i := range s.best {
+					s.best[i] = -1
+				}
+				s.best[gi] = int32(k)
+				s.found, s.bestCost, s.bestN = true, c, n
+			}
+			break // the cheapest that completes the need
 		}
 	}
 	clear(s.set)
@@ -194,11 +218,11 @@ func (s *rcSolver) seedLP() {
 	clear(s.set)
 	for gi, c := range pick {
 		if c >= 0 {
-			o := s.groups[gi].opts[c]
+			o := &s.groups[gi].opts[c]
 			gain += o.gain
 			cost += o.cost
-			used++
-			s.set[gi/64] |= 1 << (gi % 64)
+			used += s.changes(o)
+			s.mark(&s.groups[gi], o, true)
 		}
 	}
 	if gain >= s.need && used <= s.maxC && !s.coversForbidden() &&
@@ -212,17 +236,14 @@ func (s *rcSolver) seedLP() {
 	clear(s.set)
 }
 
-// forbidFeatures adds a forbidden set given by feature (term) indexes; a
-// set naming a feature that has no group here can never be covered and is
-// dropped.
+// forbidFeatures adds a forbidden set given by feature (term) indexes.
 func (s *rcSolver) forbidFeatures(feats []int) {
 	f := make([]uint64, len(s.set))
 	for _, j := range feats {
-		gi := slices.IndexFunc(s.groups, func(g rcGroup) bool { return g.feat == j })
-		if gi < 0 {
-			return
+		if j/64 >= len(f) {
+			return // a feature no option changes: never covered
 		}
-		f[gi/64] |= 1 << (gi % 64)
+		f[j/64] |= 1 << (j % 64)
 	}
 	s.forbidden = append(s.forbidden, f)
 }
@@ -271,21 +292,29 @@ func (s *rcSolver) dfs(d int, gain, cost float64, used int) {
 	if s.found && s.lpBound(d, s.need-gain, s.bestCost+s.tol()-cost) {
 		return
 	}
-	s.set[d/64] |= 1 << (d % 64)
-	if !s.coversForbidden() {
-		for i, o := range s.groups[d].opts {
-			if s.found && cost+o.cost > s.bestCost+s.tol() {
-				break
-			}
-			s.choice[d] = int32(i)
-			s.dfs(d+1, gain+o.gain, cost+o.cost, used+1)
-			if gain+o.gain >= s.need {
-				break
-			}
+	g := &s.groups[d]
+	for i := range g.opts {
+		o := &g.opts[i]
+		if s.found && cost+o.cost > s.bestCost+s.tol() {
+			break
 		}
-		s.choice[d] = -1
+		n := s.changes(o)
+		if used+n > s.maxC {
+			continue
+		}
+		s.mark(g, o, true)
+		if s.coversForbidden() {
+			s.mark(g, o, false)
+			continue
+		}
+		s.choice[d] = int32(i)
+		s.dfs(d+1, gain+o.gain, cost+o.cost, used+n)
+		s.mark(g, o, false)
+		if gain+o.gain >= s.need {
+			break
+		}
 	}
-	s.set[d/64] &^= 1 << (d % 64)
+	s.choice[d] = -1
 	s.dfs(d+1, gain, cost, used)
 }
 

@@ -21,11 +21,15 @@ type ActionSpace struct {
 	m     *score.Model
 	sign  float64 // gain = sign * (new effect - current effect)
 	feats []rcFeature
+	// Features that interact through pair terms, grouped (recourse_pairs.go).
+	comps []rcComponent
+	comp  []int // comp[j]: the component of term j's feature, -1 when in no pair
 }
 
 // rcFeature is the compiled action set of one model term.
 type rcFeature struct {
 	term, col int
+	pair      bool // a pair term: its features are chosen jointly (comps)
 	feat      score.Feature
 	numeric   bool
 	immutable bool
@@ -100,6 +104,10 @@ func NewActionSpace(m *score.Model, actions *Actions, train *score.Table) (*Acti
 	var errs []error
 	s.feats = make([]rcFeature, m.NumTerms())
 	for j := range s.feats {
+		if m.TermKind(j) == score.PairTerm {
+			s.feats[j] = rcFeature{term: j, col: m.TermFeature(j), pair: true, immutable: true}
+			continue
+		}
 		var fa FeatureAction
 		if settings[j] != nil {
 			fa = *settings[j] // an immutable feature keeps its grid and costs, to price its immutability
@@ -113,6 +121,9 @@ func NewActionSpace(m *score.Model, actions *Actions, train *score.Table) (*Acti
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
+	}
+	if err := s.components(); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -415,6 +426,10 @@ const (
 	liftTransitions
 	liftTrend   // moves against the declared or the data's trend
 	liftSupport // moves to a cell whose event rate is not lower
+	// liftGain keeps every allowed move whatever its gain on the feature's
+	// own term, unpruned: the moves of a feature in a pair term, whose
+	// worth depends on the other feature's choice.
+	liftGain
 	// liftAll lifts the declared constraints, to price immutability; the
 	// rules of honest advice (trend, support, special codes, min_change)
 	// stay.
@@ -425,6 +440,10 @@ const (
 type rcOption struct {
 	cand       int32
 	gain, cost float64 // gain in score units toward the favourable side
+	// joint is 0 for a change of one feature (cand is its candidate), else
+	// 1 + the index of a joint choice over interacting features
+	// (rcJoints): cost is the sum of its changes' costs.
+	joint int32
 }
 
 // currentCell is the training cell of the customer's value x of f.
@@ -488,7 +507,7 @@ func (s *ActionSpace) options(dst []rcOption, f *rcFeature, x score.Value, e0 fl
 			continue
 		}
 		gain := s.sign * (c.effect - e0)
-		if !(gain > 0) {
+		if !(gain > 0) && l&liftGain == 0 {
 			continue
 		}
 		var cost float64
@@ -513,6 +532,9 @@ func (s *ActionSpace) options(dst []rcOption, f *rcFeature, x score.Value, e0 fl
 		}
 		return int(a.cand - b.cand)
 	})
+	if l&liftGain != 0 {
+		return dst
+	}
 	return dst[:start+len(pareto(opts))]
 }
 
@@ -558,6 +580,10 @@ func (s *ActionSpace) numericOptions(dst []rcOption, f *rcFeature, x, e0 float64
 			return
 		}
 		gain := s.sign * (cs[i].effect - e0)
+		if l&liftGain != 0 {
+			dst = append(dst, rcOption{cand: int32(i), gain: gain, cost: c})
+			return
+		}
 		if !(gain > best) {
 			return
 		}

@@ -62,7 +62,7 @@ func (e *Explainer) ReasonArgs(r Reason, pos int) Args {
 	case AdviceChange:
 		a.Direction = AnyDirection
 	}
-	if pos >= 0 && pos < len(tf.term.Bins) {
+	if pos >= 0 && pos < len(tf.term.Bins) && tf.term.Kind != score.PairTerm {
 		a.Range = &tf.term.Bins[pos]
 	}
 	return a
@@ -197,6 +197,12 @@ func (e *Explainer) AppendReport(dst []byte, cat *Catalog, lang string, ex *Expl
 		dst = append(dst, " = "...)
 		f := m.Schema().Feature(e.feats[j])
 		dst = cat.appendValue(dst, lang, f, ex.Values[j])
+		if k := e.pairs[j]; k >= 0 {
+			f2 := m.Schema().Feature(k)
+			dst = append(dst, PairSeparator...)
+			dst = cat.appendValue(dst, lang, f2, ex.PairValues[j])
+			f.Sensitive = f.Sensitive || f2.Sensitive
+		}
 		if l := e.Label(j, ex.Positions[j]); l != "" && !f.Sensitive && !ex.Values[j].IsMissing() && l != ex.Values[j].Label() {
 			dst = append(dst, " ["...)
 			dst = append(dst, l...)

@@ -1,14 +1,11 @@
 package fairness
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
-
-	"github.com/candorscore/candor/internal/metric"
 )
 
 // Direction says which way a score points.
@@ -93,6 +90,12 @@ type Options struct {
 	// CalibrationBins is the number of equal-width score bins on [0, 1] for
 	// the expected calibration error; 0 means 10.
 	CalibrationBins int
+	// MaxDistinctScores is the number of distinct scores per intersection
+	// group a Tally keeps exactly for the AUC; beyond it scores are pooled
+	// (metric.ScoreCounts) and the warnings state the AUC's error bound.
+	// 0 means DefaultMaxDistinctScores; Audit, which holds the rows anyway,
+	// raises it to the number of rows.
+	MaxDistinctScores int
 }
 
 const (
@@ -131,6 +134,12 @@ func (o *Options) withDefaults() (Options, error) {
 	}
 	if r.CalibrationBins == 0 {
 		r.CalibrationBins = defaultBins
+	}
+	if r.MaxDistinctScores == 0 {
+		r.MaxDistinctScores = DefaultMaxDistinctScores
+	}
+	if r.MaxDistinctScores < 0 {
+		return r, optionError("distinct-score limit %d is negative", r.MaxDistinctScores)
 	}
 	if r.CalibrationBins < 0 {
 		return r, optionError("calibration bins %d is negative", r.CalibrationBins)
@@ -374,23 +383,16 @@ func (t *tally) addTally(o *tally) {
 	}
 }
 
-// audit holds the prepared data of one audit.
+// audit holds the sorted intersection groups of one report.
 type audit struct {
 	opts     Options
 	z        float64
-	n        int
-	cell     []uint8
-	weights  []float64 // nil when unweighted
-	scores   []float64 // nil when not scored
-	labels   []bool
-	fine     []int32 // fine (intersection) group per row
-	fineRows [][]int32
-	fineKey  [][]int32 // codes per column per fine group
-	levels   [][]string
-	parts    []partSpec
+	scored   bool
 	probs    bool // scores in [0, 1]
+	fines    []*fineAcc
+	parts    []partSpec
 	partSets []sets
-	sorted   []int32 // rows by oriented score; nil without scores
+	pooled   []pooledAUC
 }
 
 // partSpec describes one partition in terms of fine groups.
@@ -416,55 +418,37 @@ func Audit(ctx context.Context, data Data, opts *Options) (*Report, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	a := prepare(&data, o)
-	if len(o.Reference) > 0 {
-		known := map[string]bool{}
-		for _, ps := range a.parts {
-			known[ps.attribute] = true
-		}
-		var unknown []string
-		for k := range o.Reference {
-			if !known[k] {
-				unknown = append(unknown, k)
-			}
-		}
-		if len(unknown) > 0 {
-			slices.Sort(unknown)
-			return nil, optionError("reference given for unknown attribute %q", unknown)
-		}
+	// In memory the rows are held anyway: keep every distinct score.
+	o.MaxDistinctScores = max(o.MaxDistinctScores, len(data.Labels))
+	spec := TallySpec{Predictions: data.Predictions != nil, Scores: data.Scores != nil,
+		Threshold: data.Threshold, Weights: data.Weights != nil}
+	for _, g := range data.Groups {
+		spec.Groups = append(spec.Groups, g.Name)
 	}
-	rep := &Report{
-		Level: o.Level, MinGroupSize: o.MinGroupSize, Bootstrap: o.Bootstrap, Seed: o.Seed,
-		Direction: o.Direction, Threshold: data.Threshold,
-		Predicted: data.Predictions != nil, Scored: data.Scores != nil, Weighted: data.Weights != nil,
-		Rows: a.n,
+	t, err := NewTally(spec, &o)
+	if err != nil {
+		return nil, err
 	}
-	var allT tally
-	for f := range a.fineRows {
-		t := a.fineTally(f)
-		allT.addTally(&t)
-	}
-	rep.Overall = a.group(OverallName, nil, &allT, a.sorted)
-
-	parts := make([]Partition, len(a.parts))
-	for pi := range a.parts {
-		p, err := a.partition(pi, &rep.Overall)
-		if err != nil {
-			return nil, err
+	row := Row{Groups: make([]string, len(data.Groups))}
+	for i, y := range data.Labels {
+		row.Index, row.Label = uint64(i), y
+		if data.Predictions != nil {
+			row.Prediction = data.Predictions[i]
 		}
-		parts[pi] = p
-	}
-	if o.Bootstrap > 0 {
-		if err := a.bootstrap(ctx, parts); err != nil {
+		if data.Scores != nil {
+			row.Score = data.Scores[i]
+		}
+		if data.Weights != nil {
+			row.Weight = data.Weights[i]
+		}
+		for g := range data.Groups {
+			row.Groups[g] = data.Groups[g].Values[i]
+		}
+		if err := t.Add(row); err != nil {
 			return nil, err
 		}
 	}
-	rep.Partition = parts[len(parts)-1]
-	if len(parts) > 1 {
-		rep.ByAttribute = parts[:len(parts)-1]
-	}
-	rep.Warnings = a.warnings(rep)
-	return rep, nil
+	return t.Report(ctx)
 }
 
 func validate(d *Data, o *Options) error {
@@ -611,145 +595,6 @@ func encodeColumn(values []string) ([]int32, []string) {
 	return codes, sorted
 }
 
-func prepare(d *Data, o Options) *audit {
-	n := len(d.Labels)
-	a := &audit{opts: o, z: normalQuantile(o.Level), n: n, labels: d.Labels, weights: d.Weights, scores: d.Scores}
-	a.cell = make([]uint8, n)
-	for i, y := range d.Labels {
-		var fav bool
-		switch {
-		case d.Predictions != nil:
-			fav = d.Predictions[i]
-		case o.Direction == HigherIsUnfavorable:
-			fav = d.Scores[i] < d.Threshold
-		default:
-			fav = d.Scores[i] >= d.Threshold
-		}
-		switch {
-		case y && fav:
-			a.cell[i] = cTP
-		case !y && fav:
-			a.cell[i] = cFP
-		case !y && !fav:
-			a.cell[i] = cTN
-		default:
-			a.cell[i] = cFN
-		}
-	}
-	if d.Scores != nil {
-		a.probs = true
-		for _, s := range d.Scores {
-			if s < 0 || s > 1 {
-				a.probs = false
-				break
-			}
-		}
-	}
-
-	// Encode each column, then intersect them into fine groups.
-	k := len(d.Groups)
-	codes := make([][]int32, k)
-	a.levels = make([][]string, k)
-	for c, g := range d.Groups {
-		codes[c], a.levels[c] = encodeColumn(g.Values)
-	}
-	fine := make([]int32, n)
-	var keys [][]int32
-	idx := map[string]int32{}
-	key := make([]byte, 4*k)
-	for i := 0; i < n; i++ {
-		for c := 0; c < k; c++ {
-			v := codes[c][i]
-			key[4*c], key[4*c+1], key[4*c+2], key[4*c+3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
-		}
-		f, ok := idx[string(key)]
-		if !ok {
-			f = int32(len(keys))
-			idx[string(key)] = f
-			kk := make([]int32, k)
-			for c := 0; c < k; c++ {
-				kk[c] = codes[c][i]
-			}
-			keys = append(keys, kk)
-		}
-		fine[i] = f
-	}
-	order := make([]int, len(keys))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(x, y int) int { return slices.Compare(keys[x], keys[y]) })
-	remap := make([]int32, len(keys))
-	a.fineKey = make([][]int32, len(keys))
-	for newF, oldF := range order {
-		remap[oldF] = int32(newF)
-		a.fineKey[newF] = keys[oldF]
-	}
-	a.fineRows = make([][]int32, len(keys))
-	for i := range fine {
-		fine[i] = remap[fine[i]]
-		a.fineRows[fine[i]] = append(a.fineRows[fine[i]], int32(i))
-	}
-	a.fine = fine
-	if d.Scores != nil {
-		// All rows in increasing order of oriented score (ties by row), so
-		// each group's rows come out sorted for the AUC without sorting
-		// again.
-		a.sorted = make([]int32, n)
-		for i := range a.sorted {
-			a.sorted[i] = int32(i)
-		}
-		key := make([]float64, n)
-		for i := range key {
-			key[i] = a.oriented(int32(i))
-		}
-		slices.SortStableFunc(a.sorted, func(x, y int32) int { return cmp.Compare(key[x], key[y]) })
-	}
-
-	names := make([]string, k)
-	for c, g := range d.Groups {
-		names[c] = g.Name
-	}
-	if k > 1 {
-		for c := 0; c < k; c++ {
-			ps := partSpec{attribute: names[c], columns: []string{names[c]}, fineTo: make([]int, len(keys))}
-			for _, v := range a.levels[c] {
-				ps.groups = append(ps.groups, []string{v})
-			}
-			for f, kk := range a.fineKey {
-				ps.fineTo[f] = int(kk[c])
-			}
-			a.parts = append(a.parts, ps)
-		}
-	}
-	ps := partSpec{attribute: strings.Join(names, " & "), columns: names, fineTo: make([]int, len(keys))}
-	for f, kk := range a.fineKey {
-		vals := make([]string, k)
-		for c := range kk {
-			vals[c] = a.levels[c][kk[c]]
-		}
-		ps.groups = append(ps.groups, vals)
-		ps.fineTo[f] = f
-	}
-	a.parts = append(a.parts, ps)
-	return a
-}
-
-func (a *audit) fineTally(f int) tally {
-	var t tally
-	for _, i := range a.fineRows[f] {
-		c := a.cell[i]
-		w := 1.0
-		if a.weights != nil {
-			w = a.weights[i]
-		}
-		t.w[c] += w
-		t.w2[c] += w * w
-		t.n[c]++
-	}
-	return t
-}
-
 // Reasons for undefined rates.
 const (
 	reasonNoWeight      = "group has no rows with positive weight"
@@ -787,169 +632,8 @@ var (
 	cellsRej = []int{cTN, cFN}
 )
 
-func (a *audit) group(name string, values []string, t *tally, rows []int32) Group {
-	g := Group{Name: name, Values: values}
-	for c := 0; c < 4; c++ {
-		g.Count += t.n[c]
-		g.Weight += t.w[c]
-	}
-	g.Confusion = Confusion{TP: t.w[cTP], FP: t.w[cFP], TN: t.w[cTN], FN: t.w[cFN]}
-	g.BaseRate = a.rate(t, cellsPos, cellsAll, reasonNoWeight)
-	g.SelectionRate = a.rate(t, cellsSel, cellsAll, reasonNoWeight)
-	g.TPR = a.rate(t, []int{cTP}, cellsPos, reasonNoPositives)
-	g.FPR = a.rate(t, []int{cFP}, cellsNeg, reasonNoNegatives)
-	g.PPV = a.rate(t, []int{cTP}, cellsSel, reasonNoSelected)
-	g.NPV = a.rate(t, []int{cTN}, cellsRej, reasonNoRejected)
-	g.Small = a.opts.MinGroupSize > 0 && g.Count < a.opts.MinGroupSize
-	if a.scores == nil {
-		g.AUC = undefined(reasonNoScores)
-		return g
-	}
-	g.AUC = a.auc(rows)
-	g.Calibration = a.calibration(rows)
-	return g
-}
-
-// oriented returns row i's score with higher meaning more favourable.
-func (a *audit) oriented(i int32) float64 {
-	if a.opts.Direction == HigherIsUnfavorable {
-		return -a.scores[i]
-	}
-	return a.scores[i]
-}
-
-func (a *audit) weight(i int32) float64 {
-	if a.weights == nil {
-		return 1
-	}
-	return a.weights[i]
-}
-
-// auc is the weighted Mann-Whitney statistic with ties counted half
-// (metric.AUCOrdered), over rows in increasing order of oriented score.
-func (a *audit) auc(r []int32) Value {
-	v := metric.AUCOrdered(len(r), func(k int) (float64, bool, float64) {
-		i := r[k]
-		return a.oriented(i), a.labels[i], a.weight(i)
-	})
-	if math.IsNaN(v) {
-		return undefined(reasonAUCOneOutcome)
-	}
-	return defined(v)
-}
-
-func (a *audit) calibration(rows []int32) *Calibration {
-	if !a.probs {
-		u := undefined(reasonNotProbs)
-		return &Calibration{MeanScore: u, ObservedRate: u, ECE: u}
-	}
-	nb := a.opts.CalibrationBins
-	type acc struct {
-		n       int
-		w, s, y float64
-	}
-	bins := make([]acc, nb)
-	var tot acc
-	for _, i := range rows {
-		p := a.scores[i]
-		k := int(p * float64(nb))
-		if k >= nb {
-			k = nb - 1
-		}
-		w := a.weight(i)
-		y := a.labels[i]
-		if a.opts.Direction == HigherIsUnfavorable {
-			y = !y
-		}
-		yv := 0.0
-		if y {
-			yv = w
-		}
-		bins[k].n++
-		bins[k].w += w
-		bins[k].s += w * p
-		bins[k].y += yv
-		tot.n++
-		tot.w += w
-		tot.s += w * p
-		tot.y += yv
-	}
-	c := &Calibration{}
-	if !(tot.w > 0) {
-		u := undefined(reasonNoWeight)
-		c.MeanScore, c.ObservedRate, c.ECE = u, u, u
-		return c
-	}
-	c.MeanScore = defined(tot.s / tot.w)
-	c.ObservedRate = defined(tot.y / tot.w)
-	ece := 0.0
-	for k, b := range bins {
-		if b.n == 0 {
-			continue
-		}
-		cb := CalibrationBin{Lo: float64(k) / float64(nb), Hi: float64(k+1) / float64(nb), Count: b.n, Weight: b.w,
-			MeanScore: math.NaN(), ObservedRate: math.NaN()}
-		if b.w > 0 {
-			cb.MeanScore = b.s / b.w
-			cb.ObservedRate = b.y / b.w
-			ece += b.w / tot.w * math.Abs(cb.MeanScore-cb.ObservedRate)
-		}
-		c.Bins = append(c.Bins, cb)
-	}
-	c.ECE = defined(ece)
-	return c
-}
-
 // groupName joins values into a group label.
 func groupName(values []string) string { return strings.Join(values, " & ") }
-
-func (a *audit) partition(pi int, overall *Group) (Partition, error) {
-	ps := &a.parts[pi]
-	p := Partition{Attribute: ps.attribute, Columns: ps.columns, Reference: OverallName}
-	tallies := make([]tally, len(ps.groups))
-	rows := make([][]int32, len(ps.groups))
-	for f := range a.fineRows {
-		t := a.fineTally(f)
-		tallies[ps.fineTo[f]].addTally(&t)
-	}
-	if a.scores != nil {
-		// Each group's rows in increasing order of oriented score.
-		size := make([]int, len(rows))
-		for f, fr := range a.fineRows {
-			size[ps.fineTo[f]] += len(fr)
-		}
-		for g := range rows {
-			rows[g] = make([]int32, 0, size[g])
-		}
-		for _, i := range a.sorted {
-			g := ps.fineTo[a.fine[i]]
-			rows[g] = append(rows[g], i)
-		}
-	}
-	p.Groups = make([]Group, len(ps.groups))
-	for gi, vals := range ps.groups {
-		p.Groups[gi] = a.group(groupName(vals), vals, &tallies[gi], rows[gi])
-	}
-	ref := overall
-	if name, ok := a.opts.Reference[ps.attribute]; ok {
-		ref = nil
-		for gi := range p.Groups {
-			if p.Groups[gi].Name == name {
-				ref = &p.Groups[gi]
-			}
-		}
-		if ref == nil {
-			return p, fmt.Errorf("%w: reference group %q does not occur in attribute %q", ErrUnknownGroup, name, ps.attribute)
-		}
-		p.Reference = name
-	}
-	refCopy := *ref
-	for gi := range p.Groups {
-		p.Groups[gi].Versus = compare(&p.Groups[gi], &refCopy, p.Reference)
-	}
-	a.summarise(&p)
-	return p, nil
-}
 
 func diff(x, y Rate, what string) Value {
 	switch {
@@ -1128,8 +812,12 @@ func (a *audit) warnings(r *Report) []string {
 			w = append(w, fmt.Sprintf("%s: group %q left out of the %s summary: %s", p.Attribute, e.Group, e.Metric, e.Reason))
 		}
 	}
-	if a.scores != nil && !a.probs {
+	if a.scored && !a.probs {
 		w = append(w, "calibration not computed: "+reasonNotProbs)
+	}
+	for _, p := range a.pooled {
+		w = append(w, fmt.Sprintf("group %q has more than %d distinct scores: its AUC comes from scores pooled on a grid and is within %.2g of the exact AUC",
+			p.group, a.opts.MaxDistinctScores, p.bound))
 	}
 	return w
 }

@@ -13,19 +13,23 @@ import (
 	"github.com/candorscore/candor/internal/metric"
 )
 
-// The bootstrap resamples rows with replacement within each intersection
-// group (the finest partition), keeping every group's size fixed, so it is
-// stratified for every attribute at once. A replicate needs only each
-// group's confusion counts (TP, FP, TN, FN), so each row is reduced
-// beforehand to its cell:
+// The bootstrap needs only each intersection group's (the finest
+// partition's) confusion counts (TP, FP, TN, FN) per replicate:
 //
-//   - Unweighted data: resampling n rows with replacement from a group with
-//     cell counts c gives cell counts distributed Multinomial(n, c/n), so a
-//     replicate draws those four counts directly, by conditional binomials
-//     (binomial.go). This is exact in distribution, not an approximation,
-//     and costs a few draws per group instead of one per row.
-//   - Weighted data: a replicate draws n row indices within the group and
-//     adds up each drawn row's weight in its cell.
+//   - Unweighted data: resampling n rows with replacement within a group
+//     with cell counts c, keeping every group's size fixed (so stratified
+//     for every attribute at once), gives cell counts distributed
+//     Multinomial(n, c/n), so a replicate draws those four counts
+//     directly, by conditional binomials (binomial.go). This is exact in
+//     distribution, not an approximation, costs a few draws per group, and
+//     needs the group's counts only, so it is the same for any split of
+//     the rows (Tally).
+//   - Weighted data: the Poisson bootstrap (Tally's doc comment): each
+//     row's multiplicity in replicate r is Poisson(1), drawn from a hash of
+//     (Seed, row index, r) while the row is added, and its weight times that
+//     multiplicity is summed into its cell. Group sizes vary between
+//     replicates. Before the accumulators, weighted data drew n row
+//     indices per group and replicate, which needs the rows in memory.
 //
 // Replicate r draws from its own PCG generator seeded from (Seed, r), so
 // the result does not depend on how replicates are spread over workers.
@@ -47,12 +51,6 @@ const (
 	sAvgOdds
 	sPPD
 )
-
-type fineSample struct {
-	counts [4]int    // rows per cell
-	cells  []uint8   // each row's cell; weighted data only
-	w      []float64 // each row's weight; weighted data only
-}
 
 func splitmix64(x uint64) uint64 {
 	x += 0x9e3779b97f4a7c15
@@ -80,21 +78,16 @@ func bounded(src *rand.PCG, n uint64) uint64 {
 	return hi
 }
 
-// resample fills conf with one bootstrap draw of each fine group.
-func resample(src *rand.PCG, fines []fineSample, conf [][4]float64) {
-	for f := range fines {
-		fs := &fines[f]
-		if fs.w == nil {
-			multinomial4(src, fs.counts, &conf[f])
+// resample fills conf with replicate r's draw of each intersection group:
+// multinomial counts from the group's cells, or the Poisson bootstrap's
+// sums for weighted data.
+func resample(src *rand.PCG, r int, fines []*fineAcc, conf [][4]float64) {
+	for f, fa := range fines {
+		if fa.boot != nil {
+			conf[f] = fa.boot[r]
 			continue
 		}
-		n := uint64(len(fs.cells))
-		var s [4]float64
-		for j := uint64(0); j < n; j++ {
-			k := bounded(src, n)
-			s[fs.cells[k]&3] += fs.w[k]
-		}
-		conf[f] = s
+		multinomial4(src, fa.t.n, &conf[f])
 	}
 }
 
@@ -149,22 +142,7 @@ func minMax(conf [][4]float64, set []int, f func(*[4]float64) float64) (lo, hi f
 
 func (a *audit) bootstrap(ctx context.Context, parts []Partition) error {
 	reps := a.opts.Bootstrap
-	fines := make([]fineSample, len(a.fineRows))
-	for f, rows := range a.fineRows {
-		var fs fineSample
-		for _, i := range rows {
-			fs.counts[a.cell[i]]++
-		}
-		if a.weights != nil {
-			fs.cells = make([]uint8, len(rows))
-			fs.w = make([]float64, len(rows))
-			for j, i := range rows {
-				fs.cells[j] = a.cell[i]
-				fs.w[j] = a.weights[i]
-			}
-		}
-		fines[f] = fs
-	}
+	fines := a.fines
 	// res[pi][stat][r]
 	res := make([][nStats][]float64, len(parts))
 	for pi := range res {
@@ -199,7 +177,7 @@ func (a *audit) bootstrap(ctx context.Context, parts []Partition) error {
 					stop.Store(true)
 					return
 				}
-				resample(replicateSource(a.opts.Seed, r), fines, fineConf)
+				resample(replicateSource(a.opts.Seed, r), r, fines, fineConf)
 				for pi := range parts {
 					pc := partConf[pi]
 					clear(pc)

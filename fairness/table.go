@@ -3,7 +3,6 @@ package fairness
 import (
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -144,159 +143,45 @@ func (c *cellError) err() error {
 // always an error naming the column and the 1-based data row; every bad
 // column is reported at once. Cells are trimmed of white space.
 func FromTable(t *score.Table, c Columns) (*TableData, error) {
-	type col struct {
-		role, name string
-		j          int
-	}
-	policy := c.Blank
-	if policy == "" {
-		policy = DropBlank
-	}
-	if policy != DropBlank && policy != RefuseBlank {
-		return nil, optionError("blank policy %q (want %q or %q)", policy, DropBlank, RefuseBlank)
-	}
-	if len(c.Groups) == 0 {
-		return nil, fmt.Errorf("%w: no group column named", ErrNoGroups)
-	}
-	var cols []col
-	var errs []error
-	add := func(role, name string) {
-		j := t.Column(name)
-		if j < 0 {
-			errs = append(errs, fmt.Errorf("%w: %s: no column %q (columns: %s)", ErrNoColumn, role, name, strings.Join(t.Header(), ", ")))
-			return
-		}
-		cols = append(cols, col{role, name, j})
-	}
-	add("label", c.Label)
-	if c.Prediction != "" {
-		add("prediction", c.Prediction)
-	}
-	if c.Score != "" {
-		add("score", c.Score)
-	}
-	if c.Weights != "" {
-		add("weights", c.Weights)
-	}
-	for _, g := range c.Groups {
-		add("group", g)
-	}
-	if err := errors.Join(errs...); err != nil {
+	p, err := NewRowParser(t.Header(), c)
+	if err != nil {
 		return nil, err
 	}
 	if t.Len() == 0 {
 		return nil, fmt.Errorf("%w: the table has no data rows", ErrEmpty)
 	}
-	favPred := c.FavorablePrediction
-	if favPred == "" {
-		favPred = c.Favorable
-	}
-	d := &TableData{Excluded: Excluded{Policy: policy, RowsRead: t.Len(), BlankCells: []BlankCount{}}}
-	blanks := make([]BlankCount, len(cols))
-	bad := make([]cellError, len(cols))
-	for k, cl := range cols {
-		blanks[k].Column = cl.name
-		bad[k].column = cl.name
-	}
-	var ragged cellError
+	d := &TableData{}
 	groups := make([][]string, len(c.Groups))
-	labelsSeen, predsSeen := map[string]int{}, map[string]int{}
-	cell := func(i int, cl col) string { return strings.TrimSpace(t.Cell(i, cl.j)) }
+	var cells []string
+	var r Row
 	for i := 0; i < t.Len(); i++ {
 		if err := t.RowError(i); err != nil {
-			ragged.add(i+1, score.WithRow(err, i+1).Error())
+			p.Bad(i+1, err)
 			continue
 		}
-		blank := false
-		for k, cl := range cols {
-			if cell(i, cl) == "" {
-				if blanks[k].Count == 0 {
-					blanks[k].FirstRow = i + 1
-				}
-				blanks[k].Count++
-				blank = true
-			}
-		}
-		if blank {
-			d.Excluded.Count++
-			continue
-		}
-		var sc, w float64
-		ok := true
-		for k, cl := range cols {
-			if cl.role != "score" && cl.role != "weights" {
-				continue
-			}
-			v := cell(i, cl)
-			x, err := score.ParseNumber(v)
-			switch {
-			case err != nil:
-				bad[k].add(i+1, fmt.Sprintf("%q is not a number", v))
-				ok = false
-			case math.IsNaN(x) || math.IsInf(x, 0):
-				bad[k].add(i+1, fmt.Sprintf("%q is not finite", v))
-				ok = false
-			case cl.role == "weights" && x < 0:
-				bad[k].add(i+1, fmt.Sprintf("negative weight %s", v))
-				ok = false
-			}
-			if cl.role == "score" {
-				sc = x
-			} else {
-				w = x
-			}
-		}
-		if !ok {
+		cells = t.AppendRow(cells[:0], i)
+		if !p.Parse(i+1, cells, &r) {
 			continue
 		}
 		d.Rows = append(d.Rows, i)
-		lv := cell(i, cols[0])
-		labelsSeen[lv]++
-		d.Data.Labels = append(d.Data.Labels, lv == c.Favorable)
+		d.Data.Labels = append(d.Data.Labels, r.Label)
 		if c.Prediction != "" {
-			pv := cell(i, cols[1])
-			predsSeen[pv]++
-			d.Data.Predictions = append(d.Data.Predictions, pv == favPred)
+			d.Data.Predictions = append(d.Data.Predictions, r.Prediction)
 		}
 		if c.Score != "" {
-			d.Data.Scores = append(d.Data.Scores, sc)
+			d.Data.Scores = append(d.Data.Scores, r.Score)
 		}
 		if c.Weights != "" {
-			d.Data.Weights = append(d.Data.Weights, w)
+			d.Data.Weights = append(d.Data.Weights, r.Weight)
 		}
 		for g := range c.Groups {
-			groups[g] = append(groups[g], cell(i, cols[len(cols)-len(c.Groups)+g]))
+			groups[g] = append(groups[g], r.Groups[g])
 		}
 	}
-	errs = append(errs[:0], ragged.err())
-	for k := range bad {
-		errs = append(errs, bad[k].err())
-	}
-	for _, b := range blanks {
-		if b.Count > 0 {
-			d.Excluded.BlankCells = append(d.Excluded.BlankCells, b)
-		}
-	}
-	if d.Excluded.Count > 0 && policy == RefuseBlank {
-		for _, b := range d.Excluded.BlankCells {
-			more := ""
-			if b.Count > 1 {
-				more = fmt.Sprintf(" (and %d more rows)", b.Count-1)
-			}
-			errs = append(errs, fmt.Errorf("%w: column %q, row %d: blank cell%s (the drop policy leaves such rows out)", ErrBlank, b.Column, b.FirstRow, more))
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
+	ex, err := p.Finish()
+	d.Excluded = ex
+	if err != nil {
 		return nil, err
-	}
-	if len(d.Rows) == 0 {
-		return nil, fmt.Errorf("%w: no rows left to audit: %s", ErrEmpty, d.Excluded)
-	}
-	if labelsSeen[c.Favorable] == 0 {
-		return nil, fmt.Errorf("%w: favourable outcome %q never occurs in column %q (values: %s)", ErrNoColumn, c.Favorable, c.Label, seenValues(labelsSeen))
-	}
-	if c.Prediction != "" && predsSeen[favPred] == 0 {
-		return nil, fmt.Errorf("%w: favourable decision %q never occurs in column %q (values: %s)", ErrNoColumn, favPred, c.Prediction, seenValues(predsSeen))
 	}
 	for g, name := range c.Groups {
 		d.Data.Groups = append(d.Data.Groups, GroupColumn{Name: name, Values: groups[g]})

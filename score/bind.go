@@ -97,10 +97,15 @@ func (b *Binding[T]) Encode(m *Model, dst *Encoded, c *T) error {
 	m.reset(dst)
 	var errs []*FieldError
 	for j := range m.terms {
-		i := m.terms[j].feature
-		v := b.value(i, c)
-		if err := m.encodeTerm(j, &v, dst); err != nil {
-			errs = append(errs, m.valueErr(i, v, err))
+		ct := &m.terms[j]
+		v := b.value(ct.feature, c)
+		var w *Value
+		if ct.kind == termPair {
+			wv := b.value(ct.feature2, c)
+			w = &wv
+		}
+		if err := m.encodeTerm(j, &v, w, dst); err != nil {
+			errs = m.appendTermErr(errs, ct, v, w, err)
 		}
 	}
 	return dst.fail(errs)

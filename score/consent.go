@@ -156,16 +156,24 @@ func (m *Model) ScoreWithConsent(r Record, consents Consents, purpose string, te
 	var neutral []string
 	for j := range m.terms {
 		ct := &m.terms[j]
-		f := &m.schema.features[ct.feature]
 		var e float64
 		if m.lacksConsent(j, consents, purpose) {
+			// A pair term is neutralised when either of its features is.
 			e = ct.t.Baseline
-			neutral = append(neutral, f.Name)
+			for _, i := range []int{ct.feature, ct.feature2} {
+				if i >= 0 && m.featureLacksConsent(i, consents, purpose) && !slices.Contains(neutral, m.schema.features[i].Name) {
+					neutral = append(neutral, m.schema.features[i].Name)
+				}
+			}
 		} else {
 			var err error
-			e, _, err = ct.eval(&r[ct.feature])
+			e, _, err = ct.evalRecord(r)
 			if err != nil {
-				errs = append(errs, m.valueErr(ct.feature, r[ct.feature], err))
+				var w *Value
+				if ct.kind == termPair {
+					w = &r[ct.feature2]
+				}
+				errs = m.appendTermErr(errs, ct, r[ct.feature], w, err)
 				continue
 			}
 		}
@@ -180,10 +188,18 @@ func (m *Model) ScoreWithConsent(r Record, consents Consents, purpose string, te
 	return ConsentResult{Result: m.Link(s), Purpose: purpose, Neutralised: neutral}, nil
 }
 
-// lacksConsent reports whether term j's feature needs consent for purpose
-// that consents do not give.
+// lacksConsent reports whether term j's feature (either feature of a pair
+// term) needs consent for purpose that consents do not give.
 func (m *Model) lacksConsent(j int, consents Consents, purpose string) bool {
-	f := &m.schema.features[m.terms[j].feature]
+	ct := &m.terms[j]
+	return m.featureLacksConsent(ct.feature, consents, purpose) ||
+		ct.feature2 >= 0 && m.featureLacksConsent(ct.feature2, consents, purpose)
+}
+
+// featureLacksConsent reports whether schema feature i needs consent for
+// purpose that consents do not give.
+func (m *Model) featureLacksConsent(i int, consents Consents, purpose string) bool {
+	f := &m.schema.features[i]
 	return len(f.Consent) > 0 && slices.Contains(f.Consent, purpose) && !consents.Allows(purpose, f.DataCategory)
 }
 
@@ -195,9 +211,14 @@ func (m *Model) CheckConsent(consents Consents, purpose string) error {
 		return m.needsPurpose()
 	}
 	var errs []*FieldError
+	seen := map[int]bool{}
 	for j := range m.terms {
-		f := &m.schema.features[m.terms[j].feature]
-		if m.lacksConsent(j, consents, purpose) {
+		for _, i := range []int{m.terms[j].feature, m.terms[j].feature2} {
+			if i < 0 || seen[i] || !m.featureLacksConsent(i, consents, purpose) {
+				continue
+			}
+			seen[i] = true
+			f := &m.schema.features[i]
 			errs = append(errs, &FieldError{Feature: f.Name, Err: fmt.Errorf("%w (purpose %q, data category %q)", ErrNoConsent, purpose, f.DataCategory)})
 		}
 	}

@@ -25,6 +25,12 @@ type CSVOptions struct {
 	// the comma to '.'. Without it such cells are text, and Table.Infer
 	// names the column.
 	DecimalComma bool
+	// RowOffset and LineOffset are added to the data rows and physical
+	// lines the reader counts (Row, Line and the rows and lines its errors
+	// name), for a reader of one piece of a larger file: the rows and the
+	// lines before the piece, the header's line included. Zero for a
+	// whole file.
+	RowOffset, LineOffset int
 }
 
 // CSVReader reads a CSV file one row at a time in bounded memory: it never
@@ -68,7 +74,9 @@ type CSVReader struct {
 	lineBuf []byte
 	field   []byte
 	cells   []string // the current row, returned by Next
-	arena   []byte   // the current row's cell bytes
+	raw     bool     // in AppendNext: leave the row in arena and ends
+	arena   []byte   // the current row's cell bytes, from arenaAt on
+	arenaAt int      // where the current row starts in arena
 	ends    []int
 	tooLong int // length of the current overlong line, 0 if none
 }
@@ -117,6 +125,8 @@ func NewCSVReader(r io.Reader, opts *CSVOptions) (*CSVReader, error) {
 		cr.Close()
 		return nil, cr.fileErr(err)
 	}
+	cr.row += o.RowOffset
+	cr.line += o.LineOffset
 	return cr, nil
 }
 
@@ -255,8 +265,8 @@ func (cr *CSVReader) Next() ([]string, error) {
 	var re *RecordError
 	switch {
 	case err == nil:
-		if len(cells) != len(cr.header) {
-			return nil, cr.rowErr(fmt.Errorf("%w: %d cells for %d columns", ErrMalformed, len(cells), len(cr.header)))
+		if len(cr.ends) != len(cr.header) {
+			return nil, cr.rowErr(fmt.Errorf("%w: %d cells for %d columns", ErrMalformed, len(cr.ends), len(cr.header)))
 		}
 		return cells, nil
 	case errors.As(err, &re):
@@ -267,6 +277,24 @@ func (cr *CSVReader) Next() ([]string, error) {
 	}
 	cr.err = err
 	return nil, err
+}
+
+// AppendNext is Next without a string per row: it appends the next data
+// row's cells, back to back, to text, and the end of each cell in text to
+// ends, and returns both. Bad rows, the end and final errors are as for
+// Next (text and ends are then returned unchanged). The cells are those
+// Next would return, byte for byte.
+func (cr *CSVReader) AppendNext(text []byte, ends []int) ([]byte, []int, error) {
+	// The row is parsed straight into text: the arena is text for the
+	// call, and the cell ends are offsets in it.
+	own, base := cr.arena, len(text)
+	cr.raw, cr.arena, cr.arenaAt = true, text, base
+	_, err := cr.Next()
+	text, cr.arena, cr.raw, cr.arenaAt = cr.arena, own, false, 0
+	if err != nil {
+		return text[:base], ends, err
+	}
+	return text, append(ends, cr.ends...), nil
 }
 
 // Close releases the decompressor, if any. It does not close the
@@ -310,15 +338,19 @@ func (cr *CSVReader) next() ([]string, error) {
 // parseRecord splits the record that begins with line, reading more
 // lines while a quoted cell is open.
 func (cr *CSVReader) parseRecord(line []byte) ([]string, error) {
-	cr.arena = cr.arena[:0]
+	cr.arena = cr.arena[:cr.arenaAt]
 	cr.ends = cr.ends[:0]
 	cr.field = cr.field[:0]
 	var extra [][]byte // lines after the first, kept for a resync
 	size := len(line)
 	var bad error
 	col := 0
-	endCell := func() {
-		c := cr.field
+	// quotes: the line being split holds a double quote somewhere. Most
+	// lines hold none, and their cells need no check for one.
+	quotes := bytes.IndexByte(line, '"') >= 0
+	// endCell ends the cell whose text is c (cr.field, or a piece of the
+	// line for an unquoted cell).
+	endCell := func(c []byte) {
 		if len(c) > cr.lim.CellBytes && bad == nil {
 			bad = &LimitError{Limit: "bytes in a cell", Max: int64(cr.lim.CellBytes),
 				Where: fmt.Sprintf("column %d (%d bytes)", col+1, len(c)), Setting: "Limits.CellBytes"}
@@ -328,10 +360,11 @@ func (cr *CSVReader) parseRecord(line []byte) ([]string, error) {
 		}
 		if bad == nil {
 			c = trimCellBytes(c)
-			if cr.comma && cr.header != nil && bytes.IndexByte(c, ',') >= 0 && decimalComma(string(c)) {
-				c[bytes.IndexByte(c, ',')] = '.'
-			}
+			at := len(cr.arena)
 			cr.arena = append(cr.arena, c...)
+			if cr.comma && cr.header != nil && bytes.IndexByte(c, ',') >= 0 && decimalComma(string(c)) {
+				cr.arena[at+bytes.IndexByte(c, ',')] = '.'
+			}
 			cr.ends = append(cr.ends, len(cr.arena))
 		}
 		cr.field = cr.field[:0]
@@ -372,6 +405,7 @@ func (cr *CSVReader) parseRecord(line []byte) ([]string, error) {
 					}
 					cr.field = append(cr.field, '\n')
 					line, pos = extra[len(extra)-1], 0
+					quotes = bytes.IndexByte(line, '"') >= 0
 					continue
 				}
 				cr.field = append(cr.field, line[pos:pos+q]...)
@@ -389,10 +423,10 @@ func (cr *CSVReader) parseRecord(line []byte) ([]string, error) {
 			}
 			switch {
 			case pos == len(line):
-				endCell()
+				endCell(cr.field)
 				return cr.finish(extra, bad)
 			case bytes.HasPrefix(line[pos:], cr.delim):
-				endCell()
+				endCell(cr.field)
 				pos += len(cr.delim)
 				continue
 			}
@@ -403,26 +437,30 @@ func (cr *CSVReader) parseRecord(line []byte) ([]string, error) {
 			return nil, cr.rowErr(err)
 		}
 		// An unquoted cell runs to the next delimiter.
-		end := bytes.Index(line[pos:], cr.delim)
+		var end int
+		if len(cr.delim) == 1 {
+			end = bytes.IndexByte(line[pos:], cr.delim[0])
+		} else {
+			end = bytes.Index(line[pos:], cr.delim)
+		}
 		if end < 0 {
 			end = len(line) - pos
 		}
 		cell := line[pos : pos+end]
-		if bytes.IndexByte(cell, '"') >= 0 && len(bytes.TrimLeft(cell, " \t")) > 0 && bytes.TrimLeft(cell, " \t")[0] == '"' {
-			// Spaces before an opening quote: treat as quoted.
-			pos += len(cell) - len(bytes.TrimLeft(cell, " \t"))
-			continue
-		}
-		if bytes.IndexByte(cell, '"') >= 0 {
+		if quotes && bytes.IndexByte(cell, '"') >= 0 {
+			if t := bytes.TrimLeft(cell, " \t"); len(t) > 0 && t[0] == '"' {
+				// Spaces before an opening quote: treat as quoted.
+				pos += len(cell) - len(t)
+				continue
+			}
 			err := fmt.Errorf("%w: a double quote inside the unquoted cell of column %d", ErrMalformed, col+1)
 			if len(extra) > 0 {
 				return nil, cr.resync(extra, err)
 			}
 			return nil, cr.rowErr(err)
 		}
-		cr.field = append(cr.field, cell...)
 		pos += end
-		endCell()
+		endCell(cell)
 		if pos == len(line) {
 			return cr.finish(extra, bad)
 		}
@@ -441,9 +479,12 @@ func (cr *CSVReader) finish(extra [][]byte, bad error) ([]string, error) {
 		return nil, cr.resync(extra, fmt.Errorf("%w: a quoted cell spans %d lines and leaves %d cells for %d columns",
 			ErrMalformed, len(extra)+1, len(cr.ends), len(cr.header)))
 	}
+	if cr.raw {
+		return cr.cells[:0], nil // AppendNext copies the arena itself
+	}
 	// One string for the row; cells are substrings of it.
 	s := string(cr.arena)
-	cr.cells = cr.cells[:0]
+	cr.cells = cr.cells[:0] // arenaAt is 0 outside AppendNext
 	start := 0
 	for _, e := range cr.ends {
 		cr.cells = append(cr.cells, s[start:e])
@@ -478,27 +519,38 @@ func (cr *CSVReader) readLine() ([]byte, error) {
 		cr.tooLong = p.tooLong
 		return p.b, nil
 	}
+	chunk, err := cr.src.ReadSlice('\n')
+	if err == nil {
+		// The whole line is in the read buffer: use it there, without a
+		// copy (it stays valid until the next read).
+		return cr.endLine(chunk, len(chunk))
+	}
 	cr.lineBuf = cr.lineBuf[:0]
 	total := 0
 	for {
-		chunk, err := cr.src.ReadSlice('\n')
 		total += len(chunk)
 		if total <= cr.lim.RowBytes+2 {
 			cr.lineBuf = append(cr.lineBuf, chunk...)
 		}
-		if err == bufio.ErrBufferFull {
-			continue
+		if err != bufio.ErrBufferFull {
+			break
 		}
-		if err != nil && err != io.EOF {
-			return nil, err
-		}
-		if total == 0 && err == io.EOF {
-			return nil, io.EOF
-		}
-		break
+		chunk, err = cr.src.ReadSlice('\n')
 	}
+	if err != nil && err != io.EOF {
+		return nil, err
+	}
+	if total == 0 {
+		return nil, io.EOF
+	}
+	return cr.endLine(cr.lineBuf, total)
+}
+
+// endLine counts line l, total bytes long with its line ending (l holds
+// them unless the line is over Limits.RowBytes), and returns it without
+// the line ending.
+func (cr *CSVReader) endLine(l []byte, total int) ([]byte, error) {
 	cr.line++
-	l := cr.lineBuf
 	if n := len(l); n > 0 && l[n-1] == '\n' {
 		l = l[:n-1]
 		total--

@@ -25,6 +25,7 @@ type Encoded struct {
 	err   error // the record's problems, when Encode failed
 	slots []slot
 	vals  []Value // vals[j]: term j's value as given, for Value
+	vals2 []Value // vals2[j]: a pair term's second value, for PairValue
 }
 
 // slot is one term's encoding: the term's effect is
@@ -86,6 +87,11 @@ func (m *Model) layoutEncoding() {
 			}
 			m.encTab = append(m.encTab, encEntry{effect: bound(t.MissingEffect, 0), slope: negZero},
 				encEntry{effect: bound(t.OtherEffect, 0), slope: negZero})
+		case termPair:
+			l.npos = int32(len(t.Pair.Effects))
+			for _, e := range t.Pair.Effects {
+				m.encTab = append(m.encTab, encEntry{effect: e, slope: negZero})
+			}
 		default:
 			l.npos = int32(len(t.Bins))
 			for _, b := range t.Bins {
@@ -120,8 +126,12 @@ func (m *Model) Encode(r Record, dst *Encoded) error {
 	var errs []*FieldError
 	for j := range m.terms {
 		ct := &m.terms[j]
-		if err := m.encodeTerm(j, &r[ct.feature], dst); err != nil {
-			errs = append(errs, m.valueErr(ct.feature, r[ct.feature], err))
+		var w *Value
+		if ct.kind == termPair {
+			w = &r[ct.feature2]
+		}
+		if err := m.encodeTerm(j, &r[ct.feature], w, dst); err != nil {
+			errs = m.appendTermErr(errs, ct, r[ct.feature], w, err)
 		}
 	}
 	return dst.fail(errs)
@@ -130,11 +140,12 @@ func (m *Model) Encode(r Record, dst *Encoded) error {
 // reset ties dst to m, with room for every term.
 func (m *Model) reset(dst *Encoded) {
 	n := len(m.terms)
-	if cap(dst.slots) < n || cap(dst.vals) < n {
+	if cap(dst.slots) < n || cap(dst.vals) < n || cap(dst.vals2) < n {
 		dst.slots = make([]slot, n)
 		dst.vals = make([]Value, n)
+		dst.vals2 = make([]Value, n)
 	}
-	dst.m, dst.err, dst.slots, dst.vals = m, nil, dst.slots[:n], dst.vals[:n]
+	dst.m, dst.err, dst.slots, dst.vals, dst.vals2 = m, nil, dst.slots[:n], dst.vals[:n], dst.vals2[:n]
 }
 
 // fail records the problems of the record encoded, if any.
@@ -145,13 +156,24 @@ func (e *Encoded) fail(errs []*FieldError) error {
 	return e.err
 }
 
-// encodeTerm encodes v, term j's value, into dst. Positions and errors are
-// those of compiledTerm.eval, the one definition of a term's semantics.
-func (m *Model) encodeTerm(j int, v *Value, dst *Encoded) error {
+// encodeTerm encodes v, term j's value (and w, a pair term's second
+// value; nil otherwise), into dst. Positions and errors are those of
+// compiledTerm.eval, the one definition of a term's semantics.
+func (m *Model) encodeTerm(j int, v, w *Value, dst *Encoded) error {
 	ct := &m.terms[j]
 	dst.vals[j] = *v
+	dst.vals2[j] = Value{}
+	if w != nil {
+		dst.vals2[j] = *w
+	}
 	s := &dst.slots[j]
-	_, pos, err := ct.eval(v)
+	var pos int
+	var err error
+	if ct.kind == termPair {
+		_, pos, err = ct.evalPair(v, w)
+	} else {
+		_, pos, err = ct.eval(v)
+	}
 	if err != nil {
 		*s = slot{i: -1} // never scored: ScoreEncoded returns the error first
 		return err
@@ -170,7 +192,7 @@ func (m *Model) encodeTerm(j int, v *Value, dst *Encoded) error {
 				pos++
 			}
 		}
-	default:
+	case termBinned:
 		if ct.t.Bins[pos].Slope != 0 {
 			x = v.num
 		}
@@ -245,5 +267,9 @@ func (e *Encoded) Position(j int) int {
 	return -1
 }
 
-// Value returns term j's value as given to Encode.
+// Value returns term j's value as given to Encode (a pair term's first).
 func (e *Encoded) Value(j int) Value { return e.vals[j] }
+
+// PairValue returns pair term j's second value as given to Encode; the
+// zero Value (missing) for a term of one feature.
+func (e *Encoded) PairValue(j int) Value { return e.vals2[j] }

@@ -38,6 +38,9 @@ var (
 	// ErrSeparation: the outcome is perfectly predicted by some inputs, so the
 	// maximum-likelihood estimate does not exist.
 	ErrSeparation = errors.New("separation: maximum likelihood estimate does not exist")
+	// ErrPairTerm: a model has a pair (interaction) term and the operation
+	// asked handles only terms of one feature.
+	ErrPairTerm = errors.New("pair term not supported here")
 )
 
 // FieldError is the structured error for one bad value. It names the feature

@@ -20,6 +20,15 @@ func FuzzLoad(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
+	pm, err := score.NewModel(pairSpec())
+	if err != nil {
+		f.Fatal(err)
+	}
+	var pbuf bytes.Buffer
+	if err := pm.Save(&pbuf); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(pbuf.Bytes())
 	f.Add([]byte(`{"format":"candor-model","format_version":1}`))
 	f.Add([]byte(`{"format":"candor-model","format_version":1,"kind":"scorecard","features":[{"name":"a"}],"terms":[{"feature":"a","kind":"binned","bins":[{"kind":"range"}]}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {

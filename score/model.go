@@ -55,6 +55,11 @@ const (
 	CategoricalTerm TermKind = "categorical"
 	// BinnedTerm: one effect per bin, for a numeric or categorical feature.
 	BinnedTerm TermKind = "binned"
+	// PairTerm: one effect per cell of a grid over two features (an
+	// interaction): the rows are the bins of Term.Feature (Term.Bins), the
+	// columns the bins of Pair.Feature (Pair.Bins), and Pair.Effects the
+	// table. See Pair.
+	PairTerm TermKind = "pair"
 )
 
 // Level is one category of a CategoricalTerm.
@@ -176,6 +181,9 @@ type Term struct {
 	// ReasonBaseline is a declared per-term baseline for reason codes (PMML
 	// Characteristic@baselineScore), in score units; nil when not declared.
 	ReasonBaseline *float64 `json:"reason_baseline,omitempty"`
+	// Pair is a PairTerm's second feature, its bins and the table of
+	// effects; nil for every other kind.
+	Pair *Pair `json:"pair,omitempty"`
 }
 
 // ReasonSpec records how a model's own reason codes are defined (as PMML
@@ -289,6 +297,11 @@ type compiledTerm struct {
 	special []int     // indexes of SpecialBins
 	missing int       // bin index for missing, -1
 	other   int       // bin index for unseen labels, -1
+	// A PairTerm's rows and columns: each a BinnedTerm over the pair's bins
+	// of one feature (effects 0), compiled to find a value's bin; feature2
+	// is the second feature's schema index (-1 for other kinds).
+	rows, cols *compiledTerm
+	feature2   int
 }
 
 // hotTerm is the part of a compiled term the scoring loop reads, packed in
@@ -384,10 +397,24 @@ func NewModel(spec Spec) (*Model, error) {
 		case Ignored:
 			return nil, &FieldError{Feature: f.Name, Err: fmt.Errorf("%w: feature has role ignored but is a model input", ErrModel)}
 		}
-		if used[f.Name] {
+		key := f.Name
+		if t.Kind == PairTerm {
+			ct, err := m.compilePair(t, i)
+			if err != nil {
+				return nil, err
+			}
+			key = pairKey(f.Name, t.Pair.Feature)
+			if used[key] {
+				return nil, &FieldError{Feature: f.Name, Err: fmt.Errorf("%w: two pair terms for %s and %s", ErrModel, f.Name, t.Pair.Feature)}
+			}
+			used[key] = true
+			m.terms[j] = ct
+			continue
+		}
+		if used[key] {
 			return nil, &FieldError{Feature: f.Name, Err: fmt.Errorf("%w: two terms for one feature", ErrModel)}
 		}
-		used[f.Name] = true
+		used[key] = true
 		ct, err := compileTerm(t, f)
 		if err != nil {
 			return nil, &FieldError{Feature: f.Name, Err: err}
@@ -424,7 +451,7 @@ func NewModel(spec Spec) (*Model, error) {
 }
 
 func compileTerm(t *Term, f Feature) (compiledTerm, error) {
-	ct := compiledTerm{t: t, missing: -1, other: -1}
+	ct := compiledTerm{t: t, missing: -1, other: -1, feature2: -1}
 	if !isFinite(t.Baseline) || (t.ReasonBaseline != nil && !isFinite(*t.ReasonBaseline)) {
 		return ct, fmt.Errorf("%w: baseline is not finite", ErrModel)
 	}
@@ -614,6 +641,12 @@ func (t *Term) EffectRange() (lo, hi float64, ok bool) {
 			see(l)
 			see(h)
 		}
+	case PairTerm:
+		if t.Pair != nil {
+			for _, e := range t.Pair.Effects {
+				see(e)
+			}
+		}
 	}
 	return lo, hi, lo <= hi
 }
@@ -680,7 +713,8 @@ func (m *Model) Training() (Training, bool) {
 	return *m.spec.Training, true
 }
 
-// NumTerms is the number of additive terms (one per input feature).
+// NumTerms is the number of additive terms: one per input feature, plus
+// one per pair term.
 func (m *Model) NumTerms() int { return len(m.terms) }
 
 // Term returns a deep copy of term j (0 <= j < NumTerms): editing it
@@ -732,7 +766,7 @@ func (m *Model) TermFeature(j int) int { return m.terms[j].feature }
 // model has no term on it.
 func (m *Model) TermOf(feature string) int {
 	for j := range m.terms {
-		if m.terms[j].t.Feature == feature {
+		if m.terms[j].t.Feature == feature && m.terms[j].kind != termPair {
 			return j
 		}
 	}
@@ -855,7 +889,7 @@ func (m *Model) overflowErr(r Record) error {
 	worst, mag := 0, -1.0
 	for j := range m.terms {
 		ct := &m.terms[j]
-		e, _, err := ct.eval(&r[ct.feature])
+		e, _, err := ct.evalRecord(r)
 		if err != nil {
 			continue
 		}
@@ -878,9 +912,13 @@ func (m *Model) scoreSlow(r Record, terms []float64) (Result, error) {
 	var errs []*FieldError
 	for j := range m.terms {
 		ct := &m.terms[j]
-		e, _, err := ct.eval(&r[ct.feature])
+		e, _, err := ct.evalRecord(r)
 		if err != nil {
-			errs = append(errs, m.valueErr(ct.feature, r[ct.feature], err))
+			var w *Value
+			if ct.kind == termPair {
+				w = &r[ct.feature2]
+			}
+			errs = m.appendTermErr(errs, ct, r[ct.feature], w, err)
 			continue
 		}
 		if terms != nil {
@@ -923,6 +961,9 @@ func (m *Model) Effect(j int, v Value) (effect float64, pos int, err error) {
 		return 0, -1, fmt.Errorf("%w: term %d of %d", ErrModel, j, len(m.terms))
 	}
 	ct := &m.terms[j]
+	if ct.kind == termPair {
+		return 0, -1, m.pairErr(j)
+	}
 	e, p, err := ct.eval(&v)
 	if err != nil {
 		return 0, -1, m.valueErr(ct.feature, v, err)
@@ -989,6 +1030,7 @@ const (
 	termLinear uint8 = iota
 	termCategorical
 	termBinned
+	termPair
 )
 
 func (ct *compiledTerm) eval(v *Value) (float64, int, error) {
@@ -1104,14 +1146,13 @@ func (t Term) clone() Term {
 	t.OtherEffect = clonePtr(t.OtherEffect)
 	t.ReasonBaseline = clonePtr(t.ReasonBaseline)
 	t.Levels = slices.Clone(t.Levels)
-	if t.Bins != nil {
-		bins := make([]Bin, len(t.Bins))
-		for k, b := range t.Bins {
-			b.Lower, b.Upper, b.Special = clonePtr(b.Lower), clonePtr(b.Upper), clonePtr(b.Special)
-			b.Categories = slices.Clone(b.Categories)
-			bins[k] = b
-		}
-		t.Bins = bins
+	t.Bins = cloneBins(t.Bins)
+	if t.Pair != nil {
+		p := *t.Pair
+		p.Bins = cloneBins(p.Bins)
+		p.Effects = slices.Clone(p.Effects)
+		p.Counts = slices.Clone(p.Counts)
+		t.Pair = &p
 	}
 	if t.Stats != nil {
 		st := *t.Stats
@@ -1127,6 +1168,19 @@ func (t Term) clone() Term {
 		t.Stats = &st
 	}
 	return t
+}
+
+func cloneBins(bs []Bin) []Bin {
+	if bs == nil {
+		return nil
+	}
+	bins := make([]Bin, len(bs))
+	for k, b := range bs {
+		b.Lower, b.Upper, b.Special = clonePtr(b.Lower), clonePtr(b.Upper), clonePtr(b.Special)
+		b.Categories = slices.Clone(b.Categories)
+		bins[k] = b
+	}
+	return bins
 }
 
 func clonePtr(p *float64) *float64 {

@@ -41,6 +41,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -62,7 +63,7 @@ type auditArgs struct {
 	direction, groups, weights, format, chartPath, out, missing        string
 	modelPath, actionsPath, trainPath, features                        string
 	threshold, level                                                   float64
-	bootstrap, minGroup, maxChanges                                    int
+	bootstrap, minGroup, maxChanges, workers                           int
 	seed                                                               uint64
 	references                                                         repeated
 	set                                                                map[string]bool
@@ -97,6 +98,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&a.actionsPath, "actions", "", "with --model: JSON actions for the recourse search (see candor recourse)")
 	fs.StringVar(&a.trainPath, "train", "", "with --model: training CSV for recourse percentiles (default: the model's stored statistics, else --data)")
 	fs.IntVar(&a.maxChanges, "max-changes", 0, "with --model: most features changed per recourse (0 = no limit)")
+	fs.IntVar(&a.workers, "workers", 0, "cores that read and count rows (default all); without --model the data is streamed, in memory independent of its rows")
 	a.mflags = addModelFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -195,6 +197,9 @@ func checkAuditArgs(a auditArgs) error {
 	if a.maxChanges < 0 {
 		errs = append(errs, fmt.Errorf("--max-changes must be 0 or more, got %d", a.maxChanges))
 	}
+	if a.workers < 0 {
+		errs = append(errs, fmt.Errorf("--workers must be 0 (all cores) or more, got %d", a.workers))
+	}
 	return errors.Join(errs...)
 }
 
@@ -225,6 +230,10 @@ func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report
 	refs, err := parseReferences(a.references)
 	if err != nil {
 		return nil, nil, nil, nil, err
+	}
+	if a.modelPath == "" {
+		rep, excl, err := auditStream(ctx, a, refs, stderr)
+		return rep, nil, excl, nil, err
 	}
 	t, err := readTable(a.data, a.delim)
 	if err != nil {
@@ -304,14 +313,107 @@ func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report
 	return rep, burdens, &in.Excluded, unscored, nil
 }
 
-// readAuditColumns reads the used columns of t (fairness.FromTable).
-func readAuditColumns(t *score.Table, a auditArgs) (*fairness.TableData, error) {
+// auditColumns are the columns the flags name.
+func auditColumns(a auditArgs) fairness.Columns {
 	c := fairness.Columns{Label: a.label, Favorable: a.favorable, Prediction: a.prediction,
 		Score: a.scoreCol, Weights: a.weights, Groups: splitList(a.groups), Blank: fairness.BlankPolicy(a.missing)}
 	if a.set["favorable-prediction"] {
 		c.FavorablePrediction = a.favPrediction
 	}
-	return fairness.FromTable(t, c)
+	return c
+}
+
+// auditStream audits --data as its rows come, on --workers cores: each
+// worker parses blocks of rows (fairness.RowParser) into a
+// fairness.Tally of its own, and the tallies merge. Memory depends on the
+// groups and the distinct scores per group, not on the rows.
+func auditStream(ctx context.Context, a auditArgs, refs map[string]string, stderr io.Writer) (*fairness.Report, *fairness.Excluded, error) {
+	in, err := openBlocks(a.data, a.delim)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer in.Close()
+	p, err := fairness.NewRowParser(in.Header(), auditColumns(a))
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := &fairness.Options{
+		Level: a.level, MinGroupSize: a.minGroup, Reference: refs,
+		Bootstrap: a.bootstrap, Seed: a.seed,
+	}
+	if a.direction == "unfavorable" {
+		opts.Direction = fairness.HigherIsUnfavorable
+	}
+	spec := p.Spec()
+	if a.scoreCol != "" {
+		spec.Threshold = a.threshold
+	}
+	if _, err := fairness.NewTally(spec, opts); err != nil {
+		return nil, nil, err
+	}
+	sinks, err := streamBlocks(ctx, in, workerCount(a.workers), func() *auditSink {
+		t, _ := fairness.NewTally(spec, opts) // checked above
+		return &auditSink{p: p.Clone(), t: t}
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	all, tally := sinks[0].p, sinks[0].t
+	for _, s := range sinks[1:] {
+		all.Merge(s.p)
+		if err := tally.Merge(s.t); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, s := range sinks {
+		if s.err != nil {
+			return nil, nil, s.err
+		}
+	}
+	excl, err := all.Finish()
+	if err != nil {
+		return nil, nil, err
+	}
+	if excl.Count > 0 {
+		fmt.Fprintf(stderr, "candor audit: %s\n", excl)
+	}
+	rep, err := tally.Report(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rep, &excl, nil
+}
+
+// auditSink is one worker's parser and tally.
+type auditSink struct {
+	p   *fairness.RowParser
+	t   *fairness.Tally
+	r   fairness.Row
+	err error
+}
+
+func (s *auditSink) row(n int, cells []string) {
+	if !s.p.Parse(n, cells, &s.r) {
+		return
+	}
+	if err := s.t.Add(s.r); err != nil && s.err == nil {
+		s.err = err
+	}
+}
+
+func (s *auditSink) bad(n int, err error) { s.p.Bad(n, err) }
+
+// workerCount is --workers, 0 meaning every core.
+func workerCount(n int) int {
+	if n > 0 {
+		return n
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// readAuditColumns reads the used columns of t (fairness.FromTable).
+func readAuditColumns(t *score.Table, a auditArgs) (*fairness.TableData, error) {
+	return fairness.FromTable(t, auditColumns(a))
 }
 
 // modelProbabilities scores the kept rows with m: event probabilities.

@@ -36,6 +36,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxChanges := fs.Int("max-changes", 0, "most features changed per counterfactual (0 = no limit)")
 	format := fs.String("format", "text", "output: text or json")
 	out := fs.String("out", "", "output file (default stdout)")
+	mflags := addModelFlags(fs) // --verify-key, --min-version
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -48,7 +49,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *target != 0 && !(*target > 0 && *target < 1) {
 		return fmt.Errorf("--target-probability must be in (0, 1), got %v", *target)
 	}
-	m, _, err := loadAnyModel(*modelPath, nil)
+	m, err := mflags.loadModel(*modelPath)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -60,7 +62,7 @@ type reasonJS struct {
 type explainArgs struct {
 	model, data, delim, rows, format, lang, chartPath, baseline, messages, out string
 	actions                                                                    string
-	reasons, refSize                                                           int
+	reasons, refSize, workers                                                  int
 	showSensitive, global                                                      bool
 }
 
@@ -84,11 +86,15 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	mflags := addModelFlags(fs)
 	featuresPath := featuresFlag(fs)
 	fs.StringVar(&a.actions, "actions", "", "JSON actions file (as for recourse): which features a customer may change; reasons on others carry no advice")
+	fs.IntVar(&a.workers, "workers", runtime.GOMAXPROCS(0), "rows are explained on this many cores at once (output stays in input order)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if a.model == "" {
 		return fmt.Errorf("--model is required")
+	}
+	if err := checkWorkers(a.workers); err != nil {
+		return err
 	}
 	if a.format != "text" && a.format != "json" {
 		return fmt.Errorf("--format must be text or json, got %q", a.format)
@@ -103,6 +109,12 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	acts, err := readActionsFile(a.actions)
 	if err != nil {
 		return err
+	}
+	// Rows stream, unless the run needs them all at once: a cutoff
+	// baseline is drawn from the whole file, --global sums over it, and
+	// --chart names its files by the number of rows selected.
+	if !a.global && a.chartPath == "" && a.baseline != "cutoff" {
+		return streamExplain(ctx, m, acts, a, stdout, stderr)
 	}
 	t, err := readTable(a.data, a.delim)
 	if err != nil {
@@ -182,7 +194,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			continue
 		}
 		if a.format == "json" {
-			line, err := explainJSON(e, cat, a, i+1, &ex)
+			line, err := explainJSON(e, cat, a, i+1, &ex, nil)
 			if err == nil {
 				err = enc.Encode(line)
 			}
@@ -221,6 +233,126 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d rows could not be explained", failed, len(selected))
+	}
+	return nil
+}
+
+// explainScratch is a batch's scratch for streamExplain.
+type explainScratch struct {
+	bind      *binder
+	rec       score.Record
+	ex, exact explain.Explanation
+	buf       bytes.Buffer
+	enc       *json.Encoder
+}
+
+// streamExplain is `candor explain` on rows read as they come, explained
+// on a.workers cores and written in input order.
+func streamExplain(ctx context.Context, m *score.Model, acts *explain.Actions, a explainArgs, stdout, stderr io.Writer) error {
+	src, err := openSource(a.data, a.delim)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	header := src.Header()
+	if err := checkHeader(m, header); err != nil {
+		return fmt.Errorf("%s: %w", a.data, err)
+	}
+	rows, err := parseRows(a.rows)
+	if err != nil {
+		return err
+	}
+	cat := explain.DefaultCatalog()
+	if a.messages != "" {
+		if cat, err = loadMessages(cat, a.messages); err != nil {
+			return err
+		}
+	}
+	if !cat.HasLanguage(a.lang) {
+		return fmt.Errorf("%w: --lang %q (have %s)", explain.ErrUnknownLanguage, a.lang, strings.Join(cat.Languages(), ", "))
+	}
+	opts := &explain.Options{MaxReasons: a.reasons, ShowSensitive: a.showSensitive, Actions: acts}
+	if opts.Baseline, err = chooseBaseline(m, nil, a); err != nil {
+		return err
+	}
+	e, err := explain.NewExplainer(m, opts)
+	if err != nil {
+		return err
+	}
+	if err := checkRowsInFile(a.data, a.delim, rows); err != nil {
+		return err
+	}
+	w, closeFn, err := output(a.out, stdout)
+	if err != nil {
+		return err
+	}
+	bind := newBinder(m.Schema(), header)
+	names := termNames(e)
+	newScratch := func() any {
+		sc := &explainScratch{bind: bind.fork()}
+		sc.enc = json.NewEncoder(&sc.buf)
+		sc.enc.SetEscapeHTML(false)
+		return sc
+	}
+	st := newStream("explain", src, rows, stderr)
+	err = st.run(ctx, a.workers, w, newScratch, func(b *rowBatch, out []byte) ([]byte, error) {
+		sc := b.scr.(*explainScratch)
+		for k, row := range b.rows {
+			if ctx.Err() != nil {
+				return out, ctx.Err()
+			}
+			err := b.errs[k]
+			if err == nil {
+				if sc.rec, err = sc.bind.record(sc.rec, b, k); err == nil {
+					err = e.Explain(sc.rec, &sc.exact)
+				}
+			}
+			// Everything shown is the published explanation: sensitive
+			// terms at their bands' effects (the exact one with
+			// --show-sensitive).
+			e.Publish(&sc.ex, &sc.exact)
+			sc.buf.Reset()
+			if err != nil {
+				b.failed++
+				msg := score.WithRow(err, row).Error()
+				if a.format == "json" {
+					if err := sc.enc.Encode(explainLine{Row: row, Error: msg}); err != nil {
+						return out, err
+					}
+					out = append(out, sc.buf.Bytes()...)
+				} else {
+					out = fmt.Appendf(out, "row %d: error: %s\n\n", row, msg)
+				}
+				continue
+			}
+			if a.format == "json" {
+				line, err := explainJSON(e, cat, a, row, &sc.ex, names)
+				if err == nil {
+					out, err = appendExplainLine(out, &line)
+				}
+				if err != nil {
+					return out, err
+				}
+				continue
+			}
+			out = append(out, "row "...)
+			out = strconv.AppendInt(out, int64(row), 10)
+			out = append(out, ": "...)
+			if out, err = e.AppendReport(out, cat, a.lang, &sc.ex, 4); err != nil {
+				return out, err
+			}
+			out = append(out, '\n')
+		}
+		return out, nil
+	})
+	if cerr := closeFn(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if n := st.failed.Load(); n > 0 {
+		return fmt.Errorf("%d of %d rows could not be explained", n, st.rows.Load())
 	}
 	return nil
 }
@@ -275,8 +407,13 @@ func chooseBaseline(m *score.Model, t *score.Table, a explainArgs) (*explain.Bas
 	return &b, nil
 }
 
-func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row int, ex *explain.Explanation) (explainLine, error) {
+// explainJSON is the JSON line of row's explanation. names are the
+// features of the model's terms (termNames), or nil.
+func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row int, ex *explain.Explanation, names []string) (explainLine, error) {
 	m := e.Model()
+	if names == nil {
+		names = termNames(e)
+	}
 	f := func(x float64) *float64 { return &x }
 	line := explainLine{Row: row, Units: explain.Units(m), BaselineKind: string(e.Baseline().Kind),
 		Baseline: f(ex.Baseline), Total: f(ex.Result.Score)}
@@ -292,8 +429,7 @@ func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row 
 		line.BaselineProbability = f(float64(pv.Baseline))
 	}
 	for _, j := range e.Order(nil, ex) {
-		feat := m.Schema().Feature(m.TermFeature(j))
-		c := contributionJS{Feature: feat.Name, Value: ex.JSONValue(j), Effect: ex.Contributions[j]}
+		c := contributionJS{Feature: names[j], Value: ex.JSONValue(j), Effect: ex.Contributions[j]}
 		if pv.Contributions != nil {
 			c.ProbabilityEffect = f(pv.Contributions[j])
 		}
@@ -317,6 +453,16 @@ func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row 
 		}
 	}
 	return line, nil
+}
+
+// termNames are the names of e's terms, in term order: a main effect's
+// feature, a pair term's two features ("a × b", Explainer.TermName).
+func termNames(e *explain.Explainer) []string {
+	names := make([]string, e.Model().NumTerms())
+	for j := range names {
+		names[j] = e.TermName(j)
+	}
+	return names
 }
 
 // waterfall draws the breakdown as a horizontal waterfall: the baseline,
@@ -388,7 +534,15 @@ func waterfall(e *explain.Explainer, cat *explain.Catalog, a explainArgs, ex *ex
 		if feat.Sensitive && !ex.IsWithheld(j) {
 			v = ex.Values[j].String()
 		}
-		labels[k+1] = fmt.Sprintf("%s = %s (%+.3g)", feat.Name, v, c)
+		if k2 := m.PairFeature(j); k2 >= 0 {
+			f2 := m.Schema().Feature(k2)
+			v2 := cat.ValueText(a.lang, f2, ex.PairValues[j])
+			if f2.Sensitive && !ex.IsWithheld(j) {
+				v2 = ex.PairValues[j].String()
+			}
+			v += explain.PairSeparator + v2
+		}
+		labels[k+1] = fmt.Sprintf("%s = %s (%+.3g)", e.TermName(j), v, c)
 	}
 	if err := bar(n-1, lo, ex.Result.Score, grey); err != nil {
 		return err
@@ -546,7 +700,7 @@ func explainGlobal(e *explain.Explainer, t *score.Table, selected []int, a expla
 		if err != nil {
 			return err
 		}
-		s := shapeJSON{Feature: m.Term(j).Feature}
+		s := shapeJSON{Feature: e.TermName(j)}
 		for _, p := range sh {
 			pj := pointJSON{Label: p.Label, Effect: p.Effect, Contribution: p.Contribution, Count: p.Count}
 			if !math.IsNaN(p.X) {

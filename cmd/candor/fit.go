@@ -19,6 +19,7 @@ type fitArgs struct {
 	features, weights                                                                 string
 	sc                                                                                scorecardArgs
 	maxLevels                                                                         int
+	interactions                                                                      int
 }
 
 func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -42,8 +43,15 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&a.features, "features", "", featuresUsage)
 	fs.StringVar(&a.weights, "weights", "", "column of non-negative sample weights (default all 1; never an input)")
 	addScorecardFlags(fs, &a.sc)
+	fs.IntVar(&a.interactions, "interactions", 0, "boosted: add this many pair terms (interactions of two features), chosen by the FAST screen on the main effects' residuals")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if a.interactions != 0 && a.model != "boosted" {
+		return fmt.Errorf("--interactions applies to --model boosted only")
+	}
+	if a.interactions < 0 {
+		return fmt.Errorf("--interactions must be 0 or more, got %d", a.interactions)
 	}
 	if err := a.sc.check(a.model); err != nil {
 		return err
@@ -197,12 +205,26 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 	if len(fitted.Contradictions) == 0 {
 		rep += "sign contradictions: none\n"
 	}
+	rep += collinearLines(fitted.Collinear)
 	if a.constrain != "" {
 		rep += fmt.Sprintf("sign constraints (%s): %d coefficients held at 0: %s\n", a.constrain, len(fitted.AtBound), strings.Join(fitted.AtBound, ", "))
 	}
 	rep += fitted.FormatCoefficients()
 	rep += logisticSuspects(t, s, a, w)
 	return fitted.Model, rep, nil
+}
+
+// collinearLines reports the collinear design columns of a logistic or
+// linear fit, one warning each, or that there are none.
+func collinearLines(cs []fit.Collinear) string {
+	if len(cs) == 0 {
+		return fmt.Sprintf("collinearity: none (every variance inflation factor below %d)\n", fit.VIFLimit)
+	}
+	var b strings.Builder
+	for _, c := range cs {
+		b.WriteString("warning: collinear: " + c.String() + "\n")
+	}
+	return b.String()
 }
 
 // otherTargetLine reports the rows skipped for a target value that is

@@ -18,14 +18,14 @@ func fitBoostedCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitAr
 	if a.l2 != 0 {
 		return nil, "", fmt.Errorf("--l2 does not apply to --model boosted")
 	}
-	fitted, err := fit.Boosted(ctx, t, s, a.target, a.event, &fit.BoostedOptions{Missing: policy, Name: a.name})
+	fitted, err := fit.Boosted(ctx, t, s, a.target, a.event, &fit.BoostedOptions{Missing: policy, Name: a.name, Interactions: a.interactions})
 	if err != nil {
 		return nil, "", err
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "candor fit: boosted additive model of %s=%s\n", a.target, a.event)
 	fmt.Fprintf(&b, "rows used %d, dropped %d, events %g\n", fitted.Rows, fitted.Dropped, fitted.Events)
-	fmt.Fprintf(&b, "features %d, bags %d, rounds per bag %v\n", fitted.Model.NumTerms(), len(fitted.Rounds), fitted.Rounds)
+	fmt.Fprintf(&b, "features %d, pairs %d, bags %d, rounds per bag %v\n", fitted.Model.NumTerms()-len(fitted.Pairs), len(fitted.Pairs), len(fitted.Rounds), fitted.Rounds)
 	var mono []string
 	for _, f := range s.Features() {
 		if f.Role == score.Input && f.Name != a.target && f.Kind == score.Numeric && (f.Trend == score.Ascending || f.Trend == score.Descending) {
@@ -36,6 +36,9 @@ func fitBoostedCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitAr
 		fmt.Fprintf(&b, "monotone shapes (declared trends): %s\n", strings.Join(mono, ", "))
 	}
 	fmt.Fprintf(&b, "training AUC %.4f, KS %.4f\n", fitted.AUC, fitted.KS)
+	for _, p := range fitted.Pairs {
+		fmt.Fprintf(&b, "pair %s x %s, interaction strength %.4g\n", p.Features[0], p.Features[1], p.Strength)
+	}
 	b.WriteString("\n== shape functions (points per bin) ==\n")
 	b.WriteString(fit.FormatScorecard(fitted.Model))
 	return fitted.Model, b.String(), nil

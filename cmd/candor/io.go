@@ -45,6 +45,28 @@ func readTable(path, delim string) (*score.Table, error) {
 	if path == "" {
 		return nil, errors.New("--data is required")
 	}
+	if isParquet(path) {
+		return readParquetTable(path)
+	}
+	opts, err := csvOptions(path, delim)
+	if err != nil {
+		return nil, err
+	}
+	var rd io.Reader = os.Stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		rd = f
+	}
+	return score.ReadCSV(rd, opts)
+}
+
+// csvOptions are the CSV options of a command's --data and --delimiter,
+// with CANDOR_LIMITS and CANDOR_DECIMAL_COMMA from the environment.
+func csvOptions(path, delim string) (*score.CSVOptions, error) {
 	var opts score.CSVOptions
 	if delim != "" {
 		r, size := utf8.DecodeRuneInString(delim)
@@ -57,15 +79,6 @@ func readTable(path, delim string) (*score.Table, error) {
 		}
 		opts.Delimiter = r
 	}
-	var rd io.Reader = os.Stdin
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		rd = f
-	}
 	lim, err := limitsFromEnv(os.Getenv("CANDOR_LIMITS"))
 	if err != nil {
 		return nil, err
@@ -76,7 +89,74 @@ func readTable(path, delim string) (*score.Table, error) {
 	if path == "-" {
 		opts.Name = "standard input"
 	}
-	return score.ReadCSV(rd, &opts)
+	return &opts, nil
+}
+
+// rowSource is a stream of data rows with a header, read one row at a
+// time: what score.CSVReader offers, and what the streaming commands
+// (score, explain, recourse) read. Next returns a row's cells, one per
+// header column, valid until the next call; a bad row is a nil slice and
+// a *score.RecordError carrying its row, after which Next goes on; io.EOF
+// ends the rows, and any other error is final. Row is the 1-based number
+// of the row last returned or reported.
+type rowSource interface {
+	Header() []string
+	Next() ([]string, error)
+	Row() int
+	Close() error
+}
+
+// openSource opens --data for streaming: "-" is standard input; a Parquet
+// file (isParquet) is read by openParquet; anything else
+// is CSV, plain or gzip-compressed, with the given delimiter. A stream
+// holds one row at a time, so Limits.Bytes (a bound on what a whole table
+// holds) applies only when CANDOR_LIMITS sets bytes= explicitly.
+func openSource(path, delim string) (rowSource, error) {
+	if path == "" {
+		return nil, errors.New("--data is required")
+	}
+	if isParquet(path) {
+		src, err := openParquet(path)
+		if err != nil {
+			return nil, err
+		}
+		return src, nil
+	}
+	opts, err := csvOptions(path, delim)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Limits.Bytes == 0 { // not set by CANDOR_LIMITS
+		opts.Limits.Bytes = -1
+	}
+	if path == "-" {
+		return score.NewCSVReader(os.Stdin, opts)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	cr, err := score.NewCSVReader(f, opts)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &fileSource{CSVReader: cr, f: f}, nil
+}
+
+// fileSource is a CSV reader over a file it closes.
+type fileSource struct {
+	*score.CSVReader
+	f *os.File
+}
+
+// Close closes the reader and the file.
+func (s *fileSource) Close() error {
+	err := s.CSVReader.Close()
+	if ferr := s.f.Close(); err == nil {
+		err = ferr
+	}
+	return err
 }
 
 // limitsFromEnv parses CANDOR_LIMITS, e.g. "bytes=1GiB,cell=1MiB": a

@@ -39,6 +39,7 @@ func commands() map[string]command {
 		"audit":      {"fairness across groups: rates with intervals, disparities, four-fifths screen (JSON or text)", runAudit},
 		"check":      {"advice audit: withheld advice, unsupported counterfactuals and no recourse, per feature", runCheck},
 		"sql":        {"one SQL SELECT that scores a table in PostgreSQL, DuckDB, SQLite, BigQuery or Spark", runSQL},
+		"shapes":     {"each term's shape function as a table (bin -> effect; pairs as 2-D tables), one as a chart", runShapes},
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/chart"
 	"github.com/candorscore/candor/score/monitor"
 )
@@ -22,6 +23,7 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	chartPath := fs.String("chart", "", "also draw a PSI bar chart to this file (.svg, .png or .pdf)")
 	bins := fs.Int("bins", 0, "quantile bins for the score and numeric inputs (default 10)")
 	out := fs.String("out", "", "output file (default stdout)")
+	workers := fs.Int("workers", 0, "cores that read and count rows (default all); both samples are streamed, in memory independent of their rows")
 	featuresPath := featuresFlag(fs)
 	var base, odds, pdo float64
 	pmmlScalingFlags(fs, &base, &odds, &pdo)
@@ -42,6 +44,9 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return fmt.Errorf("--chart must end in .svg, .png or .pdf, got %q", *chartPath)
 		}
 	}
+	if *workers < 0 {
+		return fmt.Errorf("--workers must be 0 (all cores) or more, got %d", *workers)
+	}
 	if *basePath == "" || *curPath == "" {
 		return fmt.Errorf("--baseline and --current are required")
 	}
@@ -52,21 +57,14 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if m, err = withFeatures(m, *featuresPath); err != nil {
 		return err
 	}
-	bt, err := readTable(*basePath, *delim)
-	if err != nil {
-		return fmt.Errorf("--baseline: %w", err)
+	mopts := &monitor.Options{PSI: monitor.PSIOptions{Bins: *bins}}
+	var samples [2]*monitor.Sample
+	for k, f := range []struct{ flag, path string }{{"--baseline", *basePath}, {"--current", *curPath}} {
+		if samples[k], err = monitorSample(ctx, m, f.flag, f.path, *delim, workerCount(*workers), mopts); err != nil {
+			return err
+		}
 	}
-	ct, err := readTable(*curPath, *delim)
-	if err != nil {
-		return fmt.Errorf("--current: %w", err)
-	}
-	if err := m.CheckTable(bt); err != nil {
-		return fmt.Errorf("--baseline %s: %w", *basePath, err)
-	}
-	if err := m.CheckTable(ct); err != nil {
-		return fmt.Errorf("--current %s: %w", *curPath, err)
-	}
-	rep, err := monitor.Run(ctx, m, bt, ct, &monitor.Options{PSI: monitor.PSIOptions{Bins: *bins}})
+	rep, err := monitor.Compare(ctx, samples[0], samples[1], mopts)
 	if err != nil {
 		return err
 	}
@@ -111,3 +109,45 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		rep.ScorePSI, rep.ScoreBand, act, len(rep.Features), rep.BaselineErrors, rep.CurrentErrors)
 	return nil
 }
+
+// monitorSample streams one sample (path, "-" for standard input) into a
+// monitor.Sample on workers cores: each worker counts its blocks of rows
+// into a Sample of its own, and they merge. A row that cannot be read or
+// scored is counted, not fatal.
+func monitorSample(ctx context.Context, m *score.Model, flagName, path, delim string, workers int, opts *monitor.Options) (*monitor.Sample, error) {
+	in, err := openBlocks(path, delim)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", flagName, err)
+	}
+	defer in.Close()
+	head, err := score.NewTable(in.Header(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", flagName, err)
+	}
+	if err := m.CheckTable(head); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", flagName, path, err)
+	}
+	if _, err := monitor.NewSample(m, in.Header(), opts, nil); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", flagName, path, err)
+	}
+	sinks, err := streamBlocks(ctx, in, workers, func() *monitorSink {
+		s, _ := monitor.NewSample(m, in.Header(), opts, nil) // checked above
+		return &monitorSink{s}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", flagName, err)
+	}
+	all := sinks[0].s
+	for _, k := range sinks[1:] {
+		if err := all.Merge(k.s); err != nil {
+			return nil, err
+		}
+	}
+	return all, nil
+}
+
+// monitorSink is one worker's sample.
+type monitorSink struct{ s *monitor.Sample }
+
+func (k *monitorSink) row(_ int, cells []string) { k.s.Add(cells) }
+func (k *monitorSink) bad(int, error)            { k.s.AddBad() }

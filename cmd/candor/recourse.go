@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -70,11 +71,15 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	out := fs.String("out", "", "output file (default stdout)")
 	mflags := addModelFlags(fs)
 	featuresPath := featuresFlag(fs)
+	workers := workersFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *modelPath == "" {
 		return fmt.Errorf("--model is required")
+	}
+	if err := checkWorkers(*workers); err != nil {
+		return err
 	}
 	if *messages != "" && *lang == "" {
 		return fmt.Errorf("--messages needs --lang")
@@ -107,6 +112,14 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if m, err = withFeatures(m, *featuresPath); err != nil {
 		return err
 	}
+	opts := &explain.RecourseOptions{Target: score.Probability(*target), MaxChanges: *maxChanges, K: *k, Objective: objective,
+		AllowUnsupported: *allowUnsupported, Margin: *margin}
+	// Rows stream unless --data is also the population (the model stores
+	// no percentiles and no --train is given).
+	if *train != "" || explain.HasPercentiles(m) {
+		return streamRecourse(ctx, m, recourseArgs{data: *data, train: *train, delim: *delim, actions: *actionsPath,
+			lang: *lang, messages: *messages, out: *out, workers: *workers}, rows, opts, stdout, stderr)
+	}
 	t, err := readTable(*data, *delim)
 	if err != nil {
 		return err
@@ -118,32 +131,13 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	actions, err := readActionsFile(*actionsPath)
-	if err != nil {
-		return err
-	}
 	pop, err := recoursePopulation("recourse", *train, *delim, m, t, stderr)
 	if err != nil {
 		return err
 	}
-	space, err := explain.NewActionSpace(m, actions, pop)
+	space, cat, err := recourseSetup(m, *actionsPath, pop, *lang, *messages)
 	if err != nil {
 		return err
-	}
-	var cat *explain.Catalog
-	if *lang != "" {
-		cat, err = explain.DefaultCatalog().With(explain.RecourseMessages...)
-		if err != nil {
-			return err
-		}
-		if *messages != "" {
-			if cat, err = loadMessages(cat, *messages); err != nil {
-				return err
-			}
-		}
-		if !cat.HasLanguage(*lang) {
-			return fmt.Errorf("--lang %q: the catalogue has %v", *lang, cat.Languages())
-		}
 	}
 	w, closeFn, err := output(*out, stdout)
 	if err != nil {
@@ -151,8 +145,6 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	opts := &explain.RecourseOptions{Target: score.Probability(*target), MaxChanges: *maxChanges, K: *k, Objective: objective,
-		AllowUnsupported: *allowUnsupported, Margin: *margin}
 	failed, answered := 0, 0
 	pub, err := explain.NewExplainer(m, nil)
 	if err != nil {
@@ -164,23 +156,8 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			closeFn()
 			return ctx.Err()
 		}
-		line := recourseLine{Row: i + 1, Counterfactuals: []recourseCF{}}
 		rec, err := t.Record(m.Schema(), i)
-		var r *explain.Recourse
-		if err == nil {
-			r, err = space.Recourse(ctx, rec, opts)
-		}
-		if err == nil && pub.Withholds() {
-			// Shown as published: sensitive terms at their bands' effects,
-			// a change of a sensitive feature as the band of its new value.
-			var ex explain.Explanation
-			if err = pub.Explain(rec, &ex); err == nil {
-				pub.PublishRecourse(&ex, r, opts)
-			}
-		}
-		if err == nil {
-			err = fillRecourse(&line, m, r, cat, *lang)
-		}
+		line, err := answerRecourse(ctx, m, space, pub, cat, *lang, opts, rec, i+1, err)
 		if err != nil {
 			if ctx.Err() != nil {
 				closeFn()
@@ -200,6 +177,149 @@ func runRecourse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d rows could not be answered", failed, answered)
+	}
+	return nil
+}
+
+// answerRecourse is the line for one row of recourse: rec and err are
+// the row's record or the error reading it.
+func answerRecourse(ctx context.Context, m *score.Model, space *explain.ActionSpace, pub *explain.Explainer, cat *explain.Catalog,
+	lang string, opts *explain.RecourseOptions, rec score.Record, row int, err error) (recourseLine, error) {
+	line := recourseLine{Row: row, Counterfactuals: []recourseCF{}}
+	var r *explain.Recourse
+	if err == nil {
+		r, err = space.Recourse(ctx, rec, opts)
+	}
+	if err == nil && pub.Withholds() {
+		// Shown as published: sensitive terms at their bands' effects,
+		// a change of a sensitive feature as the band of its new value.
+		var ex explain.Explanation
+		if err = pub.Explain(rec, &ex); err == nil {
+			pub.PublishRecourse(&ex, r, opts)
+		}
+	}
+	if err == nil {
+		err = fillRecourse(&line, m, r, cat, lang)
+	}
+	return line, err
+}
+
+// recourseSetup reads the actions and the catalogue of recourse and
+// builds its action space over pop.
+func recourseSetup(m *score.Model, actionsPath string, pop *score.Table, lang, messages string) (*explain.ActionSpace, *explain.Catalog, error) {
+	actions, err := readActionsFile(actionsPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	space, err := explain.NewActionSpace(m, actions, pop)
+	if err != nil {
+		return nil, nil, err
+	}
+	var cat *explain.Catalog
+	if lang != "" {
+		cat, err = explain.DefaultCatalog().With(explain.RecourseMessages...)
+		if err != nil {
+			return nil, nil, err
+		}
+		if messages != "" {
+			if cat, err = loadMessages(cat, messages); err != nil {
+				return nil, nil, err
+			}
+		}
+		if !cat.HasLanguage(lang) {
+			return nil, nil, fmt.Errorf("--lang %q: the catalogue has %v", lang, cat.Languages())
+		}
+	}
+	return space, cat, nil
+}
+
+// recourseArgs are the flags of a streamed `candor recourse`.
+type recourseArgs struct {
+	data, train, delim, actions, lang, messages, out string
+	workers                                          int
+}
+
+// recourseScratch is a batch's scratch for streamRecourse.
+type recourseScratch struct {
+	bind *binder
+	rec  score.Record
+	buf  bytes.Buffer
+	enc  *json.Encoder
+}
+
+// streamRecourse is `candor recourse` on rows read as they come, answered
+// on a.workers cores and written in input order. The population is
+// --train, or the model's stored percentiles.
+func streamRecourse(ctx context.Context, m *score.Model, a recourseArgs, rows rowSet, opts *explain.RecourseOptions, stdout, stderr io.Writer) error {
+	src, err := openSource(a.data, a.delim)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	header := src.Header()
+	if err := checkHeader(m, header); err != nil {
+		return fmt.Errorf("%s: %w", a.data, err)
+	}
+	if err := checkRowsInFile(a.data, a.delim, rows); err != nil {
+		return err
+	}
+	var pop *score.Table
+	if a.train != "" {
+		if pop, err = readTable(a.train, a.delim); err != nil {
+			return err
+		}
+	}
+	space, cat, err := recourseSetup(m, a.actions, pop, a.lang, a.messages)
+	if err != nil {
+		return err
+	}
+	pub, err := explain.NewExplainer(m, nil)
+	if err != nil {
+		return err
+	}
+	w, closeFn, err := output(a.out, stdout)
+	if err != nil {
+		return err
+	}
+	bind := newBinder(m.Schema(), header)
+	newScratch := func() any {
+		sc := &recourseScratch{bind: bind.fork()}
+		sc.enc = json.NewEncoder(&sc.buf)
+		sc.enc.SetEscapeHTML(false)
+		return sc
+	}
+	st := newStream("recourse", src, rows, stderr)
+	err = st.run(ctx, a.workers, w, newScratch, func(b *rowBatch, out []byte) ([]byte, error) {
+		sc := b.scr.(*recourseScratch)
+		for k, row := range b.rows {
+			err := b.errs[k]
+			if err == nil {
+				sc.rec, err = sc.bind.record(sc.rec, b, k)
+			}
+			line, err := answerRecourse(ctx, m, space, pub, cat, a.lang, opts, sc.rec, row, err)
+			if err != nil {
+				if ctx.Err() != nil {
+					return out, ctx.Err()
+				}
+				b.failed++
+				line = recourseLine{Row: row, Error: score.WithRow(err, row).Error()}
+			}
+			sc.buf.Reset()
+			if err := sc.enc.Encode(&line); err != nil {
+				return out, err
+			}
+			out = append(out, sc.buf.Bytes()...)
+		}
+		return out, nil
+	})
+	if cerr := closeFn(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if n := st.failed.Load(); n > 0 {
+		return fmt.Errorf("%d of %d rows could not be answered", n, st.rows.Load())
 	}
 	return nil
 }

@@ -40,11 +40,15 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	mflags := addModelFlags(fs)    // --verify-key, --min-version
 	dflags := addDecisionFlags(fs) // --decisions and its options
 	featuresPath := featuresFlag(fs)
+	workers := workersFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *modelPath == "" {
 		return fmt.Errorf("--model is required")
+	}
+	if err := checkWorkers(*workers); err != nil {
+		return err
 	}
 	if *nReasons < explain.AllReasons {
 		return fmt.Errorf("--reasons must be 0 or more, or -1 for all")
@@ -56,6 +60,11 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if m, err = withFeatures(m, *featuresPath); err != nil {
 		return err
 	}
+	if *dflags.decisions == "" {
+		return streamScore(ctx, m, scoreArgs{data: *data, delim: *delim, out: *out, reasons: *nReasons, workers: *workers}, dflags, stdout, stderr)
+	}
+	// A decision log is one chain, appended in row order: rows are scored
+	// on one core, from the table in memory.
 	t, err := readTable(*data, *delim)
 	if err != nil {
 		return err
@@ -124,6 +133,97 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
+// scoreArgs are the flags of a streamed `candor score`.
+type scoreArgs struct {
+	data, delim, out string
+	reasons, workers int
+}
+
+// scoreScratch is a batch's scratch for streamScore.
+type scoreScratch struct {
+	bind    *binder
+	rec     score.Record
+	ex, pub explain.Explanation
+	reasons []reason
+	nums    [4]float64
+}
+
+// streamScore is `candor score` without a decision log: rows are read as
+// they come, scored on a.workers cores and written in input order, in the
+// bytes encoding/json gives (appendScoreLine).
+func streamScore(ctx context.Context, m *score.Model, a scoreArgs, dflags *decisionFlags, stdout, stderr io.Writer) error {
+	src, err := openSource(a.data, a.delim)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	header := src.Header()
+	if err := checkHeader(m, header); err != nil {
+		return fmt.Errorf("%s: %w", a.data, err)
+	}
+	if _, err := dflags.open(m, nil, a.reasons, stderr); err != nil {
+		return err // a decision flag without --decisions
+	}
+	var reasons *explain.Explainer
+	if a.reasons != 0 || hasSensitiveTerm(m) {
+		if reasons, err = explain.NewExplainer(m, &explain.Options{MaxReasons: a.reasons}); err != nil {
+			return err
+		}
+	}
+	w, closeFn, err := output(a.out, stdout)
+	if err != nil {
+		return err
+	}
+	bind := newBinder(m.Schema(), header)
+	st := newStream("score", src, rowSet{}, stderr)
+	err = st.run(ctx, a.workers, w, func() any { return &scoreScratch{bind: bind.fork()} }, func(b *rowBatch, out []byte) ([]byte, error) {
+		sc := b.scr.(*scoreScratch)
+		for k, row := range b.rows {
+			err := b.errs[k]
+			var res score.Result
+			if err == nil {
+				if sc.rec, err = sc.bind.record(sc.rec, b, k); err == nil {
+					res, err = m.Score(sc.rec)
+				}
+			}
+			line := scoreLine{Row: row}
+			if err == nil && reasons != nil {
+				if err = reasons.Explain(sc.rec, &sc.ex); err == nil {
+					reasons.Publish(&sc.pub, &sc.ex)
+					res = sc.pub.Result
+					if a.reasons != 0 {
+						sc.reasons = sc.reasons[:0]
+						for _, r := range sc.pub.Reasons {
+							sc.reasons = append(sc.reasons, reason{Code: r.Code, Feature: r.Feature, Effect: r.Effect})
+						}
+						line.Reasons = sc.reasons
+					}
+				}
+			}
+			if err != nil {
+				b.failed++
+				line = scoreLine{Row: row, Error: score.WithRow(err, row).Error()}
+			} else {
+				resultFloats(&line, m, res, &sc.nums)
+			}
+			if out, err = appendScoreLine(out, &line); err != nil {
+				return out, err
+			}
+		}
+		return out, nil
+	})
+	if cerr := closeFn(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if n := st.failed.Load(); n > 0 {
+		return fmt.Errorf("%d of %d rows could not be scored", n, st.rows.Load())
+	}
+	return nil
+}
+
 func fillScore(line *scoreLine, m *score.Model, res score.Result) {
 	f := func(x float64) *float64 { return &x }
 	switch m.Kind() {
@@ -144,6 +244,9 @@ func fillScore(line *scoreLine, m *score.Model, res score.Result) {
 func hasSensitiveTerm(m *score.Model) bool {
 	for j := range m.NumTerms() {
 		if m.Schema().Feature(m.TermFeature(j)).Sensitive {
+			return true
+		}
+		if k := m.PairFeature(j); k >= 0 && m.Schema().Feature(k).Sensitive {
 			return true
 		}
 	}

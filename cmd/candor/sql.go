@@ -34,6 +34,7 @@ func runSQL(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	favorable := fs.String("favorable", "", "with --audit: the label value that is the favourable outcome")
 	groups := fs.String("group", "", "with --audit: comma-separated protected-attribute columns (their intersection)")
 	threshold := fs.Float64("threshold", 0, "with --audit: event probability at or above which the decision is adverse (default the model's cutoff)")
+	mflags := addModelFlags(fs) // --verify-key, --min-version
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func runSQL(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m, _, err := loadAnyModel(*modelPath, nil)
+	m, err := mflags.loadModel(*modelPath)
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,8 @@ func modelCommands(dir string) map[string][]string {
 		"audit":    {"audit", "--data", audit, "--label", "bad", "--favorable", "0", "--group", "sex", "--min-group-size", "1"},
 		"monitor":  {"monitor", "--baseline", data, "--current", data},
 		"convert":  {"convert", "--to", "pmml", "--out", filepath.Join(dir, "out.pmml")},
+		"check":    {"check", "--data", data, "--actions", filepath.Join(dir, "actions.json")},
+		"sql":      {"sql", "--dialect", "duckdb", "--out", filepath.Join(dir, "score.sql")},
 	}
 }
 
@@ -118,6 +120,13 @@ func TestConvertMarksUnsealed(t *testing.T) {
 	code, _, errOut = runCLI(t, "convert", "--model", pmmlPath, "--to", "json", "--out", filepath.Join(dir, "back.json"))
 	require.Equal(t, 0, code, errOut)
 	require.Contains(t, errOut, "unsealed: a pmml file carries no signature")
+	sk := "../../score/sklearn/testdata/sklearn_german.json"
+	code, _, errOut = runCLI(t, "convert", "--model", sk, "--to", "json", "--out", filepath.Join(dir, "sk.json"))
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, errOut, "unsealed: a sklearn file carries no signature")
+	code, _, errOut = runCLI(t, "convert", "--model", sk, "--verify-key", pub, "--to", "json")
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "carries no signature")
 	code, _, errOut = runCLI(t, "convert", "--model", signed, "--verify-key", pub, "--to", "json", "--out", filepath.Join(dir, "copy.json"))
 	require.Equal(t, 0, code, errOut)
 	require.Contains(t, errOut, "the input's signature was verified; the output is unsealed (unsigned): candor sign it again")

@@ -12,7 +12,9 @@
 //
 //  1. fit a logistic model of bad credit, with sex/marital status, age and
 //     foreign-worker status declared protected (never inputs) and savings
-//     marked sensitive (used, but its value never shown in customer text);
+//     marked sensitive (used, but neither its value nor its exact effect
+//     is shown to anyone: the notice and the staff line give the published
+//     explanation, explain.Publish, where savings has its group's effect);
 //  2. build the reference baseline from the 100 approved applicants whose
 //     probability of bad credit is closest below the cutoff (0.5);
 //  3. for each declined applicant (probability >= cutoff) take the top four
@@ -192,7 +194,11 @@ func run(ctx context.Context, w io.Writer, lang string, show int) error {
 
 	principal := map[string]int{}
 	declined, printed := 0, 0
-	var ex explain.Explanation
+	// ex is the exact explanation, which decides; pub is what may be shown
+	// (explain.Publish: savings at its group's effect, its level never
+	// named). The notice and the staff line both give pub: an exact effect
+	// of savings would name its level to anyone with the model file.
+	var ex, pub explain.Explanation
 	for i, r := range recs {
 		if err := e.Explain(r, &ex); err != nil {
 			return score.WithRow(err, i+1)
@@ -201,16 +207,17 @@ func run(ctx context.Context, w io.Writer, lang string, show int) error {
 			continue
 		}
 		declined++
-		if len(ex.Reasons) > 0 {
-			principal[ex.Reasons[0].Feature]++
+		e.Publish(&pub, &ex)
+		if len(pub.Reasons) > 0 {
+			principal[pub.Reasons[0].Feature]++
 		}
 		if printed == show {
 			continue
 		}
 		printed++
 		fmt.Fprintf(w, nt.title+"\n\n%s\n", i+1, nt.body)
-		for k, rs := range ex.Reasons {
-			a := e.ReasonArgs(rs, ex.Positions[rs.Term])
+		for k, rs := range pub.Reasons {
+			a := e.ReasonArgs(rs, pub.Positions[rs.Term])
 			txt, err := cat.Text(lang, explain.ReasonMessage, a)
 			if err != nil {
 				return err
@@ -225,9 +232,15 @@ func run(ctx context.Context, w io.Writer, lang string, show int) error {
 			fmt.Fprintf(w, nt.reasons+"%s\n", k+1, txt)
 		}
 		fmt.Fprintf(w, "\n%s\n", nt.footer)
-		fmt.Fprintf(w, "[for staff: probability %.3f; reason effects in log-odds:", float64(ex.Result.Probability))
-		for _, rs := range ex.Reasons {
+		// Staff see the notice's reasons with their published effects and
+		// the reason codes; the probability is the published one (the
+		// exact one, less the published, would give savings' exact effect).
+		fmt.Fprintf(w, "[for staff: declined on the exact score; published probability %.3f; reason effects in log-odds:", float64(pub.Result.Probability))
+		for _, rs := range pub.Reasons {
 			fmt.Fprintf(w, " %s %+.3f", rs.Code, rs.Effect)
+			if rs.Withheld {
+				fmt.Fprint(w, " banded (sensitive: the effect of its group of levels)")
+			}
 		}
 		fmt.Fprint(w, "]\n\n")
 	}

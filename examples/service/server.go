@@ -392,7 +392,7 @@ func (s *server) handleExplain(w http.ResponseWriter, r *http.Request) {
 		Reasons: reasons, Neutralised: cr.Neutralised, ConsentNotice: score.NeutralisedText(s.model.Schema(), cr)}
 	for _, j := range x.Explainer.Order(nil, ex) {
 		f := s.model.Schema().Feature(s.model.TermFeature(j))
-		c := contribution{Feature: f.Name, Used: !cr.IsNeutralised(f.Name), Effect: ex.Effects[j], Contribution: ex.Contributions[j]}
+		c := contribution{Feature: x.Explainer.TermName(j), Used: !cr.IsNeutralised(f.Name), Effect: ex.Effects[j], Contribution: ex.Contributions[j]}
 		if c.Used {
 			c.Value = s.catalog.ValueText(req.Lang, f, rec[s.model.TermFeature(j)])
 		} else {

@@ -163,8 +163,7 @@ func (c *ScoreCounts) Merge(o *ScoreCounts) {
 		c.pool(shift)
 	}
 	for c.shift < shift {
-		c.shift-- // coarsen raises it by one
-		c.coarsenOnce()
+		c.coarsenOnce() // raises the shift by one
 	}
 	for _, b := range o.ranges() {
 		c.addPooled(b)
@@ -197,6 +196,24 @@ func (c *ScoreCounts) ranges() []bucket {
 		}
 	}
 	slices.SortFunc(out, func(a, b bucket) int { return Compare(a.lo, b.lo) })
+	return out
+}
+
+// Range is one entry of a summary: a single score (Lo == Hi) while exact,
+// or the scores pooled into one grid range, with their weights.
+type Range struct {
+	Lo, Hi            float64
+	NonEvents, Events float64
+}
+
+// Ranges returns the summary in ascending score order: one Range per
+// distinct score while exact, one per pooled range after.
+func (c *ScoreCounts) Ranges() []Range {
+	rs := c.ranges()
+	out := make([]Range, len(rs))
+	for i, b := range rs {
+		out[i] = Range{Lo: b.lo, Hi: b.hi, NonEvents: b.w[0], Events: b.w[1]}
+	}
 	return out
 }
 

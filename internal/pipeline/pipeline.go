@@ -43,12 +43,44 @@ func (o *Options) resolved() (workers, batch int) {
 // it is returned after the goroutines have finished, and batches already
 // written stay written. At most 2*Workers+2 batches exist at any time.
 func Run[T any](ctx context.Context, next func() (T, error), work func(batch []T, out []byte) ([]byte, error), w io.Writer, opts *Options) error {
-	workers, size := opts.resolved()
+	_, size := opts.resolved()
+	type items struct{ items []T }
+	fill := func(b *items) (int, error) {
+		b.items = b.items[:0]
+		for len(b.items) < size {
+			it, err := next()
+			if err != nil {
+				return len(b.items), err
+			}
+			b.items = append(b.items, it)
+		}
+		return len(b.items), nil
+	}
+	return RunBatches(ctx, fill, func(b *items, out []byte) ([]byte, error) { return work(b.items, out) },
+		func(_ *items, out []byte) error { _, err := w.Write(out); return err }, opts)
+}
+
+// RunBatches is Run over batches the caller fills itself, so that a batch
+// can hold its items in a few reused buffers rather than one allocation
+// per item. B is the batch type; its zero value must be ready to fill, and
+// batches are reused, so fill must reset what it reuses.
+//
+// fill puts up to Options.Batch items into a batch and returns how many;
+// it returns io.EOF with the last items (or none), and any other error
+// ends the stream after the items it returned. work turns a filled batch
+// into output bytes (appended to out, which it may grow) and runs
+// concurrently on Workers goroutines. write receives each batch and its
+// output in the order the batches were filled, on one goroutine; it
+// writes the output wherever it goes and may read what work left in the
+// batch (counts, say). Errors and cancellation are as for Run. At most
+// 2*Workers+2 batches exist at any time.
+func RunBatches[B any](ctx context.Context, fill func(*B) (int, error), work func(b *B, out []byte) ([]byte, error), write func(b *B, out []byte) error, opts *Options) error {
+	workers, _ := opts.resolved()
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
 	type job struct {
-		items []T
+		batch B
 		out   []byte
 		err   error
 		done  chan struct{}
@@ -58,27 +90,28 @@ func Run[T any](ctx context.Context, next func() (T, error), work func(batch []T
 	// exist (those, the one being written and the one being filled).
 	inFlight := make(chan *job, 2*workers)
 	jobs := make(chan *job, workers)
-	pool := sync.Pool{New: func() any { return &job{} }}
+	// free holds the jobs written, for the reader to refill: no more than
+	// 2*workers+2 are ever made, whatever the length of the stream.
+	free := make(chan *job, 2*workers+2)
 
 	var readErr error
 	go func() { // reader
 		defer close(inFlight)
 		defer close(jobs)
 		for {
-			j := pool.Get().(*job)
-			j.items, j.out, j.err, j.done = j.items[:0], j.out[:0], nil, make(chan struct{})
-			for len(j.items) < size {
-				it, err := next()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					readErr = err // the items read so far are still worked and written
-					break
-				}
-				j.items = append(j.items, it)
+			var j *job
+			select {
+			case j = <-free:
+			default:
+				j = &job{}
 			}
-			if len(j.items) == 0 || ctx.Err() != nil {
+			j.out, j.err, j.done = j.out[:0], nil, make(chan struct{})
+			n, err := fill(&j.batch)
+			last := err != nil
+			if err != nil && err != io.EOF {
+				readErr = err // the items read so far are still worked and written
+			}
+			if n == 0 || ctx.Err() != nil {
 				return
 			}
 			select {
@@ -87,7 +120,7 @@ func Run[T any](ctx context.Context, next func() (T, error), work func(batch []T
 				return
 			}
 			jobs <- j
-			if len(j.items) < size || readErr != nil {
+			if last {
 				return
 			}
 		}
@@ -99,7 +132,7 @@ func Run[T any](ctx context.Context, next func() (T, error), work func(batch []T
 			defer wg.Done()
 			for j := range jobs {
 				if ctx.Err() == nil {
-					j.out, j.err = work(j.items, j.out)
+					j.out, j.err = work(&j.batch, j.out)
 				}
 				close(j.done)
 			}
@@ -111,13 +144,16 @@ func Run[T any](ctx context.Context, next func() (T, error), work func(batch []T
 		if err == nil {
 			err = j.err
 			if err == nil {
-				_, err = w.Write(j.out)
+				err = write(&j.batch, j.out)
 			}
 			if err != nil {
 				cancel(err)
 			}
 		}
-		pool.Put(j)
+		select {
+		case free <- j:
+		default:
+		}
 	}
 	wg.Wait()
 	switch {

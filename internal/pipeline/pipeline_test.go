@@ -126,3 +126,68 @@ func TestRunStopsOnErrors(t *testing.T) {
 		t.Errorf("cancelled: got %v", err)
 	}
 }
+
+// RunBatches reuses the caller's batches: the batch buffers are allocated
+// a bounded number of times however long the stream, the output stays in
+// order, and write sees what work left in each batch.
+func TestRunBatchesReusesBatches(t *testing.T) {
+	type batch struct {
+		nums  []int
+		sum   int
+		fresh bool
+	}
+	var made atomic.Int64
+	i, n := 0, 100000
+	fill := func(b *batch) (int, error) {
+		if cap(b.nums) == 0 {
+			made.Add(1)
+			b.nums = make([]int, 0, 64)
+		}
+		b.nums = b.nums[:0]
+		for len(b.nums) < 64 {
+			if i == n {
+				return len(b.nums), io.EOF
+			}
+			i++
+			b.nums = append(b.nums, i)
+		}
+		return len(b.nums), nil
+	}
+	work := func(b *batch, out []byte) ([]byte, error) {
+		if rand.IntN(8) == 0 {
+			time.Sleep(time.Duration(rand.IntN(100)) * time.Microsecond)
+		}
+		b.sum = 0
+		for _, x := range b.nums {
+			b.sum += x
+			out = strconv.AppendInt(out, int64(x), 10)
+			out = append(out, '\n')
+		}
+		return out, nil
+	}
+	var buf bytes.Buffer
+	total := 0
+	write := func(b *batch, out []byte) error {
+		total += b.sum
+		_, err := buf.Write(out)
+		return err
+	}
+	if err := RunBatches(context.Background(), fill, work, write, &Options{Workers: 3}); err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	for k := 1; k <= n; k++ {
+		fmt.Fprintln(&want, k)
+	}
+	if buf.String() != want.String() {
+		t.Fatal("output out of order or incomplete")
+	}
+	if total != n*(n+1)/2 {
+		t.Errorf("write saw sums adding to %d, want %d", total, n*(n+1)/2)
+	}
+	// 1563 batches went through; at most 2*3+2 exist at once, and each
+	// was made once.
+	if m := made.Load(); m > 8 {
+		t.Errorf("%d batches allocated for 1563 filled", m)
+	}
+}

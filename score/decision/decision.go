@@ -297,19 +297,36 @@ func (p *Policy) neutralisedMatters(m *score.Model, cr *score.ConsentResult, mod
 	s := cr.Score
 	var loAll, hiAll float64
 	alone := false
+	counted := make([]bool, m.NumTerms())
 	for _, name := range cr.Neutralised {
-		j := m.TermOf(name)
-		if j < 0 {
+		// The feature's own term and every pair term it is in were set to
+		// their baselines: together they could have moved the score by
+		// their effect ranges.
+		var lo1, hi1 float64
+		found := false
+		for j := range m.NumTerms() {
+			i := m.Schema().Index(name)
+			if m.TermFeature(j) != i && m.PairFeature(j) != i {
+				continue
+			}
+			found = true
+			t := m.Term(j)
+			lo, hi, ok := t.EffectRange()
+			if !ok {
+				lo, hi = t.Baseline, t.Baseline
+			}
+			lo1 += lo - t.Baseline
+			hi1 += hi - t.Baseline
+			if !counted[j] {
+				counted[j] = true
+				loAll += lo - t.Baseline
+				hiAll += hi - t.Baseline
+			}
+		}
+		if !found {
 			continue
 		}
-		t := m.Term(j)
-		lo, hi, ok := t.EffectRange()
-		if !ok {
-			lo, hi = t.Baseline, t.Baseline
-		}
-		loAll += lo - t.Baseline
-		hiAll += hi - t.Baseline
-		if p.crosses(m, s-t.Baseline+lo, s-t.Baseline+hi) {
+		if p.crosses(m, s+lo1, s+hi1) {
 			alone = true
 			out = append(out, Referral{Code: ReferNeutralised, Feature: name,
 				Text: fmt.Sprintf("%s was not used (no consent for %s) and could have changed the outcome", strconv.Quote(name), cr.Purpose)})

@@ -2,6 +2,7 @@ package decision
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/rand"
@@ -289,24 +290,26 @@ type LogOptions struct {
 }
 
 // Log appends hash-chained decision and review records, one JSON line
-// each, with signed checkpoints. It is safe for concurrent use; each
-// record is written with its checkpoint in one Write call. Times are
-// passed in by the caller (the library never reads the clock). Appends are
-// not synced to disk one by one; call Sync where a decision must survive a
+// each, with signed checkpoints, to a LogStore: a file (OpenLog, NewLog)
+// or a store several writers share (OpenStoreLog, e.g. PostgreSQL in the
+// integrations/pglog module). It is safe for concurrent use; each record
+// is stored with its checkpoint in one store update. Times are passed in
+// by the caller (the library never reads the clock). Appends are not
+// synced to disk one by one; call Sync where a decision must survive a
 // crash before it is answered.
 //
 // A log file has one writer: OpenLog holds an exclusive OS lock on it
 // (flock on Unix) until Close, and a second OpenLog, in this process or
-// another, fails with a *LockError (ErrLogLocked).
+// another, fails with a *LockError (ErrLogLocked). A shared store
+// serialises its writers' updates itself; before each append the Log
+// checks whether another writer appended since its last look and, if so,
+// reads and checks the store's tail again, as OpenLog does.
 //
 // The zero Log (and a nil *Log) is not open: its appends return ErrNoLog,
 // Head is the zero LogHead, and Checkpoint, Sync and Close do nothing.
 type Log struct {
-	mu     sync.Mutex
-	w      io.Writer
-	f      *os.File // OpenLog's file, nil for NewLog
-	path   string
-	unlock func() error
+	mu    sync.Mutex
+	store LogStore
 
 	key         []byte
 	keyID       string
@@ -317,15 +320,14 @@ type Log struct {
 	max         int
 
 	head   LogHead
-	signed LogHead // the last checkpoint written
-	size   int64   // bytes in the file (OpenLog)
-	// decisions are the decisions of a NewLog log, for reviews; a file log
-	// looks them up in the file.
+	signed LogHead // the last checkpoint in the store
+	// last is the store's last line as this Log last saw it: when the
+	// store's differs, another writer appended.
+	last []byte
+	// decisions are the decisions of a NewLog log, for reviews; other
+	// stores look them up (LogTx.Record).
 	decisions map[int64]bool
-	// broken is set when a write failed and could not be undone: nothing
-	// more is appended.
-	broken error
-	closed bool
+	closed    bool
 }
 
 // Errors of log writers.
@@ -362,14 +364,18 @@ func (o *LogOptions) check() (int, int, error) {
 	if len(o.DigestKey) < MinDigestKeyLen {
 		return 0, 0, ErrDigestKey
 	}
-	every, max := o.CheckpointEvery, o.MaxRecordBytes
+	every := o.CheckpointEvery
 	if every < 1 {
 		every = 1
 	}
-	if max <= 0 {
-		max = DefaultMaxRecordBytes
+	return every, o.maxRecord(), nil
+}
+
+func (o *LogOptions) maxRecord() int {
+	if o.MaxRecordBytes <= 0 {
+		return DefaultMaxRecordBytes
 	}
-	return every, max, nil
+	return o.MaxRecordBytes
 }
 
 func newLogValue(o *LogOptions, every, max int) *Log {
@@ -378,8 +384,9 @@ func newLogValue(o *LogOptions, every, max int) *Log {
 		every: every, max: max, head: LogHead{}, signed: LogHead{Seq: -1}, writerKeyID: score.KeyID(pub)}
 }
 
-// header returns record 0 of a new log and its line with its checkpoint.
-func (l *Log) header(random io.Reader) ([]byte, error) {
+// header returns record 0 of a new log and its checkpoint, and sets the
+// log's id and head.
+func (l *Log) header(random io.Reader) ([]LogLine, error) {
 	if random == nil {
 		random = rand.Reader
 	}
@@ -393,19 +400,23 @@ func (l *Log) header(random io.Reader) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	l.head = LogHead{Seq: 0, Hash: hash}
-	buf := append(line, '\n')
-	return l.appendCheckpoint(buf)
-}
-
-// appendCheckpoint appends the checkpoint line of l.head to buf.
-func (l *Log) appendCheckpoint(buf []byte) ([]byte, error) {
-	sig := ed25519.Sign(l.priv, CheckpointMessage(l.logID, l.head.Seq, l.head.Hash))
-	line, err := canonicalJSON(checkpointLine{&Checkpoint{Seq: l.head.Seq, Hash: l.head.Hash, Sig: base64.StdEncoding.EncodeToString(sig)}})
+	head := LogHead{Seq: 0, Hash: hash}
+	cp, err := l.checkpointOf(head)
 	if err != nil {
 		return nil, err
 	}
-	return append(append(buf, line...), '\n'), nil
+	l.head = head
+	return []LogLine{{Seq: 0, Data: line}, cp}, nil
+}
+
+// checkpointOf is the checkpoint line of head.
+func (l *Log) checkpointOf(head LogHead) (LogLine, error) {
+	sig := ed25519.Sign(l.priv, CheckpointMessage(l.logID, head.Seq, head.Hash))
+	line, err := canonicalJSON(checkpointLine{&Checkpoint{Seq: head.Seq, Hash: head.Hash, Sig: base64.StdEncoding.EncodeToString(sig)}})
+	if err != nil {
+		return LogLine{}, err
+	}
+	return LogLine{Seq: head.Seq, Checkpoint: true, Data: line}, nil
 }
 
 // NewLog starts a new log on w: it writes the header (record 0, with a new
@@ -413,22 +424,17 @@ func (l *Log) appendCheckpoint(buf []byte) ([]byte, error) {
 // the decisions this Log wrote, kept in memory; for a long-lived log use
 // OpenLog, whose memory does not grow with the log.
 func NewLog(w io.Writer, opts LogOptions) (*Log, error) {
-	every, max, err := opts.check()
-	if err != nil {
+	if _, _, err := opts.check(); err != nil {
 		return nil, err
 	}
 	if w == nil {
 		return nil, ErrNoLog
 	}
-	l := newLogValue(&opts, every, max)
-	buf, err := l.header(opts.Random)
+	l, err := openLog(context.Background(), &fileStore{w: w, max: opts.maxRecord()}, &opts)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := w.Write(buf); err != nil {
-		return nil, err
-	}
-	l.w, l.signed, l.decisions = w, l.head, map[int64]bool{}
+	l.decisions = map[int64]bool{}
 	return l, nil
 }
 
@@ -445,63 +451,85 @@ func NewLog(w io.Writer, opts LogOptions) (*Log, error) {
 // Continuing such a log would sign what someone else wrote. OpenLog does
 // not check the records in between: that is VerifyLog's job.
 func OpenLog(path string, opts LogOptions) (*Log, error) {
-	every, max, err := opts.check()
+	if _, _, err := opts.check(); err != nil {
+		return nil, err
+	}
+	st, err := openFileStore(path, opts.maxRecord())
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	l, err := openLog(context.Background(), st, &opts)
+	if err == nil {
+		err = st.Sync(context.Background()) // a new log's header is on disk before any record
+	}
 	if err != nil {
-		return nil, err
-	}
-	unlock, err := lockFile(f)
-	if err != nil {
-		f.Close()
-		if errors.Is(err, errLocked) {
-			return nil, &LockError{Path: path}
-		}
-		return nil, fmt.Errorf("%s: lock: %w", path, err)
-	}
-	l := newLogValue(&opts, every, max)
-	l.w, l.f, l.path, l.unlock = f, f, path, unlock
-	fail := func(err error) (*Log, error) {
-		unlock()
-		f.Close()
-		return nil, err
-	}
-	info, err := f.Stat()
-	if err != nil {
-		return fail(err)
-	}
-	if info.Size() == 0 {
-		buf, err := l.header(opts.Random)
-		if err != nil {
-			return fail(err)
-		}
-		if _, err := f.Write(buf); err != nil {
-			f.Truncate(0)
-			return fail(err)
-		}
-		if err := f.Sync(); err != nil {
-			return fail(err)
-		}
-		l.size, l.signed = int64(len(buf)), l.head
-		return l, nil
-	}
-	l.size = info.Size()
-	if err := l.readEnds(); err != nil {
-		return fail(fmt.Errorf("%s: %w", path, err))
+		st.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return l, nil
 }
 
-// readEnds reads the header and the tail of an existing log file: the last
-// line must be a checkpoint signed by this writer's key, just after the
-// record it names.
-func (l *Log) readEnds() error {
-	first, _, err := readLineAt(l.f, 0, l.size, l.max)
-	if err != nil {
-		return &LogError{Line: 1, Detail: err.Error()}
+// OpenStoreLog opens the log in st for appending, as OpenLog opens a file:
+// it starts the log (header and first checkpoint) in an empty store, and
+// otherwise reads its header and its last lines and refuses, as OpenLog
+// does, a log of another key or one that does not end with a record and
+// its checkpoint signed by this key. Several Logs (in one process or on
+// many hosts) may append to one store that serialises updates (LogStore):
+// all of them must hold the same signing and digest keys, and
+// CheckpointEvery must be 0 or 1, since a writer's unsigned records would
+// stop the others. Close closes st.
+func OpenStoreLog(ctx context.Context, st LogStore, opts LogOptions) (*Log, error) {
+	if _, _, err := opts.check(); err != nil {
+		return nil, err
 	}
+	if st == nil {
+		return nil, ErrNoLog
+	}
+	return openLog(ctx, st, &opts)
+}
+
+func openLog(ctx context.Context, st LogStore, o *LogOptions) (*Log, error) {
+	every, max, err := o.check()
+	if err != nil {
+		return nil, err
+	}
+	l := newLogValue(o, every, max)
+	l.store = st
+	var last []byte
+	err = st.Update(ctx, func(tx LogTx) error {
+		first, err := tx.First()
+		if err != nil {
+			return err
+		}
+		if first != nil {
+			return l.readEnds(first, tx)
+		}
+		lines, err := l.header(o.Random)
+		if err != nil {
+			return err
+		}
+		last = lines[len(lines)-1].Data
+		return tx.Append(lines...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if last != nil { // a new log
+		l.last, l.signed = last, l.head
+	}
+	return l, nil
+}
+
+// tailError is a store's report that the log's last lines cannot be read
+// as lines (a torn write).
+type tailError struct{ err error }
+
+func (e *tailError) Error() string { return e.err.Error() }
+
+// readEnds reads the header and the tail of an existing log: the last line
+// must be a checkpoint signed by this writer's key, just after the record
+// it names. It sets the log's id, head, signed head and last line.
+func (l *Log) readEnds(first []byte, tx LogTx) error {
 	var h LogEntry
 	if kind, err := decodeLine(first, &h, nil); err != nil || kind != lineEntry {
 		return &LogError{Line: 1, Detail: "the first line is not a log record"}
@@ -518,38 +546,46 @@ func (l *Log) readEnds() error {
 	if h.Header.KeyID != l.writerKeyID {
 		return fmt.Errorf("%w: the log was written with %s, this writer's key is %s", ErrLogKey, h.Header.KeyID, l.writerKeyID)
 	}
-	l.logID = h.Header.LogID
+	if l.logID != "" && h.Header.LogID != l.logID {
+		return &LogError{Line: 1, Detail: fmt.Sprintf("the store now holds another log (%s, not %s)", h.Header.LogID, l.logID)}
+	}
+	logID := h.Header.LogID
 	pub := l.priv.Public().(ed25519.PublicKey)
 
 	tailErr := func(detail string) error {
 		return &LogError{Line: -1, Offset: -1, Detail: detail + "; candor verify-log --repair cuts the log back to its last signed record"}
 	}
-	end := l.size
-	last, start, err := readLineBefore(l.f, end, l.max)
+	const tail = 6 // the checkpoint, up to 4 repeats of it, and its record
+	lines, err := tx.Last(tail)
 	if err != nil {
-		return tailErr(err.Error())
+		if te, ok := err.(*tailError); ok {
+			return tailErr(te.Error())
+		}
+		return err
 	}
+	if len(lines) == 0 {
+		return tailErr("the log has no lines")
+	}
+	lastLine := lines[len(lines)-1]
 	var cp checkpointLine
-	if kind, err := decodeLine(last, nil, &cp); err != nil || kind != lineCheckpoint {
+	if kind, err := decodeLine(lastLine, nil, &cp); err != nil || kind != lineCheckpoint {
 		return tailErr("the log does not end with a checkpoint: its last records are not signed (a crash before the checkpoint was written, or records appended without the writer's key)")
 	}
-	if err := verifyCheckpoint(pub, l.logID, cp.Checkpoint); err != nil {
+	if err := verifyCheckpoint(pub, logID, cp.Checkpoint); err != nil {
 		return tailErr("the last checkpoint " + err.Error())
 	}
 	// The line before: the record the checkpoint names (or the same
 	// checkpoint again, written by an explicit Checkpoint).
-	for range 4 {
-		if start == 0 {
-			return tailErr("the last checkpoint follows no record")
+	for i := len(lines) - 2; ; i-- {
+		if i < 0 {
+			if len(lines) < tail {
+				return tailErr("the last checkpoint follows no record")
+			}
+			return tailErr("the last checkpoint is repeated too often")
 		}
-		line, s, err := readLineBefore(l.f, start, l.max)
-		if err != nil {
-			return tailErr(err.Error())
-		}
-		start = s
 		var e LogEntry
 		var again checkpointLine
-		kind, err := decodeLine(line, &e, &again)
+		kind, err := decodeLine(lines[i], &e, &again)
 		if err != nil {
 			return tailErr("the line before the last checkpoint is not a record")
 		}
@@ -563,14 +599,37 @@ func (l *Log) readEnds() error {
 		if err != nil || hash != e.Hash || e.Seq != cp.Checkpoint.Seq || e.Hash != cp.Checkpoint.Hash {
 			return tailErr(fmt.Sprintf("the last checkpoint (record %d) does not match the record before it", cp.Checkpoint.Seq))
 		}
+		l.logID = logID
 		l.head = LogHead{Seq: e.Seq, Hash: e.Hash}
 		l.signed = l.head
+		l.last = bytes.Clone(lastLine)
 		return nil
 	}
-	return tailErr("the last checkpoint is repeated too often")
 }
 
-// Head returns the current end of the chain.
+// refresh brings the Log's view up to the store's end when another writer
+// appended since this Log's last look (the store's last line is not the
+// one this Log knows): it reads and checks the tail again.
+func (l *Log) refresh(tx LogTx) error {
+	last, err := tx.Last(1)
+	if err != nil {
+		return err
+	}
+	if len(last) == 1 && bytes.Equal(last[0], l.last) {
+		return nil
+	}
+	first, err := tx.First()
+	if err != nil {
+		return err
+	}
+	if first == nil {
+		return &LogError{Line: 1, Detail: "the store no longer holds the log"}
+	}
+	return l.readEnds(first, tx)
+}
+
+// Head returns the end of the chain as this Log last saw it (other writers
+// of a shared store may have appended since).
 func (l *Log) Head() LogHead {
 	if l == nil {
 		return LogHead{}
@@ -583,39 +642,50 @@ func (l *Log) Head() LogHead {
 // Checkpoint writes a checkpoint for the last record when it has none yet
 // (only with CheckpointEvery > 1) and returns the head it covers.
 func (l *Log) Checkpoint() (LogHead, error) {
-	if l == nil || l.w == nil {
+	if l == nil || l.store == nil {
 		return LogHead{}, nil
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.head, l.checkpointLocked()
+	err := l.checkpointLocked()
+	return l.head, err
 }
 
 func (l *Log) checkpointLocked() error {
-	if l.broken != nil {
-		return l.broken
-	}
 	if l.closed {
 		return os.ErrClosed
 	}
 	if l.signed == l.head {
 		return nil
 	}
-	buf, err := l.appendCheckpoint(nil)
+	var cp LogLine
+	err := l.store.Update(context.Background(), func(tx LogTx) error {
+		if err := l.refresh(tx); err != nil {
+			return err
+		}
+		if l.signed == l.head {
+			cp = LogLine{}
+			return nil
+		}
+		var err error
+		if cp, err = l.checkpointOf(l.head); err != nil {
+			return err
+		}
+		return tx.Append(cp)
+	})
 	if err != nil {
 		return err
 	}
-	if err := l.write(buf); err != nil {
-		return err
+	if cp.Data != nil {
+		l.signed, l.last = l.head, cp.Data
 	}
-	l.signed = l.head
 	return nil
 }
 
-// Sync writes any pending checkpoint and commits the log file to stable
-// storage when the log was opened by OpenLog.
+// Sync writes any pending checkpoint and commits the log to stable
+// storage.
 func (l *Log) Sync() error {
-	if l == nil || l.w == nil {
+	if l == nil || l.store == nil {
 		return nil
 	}
 	l.mu.Lock()
@@ -623,17 +693,14 @@ func (l *Log) Sync() error {
 	if err := l.checkpointLocked(); err != nil {
 		return err
 	}
-	if l.f != nil {
-		return l.f.Sync()
-	}
-	return nil
+	return l.store.Sync(context.Background())
 }
 
-// Close writes any pending checkpoint, syncs, releases the lock and
-// closes the file of a log opened by OpenLog; for NewLog it writes the
-// pending checkpoint. Closing twice does nothing.
+// Close writes any pending checkpoint, syncs and closes the store (for
+// OpenLog: releases the lock and closes the file). Closing twice does
+// nothing.
 func (l *Log) Close() error {
-	if l == nil || l.w == nil {
+	if l == nil || l.store == nil {
 		return nil
 	}
 	l.mu.Lock()
@@ -643,45 +710,15 @@ func (l *Log) Close() error {
 	}
 	err := l.checkpointLocked()
 	l.closed = true
-	if l.f != nil {
-		if serr := l.f.Sync(); err == nil {
-			err = serr
-		}
-		if uerr := l.unlock(); err == nil {
-			err = uerr
-		}
-		if cerr := l.f.Close(); err == nil {
-			err = cerr
-		}
-	}
-	return err
-}
-
-// write writes buf whole, or leaves the log as it was: after a short
-// write (a full disk) the file is cut back to its size before it. When
-// that fails too the Log stops appending (a *LogError naming the offset;
-// verify-log --repair cuts the torn record).
-func (l *Log) write(buf []byte) error {
-	n, err := l.w.Write(buf)
-	if err == nil && n < len(buf) {
-		err = io.ErrShortWrite
-	}
-	if err == nil {
-		l.size += int64(n)
-		return nil
-	}
-	if n > 0 {
-		if l.f == nil || l.f.Truncate(l.size) != nil {
-			l.broken = &LogError{Line: -1, Seq: l.head.Seq + 1, Offset: l.size,
-				Detail: fmt.Sprintf("a write failed part way (%v) and could not be undone; close the log and run candor verify-log --repair", err)}
-		}
+	if cerr := l.store.Close(); err == nil {
+		err = cerr
 	}
 	return err
 }
 
 // Digest is InputDigest under the log's key (ErrNoLog for the zero Log).
 func (l *Log) Digest(s *score.Schema, r score.Record) (string, error) {
-	if l == nil || l.w == nil {
+	if l == nil || l.store == nil {
 		return "", ErrNoLog
 	}
 	return InputDigest(l.key, s, r)
@@ -702,7 +739,13 @@ type Input struct {
 // are represented only by their digest. A reason on a feature the decision
 // neutralised is refused (score.ErrMalformed): it cannot be exact.
 func (l *Log) AppendDecision(in Input) (LogEntry, error) {
-	if l == nil || l.w == nil {
+	return l.AppendDecisionContext(context.Background(), in)
+}
+
+// AppendDecisionContext is AppendDecision with a context for the store's
+// update (a shared store's database call).
+func (l *Log) AppendDecisionContext(ctx context.Context, in Input) (LogEntry, error) {
+	if l == nil || l.store == nil {
 		return LogEntry{}, ErrNoLog
 	}
 	if in.Model == nil || in.Decision == nil {
@@ -732,13 +775,19 @@ func (l *Log) AppendDecision(in Input) (LogEntry, error) {
 			return LogEntry{}, fmt.Errorf("%w: reason %q is a feature the decision did not use", score.ErrMalformed, r.Feature)
 		}
 	}
-	return l.append(LogEntry{Kind: EntryDecision, Time: in.Time, Decision: de})
+	return l.append(ctx, LogEntry{Kind: EntryDecision, Time: in.Time, Decision: de})
 }
 
 // AppendReview records a person's final outcome (Approve or Decline) for
 // the decision with Seq decision.
 func (l *Log) AppendReview(t time.Time, decision int64, reviewer string, outcome Outcome, note string) (LogEntry, error) {
-	if l == nil || l.w == nil {
+	return l.AppendReviewContext(context.Background(), t, decision, reviewer, outcome, note)
+}
+
+// AppendReviewContext is AppendReview with a context for the store's
+// update.
+func (l *Log) AppendReviewContext(ctx context.Context, t time.Time, decision int64, reviewer string, outcome Outcome, note string) (LogEntry, error) {
+	if l == nil || l.store == nil {
 		return LogEntry{}, ErrNoLog
 	}
 	if t.IsZero() {
@@ -750,52 +799,57 @@ func (l *Log) AppendReview(t time.Time, decision int64, reviewer string, outcome
 	if reviewer == "" {
 		return LogEntry{}, fmt.Errorf("%w: a review needs a reviewer", score.ErrMalformed)
 	}
-	return l.append(LogEntry{Kind: EntryReview, Time: t, Review: &ReviewEntry{Decision: decision, Reviewer: reviewer, Outcome: outcome, Note: note}})
+	return l.append(ctx, LogEntry{Kind: EntryReview, Time: t, Review: &ReviewEntry{Decision: decision, Reviewer: reviewer, Outcome: outcome, Note: note}})
 }
 
-func (l *Log) append(e LogEntry) (LogEntry, error) {
+func (l *Log) append(ctx context.Context, e LogEntry) (LogEntry, error) {
 	e.Time = e.Time.UTC()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.broken != nil {
-		return LogEntry{}, l.broken
-	}
 	if l.closed {
 		return LogEntry{}, os.ErrClosed
 	}
-	if e.Review != nil {
-		ok, err := l.isDecision(e.Review.Decision)
+	var lines []LogLine
+	sign := false
+	err := l.store.Update(ctx, func(tx LogTx) error {
+		if err := l.refresh(tx); err != nil {
+			return err
+		}
+		if e.Review != nil {
+			ok, err := l.isDecision(tx, e.Review.Decision)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("%w: decision %d", ErrUnknownDecision, e.Review.Decision)
+			}
+		}
+		e.Seq = l.head.Seq + 1
+		e.Prev = l.head.Hash
+		line, h, err := sealEntry(e)
 		if err != nil {
-			return LogEntry{}, err
+			return fmt.Errorf("%w: %v", score.ErrMalformed, err)
 		}
-		if !ok {
-			return LogEntry{}, fmt.Errorf("%w: decision %d", ErrUnknownDecision, e.Review.Decision)
+		e.Hash = h
+		if len(line)+1 > l.max {
+			return fmt.Errorf("%w: the record is %d bytes, more than the log's limit of %d", score.ErrMalformed, len(line)+1, l.max)
 		}
-	}
-	e.Seq = l.head.Seq + 1
-	e.Prev = l.head.Hash
-	line, h, err := sealEntry(e)
+		lines = []LogLine{{Seq: e.Seq, Data: line}}
+		sign = e.Seq-max(l.signed.Seq, 0) >= int64(l.every)
+		if sign {
+			cp, err := l.checkpointOf(LogHead{Seq: e.Seq, Hash: e.Hash})
+			if err != nil {
+				return err
+			}
+			lines = append(lines, cp)
+		}
+		return tx.Append(lines...)
+	})
 	if err != nil {
-		return LogEntry{}, fmt.Errorf("%w: %v", score.ErrMalformed, err)
-	}
-	e.Hash = h
-	if len(line)+1 > l.max {
-		return LogEntry{}, fmt.Errorf("%w: the record is %d bytes, more than the log's limit of %d", score.ErrMalformed, len(line)+1, l.max)
-	}
-	buf := append(line, '\n')
-	prevHead := l.head
-	l.head = LogHead{Seq: e.Seq, Hash: e.Hash}
-	sign := e.Seq-max(l.signed.Seq, 0) >= int64(l.every)
-	if sign {
-		if buf, err = l.appendCheckpoint(buf); err != nil {
-			l.head = prevHead
-			return LogEntry{}, err
-		}
-	}
-	if err := l.write(buf); err != nil {
-		l.head = prevHead
 		return LogEntry{}, err
 	}
+	l.head = LogHead{Seq: e.Seq, Hash: e.Hash}
+	l.last = lines[len(lines)-1].Data
 	if sign {
 		l.signed = l.head
 	}
@@ -806,17 +860,24 @@ func (l *Log) append(e LogEntry) (LogEntry, error) {
 }
 
 // isDecision reports whether record seq is a decision: from memory for a
-// NewLog log, by a binary search of the file for an OpenLog log.
-func (l *Log) isDecision(seq int64) (bool, error) {
+// NewLog log, else from the store (for a file, a binary search).
+func (l *Log) isDecision(tx LogTx, seq int64) (bool, error) {
 	if seq < 1 || seq > l.head.Seq {
 		return false, nil
 	}
-	if l.f == nil {
+	if l.decisions != nil {
 		return l.decisions[seq], nil
 	}
-	e, err := findRecord(l.f, l.size, seq, l.max)
-	if err != nil || e == nil {
+	line, err := tx.Record(seq)
+	if err != nil || line == nil {
 		return false, err
+	}
+	var e LogEntry
+	if kind, err := decodeLine(line, &e, nil); err != nil || kind != lineEntry {
+		return false, fmt.Errorf("%w: record %d is not a record", ErrLogBroken, seq)
+	}
+	if h, err := entryHash(e); err != nil || h != e.Hash || e.Seq != seq {
+		return false, fmt.Errorf("%w: record %d: hash does not match the content", ErrLogBroken, seq)
 	}
 	return e.Kind == EntryDecision, nil
 }

@@ -37,7 +37,10 @@
 // head published elsewhere (nothing in a log can show records cut off its
 // end at a checkpoint). OpenLog takes an exclusive file lock and reads only
 // the log's ends; RepairLog cuts a torn tail back to the last signed
-// record. Customers' values never enter the log: a keyed digest
+// record. The lines live in a LogStore: the file is the embedded one, and
+// OpenStoreLog and VerifyStore take any other, such as a database table
+// several writers share (integrations/pglog), with the same chain,
+// checkpoints and checks. Customers' values never enter the log: a keyed digest
 // (InputDigest) stands for them, under a key kept apart from the log in a
 // file only its owner may read (CreateDigestKeyFile, ReadDigestKeyFile).
 // Overrides and OverrideTally report how often reviewers overrode the

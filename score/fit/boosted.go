@@ -122,6 +122,12 @@ type BoostedOptions struct {
 	// Cutoff is the event probability at which the decision turns adverse;
 	// 0 means 0.5.
 	Cutoff score.Probability
+	// Interactions is the number of pair terms to add after the main
+	// effects (0: none): the pairs of features with the largest FAST
+	// interaction strength on the main effects' residuals, each boosted as
+	// a table over coarse bins and purified (see boostPairs in
+	// boosted_pairs.go).
+	Interactions int
 }
 
 // BoostedFit is the result of Boosted.
@@ -138,6 +144,8 @@ type BoostedFit struct {
 	Dropped           int     // rows skipped for a blank target under MissingDrop
 	Events            float64 // weighted events among the rows used
 	AUC, KS           float64 // on the rows used, from the points
+	// Pairs are the pair terms chosen (Interactions), strongest first.
+	Pairs []BoostedPair
 }
 
 // boostOpts is BoostedOptions with the defaults filled in.
@@ -344,6 +352,11 @@ func Boosted(ctx context.Context, t *score.Table, s *score.Schema, target, event
 		}
 		p.stats = stats
 	}
+	// 3b. Pair terms (Interactions), which move their marginals into shapes.
+	pairs, intercept, err := boostPairs(ctx, prob, shapes, intercept, opts.Interactions)
+	if err != nil {
+		return nil, err
+	}
 	// 4. Points and the model.
 	spec := score.Spec{Name: opts.Name, Version: opts.Version, Kind: score.ScorecardModel, Target: target, Event: event,
 		Features: s.Features(), Intercept: sc.Offset - sc.Factor*intercept, Scaling: &sc, Cutoff: opts.Cutoff}
@@ -375,6 +388,10 @@ func Boosted(ctx context.Context, t *score.Table, s *score.Schema, target, event
 			term.Stats = categoricalStats(d.Values[k], d.Weights)
 		}
 		spec.Terms = append(spec.Terms, term)
+	}
+	spec.Terms = pairs.appendTerms(spec.Terms, prob, points, sc.Factor, wsum)
+	if pairs != nil {
+		fit.Pairs = pairs.chosen
 	}
 	risk := make([]float64, n)
 	for r, p := range points {

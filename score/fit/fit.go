@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/candorscore/candor/internal/glm"
@@ -118,6 +119,31 @@ func checkLevels(t *score.Table, s *score.Schema, inputs, cols []int, maxLevels 
 	return errors.Join(errs...)
 }
 
+// caseTwins names the target values that differ only in letter case
+// ("TRUE" and "True"), a file's parts spelt two ways, as "; ..." or "".
+func caseTwins(counts map[string]int) string {
+	byFold := map[string][]string{}
+	for v := range counts {
+		byFold[strings.ToLower(v)] = append(byFold[strings.ToLower(v)], v)
+	}
+	var out []string
+	for _, vs := range byFold {
+		if len(vs) > 1 {
+			slices.Sort(vs)
+			quoted := make([]string, len(vs))
+			for i, v := range vs {
+				quoted[i] = strconv.Quote(v)
+			}
+			out = append(out, strings.Join(quoted, " and ")+" differ only in letter case")
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	slices.Sort(out)
+	return "; " + strings.Join(out, ", ") + " (recode the file so each class is spelt one way)"
+}
+
 // Coefficient is one column of a fitted logistic design matrix.
 type Coefficient struct {
 	Name     string  // "(intercept)", a numeric feature, or "feature=level"
@@ -148,6 +174,9 @@ type LogisticFit struct {
 	// AtBound lists, for a constrained fit, the columns whose coefficient
 	// the sign constraint holds at 0.
 	AtBound []string
+	// Collinear lists the design columns whose variance inflation factor
+	// is at least VIFLimit, largest first (see Collinear).
+	Collinear []Collinear
 }
 
 // Contradiction is a coefficient whose sign contradicts the univariate
@@ -451,8 +480,8 @@ func targetClasses(t *score.Table, tc int, target, event, nonevent string) (othe
 		return func(y string) bool { return y != event && y != nonevent }, nil
 	}
 	if n := len(counts) - min(1, counts[event]); n > 1 {
-		return nil, &score.FieldError{Feature: target, Err: fmt.Errorf("%w: the target has %d values besides the event %q: %s; name the other class with --nonevent (NonEvent) to skip the rest",
-			score.ErrData, n, event, list())}
+		return nil, &score.FieldError{Feature: target, Err: fmt.Errorf("%w: the target must hold the event %q and one other value, but it holds %d values: %s%s; name the other class with --nonevent (NonEvent) to skip the rest",
+			score.ErrData, event, len(counts), list(), caseTwins(counts))}
 	}
 	return func(string) bool { return false }, nil
 }
@@ -647,7 +676,8 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 	}
 	if gerr != nil {
 		if errors.Is(gerr, glm.ErrSeparation) {
-			return nil, fmt.Errorf("%w: columns involved: %s", score.ErrSeparation, strings.Join(sepCols, ", "))
+			return nil, fmt.Errorf("%w: columns involved: %s (they predict the outcome perfectly on some rows, e.g. a level with no event or only events); "+
+				"leave the feature out (--exclude), pool the level, or fit with an L2 penalty (--l2), which has a finite estimate", score.ErrSeparation, strings.Join(sepCols, ", "))
 		}
 		return nil, fmt.Errorf("%w: %v", score.ErrData, gerr)
 	}
@@ -672,6 +702,7 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 	}
 	spec.Terms = oh.terms(d, res.Coef, opts.Fill, y)
 	fit.Contradictions = signContradictions(spec.Terms, oh, res.Coef, res.Aliased)
+	fit.Collinear = collinearity(cols, names, res.Aliased, d.Weights)
 	for j, at := range constrainedAt {
 		if at && j > 0 {
 			fit.AtBound = append(fit.AtBound, names[j])

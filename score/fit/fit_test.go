@@ -145,6 +145,9 @@ func TestFitSeparation(t *testing.T) {
 	_, err = fit.Logistic(context.Background(), tab, s, "y", "yes", nil)
 	require.ErrorIs(t, err, score.ErrSeparation)
 	require.Contains(t, err.Error(), "x")
+	// The way out is named (a new user on a churn file with a state level
+	// holding no churner got only "columns involved: State=HI").
+	require.Contains(t, err.Error(), "leave the feature out (--exclude), pool the level, or fit with an L2 penalty (--l2)")
 
 	// With an L2 penalty the estimate is finite: the fit succeeds and still
 	// reports the separation.

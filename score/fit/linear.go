@@ -52,6 +52,9 @@ type LinearFit struct {
 	Sigma        float64       // residual standard error sqrt(RSS/(n-p))
 	LogLik       float64       // Gaussian log-likelihood at the estimate (sigma^2 = RSS/n)
 	DF           int           // residual degrees of freedom n - p (p counts the intercept, not aliased columns)
+	// Collinear lists the design columns whose variance inflation factor
+	// is at least VIFLimit, largest first (see Collinear).
+	Collinear []Collinear
 }
 
 // Aliased returns the names of the aliased columns.
@@ -199,6 +202,7 @@ func Linear(ctx context.Context, t *score.Table, s *score.Schema, target string,
 	if spec.Version == "" {
 		spec.Version = "1"
 	}
+	fit.Collinear = collinearity(cols, names, aliased, d.Weights)
 	spec.Terms = oh.terms(d, coef, opts.Fill, yy)
 	spec.Training = &score.Training{Rows: n, Dropped: d.Dropped, Converged: true, LogLik: fit.LogLik,
 		Aliased: fit.Aliased(), ScoreQuants: deciles(fitted)}

@@ -147,14 +147,20 @@ func QuantileCuts(baseline []float64, bins int) []float64 {
 			xs = append(xs, x)
 		}
 	}
-	if len(xs) == 0 || bins < 2 {
+	slices.Sort(xs)
+	return quantileCuts(func(q float64) float64 { return metric.Quantile(xs, q) }, len(xs) > 0, bins)
+}
+
+// quantileCuts is QuantileCuts over a quantile function of the baseline's
+// values (sorted values, or a Sample's counts).
+func quantileCuts(quantile func(q float64) float64, nonEmpty bool, bins int) []float64 {
+	if !nonEmpty || bins < 2 {
 		return nil
 	}
-	slices.Sort(xs)
 	var cuts []float64
 	repeated := false
 	for k := 1; k < bins; k++ {
-		q := metric.Quantile(xs, float64(k)/float64(bins))
+		q := quantile(float64(k) / float64(bins))
 		switch {
 		case len(cuts) == 0 || q > cuts[len(cuts)-1]:
 			if repeated {
@@ -361,197 +367,34 @@ type Report struct {
 // left out). Rows that cannot be scored are counted, not fatal. ctx is
 // checked between features.
 func Run(ctx context.Context, m *score.Model, baseline, current *score.Table, opts *Options) (*Report, error) {
-	if opts == nil {
-		opts = &Options{}
-	}
-	bins, sm := opts.PSI.resolved()
-	rep := &Report{Model: m.Name(), Kind: m.Kind(), Fingerprint: m.Fingerprint(),
-		BaselineRows: baseline.Len(), CurrentRows: current.Len(), Smoothing: sm, Bins: bins}
 	if baseline.Len() == 0 || current.Len() == 0 {
 		return nil, fmt.Errorf("%w: monitoring needs rows in both samples", score.ErrData)
 	}
-	for j := 0; j < m.NumTerms(); j++ {
-		name := m.Term(j).Feature
-		if baseline.Column(name) < 0 || current.Column(name) < 0 {
-			return nil, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: model input missing from a sample", score.ErrUnknownFeature)}
-		}
-	}
-	bs := scoreTable(m, baseline)
-	cs := scoreTable(m, current)
-	rep.BaselineErrors, rep.CurrentErrors = bs.errors, cs.errors
-	if len(bs.scores) == 0 || len(cs.scores) == 0 {
-		return nil, fmt.Errorf("%w: no row of a sample could be scored", score.ErrData)
-	}
-	// Rows that cannot be scored (an unseen category, a bad cell) are a bin
-	// of their own in the score PSI, so a sample the model mostly cannot
-	// score is never called stable.
-	sp, err := NumericPSI(withUnscorable(bs), withUnscorable(cs), &opts.PSI)
-	if err != nil {
-		return nil, err
-	}
-	for i := range sp.Bins {
-		if sp.Bins[i].Label == "(missing)" {
-			sp.Bins[i].Label = UnscorableBin
-		}
-	}
-	sp.Feature = "(score)"
-	rep.Score, rep.ScorePSI, rep.ScoreBand = sp, sp.Value, sp.Band
-	for j := 0; j < m.NumTerms(); j++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		p, err := featurePSI(m, j, baseline, current, &opts.PSI)
+	// In memory the rows are held anyway: keep every distinct value.
+	limits := &SampleOptions{MaxDistinct: max(DefaultMaxDistinct, baseline.Len(), current.Len()), MaxLevels: math.MaxInt}
+	var samples [2]*Sample
+	for k, t := range []*score.Table{baseline, current} {
+		s, err := NewSample(m, t.Header(), opts, limits)
 		if err != nil {
 			return nil, err
 		}
-		rep.Features = append(rep.Features, p)
+		var row []string
+		for i := 0; i < t.Len(); i++ {
+			if t.RowError(i) != nil {
+				s.AddBad()
+				continue
+			}
+			row = t.AppendRow(row[:0], i)
+			s.Add(row)
+		}
+		samples[k] = s
 	}
-	if tr, ok := m.Training(); ok && (tr.AUC != 0 || tr.KS != 0) {
-		rep.Training = &LabelledPerformance{Rows: tr.Rows, Events: tr.Events, AUC: tr.AUC, KS: tr.KS}
-	}
-	nCal := opts.CalibrationBins
-	if nCal <= 0 {
-		nCal = 10
-	}
-	rep.Baseline = performance(m, baseline, bs, nCal)
-	rep.Current = performance(m, current, cs, nCal)
-	return rep, nil
+	return Compare(ctx, samples[0], samples[1], opts)
 }
 
 // UnscorableBin labels the score PSI bin of the rows that could not be
 // scored.
 const UnscorableBin = "(unscorable)"
-
-// withUnscorable returns the sample's scores with a NaN (NumericPSI's
-// missing bin) for each row that could not be scored. Scores themselves
-// are always finite.
-func withUnscorable(s scored) []float64 {
-	out := slices.Clone(s.scores)
-	for range s.errors {
-		out = append(out, math.NaN())
-	}
-	return out
-}
-
-type scored struct {
-	rows   []int // table rows scored
-	scores []float64
-	logit  []float64
-	errors int
-}
-
-func scoreTable(m *score.Model, t *score.Table) scored {
-	var s scored
-	for i := 0; i < t.Len(); i++ {
-		rec, err := t.Record(m.Schema(), i)
-		if err != nil {
-			s.errors++
-			continue
-		}
-		r, err := m.Score(rec)
-		if err != nil {
-			s.errors++
-			continue
-		}
-		s.rows = append(s.rows, i)
-		s.scores = append(s.scores, r.Score)
-		s.logit = append(s.logit, float64(r.LogOdds))
-	}
-	return s
-}
-
-// featurePSI bins term j's feature: the model's bins for a binned term,
-// levels for a categorical feature, baseline quantiles for a numeric one.
-func featurePSI(m *score.Model, j int, baseline, current *score.Table, opts *PSIOptions) (PSI, error) {
-	t := m.Term(j)
-	f := m.Schema().Feature(m.TermFeature(j))
-	bc, cc := baseline.Column(f.Name), current.Column(f.Name)
-	_, sm := opts.resolved()
-	var out PSI
-	var err error
-	switch {
-	case t.Kind == score.BinnedTerm:
-		k := len(t.Bins)
-		labels := make([]string, 0, k+2)
-		for _, b := range t.Bins {
-			labels = append(labels, binText(b))
-		}
-		labels = append(labels, "(unseen)", "(invalid)")
-		count := func(tab *score.Table, col int) []float64 {
-			n := make([]float64, k+2)
-			for i := 0; i < tab.Len(); i++ {
-				v, perr := score.ParseValue(f.Kind, tab.Cell(i, col))
-				if perr != nil {
-					n[k+1]++
-					continue
-				}
-				_, pos, eerr := m.Effect(j, v)
-				if eerr != nil || pos < 0 {
-					n[k]++
-					continue
-				}
-				n[pos]++
-			}
-			return n
-		}
-		nb, nc := count(baseline, bc), count(current, cc)
-		labels, nb, nc = dropEmptyExtras(labels, nb, nc, 2)
-		out, err = PSIFromCounts(labels, nb, nc, sm)
-	case f.Kind == score.Categorical:
-		col := func(tab *score.Table, c int) []string {
-			out := make([]string, tab.Len())
-			for i := range out {
-				out[i] = tab.Cell(i, c)
-			}
-			return out
-		}
-		out, err = CategoricalPSI(col(baseline, bc), col(current, cc), opts)
-	default:
-		invalid := [2]float64{}
-		col := func(tab *score.Table, c int, which int) []float64 {
-			out := make([]float64, 0, tab.Len())
-			for i := 0; i < tab.Len(); i++ {
-				cell := tab.Cell(i, c)
-				if cell == "" {
-					out = append(out, math.NaN())
-					continue
-				}
-				x, perr := score.ParseNumber(cell)
-				if perr != nil || !isFinite(x) {
-					invalid[which]++
-					continue
-				}
-				out = append(out, x)
-			}
-			return out
-		}
-		bv, cv := col(baseline, bc, 0), col(current, cc, 1)
-		if invalid[0] == 0 && invalid[1] == 0 {
-			out, err = NumericPSI(bv, cv, opts)
-			break
-		}
-		p, perr := NumericPSI(bv, cv, &PSIOptions{Bins: opts.Bins, Smoothing: -1})
-		if perr != nil {
-			return PSI{}, &score.FieldError{Feature: f.Name, Err: perr}
-		}
-		labels := []string{}
-		var nb, nc []float64
-		for _, b := range p.Bins {
-			labels = append(labels, b.Label)
-			nb = append(nb, b.Baseline)
-			nc = append(nc, b.Current)
-		}
-		labels = append(labels, "(invalid)")
-		nb = append(nb, invalid[0])
-		nc = append(nc, invalid[1])
-		out, err = PSIFromCounts(labels, nb, nc, sm)
-	}
-	if err != nil {
-		return PSI{}, &score.FieldError{Feature: f.Name, Err: err}
-	}
-	out.Feature = f.Name
-	return out, nil
-}
 
 func binText(b score.Bin) string {
 	if b.Label != "" {
@@ -574,90 +417,6 @@ func binText(b score.Bin) string {
 		return "(missing)"
 	}
 	return "(other)"
-}
-
-// performance measures the model on the labelled, scored rows of t; nil
-// when t has no target column or no labelled row.
-func performance(m *score.Model, t *score.Table, s scored, nCal int) *LabelledPerformance {
-	tc := t.Column(m.Target())
-	if m.Target() == "" || tc < 0 {
-		return nil
-	}
-	if m.Kind() == score.LinearModel {
-		var ys, fs []float64
-		for k, row := range s.rows {
-			y, err := score.ParseNumber(t.Cell(row, tc))
-			if err != nil || !isFinite(y) {
-				continue
-			}
-			ys, fs = append(ys, y), append(fs, s.scores[k])
-		}
-		if len(ys) == 0 {
-			return nil
-		}
-		p := &LabelledPerformance{Rows: len(ys)}
-		var mean, sse, sae, sst float64
-		for _, y := range ys {
-			mean += y / float64(len(ys))
-		}
-		for i, y := range ys {
-			e := y - fs[i]
-			sse += e * e
-			sae += math.Abs(e)
-			sst += (y - mean) * (y - mean)
-		}
-		p.RMSE, p.MAE = math.Sqrt(sse/float64(len(ys))), sae/float64(len(ys))
-		if sst > 0 {
-			p.R2 = 1 - sse/sst
-		}
-		return p
-	}
-	var logit []float64
-	var events []bool
-	for k, row := range s.rows {
-		y := t.Cell(row, tc)
-		if y == "" {
-			continue
-		}
-		logit = append(logit, s.logit[k])
-		events = append(events, y == m.Event())
-	}
-	if len(logit) == 0 {
-		return nil
-	}
-	p := &LabelledPerformance{Rows: len(logit)}
-	cal := make([]CalibrationBin, nCal)
-	sums := make([]float64, nCal)
-	evs := make([]float64, nCal)
-	for i, l := range logit {
-		pr := float64(score.LogOdds(l).Probability())
-		p.MeanPredicted += pr
-		if events[i] {
-			p.Events++
-		}
-		b := min(int(pr*float64(nCal)), nCal-1)
-		cal[b].Count++
-		sums[b] += pr
-		if events[i] {
-			evs[b]++
-		}
-	}
-	n := float64(len(logit))
-	p.MeanPredicted /= n
-	p.ObservedRate = p.Events / n
-	p.AUC = metric.AUC(logit, events, nil)
-	p.KS = metric.KS(logit, events, nil)
-	for b := range cal {
-		cal[b].Lower, cal[b].Upper = float64(b)/float64(nCal), float64(b+1)/float64(nCal)
-		if cal[b].Count == 0 {
-			continue
-		}
-		c := float64(cal[b].Count)
-		cal[b].MeanPredicted, cal[b].ObservedRate = sums[b]/c, evs[b]/c
-		p.ECE += c / n * math.Abs(cal[b].MeanPredicted-cal[b].ObservedRate)
-		p.Calibration = append(p.Calibration, cal[b])
-	}
-	return p
 }
 
 // Ranked returns the features ordered by PSI, largest first (ties by

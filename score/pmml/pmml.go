@@ -77,7 +77,7 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, " <%s>", e.Element)
 	}
 	if e.Field != "" {
-		fmt.Fprintf(&b, " field %q", e.Field)
+		fmt.Fprintf(&b, " field %s", score.QuoteBounded(e.Field))
 	}
 	fmt.Fprintf(&b, ": %v", e.Err)
 	if e.Detail != "" {
@@ -89,11 +89,40 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 func unsupported(elem, field, format string, args ...any) error {
-	return &Error{Element: elem, Field: field, Detail: fmt.Sprintf(format, args...), Err: ErrUnsupported}
+	return &Error{Element: elem, Field: field, Detail: fmt.Sprintf(format, boundArgs(args)...), Err: ErrUnsupported}
 }
 
 func malformedPMML(elem, field, format string, args ...any) error {
-	return &Error{Element: elem, Field: field, Detail: fmt.Sprintf(format, args...), Err: score.ErrMalformed}
+	return &Error{Element: elem, Field: field, Detail: fmt.Sprintf(format, boundArgs(args)...), Err: score.ErrMalformed}
+}
+
+// boundArgs makes the string arguments of an error message bounded: a
+// document's attribute can be megabytes long, its error text cannot.
+func boundArgs(args []any) []any {
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			args[i] = boundedString(s)
+		}
+	}
+	return args
+}
+
+// boundedString formats as score.QuoteBounded with %q, and as its first
+// 64 bytes with the length noted otherwise.
+type boundedString string
+
+func (s boundedString) Format(f fmt.State, verb rune) {
+	q := score.QuoteBounded(string(s))
+	if verb == 'q' {
+		io.WriteString(f, q)
+		return
+	}
+	if len(s) <= 64 {
+		io.WriteString(f, string(s))
+		return
+	}
+	end := strings.LastIndex(q, `"`) // the quoted part, then "... (N bytes)"
+	io.WriteString(f, q[1:end]+q[end+1:])
 }
 
 // Options controls Write and Read. The zero value (or nil)
@@ -410,6 +439,9 @@ func fmtNum(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 func Write(w io.Writer, m *score.Model, opts *Options) error {
 	if opts == nil {
 		opts = &Options{}
+	}
+	if err := m.RefusePairs("PMML export"); err != nil {
+		return err
 	}
 	spec := m.Spec()
 	doc := xPMML{Xmlns: Namespace, Version: Version,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -257,6 +258,14 @@ func Read(r io.Reader, opts *Options) (*score.Model, error) {
 	}
 	if spec.Name == "" {
 		spec.Name = "pmml"
+	}
+	if err := spec.CheckOverflow(); err != nil {
+		// The score of such a model is +Inf or -Inf on ordinary rows.
+		var fe *score.FieldError
+		if errors.As(err, &fe) {
+			return nil, malformedPMML(model.XMLName.Local, fe.Feature, "%v", fe.Err)
+		}
+		return nil, malformedPMML(model.XMLName.Local, "", "%v", err)
 	}
 	return score.NewModel(spec)
 }

@@ -118,6 +118,9 @@ func Score(m *score.Model, opts *Options) (string, error) {
 	if m == nil || m.Schema().Len() == 0 && m.NumTerms() == 0 && m.Name() == "" {
 		return "", fmt.Errorf("%w: no model", ErrUnsupported)
 	}
+	if err := m.RefusePairs("SQL generation"); err != nil {
+		return "", fmt.Errorf("%w: %w", ErrUnsupported, err)
+	}
 	e := o.Explainer
 	if e == nil {
 		if e, err = explain.NewExplainer(m, nil); err != nil {
@@ -156,38 +159,39 @@ func Score(m *score.Model, opts *Options) (string, error) {
 	}
 	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + table + " AS c"
 
-	// Layer 1: each term's effect, error and (when it varies) reason code.
+	// Layer 1: each term's effect (NULL when the value is an error) and,
+	// when it varies, its reason code.
 	sel = []string{"s.*"}
 	for j := range m.NumTerms() {
 		sel = append(sel, g.effectCase(j)+" AS "+g.col("e", j))
-		if ec := g.errorCase(j); ec != "" {
-			sel = append(sel, ec+" AS "+g.col("r", j))
-		}
 		if kc, ok := g.codeCase(j); !ok {
 			sel = append(sel, kc+" AS "+g.col("k", j))
 		}
 	}
 	q = g.layer(sel, q)
 
-	// Layer 2: the score in term order, the errors, the contributions.
+	// Layer 2: the score in term order (NULL when any term's effect is),
+	// the contributions, and the errors' text. The text is built only for
+	// rows with an error (a CASE evaluates its result for the rows that
+	// reach it): each failing term's error CASE runs there and nowhere
+	// else, so a row that scores costs one CASE a term.
 	base := e.Baseline()
 	sum := s.num(m.Intercept())
-	var nerr, etxt []string
+	var failed, etxt []string
 	sel = []string{"s.*"}
 	for j := range m.NumTerms() {
 		sum = "(" + sum + " + s." + g.col("e", j) + ")"
 		if g.canFail(j) {
-			nerr = append(nerr, "CASE WHEN s."+g.col("r", j)+" IS NULL THEN 0 ELSE 1 END")
-			etxt = append(etxt, "COALESCE(s."+g.col("r", j)+", '')")
+			failed = append(failed, "s."+g.col("e", j)+" IS NULL")
+			etxt = append(etxt, "COALESCE("+g.errorCase(j)+", '')")
 		}
 		sel = append(sel, "(s."+g.col("e", j)+" - "+s.num(base.Terms[j])+") AS "+g.col("c", j))
 	}
 	sel = append(sel, sum+" AS "+s.ident(prefix+"s"))
-	if len(nerr) == 0 {
-		sel = append(sel, "0 AS "+s.ident(prefix+"n"), "CAST(NULL AS "+s.text+") AS "+s.ident(prefix+"t"))
+	if len(failed) == 0 {
+		sel = append(sel, "CAST(NULL AS "+s.text+") AS "+s.ident(prefix+"t"))
 	} else {
-		sel = append(sel, "("+strings.Join(nerr, " + ")+") AS "+s.ident(prefix+"n"),
-			"("+strings.Join(etxt, " || ")+") AS "+s.ident(prefix+"t"))
+		sel = append(sel, "CASE WHEN "+strings.Join(failed, " OR ")+" THEN ("+strings.Join(etxt, " || ")+") END AS "+s.ident(prefix+"t"))
 	}
 	q = g.layer(sel, q)
 
@@ -211,7 +215,7 @@ func Score(m *score.Model, opts *Options) (string, error) {
 	}
 
 	// The result.
-	ok := "s." + s.ident(prefix+"n") + " = 0"
+	ok := "s." + s.ident(prefix+"s") + " IS NOT NULL"
 	sel = nil
 	for _, k := range o.Keep {
 		sel = append(sel, "s."+s.ident(k)+" AS "+s.ident(k))
@@ -237,10 +241,22 @@ func Score(m *score.Model, opts *Options) (string, error) {
 	if rs != nil {
 		sel = append(sel, rs.final(ok)...)
 	}
-	n := "s." + s.ident(prefix+"n")
+	// The error: the count of failing terms (counted only for rows with
+	// an error) and their text.
 	t := "s." + s.ident(prefix+"t")
-	sel = append(sel, "CASE WHEN "+n+" = 0 THEN NULL WHEN "+n+" = 1 THEN SUBSTR("+t+", 3) ELSE CAST("+n+" AS "+s.text+") || "+
-		s.str(" problems: ")+" || SUBSTR("+t+", 3) END AS "+s.ident(ColError))
+	var count []string
+	for j := range m.NumTerms() {
+		if g.canFail(j) {
+			count = append(count, "CASE WHEN s."+g.col("e", j)+" IS NULL THEN 1 ELSE 0 END")
+		}
+	}
+	if len(count) == 0 {
+		sel = append(sel, "CAST(NULL AS "+s.text+") AS "+s.ident(ColError))
+	} else {
+		n := "(" + strings.Join(count, " + ") + ")"
+		sel = append(sel, "CASE WHEN "+t+" IS NULL THEN NULL WHEN "+n+" = 1 THEN SUBSTR("+t+", 3) ELSE CAST("+n+" AS "+s.text+") || "+
+			s.str(" problems: ")+" || SUBSTR("+t+", 3) END AS "+s.ident(ColError))
+	}
 	return g.layer(sel, q), nil
 }
 

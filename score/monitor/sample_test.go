@@ -1,0 +1,93 @@
+package monitor_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/monitor"
+)
+
+// sampleOf adds t's rows to k samples (row i to a random one) and merges
+// them.
+func sampleOf(t *testing.T, m *score.Model, tab *score.Table, k int, rng *rand.Rand) *monitor.Sample {
+	t.Helper()
+	parts := make([]*monitor.Sample, k)
+	for p := range parts {
+		var err error
+		parts[p], err = monitor.NewSample(m, tab.Header(), nil, nil)
+		require.NoError(t, err)
+	}
+	for i := 0; i < tab.Len(); i++ {
+		parts[rng.IntN(k)].Add(tab.Row(i))
+	}
+	for _, o := range parts[1:] {
+		require.NoError(t, parts[0].Merge(o))
+	}
+	return parts[0]
+}
+
+// TestSampleSplitsMerge: for every built-in data set's model, summarising
+// each sample in k random parts and merging gives Run's report: counts,
+// bins, PSI, AUC and KS exactly (integer counts), sums of probabilities
+// and errors within a relative 1e-12.
+func TestSampleSplitsMerge(t *testing.T) {
+	for _, c := range monitorCases {
+		t.Run(c.name, func(t *testing.T) {
+			base, cur := c.split(t)
+			m, err := score.LoadFile(filepath.Join("testdata", "inmemory", c.name+".model.json"))
+			require.NoError(t, err)
+			want, err := monitor.Run(context.Background(), m, base, cur, nil)
+			require.NoError(t, err)
+			wb, err := json.Marshal(want)
+			require.NoError(t, err)
+			rng := rand.New(rand.NewPCG(uint64(base.Len()), 1))
+			for _, k := range []int{1, 4} {
+				got, err := monitor.Compare(context.Background(), sampleOf(t, m, base, k, rng), sampleOf(t, m, cur, k, rng), nil)
+				require.NoError(t, err)
+				gb, err := json.Marshal(got)
+				require.NoError(t, err)
+				requireJSONClose(t, wb, gb, 1e-12)
+				require.Equal(t, want.ScorePSI, got.ScorePSI, "the score PSI is a function of counts")
+				for j := range want.Features {
+					require.Equal(t, want.Features[j].Value, got.Features[j].Value, want.Features[j].Feature)
+				}
+				if want.Current != nil && m.Kind() != score.LinearModel {
+					require.Equal(t, want.Current.AUC, got.Current.AUC)
+					require.Equal(t, want.Current.KS, got.Current.KS)
+				}
+			}
+		})
+	}
+}
+
+// TestSampleErrors: a model input missing from the header is named; an
+// unscorable or ragged row is counted, not fatal; samples of another
+// model do not merge.
+func TestSampleErrors(t *testing.T) {
+	m, err := score.LoadFile(filepath.Join("testdata", "inmemory", "german_credit_scorecard.model.json"))
+	require.NoError(t, err)
+	_, err = monitor.NewSample(m, []string{"age_in_years"}, nil, nil)
+	var fe *score.FieldError
+	require.ErrorAs(t, err, &fe)
+	require.ErrorIs(t, err, score.ErrUnknownFeature)
+
+	base, cur := monitorCases[1].split(t)
+	s, err := monitor.NewSample(m, cur.Header(), nil, nil)
+	require.NoError(t, err)
+	s.Add([]string{"too", "few"})
+	s.AddBad()
+	require.Equal(t, 2, s.Rows())
+	require.Equal(t, 2, s.Errors())
+	lm, err := score.LoadFile(filepath.Join("testdata", "inmemory", "german_credit_logistic.model.json"))
+	require.NoError(t, err)
+	o, err := monitor.NewSample(lm, base.Header(), nil, nil)
+	require.NoError(t, err)
+	require.True(t, errors.Is(s.Merge(o), score.ErrData))
+}
