@@ -218,6 +218,11 @@ func newPairAxis(k int, pb *preBins) *pairAxis {
 		if len(ax.bins) < 2 {
 			return nil
 		}
+		// a declared special code keeps a bin of its own
+		for b := pb.ranges; b < miss; b++ {
+			ax.of[b] = uint16(len(ax.bins))
+			ax.bins = append(ax.bins, score.Bin{Kind: score.SpecialBin, Special: pb.bins[b].Special})
+		}
 	}
 	ax.of[miss] = uint16(len(ax.bins))
 	ax.bins = append(ax.bins, score.Bin{Kind: score.MissingBin})

@@ -126,3 +126,49 @@ func TestBoostedSpecialCodes(t *testing.T) {
 	require.Less(t, special.Effect, lowest, "-1 rows are the riskiest: fewest points")
 	require.Equal(t, 1, term.Stats.DataTrend, "the event rate rises with x (special code left out)")
 }
+
+// TestBoostedPairSpecialCode: a pair term over a feature with a declared
+// special code keeps the code as a bin of its own on that axis.
+func TestBoostedPairSpecialCode(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var rows [][]string
+	for range 4000 {
+		x, z := -1.0, float64(rng.IntN(50))
+		if rng.Float64() < 0.8 {
+			x = float64(rng.IntN(100))
+		}
+		p := 0.2
+		if x >= 50 && z >= 25 || x == -1 && z < 10 {
+			p = 0.7
+		}
+		y := "no"
+		if rng.Float64() < p {
+			y = "yes"
+		}
+		rows = append(rows, []string{strconv.FormatFloat(x, 'g', -1, 64), strconv.FormatFloat(z, 'g', -1, 64), y})
+	}
+	tab, err := score.NewTable([]string{"x", "z", "y"}, rows)
+	require.NoError(t, err)
+	fs := tab.InferSchema().Features()
+	fs[0].Special = map[string]string{"-1": "no record"}
+	s, err := score.NewSchema(fs...)
+	require.NoError(t, err)
+	bf, err := fit.Boosted(context.Background(), tab, s, "y", "yes", &fit.BoostedOptions{Interactions: 1})
+	require.NoError(t, err)
+	require.Len(t, bf.Pairs, 1)
+	var found bool
+	for j := 0; j < bf.Model.NumTerms(); j++ {
+		term := bf.Model.Term(j)
+		if term.Kind != score.PairTerm {
+			continue
+		}
+		axis := term.Bins
+		if term.Feature != "x" {
+			axis = term.Pair.Bins
+		}
+		for _, b := range axis {
+			found = found || b.Kind == score.SpecialBin && *b.Special == -1
+		}
+	}
+	require.True(t, found, "the pair's x axis has the special bin")
+}
