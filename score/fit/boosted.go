@@ -151,7 +151,7 @@ type BoostedFit struct {
 // boostOpts is BoostedOptions with the defaults filled in.
 type boostOpts struct {
 	maxBins, maxRounds, patience, bags, minLeaf, smoothing, maxLeaves int
-	lr, tol, valSize, minHess, minGain                                float64
+	lr, tol, valSize, minHess                                         float64
 	seed                                                              uint64
 }
 
