@@ -18,11 +18,21 @@ import (
 // again under GOGC=100).
 const BytesPerDesignCell = 100
 
+// BytesPerTableCell is what the table a fit reads holds per cell (a
+// string header of 16 bytes; short cell texts share their row's line). A
+// fit's table is in memory beside its design, so the design budget is
+// what the Design limit leaves after the table: each table cell takes
+// BytesPerTableCell/BytesPerDesignCell of a design cell from it. A table
+// at the cells limit (32 Mi cells, about 512 MB) then leaves about 3 Mi
+// design cells (300 MB) of the default 8 Mi: under 1 GB together.
+const BytesPerTableCell = 16
+
 // checkDesign refuses a design of more than t.Limits().Design cells
 // before any of it is allocated: rows (every table row, the most a fit
 // can use) times design columns, one for the intercept, one per numeric
 // input and one per level of a categorical input (distinct non-blank
-// cells of its column; checkLevels has already bounded them). The error
+// cells of its column; checkLevels has already bounded them), plus the
+// table's share (BytesPerTableCell). The error
 // is a *score.LimitError naming the rows, the columns, the widest inputs
 // and how to raise the limit.
 func checkDesign(t *score.Table, s *score.Schema, inputs, cols []int) error {
@@ -43,7 +53,9 @@ func checkDesign(t *score.Table, s *score.Schema, inputs, cols []int) error {
 		widths = append(widths, width{f.Name, n})
 		designCols += n
 	}
-	if rows*designCols <= limit {
+	tableCells := rows * int64(len(t.Header()))
+	tableShare := (tableCells*BytesPerTableCell + BytesPerDesignCell - 1) / BytesPerDesignCell
+	if rows*designCols+tableShare <= limit {
 		return nil
 	}
 	sort.SliceStable(widths, func(i, j int) bool { return widths[i].n > widths[j].n })
@@ -57,7 +69,7 @@ func checkDesign(t *score.Table, s *score.Schema, inputs, cols []int) error {
 	if len(wide) > 0 {
 		where += "; widest inputs: " + strings.Join(wide, ", ")
 	}
-	where += ")"
+	where += fmt.Sprintf("; the table's %d cells take %d of the budget)", tableCells, tableShare)
 	return &score.LimitError{Limit: "design cells (rows x design columns)", Max: limit, Where: where,
 		Setting: "CANDOR_LIMITS=design=N or score.Limits.Design; or fit fewer rows or inputs (--exclude)"}
 }

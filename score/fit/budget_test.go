@@ -78,10 +78,12 @@ func TestDesignBudgetRefusedBeforeAllocation(t *testing.T) {
 // TestDesignBudgetAtTheLimit: a design of exactly the limit is fitted and
 // one cell more is refused (1,000 rows x 102 columns = 102,000 cells).
 func TestDesignBudgetAtTheLimit(t *testing.T) {
-	tab, s := budgetTable(t, 1000, 102000)
+	// 1,000 rows x 102 design columns, plus the table's 3,000 cells at
+	// 16/100 of a design cell each (480): 102,480 cells exactly.
+	tab, s := budgetTable(t, 1000, 102480)
 	_, err := Logistic(context.Background(), tab, s, "y", "1", &LogisticOptions{L2: 1})
 	require.NoError(t, err)
-	tab, s = budgetTable(t, 1000, 101999)
+	tab, s = budgetTable(t, 1000, 102479)
 	_, err = Logistic(context.Background(), tab, s, "y", "1", &LogisticOptions{L2: 1})
 	require.ErrorIs(t, err, score.ErrLimit)
 }
