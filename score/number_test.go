@@ -40,7 +40,7 @@ func TestInferNamesDecimalCommas(t *testing.T) {
 	require.NoError(t, err)
 	_, err = tab.Infer()
 	require.ErrorIs(t, err, score.ErrMalformed)
-	for _, want := range []string{`"balance"`, `"1,5"`, "row 1", "decimal comma"} {
+	for _, want := range []string{`"balance"`, `"1,5"`, "row 1", "decimal comma", "CANDOR_DECIMAL_COMMA=1"} { // the setting that exists (the message named a "decimal comma option" no command has)
 		require.Contains(t, err.Error(), want)
 	}
 	// With the option, they are numbers.

@@ -235,7 +235,7 @@ func (t *Table) inferColumn(j int, check bool) (Feature, error) {
 	}
 	if f.Kind == Numeric && comma != "" {
 		if check {
-			return f, fmt.Errorf("%w: column %s holds numbers written with a decimal comma (%s in row %d): candor reads '.' as the decimal point; read the file with the decimal comma option, or convert it",
+			return f, fmt.Errorf("%w: column %s holds numbers written with a decimal comma (%s in row %d): candor reads '.' as the decimal point; read it with CANDOR_DECIMAL_COMMA=1 (score.CSVOptions.DecimalComma), or convert it",
 				ErrMalformed, QuoteBounded(t.header[j]), QuoteBounded(comma), commaRow)
 		}
 		f.Kind = Categorical
