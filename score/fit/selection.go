@@ -154,10 +154,15 @@ func rangeOrCategoryBins(b *Binning) int {
 }
 
 // hasEvidenceTail reports whether a special or missing bin with rows makes
-// the feature informative although its value bins are one.
+// the feature informative although its value bins are one. The bin must
+// hold events and non-events: when it holds one class only, the feature's
+// WoE column varies only on rows of that class, which a coefficient can
+// separate perfectly (no finite estimate: two blank cells of an otherwise
+// constant column, both non-events, failed the whole fit).
 func hasEvidenceTail(b *Binning) bool {
 	for _, bin := range b.Bins {
-		if (bin.Kind == score.SpecialBin || bin.Kind == score.MissingBin) && bin.Count > 0 && bin.Count < b.Events+b.NonEvents {
+		if (bin.Kind == score.SpecialBin || bin.Kind == score.MissingBin) && bin.Count > 0 && bin.Count < b.Events+b.NonEvents &&
+			bin.Events > 0 && bin.Events < bin.Count {
 			return true
 		}
 	}
