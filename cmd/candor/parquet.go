@@ -1,7 +1,7 @@
 package main
 
 // Parquet input: --data x.parquet (or any file that starts with Parquet's
-// magic bytes) is read by internal/parquetio, row group by row group, as
+// magic bytes) is read by score/parquetio, row group by row group, as
 // the same table exported to CSV would be read: numbers as numeric cells,
 // strings and booleans as text, nulls as missing. Standard input is always
 // CSV (Parquet needs random access to its footer).
@@ -15,7 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/candorscore/candor/internal/parquetio"
+	"github.com/candorscore/candor/score/parquetio"
 	"github.com/candorscore/candor/score"
 )
 

@@ -11,12 +11,12 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/candorscore/candor/internal/parquetio"
+	"github.com/candorscore/candor/score/parquetio"
 	"github.com/candorscore/candor/score"
 )
 
 // fixtureDir holds the Parquet cross-check fixture and its script.
-const fixtureDir = "../../internal/parquetio/testdata"
+const fixtureDir = "../../score/parquetio/testdata"
 
 // TestParquetFixture: DuckDB writes a Parquet file of every type candor
 // reads (fixtureDir/duckdb_types.sql) and reads it back as text; candor's

@@ -9,7 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/candorscore/candor/internal/parquetio"
+	"github.com/candorscore/candor/score/parquetio"
 	"github.com/candorscore/candor/score"
 )
 

@@ -14,7 +14,7 @@ import (
 	"github.com/parquet-go/parquet-go/compress/zstd"
 	"github.com/stretchr/testify/require"
 
-	"github.com/candorscore/candor/internal/parquetio"
+	"github.com/candorscore/candor/score/parquetio"
 	"github.com/candorscore/candor/score"
 )
 
