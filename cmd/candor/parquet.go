@@ -15,8 +15,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/candorscore/candor/score/parquetio"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/parquetio"
 )
 
 // parquetRowSource is the row-source contract of the streaming commands

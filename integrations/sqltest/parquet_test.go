@@ -11,8 +11,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/candorscore/candor/score/parquetio"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/parquetio"
 )
 
 // fixtureDir holds the Parquet cross-check fixture and its script.

@@ -9,8 +9,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/candorscore/candor/score/parquetio"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/parquetio"
 )
 
 // CompareWithCSV requires the Parquet file to read, row for row and cell

@@ -14,8 +14,8 @@ import (
 	"github.com/parquet-go/parquet-go/compress/zstd"
 	"github.com/stretchr/testify/require"
 
-	"github.com/candorscore/candor/score/parquetio"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/parquetio"
 )
 
 // typed is a row of every type the reader maps, nullable where a pointer.
