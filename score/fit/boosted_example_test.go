@@ -37,6 +37,6 @@ func ExampleBoosted() {
 	fmt.Println(m.Kind(), m.NumTerms(), "terms,", len(bf.Rounds), "bags")
 	fmt.Printf("points %.1f, terms add up: %v, event probability %.2f\n", r.Score, sum-r.Score < 1e-9 && r.Score-sum < 1e-9, r.Probability)
 	// Output:
-	// scorecard 17 terms, 8 bags
-	// points 579.0, terms add up: true, event probability 0.07
+	// scorecard 17 terms, 14 bags
+	// points 581.9, terms add up: true, event probability 0.06
 }

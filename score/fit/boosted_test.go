@@ -25,7 +25,9 @@ type boostedCase struct {
 	// beatsLinear says the boosted model is held to at least the logistic
 	// and scorecard AUC; false records a shortfall measured and reported
 	// (German credit: 700 training rows, where the coarse monotone
-	// scorecard generalises better).
+	// scorecard generalises better; Telco churn under the defaults taken
+	// from HistGradientBoosting: 0.8380 against the logistic's 0.8458, as
+	// the README reports).
 	beatsLinear bool
 	// long cases (tens of thousands of rows) run only with CANDOR_LONG=1.
 	long bool
@@ -42,7 +44,7 @@ type boostedCase struct {
 var boostedCases = []boostedCase{
 	{name: datasets.GermanCredit, target: "creditability", event: "bad"},
 	// Telco's 11 blank TotalCharges are all customers of tenure 0.
-	{name: datasets.TelcoChurn, target: "Churn", event: "Yes", exclude: []string{"customerID"}, fill: map[string]float64{"TotalCharges": 0}, beatsLinear: true},
+	{name: datasets.TelcoChurn, target: "Churn", event: "Yes", exclude: []string{"customerID"}, fill: map[string]float64{"TotalCharges": 0}},
 	{name: datasets.BankMarketing, target: "y", event: "yes", exclude: []string{"duration"}, beatsLinear: true, long: true, interactions: true},
 	{name: datasets.Adult, target: "income", event: ">50K", exclude: []string{"split"}, protected: []string{"race", "sex"}, beatsLinear: true, long: true, l2: 1},
 }

@@ -31,11 +31,13 @@ const BytesPerTableCell = 16
 // before any of it is allocated: rows (every table row, the most a fit
 // can use) times design columns, one for the intercept, one per numeric
 // input and one per level of a categorical input (distinct non-blank
-// cells of its column; checkLevels has already bounded them), plus the
+// cells of its column; checkLevels has already bounded them) when the fit
+// one-hot encodes (logistic, linear), else one per input (the scorecard's
+// WoE column, the boosted fit's bin column), plus the
 // table's share (BytesPerTableCell). The error
 // is a *score.LimitError naming the rows, the columns, the widest inputs
 // and how to raise the limit.
-func checkDesign(t *score.Table, s *score.Schema, inputs, cols []int) error {
+func checkDesign(t *score.Table, s *score.Schema, inputs, cols []int, oneHot bool) error {
 	limit := t.Limits().Design
 	rows := int64(t.Len())
 	if rows == 0 {
@@ -49,7 +51,10 @@ func checkDesign(t *score.Table, s *score.Schema, inputs, cols []int) error {
 	designCols := int64(1) // the intercept
 	for k, si := range inputs {
 		f := s.Feature(si)
-		n := inputWidth(t, f, cols[k])
+		n := int64(1)
+		if oneHot {
+			n = inputWidth(t, f, cols[k])
+		}
 		widths = append(widths, width{f.Name, n})
 		designCols += n
 	}

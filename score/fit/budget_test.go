@@ -42,26 +42,37 @@ func TestDesignBudgetRefusedBeforeAllocation(t *testing.T) {
 	const rows = 20000
 	tab, s := budgetTable(t, rows, 1<<20)
 	designBytes := uint64(rows * 102 * 8)
-	fits := map[string]func() error{
-		"logistic": func() error { _, err := Logistic(context.Background(), tab, s, "y", "1", nil); return err },
-		"scorecard": func() error {
-			_, err := Scorecard(context.Background(), tab, s, "y", "1", nil)
-			return err
-		},
-		"boosted": func() error { _, err := Boosted(context.Background(), tab, s, "y", "1", nil); return err },
+	small, ss := budgetTable(t, rows, 1<<15)
+	type check struct {
+		fit   func() error
+		max   int64
+		wants []string
 	}
-	for name, f := range fits {
+	oneHot := []string{"20000 rows x 102 design columns", "2040000 cells", "c 100 levels", "more than 1048576 design cells", "CANDOR_LIMITS=design=N"}
+	// The scorecard and the boosted fit hold one column per input (a WoE
+	// or a bin index), not one per level: 20,000 x 3 cells, refused under
+	// a 32 Ki budget.
+	perInput := []string{"20000 rows x 3 design columns", "60000 cells", "more than 32768 design cells", "CANDOR_LIMITS=design=N"}
+	fits := map[string]check{
+		"logistic": {func() error { _, err := Logistic(context.Background(), tab, s, "y", "1", nil); return err }, 1 << 20, oneHot},
+		"scorecard": {func() error {
+			_, err := Scorecard(context.Background(), small, ss, "y", "1", nil)
+			return err
+		}, 1 << 15, perInput},
+		"boosted": {func() error { _, err := Boosted(context.Background(), small, ss, "y", "1", nil); return err }, 1 << 15, perInput},
+	}
+	for name, c := range fits {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		err := f()
+		err := c.fit()
 		runtime.ReadMemStats(&after)
 		var le *score.LimitError
 		require.ErrorAs(t, err, &le, name)
 		require.True(t, errors.Is(err, score.ErrLimit), name)
-		require.Equal(t, int64(1<<20), le.Max, name)
+		require.Equal(t, c.max, le.Max, name)
 		msg := err.Error()
-		for _, want := range []string{"20000 rows x 102 design columns", "2040000 cells", "c 100 levels", "more than 1048576 design cells", "CANDOR_LIMITS=design=N"} {
+		for _, want := range c.wants {
 			require.Contains(t, msg, want, name)
 		}
 		grew := after.TotalAlloc - before.TotalAlloc
@@ -110,10 +121,26 @@ func TestDefaultDesignBudgetFitsTheDataSets(t *testing.T) {
 		require.NoError(t, err)
 		inputs, cols, err := designInputs(full, s, c.target)
 		require.NoError(t, err)
-		require.NoError(t, checkDesign(full, s, inputs, cols), c.name)
+		require.NoError(t, checkDesign(full, s, inputs, cols, true), c.name)
 		cells := designCells(full, s, inputs, cols)
 		t.Logf("%s: %d rows, %d design cells (%.0f%% of the default budget)", c.name, full.Len(), cells, 100*float64(cells)/float64(score.DefaultLimitDesign))
 		require.Greater(t, cells, int64(full.Len()*(len(inputs)+1)-1), c.name)
 		require.Less(t, cells, score.DefaultLimitDesign*3/4, c.name)
 	}
+}
+
+// TestDesignBudgetPerInputFits: a table whose one-hot design (20,000 x
+// 102 cells) is over a 128 Ki budget but whose per-input design (20,000 x
+// 3, plus the table's share) is under it is refused by the logistic fit
+// and fitted by the scorecard and the boosted fit, which hold one column
+// per input. Before, both were refused as if they one-hot encoded: Adult
+// resampled to 450,000 rows could not be fitted boosted at all.
+func TestDesignBudgetPerInputFits(t *testing.T) {
+	tab, s := budgetTable(t, 20000, 1<<17)
+	_, err := Logistic(context.Background(), tab, s, "y", "1", nil)
+	require.ErrorIs(t, err, score.ErrLimit)
+	_, err = Scorecard(context.Background(), tab, s, "y", "1", nil)
+	require.NoError(t, err)
+	_, err = Boosted(context.Background(), tab, s, "y", "1", &BoostedOptions{OuterBags: 1})
+	require.NoError(t, err)
 }

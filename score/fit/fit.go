@@ -398,7 +398,7 @@ func newDesign(t *score.Table, s *score.Schema, target, event, nonevent string, 
 	if err := checkLevels(t, s, inputs, cols, maxLevels); err != nil {
 		return nil, err
 	}
-	if err := checkDesign(t, s, inputs, cols); err != nil { // budget.go
+	if err := checkDesign(t, s, inputs, cols, true); err != nil { // budget.go
 		return nil, err
 	}
 	d := &Design{Schema: s, Inputs: inputs}

@@ -275,7 +275,7 @@ func linearDesign(t *score.Table, s *score.Schema, target string, y []float64, o
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDesign(t, s, inputs, cols); err != nil { // budget.go
+	if err := checkDesign(t, s, inputs, cols, true); err != nil { // budget.go
 		return nil, err
 	}
 	d := &Design{Schema: s, Inputs: inputs}

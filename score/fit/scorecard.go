@@ -542,7 +542,7 @@ func scorecardDesign(t *score.Table, s *score.Schema, target, event, nonevent st
 	if err := checkLevels(t, s, inputs, cols, maxLevels); err != nil {
 		return nil, err
 	}
-	if err := checkDesign(t, s, inputs, cols); err != nil { // budget.go
+	if err := checkDesign(t, s, inputs, cols, false); err != nil { // budget.go
 		return nil, err
 	}
 	d := &Design{Schema: s, Inputs: inputs}
