@@ -127,20 +127,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	cat := explain.DefaultCatalog()
-	if a.messages != "" {
-		if cat, err = loadMessages(cat, a.messages); err != nil {
-			return err
-		}
-	}
-	if !cat.HasLanguage(a.lang) {
-		return fmt.Errorf("%w: --lang %q (have %s)", explain.ErrUnknownLanguage, a.lang, strings.Join(cat.Languages(), ", "))
-	}
-	opts := &explain.Options{MaxReasons: a.reasons, ShowSensitive: a.showSensitive, Actions: acts}
-	if opts.Baseline, err = chooseBaseline(m, t, a); err != nil {
-		return err
-	}
-	e, err := explain.NewExplainer(m, opts)
+	e, cat, err := newExplainer(m, t, a, acts)
 	if err != nil {
 		return err
 	}
@@ -262,20 +249,7 @@ func streamExplain(ctx context.Context, m *score.Model, acts *explain.Actions, a
 	if err != nil {
 		return err
 	}
-	cat := explain.DefaultCatalog()
-	if a.messages != "" {
-		if cat, err = loadMessages(cat, a.messages); err != nil {
-			return err
-		}
-	}
-	if !cat.HasLanguage(a.lang) {
-		return fmt.Errorf("%w: --lang %q (have %s)", explain.ErrUnknownLanguage, a.lang, strings.Join(cat.Languages(), ", "))
-	}
-	opts := &explain.Options{MaxReasons: a.reasons, ShowSensitive: a.showSensitive, Actions: acts}
-	if opts.Baseline, err = chooseBaseline(m, nil, a); err != nil {
-		return err
-	}
-	e, err := explain.NewExplainer(m, opts)
+	e, cat, err := newExplainer(m, nil, a, acts)
 	if err != nil {
 		return err
 	}
@@ -355,6 +329,34 @@ func streamExplain(ctx context.Context, m *score.Model, acts *explain.Actions, a
 		return fmt.Errorf("%d of %d rows could not be explained", n, st.rows.Load())
 	}
 	return nil
+}
+
+// newExplainer is explain's explainer and catalogue from its flags: the
+// built-in catalogue with --messages added, checked to have --lang, and
+// the explainer with --reasons, --show-sensitive, the actions and the
+// baseline chooseBaseline picks (t is the data in memory, nil for a
+// stream).
+func newExplainer(m *score.Model, t *score.Table, a explainArgs, acts *explain.Actions) (*explain.Explainer, *explain.Catalog, error) {
+	cat := explain.DefaultCatalog()
+	if a.messages != "" {
+		var err error
+		if cat, err = loadMessages(cat, a.messages); err != nil {
+			return nil, nil, err
+		}
+	}
+	if !cat.HasLanguage(a.lang) {
+		return nil, nil, fmt.Errorf("%w: --lang %q (have %s)", explain.ErrUnknownLanguage, a.lang, strings.Join(cat.Languages(), ", "))
+	}
+	opts := &explain.Options{MaxReasons: a.reasons, ShowSensitive: a.showSensitive, Actions: acts}
+	var err error
+	if opts.Baseline, err = chooseBaseline(m, t, a); err != nil {
+		return nil, nil, err
+	}
+	e, err := explain.NewExplainer(m, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, cat, nil
 }
 
 func loadMessages(cat *explain.Catalog, path string) (*explain.Catalog, error) {
