@@ -55,8 +55,9 @@ type PreBins struct {
 	total, evs  float64
 	missCount   float64
 	missEvents  float64
-	values      map[float64]*[2]float64 // numeric: value -> {weight, event weight}
-	labels      []string                // categorical, in order
+	values      map[float64]int // numeric: value -> its index in vcounts
+	vcounts     [][2]float64    // numeric: {weight, event weight} per value
+	labels      []string        // categorical, in order
 	catIndex    map[string]int
 	cats        []*[2]float64 // per label: {weight, event weight}
 }
@@ -68,7 +69,7 @@ func NewPreBins(f score.Feature, opts *PreBinsOptions) *PreBins {
 		p.maxDistinct = opts.MaxDistinct
 	}
 	if f.Kind == score.Numeric {
-		p.values = map[float64]*[2]float64{}
+		p.values = map[float64]int{}
 		return p
 	}
 	p.catIndex = map[string]int{}
@@ -130,13 +131,16 @@ func (p *PreBins) Add(v score.Value, event bool, weight float64) error {
 		if x == 0 {
 			x = 0 // -0 counts as 0
 		}
-		if cell = p.values[x]; cell == nil {
+		k, ok := p.values[x]
+		if !ok {
 			if p.full() {
 				return p.limitError(row)
 			}
-			cell = &[2]float64{}
-			p.values[x] = cell
+			k = len(p.vcounts)
+			p.values[x] = k
+			p.vcounts = append(p.vcounts, [2]float64{})
 		}
+		cell = &p.vcounts[k]
 	default:
 		if !v.IsCat() {
 			return &score.FieldError{Row: row, Feature: p.f.Name, Value: strconv.Quote(v.String()), Err: score.ErrWrongKind}
@@ -179,7 +183,7 @@ func (p *PreBins) Merge(o *PreBins) error {
 		added := 0
 		if p.values != nil {
 			for x := range o.values {
-				if p.values[x] == nil {
+				if _, ok := p.values[x]; !ok {
 					added++
 				}
 			}
@@ -200,12 +204,14 @@ func (p *PreBins) Merge(o *PreBins) error {
 	p.missCount += o.missCount
 	p.missEvents += o.missEvents
 	if p.values != nil {
-		for x, c := range o.values {
-			if d := p.values[x]; d != nil {
-				d[0] += c[0]
-				d[1] += c[1]
+		for x, k := range o.values {
+			c := o.vcounts[k]
+			if j, ok := p.values[x]; ok {
+				p.vcounts[j][0] += c[0]
+				p.vcounts[j][1] += c[1]
 			} else {
-				p.values[x] = &[2]float64{c[0], c[1]}
+				p.values[x] = len(p.vcounts)
+				p.vcounts = append(p.vcounts, c)
 			}
 		}
 		return nil
@@ -306,7 +312,7 @@ func (p *PreBins) column(special []float64, unseen UnseenPolicy) (*binColumn, er
 	c.xEvents = make([]float64, 0, len(c.xs))
 	kept := c.xs[:0]
 	for _, x := range c.xs {
-		cell := p.values[x]
+		cell := p.vcounts[p.values[x]]
 		if k, ok := slices.BinarySearch(c.special, x); ok {
 			c.spCount[k] += cell[0]
 			c.spEvent[k] += cell[1]
@@ -345,7 +351,7 @@ func (p *PreBins) MarshalBinary() ([]byte, error) {
 		}
 		slices.Sort(w.Values)
 		for _, x := range w.Values {
-			w.Counts = append(w.Counts, *p.values[x])
+			w.Counts = append(w.Counts, p.vcounts[p.values[x]])
 		}
 	} else {
 		w.Labels = p.labels
@@ -398,8 +404,8 @@ func (p *PreBins) UnmarshalBinary(b []byte) error {
 			if !isFinite(x) || (i > 0 && !(x > w.Values[i-1])) {
 				return bad("values not finite and strictly ascending")
 			}
-			c := w.Counts[i]
-			q.values[x] = &c
+			q.values[x] = len(q.vcounts)
+			q.vcounts = append(q.vcounts, w.Counts[i])
 		}
 	} else {
 		for i, l := range w.Labels {
