@@ -61,3 +61,26 @@ func TestRowsDiff(t *testing.T) {
 	require.False(t, SameCell("12345678901234567890", "12345678901234567891"), "over 17 digits: text must match")
 	require.True(t, SameCell("1e2", "100"))
 }
+
+func TestSplitAndMergeTree(t *testing.T) {
+	parts := Split(10, 4, 1)
+	require.Len(t, parts, 4)
+	seen := map[int]bool{}
+	for _, p := range parts {
+		require.NotEmpty(t, p)
+		for _, i := range p {
+			require.False(t, seen[i])
+			seen[i] = true
+		}
+	}
+	require.Len(t, seen, 10)
+	// Merging strings by concatenation shows the order of each tree.
+	for tree, want := range map[string]string{"left": "abcde", "right": "edcba", "pairs": "abcde"} {
+		ps := []*string{new("a"), new("b"), new("c"), new("d"), new("e")}
+		got, err := MergeTree(ps, tree, func(a, b *string) error { *a += *b; return nil })
+		require.NoError(t, err)
+		require.Equal(t, want, *got, tree)
+	}
+	_, err := MergeTree([]*string{new("a")}, "sideways", func(a, b *string) error { return nil })
+	require.Error(t, err)
+}

@@ -65,14 +65,7 @@ func FitLogisticBounded(ctx context.Context, p Problem, keep []bool, lower, uppe
 	for a, j := range idx {
 		sub[a] = p.X[j]
 	}
-	wts := p.Weights
-	if wts == nil {
-		wts = make([]float64, n)
-		for i := range wts {
-			wts[i] = 1
-		}
-	}
-	mp := newMemPass(newCrossProd(sub, n), p.Y, wts)
+	mp := newMemPass(newCrossProd(sub, n), p.Y, weightsOrOnes(p.Weights, n))
 	kb := make([]float64, q)
 	at := func(beta []float64, hessian bool) (*Sums, error) {
 		for a, j := range idx {

@@ -141,21 +141,7 @@ func (c *crossProd) sumBlock(b int, beta, y, w, offset []float64, sc *scratch, o
 	hi := min(lo+chunkRows, c.n)
 	m := hi - lo
 	e := sc.eta[:m]
-	clear(e)
-	nz := c.nz[b]
-	for j, bj := range beta {
-		if bj == 0 {
-			continue
-		}
-		x := c.cols[j][lo:hi]
-		if idx := nz[j]; idx != nil {
-			for _, i := range idx {
-				e[i] += bj * x[i]
-			}
-		} else {
-			floats.AddScaled(e, bj, x)
-		}
-	}
+	c.blockEta(b, beta, e)
 	if offset != nil {
 		floats.Add(e, offset[lo:hi])
 	}
@@ -173,6 +159,39 @@ func (c *crossProd) sumBlock(b int, beta, y, w, offset []float64, sc *scratch, o
 	if out.hessian {
 		c.crossBlock(b, v, r, sc.buf, out.h, out.g)
 	}
+}
+
+// blockEta sets e (one entry per row of block b) to the block's X beta.
+func (c *crossProd) blockEta(b int, beta, e []float64) {
+	lo := b * chunkRows
+	hi := min(lo+chunkRows, c.n)
+	clear(e)
+	nz := c.nz[b]
+	for j, bj := range beta {
+		if bj == 0 {
+			continue
+		}
+		x := c.cols[j][lo:hi]
+		if idx := nz[j]; idx != nil {
+			for _, i := range idx {
+				e[i] += bj * x[i]
+			}
+		} else {
+			floats.AddScaled(e, bj, x)
+		}
+	}
+}
+
+// weightsOrOnes returns w, or n ones when w is nil.
+func weightsOrOnes(w []float64, n int) []float64 {
+	if w != nil {
+		return w
+	}
+	w = make([]float64, n)
+	for i := range w {
+		w[i] = 1
+	}
+	return w
 }
 
 // gather returns sum over idx of z[i]*x[i].
@@ -401,26 +420,9 @@ func (f *irls) at(beta []float64, cur *Sums) {
 
 // setEta sets dst = X beta.
 func (f *irls) setEta(dst, beta []float64) {
-	for blk, lo := 0, 0; lo < f.n; blk, lo = blk+1, lo+chunkRows {
-		hi := min(lo+chunkRows, f.n)
-		e := dst[lo:hi]
-		for i := range e {
-			e[i] = 0
-		}
-		nz := f.cp.nz[blk]
-		for j, b := range beta {
-			if b == 0 {
-				continue
-			}
-			x := f.cols[j][lo:hi]
-			if idx := nz[j]; idx != nil {
-				for _, i := range idx {
-					e[i] += b * x[i]
-				}
-			} else {
-				floats.AddScaled(e, b, x)
-			}
-		}
+	for blk := 0; blk < f.cp.blocks(); blk++ {
+		lo := blk * chunkRows
+		f.cp.blockEta(blk, beta, dst[lo:min(lo+chunkRows, f.n)])
 	}
 }
 
@@ -434,13 +436,7 @@ func softplus(x float64) float64 {
 
 func fit(ctx context.Context, p *Problem, st settings) (Result, error) {
 	n, pAll := len(p.Y), len(p.X)
-	w := p.Weights
-	if w == nil {
-		w = make([]float64, n)
-		for i := range w {
-			w[i] = 1
-		}
-	}
+	w := weightsOrOnes(p.Weights, n)
 	// The Sums at beta = 0 over all columns: 4 times their Hessian
 	// (exactly: p(1-p) = 1/4) is X'diag(w)X, for the aliasing test.
 	cpAll := newCrossProd(p.X, n)

@@ -284,13 +284,7 @@ func (s *Sums) AddBlock(b Block) error {
 	if n == 0 {
 		return nil
 	}
-	w := b.Weights
-	if w == nil {
-		w = make([]float64, n)
-		for i := range w {
-			w[i] = 1
-		}
-	}
+	w := weightsOrOnes(b.Weights, n)
 	cp := newCrossProd(b.X, n)
 	sc := cp.newScratch()
 	part := NewSums(s.beta, s.hessian)

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/candorscore/candor/internal/crosscheck"
 )
 
 // TestSumsAddByHand checks one row's terms against a hand computation:
@@ -135,20 +137,11 @@ func TestAddBlockIsTheFitsPass(t *testing.T) {
 }
 
 // splitPass is a Pass over p's rows permuted, cut into k parts of random
-// sizes, each part summed on its own (rows one by one with Add, or
-// blocks of random sizes with AddBlock), then merged by tree ("left": a
-// fold in part order, "right": the parts in reverse order, "pairs": a
-// balanced pairwise tree). It is what a stream or a cluster does.
+// sizes (crosscheck.Split), each part summed on its own (rows one by one
+// with Add, or blocks of random sizes with AddBlock), then merged by tree
+// (crosscheck.MergeTree). It is what a stream or a cluster does.
 func splitPass(p Problem, k int, tree string, seed uint64) Pass {
-	n := len(p.Y)
-	rng := rand.New(rand.NewPCG(seed, 7))
-	perm := rng.Perm(n)
-	cuts := []int{0}
-	for _, c := range rng.Perm(n - 1)[:k-1] {
-		cuts = append(cuts, c+1)
-	}
-	cuts = append(cuts, n)
-	sortInts(cuts)
+	split := crosscheck.Split(len(p.Y), k, seed)
 	w := func(i int) float64 {
 		if p.Weights == nil {
 			return 1
@@ -158,9 +151,8 @@ func splitPass(p Problem, k int, tree string, seed uint64) Pass {
 	return func(ctx context.Context, beta []float64, hessian bool) (*Sums, error) {
 		parts := make([]*Sums, k)
 		x := make([]float64, len(p.X))
-		for part := 0; part < k; part++ {
+		for part, rows := range split {
 			s := NewSums(beta, hessian)
-			rows := perm[cuts[part]:cuts[part+1]]
 			if part%2 == 0 {
 				for _, i := range rows {
 					for j := range x {
@@ -191,42 +183,7 @@ func splitPass(p Problem, k int, tree string, seed uint64) Pass {
 			}
 			parts[part] = s
 		}
-		switch tree {
-		case "right":
-			for a, b := 0, k-1; a < b; a, b = a+1, b-1 {
-				parts[a], parts[b] = parts[b], parts[a]
-			}
-			fallthrough
-		case "left":
-			for _, s := range parts[1:] {
-				if err := parts[0].Merge(s); err != nil {
-					return nil, err
-				}
-			}
-			return parts[0], nil
-		default: // pairs
-			for len(parts) > 1 {
-				var next []*Sums
-				for a := 0; a < len(parts); a += 2 {
-					if a+1 < len(parts) {
-						if err := parts[a].Merge(parts[a+1]); err != nil {
-							return nil, err
-						}
-					}
-					next = append(next, parts[a])
-				}
-				parts = next
-			}
-			return parts[0], nil
-		}
-	}
-}
-
-func sortInts(x []int) {
-	for i := 1; i < len(x); i++ {
-		for j := i; j > 0 && x[j] < x[j-1]; j-- {
-			x[j], x[j-1] = x[j-1], x[j]
-		}
+		return crosscheck.MergeTree(parts, tree, (*Sums).Merge)
 	}
 }
 
@@ -259,7 +216,7 @@ func TestFitPassesSplitMerge(t *testing.T) {
 		require.NoError(t, err)
 		require.True(t, want.Converged)
 		for _, k := range []int{1, 2, 5, 13} {
-			for ti, tree := range []string{"left", "right", "pairs"} {
+			for ti, tree := range crosscheck.Trees {
 				got, err := FitPasses(ctx, Passes{Columns: len(tc.p.X), Pass: splitPass(tc.p, k, tree, uint64(10*k+ti)), L2: tc.p.L2}, nil)
 				require.NoError(t, err, "%s k=%d %s", tc.name, k, tree)
 				require.True(t, got.Converged)
@@ -377,4 +334,28 @@ func TestFitDoesNotDependOnCPUs(t *testing.T) {
 	require.Equal(t, one.Coef, many.Coef)
 	require.Equal(t, one.StdErr, many.StdErr)
 	require.Equal(t, math.Float64bits(one.LogLik), math.Float64bits(many.LogLik))
+}
+
+// FuzzSumsUnmarshal: any bytes decode to an error or to sums that encode
+// back to bytes decoding to the same sums, and merge with sums at their
+// coefficients; no panic.
+func FuzzSumsUnmarshal(f *testing.F) {
+	s := NewSums([]float64{0.5, -1}, true)
+	_ = s.Add([]float64{1, 2}, 1, 1, 0)
+	b, _ := s.MarshalBinary()
+	f.Add(b)
+	h := NewSums([]float64{0}, false)
+	b, _ = h.MarshalBinary()
+	f.Add(b)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var d Sums
+		if d.UnmarshalBinary(b) != nil {
+			return
+		}
+		again, err := d.MarshalBinary()
+		require.NoError(t, err)
+		var e Sums
+		require.NoError(t, e.UnmarshalBinary(again))
+		require.NoError(t, e.Merge(NewSums(d.beta, d.hessian)))
+	})
 }

@@ -2,37 +2,27 @@ package fit_test
 
 import (
 	"errors"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/candorscore/candor/examples/datasets"
+	"github.com/candorscore/candor/internal/crosscheck"
 	"github.com/candorscore/candor/internal/metric"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/fit"
 )
 
-// splitPreBins counts c's rows permuted and cut into k parts, each in a
-// PreBins of its own (every other part through MarshalBinary and
-// UnmarshalBinary, as a worker would ship it), merged by tree ("left": in
-// part order, "right": in reverse order, "pairs": a balanced pairwise
-// tree).
+// splitPreBins counts c's rows permuted and cut into k parts
+// (crosscheck.Split), each in a PreBins of its own (every other part
+// through MarshalBinary and UnmarshalBinary, as a worker would ship it),
+// merged by tree (crosscheck.MergeTree).
 func splitPreBins(t *testing.T, c binningCase, k int, tree string, seed uint64) *fit.PreBins {
 	t.Helper()
-	n := len(c.Values)
-	rng := rand.New(rand.NewPCG(seed, 15))
-	perm := rng.Perm(n)
-	cuts := []int{0}
-	for _, x := range rng.Perm(n - 1)[:k-1] {
-		cuts = append(cuts, x+1)
-	}
-	cuts = append(cuts, n)
-	sortInts(cuts)
-	parts := make([]*fit.PreBins, k)
-	for p := range parts {
+	var parts []*fit.PreBins
+	for p, rows := range crosscheck.Split(len(c.Values), k, seed) {
 		pb := fit.NewPreBins(c.Feature, nil)
-		for _, r := range perm[cuts[p]:cuts[p+1]] {
+		for _, r := range rows {
 			require.NoError(t, pb.Add(c.Values[r], c.Events[r], metric.Weight(c.Weights, r)))
 		}
 		if p%2 == 1 {
@@ -41,39 +31,11 @@ func splitPreBins(t *testing.T, c binningCase, k int, tree string, seed uint64) 
 			pb = fit.NewPreBins(c.Feature, nil)
 			require.NoError(t, pb.UnmarshalBinary(b))
 		}
-		parts[p] = pb
+		parts = append(parts, pb)
 	}
-	switch tree {
-	case "right":
-		for a, b := 0, k-1; a < b; a, b = a+1, b-1 {
-			parts[a], parts[b] = parts[b], parts[a]
-		}
-		fallthrough
-	case "left":
-		for _, pb := range parts[1:] {
-			require.NoError(t, parts[0].Merge(pb))
-		}
-	default:
-		for len(parts) > 1 {
-			var next []*fit.PreBins
-			for a := 0; a < len(parts); a += 2 {
-				if a+1 < len(parts) {
-					require.NoError(t, parts[a].Merge(parts[a+1]))
-				}
-				next = append(next, parts[a])
-			}
-			parts = next
-		}
-	}
-	return parts[0]
-}
-
-func sortInts(x []int) {
-	for i := 1; i < len(x); i++ {
-		for j := i; j > 0 && x[j] < x[j-1]; j-- {
-			x[j], x[j-1] = x[j-1], x[j]
-		}
-	}
+	merged, err := crosscheck.MergeTree(parts, tree, (*fit.PreBins).Merge)
+	require.NoError(t, err)
+	return merged
 }
 
 // TestPreBinsSplitMergeDatasets: on every data set in examples/datasets,
@@ -91,7 +53,7 @@ func TestPreBinsSplitMergeDatasets(t *testing.T) {
 		for _, c := range cases {
 			// One split a case, the parts and trees taking turns.
 			k := []int{3, 8, 1, 5}[seed%4]
-			tree := []string{"left", "right", "pairs"}[seed%3]
+			tree := crosscheck.Trees[seed%3]
 			seed++
 			pb := splitPreBins(t, c, k, tree, seed)
 			require.Equal(t, len(c.Values), pb.Rows())
@@ -167,4 +129,35 @@ func BenchmarkBinFeatureAdult(b *testing.B) {
 			}
 		}
 	}
+}
+
+// FuzzPreBinsUnmarshal: any bytes decode into a feature's PreBins to an
+// error or to counts that encode and decode again and bin without a
+// panic.
+func FuzzPreBinsUnmarshal(f *testing.F) {
+	num := score.Feature{Name: "x", Kind: score.Numeric}
+	cat := score.Feature{Name: "c", Kind: score.Categorical, Categories: []string{"a"}}
+	for _, feat := range []score.Feature{num, cat} {
+		pb := fit.NewPreBins(feat, nil)
+		for i, v := range []score.Value{score.Num(1), score.Num(2), score.Cat("a"), score.Cat("b"), score.Missing()} {
+			_ = pb.Add(v, i%2 == 0, 1)
+		}
+		b, _ := pb.MarshalBinary()
+		f.Add(b, feat.Kind == score.Numeric)
+	}
+	f.Fuzz(func(t *testing.T, b []byte, numeric bool) {
+		feat := cat
+		if numeric {
+			feat = num
+		}
+		pb := fit.NewPreBins(feat, &fit.PreBinsOptions{MaxDistinct: 1000})
+		if pb.UnmarshalBinary(b) != nil {
+			return
+		}
+		again, err := pb.MarshalBinary()
+		require.NoError(t, err)
+		back := fit.NewPreBins(feat, nil)
+		require.NoError(t, back.UnmarshalBinary(again))
+		_, _ = pb.Bin(nil)
+	})
 }
