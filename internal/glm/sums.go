@@ -36,9 +36,9 @@ var ErrMerge = errors.New("glm: sums taken at different coefficients")
 // workers of a cluster). Sums of one split equal those of another to
 // floating-point rounding only: addition is not associative, so a
 // different split or merge order changes the last bits (a relative
-// 1e-15 or so per sum). A Sums of a HessianFree kind (NewSums with
-// hessian false) holds only LogLik and the counts, for the step-halving
-// passes that need nothing else.
+// 1e-15 or so per sum). A Sums made by NewSums with hessian false holds
+// only LogLik and the counts, for the step-halving passes that need
+// nothing else.
 //
 // The zero value is not usable; build one with NewSums. A Sums is not safe
 // for concurrent use: give each goroutine its own and merge them.
