@@ -2,6 +2,7 @@ package fit_test
 
 import (
 	"errors"
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -74,7 +75,7 @@ func TestPreBinsErrors(t *testing.T) {
 	cat := score.Feature{Name: "c", Kind: score.Categorical, Categories: []string{"a", "b"}}
 	pb := fit.NewPreBins(num, &fit.PreBinsOptions{MaxDistinct: 2})
 	require.NoError(t, pb.Add(score.Num(1), true, 1))
-	require.NoError(t, pb.Add(score.Num(-0.0), false, 1))
+	require.NoError(t, pb.Add(score.Num(math.Copysign(0, -1)), false, 1))
 	require.NoError(t, pb.Add(score.Num(0), false, 2)) // -0 is 0: no new value
 	require.NoError(t, pb.Add(score.Missing(), false, 1))
 	var fe *score.FieldError
