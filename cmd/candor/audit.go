@@ -29,6 +29,10 @@ package main
 // (explain's exact recourse search under --actions), per group. The glue
 // lives here, not in package fairness, so that fairness depends on score
 // only and takes plain cost columns.
+//
+// The data is streamed (audit_model.go, rowblocks.go): memory holds
+// accumulators, not rows, except when --data is also the population of the
+// recourse costs (a model without stored percentiles and no --train).
 
 import (
 	"bytes"
@@ -97,7 +101,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&a.actionsPath, "actions", "", "with --model: JSON actions for the recourse search (see candor recourse)")
 	fs.StringVar(&a.trainPath, "train", "", "with --model: training CSV for recourse percentiles (default: the model's stored statistics, else --data)")
 	fs.IntVar(&a.maxChanges, "max-changes", 0, "with --model: most features changed per recourse (0 = no limit)")
-	fs.IntVar(&a.workers, "workers", 0, "cores that read and count rows (default all); without --model the data is streamed, in memory independent of its rows")
+	fs.IntVar(&a.workers, "workers", 0, "cores that read and count rows (default all); the data is streamed, in memory independent of its rows (with --model, unless --data is also the recourse population: a model without stored percentiles and no --train)")
 	a.mflags = addModelFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err

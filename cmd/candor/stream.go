@@ -225,6 +225,23 @@ func (s *stream) run(ctx context.Context, workers int, w io.Writer, newScratch f
 	return err
 }
 
+// finish ends a streamed command after run returned err: it closes the
+// output (closeFn; its error counts when the run had none) and reports the
+// rows the work could not do, as "N of M rows could not be <done>". The
+// output is closed in every case, so the lines written so far reach it.
+func (s *stream) finish(err error, closeFn func() error, done string) error {
+	if cerr := closeFn(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if n := s.failed.Load(); n > 0 {
+		return fmt.Errorf("%d of %d rows could not be %s", n, s.rows.Load(), done)
+	}
+	return nil
+}
+
 // showProgress writes a progress line to a terminal stderr once a second
 // until the returned function is called; then it writes the last one.
 func (s *stream) showProgress() (stop func()) {
