@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -84,5 +87,51 @@ func TestStreamFinish(t *testing.T) {
 			}
 			require.EqualError(t, err, c.want)
 		})
+	}
+}
+
+// Bad rows of every kind write the error lines the in-memory command wrote
+// (legacyScore: the table read whole, ScoreTable, RecordFromStrings'
+// errors), byte for byte, with and without reasons, on 1 and 2 workers:
+// an unknown category, text in a numeric column, several bad cells in a
+// row (one error naming them all), a padded bad cell, a ragged row and a
+// stray quote, among good rows.
+func TestBadRowLinesUnchanged(t *testing.T) {
+	dir := t.TempDir()
+	tab, _, fitted := germanFit(t)
+	model := filepath.Join(dir, "model.json")
+	require.NoError(t, fitted.Model.SaveFile(model))
+	h := tab.Header()
+	col := func(name string) int { return slices.Index(h, name) }
+	var b bytes.Buffer
+	writeRepeated(&b, h, func(i int) []string {
+		row := slices.Clone(tab.Row(i % tab.Len()))
+		switch i % 8 {
+		case 1:
+			row[col("purpose")] = "spaceship"
+		case 2:
+			row[col("duration_in_month")] = "abc"
+		case 3:
+			row[col("duration_in_month")], row[col("credit_amount")], row[col("age_in_years")] = "1,5", "NaN", "x"
+		case 4:
+			row[col("credit_amount")] = " 12e "
+		case 5:
+			row = row[:len(row)-2]
+		case 6:
+			row[col("purpose")], row[col("installment_rate_in_percentage_of_disposable_income")] = "spaceship", "four"
+		}
+		return row
+	}, 4000)
+	text := strings.Replace(b.String(), "\n", "\n\"x\"y,", 1) // row 1: a stray quote
+	data := filepath.Join(dir, "bad.csv")
+	require.NoError(t, os.WriteFile(data, []byte(text), 0o644))
+	for _, reasons := range []int{0, 4} {
+		want, failed := legacyScore(t, model, data, reasons)
+		require.Equal(t, 3001, failed) // 6 rows in 8 and the first
+		for _, workers := range []string{"1", "2"} {
+			code, out, _ := runCLI(t, "score", "--model", model, "--data", data, "--reasons", strconv.Itoa(reasons), "--workers", workers)
+			require.Equal(t, 1, code)
+			require.Equal(t, want, out, "--reasons %d --workers %s", reasons, workers)
+		}
 	}
 }
