@@ -277,3 +277,60 @@ func TestAuditModelMemoryFlat(t *testing.T) {
 	t.Logf("%d rows, peak heap %.1f MB", n, float64(peak)/(1<<20))
 	require.Less(t, peak, uint64(64<<20), "peak heap")
 }
+
+// audit --model reads a Parquet file as the same rows in CSV (the report
+// and stderr equal), on 1 and 2 workers, and so do monitor and audit
+// without --model: the streamed commands read CSV only (the README says
+// every --data takes Parquet), and audit --model read Parquet before it
+// streamed.
+func TestAuditModelParquet(t *testing.T) {
+	dir := t.TempDir()
+	good, _ := germanCSV(t, dir)
+	tab, err := readTable(good, "")
+	require.NoError(t, err)
+	pq := filepath.Join(dir, "german.parquet")
+	writeTableParquet(t, pq, tab, func(i, j int) bool { return i == 4 && j == 0 }) // row 5: a null status
+	fx := func(name string) string { return filepath.Join("testdata", "burden", name) }
+	args := []string{"audit", "--label", "creditability", "--favorable", "good", "--model", fx("scorecard.json"),
+		"--actions", fx("actions.json"), "--group", "personal_status_and_sex,foreign_worker"}
+	// The CSV with the same null: an empty cell.
+	rows, err := csv.NewReader(strings.NewReader(string(must(os.ReadFile(good))))).ReadAll()
+	require.NoError(t, err)
+	rows[5][0] = ""
+	blank := filepath.Join(dir, "blank.csv")
+	fh, err := os.Create(blank)
+	require.NoError(t, err)
+	require.NoError(t, csv.NewWriter(fh).WriteAll(rows))
+	require.NoError(t, fh.Close())
+	code, want, wantErr := runCLI(t, append(args, "--data", blank)...)
+	require.Equal(t, 0, code, wantErr)
+	for _, workers := range []string{"1", "2"} {
+		code, out, errOut := runCLI(t, append(args, "--data", pq, "--workers", workers)...)
+		require.Equal(t, 0, code, errOut)
+		require.Equal(t, wantErr, errOut)
+		var w, g any
+		require.NoError(t, json.Unmarshal([]byte(want), &w))
+		require.NoError(t, json.Unmarshal([]byte(out), &g))
+		requireSameJSON(t, "", w, g)
+	}
+	// monitor and audit without --model stream through the same reader.
+	mon := []string{"monitor", "--model", fx("scorecard.json"), "--format", "json"}
+	code, want, wantErr = runCLI(t, append(mon, "--baseline", blank, "--current", blank)...)
+	require.Equal(t, 0, code, wantErr)
+	code, out, errOut := runCLI(t, append(mon, "--baseline", pq, "--current", pq)...)
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, strings.ReplaceAll(want, blank, pq), out)
+	aud := []string{"audit", "--label", "creditability", "--favorable", "good", "--prediction", "housing", "--favorable-prediction", "own", "--group", "foreign_worker"}
+	code, want, _ = runCLI(t, append(aud, "--data", blank)...)
+	require.Equal(t, 0, code)
+	code, out, errOut = runCLI(t, append(aud, "--data", pq)...)
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, want, out)
+}
+
+func must[T any](x T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return x
+}
