@@ -63,7 +63,9 @@
 // reports the accuracy it costs; Proxies measures how much each input
 // reveals about each protected attribute; RecourseBurden compares the cost
 // of recourse across groups (RecourseBurdens for several columns and their
-// Intersection, as Audit partitions them).
+// Intersection, as Audit partitions them). BurdenTally is the same burden
+// as a mergeable accumulator (Add, Merge, Burdens), for streams and
+// parallel workers; RecourseBurden is a BurdenTally over its rows.
 //
 // # From a table
 //

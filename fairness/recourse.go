@@ -58,22 +58,10 @@ type Burden struct {
 // tally, the bootstrap drew each group's adverse rows with replacement, so
 // intervals differ from those of earlier versions.
 func RecourseBurden(costs []float64, adverse []bool, groups GroupColumn, opts *BurdenOptions) (*Burden, error) {
-	var o BurdenOptions
-	if opts != nil {
-		o = *opts
-	}
-	if o.Level == 0 {
-		o.Level = defaultLevel
-	}
-	if o.MinGroupSize == 0 {
-		o.MinGroupSize = defaultMinGroupSize
-	}
+	o, err := burdenOptions(opts)
 	var errs []error
-	if !(o.Level > 0 && o.Level < 1) {
-		errs = append(errs, optionError("level %v is not in (0, 1)", o.Level))
-	}
-	if o.Bootstrap < 0 || o.MinGroupSize < -1 {
-		errs = append(errs, optionError("negative bootstrap or minimum group size"))
+	if err != nil {
+		errs = append(errs, err)
 	}
 	name := groups.Name
 	if name == "" {

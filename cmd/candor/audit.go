@@ -283,13 +283,7 @@ func auditInMemory(ctx context.Context, a auditArgs, refs map[string]string, m *
 	if unscored.Count > 0 {
 		fmt.Fprintf(stderr, "candor audit: %s\n", unscored)
 	}
-	opts := &fairness.Options{
-		Level: a.level, MinGroupSize: a.minGroup, Reference: refs,
-		Bootstrap: a.bootstrap, Seed: a.seed,
-	}
-	if a.direction == "unfavorable" {
-		opts.Direction = fairness.HigherIsUnfavorable
-	}
+	opts := auditOptions(a, refs)
 	if a.scoreCol != "" {
 		in.Data.Threshold = a.threshold
 	}
@@ -317,6 +311,18 @@ func auditInMemory(ctx context.Context, a auditArgs, refs map[string]string, m *
 	return rep, burdens, &in.Excluded, unscored, nil
 }
 
+// auditOptions are the audit's options from its flags.
+func auditOptions(a auditArgs, refs map[string]string) *fairness.Options {
+	opts := &fairness.Options{
+		Level: a.level, MinGroupSize: a.minGroup, Reference: refs,
+		Bootstrap: a.bootstrap, Seed: a.seed,
+	}
+	if a.direction == "unfavorable" {
+		opts.Direction = fairness.HigherIsUnfavorable
+	}
+	return opts
+}
+
 // auditColumns are the columns the flags name.
 func auditColumns(a auditArgs) fairness.Columns {
 	c := fairness.Columns{Label: a.label, Favorable: a.favorable, Prediction: a.prediction,
@@ -341,13 +347,7 @@ func auditStream(ctx context.Context, a auditArgs, refs map[string]string, stder
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := &fairness.Options{
-		Level: a.level, MinGroupSize: a.minGroup, Reference: refs,
-		Bootstrap: a.bootstrap, Seed: a.seed,
-	}
-	if a.direction == "unfavorable" {
-		opts.Direction = fairness.HigherIsUnfavorable
-	}
+	opts := auditOptions(a, refs)
 	spec := p.Spec()
 	if a.scoreCol != "" {
 		spec.Threshold = a.threshold
@@ -500,7 +500,7 @@ func (u *unscoredRows) String() string {
 // each group column alone and, when there are several, their intersection.
 // The population of the costs is t itself (auditInMemory).
 func auditBurden(ctx context.Context, a auditArgs, m *score.Model, t *score.Table, in *fairness.TableData, target score.Probability, stderr io.Writer) ([]*fairness.Burden, error) {
-	actions, err := readActions(a.actionsPath)
+	actions, err := readActionsFile(a.actionsPath)
 	if err != nil {
 		return nil, err
 	}

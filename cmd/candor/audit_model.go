@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 
 	"github.com/candorscore/candor/explain"
@@ -55,23 +54,6 @@ func auditModelTarget(a auditArgs) (score.Probability, error) {
 	return score.Probability(a.threshold), nil
 }
 
-// readActions reads --actions (nil when not given).
-func readActions(path string) (*explain.Actions, error) {
-	if path == "" {
-		return nil, nil
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	actions, err := explain.ReadActions(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return actions, nil
-}
-
 // auditSpace is the recourse search of the burden: nil, with a note on
 // stderr, when no model input is actionable.
 func auditSpace(m *score.Model, actions *explain.Actions, pop *score.Table, stderr io.Writer) (*explain.ActionSpace, error) {
@@ -107,13 +89,7 @@ func auditModelStream(ctx context.Context, a auditArgs, refs map[string]string, 
 	if m.Kind() == score.LinearModel {
 		return nil, nil, nil, nil, fmt.Errorf("--model: a linear model has no probability to audit or to move")
 	}
-	opts := &fairness.Options{
-		Level: a.level, MinGroupSize: a.minGroup, Reference: refs,
-		Bootstrap: a.bootstrap, Seed: a.seed,
-	}
-	if a.direction == "unfavorable" {
-		opts.Direction = fairness.HigherIsUnfavorable
-	}
+	opts := auditOptions(a, refs)
 	spec := p.Spec()
 	useProbs := !spec.Scores // the model's event probabilities are the scores
 	switch {
@@ -130,7 +106,7 @@ func auditModelStream(ctx context.Context, a auditArgs, refs map[string]string, 
 	if _, err := fairness.NewTally(spec, opts); err != nil {
 		return nil, nil, nil, nil, err
 	}
-	actions, err := readActions(a.actionsPath)
+	actions, err := readActionsFile(a.actionsPath)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/candorscore/candor/score"
 )
 
 // score, explain and recourse end their streams alike (stream.finish): the
@@ -134,4 +137,43 @@ func TestBadRowLinesUnchanged(t *testing.T) {
 			require.Equal(t, want, out, "--reasons %d --workers %s", reasons, workers)
 		}
 	}
+}
+
+// uncomparable is an error that cannot be a map key.
+type uncomparable struct{ parts []string }
+
+func (u uncomparable) Error() string { return strings.Join(u.parts, "+") }
+
+// errTexts.text is score.WithRow(err, row).Error() for every shape of
+// error, the first time and when remembered, past its bound too.
+func TestErrTextsAsWithRow(t *testing.T) {
+	fe := func(feature, value string, err error) *score.FieldError {
+		return &score.FieldError{Feature: feature, Value: value, Err: err}
+	}
+	cases := []error{
+		fe("purpose", `"spaceship"`, score.ErrUnknownCategory),
+		&score.RecordError{Fields: []*score.FieldError{fe("purpose", `"spaceship"`, score.ErrUnknownCategory)}},
+		&score.RecordError{Fields: []*score.FieldError{fe("a", `"x"`, score.ErrWrongKind), fe("b", "", score.ErrMissing)}},
+		&score.RecordError{Row: 3, Fields: []*score.FieldError{fe("a", `"x"`, score.ErrWrongKind)}},
+		&score.RecordError{Fields: []*score.FieldError{{Row: 9, Feature: "a", Err: score.ErrWrongKind}}},
+		fmt.Errorf("wrapped: %w", fe("a", `"x"`, score.ErrWrongKind)),
+		fe("a", `"x"`, uncomparable{[]string{"p", "q"}}),
+		fe("a", `"x"`, nil),
+		errors.New("plain"),
+		&score.RecordError{Row: 7, Fields: []*score.FieldError{{Row: 7, Feature: "(row)", Err: score.ErrMalformed}}},
+		&score.RecordError{Row: 7, Fields: []*score.FieldError{{Row: 7, Feature: "a", Err: score.ErrMalformed}, {Row: 6, Feature: "b", Err: score.ErrMissing}}},
+	}
+	var c errTexts
+	for round := range 3 {
+		for i, err := range cases {
+			for _, row := range []int{1, 7, 123456} {
+				require.Equal(t, score.WithRow(err, row).Error(), c.text(err, row), "round %d case %d row %d", round, i, row)
+			}
+		}
+	}
+	for k := range maxErrTexts + 10 { // past the bound, texts are still right
+		err := fe(fmt.Sprintf("f%d", k), `"v"`, score.ErrUnknownCategory)
+		require.Equal(t, score.WithRow(err, k+1).Error(), c.text(err, k+1))
+	}
+	require.Len(t, c.seen, maxErrTexts)
 }

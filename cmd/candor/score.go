@@ -146,6 +146,7 @@ type scoreScratch struct {
 	ex, pub explain.Explanation
 	reasons []reason
 	nums    [4]float64
+	errs    errTexts
 }
 
 // streamScore is `candor score` without a decision log: rows are read as
@@ -205,7 +206,7 @@ func streamScore(ctx context.Context, m *score.Model, a scoreArgs, dflags *decis
 			}
 			if err != nil {
 				b.failed++
-				line = scoreLine{Row: row, Error: score.WithRow(err, row).Error()}
+				line = scoreLine{Row: row, Error: sc.errs.text(err, row)}
 			} else {
 				resultFloats(&line, m, res, &sc.nums)
 			}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"os"
+	"reflect"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
@@ -483,4 +484,68 @@ func smallInt(s []byte) (float64, bool) {
 		x = -x
 	}
 	return x, true
+}
+
+// errTexts writes a bad row's error as score.WithRow(err, row).Error()
+// does, remembering the text of the errors that repeat: a stream of bad
+// rows is mostly the same bad value of the same column, whose text, but
+// for the row, is formatted once. Only an error of one field (a
+// *score.FieldError, or a *score.RecordError of one, with no row yet) whose
+// sentinel can be a map key is remembered; any other is formatted as
+// WithRow formats it. An errTexts is not safe for concurrent use: each
+// batch's scratch has its own.
+type errTexts struct {
+	seen map[errKey]string
+}
+
+type errKey struct {
+	feature, value string
+	err            error
+}
+
+// maxErrTexts bounds the texts an errTexts remembers.
+const maxErrTexts = 256
+
+// text is score.WithRow(err, row).Error().
+func (c *errTexts) text(err error, row int) string {
+	var fe *score.FieldError
+	switch e := err.(type) {
+	case *score.FieldError:
+		fe = e
+	case *score.RecordError:
+		if e.Row == 0 && len(e.Fields) == 1 {
+			fe = e.Fields[0]
+		}
+		if e.Row == row && fieldsAtRow(e, row) {
+			return e.Error() // the reader's error, its row already set: WithRow's copy would print the same
+		}
+	}
+	if fe == nil || fe.Row != 0 || fe.Err == nil || !reflect.TypeOf(fe.Err).Comparable() {
+		return score.WithRow(err, row).Error()
+	}
+	k := errKey{fe.Feature, fe.Value, fe.Err}
+	t, ok := c.seen[k]
+	if !ok {
+		t = fe.Error() // no row: the text after "row N: "
+		if c.seen == nil {
+			c.seen = map[errKey]string{}
+		}
+		if len(c.seen) < maxErrTexts {
+			c.seen[k] = t
+		}
+	}
+	var buf [24]byte
+	b := append(buf[:0], "row "...)
+	b = strconv.AppendInt(b, int64(row), 10)
+	return string(b) + ": " + t
+}
+
+// fieldsAtRow reports whether every field of e names row.
+func fieldsAtRow(e *score.RecordError, row int) bool {
+	for _, f := range e.Fields {
+		if f.Row != row {
+			return false
+		}
+	}
+	return true
 }

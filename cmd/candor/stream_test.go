@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -319,37 +318,16 @@ func TestStreamMemoryFlat(t *testing.T) {
 	}
 	gen := &genReader{tab: tab, n: n}
 	var out countWriter
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	sampled := make(chan struct{})
-	runtime.GC()
-	go func() {
-		defer close(sampled)
-		var ms runtime.MemStats
-		tick := time.NewTicker(20 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapAlloc > peak.Load() {
-				peak.Store(ms.HeapAlloc)
-			}
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
 	var errb bytes.Buffer
-	withStdin(t, gen, func() {
-		code := run(context.Background(), []string{"score", "--model", model, "--data", "-", "--reasons", "4"}, &out, &errb)
-		require.Equal(t, 0, code, errb.String())
+	peak := peakHeap(func() {
+		withStdin(t, gen, func() {
+			code := run(context.Background(), []string{"score", "--model", model, "--data", "-", "--reasons", "4"}, &out, &errb)
+			require.Equal(t, 0, code, errb.String())
+		})
 	})
-	close(stop)
-	<-sampled
 	require.Equal(t, int64(n), out.lines.Load())
-	t.Logf("%d rows, %d MB out, peak heap %.1f MB", n, out.bytes.Load()>>20, float64(peak.Load())/(1<<20))
-	require.Less(t, peak.Load(), uint64(24<<20), "peak heap")
+	t.Logf("%d rows, %d MB out, peak heap %.1f MB", n, out.bytes.Load()>>20, float64(peak)/(1<<20))
+	require.Less(t, peak, uint64(24<<20), "peak heap")
 }
 
 // The progress line names the rows, the rate and the errors; it is shown
