@@ -157,7 +157,7 @@ func scorecardReport(fitted *fit.ScorecardFit, target, event string) string {
 	} else {
 		b.WriteString("\n== special-value suspects ==\nnone\n")
 	}
-	b.WriteString("\n== shapes (event rate as the value rises; auto = chosen by -2 loglik + ln(rows) * turns) ==\n")
+	b.WriteString("\n== shapes (event rate as the value rises; auto = chosen by -2 loglik + ln(rows) * bins among the shapes that split) ==\n")
 	for _, bn := range fitted.Binnings {
 		if bn.Kind != score.Numeric {
 			continue
@@ -166,9 +166,12 @@ func scorecardReport(fitted *fit.ScorecardFit, target, event string) string {
 		if len(bn.Choice) > 0 {
 			how = "auto:"
 			for _, c := range bn.Choice {
-				if c.OK {
+				switch {
+				case c.OK && c.Bins < 2:
+					how += fmt.Sprintf(" %s %.1f (no split)", c.Trend, c.Criterion)
+				case c.OK:
 					how += fmt.Sprintf(" %s %.1f", c.Trend, c.Criterion)
-				} else {
+				default:
 					how += fmt.Sprintf(" %s -", c.Trend)
 				}
 			}

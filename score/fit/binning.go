@@ -102,7 +102,7 @@ type BinningOptions struct {
 	// Trend is the event-rate shape to enforce ("" = TrendAuto). Categories
 	// are ordered by event rate, so their trend is always ascending.
 	Trend Trend
-	// TrendPenalty is the penalty per extra parameter of ChooseTrend's
+	// TrendPenalty is the penalty per parameter (one per bin) of ChooseTrend's
 	// criterion (0 = ln(rows), the Bayesian information criterion).
 	TrendPenalty float64
 	// Special lists numeric codes (e.g. -7, -8, -9) that each get their own
@@ -181,9 +181,10 @@ type Binning struct {
 
 // TrendScore is one shape's entry in the automatic trend choice: the best
 // binning of that shape (highest information value), its binned
-// log-likelihood and its criterion -2 LogLik + Penalty * Turns.
-// The shape with the lowest criterion wins (ties: ascending, descending,
-// peak, valley in that order).
+// log-likelihood and its criterion -2 LogLik + Penalty * Bins.
+// Of the shapes whose binning splits (two bins or more), the one with the
+// lowest criterion wins (ties: ascending, descending, peak, valley in that
+// order); see ChooseTrend.
 type TrendScore struct {
 	Trend  Trend
 	OK     bool    // an admissible binning of this shape exists
@@ -191,7 +192,8 @@ type TrendScore struct {
 	Turns  int     // turning points of the event rate (0 or 1)
 	IV     float64 // information value of the ordered bins
 	LogLik float64 // sum over bins of e ln(e/n) + g ln(g/n), natural log
-	// Criterion is -2 LogLik + Penalty * Turns.
+	// Criterion is -2 LogLik + Penalty * Bins: Schwarz's criterion, one
+	// parameter per bin's event rate.
 	Criterion float64
 	Penalty   float64
 }
@@ -395,10 +397,14 @@ func (b *Binning) Format() string {
 	total := b.Events + b.NonEvents
 	fmt.Fprintf(&sb, "%s (%s, trend %s, IV %.4f)\n", b.Feature, b.Kind, b.Trend, b.IV)
 	if len(b.Choice) > 0 {
-		sb.WriteString("  trend chosen by -2 loglik + ln(rows) * turns:")
+		sb.WriteString("  trend chosen by -2 loglik + ln(rows) * bins, among shapes that split:")
 		for _, c := range b.Choice {
 			if !c.OK {
 				fmt.Fprintf(&sb, " %s -;", c.Trend)
+				continue
+			}
+			if c.Bins < 2 {
+				fmt.Fprintf(&sb, " %s %.1f (no split);", c.Trend, c.Criterion)
 				continue
 			}
 			fmt.Fprintf(&sb, " %s %.1f (%d bins);", c.Trend, c.Criterion, c.Bins)
@@ -775,21 +781,30 @@ func (c *binColumn) optimise(ev, ne []float64, o BinningOptions) ([]int, []Trend
 // ChooseTrend picks the shape of a numeric feature's event rate from the
 // training rows alone. For each of ascending, descending, peak and valley
 // it solves the binning problem p with that trend (OptimalBins: the
-// highest information value), then scores the result by a Bayesian
+// highest information value), then scores the result by the Bayesian
 // information criterion of the binned Bernoulli likelihood:
 //
-//	criterion = -2 * sum over bins (e ln(e/n) + g ln(g/n)) + penalty * turns
+//	criterion = -2 * sum over bins (e ln(e/n) + g ln(g/n)) + penalty * bins
 //
-// with e, g, n a bin's events, non-events and rows and turns the number of
-// turning points of the bins' event rates (0 or 1). The number of bins is
-// not penalised: every shape gets its bins the same way (the most
-// information value within MaxBins), so the only extra parameter a shape
-// adds is its turning point. With penalty = ln(rows) this is Schwarz's BIC
-// for that parameter: a peak or valley must raise the log-likelihood by
-// more than ln(rows)/2 over the best monotone binning to be chosen, and
-// of the two monotone shapes the likelier wins. The lowest criterion wins;
-// ties go to the earlier shape in the order above. It returns the chosen
-// bins' starts (nil when no shape is admissible) and every shape's score.
+// with e, g, n a bin's events, non-events and rows. The four results are
+// models of different sizes (a monotone binning of a weak feature often
+// has 3 bins where the best valley has 7), and each bin's event rate is a
+// parameter estimated from the same rows, so with penalty = ln(rows) this
+// is Schwarz's BIC with every parameter counted: a shape with more bins
+// must raise the log-likelihood by ln(rows)/2 per extra bin to be chosen.
+// A turning point is not a parameter of its own (it is where the bins'
+// rates change direction), and neither are the cut points, which are
+// chosen from the pre-bin boundaries by information value, not estimated
+// by maximum likelihood. (Counting the turn alone, as before, let a 7-bin
+// valley of a feature with IV 0.013 beat its 3-bin monotone binning.)
+//
+// A shape whose best binning is a single bin (no admissible split of that
+// shape, e.g. ascending for a falling event rate) is not a candidate
+// unless no shape splits: the choice is among shapes, and whether the
+// feature carries evidence at all is left to the multivariate fit (see
+// DefaultMinIV). The lowest criterion wins; ties go to the earlier shape
+// in the order above. It returns the chosen bins' starts (nil when no
+// shape is admissible) and every shape's score.
 func ChooseTrend(p BinProblem, penalty float64) ([]int, []TrendScore) {
 	var best []int
 	bestAt := -1
@@ -815,8 +830,15 @@ func ChooseTrend(p BinProblem, penalty float64) ([]int, []TrendScore) {
 				sc.LogLik += e*math.Log(e/(e+g)) + g*math.Log(g/(e+g))
 			}
 			sc.Turns = turns(rates)
-			sc.Criterion = -2*sc.LogLik + penalty*float64(sc.Turns)
-			if bestAt < 0 || sc.Criterion < scores[bestAt].Criterion {
+			sc.Criterion = -2*sc.LogLik + penalty*float64(sc.Bins)
+			better := bestAt < 0 || sc.Criterion < scores[bestAt].Criterion
+			switch split, bestSplit := sc.Bins >= 2, bestAt >= 0 && scores[bestAt].Bins >= 2; {
+			case split && !bestSplit:
+				better = true
+			case !split && bestSplit:
+				better = false
+			}
+			if better {
 				best, bestAt = starts, len(scores)
 			}
 		}

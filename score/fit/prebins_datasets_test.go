@@ -134,7 +134,9 @@ func readGoldenBinnings(t testing.TB, name string) map[string][]goldenBin {
 // groups, counts and events) on every data set equal, exactly, those in
 // testdata/binnings, which were written by this test with
 // -update-binnings from the code before binning used fit.PreBins (main at
-// 2751458, where BinFeature sorted the rows itself).
+// 2751458, where BinFeature sorted the rows itself), and rewritten when the
+// automatic shape's criterion began to count bins (branch card; with the
+// old criterion the PreBins code still reproduced the first files exactly).
 func TestBinningDatasetsGolden(t *testing.T) {
 	for name, cases := range binningCases(t) {
 		got := map[string][]goldenBin{}

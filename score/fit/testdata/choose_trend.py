@@ -1,0 +1,79 @@
+"""Brute-force reference for fit.ChooseTrend (TestChooseTrendCountsBins).
+
+The pre-bins are those candor makes (20 quantile pre-bins, ties kept
+together) of BILL_AMT5 on the training rows of the UCI "default of credit
+card clients" data (I-C. Yeh, DOI 10.24432/C55S3H, CC BY 4.0; training rows:
+data row i, 0-based, with i % 10 >= 3): per pre-bin its first value, events
+(default = Y) and non-events.
+
+For each shape (ascending, descending, peak, valley) every grouping of the
+pre-bins into at most 8 contiguous bins is enumerated; a grouping is
+admissible when every bin has events and non-events and the bins' event
+rates follow the shape strictly (peak: rising then falling, either part
+possibly empty; valley: falling then rising). The admissible grouping of
+largest information value wins; its binned Bernoulli log-likelihood
+sum(e ln(e/n) + g ln(g/n)) and Schwarz's criterion -2 loglik + ln(N) * bins
+are printed as JSON. No code of candor is used.
+
+    /usr/bin/python3 score/fit/testdata/choose_trend.py > score/fit/testdata/choose_trend.json
+"""
+import itertools
+import json
+import math
+
+PREBINS = [  # first value, events, non-events
+    (-81334, 680, 2233), (1, 46, 193), (247, 236, 813), (766, 215, 834),
+    (1810, 188, 862), (3762, 168, 882), (6884, 221, 830), (9953, 244, 805),
+    (14259, 276, 774), (18138, 261, 789), (20448, 250, 800), (26889, 256, 794),
+    (30584, 248, 802), (41352, 263, 787), (50565, 210, 840), (66675, 216, 834),
+    (86159, 228, 822), (115975, 203, 847), (165639, 237, 813),
+]
+MAX_BINS = 8
+E = sum(p[1] for p in PREBINS)
+G = sum(p[2] for p in PREBINS)
+N = E + G
+
+
+def follows(rates, shape):
+    steps = [1 if b > a else -1 if b < a else 0 for a, b in zip(rates, rates[1:])]
+    if 0 in steps:
+        return False
+    if shape == "ascending":
+        return all(s > 0 for s in steps)
+    if shape == "descending":
+        return all(s < 0 for s in steps)
+    first, second = (1, -1) if shape == "peak" else (-1, 1)
+    k = 0
+    while k < len(steps) and steps[k] == first:
+        k += 1
+    return all(s == second for s in steps[k:])
+
+
+def best(shape):
+    n = len(PREBINS)
+    top = None
+    for ncuts in range(MAX_BINS):
+        for cuts in itertools.combinations(range(1, n), ncuts):
+            edges = (0,) + cuts + (n,)
+            bins = []
+            for a, b in zip(edges, edges[1:]):
+                e = sum(p[1] for p in PREBINS[a:b])
+                g = sum(p[2] for p in PREBINS[a:b])
+                bins.append((e, g))
+            if any(e == 0 or g == 0 for e, g in bins):
+                continue
+            rates = [e / (e + g) for e, g in bins]
+            if not follows(rates, shape):
+                continue
+            iv = sum((g / G - e / E) * math.log((g / G) / (e / E)) for e, g in bins)
+            if top is None or iv > top[0]:
+                top = (iv, edges, bins)
+    iv, edges, bins = top
+    loglik = sum(e * math.log(e / (e + g)) + g * math.log(g / (e + g)) for e, g in bins)
+    return {"shape": shape, "bins": len(bins), "starts": list(edges[:-1]), "iv": iv,
+            "loglik": loglik, "criterion": -2 * loglik + math.log(N) * len(bins)}
+
+
+print(json.dumps({"rows": N, "penalty": math.log(N), "max_bins": MAX_BINS,
+                  "prebins": [{"first": x, "events": e, "nonevents": g} for x, e, g in PREBINS],
+                  "shapes": [best(s) for s in ("ascending", "descending", "peak", "valley")]}, indent=1))
