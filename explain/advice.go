@@ -142,6 +142,9 @@ func resolveActionSettings(m *score.Model, actions *Actions) (acts, settings []*
 		}
 		fa := actions.Features[name]
 		errs = append(errs, validateAction(&fa, f)...)
+		if fm, ok := f.DerivedFrom(); ok && !fa.Immutable && !immutable[name] {
+			errs = append(errs, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: a derived input never moves on its own (it follows %s and %s): give the action to them, not to it", ErrActions, fm.Left, fm.Right)})
+		}
 		if f.Role == score.Protected && !fa.Immutable && !immutable[name] {
 			errs = append(errs, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: a protected attribute never changes; declare it immutable or leave it out", ErrActions)})
 		}
@@ -163,7 +166,7 @@ func resolveActionSettings(m *score.Model, actions *Actions) (acts, settings []*
 			act.Direction = BothWays
 		}
 		settings[j] = act
-		if immutable[f.Name] || act == nil || act.Immutable || f.Role != score.Input {
+		if immutable[f.Name] || act == nil || act.Immutable || f.Role != score.Input || f.Derived != nil {
 			act = nil
 		}
 		out[j] = act

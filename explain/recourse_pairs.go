@@ -42,15 +42,57 @@ const MaxJointChoices = 1 << 18
 // choices than MaxJointChoices for one customer.
 var ErrJointGrid = errors.New("joint grid of interacting features too large")
 
-// rcComponent is a set of features linked by pair terms: the terms of its
-// features (ascending) and its pair terms.
+// rcComponent is a set of features linked by pair terms or derivations:
+// the terms of its features that move (ascending), its pair terms, and the
+// terms of its derived inputs (recomputed from their sources, never moved).
 type rcComponent struct {
 	mains, pairs []int
+	derived      []int
 }
 
-// rcJoint is one joint choice: its changes, in term order.
+// rcJoint is one joint choice: its changes, in term order, and the new
+// values of the derived inputs that follow from them.
 type rcJoint struct {
-	moves []rcMove
+	moves  []rcMove
+	follow []rcFollow
+}
+
+// rcFollow is a derived input's new value in a joint choice.
+type rcFollow struct {
+	term int
+	v    score.Value
+}
+
+// rcDerived is the compiled derivation of a derived input's term: the
+// schema columns of its sources (left op right), and the term of each
+// (-1 when the source is no model input, so never moves).
+type rcDerived struct {
+	d                   *score.Derivation
+	f                   score.Formula
+	left, right         int
+	leftTerm, rightTerm int
+}
+
+// derivedValue is the derived input d's value in the record cur, and
+// whether it has one: both sources numbers, neither a special code, and a
+// finite result.
+func (s *ActionSpace) derivedValue(d *rcDerived, cur score.Record) (score.Value, bool) {
+	a, b := cur[d.left], cur[d.right]
+	if !a.IsNum() || !b.IsNum() {
+		return score.Value{}, false
+	}
+	sch := s.m.Schema()
+	if _, sp := sch.Feature(d.left).SpecialMeaning(a.Float()); sp {
+		return score.Value{}, false
+	}
+	if _, sp := sch.Feature(d.right).SpecialMeaning(b.Float()); sp {
+		return score.Value{}, false
+	}
+	x := d.d.Value(d.f, a.Float(), b.Float())
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return score.Value{}, false
+	}
+	return score.Num(x), true
 }
 
 type rcMove struct {
@@ -80,6 +122,22 @@ func (s *ActionSpace) components() error {
 		}
 		return j
 	}
+	linked := make([]bool, len(s.feats))
+	for j := range s.feats {
+		d := s.feats[j].derived
+		if d == nil {
+			continue
+		}
+		for _, k := range []int{d.leftTerm, d.rightTerm} {
+			if k >= 0 {
+				linked[j] = true
+				ra, rb := find(j), find(k)
+				if ra != rb {
+					parent[max(ra, rb)] = min(ra, rb)
+				}
+			}
+		}
+	}
 	var pairs []int
 	for j := range s.feats {
 		if !s.feats[j].pair {
@@ -98,20 +156,27 @@ func (s *ActionSpace) components() error {
 			parent[max(ra, rb)] = min(ra, rb)
 		}
 	}
-	if pairs == nil {
+	if pairs == nil && !slices.Contains(linked, true) {
 		return nil
 	}
 	id := map[int]int{}
-	for _, p := range pairs {
-		a := m.TermOf(m.Schema().Feature(m.TermFeature(p)).Name)
-		r := find(a)
+	comp := func(r int) int {
 		c, ok := id[r]
 		if !ok {
 			c = len(s.comps)
 			id[r] = c
 			s.comps = append(s.comps, rcComponent{})
 		}
-		s.comps[c].pairs = append(s.comps[c].pairs, p)
+		return c
+	}
+	for j := range s.feats {
+		switch {
+		case linked[j]:
+			comp(find(j))
+		case s.feats[j].pair:
+			c := comp(find(m.TermOf(m.Schema().Feature(m.TermFeature(j)).Name)))
+			s.comps[c].pairs = append(s.comps[c].pairs, j)
+		}
 	}
 	for j := range s.feats {
 		if s.feats[j].pair {
@@ -119,7 +184,11 @@ func (s *ActionSpace) components() error {
 		}
 		if c, ok := id[find(j)]; ok {
 			s.comp[j] = c
-			s.comps[c].mains = append(s.comps[c].mains, j)
+			if s.feats[j].derived != nil {
+				s.comps[c].derived = append(s.comps[c].derived, j)
+			} else {
+				s.comps[c].mains = append(s.comps[c].mains, j)
+			}
 		}
 	}
 	return nil
@@ -159,16 +228,17 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 		for i, j := range comp.mains {
 			names[i] = fmt.Sprintf("%s (%d moves)", s.feats[j].feat.Name, len(moves[i]))
 		}
-		return g, false, fmt.Errorf("%w: %s interact through pair terms and have %.0f joint choices for this customer, more than %d; give them a coarser grid (grid in the actions) or make one immutable",
+		return g, false, fmt.Errorf("%w: %s interact (through pair terms or a derived input) and have %.0f joint choices for this customer, more than %d; give them a coarser grid (grid in the actions) or make one immutable",
 			ErrJointGrid, strings.Join(names, ", "), total-1, MaxJointChoices)
 	}
 	cur := slices.Clone(rec)
 	pick := make([]int, k) // 0: no change, i: moves[.][i-1]
 	type cand struct {
-		opt   rcOption
-		mask  uint64
-		n     int
-		moves []rcMove
+		opt    rcOption
+		mask   uint64
+		n      int
+		moves  []rcMove
+		follow []rcFollow
 	}
 	var cands []cand
 	for {
@@ -202,7 +272,37 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 			mask |= 1 << q
 			mv = append(mv, rcMove{term: j, cand: o.cand, cost: o.cost})
 		}
+		// A derived input follows its sources: recomputed when one moved,
+		// else as the customer's record has it.
+		var fw []rcFollow
+		for _, j := range comp.derived {
+			f := &s.feats[j]
+			d := f.derived
+			if cur[d.left] == rec[d.left] && cur[d.right] == rec[d.right] {
+				cur[f.col] = rec[f.col]
+				continue
+			}
+			v, ok := s.derivedValue(d, cur)
+			var e float64
+			var pos int
+			var err error
+			if ok {
+				e, pos, err = m.Effect(j, v)
+			}
+			if !ok || err != nil || f.facts.isSpecial(v, pos) {
+				gain = math.NaN() // no value, or none the term can take: not a choice
+				break
+			}
+			cur[f.col] = v
+			gain += s.sign * (e - terms[j])
+			if v != rec[f.col] {
+				fw = append(fw, rcFollow{term: j, v: v})
+			}
+		}
 		for _, p := range comp.pairs {
+			if math.IsNaN(gain) {
+				break
+			}
 			e, _, err := m.EffectOf(p, cur)
 			if err != nil {
 				gain = math.NaN() // a value outside the pair's bins: not a choice
@@ -211,7 +311,7 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 			gain += s.sign * (e - terms[p])
 		}
 		if gain > 0 {
-			cands = append(cands, cand{opt: rcOption{gain: gain, cost: cost}, mask: mask, n: len(mv), moves: mv})
+			cands = append(cands, cand{opt: rcOption{gain: gain, cost: cost}, mask: mask, n: len(mv), moves: mv, follow: fw})
 		}
 	}
 	if len(cands) == 0 {
@@ -271,7 +371,7 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 	})
 	g = rcGroup{feat: comp.mains[0]}
 	for _, cd := range kept {
-		*joints = append(*joints, rcJoint{moves: cd.moves})
+		*joints = append(*joints, rcJoint{moves: cd.moves, follow: cd.follow})
 		o := cd.opt
 		o.joint = int32(len(*joints))
 		g.opts = append(g.opts, o)
@@ -294,6 +394,12 @@ func (s *ActionSpace) moveKey(c, j int, v score.Value, rec score.Record) (string
 	e, _, _ := m.Effect(j, v)
 	key = fmt.Appendf(key, "/%x", math.Float64bits(e)) // a sloped or linear term: its effect
 	col := s.feats[j].col
+	for _, d := range s.comps[c].derived {
+		if dv := s.feats[d].derived; dv.left == col || dv.right == col {
+			// A source of a derived input: every value moves it differently.
+			key = fmt.Appendf(key, "/v%x", math.Float64bits(v.Float()))
+		}
+	}
 	r := slices.Clone(rec)
 	r[col] = v
 	for _, p := range s.comps[c].pairs {
