@@ -285,4 +285,3 @@ func TestRecourseOptimalRandomDerived(t *testing.T) {
 	require.Greater(t, counts[checkedAnswered], 300)
 	require.Greater(t, counts[checkedInfeasible], 100)
 }
-
