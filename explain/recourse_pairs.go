@@ -67,10 +67,11 @@ type rcFollow struct {
 // schema columns of its sources (left op right), and the term of each
 // (-1 when the source is no model input, so never moves).
 type rcDerived struct {
-	d                   *score.Derivation
-	f                   score.Formula
-	left, right         int
-	leftTerm, rightTerm int
+	d                     *score.Derivation
+	f                     score.Formula
+	left, right           int
+	leftTerm, rightTerm   int
+	leftCodes, rightCodes []float64 // the sources' special codes
 }
 
 // derivedValue is the derived input d's value in the record cur, and
@@ -81,11 +82,7 @@ func (s *ActionSpace) derivedValue(d *rcDerived, cur score.Record) (score.Value,
 	if !a.IsNum() || !b.IsNum() {
 		return score.Value{}, false
 	}
-	sch := s.m.Schema()
-	if _, sp := sch.Feature(d.left).SpecialMeaning(a.Float()); sp {
-		return score.Value{}, false
-	}
-	if _, sp := sch.Feature(d.right).SpecialMeaning(b.Float()); sp {
+	if slices.Contains(d.leftCodes, a.Float()) || slices.Contains(d.rightCodes, b.Float()) {
 		return score.Value{}, false
 	}
 	x := d.d.Value(d.f, a.Float(), b.Float())
@@ -233,14 +230,22 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 	}
 	cur := slices.Clone(rec)
 	pick := make([]int, k) // 0: no change, i: moves[.][i-1]
+	// A candidate holds no pointers (its moves and derived values are
+	// ranges of mvBuf and fwBuf), so sorting moves no pointers; idx, its
+	// place in the enumeration, makes the sorts total orders.
 	type cand struct {
-		opt    rcOption
-		mask   uint64
-		n      int
-		moves  []rcMove
-		follow []rcFollow
+		opt            rcOption
+		mask           uint64
+		top            float64 // its largest change's cost
+		n, mvAt        int32
+		fwAt, fwN, idx int32
 	}
-	var cands []cand
+	cands := make([]cand, 0, int(total-1))
+	mvBuf := make([]rcMove, 0, int(total-1)*k)
+	var fwBuf []rcFollow
+	if len(comp.derived) > 0 {
+		fwBuf = make([]rcFollow, 0, int(total-1)*len(comp.derived))
+	}
 	for {
 		// next combination (odometer), skipping the all-unchanged one
 		i := 0
@@ -255,9 +260,9 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 		if i == k {
 			break
 		}
-		var gain, cost float64
+		var gain, cost, top float64
 		var mask uint64
-		var mv []rcMove
+		mvAt, fwAt := len(mvBuf), len(fwBuf)
 		for q, j := range comp.mains {
 			f := &s.feats[j]
 			if pick[q] == 0 {
@@ -270,11 +275,11 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 			gain += s.sign * (cd.effect - terms[j])
 			cost += o.cost
 			mask |= 1 << q
-			mv = append(mv, rcMove{term: j, cand: o.cand, cost: o.cost})
+			top = math.Max(top, o.cost)
+			mvBuf = append(mvBuf, rcMove{term: j, cand: o.cand, cost: o.cost})
 		}
 		// A derived input follows its sources: recomputed when one moved,
 		// else as the customer's record has it.
-		var fw []rcFollow
 		for _, j := range comp.derived {
 			f := &s.feats[j]
 			d := f.derived
@@ -296,7 +301,7 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 			cur[f.col] = v
 			gain += s.sign * (e - terms[j])
 			if v != rec[f.col] {
-				fw = append(fw, rcFollow{term: j, v: v})
+				fwBuf = append(fwBuf, rcFollow{term: j, v: v})
 			}
 		}
 		for _, p := range comp.pairs {
@@ -311,7 +316,10 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 			gain += s.sign * (e - terms[p])
 		}
 		if gain > 0 {
-			cands = append(cands, cand{opt: rcOption{gain: gain, cost: cost}, mask: mask, n: len(mv), moves: mv, follow: fw})
+			cands = append(cands, cand{opt: rcOption{gain: gain, cost: cost}, mask: mask, top: top, n: int32(len(mvBuf) - mvAt),
+				mvAt: int32(mvAt), fwAt: int32(fwAt), fwN: int32(len(fwBuf) - fwAt), idx: int32(len(cands))})
+		} else {
+			mvBuf, fwBuf = mvBuf[:mvAt], fwBuf[:fwAt]
 		}
 	}
 	if len(cands) == 0 {
@@ -323,7 +331,7 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 	// choices' (largest cost, gain), gain rising with the largest cost,
 	// answers "the best gain of a kept choice whose largest cost is at most
 	// t".
-	slices.SortStableFunc(cands, func(a, b cand) int {
+	slices.SortFunc(cands, func(a, b cand) int {
 		switch {
 		case a.mask != b.mask:
 			if a.mask < b.mask {
@@ -332,8 +340,10 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 			return 1
 		case a.opt.cost != b.opt.cost:
 			return metric.Compare(a.opt.cost, b.opt.cost)
+		case a.opt.gain != b.opt.gain:
+			return metric.Compare(b.opt.gain, a.opt.gain)
 		}
-		return metric.Compare(b.opt.gain, a.opt.gain)
+		return int(a.idx - b.idx)
 	})
 	type step struct{ top, gain float64 }
 	var stair []step
@@ -342,10 +352,7 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 		if i == 0 || cd.mask != cands[i-1].mask {
 			stair = stair[:0]
 		}
-		top := 0.0
-		for _, mv := range cd.moves {
-			top = math.Max(top, mv.cost)
-		}
+		top := cd.top
 		// the last step with a largest cost <= top
 		k := sort.Search(len(stair), func(i int) bool { return stair[i].top > top }) - 1
 		if k >= 0 && !(cd.opt.gain > stair[k].gain) {
@@ -360,18 +367,28 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 		}
 		stair = slices.Replace(stair, at, end, step{top, cd.opt.gain})
 	}
-	slices.SortStableFunc(kept, func(a, b cand) int {
+	for i := range kept {
+		kept[i].idx = int32(i) // ties keep the order by set of changed features
+	}
+	slices.SortFunc(kept, func(a, b cand) int {
 		switch {
 		case a.opt.cost != b.opt.cost:
 			return metric.Compare(a.opt.cost, b.opt.cost)
 		case a.n != b.n:
-			return a.n - b.n
+			return int(a.n - b.n)
+		case a.opt.gain != b.opt.gain:
+			return metric.Compare(b.opt.gain, a.opt.gain)
 		}
-		return metric.Compare(b.opt.gain, a.opt.gain)
+		return int(a.idx - b.idx)
 	})
 	g = rcGroup{feat: comp.mains[0]}
 	for _, cd := range kept {
-		*joints = append(*joints, rcJoint{moves: cd.moves, follow: cd.follow})
+		mv := mvBuf[cd.mvAt : cd.mvAt+cd.n : cd.mvAt+cd.n]
+		var fw []rcFollow
+		if cd.fwN > 0 {
+			fw = fwBuf[cd.fwAt : cd.fwAt+cd.fwN : cd.fwAt+cd.fwN]
+		}
+		*joints = append(*joints, rcJoint{moves: mv, follow: fw})
 		o := cd.opt
 		o.joint = int32(len(*joints))
 		g.opts = append(g.opts, o)

@@ -120,8 +120,9 @@ func NewActionSpace(m *score.Model, actions *Actions, train *score.Table) (*Acti
 		}
 		if fm, ok := f.feat.DerivedFrom(); ok {
 			sch := m.Schema()
-			f.derived = &rcDerived{d: f.feat.Derived, f: fm, left: sch.Index(fm.Left), right: sch.Index(fm.Right),
-				leftTerm: m.TermOf(fm.Left), rightTerm: m.TermOf(fm.Right)}
+			l, r := sch.Index(fm.Left), sch.Index(fm.Right)
+			f.derived = &rcDerived{d: f.feat.Derived, f: fm, left: l, right: r, leftTerm: m.TermOf(fm.Left), rightTerm: m.TermOf(fm.Right),
+				leftCodes: sch.Feature(l).SpecialCodes(), rightCodes: sch.Feature(r).SpecialCodes()}
 		}
 		s.feats[j] = f
 	}
