@@ -2,6 +2,7 @@ package explain_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -133,6 +134,14 @@ func TestRecourseDerivedFollowsItsSources(t *testing.T) {
 	text, err := explain.CounterfactualText(explain.DefaultCatalog(), "en", m.Schema(), cf)
 	require.NoError(t, err)
 	require.Equal(t, "If your yearly income were 80000 dollars instead of 59000 dollars (so the loan as a share of your income would be 0.44 instead of 0.59), the decision would change.", text)
+	b, err := json.Marshal(cf)
+	require.NoError(t, err)
+	require.Contains(t, string(b), `{"feature":"loan_percent_income","from":"0.59","to":"0.44","cost":0,"effect":35,"derived":true}`)
+	var back struct {
+		Changes []map[string]any `json:"changes"`
+	}
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.NotContains(t, back.Changes[0], "derived", "the income's change is a move of its own")
 	// The second answer is the loan alone, its share following.
 	require.Equal(t, []string{"loan_amnt", "loan_percent_income"}, changedFeatures(r.Counterfactuals[1]))
 	require.Equal(t, "0.41", r.Counterfactuals[1].Changes[1].To)

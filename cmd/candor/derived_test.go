@@ -37,11 +37,49 @@ func TestFitWarnsOfDerivedInput(t *testing.T) {
 			"--out", filepath.Join(dir, model+".json"))
 		require.Equal(t, 0, code, stderr)
 		require.Contains(t, stderr, "warning: derived input: share = loan / income (rounded to 2 decimals) on 100.0% of", model)
-		require.Contains(t, stderr, `{"share": {"action": {"immutable": true}}}`, model)
+		require.Contains(t, stderr, `declare it derived in the features file ({"share": {"derived": {"formula": "loan / income", "decimals": 2}}}`, model)
+		require.Contains(t, stderr, "or leave it out (--exclude share)", model)
 	}
 	// Without the share, nothing is derived.
 	code, _, stderr := runCLI(t, "fit", "--data", data, "--target", "default", "--event", "yes", "--exclude", "share",
 		"--out", filepath.Join(dir, "m.json"))
 	require.Equal(t, 0, code, stderr)
 	require.Contains(t, stderr, "derived inputs: none")
+}
+
+// Declared derived (the suggestion above), fit checks the declaration
+// against the rows and says how often it holds: on every row here, so no
+// warning; declared without the decimals the file rounds to, it holds on
+// almost none, and the warning says what the column is written with.
+func TestFitChecksDeclaredDerived(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("income,loan,share,default\n")
+	for i := range 600 {
+		income := float64(12000 + (i*7919)%88000)
+		loan := float64(500 + 25*((i*131)%1300))
+		share := math.Round(loan/income*100) / 100
+		def := "no"
+		if (i*7)%10 < 1+int(share*6) {
+			def = "yes"
+		}
+		fmt.Fprintf(&b, "%g,%g,%g,%s\n", income, loan, share, def)
+	}
+	data := filepath.Join(dir, "loans.csv")
+	require.NoError(t, os.WriteFile(data, []byte(b.String()), 0o644))
+	for _, c := range []struct{ derived, want, not string }{
+		{`{"formula": "loan / income", "decimals": 2}`, "derived input (declared): share = loan / income (rounded to 2 decimals) on 100.0% of", "warning: derived"},
+		{`{"formula": "loan / income"}`, `warning: derived input: the declared share = loan / income (not rounded) on 0.`, "derived input (declared)"},
+	} {
+		features := filepath.Join(dir, "features.json")
+		require.NoError(t, os.WriteFile(features, []byte(`{"features": {"share": {"derived": `+c.derived+`}}}`), 0o644))
+		code, _, stderr := runCLI(t, "fit", "--data", data, "--target", "default", "--event", "yes", "--features", features,
+			"--out", filepath.Join(dir, "m.json"))
+		require.Equal(t, 0, code, stderr)
+		require.Contains(t, stderr, c.want)
+		require.NotContains(t, stderr, c.not)
+		if strings.Contains(c.want, "warning") {
+			require.Contains(t, stderr, `the column is written with 2 decimals ("decimals": 2?)`)
+		}
+	}
 }
