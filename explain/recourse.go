@@ -306,15 +306,21 @@ func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *Reco
 			return nil, fmt.Errorf("explain: internal error: counterfactual rescored at %v, not below %v", cf.Probability, flip)
 		}
 		out.Counterfactuals = append(out.Counterfactuals, cf)
-		var feats []int // the features moved (a derived input follows them)
+		moved := 0 // the features moved (a derived input follows them)
 		for _, p := range picks {
 			if !p.derived {
-				feats = append(feats, p.feat)
+				moved++
 			}
 		}
-		if len(feats) == 1 {
-			excluded[feats[0]] = true
+		if moved == 1 {
+			excluded[picks[slices.IndexFunc(picks, func(p rcPick) bool { return !p.derived })].feat] = true
 		} else {
+			feats := make([]int, 0, moved)
+			for _, p := range picks {
+				if !p.derived {
+					feats = append(feats, p.feat)
+				}
+			}
 			forbidden = append(forbidden, feats)
 		}
 	}
