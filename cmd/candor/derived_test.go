@@ -1,10 +1,12 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -82,4 +84,70 @@ func TestFitChecksDeclaredDerived(t *testing.T) {
 			require.Contains(t, stderr, `the column is written with 2 decimals ("decimals": 2?)`)
 		}
 	}
+}
+
+// A model fitted before its share was declared derived takes the
+// declaration at recourse and check time (--features adds it, as it adds
+// labels and actions): recourse then moves the income or the loan and
+// recomputes the share, and check withholds advice on the share as
+// "derived".
+func TestDerivedDeclaredAfterFit(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("income,loan,share,default\n")
+	var rows [][2]float64
+	for i := range 800 {
+		income := float64(12000 + 500*((i*7919)%180))
+		loan := float64(1000 + 500*((i*131)%60))
+		rows = append(rows, [2]float64{income, loan})
+		share := math.Round(loan/income*100) / 100
+		def := "no"
+		if (i*7)%10 < int(share*25) {
+			def = "yes"
+		}
+		fmt.Fprintf(&b, "%g,%g,%g,%s\n", income, loan, share, def)
+	}
+	data := filepath.Join(dir, "loans.csv")
+	require.NoError(t, os.WriteFile(data, []byte(b.String()), 0o644))
+	model := filepath.Join(dir, "m.json")
+	code, _, stderr := runCLI(t, "fit", "--model", "scorecard", "--data", data, "--target", "default", "--event", "yes", "--out", model)
+	require.Equal(t, 0, code, stderr)
+	features := filepath.Join(dir, "features.json")
+	require.NoError(t, os.WriteFile(features, []byte(`{"features": {
+	  "income": {"action": {"direction": "increase"}}, "loan": {"action": {"direction": "decrease"}},
+	  "share": {"derived": {"formula": "loan / income", "decimals": 2}}}}`), 0o644))
+	code, stdout, stderr := runCLI(t, "recourse", "--model", model, "--data", data, "--features", features, "--rows", "1-40")
+	require.Equal(t, 0, code, stderr)
+	derived := 0
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var r struct {
+			Row             int
+			Counterfactuals []struct {
+				Changes []struct {
+					Feature, From, To string
+					Derived           bool
+				}
+			}
+		}
+		require.NoError(t, json.Unmarshal([]byte(line), &r), line)
+		for _, cf := range r.Counterfactuals {
+			vals := map[string]float64{"income": rows[r.Row-1][0], "loan": rows[r.Row-1][1]}
+			for _, ch := range cf.Changes {
+				require.Equal(t, ch.Feature == "share", ch.Derived, line)
+				x, err := strconv.ParseFloat(ch.To, 64)
+				require.NoError(t, err)
+				vals[ch.Feature] = x
+			}
+			if s, ok := vals["share"]; ok {
+				derived++
+				require.Greater(t, len(cf.Changes), 1, "the share changes with a source: %s", line)
+				require.Equal(t, math.Round(vals["loan"]/vals["income"]*100)/100, s, line)
+			}
+		}
+	}
+	require.Positive(t, derived, stdout)
+	code, stdout, stderr = runCLI(t, "check", "--model", model, "--data", data, "--features", features)
+	require.Equal(t, 0, code, stderr)
+	require.Regexp(t, `share +- +\S+ +0\.0% +derived `, stdout)
+	require.Contains(t, stdout, "rule violations: 0")
 }
