@@ -3,6 +3,7 @@ package score_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -170,4 +171,28 @@ func TestDerivedInModelFile(t *testing.T) {
 	if _, err := score.NewModel(s2); err == nil || !strings.Contains(err.Error(), `"loan"`) {
 		t.Errorf("unknown source accepted in a model: %v", err)
 	}
+}
+
+// A loan's share of the income, declared derived: the features file names
+// the formula and the rounding, and the schema computes the share from
+// the loan and the income (recourse recomputes it this way when one of
+// them moves).
+func ExampleDerivation() {
+	d, err := score.ParseDeclarations([]byte(`{"features": {"loan_percent_income":
+	  {"derived": {"formula": "loan_amnt / person_income", "decimals": 2}}}}`))
+	if err != nil {
+		panic(err)
+	}
+	s, err := d.Apply(score.MustSchema(
+		score.Feature{Name: "person_income"}, score.Feature{Name: "loan_amnt"}, score.Feature{Name: "loan_percent_income"}))
+	if err != nil {
+		panic(err)
+	}
+	f, _ := s.Lookup("loan_percent_income")
+	fm, _ := f.DerivedFrom()
+	fmt.Println(fm)
+	fmt.Println(f.Derived.Value(fm, 35000, 59000), f.Derived.Value(fm, 35000, 80000))
+	// Output:
+	// loan_amnt / person_income
+	// 0.59 0.44
 }
