@@ -196,3 +196,21 @@ func ExampleDerivation() {
 	// loan_amnt / person_income
 	// 0.59 0.44
 }
+
+// FuzzParseFormula: no formula makes the parser panic, and a parsed
+// formula written back ("left op right") parses to itself.
+func FuzzParseFormula(f *testing.F) {
+	for _, s := range []string{"loan_amnt / person_income", "a/b", "a + b", "x - y - z", "Effective To Date - Start Date", " / ", "a*", "a *b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fm, err := score.ParseFormula(s)
+		if err != nil {
+			return
+		}
+		back, err := score.ParseFormula(fm.String())
+		if err != nil || back != fm {
+			t.Fatalf("%q parsed as %+v, written %q, parsed again as %+v, %v", s, fm, fm.String(), back, err)
+		}
+	})
+}
