@@ -56,17 +56,24 @@ const (
 	// WithheldNoChange: no allowed value would improve the result (the
 	// customer is at a declared bound, or the term cannot improve).
 	WithheldNoChange = "no_allowed_change"
+	// WithheldDerived: the feature is a derived input (declared "derived",
+	// score.Derivation): it follows the features it is computed from and
+	// never moves on its own, so advice goes to them (recourse moves them
+	// and recomputes it).
+	WithheldDerived = "derived"
 )
 
 // WithheldCodes lists the withholding codes in the order the rules are
 // applied (the first that applies is reported).
-var WithheldCodes = []string{WithheldNotActionable, WithheldMissingValue, WithheldSpecialValue,
+var WithheldCodes = []string{WithheldDerived, WithheldNotActionable, WithheldMissingValue, WithheldSpecialValue,
 	WithheldNoChange, WithheldDeclaredDirection, WithheldDeclaredTrend, WithheldDataTrend, WithheldNoSupport}
 
 // WithheldText explains a withholding code in a sentence for staff
 // (reports, `candor check`); "" for an unknown code.
 func WithheldText(code string) string {
 	switch code {
+	case WithheldDerived:
+		return "it is derived from two other inputs (a \"derived\" declaration): it follows them, so advice goes to them"
 	case WithheldNotActionable:
 		return "the customer cannot change it: declared immutable, or no action declared (an \"action\" in the features file allows advice on it)"
 	case WithheldMissingValue:
@@ -142,6 +149,9 @@ func resolveActionSettings(m *score.Model, actions *Actions) (acts, settings []*
 		}
 		fa := actions.Features[name]
 		errs = append(errs, validateAction(&fa, f)...)
+		if fm, ok := f.DerivedFrom(); ok && !fa.Immutable && !immutable[name] {
+			errs = append(errs, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: a derived input never moves on its own (it follows %s and %s): give the action to them, not to it", ErrActions, fm.Left, fm.Right)})
+		}
 		if f.Role == score.Protected && !fa.Immutable && !immutable[name] {
 			errs = append(errs, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: a protected attribute never changes; declare it immutable or leave it out", ErrActions)})
 		}
@@ -163,7 +173,7 @@ func resolveActionSettings(m *score.Model, actions *Actions) (acts, settings []*
 			act.Direction = BothWays
 		}
 		settings[j] = act
-		if immutable[f.Name] || act == nil || act.Immutable || f.Role != score.Input {
+		if immutable[f.Name] || act == nil || act.Immutable || f.Role != score.Input || f.Derived != nil {
 			act = nil
 		}
 		out[j] = act
@@ -198,6 +208,7 @@ func (c cellStat) lower(cur cellStat) bool { return c.ok && cur.ok && c.rate < c
 type termFacts struct {
 	term     score.Term
 	feat     score.Feature
+	derived  bool          // a derived input: advice goes to its sources
 	action   *score.Action // nil: immutable
 	numeric  bool
 	trend    int  // +1: event rate rises with the value; -1: falls; 0: unknown
@@ -263,7 +274,7 @@ func newTermFacts(m *score.Model, j int, act *score.Action) termFacts {
 		// choice over two features, which recourse answers.
 		return termFacts{term: t, feat: pairFeature(f, m.Schema().Feature(m.PairFeature(j)))}
 	}
-	tf := termFacts{term: t, feat: f, action: act, numeric: f.Kind == score.Numeric, specials: f.SpecialCodes()}
+	tf := termFacts{term: t, feat: f, derived: f.Derived != nil, action: act, numeric: f.Kind == score.Numeric, specials: f.SpecialCodes()}
 	for _, b := range t.Bins {
 		if b.Kind == score.SpecialBin && b.Special != nil && !slices.Contains(tf.specials, *b.Special) {
 			tf.specials = append(tf.specials, *b.Special)
@@ -418,6 +429,9 @@ func labelAllowed(a *score.Action, from, to string) bool {
 // Advice, or "" and the withholding code. want is +1 when a larger effect
 // helps (PointsBelow), -1 otherwise. It allocates nothing.
 func (tf *termFacts) advise(want float64, pos int, v score.Value) (Advice, string) {
+	if tf.derived {
+		return "", WithheldDerived
+	}
 	if tf.action == nil {
 		return "", WithheldNotActionable
 	}

@@ -112,13 +112,17 @@ type Violations struct {
 	ChangeSpecialTarget    int `json:"change_special_target"`
 	ChangeUnsupported      int `json:"change_unsupported"`
 	ChangeBelowMinChange   int `json:"change_below_min_change"`
+	// ChangeDerivedMismatch: a counterfactual leaves a derived input at a
+	// value its sources do not give (recomputed when a source changed,
+	// else unchanged), or marks as derived a change of another feature.
+	ChangeDerivedMismatch int `json:"change_derived_mismatch"`
 }
 
 // Total is the number of violations of every kind.
 func (v Violations) Total() int {
 	return v.AdviceNotActionable + v.AdviceAgainstDirection + v.AdviceAgainstTrend + v.AdviceSpecial +
 		v.ChangeNotActionable + v.ChangeAgainstDirection + v.ChangeAgainstTrend + v.ChangeSpecialTarget +
-		v.ChangeUnsupported + v.ChangeBelowMinChange
+		v.ChangeUnsupported + v.ChangeBelowMinChange + v.ChangeDerivedMismatch
 }
 
 // maxCheckErrors is how many row errors AdviceCheck keeps.
@@ -248,8 +252,11 @@ func CheckAdvice(ctx context.Context, m *score.Model, t *score.Table, opts *Chec
 			rep.Recourse++
 			for _, ch := range r.Counterfactuals[0].Changes {
 				rep.Features[idx[ch.Feature]].Changed++
-				rep.Violations.checkChange(space, m, o.Actions, ch)
+				if !ch.Derived {
+					rep.Violations.checkChange(space, m, o.Actions, ch)
+				}
 			}
+			rep.Violations.checkDerived(m, rec, r.Counterfactuals[0])
 			continue
 		}
 		limits := r.Limits
@@ -408,6 +415,37 @@ func (v *Violations) checkAdvice(m *score.Model, actions *Actions, r Reason) {
 
 // checkChange re-checks one counterfactual change against the rules, from
 // the model and the actions file (and the action space's min_change).
+// checkDerived re-checks the derived inputs of counterfactual cf of rec,
+// from the schema's declarations: with its changes applied, each derived
+// input has the value its formula gives when one of its sources changed,
+// and its own value otherwise; only derived inputs are marked Derived.
+func (v *Violations) checkDerived(m *score.Model, rec score.Record, cf Counterfactual) {
+	sch := m.Schema()
+	after := slices.Clone(rec)
+	for _, ch := range cf.Changes {
+		i := sch.Index(ch.Feature)
+		if i < 0 || (ch.Derived && sch.Feature(i).Derived == nil) {
+			v.ChangeDerivedMismatch++
+			continue
+		}
+		after[i] = ch.ToVal
+	}
+	for i, f := range sch.Features() {
+		fm, ok := f.DerivedFrom()
+		if !ok || m.TermOf(f.Name) < 0 {
+			continue
+		}
+		l, r := sch.Index(fm.Left), sch.Index(fm.Right)
+		want := rec[i]
+		if after[l] != rec[l] || after[r] != rec[r] {
+			want = score.Num(f.Derived.Value(fm, after[l].Float(), after[r].Float()))
+		}
+		if after[i] != want {
+			v.ChangeDerivedMismatch++
+		}
+	}
+}
+
 func (v *Violations) checkChange(s *ActionSpace, m *score.Model, actions *Actions, ch Change) {
 	j := m.TermOf(ch.Feature)
 	if j < 0 {

@@ -376,12 +376,13 @@ type changeJSON struct {
 	// Support and Unsupported: see Change (advice.go).
 	Support     *Support `json:"support,omitempty"`
 	Unsupported bool     `json:"unsupported,omitempty"`
+	Derived     bool     `json:"derived,omitempty"`
 }
 
 // MarshalJSON encodes the change; a Withheld change has no cost (and no
 // support, whose cells would narrow down the value).
 func (c Change) MarshalJSON() ([]byte, error) {
-	out := changeJSON{Feature: c.Feature, From: c.From, To: c.To, Effect: c.Effect, Withheld: c.Withheld, Unsupported: c.Unsupported}
+	out := changeJSON{Feature: c.Feature, From: c.From, To: c.To, Effect: c.Effect, Withheld: c.Withheld, Unsupported: c.Unsupported, Derived: c.Derived}
 	if !c.Withheld {
 		out.Support = c.Support
 	}

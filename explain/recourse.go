@@ -87,6 +87,12 @@ type Change struct {
 	// the current cell's (or unknown): proposed only with
 	// RecourseOptions.AllowUnsupported.
 	Unsupported bool `json:"unsupported,omitempty"`
+	// Derived marks the change of a derived input (score.Derivation): it
+	// is no move of its own but follows from the changes of its sources in
+	// the same counterfactual (its value recomputed from theirs), so its
+	// Cost is 0 and it counts toward neither MaxChanges nor the
+	// alternatives' sets of changed features.
+	Derived bool `json:"derived,omitempty"`
 }
 
 // Support is the training event rate and (weighted) rows in a change's
@@ -300,12 +306,20 @@ func (s *ActionSpace) Recourse(ctx context.Context, rec score.Record, opts *Reco
 			return nil, fmt.Errorf("explain: internal error: counterfactual rescored at %v, not below %v", cf.Probability, flip)
 		}
 		out.Counterfactuals = append(out.Counterfactuals, cf)
-		if len(picks) == 1 {
-			excluded[picks[0].feat] = true
+		moved := 0 // the features moved (a derived input follows them)
+		for _, p := range picks {
+			if !p.derived {
+				moved++
+			}
+		}
+		if moved == 1 {
+			excluded[picks[slices.IndexFunc(picks, func(p rcPick) bool { return !p.derived })].feat] = true
 		} else {
-			feats := make([]int, len(picks))
-			for i, p := range picks {
-				feats[i] = p.feat
+			feats := make([]int, 0, moved)
+			for _, p := range picks {
+				if !p.derived {
+					feats = append(feats, p.feat)
+				}
 			}
 			forbidden = append(forbidden, feats)
 		}
@@ -400,19 +414,27 @@ func solveMaxCost(ctx context.Context, groups []rcGroup, need float64, maxC int,
 	return best, true, nodes, nil
 }
 
+// rcPick is one change of a counterfactual: option opt of term feat, or
+// (derived) the new value of a derived input that follows its sources.
 type rcPick struct {
-	feat int
-	opt  rcOption
+	feat    int
+	opt     rcOption
+	derived bool
+	v       score.Value
 }
 
 // appendPicks appends the changes of option o of group g: one for a change
-// of one feature, one per feature of a joint choice.
+// of one feature, one per feature of a joint choice and per derived input
+// that follows from it.
 func appendPicks(picks []rcPick, g *rcGroup, o rcOption, joints []rcJoint) []rcPick {
 	if o.joint == 0 {
 		return append(picks, rcPick{feat: g.feat, opt: o})
 	}
 	for _, mv := range joints[o.joint-1].moves {
 		picks = append(picks, rcPick{feat: mv.term, opt: rcOption{cand: mv.cand, cost: mv.cost}})
+	}
+	for _, fw := range joints[o.joint-1].follow {
+		picks = append(picks, rcPick{feat: fw.term, derived: true, v: fw.v})
 	}
 	return picks
 }
@@ -424,6 +446,24 @@ func (s *ActionSpace) counterfactual(rec score.Record, terms []float64, picks []
 	cf := Counterfactual{Changes: make([]Change, 0, len(picks))}
 	for _, p := range picks {
 		f := &s.feats[p.feat]
+		if p.derived {
+			// No move of its own: its sources' changes carry the cost and
+			// the support.
+			from := rec[f.col]
+			changed[f.col] = p.v
+			e, pos, err := s.m.Effect(p.feat, p.v)
+			if err != nil {
+				return cf, err
+			}
+			ch := Change{Feature: f.feat.Name, From: from.String(), To: p.v.String(), FromVal: from, ToVal: p.v,
+				Effect: e - terms[p.feat], Derived: true}
+			cur, to := s.currentCell(f, from), f.facts.cellAt(p.v, pos)
+			if cur.ok && to.ok {
+				ch.Support = &Support{CurrentRate: cur.rate, CurrentRows: cur.rows, ProposedRate: to.rate, ProposedRows: to.rows}
+			}
+			cf.Changes = append(cf.Changes, ch)
+			continue
+		}
 		c := &f.cands[p.opt.cand]
 		from := rec[f.col]
 		changed[f.col] = c.v
@@ -541,8 +581,8 @@ func (s *ActionSpace) infeasible(out *Recourse, rec score.Record, terms []float6
 	}
 	for j := range s.feats {
 		f := &s.feats[j]
-		if f.pair || s.comp[j] >= 0 {
-			continue // chosen jointly: a lifted constraint of one is not measured alone
+		if f.pair || f.derived != nil || s.comp[j] >= 0 {
+			continue // chosen jointly (or following its sources): a lifted constraint of one is not measured alone
 		}
 		if f.immutable {
 			tried(j, liftAll, "immutable")

@@ -68,6 +68,58 @@ type refProblem struct {
 	moves  map[int][]refMove
 	maxC   int
 	maxObj bool // minimise the largest change's cost, then the sum
+	// derived features (no moves of their own): recomputed from their
+	// sources whenever one of them moves, else left as in rec.
+	derived []refDerived
+}
+
+// refDerived is a derived feature: schema index col = a op b, rounded to
+// dec decimals when dec >= 0.
+type refDerived struct {
+	col, a, b int
+	op        byte
+	dec       int
+}
+
+// value is the derived value from the sources' values, by its definition;
+// ok is false when there is none (a division by zero).
+func (d refDerived) value(a, b float64) (float64, bool) {
+	var x float64
+	switch d.op {
+	case '+':
+		x = a + b
+	case '-':
+		x = a - b
+	case '*':
+		x = a * b
+	case '/':
+		if b == 0 {
+			return 0, false
+		}
+		x = a / b
+	}
+	if d.dec >= 0 {
+		p := math.Pow(10, float64(d.dec))
+		x = math.Round(x*p) / p
+	}
+	return x, true
+}
+
+// follow sets the derived features of rec from their sources; false when a
+// moved source leaves one without a value (the combination is no choice).
+func (p *refProblem) follow(rec score.Record) bool {
+	for _, d := range p.derived {
+		if rec[d.a] == p.rec[d.a] && rec[d.b] == p.rec[d.b] {
+			rec[d.col] = p.rec[d.col]
+			continue
+		}
+		x, ok := d.value(rec[d.a].Float(), rec[d.b].Float())
+		if !ok {
+			return false
+		}
+		rec[d.col] = score.Num(x)
+	}
+	return true
 }
 
 // Outcomes of refProblem.check.
@@ -106,7 +158,7 @@ func (p *refProblem) brute(forbidden [][]int) (best *refAnswer, minProb score.Pr
 	var walk func(k int, cost, top float64, set []int)
 	walk = func(k int, cost, top float64, set []int) {
 		if k == len(feats) {
-			if len(set) == 0 || (p.maxC > 0 && len(set) > p.maxC) {
+			if len(set) == 0 || (p.maxC > 0 && len(set) > p.maxC) || !p.follow(rec) {
 				return
 			}
 			res, err := m.Score(rec)
@@ -153,6 +205,32 @@ func (p *refProblem) brute(forbidden [][]int) (best *refAnswer, minProb score.Pr
 	}
 	walk(0, 0, 0, nil)
 	return best, minProb
+}
+
+// checkDerived checks a counterfactual's derived changes: applying its
+// changes to the record, every derived feature has its sources' value
+// (recomputed when a source moved, else unchanged), each change of one is
+// marked Derived and costs nothing, and no derived feature changes without
+// a change of a source.
+func (p *refProblem) checkDerived(t *testing.T, cf explain.Counterfactual, label string) {
+	t.Helper()
+	rec := slices.Clone(p.rec)
+	sch := p.m.Schema()
+	for _, ch := range cf.Changes {
+		rec[sch.Index(ch.Feature)] = ch.ToVal
+	}
+	want := slices.Clone(rec)
+	require.True(t, p.follow(want), "%s: a derived feature without a value", label)
+	for _, d := range p.derived {
+		require.Equal(t, want[d.col], rec[d.col], "%s: %s is %v, its sources give %v", label, sch.Feature(d.col).Name, rec[d.col], want[d.col])
+	}
+	for _, ch := range cf.Changes {
+		isDerived := slices.ContainsFunc(p.derived, func(d refDerived) bool { return sch.Index(ch.Feature) == d.col })
+		require.Equal(t, isDerived, ch.Derived, "%s: change of %s", label, ch.Feature)
+		if isDerived {
+			require.Zero(t, ch.Cost, "%s: a derived change costs nothing of its own", label)
+		}
+	}
 }
 
 func subsetInt(a, b []int) bool {
@@ -208,8 +286,11 @@ func (p *refProblem) check(t *testing.T, sp *explain.ActionSpace, k int, label s
 		require.InDelta(t, want.sum, sum, 1e-9, "%s: alternative %d: sum of costs", label, a+1)
 		var set []int
 		for _, ch := range cf.Changes {
-			set = append(set, p.m.Schema().Index(ch.Feature))
+			if !ch.Derived {
+				set = append(set, p.m.Schema().Index(ch.Feature))
+			}
 		}
+		p.checkDerived(t, cf, label)
 		slices.Sort(set)
 		forbidden = append(forbidden, set)
 	}

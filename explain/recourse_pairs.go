@@ -42,15 +42,54 @@ const MaxJointChoices = 1 << 18
 // choices than MaxJointChoices for one customer.
 var ErrJointGrid = errors.New("joint grid of interacting features too large")
 
-// rcComponent is a set of features linked by pair terms: the terms of its
-// features (ascending) and its pair terms.
+// rcComponent is a set of features linked by pair terms or derivations:
+// the terms of its features that move (ascending), its pair terms, and the
+// terms of its derived inputs (recomputed from their sources, never moved).
 type rcComponent struct {
 	mains, pairs []int
+	derived      []int
 }
 
-// rcJoint is one joint choice: its changes, in term order.
+// rcJoint is one joint choice: its changes, in term order, and the new
+// values of the derived inputs that follow from them.
 type rcJoint struct {
-	moves []rcMove
+	moves  []rcMove
+	follow []rcFollow
+}
+
+// rcFollow is a derived input's new value in a joint choice.
+type rcFollow struct {
+	term int
+	v    score.Value
+}
+
+// rcDerived is the compiled derivation of a derived input's term: the
+// schema columns of its sources (left op right), and the term of each
+// (-1 when the source is no model input, so never moves).
+type rcDerived struct {
+	d                     *score.Derivation
+	f                     score.Formula
+	left, right           int
+	leftTerm, rightTerm   int
+	leftCodes, rightCodes []float64 // the sources' special codes
+}
+
+// derivedValue is the derived input d's value in the record cur, and
+// whether it has one: both sources numbers, neither a special code, and a
+// finite result.
+func (s *ActionSpace) derivedValue(d *rcDerived, cur score.Record) (score.Value, bool) {
+	a, b := cur[d.left], cur[d.right]
+	if !a.IsNum() || !b.IsNum() {
+		return score.Value{}, false
+	}
+	if slices.Contains(d.leftCodes, a.Float()) || slices.Contains(d.rightCodes, b.Float()) {
+		return score.Value{}, false
+	}
+	x := d.d.Value(d.f, a.Float(), b.Float())
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return score.Value{}, false
+	}
+	return score.Num(x), true
 }
 
 type rcMove struct {
@@ -80,6 +119,22 @@ func (s *ActionSpace) components() error {
 		}
 		return j
 	}
+	linked := make([]bool, len(s.feats))
+	for j := range s.feats {
+		d := s.feats[j].derived
+		if d == nil {
+			continue
+		}
+		for _, k := range []int{d.leftTerm, d.rightTerm} {
+			if k >= 0 {
+				linked[j] = true
+				ra, rb := find(j), find(k)
+				if ra != rb {
+					parent[max(ra, rb)] = min(ra, rb)
+				}
+			}
+		}
+	}
 	var pairs []int
 	for j := range s.feats {
 		if !s.feats[j].pair {
@@ -98,20 +153,27 @@ func (s *ActionSpace) components() error {
 			parent[max(ra, rb)] = min(ra, rb)
 		}
 	}
-	if pairs == nil {
+	if pairs == nil && !slices.Contains(linked, true) {
 		return nil
 	}
 	id := map[int]int{}
-	for _, p := range pairs {
-		a := m.TermOf(m.Schema().Feature(m.TermFeature(p)).Name)
-		r := find(a)
+	comp := func(r int) int {
 		c, ok := id[r]
 		if !ok {
 			c = len(s.comps)
 			id[r] = c
 			s.comps = append(s.comps, rcComponent{})
 		}
-		s.comps[c].pairs = append(s.comps[c].pairs, p)
+		return c
+	}
+	for j := range s.feats {
+		switch {
+		case linked[j]:
+			comp(find(j))
+		case s.feats[j].pair:
+			c := comp(find(m.TermOf(m.Schema().Feature(m.TermFeature(j)).Name)))
+			s.comps[c].pairs = append(s.comps[c].pairs, j)
+		}
 	}
 	for j := range s.feats {
 		if s.feats[j].pair {
@@ -119,7 +181,11 @@ func (s *ActionSpace) components() error {
 		}
 		if c, ok := id[find(j)]; ok {
 			s.comp[j] = c
-			s.comps[c].mains = append(s.comps[c].mains, j)
+			if s.feats[j].derived != nil {
+				s.comps[c].derived = append(s.comps[c].derived, j)
+			} else {
+				s.comps[c].mains = append(s.comps[c].mains, j)
+			}
 		}
 	}
 	return nil
@@ -159,18 +225,27 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 		for i, j := range comp.mains {
 			names[i] = fmt.Sprintf("%s (%d moves)", s.feats[j].feat.Name, len(moves[i]))
 		}
-		return g, false, fmt.Errorf("%w: %s interact through pair terms and have %.0f joint choices for this customer, more than %d; give them a coarser grid (grid in the actions) or make one immutable",
+		return g, false, fmt.Errorf("%w: %s interact (through pair terms or a derived input) and have %.0f joint choices for this customer, more than %d; give them a coarser grid (grid in the actions) or make one immutable",
 			ErrJointGrid, strings.Join(names, ", "), total-1, MaxJointChoices)
 	}
 	cur := slices.Clone(rec)
 	pick := make([]int, k) // 0: no change, i: moves[.][i-1]
+	// A candidate holds no pointers (its moves and derived values are
+	// ranges of mvBuf and fwBuf), so sorting moves no pointers; idx, its
+	// place in the enumeration, makes the sorts total orders.
 	type cand struct {
-		opt   rcOption
-		mask  uint64
-		n     int
-		moves []rcMove
+		opt            rcOption
+		mask           uint64
+		top            float64 // its largest change's cost
+		n, mvAt        int32
+		fwAt, fwN, idx int32
 	}
-	var cands []cand
+	cands := make([]cand, 0, int(total-1))
+	mvBuf := make([]rcMove, 0, int(total-1)*k)
+	var fwBuf []rcFollow
+	if len(comp.derived) > 0 {
+		fwBuf = make([]rcFollow, 0, int(total-1)*len(comp.derived))
+	}
 	for {
 		// next combination (odometer), skipping the all-unchanged one
 		i := 0
@@ -185,9 +260,9 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 		if i == k {
 			break
 		}
-		var gain, cost float64
+		var gain, cost, top float64
 		var mask uint64
-		var mv []rcMove
+		mvAt, fwAt := len(mvBuf), len(fwBuf)
 		for q, j := range comp.mains {
 			f := &s.feats[j]
 			if pick[q] == 0 {
@@ -200,9 +275,39 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 			gain += s.sign * (cd.effect - terms[j])
 			cost += o.cost
 			mask |= 1 << q
-			mv = append(mv, rcMove{term: j, cand: o.cand, cost: o.cost})
+			top = math.Max(top, o.cost)
+			mvBuf = append(mvBuf, rcMove{term: j, cand: o.cand, cost: o.cost})
+		}
+		// A derived input follows its sources: recomputed when one moved,
+		// else as the customer's record has it.
+		for _, j := range comp.derived {
+			f := &s.feats[j]
+			d := f.derived
+			if cur[d.left] == rec[d.left] && cur[d.right] == rec[d.right] {
+				cur[f.col] = rec[f.col]
+				continue
+			}
+			v, ok := s.derivedValue(d, cur)
+			var e float64
+			var pos int
+			var err error
+			if ok {
+				e, pos, err = m.Effect(j, v)
+			}
+			if !ok || err != nil || f.facts.isSpecial(v, pos) {
+				gain = math.NaN() // no value, or none the term can take: not a choice
+				break
+			}
+			cur[f.col] = v
+			gain += s.sign * (e - terms[j])
+			if v != rec[f.col] {
+				fwBuf = append(fwBuf, rcFollow{term: j, v: v})
+			}
 		}
 		for _, p := range comp.pairs {
+			if math.IsNaN(gain) {
+				break
+			}
 			e, _, err := m.EffectOf(p, cur)
 			if err != nil {
 				gain = math.NaN() // a value outside the pair's bins: not a choice
@@ -211,7 +316,10 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 			gain += s.sign * (e - terms[p])
 		}
 		if gain > 0 {
-			cands = append(cands, cand{opt: rcOption{gain: gain, cost: cost}, mask: mask, n: len(mv), moves: mv})
+			cands = append(cands, cand{opt: rcOption{gain: gain, cost: cost}, mask: mask, top: top, n: int32(len(mvBuf) - mvAt),
+				mvAt: int32(mvAt), fwAt: int32(fwAt), fwN: int32(len(fwBuf) - fwAt), idx: int32(len(cands))})
+		} else {
+			mvBuf, fwBuf = mvBuf[:mvAt], fwBuf[:fwAt]
 		}
 	}
 	if len(cands) == 0 {
@@ -223,7 +331,7 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 	// choices' (largest cost, gain), gain rising with the largest cost,
 	// answers "the best gain of a kept choice whose largest cost is at most
 	// t".
-	slices.SortStableFunc(cands, func(a, b cand) int {
+	slices.SortFunc(cands, func(a, b cand) int {
 		switch {
 		case a.mask != b.mask:
 			if a.mask < b.mask {
@@ -232,8 +340,10 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 			return 1
 		case a.opt.cost != b.opt.cost:
 			return metric.Compare(a.opt.cost, b.opt.cost)
+		case a.opt.gain != b.opt.gain:
+			return metric.Compare(b.opt.gain, a.opt.gain)
 		}
-		return metric.Compare(b.opt.gain, a.opt.gain)
+		return int(a.idx - b.idx)
 	})
 	type step struct{ top, gain float64 }
 	var stair []step
@@ -242,10 +352,7 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 		if i == 0 || cd.mask != cands[i-1].mask {
 			stair = stair[:0]
 		}
-		top := 0.0
-		for _, mv := range cd.moves {
-			top = math.Max(top, mv.cost)
-		}
+		top := cd.top
 		// the last step with a largest cost <= top
 		k := sort.Search(len(stair), func(i int) bool { return stair[i].top > top }) - 1
 		if k >= 0 && !(cd.opt.gain > stair[k].gain) {
@@ -260,18 +367,28 @@ func (s *ActionSpace) jointGroup(c int, rec score.Record, terms []float64, allow
 		}
 		stair = slices.Replace(stair, at, end, step{top, cd.opt.gain})
 	}
-	slices.SortStableFunc(kept, func(a, b cand) int {
+	for i := range kept {
+		kept[i].idx = int32(i) // ties keep the order by set of changed features
+	}
+	slices.SortFunc(kept, func(a, b cand) int {
 		switch {
 		case a.opt.cost != b.opt.cost:
 			return metric.Compare(a.opt.cost, b.opt.cost)
 		case a.n != b.n:
-			return a.n - b.n
+			return int(a.n - b.n)
+		case a.opt.gain != b.opt.gain:
+			return metric.Compare(b.opt.gain, a.opt.gain)
 		}
-		return metric.Compare(b.opt.gain, a.opt.gain)
+		return int(a.idx - b.idx)
 	})
 	g = rcGroup{feat: comp.mains[0]}
 	for _, cd := range kept {
-		*joints = append(*joints, rcJoint{moves: cd.moves})
+		mv := mvBuf[cd.mvAt : cd.mvAt+cd.n : cd.mvAt+cd.n]
+		var fw []rcFollow
+		if cd.fwN > 0 {
+			fw = fwBuf[cd.fwAt : cd.fwAt+cd.fwN : cd.fwAt+cd.fwN]
+		}
+		*joints = append(*joints, rcJoint{moves: mv, follow: fw})
 		o := cd.opt
 		o.joint = int32(len(*joints))
 		g.opts = append(g.opts, o)
@@ -294,6 +411,12 @@ func (s *ActionSpace) moveKey(c, j int, v score.Value, rec score.Record) (string
 	e, _, _ := m.Effect(j, v)
 	key = fmt.Appendf(key, "/%x", math.Float64bits(e)) // a sloped or linear term: its effect
 	col := s.feats[j].col
+	for _, d := range s.comps[c].derived {
+		if dv := s.feats[d].derived; dv.left == col || dv.right == col {
+			// A source of a derived input: every value moves it differently.
+			key = fmt.Appendf(key, "/v%x", math.Float64bits(v.Float()))
+		}
+	}
 	r := slices.Clone(rec)
 	r[col] = v
 	for _, p := range s.comps[c].pairs {

@@ -29,7 +29,8 @@ type ActionSpace struct {
 // rcFeature is the compiled action set of one model term.
 type rcFeature struct {
 	term, col int
-	pair      bool // a pair term: its features are chosen jointly (comps)
+	pair      bool       // a pair term: its features are chosen jointly (comps)
+	derived   *rcDerived // a derived input: it follows its sources (comps)
 	feat      score.Feature
 	numeric   bool
 	immutable bool
@@ -116,6 +117,12 @@ func NewActionSpace(m *score.Model, actions *Actions, train *score.Table) (*Acti
 		if err != nil {
 			errs = append(errs, err)
 			continue
+		}
+		if fm, ok := f.feat.DerivedFrom(); ok {
+			sch := m.Schema()
+			l, r := sch.Index(fm.Left), sch.Index(fm.Right)
+			f.derived = &rcDerived{d: f.feat.Derived, f: fm, left: l, right: r, leftTerm: m.TermOf(fm.Left), rightTerm: m.TermOf(fm.Right),
+				leftCodes: sch.Feature(l).SpecialCodes(), rightCodes: sch.Feature(r).SpecialCodes()}
 		}
 		s.feats[j] = f
 	}

@@ -28,14 +28,30 @@ var RecourseMessages = []Message{
 	{Lang: "de", Kind: WordMessage, Key: WordRecourseOutcome, Text: ", würde sich die Entscheidung ändern."},
 }
 
+// ChangeDerivedKey is the ChangeMessage key (Args.Code) of the change of a
+// derived input (Change.Derived), shown in parentheses after the change of
+// its source ("(so the loan as a share of your income would be 0.44
+// instead of 0.59)"). English and German are built in; a catalogue
+// language without it uses its default ChangeMessage.
+const ChangeDerivedKey = "derived"
+
 // CounterfactualText renders a counterfactual as one sentence in lang, each
 // change through the catalogue's ChangeMessage ("If your loan duration were
 // 24 instead of 48 and if your savings were ..., the decision would
+// change."). The change of a derived input follows, in parentheses, the
+// last change of its sources (ChangeDerivedKey: "If your yearly income
+// were 80000 dollars instead of 59000 dollars (so the loan as a share of
+// your income would be 0.44 instead of 0.59), the decision would
 // change."). Features marked Sensitive in schema never show their values.
 // Features not in schema are shown by name.
 func CounterfactualText(c *Catalog, lang string, schema *score.Schema, cf Counterfactual) (string, error) {
-	var b strings.Builder
-	for i, ch := range cf.Changes {
+	type clause struct {
+		feature, text string
+		follow        []string
+	}
+	var clauses []clause
+	var derived []clause
+	for _, ch := range cf.Changes {
 		f, ok := schema.Lookup(ch.Feature)
 		if !ok {
 			f = score.Feature{Name: ch.Feature}
@@ -48,18 +64,58 @@ func CounterfactualText(c *Catalog, lang string, schema *score.Schema, cf Counte
 				dir = Lower
 			}
 		}
-		clause, err := c.Text(lang, ChangeMessage, Args{Feature: f, Value: ch.FromVal, From: ch.FromVal, To: ch.ToVal, Direction: dir, Effect: ch.Effect})
+		a := Args{Feature: f, Value: ch.FromVal, From: ch.FromVal, To: ch.ToVal, Direction: dir, Effect: ch.Effect}
+		if ch.Derived {
+			a.Code = ChangeDerivedKey
+		}
+		text, err := c.Text(lang, ChangeMessage, a)
 		if err != nil {
 			return "", err
 		}
+		if ch.Derived {
+			derived = append(derived, clause{feature: ch.Feature, text: text})
+		} else {
+			clauses = append(clauses, clause{feature: ch.Feature, text: text})
+		}
+	}
+	// Each derived change after the last change of one of its sources (the
+	// last clause when none is listed).
+	for _, d := range derived {
+		at := len(clauses) - 1
+		if f, ok := schema.Lookup(d.feature); ok {
+			if fm, ok := f.DerivedFrom(); ok {
+				for i, cl := range clauses {
+					if cl.feature == fm.Left || cl.feature == fm.Right {
+						at = i
+					}
+				}
+			}
+		}
+		if at < 0 {
+			clauses = append(clauses, clause{})
+			at = 0
+		}
+		clauses[at].follow = append(clauses[at].follow, d.text)
+	}
+	var b strings.Builder
+	for i, cl := range clauses {
+		text := cl.text
 		if i > 0 {
 			b.WriteByte(' ')
 			b.WriteString(recourseWord(c, lang, WordRecourseAnd))
 			b.WriteByte(' ')
-			r, size := utf8.DecodeRuneInString(clause)
-			clause = string(unicode.ToLower(r)) + clause[size:]
+			r, size := utf8.DecodeRuneInString(text)
+			text = string(unicode.ToLower(r)) + text[size:]
 		}
-		b.WriteString(clause)
+		b.WriteString(text)
+		for _, f := range cl.follow {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteByte('(')
+			b.WriteString(f)
+			b.WriteByte(')')
+		}
 	}
 	b.WriteString(recourseWord(c, lang, WordRecourseOutcome))
 	return b.String(), nil

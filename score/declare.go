@@ -17,6 +17,8 @@ import (
 // ErrDeclarations: a features file (declarations) that cannot be used: an
 // unknown key, an unknown feature, a trend or kind that does not exist, a
 // special code that is not a number for a numeric feature, an action on a
+// derived feature, a derived formula that does not parse or names a source
+// that is not a numeric feature read from the data, an action on a
 // protected feature.
 var ErrDeclarations = errors.New("invalid feature declarations")
 
@@ -189,6 +191,10 @@ type Declaration struct {
 	// Action says how a customer may change the feature. A feature with no
 	// action is immutable for advice and recourse.
 	Action *Action `json:"action,omitempty"`
+	// Derived declares the feature computed from two other numeric
+	// features (see Derivation): it never moves on its own, so it may not
+	// carry an action other than immutable.
+	Derived *Derivation `json:"derived,omitempty"`
 }
 
 // ReadDeclarations decodes a features file. Unknown keys, trends and kinds
@@ -297,6 +303,9 @@ func (d *Declarations) Apply(s *Schema) (*Schema, error) {
 		if fd.Action != nil {
 			f.Action = fd.Action.clone()
 		}
+		if fd.Derived != nil {
+			f.Derived = fd.Derived.clone()
+		}
 		errs = append(errs, f.checkDeclared()...)
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -324,6 +333,7 @@ func (f *Feature) checkDeclared() []error {
 	if !f.Trend.valid() {
 		bad("trend %q", f.Trend)
 	}
+	f.checkDerived(bad)
 	return errs
 }
 

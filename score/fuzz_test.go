@@ -29,6 +29,19 @@ func FuzzLoad(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(pbuf.Bytes())
+	two := 2
+	dspec := score.Spec{Name: "derived", Kind: score.LogisticModel, Features: []score.Feature{
+		{Name: "income"}, {Name: "loan"}, {Name: "share", Derived: &score.Derivation{Formula: "loan / income", Decimals: &two}}},
+		Terms: []score.Term{{Feature: "share", Kind: score.LinearTerm, Coef: 2}}}
+	dm, err := score.NewModel(dspec)
+	if err != nil {
+		f.Fatal(err)
+	}
+	var dbuf bytes.Buffer
+	if err := dm.Save(&dbuf); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(dbuf.Bytes())
 	f.Add([]byte(`{"format":"candor-model","format_version":1}`))
 	f.Add([]byte(`{"format":"candor-model","format_version":1,"kind":"scorecard","features":[{"name":"a"}],"terms":[{"feature":"a","kind":"binned","bins":[{"kind":"range"}]}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {

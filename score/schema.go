@@ -115,6 +115,9 @@ type Feature struct {
 	// Valid restricts the valid values of a numeric feature (an imported
 	// PMML DataField's); nil means every finite number.
 	Valid *Validity `json:"valid,omitempty"`
+	// Derived declares the feature computed from two others of the row
+	// (see Derivation); nil for a feature read from the data.
+	Derived *Derivation `json:"derived,omitempty"`
 }
 
 // Schema is an ordered set of features. A Schema is immutable once built and
@@ -155,6 +158,9 @@ func NewSchema(features ...Feature) (*Schema, error) {
 		s.features[i] = f.clone()
 		s.index[f.Name] = i
 	}
+	if errs := s.checkDerivedSources(); len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
 	return s, nil
 }
 
@@ -181,6 +187,7 @@ func (f Feature) clone() Feature {
 	f.Special = maps.Clone(f.Special)
 	f.Action = f.Action.clone()
 	f.Valid = f.Valid.clone()
+	f.Derived = f.Derived.clone()
 	return f
 }
 

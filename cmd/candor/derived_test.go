@@ -1,10 +1,12 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -37,11 +39,115 @@ func TestFitWarnsOfDerivedInput(t *testing.T) {
 			"--out", filepath.Join(dir, model+".json"))
 		require.Equal(t, 0, code, stderr)
 		require.Contains(t, stderr, "warning: derived input: share = loan / income (rounded to 2 decimals) on 100.0% of", model)
-		require.Contains(t, stderr, `{"share": {"action": {"immutable": true}}}`, model)
+		require.Contains(t, stderr, `declare it derived in the features file ({"share": {"derived": {"formula": "loan / income", "decimals": 2}}}`, model)
+		require.Contains(t, stderr, "or leave it out (--exclude share)", model)
 	}
 	// Without the share, nothing is derived.
 	code, _, stderr := runCLI(t, "fit", "--data", data, "--target", "default", "--event", "yes", "--exclude", "share",
 		"--out", filepath.Join(dir, "m.json"))
 	require.Equal(t, 0, code, stderr)
 	require.Contains(t, stderr, "derived inputs: none")
+}
+
+// Declared derived (the suggestion above), fit checks the declaration
+// against the rows and says how often it holds: on every row here, so no
+// warning; declared without the decimals the file rounds to, it holds on
+// almost none, and the warning says what the column is written with.
+func TestFitChecksDeclaredDerived(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("income,loan,share,default\n")
+	for i := range 600 {
+		income := float64(12000 + (i*7919)%88000)
+		loan := float64(500 + 25*((i*131)%1300))
+		share := math.Round(loan/income*100) / 100
+		def := "no"
+		if (i*7)%10 < 1+int(share*6) {
+			def = "yes"
+		}
+		fmt.Fprintf(&b, "%g,%g,%g,%s\n", income, loan, share, def)
+	}
+	data := filepath.Join(dir, "loans.csv")
+	require.NoError(t, os.WriteFile(data, []byte(b.String()), 0o644))
+	for _, c := range []struct{ derived, want, not string }{
+		{`{"formula": "loan / income", "decimals": 2}`, "derived input (declared): share = loan / income (rounded to 2 decimals) on 100.0% of", "warning: derived"},
+		{`{"formula": "loan / income"}`, `warning: derived input: the declared share = loan / income (not rounded) on 0.`, "derived input (declared)"},
+	} {
+		features := filepath.Join(dir, "features.json")
+		require.NoError(t, os.WriteFile(features, []byte(`{"features": {"share": {"derived": `+c.derived+`}}}`), 0o644))
+		code, _, stderr := runCLI(t, "fit", "--data", data, "--target", "default", "--event", "yes", "--features", features,
+			"--out", filepath.Join(dir, "m.json"))
+		require.Equal(t, 0, code, stderr)
+		require.Contains(t, stderr, c.want)
+		require.NotContains(t, stderr, c.not)
+		if strings.Contains(c.want, "warning") {
+			require.Contains(t, stderr, `the column is written with 2 decimals ("decimals": 2?)`)
+		}
+	}
+}
+
+// A model fitted before its share was declared derived takes the
+// declaration at recourse and check time (--features adds it, as it adds
+// labels and actions): recourse then moves the income or the loan and
+// recomputes the share, and check withholds advice on the share as
+// "derived".
+func TestDerivedDeclaredAfterFit(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("income,loan,share,default\n")
+	var rows [][2]float64
+	for i := range 800 {
+		income := float64(12000 + 500*((i*7919)%180))
+		loan := float64(1000 + 500*((i*131)%60))
+		rows = append(rows, [2]float64{income, loan})
+		share := math.Round(loan/income*100) / 100
+		def := "no"
+		if (i*7)%10 < int(share*25) {
+			def = "yes"
+		}
+		fmt.Fprintf(&b, "%g,%g,%g,%s\n", income, loan, share, def)
+	}
+	data := filepath.Join(dir, "loans.csv")
+	require.NoError(t, os.WriteFile(data, []byte(b.String()), 0o644))
+	model := filepath.Join(dir, "m.json")
+	code, _, stderr := runCLI(t, "fit", "--model", "scorecard", "--data", data, "--target", "default", "--event", "yes", "--out", model)
+	require.Equal(t, 0, code, stderr)
+	features := filepath.Join(dir, "features.json")
+	require.NoError(t, os.WriteFile(features, []byte(`{"features": {
+	  "income": {"action": {"direction": "increase"}}, "loan": {"action": {"direction": "decrease"}},
+	  "share": {"derived": {"formula": "loan / income", "decimals": 2}}}}`), 0o644))
+	code, stdout, stderr := runCLI(t, "recourse", "--model", model, "--data", data, "--features", features, "--rows", "1-40")
+	require.Equal(t, 0, code, stderr)
+	derived := 0
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var r struct {
+			Row             int
+			Counterfactuals []struct {
+				Changes []struct {
+					Feature, From, To string
+					Derived           bool
+				}
+			}
+		}
+		require.NoError(t, json.Unmarshal([]byte(line), &r), line)
+		for _, cf := range r.Counterfactuals {
+			vals := map[string]float64{"income": rows[r.Row-1][0], "loan": rows[r.Row-1][1]}
+			for _, ch := range cf.Changes {
+				require.Equal(t, ch.Feature == "share", ch.Derived, line)
+				x, err := strconv.ParseFloat(ch.To, 64)
+				require.NoError(t, err)
+				vals[ch.Feature] = x
+			}
+			if s, ok := vals["share"]; ok {
+				derived++
+				require.Greater(t, len(cf.Changes), 1, "the share changes with a source: %s", line)
+				require.Equal(t, math.Round(vals["loan"]/vals["income"]*100)/100, s, line)
+			}
+		}
+	}
+	require.Positive(t, derived, stdout)
+	code, stdout, stderr = runCLI(t, "check", "--model", model, "--data", data, "--features", features)
+	require.Equal(t, 0, code, stderr)
+	require.Regexp(t, `share +- +\S+ +0\.0% +derived `, stdout)
+	require.Contains(t, stdout, "rule violations: 0")
 }

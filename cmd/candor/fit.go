@@ -241,21 +241,48 @@ func collinearLines(cs []fit.Collinear) string {
 }
 
 // derivedLines warns about each input of m that is a function of two other
-// inputs in the training data (fit.DerivedInputs), or says there is none.
+// inputs in the training data (fit.DerivedInputs), or says there is none,
+// and checks each declared derivation against the rows
+// (fit.DeclaredDerived), warning when it holds on under 90% of them.
 func derivedLines(t *score.Table, s *score.Schema, m *score.Model) string {
 	var b strings.Builder
+	ms := m.Schema()
+	inModel := func(name string) bool {
+		i := ms.Index(name)
+		return i >= 0 && ms.Feature(i).Role == score.Input
+	}
+	for _, d := range fit.DeclaredDerived(t, s) {
+		if !inModel(d.Feature) {
+			continue
+		}
+		if d.Share >= fit.DerivedMinShare {
+			fmt.Fprintf(&b, "derived input (declared): %s\n", d)
+			continue
+		}
+		hint := ""
+		if d.Written > 0 && d.Decimals != d.Written {
+			hint = fmt.Sprintf("; the column is written with %d decimals (\"decimals\": %d?)", d.Written, d.Written)
+		}
+		fmt.Fprintf(&b, "warning: derived input: the declared %s: under %.0f%%, so the declaration is probably wrong%s; "+
+			"recourse recomputes %s from it\n", d, 100*fit.DerivedMinShare, hint, d.Feature)
+	}
+	found := false
 	for _, d := range fit.DerivedInputs(t, s) {
-		ms := m.Schema()
-		if i := ms.Index(d.Feature); i < 0 || ms.Feature(i).Role != score.Input {
+		if !inModel(d.Feature) {
 			continue // not in the model
 		}
+		found = true
+		decimals := ""
+		if d.Decimals > 0 {
+			decimals = fmt.Sprintf(", \"decimals\": %d", d.Decimals)
+		}
 		fmt.Fprintf(&b, "warning: derived input: %s: it cannot change apart from %s and %s, so advice that moves it alone "+
-			"is not true in the data; declare it immutable in the features file "+
-			"({\"%s\": {\"action\": {\"immutable\": true}}}) or leave it out (--exclude %s)\n",
-			d, d.Left, d.Right, d.Feature, d.Feature)
+			"is not true in the data; declare it derived in the features file "+
+			"({\"%s\": {\"derived\": {\"formula\": \"%s %s %s\"%s}}}: recourse then recomputes it from them) or leave it out (--exclude %s)\n",
+			d, d.Left, d.Right, d.Feature, d.Left, d.Op, d.Right, decimals, d.Feature)
 	}
-	if b.Len() == 0 {
-		return "derived inputs: none (no input is the sum, difference, product or ratio of two others)\n"
+	if !found {
+		b.WriteString("derived inputs: none (no input is the sum, difference, product or ratio of two others)\n")
 	}
 	return b.String()
 }

@@ -16,15 +16,22 @@ import (
 // changes when the loan or the income does, and only then), so advice or
 // recourse that changes it alone, or its sources without it, describes a
 // customer who does not exist in the data. `candor fit` warns about each;
-// declare the derived input immutable (or leave it out) before giving
-// advice.
+// declare the derived input derived (score.Derivation: recourse then
+// recomputes it from its sources, and advice goes to them), or leave it
+// out, before giving advice.
 type Derived struct {
 	Feature     string
 	Op          string // "/", "*", "+" or "-"
 	Left, Right string
-	Decimals    int
-	Rows        int
-	Share       float64
+	// Decimals is the rounding of the relation (-1: none, for a declared
+	// derivation without decimals).
+	Decimals int
+	// Written is the most decimals the derived column is written with in
+	// the table (set by DeclaredDerived, which checks a declared rounding
+	// against it).
+	Written int
+	Rows    int
+	Share   float64
 }
 
 // String is "loan_percent_income = loan_amnt / person_income (rounded to 2
@@ -32,12 +39,113 @@ type Derived struct {
 func (d Derived) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s = %s %s %s", d.Feature, d.Left, d.Op, d.Right)
-	if d.Decimals > 0 {
+	switch {
+	case d.Decimals > 0:
 		fmt.Fprintf(&b, " (rounded to %d decimals)", d.Decimals)
+	case d.Decimals < 0:
+		b.WriteString(" (not rounded)")
 	}
 	fmt.Fprintf(&b, " on %.1f%% of %d rows", 100*d.Share, d.Rows)
 	return b.String()
 }
+
+// derivedColumn is a numeric input of a table as DerivedInputs reads it.
+type derivedColumn struct {
+	name string
+	x    []float64 // NaN: not a number (or a special code)
+	dec  int       // the most decimals a cell is written with
+	mode float64   // the most common number
+}
+
+func readDerivedColumn(t *score.Table, f score.Feature, j int) derivedColumn {
+	c := derivedColumn{name: f.Name, x: make([]float64, t.Len())}
+	for i := range c.x {
+		cell := t.Cell(i, j)
+		x, err := score.ParseNumber(cell)
+		if _, special := f.SpecialMeaning(x); err != nil || special {
+			x = math.NaN()
+		} else if k := strings.IndexByte(cell, '.'); k >= 0 && !strings.ContainsAny(cell, "eE") {
+			c.dec = max(c.dec, len(cell)-k-1)
+		}
+		c.x[i] = x
+	}
+	c.mode = mode(c.x)
+	return c
+}
+
+// derivedMatches counts the rows (at most limit of them, stopping at the
+// derivedScreenMiss-th miss when screening) where y equals f(a, b) after
+// rounding to dec decimals (-1: to a relative 1e-9), off y's most common
+// value.
+func derivedMatches(y, a, b derivedColumn, f func(a, b float64) float64, dec, limit int, screen bool) (hit, rows int) {
+	scale := math.Pow(10, float64(dec))
+	for i := range y.x {
+		if rows == limit {
+			break
+		}
+		yv, av, bv := y.x[i], a.x[i], b.x[i]
+		if math.IsNaN(yv) || math.IsNaN(av) || math.IsNaN(bv) || yv == y.mode {
+			continue
+		}
+		v := f(av, bv)
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			continue
+		}
+		rows++
+		var ok bool
+		if dec >= 0 && dec <= derivedMaxDecimals {
+			ok = math.Abs(yv*scale-math.Round(v*scale)) < 0.5 || math.Abs(yv-v) <= 1e-9*math.Abs(v)
+		} else {
+			ok = math.Abs(yv-v) <= 1e-9*math.Max(math.Abs(v), 1)
+		}
+		if ok {
+			hit++
+		} else if screen && rows-hit >= derivedScreenMiss {
+			return hit, rows
+		}
+	}
+	return hit, rows
+}
+
+// DeclaredDerived checks each feature of s declared derived
+// (score.Feature.Derived) against the rows of t, counted as DerivedInputs
+// counts them: the rows where the feature and its two sources are numbers
+// (not special codes), off the feature's most common value, and the share
+// of those where the feature equals its formula at the declared rounding.
+// A declaration that holds on under 90% of them (DerivedMinShare) is
+// probably wrong: another formula, or other decimals (Written says how
+// many the column is written with). Features or sources missing from t
+// are left out. In schema order.
+func DeclaredDerived(t *score.Table, s *score.Schema) []Derived {
+	var out []Derived
+	for _, f := range s.Features() {
+		fm, ok := f.DerivedFrom()
+		j, l, r := t.Column(f.Name), t.Column(fm.Left), t.Column(fm.Right)
+		if !ok || j < 0 || l < 0 || r < 0 {
+			continue
+		}
+		y := readDerivedColumn(t, f, j)
+		lf, _ := s.Lookup(fm.Left)
+		rf, _ := s.Lookup(fm.Right)
+		a, b := readDerivedColumn(t, lf, l), readDerivedColumn(t, rf, r)
+		dec := -1
+		if f.Derived.Decimals != nil {
+			dec = *f.Derived.Decimals
+		}
+		hit, rows := derivedMatches(y, a, b, fm.Eval, dec, len(y.x), false)
+		d := Derived{Feature: f.Name, Op: string(fm.Op), Left: fm.Left, Right: fm.Right, Decimals: dec, Written: y.dec, Rows: rows}
+		if rows > 0 {
+			d.Share = float64(hit) / float64(rows)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// DerivedMinShare is the share of the rows on which a relation must hold
+// for DerivedInputs to report it, and under which `candor fit` warns of a
+// declared derivation.
+const DerivedMinShare = derivedMinShare
 
 // Thresholds of DerivedInputs.
 const (
@@ -67,31 +175,25 @@ const (
 // is in schema order of the derived feature, then of its sources; three
 // columns in one relation are reported once (see oncePerTriple).
 func DerivedInputs(t *score.Table, s *score.Schema) []Derived {
-	type column struct {
-		name string
-		x    []float64 // NaN: not a number
-		dec  int
-		mode float64 // the most common number
-	}
-	var cols []column
+	var cols []derivedColumn
 	for _, f := range s.Features() {
 		j := t.Column(f.Name)
 		if f.Role != score.Input || f.Kind != score.Numeric || j < 0 {
 			continue
 		}
-		c := column{name: f.Name, x: make([]float64, t.Len())}
-		for i := range c.x {
-			cell := t.Cell(i, j)
-			x, err := score.ParseNumber(cell)
-			if _, special := f.SpecialMeaning(x); err != nil || special {
-				x = math.NaN()
-			} else if k := strings.IndexByte(cell, '.'); k >= 0 && !strings.ContainsAny(cell, "eE") {
-				c.dec = max(c.dec, len(cell)-k-1)
-			}
-			c.x[i] = x
+		cols = append(cols, readDerivedColumn(t, f, j))
+	}
+	// A declared derivation is checked by DeclaredDerived: neither its
+	// feature nor its three columns in another order are reported.
+	declared := map[[3]string]bool{}
+	isDeclared := map[string]bool{}
+	for _, f := range s.Features() {
+		if fm, ok := f.DerivedFrom(); ok {
+			k := [3]string{f.Name, fm.Left, fm.Right}
+			slices.Sort(k[:])
+			declared[k] = true
+			isDeclared[f.Name] = true
 		}
-		c.mode = mode(c.x)
-		cols = append(cols, c)
 	}
 	ops := [...]struct {
 		op   string
@@ -105,42 +207,24 @@ func DerivedInputs(t *score.Table, s *score.Schema) []Derived {
 		{"-", false, func(a, b float64) float64 { return a - b }},
 		{"-", true, func(a, b float64) float64 { return b - a }},
 	}
-	// matches counts the rows (at most limit of them, stopping at the
-	// third miss when screening) where y equals f(a, b) after rounding.
-	matches := func(y, a, b column, f func(a, b float64) float64, limit int, screen bool) (hit, rows int) {
-		scale := math.Pow(10, float64(y.dec))
-		for i := range y.x {
-			if rows == limit {
-				break
-			}
-			yv, av, bv := y.x[i], a.x[i], b.x[i]
-			if math.IsNaN(yv) || math.IsNaN(av) || math.IsNaN(bv) || yv == y.mode {
-				continue
-			}
-			v := f(av, bv)
-			if math.IsInf(v, 0) || math.IsNaN(v) {
-				continue
-			}
-			rows++
-			var ok bool
-			if y.dec <= derivedMaxDecimals {
-				ok = math.Abs(yv*scale-math.Round(v*scale)) < 0.5 || math.Abs(yv-v) <= 1e-9*math.Abs(v)
-			} else {
-				ok = math.Abs(yv-v) <= 1e-9*math.Max(math.Abs(v), 1)
-			}
-			if ok {
-				hit++
-			} else if screen && rows-hit >= derivedScreenMiss {
-				return hit, rows
-			}
+	matches := func(y, a, b derivedColumn, f func(a, b float64) float64, limit int, screen bool) (hit, rows int) {
+		dec := y.dec
+		if dec > derivedMaxDecimals {
+			dec = -1
 		}
-		return hit, rows
+		return derivedMatches(y, a, b, f, dec, limit, screen)
 	}
 	var out []Derived
 	for yi, y := range cols {
+		if isDeclared[y.name] {
+			continue // what it follows is declared (DeclaredDerived checks it)
+		}
 		for ai := range cols {
 			for bi := ai + 1; bi < len(cols); bi++ {
 				if ai == yi || bi == yi {
+					continue
+				}
+				if k := [3]string{y.name, cols[ai].name, cols[bi].name}; declared[sortedTriple(k)] {
 					continue
 				}
 				for _, o := range ops {
@@ -190,6 +274,11 @@ func oncePerTriple(out []Derived) []Derived {
 		}
 	}
 	return kept
+}
+
+func sortedTriple(k [3]string) [3]string {
+	slices.Sort(k[:])
+	return k
 }
 
 // mode is the most common number of xs (the smallest of equals; NaN when
