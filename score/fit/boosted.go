@@ -25,26 +25,26 @@ import (
 // missing "separate", random_state 42, and interactions "3x" (three pairs
 // per feature, BoostedAutoInteractions).
 const (
-	DefaultBoostedMaxBins          = 1024  // EBM max_bins: range pre-bins per numeric feature
-	DefaultBoostedLearningRate     = 0.015 // EBM learning_rate
-	DefaultBoostedMaxRounds        = 50000 // EBM max_rounds (a round: one step per term)
-	DefaultBoostedEarlyStopping    = 100   // EBM early_stopping_rounds
-	DefaultBoostedTolerance        = 1e-5  // EBM early_stopping_tolerance (relative)
-	DefaultBoostedValidationSize   = 0.15  // EBM validation_size
-	DefaultBoostedOuterBags        = 14    // EBM outer_bags
-	DefaultBoostedMinSamplesLeaf   = 4     // EBM min_samples_leaf
-	DefaultBoostedMaxLeaves        = 2     // EBM max_leaves
-	DefaultBoostedMinHessian       = 1e-4  // EBM min_hessian
-	DefaultBoostedCatSmooth        = 10.0  // EBM cat_smooth
-	DefaultBoostedSmoothingRounds  = 75    // EBM smoothing_rounds (and interaction_smoothing_rounds)
-	DefaultBoostedGreedyRatio      = 10.0  // EBM greedy_ratio
-	DefaultBoostedGainScale        = 5.0   // EBM gain_scale (categorical gains in the greedy choice)
-	DefaultBoostedMinCategoryRows  = 10    // EBM min_cat_samples
-	BoostedInteractionsPerFeature  = 3     // EBM interactions="3x"
-	defaultBoostedSeed             = 42    // EBM random_state; used when Seed is nil
-	boostedMaxBinsLimit            = 65534 // bin indexes are uint16, missing included
-	boostedMinBagRows              = 2     // inner training and validation rows per bag
-	boostedLeafFloor               = 1e-300
+	DefaultBoostedMaxBins         = 1024  // EBM max_bins: range pre-bins per numeric feature
+	DefaultBoostedLearningRate    = 0.015 // EBM learning_rate
+	DefaultBoostedMaxRounds       = 50000 // EBM max_rounds (a round: one step per term)
+	DefaultBoostedEarlyStopping   = 100   // EBM early_stopping_rounds
+	DefaultBoostedTolerance       = 1e-5  // EBM early_stopping_tolerance (relative)
+	DefaultBoostedValidationSize  = 0.15  // EBM validation_size
+	DefaultBoostedOuterBags       = 14    // EBM outer_bags
+	DefaultBoostedMinSamplesLeaf  = 4     // EBM min_samples_leaf
+	DefaultBoostedMaxLeaves       = 2     // EBM max_leaves
+	DefaultBoostedMinHessian      = 1e-4  // EBM min_hessian
+	DefaultBoostedCatSmooth       = 10.0  // EBM cat_smooth
+	DefaultBoostedSmoothingRounds = 75    // EBM smoothing_rounds (and interaction_smoothing_rounds)
+	DefaultBoostedGreedyRatio     = 10.0  // EBM greedy_ratio
+	DefaultBoostedGainScale       = 5.0   // EBM gain_scale (categorical gains in the greedy choice)
+	DefaultBoostedMinCategoryRows = 10    // EBM min_cat_samples
+	BoostedInteractionsPerFeature = 3     // EBM interactions="3x"
+	defaultBoostedSeed            = 42    // EBM random_state; used when Seed is nil
+	boostedMaxBinsLimit           = 65534 // bin indexes are uint16, missing included
+	boostedMinBagRows             = 2     // inner training and validation rows per bag
+	boostedLeafFloor              = 1e-300
 )
 
 // BoostedAutoInteractions as BoostedOptions.Interactions asks for
@@ -173,8 +173,8 @@ type BoostedFit struct {
 // boostOpts is BoostedOptions with the defaults filled in.
 type boostOpts struct {
 	maxBins, maxRounds, patience, bags, minLeaf, smoothing, window, maxLeaves, minCat int
-	lr, tol, valSize, minHess, greedyRatio, catSmooth, gainScale              float64
-	seed                                                                      uint64
+	lr, tol, valSize, minHess, greedyRatio, catSmooth, gainScale                      float64
+	seed                                                                              uint64
 }
 
 func (o *BoostedOptions) resolve() (boostOpts, error) {

@@ -333,6 +333,7 @@ type pairHist struct {
 	a, b    *pairAxis
 	na, nb  int
 	g, h, c []float64
+	grids   [2]*grid // the sums in cut order, as laid and transposed (reused)
 }
 
 func newPairHist(a, b *pairAxis) *pairHist {
@@ -416,12 +417,22 @@ type grid struct {
 
 func (ph *pairHist) grid(transpose bool) *grid {
 	oa, ob := ph.axisOrder(true), ph.axisOrder(false)
-	gr := &grid{na: ph.na, nb: ph.nb}
+	t := 0
 	if transpose {
-		gr.na, gr.nb, oa, ob = ph.nb, ph.na, ob, oa
+		t = 1
 	}
-	m := gr.na * gr.nb
-	gr.g, gr.h, gr.c, gr.at = make([]float64, m), make([]float64, m), make([]float64, m), make([]int, m)
+	gr := ph.grids[t]
+	if gr == nil {
+		m := ph.na * ph.nb
+		gr = &grid{na: ph.na, nb: ph.nb, g: make([]float64, m), h: make([]float64, m), c: make([]float64, m), at: make([]int, m)}
+		if transpose {
+			gr.na, gr.nb = ph.nb, ph.na
+		}
+		ph.grids[t] = gr
+	}
+	if transpose {
+		oa, ob = ob, oa
+	}
 	for x, a := range oa {
 		for y, b := range ob {
 			cell := a*ph.nb + b
