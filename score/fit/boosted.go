@@ -158,8 +158,13 @@ type BoostedFit struct {
 	// bins carry the shape function in points (adjacent range bins with
 	// equal points merged), and the base points as intercept.
 	Model *score.Model
-	// Rounds is each bag's number of rounds at its best validation loss.
+	// Rounds is the number of rounds each bag's main stage ran (a round:
+	// as many steps as features), smoothing rounds included; the bag kept
+	// its best round among them.
 	Rounds []int
+	// PairRounds is the same for each bag's pair stage (nil without pairs;
+	// a round: as many steps as pairs).
+	PairRounds []int
 	// ValidationLogLoss is each bag's best mean validation log-loss.
 	ValidationLogLoss []float64
 	Rows              int     // rows used
@@ -237,28 +242,39 @@ func (o *BoostedOptions) resolve() (boostOpts, error) {
 }
 
 // Boosted fits a boosted additive model of the event (target == event) on
-// the input features of s: an Explainable Boosting Machine's main effects
-// (Lou, Caruana and Gehrke, "Intelligible models for classification and
-// regression", KDD 2012; InterpretML's EBM), written for candor.
+// the input features of s: an Explainable Boosting Machine (Lou, Caruana
+// and Gehrke, "Intelligible models for classification and regression",
+// KDD 2012; Lou et al., KDD 2013, for the pairs), following InterpretML's
+// EBM method and defaults, written for candor.
 //
 //  1. Every feature is pre-binned: numeric features into up to MaxBins
 //     quantile bins, categorical features one bin per level, and a bin for
-//     missing values.
+//     missing values (and one per declared special code).
 //  2. Each of OuterBags bags draws its own stratified validation split of
 //     the training rows and boosts from the inner training rows' base
-//     log-odds: round after round it visits every feature in schema order
-//     and adds one shallow tree on that feature's bins: up to MaxLeaves
-//     leaves, each a run of neighbouring bins (numeric bins in order;
-//     categories ordered by their smoothed gradient ratio), grown best
-//     first by the Newton gain of the log-loss, each leaf moved by
-//     LearningRate times its Newton step, the missing bin always on its
-//     own (see growTree). A bag stops when the validation log-loss has not improved
-//     for EarlyStoppingRounds rounds and keeps its best round.
-//  3. The bags' shapes (log-odds per bin) are averaged, optionally
-//     smoothed, and centred so that each term's training average is 0 (its
-//     share moves to the intercept); a bin without training rows gets 0,
-//     the population average.
-//  4. Log-odds are scaled to points as a scorecard's are: points = Offset
+//     log-odds (bag.boost): SmoothingRounds cyclic rounds, the features in
+//     a fresh seeded order each round, each step one random cut of the
+//     feature's bins; then refresh rounds (every feature's best step and
+//     its gain at the current scores) each followed by GreedyRatio steps
+//     per feature on the feature whose last gain is largest. A step is a
+//     tree of up to MaxLeaves leaves on one feature (numeric range bins in
+//     order; categories, those under 10 rows pooled, ordered by their
+//     smoothed Newton step), grown best first by the Newton gain of the
+//     log-loss, the missing and special-code bins leaves of their own,
+//     each leaf moved by LearningRate times its Newton step (see
+//     numericUpdate, categoricalUpdate, growTree). A bag stops when the
+//     best validation log-loss of its last EarlyStoppingRounds rounds is
+//     no better than before them, and keeps its best round.
+//  3. With Interactions, pairs are ranked by their FAST strength in every
+//     bag and boosted in every bag, from its main effects, by the same
+//     schedule (boostPairs).
+//  4. The bags' shapes (log-odds per bin) and pair tables are averaged;
+//     each pair table is purified into its features' main effects; the
+//     shapes are optionally smoothed, a peak or valley trend is projected,
+//     and each is centred so that its training average is 0 (its share
+//     moves to the intercept); a bin without training rows gets 0, the
+//     population average.
+//  5. Log-odds are scaled to points as a scorecard's are: points = Offset
 //     - Factor * log-odds.
 //
 // The model is therefore an ordinary scorecard with fine bins:
@@ -394,6 +410,11 @@ func Boosted(ctx context.Context, t *score.Table, s *score.Schema, target, event
 		wsum += metric.Weight(d.Weights, r)
 	}
 	intercept = pairs.purifyInto(prob, bags, shapes, intercept)
+	if pairs != nil && len(pairs.pairs) > 0 {
+		for _, bg := range bags {
+			fit.PairRounds = append(fit.PairRounds, bg.pairSteps/len(pairs.pairs))
+		}
+	}
 	for k, p := range pre {
 		if o.window > 0 && p.ranges > 1 {
 			shapes[k] = smoothShape(shapes[k], p.ranges, o.window)

@@ -33,7 +33,6 @@ type bagResult struct {
 	// residuals (pair stage only).
 	strengths []float64
 	tables    [][]float64
-	pairLoss  float64
 	pairSteps int
 }
 

@@ -169,12 +169,12 @@ func boostPairs(ctx context.Context, p *boostProblem, bags []*bagResult, n int, 
 			t.pair = newPairHist(ax, bx)
 			bg.terms = append(bg.terms, t)
 		}
-		steps, loss, err := bg.boost(ctx, p.o.smoothing, bg.pairUpdate)
+		steps, _, err := bg.boost(ctx, p.o.smoothing, bg.pairUpdate)
 		if err != nil {
 			errs[b] = err
 			return
 		}
-		bags[b].pairSteps, bags[b].pairLoss = steps, loss
+		bags[b].pairSteps = steps
 		for _, t := range bg.terms {
 			bags[b].tables = append(bags[b].tables, t.best)
 		}

@@ -43,6 +43,17 @@ func stepRows(te, y, w []float64, pc, col binCol, f, g, h []float64) {
 		}
 		return
 	}
+	if w == nil {
+		switch {
+		case pc.u8 != nil:
+			stepRowsNoWeights(te, y, pc.u8, col.u16, f, g, h)
+		case col.u8 != nil:
+			stepRowsNoWeights(te, y, pc.u16, col.u8, f, g, h)
+		default:
+			stepRowsNoWeights(te, y, pc.u16, col.u16, f, g, h)
+		}
+		return
+	}
 	switch {
 	case pc.u8 != nil:
 		stepRowsAny(te, y, w, pc.u8, col.u16, f, g, h)
@@ -50,6 +61,19 @@ func stepRows(te, y, w []float64, pc, col binCol, f, g, h []float64) {
 		stepRowsAny(te, y, w, pc.u16, col.u8, f, g, h)
 	default:
 		stepRowsAny(te, y, w, pc.u16, col.u16, f, g, h)
+	}
+}
+
+func stepRowsNoWeights[P, C uint8 | uint16](te, y []float64, pc []P, col []C, f, g, h []float64) {
+	y, pc, col = y[:len(te)], pc[:len(te)], col[:len(te)]
+	for i, e := range te {
+		e *= f[pc[i]]
+		te[i] = e
+		r := 1 / (1 + e)
+		p := e * r
+		b := col[i]
+		g[b] += p - y[i]
+		h[b] += p * r
 	}
 }
 

@@ -34,7 +34,9 @@ func rangePoints(t *testing.T, m *score.Model, feature string) []float64 {
 func TestBoostedDeclaredTrend(t *testing.T) {
 	c := boostedCases[1]
 	s, train, test := boostedData(t, c)
-	free, err := fit.Boosted(context.Background(), train, s, c.target, c.event, nil)
+	// four bags instead of 14: the test is of the constraint, and runs in CI
+	bags := &fit.BoostedOptions{OuterBags: 4}
+	free, err := fit.Boosted(context.Background(), train, s, c.target, c.event, bags)
 	require.NoError(t, err)
 	fs := s.Features()
 	for i := range fs {
@@ -44,7 +46,7 @@ func TestBoostedDeclaredTrend(t *testing.T) {
 	}
 	declared, err := score.NewSchema(fs...)
 	require.NoError(t, err)
-	mono, err := fit.Boosted(context.Background(), train, declared, c.target, c.event, nil)
+	mono, err := fit.Boosted(context.Background(), train, declared, c.target, c.event, bags)
 	require.NoError(t, err)
 	for _, feature := range []string{"tenure", "TotalCharges"} {
 		freePts, pts := rangePoints(t, free.Model, feature), rangePoints(t, mono.Model, feature)
@@ -68,7 +70,7 @@ func TestBoostedDeclaredTrend(t *testing.T) {
 
 	// Trends overrides the declaration: auto frees the feature again.
 	back, err := fit.Boosted(context.Background(), train, declared, c.target, c.event,
-		&fit.BoostedOptions{Trends: map[string]fit.Trend{"tenure": fit.TrendAuto, "TotalCharges": fit.TrendAuto}})
+		&fit.BoostedOptions{OuterBags: 4, Trends: map[string]fit.Trend{"tenure": fit.TrendAuto, "TotalCharges": fit.TrendAuto}})
 	require.NoError(t, err)
 	require.Equal(t, rangePoints(t, free.Model, "tenure"), rangePoints(t, back.Model, "tenure"))
 }
@@ -154,7 +156,7 @@ func TestBoostedPairSpecialCode(t *testing.T) {
 	fs[0].Special = map[string]string{"-1": "no record"}
 	s, err := score.NewSchema(fs...)
 	require.NoError(t, err)
-	bf, err := fit.Boosted(context.Background(), tab, s, "y", "yes", &fit.BoostedOptions{Interactions: 1})
+	bf, err := fit.Boosted(context.Background(), tab, s, "y", "yes", &fit.BoostedOptions{Interactions: 1, OuterBags: 4})
 	require.NoError(t, err)
 	require.Len(t, bf.Pairs, 1)
 	var found bool
