@@ -62,8 +62,11 @@ func heldOutAUC(t testing.TB, m *score.Model, tab *score.Table) float64 {
 	return metric.AUC(risk, ev, nil)
 }
 
+// fastOpts keep the synthetic pair tests quick enough for CI under -race:
+// two bags, 64 bins, 20 smoothing rounds and a stopping window of 20
+// rounds (the defaults are InterpretML's: 14, 1,024, 75 and 100).
 var fastOpts = func(pairs int) *fit.BoostedOptions {
-	return &fit.BoostedOptions{Interactions: pairs, OuterBags: 2, MaxBins: 64}
+	return &fit.BoostedOptions{Interactions: pairs, OuterBags: 2, MaxBins: 64, SmoothingRounds: 20, EarlyStoppingRounds: 20}
 }
 
 // TestBoostedPairsFindTheInteraction: on the XOR table the screen ranks

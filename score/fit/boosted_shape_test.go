@@ -34,8 +34,8 @@ func rangePoints(t *testing.T, m *score.Model, feature string) []float64 {
 func TestBoostedDeclaredTrend(t *testing.T) {
 	c := boostedCases[1]
 	s, train, test := boostedData(t, c)
-	// four bags instead of 14: the test is of the constraint, and runs in CI
-	bags := &fit.BoostedOptions{OuterBags: 4}
+	// two bags instead of 14: the test is of the constraint, and runs in CI
+	bags := &fit.BoostedOptions{OuterBags: 2}
 	free, err := fit.Boosted(context.Background(), train, s, c.target, c.event, bags)
 	require.NoError(t, err)
 	fs := s.Features()
@@ -70,7 +70,7 @@ func TestBoostedDeclaredTrend(t *testing.T) {
 
 	// Trends overrides the declaration: auto frees the feature again.
 	back, err := fit.Boosted(context.Background(), train, declared, c.target, c.event,
-		&fit.BoostedOptions{OuterBags: 4, Trends: map[string]fit.Trend{"tenure": fit.TrendAuto, "TotalCharges": fit.TrendAuto}})
+		&fit.BoostedOptions{OuterBags: 2, Trends: map[string]fit.Trend{"tenure": fit.TrendAuto, "TotalCharges": fit.TrendAuto}})
 	require.NoError(t, err)
 	require.Equal(t, rangePoints(t, free.Model, "tenure"), rangePoints(t, back.Model, "tenure"))
 }
@@ -156,7 +156,7 @@ func TestBoostedPairSpecialCode(t *testing.T) {
 	fs[0].Special = map[string]string{"-1": "no record"}
 	s, err := score.NewSchema(fs...)
 	require.NoError(t, err)
-	bf, err := fit.Boosted(context.Background(), tab, s, "y", "yes", &fit.BoostedOptions{Interactions: 1, OuterBags: 4})
+	bf, err := fit.Boosted(context.Background(), tab, s, "y", "yes", &fit.BoostedOptions{Interactions: 1, OuterBags: 2, EarlyStoppingRounds: 20})
 	require.NoError(t, err)
 	require.Len(t, bf.Pairs, 1)
 	var found bool
@@ -225,9 +225,9 @@ func TestBoostedPeakValley(t *testing.T) {
 		return n
 	}
 	opts := func(tr fit.Trend) *fit.BoostedOptions {
-		return &fit.BoostedOptions{OuterBags: 4, Trends: map[string]fit.Trend{"x": tr}}
+		return &fit.BoostedOptions{OuterBags: 2, Trends: map[string]fit.Trend{"x": tr}}
 	}
-	free, err := fit.Boosted(context.Background(), tab, s, "y", "yes", &fit.BoostedOptions{OuterBags: 4})
+	free, err := fit.Boosted(context.Background(), tab, s, "y", "yes", &fit.BoostedOptions{OuterBags: 2})
 	require.NoError(t, err)
 	require.Greater(t, turns(rangePoints(t, free.Model, "x")), 1, "the free shape wiggles")
 	peak, err := fit.Boosted(context.Background(), tab, s, "y", "yes", opts(fit.TrendPeak))
