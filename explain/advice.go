@@ -68,7 +68,7 @@ var WithheldCodes = []string{WithheldNotActionable, WithheldMissingValue, Withhe
 func WithheldText(code string) string {
 	switch code {
 	case WithheldNotActionable:
-		return "no declared action: the customer cannot change it (declare an \"action\" in the features file to advise on it)"
+		return "the customer cannot change it: declared immutable, or no action declared (an \"action\" in the features file allows advice on it)"
 	case WithheldMissingValue:
 		return "the customer's value is missing"
 	case WithheldSpecialValue:

@@ -295,9 +295,56 @@ func (c *Catalog) AppendText(dst []byte, lang string, kind MessageKind, a Args) 
 			dst = append(dst, s.lit...)
 			continue
 		}
+		if s.hole == "feature" && english(lang) {
+			dst = c.appendOwnDeterminer(dst, lang, a.Feature)
+			continue
+		}
 		dst = c.appendHole(dst, lang, s.hole, a)
 	}
 	return dst, nil
+}
+
+// english: lang is English ("en", "en-GB").
+func english(lang string) bool {
+	return lang == "en" || strings.HasPrefix(lang, "en-") || strings.HasPrefix(lang, "en_")
+}
+
+// determiners are the words an English label may begin with that make a
+// template's "your" before {feature} redundant: "your yearly income", "the
+// interest rate offered", "a default on file".
+var determiners = [...]string{"your ", "the ", "a ", "an ", "my ", "our ", "their ", "this ", "any "}
+
+// appendOwnDeterminer appends f's name for an English template's {feature}.
+// A label that begins with its own determiner ("your yearly income", "the
+// interest rate offered") replaces the "your " that the template put just
+// before it ("Your {feature} ..." reads "Your yearly income ...", "The
+// interest rate offered ..."; "... for your {feature}" reads "... for the
+// interest rate offered"), keeping the capital of whichever word starts the
+// sentence. Any other name follows the template's words unchanged.
+func (c *Catalog) appendOwnDeterminer(dst []byte, lang string, f score.Feature) []byte {
+	name := c.FeatureName(lang, f)
+	own := false
+	for _, d := range determiners {
+		if len(name) > len(d) && strings.EqualFold(name[:len(d)], d) {
+			own = true
+			break
+		}
+	}
+	const your = "your "
+	n := len(dst) - len(your)
+	if !own || n < 0 || (string(dst[n:]) != your && string(dst[n:]) != "Your ") || (n > 0 && dst[n-1] != ' ') {
+		return append(dst, name...)
+	}
+	upper := dst[n] == 'Y'
+	dst = dst[:n]
+	first := name[0]
+	switch {
+	case upper && 'a' <= first && first <= 'z':
+		first -= 'a' - 'A'
+	case !upper && 'A' <= first && first <= 'Z':
+		first += 'a' - 'A'
+	}
+	return append(append(dst, first), name[1:]...)
 }
 
 func (c *Catalog) lookup(lang string, kind MessageKind, code string, f score.Feature) []segment {

@@ -152,3 +152,44 @@ func TestDirection(t *testing.T) {
 	require.Equal(t, explain.AnyDirection, e.Direction(1, 0))
 	require.Equal(t, explain.AnyDirection, e.Direction(0, 2))
 }
+
+// TestLabelWithItsOwnDeterminer: a features file's label is often written
+// as a customer would read it, with its own determiner ("your yearly
+// income", "the interest rate offered"). The English templates' "your"
+// before {feature} must then give way, not read "Your your yearly income"
+// or "Your the interest rate offered" (found on a public credit-risk file
+// with such labels). A label without one keeps the template's "your".
+func TestLabelWithItsOwnDeterminer(t *testing.T) {
+	cat := explain.DefaultCatalog()
+	cases := []struct {
+		label string
+		kind  explain.MessageKind
+		want  string
+	}{
+		{"your yearly income", explain.ReasonMessage, "Your yearly income (low) weighed against the result."},
+		{"your yearly income", explain.ImproveMessage, "A higher value for your yearly income would improve the result."},
+		{"your yearly income", explain.ChangeMessage, "If your yearly income were 2 instead of 1"},
+		{"the interest rate offered", explain.ReasonMessage, "The interest rate offered (low) weighed against the result."},
+		{"the interest rate offered", explain.ImproveMessage, "A higher value for the interest rate offered would improve the result."},
+		{"The interest rate offered", explain.ChangeMessage, "If the interest rate offered were 2 instead of 1"},
+		{"a default on your bureau file", explain.ReasonMessage, "A default on your bureau file (low) weighed against the result."},
+		{"Your Housing", explain.ReasonMessage, "Your Housing (low) weighed against the result."},
+		// no determiner of its own: the template's "your" stays
+		{"months since your most recent late payment", explain.ReasonMessage,
+			"Your months since your most recent late payment (low) weighed against the result."},
+		{"theatre visits", explain.ImproveMessage, "A higher value for your theatre visits would improve the result."},
+		{"annual income", explain.ChangeMessage, "If your annual income were 2 instead of 1"},
+	}
+	for _, c := range cases {
+		f := score.Feature{Name: "x", Kind: score.Numeric, Label: c.label}
+		a := explain.Args{Feature: f, Value: score.Num(1), Bin: "low", Direction: explain.Higher, From: score.Num(1), To: score.Num(2)}
+		got, err := cat.Text("en", c.kind, a)
+		require.NoError(t, err)
+		require.Equal(t, c.want, got, "%q %s", c.label, c.kind)
+	}
+	// German quotes the label: it is shown as given.
+	f := score.Feature{Name: "x", Kind: score.Numeric, Label: "Ihr Einkommen"}
+	got, err := cat.Text("de", explain.ReasonMessage, explain.Args{Feature: f, Value: score.Num(1), Bin: "low"})
+	require.NoError(t, err)
+	require.Equal(t, "Ihr Merkmal „Ihr Einkommen“ (low) wirkte sich nachteilig auf das Ergebnis aus.", got)
+}

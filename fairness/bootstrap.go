@@ -3,7 +3,6 @@ package fairness
 import (
 	"context"
 	"math"
-	"math/bits"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -64,18 +63,6 @@ func replicateSource(seed uint64, r int) *rand.PCG {
 	h1 := splitmix64(seed ^ splitmix64(uint64(r)))
 	h2 := splitmix64(h1 ^ 0xda942042e4dd58b5)
 	return rand.NewPCG(h1, h2)
-}
-
-// bounded returns a uniform integer in [0, n) (Lemire's method, unbiased).
-func bounded(src *rand.PCG, n uint64) uint64 {
-	hi, lo := bits.Mul64(src.Uint64(), n)
-	if lo < n {
-		thresh := -n % n
-		for lo < thresh {
-			hi, lo = bits.Mul64(src.Uint64(), n)
-		}
-	}
-	return hi
 }
 
 // resample fills conf with replicate r's draw of each intersection group:

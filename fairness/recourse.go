@@ -1,13 +1,5 @@
 package fairness
 
-import (
-	"fmt"
-	"math"
-	"slices"
-
-	"github.com/candorscore/candor/internal/metric"
-)
-
 // BurdenOptions configure RecourseBurden. The zero value, and nil, mean the
 // defaults.
 type BurdenOptions struct {
@@ -58,10 +50,13 @@ type Burden struct {
 // averaged. Costs of rows that are not adverse are ignored. A negative or
 // -Inf cost of an adverse row is an error.
 //
-// The bootstrap resamples adverse rows within each group (feasible and
-// infeasible alike) and recomputes each group's mean over the feasible
-// rows drawn; replicates where a group draws no feasible row are dropped
-// and counted in Difference.Undefined.
+// It is a BurdenTally over the rows (row i has Index i): the mean costs are
+// exact sums rounded once, and the bootstrap is the Poisson bootstrap (each
+// feasible adverse row drawn Poisson(1) times per replicate, from a hash of
+// the seed, the row and the replicate); replicates where a group draws no
+// feasible row are dropped and counted in Difference.Undefined. Before the
+// tally, the bootstrap drew each group's adverse rows with replacement, so
+// intervals differ from those of earlier versions.
 func RecourseBurden(costs []float64, adverse []bool, groups GroupColumn, opts *BurdenOptions) (*Burden, error) {
 	var o BurdenOptions
 	if opts != nil {
@@ -104,107 +99,20 @@ func RecourseBurden(costs []float64, adverse []bool, groups GroupColumn, opts *B
 	if err := joinErrors(errs); err != nil {
 		return nil, err
 	}
-	codes, levels := encodeColumn(groups.Values)
-	z := normalQuantile(o.Level)
-	b := &Burden{Attribute: groups.Name, Level: o.Level}
-	// Per group: costs of adverse rows, +Inf for infeasible.
-	rowCosts := make([][]float64, len(levels))
+	t, err := NewBurdenTally([]string{name}, &o)
+	if err != nil {
+		return nil, err
+	}
+	row := []string{""}
 	for i, a := range adverse {
-		if !a {
-			continue
-		}
-		c := costs[i]
-		if math.IsNaN(c) {
-			c = math.Inf(1)
-		}
-		rowCosts[codes[i]] = append(rowCosts[codes[i]], c)
-	}
-	cheapest := -1
-	for gi, g := range levels {
-		bg := BurdenGroup{Group: g, Adverse: len(rowCosts[gi])}
-		sum := 0.0
-		for _, c := range rowCosts[gi] {
-			if !math.IsInf(c, 1) {
-				bg.Feasible++
-				sum += c
-			}
-		}
-		inf := float64(bg.Adverse - bg.Feasible)
-		bg.Infeasible = newRate(inf, float64(bg.Adverse), float64(bg.Adverse), z, "no rows with the adverse outcome in group")
-		switch {
-		case bg.Adverse == 0:
-			bg.MeanCost = undefined("no rows with the adverse outcome in group")
-		case bg.Feasible == 0:
-			bg.MeanCost = undefined("no adverse row in group has a feasible recourse")
-		default:
-			bg.MeanCost = defined(sum / float64(bg.Feasible))
-			if cheapest < 0 || bg.MeanCost.Value < b.Groups[cheapest].MeanCost.Value {
-				cheapest = gi
-			}
-		}
-		bg.Small = o.MinGroupSize > 0 && bg.Adverse < o.MinGroupSize
-		if bg.Small {
-			b.Warnings = append(b.Warnings, fmt.Sprintf("group %q has %s, below the minimum group size %d", g, plural(bg.Adverse, "adverse row"), o.MinGroupSize))
-		}
-		b.Groups = append(b.Groups, bg)
-	}
-	if cheapest < 0 {
-		for gi := range b.Groups {
-			b.Groups[gi].Difference = Disparity{Value: math.NaN(), Reason: "no group has a defined mean cost", Lo: math.NaN(), Hi: math.NaN()}
-		}
-		return b, nil
-	}
-	b.Cheapest = levels[cheapest]
-	for gi := range b.Groups {
-		g := &b.Groups[gi]
-		g.Difference = Disparity{Value: math.NaN(), Lo: math.NaN(), Hi: math.NaN(), High: g.Group, Low: b.Cheapest}
-		if !g.MeanCost.Defined {
-			g.Difference.Reason = g.MeanCost.Reason
-			g.Difference.High, g.Difference.Low = "", ""
-			continue
-		}
-		g.Difference.Value = g.MeanCost.Value - b.Groups[cheapest].MeanCost.Value
-		g.Difference.Defined = true
-	}
-	if o.Bootstrap == 0 {
-		return b, nil
-	}
-	diffs := make([][]float64, len(levels))
-	means := make([]float64, len(levels))
-	for r := 0; r < o.Bootstrap; r++ {
-		src := replicateSource(o.Seed, r)
-		for gi, cs := range rowCosts {
-			n := uint64(len(cs))
-			sum, k := 0.0, 0
-			for j := uint64(0); j < n; j++ {
-				c := cs[bounded(src, n)]
-				if !math.IsInf(c, 1) {
-					sum += c
-					k++
-				}
-			}
-			means[gi] = math.NaN()
-			if k > 0 {
-				means[gi] = sum / float64(k)
-			}
-		}
-		for gi := range levels {
-			d := means[gi] - means[cheapest]
-			if math.IsNaN(d) {
-				b.Groups[gi].Difference.Undefined++
-				continue
-			}
-			diffs[gi] = append(diffs[gi], d)
+		row[0] = groups.Values[i]
+		if err := t.Add(BurdenRow{Index: uint64(i), Adverse: a, Cost: costs[i], Groups: row}); err != nil {
+			return nil, err
 		}
 	}
-	alpha := (1 - o.Level) / 2
-	for gi := range b.Groups {
-		g := &b.Groups[gi]
-		g.Difference.Replicates = len(diffs[gi])
-		if g.Difference.Defined && len(diffs[gi]) > 0 {
-			slices.Sort(diffs[gi])
-			g.Difference.Lo, g.Difference.Hi = metric.Quantile(diffs[gi], alpha), metric.Quantile(diffs[gi], 1-alpha)
-		}
+	bs, err := t.Burdens()
+	if err != nil {
+		return nil, err
 	}
-	return b, nil
+	return bs[0], nil
 }

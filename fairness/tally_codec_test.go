@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/candorscore/candor/fairness"
+	"github.com/candorscore/candor/internal/crosscheck"
 )
 
 // TestTallyBinaryRoundTrip: tallies of three parts of Adult, each encoded
@@ -38,7 +39,7 @@ func TestTallyBinaryRoundTrip(t *testing.T) {
 			}
 			require.NoError(t, merged.Merge(&q))
 		}
-		requireJSONClose(t, one, reportJSON(t, merged), 1e-12)
+		crosscheck.RequireJSONClose(t, one, reportJSON(t, merged), 1e-12)
 	}
 	var bad fairness.Tally
 	require.Error(t, bad.UnmarshalBinary([]byte{1, 2, 3}))

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/candorscore/candor/fairness"
+	"github.com/candorscore/candor/internal/crosscheck"
 )
 
 // tallyOf adds the rows of d to tallies, row i going to part[i], and
@@ -81,7 +82,7 @@ func TestTallySplitsMerge(t *testing.T) {
 				}
 				for _, k := range ks {
 					got := reportJSON(t, tallyOf(t, d, opts, k, func(int) int { return rng.IntN(k) }))
-					requireJSONClose(t, one, got, 1e-12)
+					crosscheck.RequireJSONClose(t, one, got, 1e-12)
 				}
 				// And the one pass is the in-memory Audit.
 				rep, err := fairness.Audit(context.Background(), d, opts)

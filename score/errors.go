@@ -3,7 +3,7 @@ package score
 import (
 	"errors"
 	"fmt"
-	"strings"
+	"strconv"
 )
 
 // Sentinel errors. Every error candor returns about data or models wraps one
@@ -57,15 +57,39 @@ type FieldError struct {
 }
 
 func (e *FieldError) Error() string {
-	var b strings.Builder
+	var buf [128]byte
+	b := buf[:0]
 	if e.Row > 0 {
-		fmt.Fprintf(&b, "row %d: ", e.Row)
+		b = appendRow(b, e.Row)
 	}
-	fmt.Fprintf(&b, "feature %q: %v", e.Feature, e.Err)
+	return string(e.appendText(b))
+}
+
+// appendText appends `feature "NAME": ERR (VALUE)` without the row: the
+// bytes fmt's "feature %q: %v" and " (%s)" give, without fmt's cost (a
+// stream of bad rows formats one of these per row).
+func (e *FieldError) appendText(b []byte) []byte {
+	b = append(b, "feature "...)
+	b = strconv.AppendQuote(b, e.Feature)
+	b = append(b, ": "...)
+	if _, custom := e.Err.(fmt.Formatter); custom || e.Err == nil {
+		b = fmt.Appendf(b, "%v", e.Err)
+	} else {
+		b = append(b, e.Err.Error()...)
+	}
 	if e.Value != "" {
-		fmt.Fprintf(&b, " (%s)", e.Value)
+		b = append(b, " ("...)
+		b = append(b, e.Value...)
+		b = append(b, ')')
 	}
-	return b.String()
+	return b
+}
+
+// appendRow appends "row N: ".
+func appendRow(b []byte, row int) []byte {
+	b = append(b, "row "...)
+	b = strconv.AppendInt(b, int64(row), 10)
+	return append(b, ": "...)
 }
 
 func (e *FieldError) Unwrap() error { return e.Err }
@@ -81,21 +105,20 @@ func (e *RecordError) Error() string {
 	if len(e.Fields) == 1 {
 		return e.Fields[0].Error()
 	}
-	var b strings.Builder
+	var buf [256]byte
+	b := buf[:0]
 	if e.Row > 0 {
-		fmt.Fprintf(&b, "row %d: ", e.Row)
+		b = appendRow(b, e.Row)
 	}
-	fmt.Fprintf(&b, "%d problems: ", len(e.Fields))
+	b = strconv.AppendInt(b, int64(len(e.Fields)), 10)
+	b = append(b, " problems: "...)
 	for i, f := range e.Fields {
 		if i > 0 {
-			b.WriteString("; ")
+			b = append(b, "; "...)
 		}
-		fmt.Fprintf(&b, "feature %q: %v", f.Feature, f.Err)
-		if f.Value != "" {
-			fmt.Fprintf(&b, " (%s)", f.Value)
-		}
+		b = f.appendText(b)
 	}
-	return b.String()
+	return string(b)
 }
 
 // Unwrap returns the field errors, for errors.Is and errors.As.

@@ -29,6 +29,10 @@ package main
 // (explain's exact recourse search under --actions), per group. The glue
 // lives here, not in package fairness, so that fairness depends on score
 // only and takes plain cost columns.
+//
+// The data is streamed (audit_model.go, rowblocks.go): memory holds
+// accumulators, not rows, except when --data is also the population of the
+// recourse costs (a model without stored percentiles and no --train).
 
 import (
 	"bytes"
@@ -39,7 +43,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -98,7 +101,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&a.actionsPath, "actions", "", "with --model: JSON actions for the recourse search (see candor recourse)")
 	fs.StringVar(&a.trainPath, "train", "", "with --model: training CSV for recourse percentiles (default: the model's stored statistics, else --data)")
 	fs.IntVar(&a.maxChanges, "max-changes", 0, "with --model: most features changed per recourse (0 = no limit)")
-	fs.IntVar(&a.workers, "workers", 0, "cores that read and count rows (default all); without --model the data is streamed, in memory independent of its rows")
+	fs.IntVar(&a.workers, "workers", 0, "cores that read and count rows (default all); the data is streamed, in memory independent of its rows (with --model, unless --data is also the recourse population: a model without stored percentiles and no --train)")
 	a.mflags = addModelFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -235,6 +238,27 @@ func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report
 		rep, excl, err := auditStream(ctx, a, refs, stderr)
 		return rep, nil, excl, nil, err
 	}
+	m, err := loadAuditModel(a)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if a.trainPath == "" && !explain.HasPercentiles(m) {
+		// --data is the population of the recourse costs: in memory.
+		return auditInMemory(ctx, a, refs, m, stderr)
+	}
+	var pop *score.Table
+	if a.trainPath != "" {
+		if pop, err = readTable(a.trainPath, a.delim); err != nil {
+			return nil, nil, nil, nil, err
+		}
+	}
+	return auditModelStream(ctx, a, refs, m, pop, stderr)
+}
+
+// auditInMemory is audit --model on --data read into memory, for a model
+// without stored percentiles and no --train: --data is then also the
+// population of the recourse costs.
+func auditInMemory(ctx context.Context, a auditArgs, refs map[string]string, m *score.Model, stderr io.Writer) (*fairness.Report, []*fairness.Burden, *fairness.Excluded, *unscoredRows, error) {
 	t, err := readTable(a.data, a.delim)
 	if err != nil {
 		return nil, nil, nil, nil, err
@@ -247,31 +271,17 @@ func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report
 		fmt.Fprintf(stderr, "candor audit: %s\n", in.Excluded)
 	}
 	var (
-		m        *score.Model
 		probs    []float64
 		unscored *unscoredRows
 	)
-	if a.modelPath != "" {
-		if m, err = a.mflags.loadModel(a.modelPath); err != nil {
-			return nil, nil, nil, nil, err
-		}
-		if m, err = withFeatures(m, a.features); err != nil {
-			return nil, nil, nil, nil, err
-		}
-		if m.Target() == a.label && m.Event() == a.favorable {
-			// candor's event is the adverse outcome (default, churn): its
-			// probability falling is what recourse and the decision pursue.
-			return nil, nil, nil, nil, fmt.Errorf("--model predicts %s=%q, the favourable outcome; candor models predict the adverse event (refit with the other value as --event)", m.Target(), m.Event())
-		}
-		if err := m.CheckTable(t); err != nil {
-			return nil, nil, nil, nil, fmt.Errorf("%s: %w", a.data, err)
-		}
-		if probs, unscored, err = modelProbabilities(ctx, m, t, in); err != nil {
-			return nil, nil, nil, nil, err
-		}
-		if unscored.Count > 0 {
-			fmt.Fprintf(stderr, "candor audit: %s\n", unscored)
-		}
+	if err := m.CheckTable(t); err != nil {
+		return nil, nil, nil, nil, fmt.Errorf("%s: %w", a.data, err)
+	}
+	if probs, unscored, err = modelProbabilities(ctx, m, t, in); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if unscored.Count > 0 {
+		fmt.Fprintf(stderr, "candor audit: %s\n", unscored)
 	}
 	opts := &fairness.Options{
 		Level: a.level, MinGroupSize: a.minGroup, Reference: refs,
@@ -283,17 +293,14 @@ func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report
 	if a.scoreCol != "" {
 		in.Data.Threshold = a.threshold
 	}
-	target := score.Probability(0)
-	if in.Data.Scores == nil && m != nil {
+	target, err := auditModelTarget(a)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if in.Data.Scores == nil {
 		// The model's event probabilities are the scores: higher is worse.
 		in.Data.Scores = probs
 		opts.Direction = fairness.HigherIsUnfavorable
-		if a.set["threshold"] {
-			if !(a.threshold > 0 && a.threshold < 1) {
-				return nil, nil, nil, nil, fmt.Errorf("--threshold on the model's event probability must be in (0, 1), got %v", a.threshold)
-			}
-			target = score.Probability(a.threshold)
-		}
 		in.Data.Threshold = float64(m.Cutoff())
 		if target != 0 {
 			in.Data.Threshold = float64(target)
@@ -303,12 +310,9 @@ func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report
 	if err != nil {
 		return nil, nil, nil, nil, in.RowError(err)
 	}
-	var burdens []*fairness.Burden
-	if m != nil {
-		burdens, err = auditBurden(ctx, a, m, t, in, target, stderr)
-		if err != nil {
-			return nil, nil, nil, nil, err
-		}
+	burdens, err := auditBurden(ctx, a, m, t, in, target, stderr)
+	if err != nil {
+		return nil, nil, nil, nil, err
 	}
 	return rep, burdens, &in.Excluded, unscored, nil
 }
@@ -494,35 +498,15 @@ func (u *unscoredRows) String() string {
 // auditBurden runs the exact recourse search for every kept row the model
 // puts on the adverse side and compares the minimal costs across groups:
 // each group column alone and, when there are several, their intersection.
+// The population of the costs is t itself (auditInMemory).
 func auditBurden(ctx context.Context, a auditArgs, m *score.Model, t *score.Table, in *fairness.TableData, target score.Probability, stderr io.Writer) ([]*fairness.Burden, error) {
-	var actions *explain.Actions
-	if a.actionsPath != "" {
-		f, err := os.Open(a.actionsPath)
-		if err != nil {
-			return nil, err
-		}
-		actions, err = explain.ReadActions(f)
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", a.actionsPath, err)
-		}
-	}
-	var pop *score.Table
-	if a.trainPath != "" {
-		var err error
-		if pop, err = readTable(a.trainPath, a.delim); err != nil {
-			return nil, err
-		}
-	} else if !explain.HasPercentiles(m) {
-		pop = t
-		fmt.Fprintln(stderr, "candor audit: the model stores no percentiles for some numeric features; using --data as the population for recourse costs (give --train to choose)")
-	}
-	space, err := explain.NewActionSpace(m, actions, pop)
-	if errors.Is(err, explain.ErrNothingActionable) {
-		fmt.Fprintln(stderr, `candor audit: no model input is actionable, so nobody has recourse: the recourse burden is left out (declare actions with --actions, or an "action" per feature in the model's features file)`)
-		return nil, nil
-	}
+	actions, err := readActions(a.actionsPath)
 	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintln(stderr, "candor audit: the model stores no percentiles for some numeric features; using --data as the population for recourse costs (give --train to choose)")
+	space, err := auditSpace(m, actions, t, stderr)
+	if space == nil || err != nil {
 		return nil, err
 	}
 	costs, adverse, err := space.MinimalCostsOf(ctx, t, in.Rows, &explain.RecourseOptions{Target: target, MaxChanges: a.maxChanges})

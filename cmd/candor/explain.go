@@ -319,16 +319,7 @@ func streamExplain(ctx context.Context, m *score.Model, acts *explain.Actions, a
 		}
 		return out, nil
 	})
-	if cerr := closeFn(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if n := st.failed.Load(); n > 0 {
-		return fmt.Errorf("%d of %d rows could not be explained", n, st.rows.Load())
-	}
-	return nil
+	return st.finish(err, closeFn, "explained")
 }
 
 // newExplainer is explain's explainer and catalogue from its flags: the

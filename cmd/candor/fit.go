@@ -103,6 +103,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	report += derivedLines(t, schema, m)
 	if a.report != "" {
 		w, closeFn, err := output(a.report, stdout)
 		if err != nil {
@@ -232,6 +233,26 @@ func collinearLines(cs []fit.Collinear) string {
 	var b strings.Builder
 	for _, c := range cs {
 		b.WriteString("warning: collinear: " + c.String() + "\n")
+	}
+	return b.String()
+}
+
+// derivedLines warns about each input of m that is a function of two other
+// inputs in the training data (fit.DerivedInputs), or says there is none.
+func derivedLines(t *score.Table, s *score.Schema, m *score.Model) string {
+	var b strings.Builder
+	for _, d := range fit.DerivedInputs(t, s) {
+		ms := m.Schema()
+		if i := ms.Index(d.Feature); i < 0 || ms.Feature(i).Role != score.Input {
+			continue // not in the model
+		}
+		fmt.Fprintf(&b, "warning: derived input: %s: it cannot change apart from %s and %s, so advice that moves it alone "+
+			"is not true in the data; declare it immutable in the features file "+
+			"({\"%s\": {\"action\": {\"immutable\": true}}}) or leave it out (--exclude %s)\n",
+			d, d.Left, d.Right, d.Feature, d.Feature)
+	}
+	if b.Len() == 0 {
+		return "derived inputs: none (no input is the sum, difference, product or ratio of two others)\n"
 	}
 	return b.String()
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -137,4 +138,37 @@ func TestScorecardDeclaresUnseenCategories(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	require.Contains(t, stderr, "== unseen categories (at scoring time) ==")
 	require.Contains(t, stderr, "status_of_existing_checking_account: an unseen category is an error")
+}
+
+// A column of dates read as a category (the public auto-insurance file's
+// "Effective To Date", 59 days of 2011) is refused, naming it: as levels,
+// the fitted model knows only the training days, so every later customer
+// would fail to score with "unknown category". Before, the scorecard kept
+// it as an input with its own points per day.
+func TestDateColumnRefused(t *testing.T) {
+	dir := t.TempDir()
+	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02", "1/2/06", "02.01.2006"} {
+		var b strings.Builder
+		b.WriteString("Customer Since,Effective To Date,premium,response\n")
+		day := time.Date(2011, 1, 1, 0, 0, 0, 0, time.UTC)
+		for i := range 600 {
+			y := "No"
+			if i%7 == 0 || (i%59)%5 == 0 {
+				y = "Yes"
+			}
+			fmt.Fprintf(&b, "%d,%s,%d,%s\n", 2000+i%10, day.AddDate(0, 0, i%59).Format(layout), 50+i%90, y)
+		}
+		data := filepath.Join(dir, "auto.csv")
+		require.NoError(t, os.WriteFile(data, []byte(b.String()), 0o644))
+		for _, model := range []string{"logistic", "scorecard"} {
+			code, _, stderr := runCLI(t, "fit", "--data", data, "--target", "response", "--event", "Yes", "--model", model,
+				"--out", filepath.Join(dir, "m.json"))
+			require.NotEqual(t, 0, code, "%s %s", layout, model)
+			require.Contains(t, stderr, `feature "Effective To Date"`, layout)
+			require.Contains(t, stderr, "dates", layout)
+			require.Contains(t, stderr, day.Format(layout), layout) // the first value, as an example
+			require.Contains(t, stderr, `--exclude "Effective To Date"`, layout)
+			require.NotContains(t, stderr, "Customer Since", layout) // a year is a number
+		}
+	}
 }

@@ -312,16 +312,7 @@ func streamRecourse(ctx context.Context, m *score.Model, a recourseArgs, rows ro
 		}
 		return out, nil
 	})
-	if cerr := closeFn(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if n := st.failed.Load(); n > 0 {
-		return fmt.Errorf("%d of %d rows could not be answered", n, st.rows.Load())
-	}
-	return nil
+	return st.finish(err, closeFn, "answered")
 }
 
 func fillRecourse(line *recourseLine, m *score.Model, r *explain.Recourse, cat *explain.Catalog, lang string) error {

@@ -69,13 +69,21 @@ type blockInput struct {
 	rows       int // data rows cut so far
 	lines      int // physical lines consumed so far
 	seq        bool
-	cr         *score.CSVReader // the ordered reader once seq
+	cr         orderedRows // the ordered reader once seq
 	delim      rune
+}
+
+// orderedRows is what the ordered path reads: a score.CSVReader, or a
+// Parquet file's reader (rowSource's Next and Row).
+type orderedRows interface {
+	Next() ([]string, error)
+	Row() int
 }
 
 // openBlocks opens path ("-" for standard input) as CSV, plain or gzip,
 // with the delimiter given, the CANDOR_LIMITS limits (Limits.Bytes only
-// when set there: a stream holds no table) and CANDOR_DECIMAL_COMMA.
+// when set there: a stream holds no table) and CANDOR_DECIMAL_COMMA; a
+// Parquet file (isParquet) is read in order by openParquet.
 func openBlocks(path, delim string) (*blockInput, error) {
 	if path == "" {
 		return nil, errors.New("--data is required")
@@ -83,6 +91,15 @@ func openBlocks(path, delim string) (*blockInput, error) {
 	opts, err := streamCSVOptions(path, delim)
 	if err != nil {
 		return nil, err
+	}
+	if isParquet(path) {
+		// A Parquet file's rows come decoded, in order: the ordered path
+		// hands them to the workers.
+		src, err := openParquet(path)
+		if err != nil {
+			return nil, err
+		}
+		return &blockInput{opts: *opts, header: src.Header(), seq: true, cr: src, closers: []io.Closer{src}}, nil
 	}
 	in := &blockInput{opts: *opts, delim: opts.Delimiter}
 	if in.delim == 0 {
@@ -138,12 +155,12 @@ func openBlocks(path, delim string) (*blockInput, error) {
 		in.seq = true
 		opts := in.opts
 		opts.LineOffset = in.lines
-		in.cr, err = score.NewCSVReader(io.MultiReader(bytes.NewReader(line), in.src), &opts)
+		cr, err := score.NewCSVReader(io.MultiReader(bytes.NewReader(line), in.src), &opts)
 		if err != nil {
 			in.Close()
 			return nil, err
 		}
-		in.header = in.cr.Header()
+		in.cr, in.header = cr, cr.Header()
 		return in, nil
 	}
 	hr, err := score.NewCSVReader(bytes.NewReader(line), &in.opts)

@@ -215,16 +215,7 @@ func streamScore(ctx context.Context, m *score.Model, a scoreArgs, dflags *decis
 		}
 		return out, nil
 	})
-	if cerr := closeFn(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if n := st.failed.Load(); n > 0 {
-		return fmt.Errorf("%d of %d rows could not be scored", n, st.rows.Load())
-	}
-	return nil
+	return st.finish(err, closeFn, "scored")
 }
 
 func fillScore(line *scoreLine, m *score.Model, res score.Result) {

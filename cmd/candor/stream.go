@@ -225,6 +225,23 @@ func (s *stream) run(ctx context.Context, workers int, w io.Writer, newScratch f
 	return err
 }
 
+// finish ends a streamed command after run returned err: it closes the
+// output (closeFn; its error counts when the run had none) and reports the
+// rows the work could not do, as "N of M rows could not be <done>". The
+// output is closed in every case, so the lines written so far reach it.
+func (s *stream) finish(err error, closeFn func() error, done string) error {
+	if cerr := closeFn(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if n := s.failed.Load(); n > 0 {
+		return fmt.Errorf("%d of %d rows could not be %s", n, s.rows.Load(), done)
+	}
+	return nil
+}
+
 // showProgress writes a progress line to a terminal stderr once a second
 // until the returned function is called; then it writes the last one.
 func (s *stream) showProgress() (stop func()) {
@@ -360,8 +377,10 @@ func (b *binder) fork() *binder {
 }
 
 // record fills dst (grown if needed) from row k of batch bt and returns
-// it. On any problem it defers to RecordFromStrings, whose error it
-// returns.
+// it, with RecordFromStrings' error for a row with cells that are not
+// numbers (built here, every bad cell named, as RecordFromStrings does:
+// not by reading the row again, which made a bad row cost several good
+// ones). A padded cell defers the whole row to RecordFromStrings.
 func (b *binder) record(dst score.Record, bt *rowBatch, k int) (score.Record, error) {
 	n := b.s.Len()
 	if cap(dst) < n {
@@ -374,6 +393,7 @@ func (b *binder) record(dst score.Record, bt *rowBatch, k int) (score.Record, er
 	if f := bt.first[k]; f > 0 {
 		start = bt.ends[f-1]
 	}
+	var errs []*score.FieldError
 	for c, i := range b.feat {
 		cell := bt.text[start:ends[c]]
 		start = ends[c]
@@ -409,9 +429,15 @@ func (b *binder) record(dst score.Record, bt *rowBatch, k int) (score.Record, er
 		}
 		v, err := score.ParseValue(score.Numeric, string(cell))
 		if err != nil {
-			return b.slow(bt, k)
+			// RecordFromStrings' error for the cell, and it goes on to
+			// report every bad cell of the row at once, as this does.
+			errs = append(errs, score.NewFieldError(b.s.Feature(i), string(cell), err))
+			continue
 		}
 		dst[i] = v
+	}
+	if errs != nil {
+		return dst, &score.RecordError{Fields: errs}
 	}
 	return dst, nil
 }

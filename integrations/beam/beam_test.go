@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/candorscore/candor/fairness"
+	"github.com/candorscore/candor/internal/crosscheck"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/monitor"
 )
@@ -218,7 +218,7 @@ func TestAuditAdultOnPrism(t *testing.T) {
 	require.NoError(t, err)
 	want, err := json.Marshal(rep)
 	require.NoError(t, err)
-	requireJSONClose(t, want, []byte(got[0]), 1e-12)
+	crosscheck.RequireJSONClose(t, want, []byte(got[0]), 1e-12)
 
 	// candor audit's report: the same fields, besides its own
 	// excluded_rows and unscored_rows (none here).
@@ -232,7 +232,7 @@ func TestAuditAdultOnPrism(t *testing.T) {
 	delete(cli, "unscored_rows")
 	cb, err := json.Marshal(cli)
 	require.NoError(t, err)
-	requireJSONClose(t, cb, []byte(got[0]), 1e-12)
+	crosscheck.RequireJSONClose(t, cb, []byte(got[0]), 1e-12)
 	var g struct {
 		DPD float64 `json:"demographic_parity_difference"`
 	}
@@ -271,10 +271,10 @@ func TestMonitorAdultOnPrism(t *testing.T) {
 	require.NoError(t, err)
 	want, err := json.Marshal(rep)
 	require.NoError(t, err)
-	requireJSONClose(t, want, []byte(got[0]), 1e-12)
+	crosscheck.RequireJSONClose(t, want, []byte(got[0]), 1e-12)
 	cli, err := os.ReadFile("testdata/adult_monitor.json")
 	require.NoError(t, err)
-	requireJSONClose(t, cli, []byte(got[0]), 1e-12)
+	crosscheck.RequireJSONClose(t, cli, []byte(got[0]), 1e-12)
 	var g monitor.Report
 	require.NoError(t, json.Unmarshal([]byte(got[0]), &g))
 	require.Equal(t, rep.ScorePSI, g.ScorePSI)
@@ -291,43 +291,3 @@ func mustOpen(t *testing.T, path string) *os.File {
 	t.Cleanup(func() { f.Close() })
 	return f
 }
-
-// requireJSONClose requires two JSON documents to be equal, numbers within
-// a relative tol (absolute near zero).
-func requireJSONClose(t *testing.T, want, got []byte, tol float64) {
-	t.Helper()
-	var w, g any
-	require.NoError(t, json.Unmarshal(want, &w))
-	require.NoError(t, json.Unmarshal(got, &g))
-	jsonClose(t, "$", w, g, tol)
-}
-
-func jsonClose(t *testing.T, path string, w, g any, tol float64) {
-	t.Helper()
-	switch wv := w.(type) {
-	case map[string]any:
-		gv, ok := g.(map[string]any)
-		require.True(t, ok, "%s: %T, want an object", path, g)
-		require.Len(t, gv, len(wv), "%s: keys", path)
-		for k, x := range wv {
-			y, ok := gv[k]
-			require.True(t, ok, "%s.%s missing", path, k)
-			jsonClose(t, path+"."+k, x, y, tol)
-		}
-	case []any:
-		gv, ok := g.([]any)
-		require.True(t, ok, "%s: %T, want an array", path, g)
-		require.Len(t, gv, len(wv), "%s: length", path)
-		for i := range wv {
-			jsonClose(t, path+"["+itoa(i)+"]", wv[i], gv[i], tol)
-		}
-	case float64:
-		gv, ok := g.(float64)
-		require.True(t, ok, "%s: %T, want a number", path, g)
-		require.LessOrEqual(t, math.Abs(wv-gv), tol*math.Max(1, math.Abs(wv)), "%s: %v, want %v", path, gv, wv)
-	default:
-		require.Equal(t, w, g, path)
-	}
-}
-
-func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }

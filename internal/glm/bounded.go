@@ -43,12 +43,6 @@ type BoundedResult struct {
 func FitLogisticBounded(ctx context.Context, p Problem, keep []bool, lower, upper, start []float64, maxIter int, tol float64) (BoundedResult, error) {
 	cols := len(p.X)
 	n := len(p.Y)
-	w := func(i int) float64 {
-		if p.Weights == nil {
-			return 1
-		}
-		return p.Weights[i]
-	}
 	var idx []int
 	for j := 0; j < cols; j++ {
 		if keep[j] {
@@ -65,57 +59,38 @@ func FitLogisticBounded(ctx context.Context, p Problem, keep []bool, lower, uppe
 			b[j] = proj(j, 0)
 		}
 	}
-	eta := make([]float64, n)
-	setEta := func(beta []float64) {
-		for i := range eta {
-			eta[i] = 0
-		}
-		for _, j := range idx {
-			if beta[j] != 0 {
-				for i, x := range p.X[j] {
-					eta[i] += beta[j] * x
-				}
-			}
-		}
+	// The log-likelihood, its gradient and Hessian come from the Sums of
+	// the kept columns (FitLogistic's pass: all CPUs, fixed blocks).
+	sub := make([][]float64, q)
+	for a, j := range idx {
+		sub[a] = p.X[j]
 	}
-	loglik := func() float64 {
-		var ll float64
-		for i, e := range eta {
-			ll += w(i) * (p.Y[i]*e - softplus(e))
+	mp := newMemPass(newCrossProd(sub, n), p.Y, weightsOrOnes(p.Weights, n))
+	kb := make([]float64, q)
+	at := func(beta []float64, hessian bool) (*Sums, error) {
+		for a, j := range idx {
+			kb[a] = beta[j]
 		}
-		return ll
+		return mp.pass(ctx, kb, hessian)
 	}
 	grad := make([]float64, cols)
 	h := mat.NewSymDense(max(q, 1), nil)
-	gradHess := func(withHess bool) {
-		pr := make([]float64, n)
-		ww := make([]float64, n)
-		for i, e := range eta {
-			pi := 1 / (1 + math.Exp(-e))
-			pr[i] = w(i) * (p.Y[i] - pi)
-			ww[i] = w(i) * pi * (1 - pi)
-		}
-		for _, j := range idx {
-			var s float64
-			for i, x := range p.X[j] {
-				s += x * pr[i]
-			}
-			grad[j] = s
-		}
-		if !withHess {
-			return
+	// gradHess sets grad (and, with withHess, h) at beta; it returns the
+	// log-likelihood there.
+	gradHess := func(beta []float64, withHess bool) (float64, error) {
+		s, err := at(beta, true)
+		if err != nil {
+			return 0, err
 		}
 		for a, j := range idx {
-			for c := a; c < q; c++ {
-				k := idx[c]
-				var s float64
-				xj, xk := p.X[j], p.X[k]
-				for i := range ww {
-					s += xj[i] * ww[i] * xk[i]
+			grad[j] = s.g[a]
+			if withHess {
+				for c := a; c < q; c++ {
+					h.SetSym(a, c, s.h[a*q+c])
 				}
-				h.SetSym(a, c, s)
 			}
 		}
+		return s.loglik, nil
 	}
 	// atBound: held at a bound because the log-likelihood gradient points
 	// outside the feasible box.
@@ -123,19 +98,20 @@ func FitLogisticBounded(ctx context.Context, p Problem, keep []bool, lower, uppe
 	held := func(j int) bool {
 		return (b[j] <= lower[j]+eps(j) && grad[j] < 0) || (b[j] >= upper[j]-eps(j) && grad[j] > 0)
 	}
-	setEta(b)
-	ll := loglik()
 	res := BoundedResult{}
-	var sumw float64
-	for i := range n {
-		sumw += w(i)
+	first, err := at(b, false)
+	if err != nil {
+		return res, err
 	}
-	tol *= math.Max(1, sumw) // the gradient is a sum over rows
+	ll := first.loglik
+	tol *= math.Max(1, first.weight) // the gradient is a sum over rows
 	for it := 0; it < maxIter; it++ {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		gradHess(true)
+		if _, err := gradHess(b, true); err != nil {
+			return res, err
+		}
 		// Projected gradient norm.
 		pg := 0.0
 		for _, j := range idx {
@@ -183,8 +159,11 @@ func FitLogisticBounded(ctx context.Context, p Problem, keep []bool, lower, uppe
 				j := idx[a]
 				trial[j] = proj(j, b[j]+step*d.AtVec(u))
 			}
-			setEta(trial)
-			nll := loglik()
+			ts, err := at(trial, false)
+			if err != nil {
+				return res, err
+			}
+			nll := ts.loglik
 			var gain float64
 			for _, j := range idx {
 				gain += grad[j] * (trial[j] - b[j])
@@ -198,16 +177,14 @@ func FitLogisticBounded(ctx context.Context, p Problem, keep []bool, lower, uppe
 			step /= 2
 		}
 		if !improved {
-			setEta(b)
-			gradHess(false)
 			res.Iterations = it + 1
 			break
 		}
 	}
-	setEta(b)
-	gradHess(false)
+	if res.LogLik, err = gradHess(b, false); err != nil {
+		return res, err
+	}
 	res.Coef = b
-	res.LogLik = loglik()
 	res.Gradient = grad
 	res.Bound = make([]bool, cols)
 	pg := 0.0

@@ -33,9 +33,23 @@
 // the optimum, since Newton's method converges quadratically. The step rule
 // keeps a fit whose coefficients still drift (separation) from passing as
 // converged. Not converging within MaxIter is not an error: Result.Converged
-// is false. X'VX is accumulated over blocks of rows in parallel (summed in a
-// fixed order, so results do not depend on the number of CPUs), with index
-// lists for sparse (one-hot) column blocks.
+// is false.
+//
+// # Sums: one iteration's pass over the rows
+//
+// Everything an iteration needs from the rows (X'VX, X'(y-p), the
+// log-likelihood and row counts at one coefficient vector) is a Sums, a
+// mergeable accumulator: Add a row or AddBlock a block of rows (with
+// weights and an offset), Merge, MarshalBinary. FitLogistic takes one pass
+// of Sums per Newton step over fixed blocks of 1024 rows, on all CPUs,
+// merged in block order (so the result does not depend on the number of
+// CPUs), with index lists for sparse (one-hot) column blocks; a step
+// halving takes a pass of the log-likelihood only. FitPasses runs the same
+// iteration over Sums the caller computes (a stream read once per
+// iteration, the workers of a cluster): different splits of the rows sum
+// in different orders, so their coefficients agree to rounding (a
+// relative 1e-12 in the tests), not to the last bit. FitLogisticBounded
+// takes its sums from the same passes.
 //
 // # Aliasing
 //

@@ -2,7 +2,6 @@ package glm
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"runtime"
 	"slices"
@@ -26,12 +25,12 @@ const extremeProb = 1e-8
 // early separation check.
 const sepCheckIter = 12
 
-// crossProd accumulates weighted cross products over row blocks in parallel.
+// crossProd holds a column-major design cut into blocks of chunkRows rows,
+// with index lists for its sparse (one-hot) column blocks: the layout the
+// Sums of a block are computed over (sumBlock).
 type crossProd struct {
-	n, q  int
-	cols  [][]float64
-	parts [][]float64 // per block: q*q upper triangle (row-major) then q gradient
-	bufs  [][]float64 // per worker: q*chunkRows scratch
+	n, q int
+	cols [][]float64
 	// nz[b][j] lists the rows (offsets in block b) where column j is
 	// non-zero, when at most a quarter of them are; nil for denser columns.
 	// One-hot columns make most designs sparse.
@@ -55,22 +54,7 @@ const maxSparseDensity = 0.25
 func newCrossProd(cols [][]float64, n int) *crossProd {
 	q := len(cols)
 	nb := (n + chunkRows - 1) / chunkRows
-	c := &crossProd{n: n, q: q, cols: cols, parts: make([][]float64, nb)}
-	flat := make([]float64, nb*(q*q+q))
-	for b := range c.parts {
-		c.parts[b] = flat[b*(q*q+q) : (b+1)*(q*q+q)]
-	}
-	workers := runtime.GOMAXPROCS(0)
-	if workers > nb {
-		workers = nb
-	}
-	if workers < 1 {
-		workers = 1
-	}
-	c.bufs = make([][]float64, workers)
-	for i := range c.bufs {
-		c.bufs[i] = make([]float64, q*min(chunkRows, n))
-	}
+	c := &crossProd{n: n, q: q, cols: cols}
 	c.nz = make([][][]int32, nb)
 	var pool []int32
 	for b := range c.nz {
@@ -133,6 +117,83 @@ func newCrossProd(cols [][]float64, n int) *crossProd {
 	return c
 }
 
+// blocks is the number of row blocks.
+func (c *crossProd) blocks() int { return len(c.nz) }
+
+// scratch is one worker's buffers for sumBlock.
+type scratch struct {
+	buf       []float64 // q*chunkRows
+	eta, v, r []float64 // chunkRows
+}
+
+func (c *crossProd) newScratch() *scratch {
+	m := min(chunkRows, c.n)
+	return &scratch{buf: make([]float64, c.q*m), eta: make([]float64, m), v: make([]float64, m), r: make([]float64, m)}
+}
+
+// sumBlock sets out (emptied first; taken at beta) to the Sums of block b:
+// eta = X beta + offset over the block's rows, each row's terms
+// (rowTerms), then the Hessian and gradient (crossBlock). y, w and offset
+// (nil: 0) are indexed like the columns.
+func (c *crossProd) sumBlock(b int, beta, y, w, offset []float64, sc *scratch, out *Sums) {
+	out.reset()
+	lo := b * chunkRows
+	hi := min(lo+chunkRows, c.n)
+	m := hi - lo
+	e := sc.eta[:m]
+	c.blockEta(b, beta, e)
+	if offset != nil {
+		floats.Add(e, offset[lo:hi])
+	}
+	v, r := sc.v[:m], sc.r[:m]
+	for i, ei := range e {
+		wi := w[lo+i]
+		if wi == 0 {
+			v[i], r[i] = 0, 0
+			continue
+		}
+		vi, ri, ll, ext := rowTerms(ei, y[lo+i], wi)
+		v[i], r[i] = vi, ri
+		out.count(y[lo+i], wi, ll, ext)
+	}
+	if out.hessian {
+		c.crossBlock(b, v, r, sc.buf, out.h, out.g)
+	}
+}
+
+// blockEta sets e (one entry per row of block b) to the block's X beta.
+func (c *crossProd) blockEta(b int, beta, e []float64) {
+	lo := b * chunkRows
+	hi := min(lo+chunkRows, c.n)
+	clear(e)
+	nz := c.nz[b]
+	for j, bj := range beta {
+		if bj == 0 {
+			continue
+		}
+		x := c.cols[j][lo:hi]
+		if idx := nz[j]; idx != nil {
+			for _, i := range idx {
+				e[i] += bj * x[i]
+			}
+		} else {
+			floats.AddScaled(e, bj, x)
+		}
+	}
+}
+
+// weightsOrOnes returns w, or n ones when w is nil.
+func weightsOrOnes(w []float64, n int) []float64 {
+	if w != nil {
+		return w
+	}
+	w = make([]float64, n)
+	for i := range w {
+		w[i] = 1
+	}
+	return w
+}
+
 // gather returns sum over idx of z[i]*x[i].
 // Four accumulators hide the latency of floating-point addition.
 func gather(idx []int32, z, x []float64) float64 {
@@ -152,111 +213,130 @@ func gather(idx []int32, z, x []float64) float64 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// compute sets h (q*q, upper triangle filled, row-major) to sum_i v_i x_i x_i'
-// and, if r != nil, g to sum_i r_i x_i.
-func (c *crossProd) compute(v, r, h, g []float64) {
+// crossBlock sets h (q*q, upper triangle, row-major; zero on entry) to
+// block b's sum_i v_i x_i x_i' and g to its sum_i r_i x_i, where v and r
+// hold the block's rows.
+func (c *crossProd) crossBlock(b int, vb, rb, buf, h, g []float64) {
 	q := c.q
-	nb := len(c.parts)
+	lo := b * chunkRows
+	hi := min(lo+chunkRows, c.n)
+	m := hi - lo
+	nz := c.nz[b]
+	for j := 0; j < q; j++ {
+		if nz[j] == nil {
+			floats.MulTo(buf[j*m:(j+1)*m], vb, c.cols[j][lo:hi])
+		}
+	}
+	for j := 0; j < q; j++ {
+		if nz[j] != nil {
+			continue // sparse x anything is handled below
+		}
+		z := buf[j*m : (j+1)*m]
+		for k := 0; k < q; k++ {
+			var s float64
+			if nz[k] != nil {
+				s = gather(nz[k], z, c.cols[k][lo:hi])
+			} else if k >= j {
+				s = floats.Dot(z, c.cols[k][lo:hi])
+			} else {
+				continue
+			}
+			if k >= j {
+				h[j*q+k] = s
+			} else {
+				h[k*q+j] = s
+			}
+		}
+	}
+	sr := c.csr[b]
+	for i := 0; i < m; i++ {
+		e0, e1 := sr.start[i], sr.start[i+1]
+		if e0 == e1 || vb[i] == 0 {
+			continue
+		}
+		cols, vals := sr.col[e0:e1], sr.val[e0:e1]
+		for a, ja := range cols {
+			t := vb[i] * vals[a]
+			row := h[int(ja)*q : (int(ja)+1)*q]
+			for bb := a; bb < len(cols); bb++ {
+				row[cols[bb]] += t * vals[bb]
+			}
+		}
+	}
+	for j := 0; j < q; j++ {
+		if idx := nz[j]; idx != nil {
+			g[j] = gather(idx, rb, c.cols[j][lo:hi])
+		} else {
+			g[j] = floats.Dot(rb, c.cols[j][lo:hi])
+		}
+	}
+}
+
+// memPass computes the Sums of an in-memory design: every block's sums
+// on all CPUs, merged in block order, so the result does not depend on the
+// number of CPUs.
+type memPass struct {
+	cp      *crossProd
+	y, w    []float64
+	parts   []*Sums
+	scratch []*scratch
+}
+
+func newMemPass(cp *crossProd, y, w []float64) *memPass {
+	nb := cp.blocks()
+	m := &memPass{cp: cp, y: y, w: w, parts: make([]*Sums, nb)}
+	zero := make([]float64, cp.q)
+	for b := range m.parts {
+		m.parts[b] = NewSums(zero, true)
+	}
+	workers := max(1, min(runtime.GOMAXPROCS(0), nb))
+	m.scratch = make([]*scratch, workers)
+	for i := range m.scratch {
+		m.scratch[i] = cp.newScratch()
+	}
+	return m
+}
+
+// pass is a Pass over the in-memory rows.
+func (m *memPass) pass(ctx context.Context, beta []float64, hessian bool) (*Sums, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, part := range m.parts {
+		copy(part.beta, beta)
+		part.hessian = hessian
+	}
+	nb := len(m.parts)
 	var next atomic.Int64
-	work := func(buf []float64) {
+	work := func(sc *scratch) {
 		for {
 			b := int(next.Add(1) - 1)
 			if b >= nb {
 				return
 			}
-			lo := b * chunkRows
-			hi := min(lo+chunkRows, c.n)
-			m := hi - lo
-			part := c.parts[b]
-			vb := v[lo:hi]
-			nz := c.nz[b]
-			for j := 0; j < q; j++ {
-				if nz[j] == nil {
-					floats.MulTo(buf[j*m:(j+1)*m], vb, c.cols[j][lo:hi])
-				}
-			}
-			for i := range part[:q*q] {
-				part[i] = 0
-			}
-			for j := 0; j < q; j++ {
-				if nz[j] != nil {
-					continue // sparse x anything is handled below
-				}
-				z := buf[j*m : (j+1)*m]
-				for k := 0; k < q; k++ {
-					var s float64
-					if nz[k] != nil {
-						s = gather(nz[k], z, c.cols[k][lo:hi])
-					} else if k >= j {
-						s = floats.Dot(z, c.cols[k][lo:hi])
-					} else {
-						continue
-					}
-					if k >= j {
-						part[j*q+k] = s
-					} else {
-						part[k*q+j] = s
-					}
-				}
-			}
-			sr := c.csr[b]
-			for i := 0; i < m; i++ {
-				e0, e1 := sr.start[i], sr.start[i+1]
-				if e0 == e1 || vb[i] == 0 {
-					continue
-				}
-				cols, vals := sr.col[e0:e1], sr.val[e0:e1]
-				for a, ja := range cols {
-					t := vb[i] * vals[a]
-					row := part[int(ja)*q : (int(ja)+1)*q]
-					for bb := a; bb < len(cols); bb++ {
-						row[cols[bb]] += t * vals[bb]
-					}
-				}
-			}
-			if r != nil {
-				gp := part[q*q:]
-				rb := r[lo:hi]
-				for j := 0; j < q; j++ {
-					if idx := nz[j]; idx != nil {
-						gp[j] = gather(idx, rb, c.cols[j][lo:hi])
-					} else {
-						gp[j] = floats.Dot(rb, c.cols[j][lo:hi])
-					}
-				}
-			}
+			m.cp.sumBlock(b, beta, m.y, m.w, nil, sc, m.parts[b])
 		}
 	}
-	if len(c.bufs) == 1 {
-		work(c.bufs[0])
+	if len(m.scratch) == 1 {
+		work(m.scratch[0])
 	} else {
 		var wg sync.WaitGroup
-		for _, buf := range c.bufs {
+		for _, sc := range m.scratch {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				work(buf)
+				work(sc)
 			}()
 		}
 		wg.Wait()
 	}
-	for i := range h {
-		h[i] = 0
-	}
-	for b := 0; b < nb; b++ {
-		part := c.parts[b]
-		for j := 0; j < q; j++ {
-			floats.Add(h[j*q+j:(j+1)*q], part[j*q+j:(j+1)*q])
+	total := NewSums(beta, hessian)
+	for _, part := range m.parts {
+		if err := total.Merge(part); err != nil {
+			return nil, err
 		}
 	}
-	if r != nil {
-		for j := range g {
-			g[j] = 0
-		}
-		for b := 0; b < nb; b++ {
-			floats.Add(g, c.parts[b][q*q:])
-		}
-	}
+	return total, nil
 }
 
 // findAliased marks columns that are linear combinations of earlier kept
@@ -304,43 +384,45 @@ func findAliased(g []float64, p int, tol float64) []bool {
 	return aliased
 }
 
-// irls holds the state of one fit over the kept columns.
+// irls is an in-memory fit's rows over the kept columns, for the
+// separation tests; eta, v and r are set at beta by at.
 type irls struct {
-	n, q   int
-	cols   [][]float64
-	y, w   []float64
-	pen    []float64 // L2 for penalised kept columns, else 0
-	sat    float64   // sum w [y log y + (1-y) log(1-y)]
-	cp     *crossProd
-	eta    []float64
-	v, r   []float64
-	h, g   []float64
-	beta   []float64
-	extrem bool
+	n, q int
+	cols [][]float64
+	y, w []float64
+	pen  []float64 // L2 for penalised kept columns, else 0
+	cp   *crossProd
+	eta  []float64
+	v, r []float64
+	h    []float64 // X'VX + diag(pen) at beta (upper triangle)
+	beta []float64
+}
+
+// at sets f's iterate to beta, with cur the Sums there: eta = X beta, the
+// working weights and residuals, and the penalised Hessian.
+func (f *irls) at(beta []float64, cur *Sums) {
+	if f.eta == nil {
+		f.eta = make([]float64, f.n)
+		f.v = make([]float64, f.n)
+		f.r = make([]float64, f.n)
+	}
+	f.beta = slices.Clone(beta)
+	f.h, _ = system(cur, beta, f.pen)
+	f.setEta(f.eta, beta)
+	for i, e := range f.eta {
+		if f.w[i] == 0 {
+			f.v[i], f.r[i] = 0, 0
+			continue
+		}
+		f.v[i], f.r[i], _, _ = rowTerms(e, f.y[i], f.w[i])
+	}
 }
 
 // setEta sets dst = X beta.
 func (f *irls) setEta(dst, beta []float64) {
-	for blk, lo := 0, 0; lo < f.n; blk, lo = blk+1, lo+chunkRows {
-		hi := min(lo+chunkRows, f.n)
-		e := dst[lo:hi]
-		for i := range e {
-			e[i] = 0
-		}
-		nz := f.cp.nz[blk]
-		for j, b := range beta {
-			if b == 0 {
-				continue
-			}
-			x := f.cols[j][lo:hi]
-			if idx := nz[j]; idx != nil {
-				for _, i := range idx {
-					e[i] += b * x[i]
-				}
-			} else {
-				floats.AddScaled(e, b, x)
-			}
-		}
+	for blk := 0; blk < f.cp.blocks(); blk++ {
+		lo := blk * chunkRows
+		f.cp.blockEta(blk, beta, dst[lo:min(lo+chunkRows, f.n)])
 	}
 }
 
@@ -352,285 +434,38 @@ func softplus(x float64) float64 {
 	return math.Log1p(math.Exp(x))
 }
 
-// loglik returns the weighted log-likelihood at eta.
-func (f *irls) loglik(eta []float64) float64 {
-	ll := 0.0
-	for i, e := range eta {
-		w := f.w[i]
-		if w == 0 {
-			continue
-		}
-		ll += w * (f.y[i]*e - softplus(e))
-	}
-	return ll
-}
-
-// objective is the penalised deviance 2(sat - ll) + sum pen_j beta_j^2.
-func (f *irls) objective(ll float64, beta []float64) float64 {
-	pen := 0.0
-	for j, b := range beta {
-		pen += f.pen[j] * b * b
-	}
-	return 2*(f.sat-ll) + pen
-}
-
-// working sets v (working weights) and r (weighted residuals) from f.eta and
-// notes whether any fitted probability is extreme.
-func (f *irls) working() {
-	f.extrem = false
-	for i, e := range f.eta {
-		w := f.w[i]
-		if w == 0 {
-			f.v[i], f.r[i] = 0, 0
-			continue
-		}
-		var p, q float64 // p = P(y=1), q = 1-p, both accurate
-		if e >= 0 {
-			x := math.Exp(-e)
-			p = 1 / (1 + x)
-			q = x / (1 + x)
-		} else {
-			x := math.Exp(e)
-			p = x / (1 + x)
-			q = 1 / (1 + x)
-		}
-		if p < extremeProb || q < extremeProb {
-			f.extrem = true
-		}
-		y := f.y[i]
-		f.v[i] = w * p * q
-		f.r[i] = w * (y*q - (1-y)*p)
-	}
-}
-
-// hessian computes f.h = X'VX + diag(pen) and f.g = X'r - pen*beta at f.eta.
-func (f *irls) hessian() {
-	f.working()
-	f.cp.compute(f.v, f.r, f.h, f.g)
-	for j := 0; j < f.q; j++ {
-		f.h[j*f.q+j] += f.pen[j]
-		f.g[j] -= f.pen[j] * f.beta[j]
-	}
-}
-
-func (f *irls) factor() (*mat.Cholesky, bool) {
-	h := make([]float64, len(f.h))
-	copy(h, f.h)
-	var ch mat.Cholesky
-	ok := ch.Factorize(mat.NewSymDense(f.q, h))
-	return &ch, ok
-}
-
 func fit(ctx context.Context, p *Problem, st settings) (Result, error) {
 	n, pAll := len(p.Y), len(p.X)
-	w := p.Weights
-	if w == nil {
-		w = make([]float64, n)
-		for i := range w {
-			w[i] = 1
-		}
-	}
-	// X'diag(w)X over all columns serves the aliasing test and, divided by
-	// 4 (exactly), the first Hessian at beta = 0 where p_i(1-p_i) = 1/4.
+	w := weightsOrOnes(p.Weights, n)
+	// The Sums at beta = 0 over all columns: 4 times their Hessian
+	// (exactly: p(1-p) = 1/4) is X'diag(w)X, for the aliasing test.
 	cpAll := newCrossProd(p.X, n)
-	gram := make([]float64, pAll*pAll)
-	cpAll.compute(w, nil, gram, nil)
-	res := Result{
-		Coef:    make([]float64, pAll),
-		Aliased: findAliased(gram, pAll, st.aliasTol),
-		StdErr:  make([]float64, pAll),
+	mpAll := newMemPass(cpAll, p.Y, w)
+	first, err := mpAll.pass(ctx, make([]float64, pAll), true)
+	if err != nil {
+		return Result{}, err
 	}
-	var keep []int
-	for j, a := range res.Aliased {
-		if !a {
-			keep = append(keep, j)
+	var f *irls
+	e := &newton{st: st, pAll: pAll, l2: p.L2, penalize: p.Penalize, name: p.name}
+	e.passFor = func(keep []int) Pass {
+		if len(keep) == pAll {
+			f = &irls{n: n, q: pAll, cols: p.X, y: p.Y, w: w, cp: cpAll}
+			f.pen = e.pen
+			return mpAll.pass
 		}
-	}
-	for j := range res.StdErr {
-		res.StdErr[j] = math.NaN()
-	}
-	q := len(keep)
-	f := &irls{n: n, q: q, y: p.Y, w: w, pen: make([]float64, q), cols: make([][]float64, q)}
-	for k, j := range keep {
-		f.cols[k] = p.X[j]
-		penalised := j != 0
-		if p.Penalize != nil {
-			penalised = p.Penalize[j]
+		cols := make([][]float64, len(keep))
+		for k, j := range keep {
+			cols[k] = p.X[j]
 		}
-		if penalised {
-			f.pen[k] = p.L2
-		}
+		cp := newCrossProd(cols, n)
+		f = &irls{n: n, q: len(keep), cols: cols, y: p.Y, w: w, cp: cp, pen: e.pen}
+		return newMemPass(cp, p.Y, w).pass
 	}
-	for i, y := range p.Y {
-		if w[i] > 0 && y > 0 && y < 1 {
-			f.sat += w[i] * (y*math.Log(y) + (1-y)*math.Log1p(-y))
-		}
+	e.separation = func(ctx context.Context, keep []int, beta []float64, cur *Sums) (*Separation, error) {
+		f.at(beta, cur)
+		return f.separation(ctx, keep)
 	}
-	f.eta = make([]float64, n)
-	f.v = make([]float64, n)
-	f.r = make([]float64, n)
-	f.h = make([]float64, q*q)
-	f.g = make([]float64, q)
-	f.beta = make([]float64, q)
-	if q == pAll {
-		f.cp = cpAll
-	} else {
-		f.cp = newCrossProd(f.cols, n)
-	}
-
-	// Hessian and gradient at beta = 0.
-	f.working()
-	for a, j := range keep {
-		for b, k := range keep[a:] {
-			f.h[a*q+a+b] = gram[j*pAll+k] / 4
-		}
-		f.h[a*q+a] += f.pen[a]
-		f.g[a] = floats.Dot(f.r, f.cols[a])
-	}
-
-	ll := f.loglik(f.eta)
-	obj := f.objective(ll, f.beta)
-	sqrtTol := math.Sqrt(st.tol)
-	delta := make([]float64, q)
-	dEta := make([]float64, n)
-	etaNew := make([]float64, n)
-	betaNew := make([]float64, q)
-	var sep *Separation
-	sepChecked := false
-	var ctxErr error
-
-	// Invariant: f.h, f.g, f.v, f.r and f.extrem are evaluated at f.beta.
-	for q > 0 && res.Iterations < st.maxIter {
-		if err := ctx.Err(); err != nil {
-			ctxErr = err
-			break
-		}
-		if res.Iterations >= sepCheckIter && f.extrem && p.L2 == 0 && !sepChecked {
-			sepChecked = true
-			s, err := f.separation(ctx, keep)
-			if err != nil {
-				ctxErr = err
-				break
-			}
-			if s != nil {
-				sep = s
-				break
-			}
-		}
-		ch, ok := f.factor()
-		if !ok {
-			if res.Iterations == 0 {
-				hs := mat.NewSymDense(f.q, slices.Clone(f.h))
-				return res, fmt.Errorf("%w: X'WX is not positive definite at the start: %s", ErrNumerical,
-					collinear(hs, func(u int) string { return p.name(keep[u]) }))
-			}
-			break // saturated weights; treated as not converged
-		}
-		dv := mat.NewVecDense(q, delta)
-		if err := ch.SolveVecTo(dv, mat.NewVecDense(q, f.g)); err != nil && res.Iterations == 0 {
-			return res, fmt.Errorf("%w: %v", ErrNumerical, err)
-		}
-		f.setEta(dEta, delta)
-		res.Iterations++
-		step := 1.0
-		accepted := false
-		var llNew, objNew float64
-		for halving := 0; halving < 50; halving++ {
-			for i := range etaNew {
-				etaNew[i] = f.eta[i] + step*dEta[i]
-			}
-			for j := range betaNew {
-				betaNew[j] = f.beta[j] + step*delta[j]
-			}
-			llNew = f.loglik(etaNew)
-			objNew = f.objective(llNew, betaNew)
-			if objNew <= obj+1e-13*(math.Abs(obj)+0.1) {
-				accepted = true
-				break
-			}
-			step /= 2
-		}
-		maxStep := 0.0
-		for j := range delta {
-			maxStep = math.Max(maxStep, math.Abs(delta[j])/(1+math.Abs(f.beta[j])))
-		}
-		if !accepted {
-			// No decrease along the Newton direction: we are at the optimum to
-			// rounding, provided the full step was already tiny.
-			res.Converged = maxStep <= sqrtTol
-			break
-		}
-		maxStep *= step
-		rel := math.Abs(obj-objNew) / (math.Abs(objNew) + 0.1)
-		f.eta, etaNew = etaNew, f.eta
-		copy(f.beta, betaNew)
-		ll, obj = llNew, objNew
-		f.hessian()
-		if rel <= st.tol && maxStep <= sqrtTol {
-			res.Converged = true
-			break
-		}
-	}
-	if q == 0 {
-		res.Converged = true
-	}
-
-	res.LogLik = ll
-	res.Deviance = 2 * (f.sat - ll)
-	for k, j := range keep {
-		res.Coef[j] = f.beta[k]
-	}
-	if q > 0 {
-		if ch, ok := f.factor(); ok {
-			var inv mat.SymDense
-			if err := ch.InverseTo(&inv); err == nil {
-				for k, j := range keep {
-					if d := inv.At(k, k); d >= 0 {
-						res.StdErr[j] = math.Sqrt(d)
-					}
-				}
-				res.Cov = make([][]float64, pAll)
-				for j := range res.Cov {
-					res.Cov[j] = make([]float64, pAll)
-					for i := range res.Cov[j] {
-						res.Cov[j][i] = math.NaN()
-					}
-				}
-				for k, j := range keep {
-					for l, i := range keep {
-						res.Cov[j][i] = inv.At(k, l)
-					}
-				}
-			}
-		}
-	}
-	if ctxErr != nil {
-		return res, ctxErr
-	}
-
-	if sep == nil && !sepChecked && q > 0 && (p.L2 > 0 || !res.Converged || f.extrem) {
-		s, err := f.separation(ctx, keep)
-		if err != nil {
-			return res, err
-		}
-		sep = s
-	}
-	if sep == nil {
-		return res, nil
-	}
-	res.Separation = sep
-	if p.L2 == 0 {
-		res.Converged = false
-	}
-	if res.Converged {
-		return res, nil
-	}
-	e := &SeparationError{Separation: *sep}
-	e.Columns = append([]int(nil), sep.Columns...)
-	for _, j := range sep.Columns {
-		e.Names = append(e.Names, p.name(j))
-	}
-	return res, e
+	return e.run(ctx, first)
 }
 
 // separation looks for separation at the current iterate: first it tries to

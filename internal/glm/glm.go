@@ -145,7 +145,8 @@ func (e *SeparationError) Unwrap() error { return ErrSeparation }
 
 // DataError names the column (and row, if any) of a bad input.
 type DataError struct {
-	// Field is "X", "Y", "Weights", "Penalize", "Names", "L2" or "Settings".
+	// Field is "X", "Y", "Weights", "Offset" (Sums only), "Penalize",
+	// "Names", "L2" or "Settings".
 	Field string
 	// Column is the column index for X, or -1.
 	Column int

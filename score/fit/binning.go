@@ -435,34 +435,55 @@ func BinFeature(f score.Feature, values []score.Value, events []bool, weights []
 	default:
 		return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: trend %q cannot be requested", score.ErrData, o.Trend)}
 	}
-	col, err := newBinColumn(f, values, events, weights, o.Special, o.Unseen)
+	pb, err := preBinRows(f, values, events, weights, o.Special, o.Unseen)
 	if err != nil {
 		return nil, err
 	}
-	if f.Kind == score.Numeric {
-		return col.binNumeric(o), nil
+	return pb.Bin(opts)
+}
+
+// preBinRows is the PreBins of rows in memory (in row order, no bound on
+// distinct values), after checking the options a binning is asked with.
+func preBinRows(f score.Feature, values []score.Value, events []bool, weights []float64, special []float64, unseen UnseenPolicy) (*PreBins, error) {
+	if len(events) != len(values) || (weights != nil && len(weights) != len(values)) {
+		return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: %d values, %d events, %d weights", score.ErrData, len(values), len(events), len(weights))}
 	}
-	return col.binCategorical(o), nil
+	if err := checkColumn(f, special, unseen); err != nil {
+		return nil, err
+	}
+	pb := NewPreBins(f, &PreBinsOptions{MaxDistinct: -1})
+	for r, v := range values {
+		if err := pb.Add(v, events[r], metric.Weight(weights, r)); err != nil {
+			return nil, err
+		}
+	}
+	return pb, nil
 }
 
 // ApplyBins bins one feature with hand-given bins (see BinSpec), computing
 // each bin's statistics from the data.
 func ApplyBins(f score.Feature, values []score.Value, events []bool, weights []float64, spec BinSpec) (*Binning, error) {
-	col, err := newBinColumn(f, values, events, weights, spec.Special, spec.Unseen)
+	pb, err := preBinRows(f, values, events, weights, spec.Special, spec.Unseen)
 	if err != nil {
 		return nil, err
 	}
+	return pb.Apply(spec)
+}
+
+// apply builds the binning of hand-given bins.
+func (c *binColumn) apply(spec BinSpec) (*Binning, error) {
+	f := c.f
 	if f.Kind == score.Numeric {
 		if len(spec.Groups) > 0 {
 			return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: category groups for a numeric feature", score.ErrWrongKind)}
 		}
 		cuts := slices.Clone(spec.Cuts)
-		for k, c := range cuts {
-			if !isFinite(c) || (k > 0 && !(c > cuts[k-1])) {
+		for k, cut := range cuts {
+			if !isFinite(cut) || (k > 0 && !(cut > cuts[k-1])) {
 				return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: cut points must be finite and strictly ascending", score.ErrData)}
 			}
 		}
-		return col.rangeBinning(cuts), nil
+		return c.rangeBinning(cuts), nil
 	}
 	if len(spec.Cuts) > 0 {
 		return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: cut points for a categorical feature", score.ErrWrongKind)}
@@ -479,23 +500,23 @@ func ApplyBins(f score.Feature, values []score.Value, events []bool, weights []f
 			group[l] = g
 		}
 	}
-	for _, c := range col.cats {
-		if _, ok := group[c.label]; !ok && c.count > 0 {
-			return nil, &score.FieldError{Feature: f.Name, Value: strconv.Quote(c.label), Err: fmt.Errorf("%w: label in the data but in no group", score.ErrUnknownCategory)}
+	for _, cs := range c.cats {
+		if _, ok := group[cs.label]; !ok && cs.count > 0 {
+			return nil, &score.FieldError{Feature: f.Name, Value: strconv.Quote(cs.label), Err: fmt.Errorf("%w: label in the data but in no group", score.ErrUnknownCategory)}
 		}
 	}
-	b := col.newBinning()
+	b := c.newBinning()
 	for _, labels := range spec.Groups {
 		bin := score.Bin{Kind: score.CategoryBin, Categories: slices.Clone(labels)}
 		for _, l := range labels {
-			if k, ok := col.catIndex[l]; ok {
-				bin.Count += col.cats[k].count
-				bin.Events += col.cats[k].events
+			if k, ok := c.catIndex[l]; ok {
+				bin.Count += c.cats[k].count
+				bin.Events += c.cats[k].events
 			}
 		}
 		b.Bins = append(b.Bins, bin)
 	}
-	col.appendTail(b)
+	c.appendTail(b)
 	b.finish()
 	return b, nil
 }
@@ -522,116 +543,6 @@ type binColumn struct {
 type catStat struct {
 	label         string
 	count, events float64
-}
-
-func newBinColumn(f score.Feature, values []score.Value, events []bool, weights []float64, special []float64, unseen UnseenPolicy) (*binColumn, error) {
-	if len(events) != len(values) || (weights != nil && len(weights) != len(values)) {
-		return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: %d values, %d events, %d weights", score.ErrData, len(values), len(events), len(weights))}
-	}
-	switch unseen {
-	case UnseenError, UnseenNeutral, UnseenRiskiest:
-	default:
-		return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: unseen-label policy %q", score.ErrData, unseen)}
-	}
-	c := &binColumn{f: f, unseen: unseen}
-	if f.Kind == score.Numeric {
-		if unseen != UnseenError {
-			return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: unseen-label policy on a numeric feature", score.ErrWrongKind)}
-		}
-		c.special = slices.Clone(special)
-		slices.Sort(c.special)
-		c.special = slices.Compact(c.special)
-		for _, s := range c.special {
-			if !isFinite(s) {
-				return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: special value %v", score.ErrNotFinite, s)}
-			}
-		}
-		c.spCount = make([]float64, len(c.special))
-		c.spEvent = make([]float64, len(c.special))
-	} else {
-		if len(special) > 0 {
-			return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: special values on a categorical feature", score.ErrWrongKind)}
-		}
-		c.catIndex = map[string]int{}
-		for _, l := range f.Categories {
-			if _, ok := c.catIndex[l]; !ok {
-				c.catIndex[l] = len(c.cats)
-				c.cats = append(c.cats, catStat{label: l})
-			}
-		}
-	}
-	type xr struct {
-		x, w float64
-		e    bool
-	}
-	var pts []xr
-	if f.Kind == score.Numeric {
-		pts = make([]xr, 0, len(values))
-	}
-	for r, v := range values {
-		w := metric.Weight(weights, r)
-		if !(w >= 0) || math.IsInf(w, 0) {
-			return nil, &score.FieldError{Row: r + 1, Feature: f.Name, Err: fmt.Errorf("%w: weight %v", score.ErrData, w)}
-		}
-		ev := 0.0
-		if events[r] {
-			ev = w
-		}
-		c.total += w
-		c.events += ev
-		if v.IsMissing() {
-			c.missCount += w
-			c.missEvents += ev
-			continue
-		}
-		if f.Kind == score.Numeric {
-			if !v.IsNum() {
-				return nil, &score.FieldError{Row: r + 1, Feature: f.Name, Value: strconv.Quote(v.String()), Err: score.ErrWrongKind}
-			}
-			if !isFinite(v.Float()) {
-				return nil, &score.FieldError{Row: r + 1, Feature: f.Name, Err: score.ErrNotFinite}
-			}
-			if k, ok := slices.BinarySearch(c.special, v.Float()); ok {
-				c.spCount[k] += w
-				c.spEvent[k] += ev
-				continue
-			}
-			pts = append(pts, xr{v.Float(), w, events[r]})
-			continue
-		}
-		if !v.IsCat() {
-			return nil, &score.FieldError{Row: r + 1, Feature: f.Name, Value: strconv.Quote(v.String()), Err: score.ErrWrongKind}
-		}
-		k, ok := c.catIndex[v.Label()]
-		if !ok {
-			k = len(c.cats)
-			c.catIndex[v.Label()] = k
-			c.cats = append(c.cats, catStat{label: v.Label()})
-		}
-		c.cats[k].count += w
-		c.cats[k].events += ev
-	}
-	if c.total <= 0 || c.events <= 0 || c.events >= c.total {
-		return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: binning needs rows with and without the event", score.ErrData)}
-	}
-	if f.Kind == score.Numeric {
-		slices.SortFunc(pts, func(a, b xr) int { return metric.Compare(a.x, b.x) })
-		for _, p := range pts {
-			ev := 0.0
-			if p.e {
-				ev = p.w
-			}
-			if n := len(c.xs); n > 0 && c.xs[n-1] == p.x {
-				c.xCounts[n-1] += p.w
-				c.xEvents[n-1] += ev
-				continue
-			}
-			c.xs = append(c.xs, p.x)
-			c.xCounts = append(c.xCounts, p.w)
-			c.xEvents = append(c.xEvents, ev)
-		}
-	}
-	return c, nil
 }
 
 func (c *binColumn) newBinning() *Binning {

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+	"unicode"
 
 	"github.com/candorscore/candor/internal/glm"
 	"github.com/candorscore/candor/internal/metric"
@@ -101,18 +103,26 @@ func checkLevels(t *score.Table, s *score.Schema, inputs, cols []int, maxLevels 
 			continue
 		}
 		seen := map[string]struct{}{}
-		nonblank := 0
+		nonblank, first, firstRow := 0, "", 0
 		for r := 0; r < t.Len(); r++ {
 			if c := t.Cell(r, cols[k]); c != "" {
+				if nonblank == 0 {
+					first, firstRow = c, r+1
+				}
 				nonblank++
 				seen[c] = struct{}{}
 			}
 		}
-		hint := fmt.Sprintf("leave it out with --exclude %s or declare it {\"role\": \"ignored\"} in the features file", f.Name)
+		hint := fmt.Sprintf("leave it out with --exclude %s or declare it {\"role\": \"ignored\"} in the features file", shellWord(f.Name))
 		if junk := numericJunk(t, cols[k], nonblank); junk != "" {
 			hint = junk + "; " + hint
 		}
 		switch {
+		case nonblank > 0 && datesOnly(seen):
+			errs = append(errs, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: categorical input holds dates "+
+				"(%q on row %d, and every other value): as a category the model knows only the training days, so each later "+
+				"customer would fail to score (unknown category); derive a quantity from it (days since, month of year), or %s",
+				score.ErrData, report.Trunc(first, 64), firstRow, hint)})
 		case maxLevels > 0 && len(seen) > maxLevels:
 			errs = append(errs, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: categorical input has %d levels, more than --max-levels %d; %s (or raise --max-levels)", score.ErrData, len(seen), maxLevels, hint)})
 		case nonblank >= 20 && 10*len(seen) >= 9*nonblank:
@@ -120,6 +130,45 @@ func checkLevels(t *score.Table, s *score.Schema, inputs, cols []int, maxLevels 
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// dateLayouts are the ways a date or a time is written in the files CRM
+// exports come in (time.Parse layouts): ISO dates with and without a time,
+// month-first and day-first numeric dates, dotted European dates, and
+// named months.
+var dateLayouts = []string{
+	"2006-01-02", "2006-01-02 15:04:05", "2006-01-02T15:04:05", time.RFC3339, "2006-01-02 15:04",
+	"2006/01/02", "2006-01", "1/2/2006", "1/2/06", "2/1/2006", "2/1/06", "1/2/2006 15:04", "2.1.2006", "2-Jan-2006",
+	"2-Jan-06", "Jan 2, 2006", "2 Jan 2006", "January 2, 2006", "2 January 2006",
+}
+
+// datesOnly: every distinct value parses as a date under one layout of
+// dateLayouts (a column of years is numeric and never gets here).
+func datesOnly(values map[string]struct{}) bool {
+	for _, layout := range dateLayouts {
+		all := true
+		for v := range values {
+			if _, err := time.Parse(layout, v); err != nil {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+// shellWord is name as one word for a shell command line: as it is when it
+// holds only letters, digits and _ . , - +, else in double quotes.
+func shellWord(name string) string {
+	for _, r := range name {
+		if !(r == '_' || r == '.' || r == ',' || r == '-' || r == '+' || unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`, "`", "\\`").Replace(name) + `"`
+		}
+	}
+	return name
 }
 
 // numericJunk describes a categorical column whose non-blank cells are

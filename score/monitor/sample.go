@@ -78,6 +78,7 @@ type sampleFeature struct {
 
 // termCounts are one model input's counts.
 type termCounts struct {
+	pair     bool // a pair term: never reported, so nothing is counted
 	binned   bool
 	cat      bool
 	bins     []float64           // binned: per bin, then unseen, then invalid
@@ -161,6 +162,8 @@ func (s *Sample) init() {
 		t := m.Term(j)
 		tc := &s.terms[j]
 		switch {
+		case m.PairFeature(j) >= 0:
+			tc.pair = true // Compare skips it: its features have their own terms
 		case t.Kind == score.BinnedTerm:
 			tc.binned = true
 			tc.bins = make([]float64, len(t.Bins)+2)
@@ -247,6 +250,9 @@ func (s *Sample) AddBad() {
 
 func (s *Sample) addTerm(j int, cells []string) {
 	tc := &s.terms[j]
+	if tc.pair {
+		return
+	}
 	fi := s.m.TermFeature(j)
 	cell := ""
 	if cells != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/candorscore/candor/internal/crosscheck"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/monitor"
 )
@@ -61,7 +62,7 @@ func TestSampleBinaryRoundTrip(t *testing.T) {
 			require.NoError(t, err)
 			gb, err := json.Marshal(got)
 			require.NoError(t, err)
-			requireJSONClose(t, wb, gb, 1e-12)
+			crosscheck.RequireJSONClose(t, wb, gb, 1e-12)
 			require.Equal(t, want.ScorePSI, got.ScorePSI)
 		})
 	}

@@ -4,15 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/candorscore/candor/examples/datasets"
+	"github.com/candorscore/candor/internal/crosscheck"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/fit"
 	"github.com/candorscore/candor/score/monitor"
@@ -101,46 +100,7 @@ func TestRunMatchesInMemoryReference(t *testing.T) {
 			}
 			want, err := os.ReadFile(path)
 			require.NoError(t, err)
-			requireJSONClose(t, want, got, 1e-12)
+			crosscheck.RequireJSONClose(t, want, got, 1e-12)
 		})
-	}
-}
-
-// requireJSONClose compares two JSON documents: the same structure,
-// strings, booleans and nulls, and numbers within rel (relative to the
-// larger magnitude, absolute below 1).
-func requireJSONClose(t *testing.T, want, got []byte, rel float64) {
-	t.Helper()
-	var w, g any
-	require.NoError(t, json.Unmarshal(want, &w))
-	require.NoError(t, json.Unmarshal(got, &g))
-	jsonClose(t, "$", w, g, rel)
-}
-
-func jsonClose(t *testing.T, path string, w, g any, rel float64) {
-	t.Helper()
-	switch wv := w.(type) {
-	case map[string]any:
-		gv, ok := g.(map[string]any)
-		require.True(t, ok, "%s: want an object, got %v", path, g)
-		require.Len(t, gv, len(wv), "%s: keys", path)
-		for k, x := range wv {
-			y, ok := gv[k]
-			require.True(t, ok, "%s.%s missing", path, k)
-			jsonClose(t, path+"."+k, x, y, rel)
-		}
-	case []any:
-		gv, ok := g.([]any)
-		require.True(t, ok, "%s: want an array, got %v", path, g)
-		require.Len(t, gv, len(wv), "%s: length", path)
-		for i := range wv {
-			jsonClose(t, path+"["+strconv.Itoa(i)+"]", wv[i], gv[i], rel)
-		}
-	case float64:
-		gv, ok := g.(float64)
-		require.True(t, ok, "%s: want a number, got %v", path, g)
-		require.InDelta(t, wv, gv, rel*math.Max(1, math.Max(math.Abs(wv), math.Abs(gv))), path)
-	default:
-		require.Equal(t, w, g, path)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/candorscore/candor/internal/crosscheck"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/monitor"
 )
@@ -53,7 +54,7 @@ func TestSampleSplitsMerge(t *testing.T) {
 				require.NoError(t, err)
 				gb, err := json.Marshal(got)
 				require.NoError(t, err)
-				requireJSONClose(t, wb, gb, 1e-12)
+				crosscheck.RequireJSONClose(t, wb, gb, 1e-12)
 				require.Equal(t, want.ScorePSI, got.ScorePSI, "the score PSI is a function of counts")
 				for j := range want.Features {
 					require.Equal(t, want.Features[j].Value, got.Features[j].Value, want.Features[j].Feature)

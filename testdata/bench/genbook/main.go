@@ -13,19 +13,16 @@
 package main
 
 import (
-	"bufio"
-	"compress/gzip"
-	"encoding/csv"
 	"flag"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/testdata/bench/internal/resample"
 )
 
 func main() {
@@ -54,9 +51,9 @@ func run(n int, path, modelPath string, seed uint64, drift float64) error {
 		return err
 	}
 	dur := t.Column("duration_in_month")
-	lines := make([]string, t.Len())
+	rows := make([][]string, t.Len())
 	var long []int
-	for i := range lines {
+	for i := range rows {
 		rec, err := t.Record(m.Schema(), i)
 		if err != nil {
 			return err
@@ -65,53 +62,21 @@ func run(n int, path, modelPath string, seed uint64, drift float64) error {
 		if err != nil {
 			return fmt.Errorf("row %d: %w", i+1, err)
 		}
-		var b strings.Builder
-		w := csv.NewWriter(&b)
-		if err := w.Write(append(t.Row(i), strconv.FormatFloat(float64(r.Probability), 'f', 6, 64))); err != nil {
-			return err
-		}
-		w.Flush()
-		lines[i] = b.String()
+		rows[i] = append(slices.Clone(t.Row(i)), strconv.FormatFloat(float64(r.Probability), 'f', 6, 64))
 		if d, _ := strconv.Atoi(t.Cell(i, dur)); d >= 36 {
 			long = append(long, i)
 		}
 	}
-	var hb strings.Builder
-	hw := csv.NewWriter(&hb)
-	if err := hw.Write(append(t.Header(), "probability")); err != nil {
-		return err
-	}
-	hw.Flush()
-
-	f, err := os.Create(path)
+	lines, err := resample.Lines(rows)
 	if err != nil {
 		return err
 	}
-	var w io.Writer = f
-	var zw *gzip.Writer
-	if strings.HasSuffix(path, ".gz") {
-		zw = gzip.NewWriter(f)
-		w = zw
-	}
-	bw := bufio.NewWriterSize(w, 1<<20)
-	bw.WriteString(hb.String())
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	for range n {
+	return resample.Write(path, append(t.Header(), "probability"), lines, n, func() int {
 		i := rng.IntN(len(lines))
 		if drift > 0 && rng.Float64() < drift {
 			i = long[rng.IntN(len(long))]
 		}
-		bw.WriteString(lines[i])
-	}
-	if err := bw.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	if zw != nil {
-		if err := zw.Close(); err != nil {
-			f.Close()
-			return err
-		}
-	}
-	return f.Close()
+		return i
+	})
 }

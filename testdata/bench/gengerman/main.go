@@ -9,17 +9,13 @@
 package main
 
 import (
-	"bufio"
-	"compress/gzip"
-	"encoding/csv"
 	"flag"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
-	"strings"
 
 	"github.com/candorscore/candor/examples/datasets"
+	"github.com/candorscore/candor/testdata/bench/internal/resample"
 )
 
 func main() {
@@ -41,49 +37,14 @@ func run(n int, path string, seed uint64) error {
 	if err != nil {
 		return err
 	}
-	// Each source row as one CSV line, encoded once.
-	lines := make([]string, t.Len())
-	for i := range lines {
-		var b strings.Builder
-		w := csv.NewWriter(&b)
-		if err := w.Write(t.Row(i)); err != nil {
-			return err
-		}
-		w.Flush()
-		lines[i] = b.String()
+	rows := make([][]string, t.Len())
+	for i := range rows {
+		rows[i] = t.Row(i)
 	}
-	var hb strings.Builder
-	hw := csv.NewWriter(&hb)
-	if err := hw.Write(t.Header()); err != nil {
-		return err
-	}
-	hw.Flush()
-
-	f, err := os.Create(path)
+	lines, err := resample.Lines(rows)
 	if err != nil {
 		return err
 	}
-	var dst io.Writer = f
-	var zw *gzip.Writer
-	if strings.HasSuffix(path, ".gz") {
-		zw = gzip.NewWriter(f)
-		dst = zw
-	}
-	bw := bufio.NewWriterSize(dst, 1<<20)
-	bw.WriteString(hb.String())
 	rng := rand.New(rand.NewPCG(seed, 15))
-	for range n {
-		bw.WriteString(lines[rng.IntN(len(lines))])
-	}
-	if err := bw.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	if zw != nil {
-		if err := zw.Close(); err != nil {
-			f.Close()
-			return err
-		}
-	}
-	return f.Close()
+	return resample.Write(path, t.Header(), lines, n, func() int { return rng.IntN(len(lines)) })
 }

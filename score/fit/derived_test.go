@@ -1,0 +1,131 @@
+package fit_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/fit"
+)
+
+// derivedTable builds a credit-risk-shaped table (the public
+// credit_risk_dataset.csv has these columns): loan_percent_income is
+// loan_amnt / person_income rounded to 2 decimals, as in that file, where
+// the fitted scorecard's recourse told a customer to raise the income to
+// 80000 and, apart from it, to bring the loan's share of the income down to
+// 0.25 while the loan stayed at 35000 (35000 / 80000 = 0.44). noisy adds
+// noise to the share, so that it is no longer a function of the others.
+func derivedTable(t *testing.T, n int, noisy bool) *score.Table {
+	return corruptedTable(t, n, noisy, 0)
+}
+
+// corruptedTable is derivedTable with the share written wrong (another
+// customer's share) on about the given fraction of the rows.
+func corruptedTable(t *testing.T, n int, noisy bool, corrupt float64) *score.Table {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(7, 11))
+	var b strings.Builder
+	b.WriteString("person_income,loan_amnt,loan_percent_income,cb_person_cred_hist_length,total_debt,other_debt,loan_status\n")
+	for i := range n {
+		income := float64(10000 + rng.IntN(90000))
+		loan := float64(500 + 25*rng.IntN(1400))
+		pct := math.Round(loan/income*100) / 100
+		if noisy {
+			pct = math.Round((loan/income+rng.NormFloat64()*0.05)*100) / 100
+		}
+		if rng.Float64() < corrupt {
+			pct = float64(rng.IntN(80)) / 100
+		}
+		hist := 2 + rng.IntN(25)
+		other := float64(rng.IntN(20000))
+		fmt.Fprintf(&b, "%g,%g,%g,%d,%g,%g,%d\n", income, loan, pct, hist, loan+other, other, i%4/3)
+	}
+	tab, err := score.ReadCSV(strings.NewReader(b.String()), nil)
+	require.NoError(t, err)
+	return tab
+}
+
+func TestDerivedInputsFindsARatioAndASum(t *testing.T) {
+	tab := derivedTable(t, 3000, false)
+	s := tab.InferSchema()
+	s, err := s.WithRoles(score.Ignored, "loan_status")
+	require.NoError(t, err)
+	got := fit.DerivedInputs(tab, s)
+	// By construction: the share is the ratio (2 decimals), total_debt the
+	// sum (exact); nothing else is a function of two other inputs.
+	// Rows counts the rows off the derived column's most common value.
+	require.Len(t, got, 2, "%v", got)
+	require.Equal(t, fit.Derived{Feature: "loan_percent_income", Op: "/", Left: "loan_amnt", Right: "person_income",
+		Decimals: 2, Rows: 3000 - modeRows(t, tab, "loan_percent_income"), Share: 1}, got[0])
+	require.Equal(t, fit.Derived{Feature: "total_debt", Op: "+", Left: "loan_amnt", Right: "other_debt",
+		Decimals: 0, Rows: 3000 - modeRows(t, tab, "total_debt"), Share: 1}, got[1])
+	require.Equal(t, fmt.Sprintf("loan_percent_income = loan_amnt / person_income (rounded to 2 decimals) on 100.0%% of %d rows",
+		got[0].Rows), got[0].String())
+	require.Equal(t, fmt.Sprintf("total_debt = loan_amnt + other_debt on 100.0%% of %d rows", got[1].Rows), got[1].String())
+}
+
+// modeRows counts the rows holding the column's most common cell.
+func modeRows(t *testing.T, tab *score.Table, name string) int {
+	j := tab.Column(name)
+	require.GreaterOrEqual(t, j, 0)
+	counts := map[string]int{}
+	best := 0
+	for i := range tab.Len() {
+		counts[tab.Cell(i, j)]++
+		best = max(best, counts[tab.Cell(i, j)])
+	}
+	return best
+}
+
+// TestDerivedInputsSkipsAMostlyZeroColumn: Adult's capital_gain is 0 on
+// 91.7% of the rows, and age / fnlwgt rounds to 0 on every row; the
+// relation holds on none of the rows off the mode, so it is not reported.
+func TestDerivedInputsSkipsAMostlyZeroColumn(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("age,fnlwgt,capital_gain\n")
+	for i := range 1000 {
+		gain := 0
+		if i%12 == 0 {
+			gain = 1000 + i
+		}
+		fmt.Fprintf(&b, "%d,%d,%d\n", 20+i%50, 50000+97*i, gain)
+	}
+	tab, err := score.ReadCSV(strings.NewReader(b.String()), nil)
+	require.NoError(t, err)
+	require.Empty(t, fit.DerivedInputs(tab, tab.InferSchema()))
+}
+
+func TestDerivedInputsIgnoresANoisyShare(t *testing.T) {
+	tab := derivedTable(t, 3000, true)
+	s := tab.InferSchema()
+	s, err := s.WithRoles(score.Ignored, "loan_status", "total_debt")
+	require.NoError(t, err)
+	require.Empty(t, fit.DerivedInputs(tab, s))
+	// A protected or ignored column is not an input: no relation is
+	// reported through it.
+	s, err = tab.InferSchema().WithRoles(score.Ignored, "loan_status", "other_debt")
+	require.NoError(t, err)
+	require.Empty(t, fit.DerivedInputs(tab, s))
+}
+
+// TestDerivedInputsToleratesEntryErrors: a real file's derived column has
+// entry errors (2.0% of the public credit-risk file's rows); with 6% of the
+// shares wrong the relation is still found, and its share says how often
+// it holds.
+func TestDerivedInputsToleratesEntryErrors(t *testing.T) {
+	tab := corruptedTable(t, 3000, false, 0.06)
+	s, err := tab.InferSchema().WithRoles(score.Ignored, "loan_status", "total_debt")
+	require.NoError(t, err)
+	got := fit.DerivedInputs(tab, s)
+	require.Len(t, got, 1, "%v", got)
+	require.Equal(t, "loan_percent_income", got[0].Feature)
+	require.InDelta(t, 0.94, got[0].Share, 0.015) // 6% corrupted, a few by chance still right
+	// With 30% wrong it is no longer a derived column.
+	tab = corruptedTable(t, 3000, false, 0.3)
+	require.Empty(t, fit.DerivedInputs(tab, s))
+}
