@@ -21,7 +21,7 @@ type fitArgs struct {
 	features, weights                                                                 string
 	sc                                                                                scorecardArgs
 	maxLevels                                                                         int
-	interactions                                                                      int
+	interactions                                                                      interactionsFlag
 }
 
 func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -45,15 +45,12 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&a.features, "features", "", featuresUsage)
 	fs.StringVar(&a.weights, "weights", "", "column of non-negative sample weights (default all 1; never an input)")
 	addScorecardFlags(fs, &a.sc)
-	fs.IntVar(&a.interactions, "interactions", 0, "boosted: add this many pair terms (interactions of two features), chosen by the FAST screen on the main effects' residuals")
+	fs.Var(&a.interactions, "interactions", "boosted: add this many pair terms (interactions of two features), chosen by the FAST screen on each bag's main-effect residuals; auto: InterpretML's default, 3 per feature (default 0: none)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if a.interactions != 0 && a.model != "boosted" {
 		return fmt.Errorf("--interactions applies to --model boosted only")
-	}
-	if a.interactions < 0 {
-		return fmt.Errorf("--interactions must be 0 or more, got %d", a.interactions)
 	}
 	if err := a.sc.check(a.model); err != nil {
 		return err

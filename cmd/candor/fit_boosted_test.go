@@ -9,6 +9,7 @@ import (
 
 	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/fit"
 )
 
 // TestFitBoostedCLI: `candor fit --model boosted` writes a scorecard model
@@ -77,4 +78,21 @@ func TestFitBoostedDeclaredTrend(t *testing.T) {
 	for k := 1; k < len(pts); k++ {
 		require.LessOrEqual(t, pts[k], pts[k-1], "bin %d", k)
 	}
+}
+
+// TestInteractionsFlag: --interactions takes a count or auto
+// (InterpretML's three pairs per feature), and refuses anything else.
+func TestInteractionsFlag(t *testing.T) {
+	var f interactionsFlag
+	require.NoError(t, f.Set("auto"))
+	require.Equal(t, interactionsFlag(fit.BoostedAutoInteractions), f)
+	require.Equal(t, "auto", f.String())
+	require.NoError(t, f.Set("7"))
+	require.Equal(t, "7", f.String())
+	for _, bad := range []string{"-1", "x", "3x", ""} {
+		require.ErrorContains(t, f.Set(bad), "--interactions must be 0 or more, or auto")
+	}
+	code, _, errOut := runCLI(t, "fit", "--model", "scorecard", "--data", "x.csv", "--target", "y", "--event", "1", "--interactions", "auto")
+	require.NotEqual(t, 0, code)
+	require.Contains(t, errOut, "--interactions applies to --model boosted only")
 }

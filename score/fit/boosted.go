@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -12,38 +13,44 @@ import (
 	"github.com/candorscore/candor/score"
 )
 
-// Defaults of BoostedOptions, each a documented default of a reference
-// tool, never chosen by a score on any data set: a boosting step is
-// scikit-learn's HistGradientBoostingClassifier's (the model candor is
-// measured against) on one feature: learning_rate 0.1, max_leaf_nodes 31,
-// min_samples_leaf 20, max_bins 255, and its early stopping
-// (validation_fraction 0.1, n_iter_no_change 10, tol 1e-7, max_iter 100
-// rounds, a round one tree per feature). What
-// HistGradientBoosting does not have is InterpretML's
-// ExplainableBoostingClassifier's (interpret 0.6, its class signature):
-// 14 outer bags averaged, min_hessian, cat_smooth and the seed.
-// (Before, five of these had been picked among a handful of settings by
-// held-out AUC on the repository's data sets; that choice is gone.)
-//
-// DefaultBoostedMaxBins is scikit-learn's HistGradientBoosting resolution
-// (255 bins plus one for missing values).
+// Defaults of BoostedOptions: InterpretML's ExplainableBoostingClassifier's
+// documented defaults (interpret 0.7.8, the EBMClassifier signature in
+// python/interpret-core/interpret/glassbox/_ebm.py), the method Boosted
+// implements, taken as a whole and never chosen by a score on any data
+// set: learning_rate 0.015, max_leaves 2 (one cut a step), 75
+// smoothing_rounds of random cuts, greedy_ratio 10, max_rounds 50000,
+// early_stopping_rounds 100 with early_stopping_tolerance 1e-5,
+// validation_size 0.15, 14 outer_bags, min_samples_leaf 4, min_hessian
+// 1e-4, max_bins 1024, cat_smooth 10, min_cat_samples 10, gain_scale 5,
+// missing "separate", random_state 42, and interactions "3x" (three pairs
+// per feature, BoostedAutoInteractions).
 const (
-	DefaultBoostedMaxBins        = 255    // range pre-bins per numeric feature
-	DefaultBoostedLearningRate   = 0.1    // HGB learning_rate (EBM: 0.015)
-	DefaultBoostedMaxRounds      = 100    // HGB max_iter (EBM: 50000)
-	DefaultBoostedEarlyStopping  = 10     // HGB n_iter_no_change
-	DefaultBoostedTolerance      = 1e-7   // HGB tol (here relative to the log-loss)
-	DefaultBoostedValidationSize = 0.1    // HGB validation_fraction
-	DefaultBoostedOuterBags      = 14     // EBM outer_bags
-	DefaultBoostedMinSamplesLeaf = 20     // HGB min_samples_leaf (EBM: 4)
-	DefaultBoostedMaxLeaves      = 31     // HGB max_leaf_nodes
-	DefaultBoostedMinHessian     = 1e-4   // EBM min_hessian
-	DefaultBoostedCatSmooth      = 10.0   // EBM cat_smooth
-	defaultBoostedSeed           = 42     // EBM random_state; used when Seed is nil
-	boostedMaxBinsLimit          = 65534  // bin indexes are uint16, missing included
-	boostedMinBagRows            = 2      // inner training and validation rows per bag
-	boostedLeafFloor             = 1e-300 // a hessian sum treated as empty
+	DefaultBoostedMaxBins         = 1024  // EBM max_bins: range pre-bins per numeric feature
+	DefaultBoostedLearningRate    = 0.015 // EBM learning_rate
+	DefaultBoostedMaxRounds       = 50000 // EBM max_rounds (a round: one step per term)
+	DefaultBoostedEarlyStopping   = 100   // EBM early_stopping_rounds
+	DefaultBoostedTolerance       = 1e-5  // EBM early_stopping_tolerance (relative)
+	DefaultBoostedValidationSize  = 0.15  // EBM validation_size
+	DefaultBoostedOuterBags       = 14    // EBM outer_bags
+	DefaultBoostedMinSamplesLeaf  = 4     // EBM min_samples_leaf
+	DefaultBoostedMaxLeaves       = 2     // EBM max_leaves
+	DefaultBoostedMinHessian      = 1e-4  // EBM min_hessian
+	DefaultBoostedCatSmooth       = 10.0  // EBM cat_smooth
+	DefaultBoostedSmoothingRounds = 75    // EBM smoothing_rounds (and interaction_smoothing_rounds)
+	DefaultBoostedGreedyRatio     = 10.0  // EBM greedy_ratio
+	DefaultBoostedGainScale       = 5.0   // EBM gain_scale (categorical gains in the greedy choice)
+	DefaultBoostedMinCategoryRows = 10    // EBM min_cat_samples
+	BoostedInteractionsPerFeature = 3     // EBM interactions="3x"
+	defaultBoostedSeed            = 42    // EBM random_state; used when Seed is nil
+	boostedMaxBinsLimit           = 65534 // bin indexes are uint16, missing included
+	boostedMinBagRows             = 2     // inner training and validation rows per bag
+	boostedLeafFloor              = 1e-300
 )
+
+// BoostedAutoInteractions as BoostedOptions.Interactions asks for
+// InterpretML's default number of pairs: BoostedInteractionsPerFeature
+// times the number of input features (its interactions="3x").
+const BoostedAutoInteractions = -1
 
 // BoostedOptions control Boosted. The zero value (or nil) means the
 // defaults (the Default* constants).
@@ -60,12 +67,23 @@ type BoostedOptions struct {
 	MaxBins int
 	// LearningRate shrinks every boosting step (0 = DefaultBoostedLearningRate).
 	LearningRate float64
-	// MaxRounds bounds the rounds of a bag; a round visits every feature
-	// once, in schema order (0 = DefaultBoostedMaxRounds).
+	// MaxRounds bounds the boosting steps of a bag's stage to MaxRounds
+	// times its terms (0 = DefaultBoostedMaxRounds).
 	MaxRounds int
-	// EarlyStoppingRounds stops a bag when its validation log-loss has not
-	// improved by Tolerance (relative) for this many rounds; the bag keeps
-	// the shapes of its best round (0 = DefaultBoostedEarlyStopping).
+	// SmoothingRounds is the number of first rounds whose steps cut each
+	// term at random (InterpretML's smoothing_rounds; 0 =
+	// DefaultBoostedSmoothingRounds, negative = none). It applies to the
+	// pairs' stage too (its interaction_smoothing_rounds).
+	SmoothingRounds int
+	// GreedyRatio is the number of greedy steps (on the term whose last
+	// gain is largest) per refresh round, per term (0 =
+	// DefaultBoostedGreedyRatio, negative = purely cyclic rounds).
+	GreedyRatio float64
+	// EarlyStoppingRounds stops a bag's stage when the best validation
+	// log-loss of its last EarlyStoppingRounds rounds is not better by
+	// Tolerance (relative) than the best before them; the stage keeps its
+	// best round (0 = DefaultBoostedEarlyStopping). The loss is measured
+	// once a round.
 	EarlyStoppingRounds int
 	// Tolerance is the relative improvement of the validation log-loss that
 	// counts (0 = DefaultBoostedTolerance).
@@ -83,8 +101,9 @@ type BoostedOptions struct {
 	// (0 = DefaultBoostedMinSamplesLeaf).
 	MinSamplesLeaf int
 	// MaxLeaves is the most leaves of a boosting step's tree over one
-	// feature's bins (0 = DefaultBoostedMaxLeaves); the missing bin is a
-	// leaf of its own besides.
+	// feature's range bins or categories (0 = DefaultBoostedMaxLeaves); the
+	// missing bin and special codes of a numeric feature are leaves of
+	// their own besides.
 	MaxLeaves int
 	// MinHessian is the smallest hessian sum on each side of a split (0 =
 	// DefaultBoostedMinHessian).
@@ -92,16 +111,19 @@ type BoostedOptions struct {
 	// Seed seeds every random choice (the validation splits); nil means
 	// 42. The same table, options and seed give the same model file.
 	Seed *uint64
-	// Trends declares monotone shapes for numeric features:
-	// TrendAscending (the event log-odds never fall as the value rises:
-	// points never rise) or TrendDescending. Every boosting step of such a
+	// Trends declares shapes for numeric features: TrendAscending (the
+	// event log-odds never fall as the value rises: points never rise),
+	// TrendDescending, TrendPeak (the log-odds rise, then fall) or
+	// TrendValley. Every boosting step of an ascending or descending
 	// feature is itself monotone in that direction, so the fitted shape is
-	// monotone exactly; the missing and special-code bins are not
-	// constrained. A numeric feature's declared Feature.Trend (the features
-	// file's "trend") counts when Trends does not name the feature:
-	// ascending and descending are enforced, peak and valley are not (the
-	// shape is then free). TrendAuto here frees a declared feature; other
-	// trends are errors.
+	// monotone exactly; a peak or valley shape is projected after the bags
+	// are averaged onto the closest unimodal shape (count-weighted least
+	// squares over the range bins: isotonic regression on each side of the
+	// best turning point, see unimodal). The missing and special-code bins
+	// are not constrained, and a feature with a trend is not paired. A
+	// numeric feature's declared Feature.Trend (the features file's
+	// "trend") counts when Trends does not name the feature. TrendAuto here
+	// frees a declared feature; other trends are errors.
 	Trends map[string]Trend
 	// Smoothing, when positive, replaces each range bin's effect of a
 	// numeric feature by the plain mean of the effects of the bins within
@@ -122,10 +144,11 @@ type BoostedOptions struct {
 	// 0 means 0.5.
 	Cutoff score.Probability
 	// Interactions is the number of pair terms to add after the main
-	// effects (0: none): the pairs of features with the largest FAST
-	// interaction strength on the main effects' residuals, each boosted as
-	// a table over coarse bins and purified (see boostPairs in
-	// boosted_pairs.go).
+	// effects (0: none; BoostedAutoInteractions: InterpretML's default,
+	// three per feature): the pairs of features whose FAST interaction
+	// strength on each bag's main-effect residuals ranks best on average
+	// over the bags, each boosted in every bag as a table over coarse bins,
+	// averaged and purified (see boostPairs in boosted_pairs.go).
 	Interactions int
 }
 
@@ -135,8 +158,13 @@ type BoostedFit struct {
 	// bins carry the shape function in points (adjacent range bins with
 	// equal points merged), and the base points as intercept.
 	Model *score.Model
-	// Rounds is each bag's number of rounds at its best validation loss.
+	// Rounds is the number of rounds each bag's main stage ran (a round:
+	// as many steps as features), smoothing rounds included; the bag kept
+	// its best round among them.
 	Rounds []int
+	// PairRounds is the same for each bag's pair stage (nil without pairs;
+	// a round: as many steps as pairs).
+	PairRounds []int
 	// ValidationLogLoss is each bag's best mean validation log-loss.
 	ValidationLogLoss []float64
 	Rows              int     // rows used
@@ -149,15 +177,16 @@ type BoostedFit struct {
 
 // boostOpts is BoostedOptions with the defaults filled in.
 type boostOpts struct {
-	maxBins, maxRounds, patience, bags, minLeaf, smoothing, maxLeaves int
-	lr, tol, valSize, minHess                                         float64
-	seed                                                              uint64
+	maxBins, maxRounds, patience, bags, minLeaf, smoothing, window, maxLeaves, minCat int
+	lr, tol, valSize, minHess, greedyRatio, catSmooth, gainScale                      float64
+	seed                                                                              uint64
 }
 
 func (o *BoostedOptions) resolve() (boostOpts, error) {
 	r := boostOpts{maxBins: o.MaxBins, maxRounds: o.MaxRounds, patience: o.EarlyStoppingRounds, bags: o.OuterBags,
-		minLeaf: o.MinSamplesLeaf, smoothing: o.Smoothing, maxLeaves: o.MaxLeaves, lr: o.LearningRate, tol: o.Tolerance,
-		valSize: o.ValidationSize, minHess: o.MinHessian, seed: defaultBoostedSeed}
+		minLeaf: o.MinSamplesLeaf, window: o.Smoothing, maxLeaves: o.MaxLeaves, lr: o.LearningRate, tol: o.Tolerance,
+		valSize: o.ValidationSize, minHess: o.MinHessian, seed: defaultBoostedSeed, greedyRatio: o.GreedyRatio,
+		catSmooth: DefaultBoostedCatSmooth, gainScale: DefaultBoostedGainScale, minCat: DefaultBoostedMinCategoryRows}
 	def := func(p *int, d int) {
 		if *p == 0 {
 			*p = d
@@ -167,6 +196,20 @@ func (o *BoostedOptions) resolve() (boostOpts, error) {
 		if *p == 0 {
 			*p = d
 		}
+	}
+	switch {
+	case o.SmoothingRounds == 0:
+		r.smoothing = DefaultBoostedSmoothingRounds
+	case o.SmoothingRounds > 0:
+		r.smoothing = o.SmoothingRounds
+	}
+	switch {
+	case o.GreedyRatio == 0:
+		r.greedyRatio = DefaultBoostedGreedyRatio
+	case o.GreedyRatio < 0 || math.IsNaN(o.GreedyRatio):
+		r.greedyRatio = 0
+	case math.IsInf(o.GreedyRatio, 1):
+		return r, fmt.Errorf("%w: greedy ratio %v is not finite", score.ErrData, o.GreedyRatio)
 	}
 	def(&r.maxBins, DefaultBoostedMaxBins)
 	def(&r.maxRounds, DefaultBoostedMaxRounds)
@@ -184,8 +227,8 @@ func (o *BoostedOptions) resolve() (boostOpts, error) {
 	switch {
 	case r.maxBins < 1 || r.maxBins > boostedMaxBinsLimit:
 		return r, fmt.Errorf("%w: MaxBins %d is not in 1..%d", score.ErrData, o.MaxBins, boostedMaxBinsLimit)
-	case r.maxRounds < 1 || r.patience < 1 || r.bags < 1 || r.minLeaf < 1 || r.maxLeaves < 1 || r.smoothing < 0:
-		return r, fmt.Errorf("%w: MaxRounds, EarlyStoppingRounds, OuterBags and MinSamplesLeaf must be positive and Smoothing not negative", score.ErrData)
+	case r.maxRounds < 1 || r.patience < 1 || r.bags < 1 || r.minLeaf < 1 || r.maxLeaves < 1 || o.Smoothing < 0:
+		return r, fmt.Errorf("%w: MaxRounds, EarlyStoppingRounds, OuterBags, MinSamplesLeaf and MaxLeaves must be positive and Smoothing not negative", score.ErrData)
 	case !(r.lr > 0 && r.lr <= 1):
 		return r, fmt.Errorf("%w: learning rate %v is not in (0, 1]", score.ErrData, o.LearningRate)
 	case !(r.tol >= 0 && r.tol < 1):
@@ -199,28 +242,39 @@ func (o *BoostedOptions) resolve() (boostOpts, error) {
 }
 
 // Boosted fits a boosted additive model of the event (target == event) on
-// the input features of s: an Explainable Boosting Machine's main effects
-// (Lou, Caruana and Gehrke, "Intelligible models for classification and
-// regression", KDD 2012; InterpretML's EBM), written for candor.
+// the input features of s: an Explainable Boosting Machine (Lou, Caruana
+// and Gehrke, "Intelligible models for classification and regression",
+// KDD 2012; Lou et al., KDD 2013, for the pairs), following InterpretML's
+// EBM method and defaults, written for candor.
 //
 //  1. Every feature is pre-binned: numeric features into up to MaxBins
 //     quantile bins, categorical features one bin per level, and a bin for
-//     missing values.
+//     missing values (and one per declared special code).
 //  2. Each of OuterBags bags draws its own stratified validation split of
 //     the training rows and boosts from the inner training rows' base
-//     log-odds: round after round it visits every feature in schema order
-//     and adds one shallow tree on that feature's bins: up to MaxLeaves
-//     leaves, each a run of neighbouring bins (numeric bins in order;
-//     categories ordered by their smoothed gradient ratio), grown best
-//     first by the Newton gain of the log-loss, each leaf moved by
-//     LearningRate times its Newton step, the missing bin always on its
-//     own (see growTree). A bag stops when the validation log-loss has not improved
-//     for EarlyStoppingRounds rounds and keeps its best round.
-//  3. The bags' shapes (log-odds per bin) are averaged, optionally
-//     smoothed, and centred so that each term's training average is 0 (its
-//     share moves to the intercept); a bin without training rows gets 0,
-//     the population average.
-//  4. Log-odds are scaled to points as a scorecard's are: points = Offset
+//     log-odds (bag.boost): SmoothingRounds cyclic rounds, the features in
+//     a fresh seeded order each round, each step one random cut of the
+//     feature's bins; then refresh rounds (every feature's best step and
+//     its gain at the current scores) each followed by GreedyRatio steps
+//     per feature on the feature whose last gain is largest. A step is a
+//     tree of up to MaxLeaves leaves on one feature (numeric range bins in
+//     order; categories, those under 10 rows pooled, ordered by their
+//     smoothed Newton step), grown best first by the Newton gain of the
+//     log-loss, the missing and special-code bins leaves of their own,
+//     each leaf moved by LearningRate times its Newton step (see
+//     numericUpdate, categoricalUpdate, growTree). A bag stops when the
+//     best validation log-loss of its last EarlyStoppingRounds rounds is
+//     no better than before them, and keeps its best round.
+//  3. With Interactions, pairs are ranked by their FAST strength in every
+//     bag and boosted in every bag, from its main effects, by the same
+//     schedule (boostPairs).
+//  4. The bags' shapes (log-odds per bin) and pair tables are averaged;
+//     each pair table is purified into its features' main effects; the
+//     shapes are optionally smoothed, a peak or valley trend is projected,
+//     and each is centred so that its training average is 0 (its share
+//     moves to the intercept); a bin without training rows gets 0, the
+//     population average.
+//  5. Log-odds are scaled to points as a scorecard's are: points = Offset
 //     - Factor * log-odds.
 //
 // The model is therefore an ordinary scorecard with fine bins:
@@ -249,15 +303,14 @@ func Boosted(ctx context.Context, t *score.Table, s *score.Schema, target, event
 	}
 	nf := len(d.Inputs)
 	dirs := make([]int8, nf)
+	shapeTrend := make([]Trend, nf) // peak or valley, projected after the fit
 	trends := map[string]Trend{}
 	for _, k := range d.Inputs {
 		// declared in the schema (the features file's "trend")
 		if f := s.Feature(k); f.Kind == score.Numeric {
 			switch f.Trend {
-			case score.Ascending:
-				trends[f.Name] = TrendAscending
-			case score.Descending:
-				trends[f.Name] = TrendDescending
+			case score.Ascending, score.Descending, score.Peak, score.Valley:
+				trends[f.Name] = Trend(f.Trend)
 			}
 		}
 	}
@@ -271,13 +324,15 @@ func Boosted(ctx context.Context, t *score.Table, s *score.Schema, target, event
 		switch {
 		case tr == "" || tr == TrendAuto:
 		case s.Feature(d.Inputs[k]).Kind != score.Numeric:
-			return nil, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: a monotone trend needs a numeric feature", score.ErrWrongKind)}
+			return nil, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: a trend needs a numeric feature", score.ErrWrongKind)}
 		case tr == TrendAscending:
 			dirs[k] = 1
 		case tr == TrendDescending:
 			dirs[k] = -1
+		case tr == TrendPeak || tr == TrendValley:
+			shapeTrend[k] = tr
 		default:
-			return nil, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: trend %q (a boosted model takes ascending or descending)", score.ErrData, tr)}
+			return nil, &score.FieldError{Feature: name, Err: fmt.Errorf("%w: trend %q (a boosted model takes ascending, descending, peak or valley)", score.ErrData, tr)}
 		}
 	}
 	n := len(d.Rows)
@@ -300,8 +355,16 @@ func Boosted(ctx context.Context, t *score.Table, s *score.Schema, target, event
 			fit.Events += metric.Weight(d.Weights, r)
 		}
 	}
+	for _, p := range pre {
+		p.stats = p.binStats(d.Weights, y)
+	}
 	// 2. Bags, in parallel; each writes only its own slot.
 	prob := &boostProblem{pre: pre, dirs: dirs, y: y, w: d.Weights, o: o}
+	for k := range shapeTrend {
+		if shapeTrend[k] != "" {
+			prob.dirs[k] = 0
+		}
+	}
 	bags := make([]*bagResult, o.bags)
 	bagErrs := make([]error, o.bags)
 	parallel(o.bags, func(b int) {
@@ -312,7 +375,21 @@ func Boosted(ctx context.Context, t *score.Table, s *score.Schema, target, event
 			return nil, err
 		}
 	}
-	// 3. Average (in bag order), smooth, centre.
+	// 2b. Pair terms (Interactions), ranked and boosted in every bag.
+	np := opts.Interactions
+	if np == BoostedAutoInteractions {
+		np = BoostedInteractionsPerFeature * nf
+	}
+	trended := make([]bool, nf)
+	for k := range trended {
+		trended[k] = dirs[k] != 0 || shapeTrend[k] != ""
+	}
+	pairs, err := boostPairs(ctx, prob, bags, np, trended)
+	if err != nil {
+		return nil, err
+	}
+	// 3. Average (in bag order), purify the pairs, smooth, project the
+	// peaks and valleys, centre.
 	shapes := make([][]float64, nf)
 	intercept := 0.0
 	for k := range shapes {
@@ -332,29 +409,35 @@ func Boosted(ctx context.Context, t *score.Table, s *score.Schema, target, event
 	for r := range n {
 		wsum += metric.Weight(d.Weights, r)
 	}
-	for k, p := range pre {
-		if o.smoothing > 0 && p.ranges > 1 {
-			shapes[k] = smoothShape(shapes[k], p.ranges, o.smoothing)
+	intercept = pairs.purifyInto(prob, bags, shapes, intercept)
+	if pairs != nil && len(pairs.pairs) > 0 {
+		for _, bg := range bags {
+			fit.PairRounds = append(fit.PairRounds, bg.pairSteps/len(pairs.pairs))
 		}
-		stats := p.binStats(d.Weights, y)
+	}
+	for k, p := range pre {
+		if o.window > 0 && p.ranges > 1 {
+			shapes[k] = smoothShape(shapes[k], p.ranges, o.window)
+		}
+		if tr := shapeTrend[k]; tr != "" && p.ranges > 1 {
+			w := make([]float64, p.ranges)
+			for b := range w {
+				w[b] = p.stats[b].count
+			}
+			copy(shapes[k], unimodal(shapes[k][:p.ranges], w, tr == TrendPeak))
+		}
 		var mean float64
-		for b, st := range stats {
+		for b, st := range p.stats {
 			mean += st.count * shapes[k][b] / wsum
 		}
 		intercept += mean
-		for b, st := range stats {
+		for b, st := range p.stats {
 			if st.count > 0 {
 				shapes[k][b] -= mean
 			} else {
 				shapes[k][b] = 0
 			}
 		}
-		p.stats = stats
-	}
-	// 3b. Pair terms (Interactions), which move their marginals into shapes.
-	pairs, intercept, err := boostPairs(ctx, prob, shapes, intercept, opts.Interactions)
-	if err != nil {
-		return nil, err
 	}
 	// 4. Points and the model.
 	spec := score.Spec{Name: opts.Name, Version: opts.Version, Kind: score.ScorecardModel, Target: target, Event: event,

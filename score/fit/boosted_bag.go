@@ -1,7 +1,6 @@
 package fit
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -12,8 +11,9 @@ import (
 )
 
 // boostProblem is what every bag shares: the pre-binned features, the
-// monotone directions (+1 log-odds non-decreasing in the value, -1
-// non-increasing, 0 free), the 0/1 outcomes, the weights and the options.
+// trend of each (+1 log-odds non-decreasing in the value, -1
+// non-increasing, 0 free; peak and valley are projected after the fit),
+// the 0/1 outcomes, the weights and the options.
 type boostProblem struct {
 	pre  []*preBins
 	dirs []int8
@@ -21,13 +21,19 @@ type boostProblem struct {
 	o    boostOpts
 }
 
-// bagResult is one bag's fit: the shapes (log-odds per bin) and intercept
-// at its best round.
+// bagResult is one bag's fit: the main effects' shapes (log-odds per bin)
+// and intercept at the main stage's best round, and, after the pair
+// stage, the pair tables at its best round.
 type bagResult struct {
 	shapes    [][]float64
 	intercept float64
 	rounds    int
 	loss      float64
+	// strengths: the FAST strength of each candidate pair on this bag's
+	// residuals (pair stage only).
+	strengths []float64
+	tables    [][]float64
+	pairSteps int
 }
 
 // splitMix is SplitMix64 (Steele, Lea and Flood, OOPSLA 2014): a generator
@@ -50,38 +56,22 @@ func (r *splitMix) below(n int) int {
 	return int(hi)
 }
 
-func (r *splitMix) shuffle(xs []int32) {
+func shuffle[T any](r *splitMix, xs []T) {
 	for i := len(xs) - 1; i > 0; i-- {
 		j := r.below(i + 1)
 		xs[i], xs[j] = xs[j], xs[i]
 	}
 }
 
-// bag is the state of one bag's boosting.
-type bag struct {
-	p          *boostProblem
-	tcols      []binCol  // inner training rows' bins, per feature
-	vcols      []binCol  // validation rows' bins
-	ty, tw     []float64 // tw is nil when the fit is unweighted
-	vy, vw     []float64
-	te         []float64 // inner training rows' event odds, exp(log-odds)
-	vs         []float64 // validation rows' log-odds
-	factors    []float64 // exp of the pending update, per bin
-	cnt        [][]int32 // inner training rows per bin, per feature
-	shapes     [][]float64
-	deltas     [][]float64 // each feature's last update, per bin
-	roundDelta [][]float64 // each feature's updates this round, per bin (for the validation rows)
-	pending    int         // the feature whose last update the training scores lack, or -1
-	g, h       []float64
-	order      []int // categorical bins in split order
-	leaves     []treeLeaf
-}
+// bagSeed is the seed of bag b's draws (its validation split, its random
+// cuts and its orders).
+func (o boostOpts) bagSeed(b int) uint64 { return o.seed ^ (uint64(b)+1)*0xd1b54a32d192ed03 }
 
-// fitBag boosts bag b.
-func (p *boostProblem) fitBag(ctx context.Context, b int) (*bagResult, error) {
-	o := p.o
-	rng := &splitMix{s: o.seed ^ (uint64(b)+1)*0xd1b54a32d192ed03}
-	rng.next()
+// validationSplit draws a stratified validation split of the rows: within
+// the events and within the non-events, the first round(valSize * count)
+// rows of a seeded shuffle are validation rows. It is the one split of a
+// bag: its main effects and its pairs are boosted on it.
+func (p *boostProblem) validationSplit(rng *splitMix) (train, valid []int32, err error) {
 	var ev, nev []int32
 	for r, y := range p.y {
 		if y == 1 {
@@ -92,13 +82,12 @@ func (p *boostProblem) fitBag(ctx context.Context, b int) (*bagResult, error) {
 	}
 	val := make([]bool, len(p.y))
 	for _, grp := range [][]int32{ev, nev} {
-		rng.shuffle(grp)
-		nv := int(math.Round(o.valSize * float64(len(grp))))
+		shuffle(rng, grp)
+		nv := int(math.Round(p.o.valSize * float64(len(grp))))
 		for _, r := range grp[:nv] {
 			val[r] = true
 		}
 	}
-	var train, valid []int32
 	for r := range p.y {
 		if val[r] {
 			valid = append(valid, int32(r))
@@ -107,11 +96,55 @@ func (p *boostProblem) fitBag(ctx context.Context, b int) (*bagResult, error) {
 		}
 	}
 	if len(valid) < boostedMinBagRows || len(train) < boostedMinBagRows {
-		return nil, fmt.Errorf("%w: %d rows are too few for a validation split of %g", score.ErrData, len(p.y), o.valSize)
+		return nil, nil, fmt.Errorf("%w: %d rows are too few for a validation split of %g", score.ErrData, len(p.y), p.o.valSize)
 	}
-	bg := &bag{p: p, pending: -1}
-	nf := len(p.pre)
-	maxBins := 0
+	return train, valid, nil
+}
+
+// bag is the state of one bag's boosting: its split, the rows' scores,
+// and the terms it boosts.
+type bag struct {
+	p            *boostProblem
+	rng          *splitMix
+	train, valid []int32
+	ty, tw       []float64 // tw is nil when the fit is unweighted
+	vy, vw       []float64
+	te           []float64 // inner training rows' event odds, exp(log-odds)
+	vs           []float64 // validation rows' log-odds
+	gr, hr       []float64 // per training row gradient and hessian (refresh rounds)
+	factors      []float64 // exp of the pending update, per bin
+	terms        []*boostTerm
+	pending      *boostTerm // the term whose last update the training odds lack
+	intercept    float64
+}
+
+// boostTerm is one term a bag boosts: a main effect (one feature's fine
+// bins) or a pair (the cells of its table, a cell index per row).
+type boostTerm struct {
+	feature    int       // the input position of a main effect; -1 for a pair
+	pair       *pairHist // a pair's axes and sums; nil for a main effect
+	nb         int       // bins or cells
+	tcol, vcol binCol
+	cnt        []int32   // inner training rows per bin
+	g, h       []float64 // gradient and hessian sums per bin (at least 256)
+	shape      []float64 // log-odds per bin
+	best       []float64 // shape at the best round
+	delta      []float64 // the last update, per bin
+	roundDelta []float64 // this round's updates, for the validation rows (at least 256)
+	cached     []float64 // the update a refresh round found
+	gain       float64   // the gain of the term's last update (greedy order)
+}
+
+// newBag draws bag b's split and starts its scores at the inner training
+// rows' base log-odds.
+func (p *boostProblem) newBag(b int) (*bag, error) {
+	rng := &splitMix{s: p.o.bagSeed(b)}
+	rng.next()
+	train, valid, err := p.validationSplit(rng)
+	if err != nil {
+		return nil, err
+	}
+	bg := &bag{p: p, rng: rng, train: train, valid: valid}
 	take := func(rows []int32, src []float64) []float64 {
 		out := make([]float64, len(rows))
 		for i, r := range rows {
@@ -139,149 +172,136 @@ func (p *boostProblem) fitBag(ctx context.Context, b int) (*bagResult, error) {
 	if tev == 0 || tev == tw {
 		return nil, fmt.Errorf("%w: bag %d's inner training rows hold only one outcome", score.ErrData, b+1)
 	}
-	intercept := math.Log(tev / (tw - tev))
+	bg.intercept = math.Log(tev / (tw - tev))
 	bg.te, bg.vs = make([]float64, len(train)), make([]float64, len(valid))
 	for i := range bg.te {
 		bg.te[i] = tev / (tw - tev)
 	}
 	for i := range bg.vs {
-		bg.vs[i] = intercept
+		bg.vs[i] = bg.intercept
 	}
-	for _, pb := range p.pre {
-		nb := len(pb.bins)
-		maxBins = max(maxBins, nb)
-		tc, vc := makeBinCol(nb, len(train)), makeBinCol(nb, len(valid))
-		cnt := make([]int32, nb)
-		for i, r := range train {
-			tc.set(i, pb.col[r])
-			cnt[pb.col[r]]++
-		}
-		for i, r := range valid {
-			vc.set(i, pb.col[r])
-		}
-		bg.tcols = append(bg.tcols, tc)
-		bg.vcols = append(bg.vcols, vc)
-		bg.cnt = append(bg.cnt, cnt)
-		bg.shapes = append(bg.shapes, make([]float64, nb))
-		bg.deltas = append(bg.deltas, make([]float64, nb))
-		bg.roundDelta = append(bg.roundDelta, make([]float64, max(nb, 256)))
-	}
-	// 256 entries at least: the byte path of the row loops indexes arrays.
-	maxBins = max(maxBins, 256)
-	bg.g, bg.h, bg.factors = make([]float64, maxBins), make([]float64, maxBins), make([]float64, maxBins)
-	res := &bagResult{intercept: intercept, loss: bg.validationLoss(), shapes: cloneShapes(bg.shapes)}
-	ref, stale := res.loss, 0
-	for round := 1; round <= o.maxRounds; round++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		for k := range nf {
-			bg.step(k)
-		}
-		loss := bg.validationLoss()
-		if loss < res.loss {
-			res.loss, res.rounds = loss, round
-			for k := range bg.shapes {
-				copy(res.shapes[k], bg.shapes[k])
-			}
-		}
-		if loss < ref*(1-o.tol) {
-			ref, stale = loss, 0
-		} else if stale++; stale >= o.patience {
-			break
-		}
-	}
-	return res, nil
+	return bg, nil
 }
 
-func cloneShapes(s [][]float64) [][]float64 {
-	out := make([][]float64, len(s))
-	for k := range s {
-		out[k] = slices.Clone(s[k])
+// mainTerms makes one term per feature.
+func (bg *bag) mainTerms() {
+	for k, pb := range bg.p.pre {
+		t := bg.newTerm(len(pb.bins), func(r int32) uint16 { return pb.col[r] })
+		t.feature = k
+		bg.terms = append(bg.terms, t)
 	}
-	return out
 }
 
-// step adds one boosting step on feature k: the training scores take the
-// pending update, the gradient and hessian of the log-loss are summed per
-// bin of k, and the best single split of k's bins moves each side by the
-// learning rate times its Newton step.
-func (bg *bag) step(k int) {
-	nb := len(bg.p.pre[k].bins)
-	g, h := bg.g, bg.h
-	clear(g[:nb])
-	clear(h[:nb])
-	// The odds take the pending update as a factor: exp(s + d) = exp(s) *
-	// exp(d), one exp per bin instead of one per row.
-	pf, pc := bg.factors, bg.tcols[k]
-	if q := bg.pending; q >= 0 {
-		pc = bg.tcols[q]
-		for b, x := range bg.deltas[q] {
-			pf[b] = math.Exp(x)
+// newTerm makes a term of nb bins whose bin of row r is at(r).
+func (bg *bag) newTerm(nb int, at func(r int32) uint16) *boostTerm {
+	t := &boostTerm{feature: -1, nb: nb, tcol: makeBinCol(nb, len(bg.train)), vcol: makeBinCol(nb, len(bg.valid)),
+		cnt: make([]int32, nb), g: make([]float64, max(nb, 256)), h: make([]float64, max(nb, 256)),
+		shape: make([]float64, nb), best: make([]float64, nb), delta: make([]float64, nb),
+		roundDelta: make([]float64, max(nb, 256)), cached: make([]float64, nb)}
+	for i, r := range bg.train {
+		b := at(r)
+		t.tcol.set(i, b)
+		t.cnt[b]++
+	}
+	for i, r := range bg.valid {
+		t.vcol.set(i, at(r))
+	}
+	if len(bg.factors) < max(nb, 256) {
+		bg.factors = make([]float64, max(nb, 256))
+	}
+	return t
+}
+
+// addScores adds each row's log-odds from shapes (per feature, per bin)
+// to the bag's scores: the pair stage starts from the main effects.
+func (bg *bag) addScores(shapes [][]float64) {
+	for i, r := range bg.train {
+		var s float64
+		for k, pb := range bg.p.pre {
+			s += shapes[k][pb.col[r]]
 		}
-	} else {
+		bg.te[i] *= math.Exp(s)
+	}
+	for i, r := range bg.valid {
+		for k, pb := range bg.p.pre {
+			bg.vs[i] += shapes[k][pb.col[r]]
+		}
+	}
+}
+
+// pendingFactors returns the column and factors (exp of the update per
+// bin) of the pending update; a nil column means none.
+func (bg *bag) pendingFactors() (binCol, []float64, bool) {
+	q := bg.pending
+	if q == nil {
+		return binCol{}, nil, false
+	}
+	f := bg.factors
+	// a step moves runs of bins by one value: one exp a run
+	last, lf := math.NaN(), 0.0
+	for b, x := range q.delta {
+		if x != last {
+			last, lf = x, math.Exp(x)
+		}
+		f[b] = lf
+	}
+	return q.tcol, f, true
+}
+
+// histogram sums term t's gradient and hessian per bin at the current
+// scores, applying the pending update on the way.
+func (bg *bag) histogram(t *boostTerm) {
+	clear(t.g)
+	clear(t.h)
+	pc, pf, ok := bg.pendingFactors()
+	if !ok {
+		pf = bg.factors
 		for b := range pf {
 			pf[b] = 1
 		}
+		pc = t.tcol
 	}
-	stepRows(bg.te, bg.ty, bg.tw, pc, bg.tcols[k], pf, g, h)
-	d := bg.deltas[k]
-	clear(d)
-	bg.split(k, d)
-	sh, rd := bg.shapes[k], bg.roundDelta[k]
-	for b, x := range d {
-		sh[b] += x
-		rd[b] += x
-	}
-	bg.pending = k
+	stepRows(bg.te, bg.ty, bg.tw, pc, t.tcol, pf, t.g, t.h)
+	bg.pending = nil
 }
 
-// split writes into d the update of each bin of feature k from the
-// gradient and hessian sums in bg.g and bg.h.
-func (bg *bag) split(k int, d []float64) {
-	pb := bg.p.pre[k]
-	o := bg.p.o
-	g, h, cnt := bg.g, bg.h, bg.cnt[k]
-	// The missing bin and a numeric feature's special-code bins are leaves
-	// of their own.
-	miss := len(pb.bins) - 1
-	own := miss
-	if pb.numeric {
-		own = pb.ranges
+// histograms sums every term's gradient and hessian at the current
+// scores: the pending update is applied in one pass that keeps each
+// row's gradient and hessian, then each term's sums are a scatter.
+func (bg *bag) histograms() {
+	pc, pf, ok := bg.pendingFactors()
+	if bg.gr == nil {
+		bg.gr, bg.hr = make([]float64, len(bg.train)), make([]float64, len(bg.train))
 	}
-	for b := own; b <= miss; b++ {
-		if cnt[b] >= int32(o.minLeaf) && h[b] >= o.minHess {
-			d[b] = -o.lr * g[b] / h[b]
-		}
+	gradRows(bg.te, bg.ty, bg.tw, pc, pf, ok, bg.gr, bg.hr)
+	bg.pending = nil
+	for _, t := range bg.terms {
+		clear(t.g)
+		clear(t.h)
+		scatterRows(t.tcol, bg.gr, bg.hr, t.g, t.h)
 	}
-	// The bins in split order: numeric bins in value order, categories by
-	// their smoothed Newton step (ties by level order).
-	order := bg.order[:0]
-	if pb.numeric {
-		for b := range pb.ranges {
-			order = append(order, b)
-		}
-	} else {
-		for b := range miss {
-			if cnt[b] > 0 {
-				order = append(order, b)
-			}
-		}
-		slices.SortStableFunc(order, func(a, b int) int {
-			return cmp.Compare(-g[a]/(h[a]+DefaultBoostedCatSmooth), -g[b]/(h[b]+DefaultBoostedCatSmooth))
-		})
+}
+
+// apply adds update d to term t: its shape takes it now, the training
+// odds at the next histogram, the validation scores at the round's end.
+func (bg *bag) apply(t *boostTerm, d []float64) {
+	if &t.delta[0] != &d[0] {
+		copy(t.delta, d)
 	}
-	bg.order = order
-	bg.leaves = growTree(order, g, h, cnt, &o, bg.p.dirs[k], bg.leaves, d)
+	for b, x := range t.delta {
+		t.shape[b] += x
+		t.roundDelta[b] += x
+	}
+	bg.pending = t
 }
 
 // validationLoss applies this round's updates to the validation scores
 // and returns their weighted mean log-loss.
 func (bg *bag) validationLoss() float64 {
 	vs := bg.vs
-	for k, rd := range bg.roundDelta {
-		addShape(vs, bg.vcols[k], rd)
-		clear(rd)
+	for _, t := range bg.terms {
+		addShape(vs, t.vcol, t.roundDelta)
+		clear(t.roundDelta)
 	}
 	var loss, wsum float64
 	for i, s := range vs {
@@ -291,4 +311,352 @@ func (bg *bag) validationLoss() float64 {
 		wsum += bg.vw[i]
 	}
 	return loss / wsum
+}
+
+// boost runs InterpretML's schedule on the bag's terms and leaves each
+// term's shape at the best round in best; it returns the number of
+// boosting steps taken and the best validation loss.
+//
+//  1. smoothing rounds: cyclic rounds, the terms in a fresh seeded order
+//     each round, every step a random cut (update moves both sides by
+//     their Newton steps);
+//  2. then, until early stopping or MaxRounds rounds of steps: a refresh
+//     round (every term's best update and its gain at the current scores,
+//     nothing applied), then GreedyRatio x terms greedy steps, each on the
+//     term whose last known gain is the largest (its update recomputed at
+//     the current scores, except the refresh round's best, whose update is
+//     still exact).
+//
+// The validation loss is measured once a round (every len(terms)
+// steps); the bag stops when the best loss of the last
+// EarlyStoppingRounds rounds is no better (by Tolerance, relative) than
+// the best before them, and keeps the best round.
+func (bg *bag) boost(ctx context.Context, smoothing int, update func(t *boostTerm, random bool, d []float64) float64) (int, float64, error) {
+	o := bg.p.o
+	nt := len(bg.terms)
+	order := make([]int, nt)
+	for i := range order {
+		order[i] = i
+	}
+	bestLoss := bg.validationLoss()
+	for _, t := range bg.terms {
+		copy(t.best, t.shape)
+	}
+	var window []float64 // validation losses of the rounds after smoothing
+	steps, maxSteps := 0, o.maxRounds*nt
+	stop := false
+	// stepDone counts a step and, at the end of a round, measures the
+	// validation loss and decides whether to stop.
+	stepDone := func(smoothingPhase bool) error {
+		steps++
+		if steps%nt != 0 && steps < maxSteps {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		loss := bg.validationLoss()
+		if loss < bestLoss {
+			bestLoss = loss
+			for _, t := range bg.terms {
+				copy(t.best, t.shape)
+			}
+		}
+		if steps >= maxSteps {
+			stop = true
+		}
+		if smoothingPhase {
+			return nil
+		}
+		window = append(window, loss)
+		if w := o.patience; len(window) > w {
+			prev, recent := slices.Min(window[:len(window)-w]), slices.Min(window[len(window)-w:])
+			tol := math.Min(math.Abs(prev), math.Abs(bestLoss)) * o.tol
+			if prev-tol <= recent {
+				stop = true
+			}
+		}
+		return nil
+	}
+	for range smoothing {
+		if stop {
+			break
+		}
+		shuffle(bg.rng, order)
+		for _, i := range order {
+			t := bg.terms[i]
+			bg.histogram(t)
+			update(t, true, t.delta)
+			bg.apply(t, t.delta)
+			if err := stepDone(true); err != nil {
+				return steps, bestLoss, err
+			}
+			if stop {
+				break
+			}
+		}
+	}
+	greedy := int(math.Ceil(o.greedyRatio * float64(nt)))
+	for !stop {
+		// the refresh round: every term's update and gain, none applied
+		shuffle(bg.rng, order)
+		bg.histograms()
+		top := -1
+		for _, i := range order {
+			t := bg.terms[i]
+			t.gain = update(t, false, t.cached)
+			if top < 0 || t.gain > bg.terms[top].gain {
+				top = i
+			}
+		}
+		if greedy == 0 {
+			// cyclic boosting: every term's update, in order
+			for _, i := range order {
+				t := bg.terms[i]
+				if bg.pending != nil {
+					bg.histogram(t)
+					t.gain = update(t, false, t.delta)
+					bg.apply(t, t.delta)
+				} else {
+					bg.apply(t, t.cached)
+				}
+				if err := stepDone(false); err != nil || stop {
+					return steps, bestLoss, err
+				}
+			}
+			continue
+		}
+		for s := range greedy {
+			i := top
+			if s > 0 {
+				i = -1
+				for _, j := range order {
+					if i < 0 || bg.terms[j].gain > bg.terms[i].gain {
+						i = j
+					}
+				}
+			}
+			t := bg.terms[i]
+			if s == 0 {
+				bg.apply(t, t.cached)
+			} else {
+				bg.histogram(t)
+				t.gain = update(t, false, t.delta)
+				bg.apply(t, t.delta)
+			}
+			if err := stepDone(false); err != nil {
+				return steps, bestLoss, err
+			}
+			if stop {
+				break
+			}
+		}
+	}
+	return steps, bestLoss, nil
+}
+
+// mainUpdate writes into d the update of main-effect term t from its
+// sums (random: one random cut; otherwise the best tree) and returns its
+// gain, scaled by GainScale for a categorical feature.
+func (bg *bag) mainUpdate(t *boostTerm, random bool, d []float64) float64 {
+	pb := bg.p.pre[t.feature]
+	o := bg.p.o
+	clear(d)
+	if pb.numeric {
+		return numericUpdate(pb, t.g, t.h, t.cnt, &o, bg.p.dirs[t.feature], random, bg.rng, d)
+	}
+	return categoricalUpdate(pb, t.g, t.h, t.cnt, &o, random, bg.rng, d) * o.gainScale
+}
+
+// newtonStep is the leaf value -lr*G/H, 0 for a leaf without hessian.
+func newtonStep(lr, g, h float64) float64 {
+	if !(h >= boostedLeafFloor) {
+		return 0
+	}
+	return -lr * g / h
+}
+
+// numericUpdate is a numeric feature's step: the missing bin and each
+// special-code bin a leaf of its own (InterpretML's missing="separate";
+// one without MinHessian moves by 0), the range bins cut once at random
+// (smoothing) or split into a tree of up to MaxLeaves leaves by the
+// Newton gain, projected onto monotone steps when the feature has a
+// trend. When nothing gains, every bin moves by one Newton step together
+// and the gain is 0.
+func numericUpdate(pb *preBins, g, h []float64, cnt []int32, o *boostOpts, dir int8, random bool, rng *splitMix, d []float64) float64 {
+	var ag, ah, own float64 // all bins' sums, and the own leaves' G^2/H
+	for b := range pb.bins {
+		ag, ah = ag+g[b], ah+h[b]
+	}
+	for b := pb.ranges; b < len(pb.bins); b++ {
+		if cnt[b] > 0 && h[b] >= o.minHess {
+			d[b] = newtonStep(o.lr, g[b], h[b])
+			own += g[b] * g[b] / h[b]
+		}
+	}
+	var rg, rh float64
+	for b := range pb.ranges {
+		rg, rh = rg+g[b], rh+h[b]
+	}
+	if random {
+		cut := pb.ranges
+		if pb.ranges > 1 {
+			cut = 1 + rng.below(pb.ranges-1)
+		}
+		var lg, lh float64
+		for b := range cut {
+			lg, lh = lg+g[b], lh+h[b]
+		}
+		vals := []float64{newtonStep(1, lg, lh), newtonStep(1, rg-lg, rh-lh)}
+		if dir != 0 {
+			poolAdjacent(vals, []float64{lh, rh - lh}, float64(dir))
+		}
+		for b := range pb.ranges {
+			v := vals[1]
+			if b < cut {
+				v = vals[0]
+			}
+			d[b] = o.lr * v
+		}
+		return 0
+	}
+	order := make([]int, pb.ranges)
+	for b := range order {
+		order[b] = b
+	}
+	var gain float64
+	leaves := growTree(order, g, h, cnt, o, dir, nil, d)
+	for _, l := range leaves {
+		gain += l.g * l.g / l.h
+	}
+	if rh > 0 && len(leaves) > 0 {
+		gain -= rg * rg / rh
+	}
+	if ah > 0 {
+		rangeSq := 0.0
+		if rh > 0 {
+			rangeSq = rg * rg / rh
+		}
+		// the own leaves' split from the ranges, against one leaf for all
+		gain += own + rangeSq - ag*ag/ah
+	}
+	if !(gain > 0) {
+		v := newtonStep(o.lr, ag, ah)
+		for b := range pb.bins {
+			d[b] = v
+		}
+		return 0
+	}
+	return gain
+}
+
+// categoricalUpdate is a categorical feature's step (missing is one more
+// level): levels with fewer than MinCategorySamples inner training rows
+// are pooled into one group; the groups are cut once at random, in level
+// order (smoothing), or ordered by their smoothed Newton step
+// G/(H+CatSmooth) and split into a tree of up to MaxLeaves leaves of
+// neighbouring groups. Levels without rows move by 0.
+func categoricalUpdate(pb *preBins, g, h []float64, cnt []int32, o *boostOpts, random bool, rng *splitMix, d []float64) float64 {
+	nb := len(pb.bins)
+	group := make([]int, nb) // group of each bin with rows, -1 without
+	var gg, gh []float64
+	var gc []int32
+	dregs := -1
+	for b := range nb {
+		group[b] = -1
+		if cnt[b] == 0 {
+			continue
+		}
+		if cnt[b] < int32(o.minCat) {
+			if dregs < 0 {
+				dregs = len(gg)
+				gg, gh, gc = append(gg, 0), append(gh, 0), append(gc, 0)
+			}
+			group[b] = dregs
+		} else {
+			group[b] = len(gg)
+			gg, gh, gc = append(gg, 0), append(gh, 0), append(gc, 0)
+		}
+		k := group[b]
+		gg[k], gh[k], gc[k] = gg[k]+g[b], gh[k]+h[b], gc[k]+cnt[b]
+	}
+	ng := len(gg)
+	dg := make([]float64, ng)
+	var gain float64
+	order := make([]int, ng)
+	for i := range order {
+		order[i] = i
+	}
+	var sg, sh float64
+	for i := range ng {
+		sg, sh = sg+gg[i], sh+gh[i]
+	}
+	if random {
+		cut := ng
+		if ng > 1 {
+			cut = 1 + rng.below(ng-1)
+		}
+		var lg, lh float64
+		for i := range cut {
+			lg, lh = lg+gg[i], lh+gh[i]
+		}
+		for i := range ng {
+			if i < cut {
+				dg[i] = newtonStep(o.lr, lg, lh)
+			} else {
+				dg[i] = newtonStep(o.lr, sg-lg, sh-lh)
+			}
+		}
+	} else {
+		slices.SortStableFunc(order, func(a, b int) int {
+			x, y := gg[a]/(gh[a]+o.catSmooth), gg[b]/(gh[b]+o.catSmooth)
+			switch {
+			case x < y:
+				return -1
+			case x > y:
+				return 1
+			}
+			return 0
+		})
+		leaves := growTree(order, gg, gh, gc, o, 0, nil, dg)
+		for _, l := range leaves {
+			if l.h > 0 {
+				gain += l.g * l.g / l.h
+			}
+		}
+		if sh > 0 {
+			gain -= sg * sg / sh
+		}
+		if !(gain > 0) {
+			gain = 0
+			v := newtonStep(o.lr, sg, sh)
+			for i := range dg {
+				dg[i] = v
+			}
+		}
+	}
+	for b := range nb {
+		if k := group[b]; k >= 0 {
+			d[b] = dg[k]
+		}
+	}
+	return gain
+}
+
+// fitBag boosts bag b's main effects.
+func (p *boostProblem) fitBag(ctx context.Context, b int) (*bagResult, error) {
+	bg, err := p.newBag(b)
+	if err != nil {
+		return nil, err
+	}
+	bg.mainTerms()
+	steps, loss, err := bg.boost(ctx, p.o.smoothing, bg.mainUpdate)
+	if err != nil {
+		return nil, err
+	}
+	res := &bagResult{intercept: bg.intercept, loss: loss, rounds: steps / len(bg.terms)}
+	for _, t := range bg.terms {
+		res.shapes = append(res.shapes, t.best)
+	}
+	return res, nil
 }

@@ -15,9 +15,9 @@ import (
 const (
 	// DefaultBoostedPairBins is the most bins of a feature in a pair's
 	// table, besides its missing bin: InterpretML's max_interaction_bins.
-	DefaultBoostedPairBins = 32
-	// boostedPairSeedSalt makes the pair stage's validation split its own
-	// draw, apart from every bag's.
+	DefaultBoostedPairBins = 64
+	// boostedPairSeedSalt makes a bag's pair stage draw its random cuts
+	// and orders apart from its main stage (the split is the bag's own).
 	boostedPairSeedSalt = 0x5041495253 // "PAIRS"
 )
 
@@ -25,10 +25,11 @@ const (
 // interaction strength that ranked it.
 type BoostedPair struct {
 	Features [2]string
-	// Strength is the FAST screen's gain: the drop in the second-order
-	// approximation of the training log-loss (a sum over rows, in nats)
-	// that the best 2x2 table over the pair's coarse bins gives on the
-	// residuals of the main effects.
+	// Strength is the FAST screen's gain, averaged over the bags: the drop
+	// in the second-order approximation of the training log-loss (a sum
+	// over a bag's inner training rows, in nats) that the best 2x2 table
+	// over the pair's coarse bins gives on the residuals of the bag's main
+	// effects.
 	Strength float64
 }
 
@@ -52,54 +53,35 @@ type pairStage struct {
 	chosen []BoostedPair
 }
 
-// boostPairs is the pair stage of Boosted: on the residuals of the main
-// effects (shapes, log-odds per fine bin, and intercept, already centred),
-// it ranks every pair of features by the FAST interaction strength (Lou,
-// Caruana, Gehrke and Hooker, "Accurate intelligible models with pairwise
-// interactions", KDD 2013), boosts the n strongest as tables over coarse
-// bins, and purifies each table: the training-weighted mean of every row
-// and column is moved into the main effect of its feature (and the
-// constant into the intercept), so each main effect keeps its meaning as
-// the feature's whole average effect and a pair holds only what its two
-// features do together. It updates shapes and returns the new intercept.
-//
-// The pairs are boosted once, cyclically (a round visits every pair in
-// rank order), each step a tree of three cuts on the pair's table as
-// InterpretML's interaction step (one cut on one feature, then one cut of
-// the other feature on each side, the orientation with the larger gain),
-// moved by LearningRate times its Newton step, with early stopping on one
-// stratified validation split of the training rows drawn from the seed.
-// Pairs are not bagged. A categorical feature with more than
-// DefaultBoostedPairBins levels is not paired.
-func boostPairs(ctx context.Context, p *boostProblem, shapes [][]float64, intercept float64, n int) (*pairStage, float64, error) {
+// boostPairs is the pair stage of Boosted, as InterpretML's: in every bag,
+// on the residuals of that bag's main effects, every pair of features is
+// scored by the FAST interaction strength (Lou, Caruana, Gehrke and
+// Hooker, "Accurate intelligible models with pairwise interactions", KDD
+// 2013); the pairs are ranked in each bag and the n with the best mean
+// rank over the bags are chosen (ties by feature order). Each bag then
+// boosts the chosen pairs as tables over coarse bins on its own split,
+// from its main effects, by the schedule of the main effects (see
+// bag.boost): smoothing rounds of one random cut on each axis, then
+// greedy steps, each a tree of three cuts as InterpretML's interaction
+// step (one cut on one feature, then one cut of the other feature on each
+// side, the orientation with the larger gain). The tables land in each
+// bag's result; purifyInto averages them. A categorical feature with more
+// than DefaultBoostedPairBins levels, or a feature with a trend, is not
+// paired.
+func boostPairs(ctx context.Context, p *boostProblem, bags []*bagResult, n int, trended []bool) (*pairStage, error) {
 	if n < 0 {
-		return nil, intercept, fmt.Errorf("%w: Interactions %d is negative", score.ErrData, n)
+		return nil, fmt.Errorf("%w: Interactions %d is negative", score.ErrData, n)
 	}
 	if n == 0 {
-		return nil, intercept, nil
+		return nil, nil
 	}
 	nf := len(p.pre)
 	st := &pairStage{axes: make([]*pairAxis, nf)}
 	for k, pb := range p.pre {
-		st.axes[k] = newPairAxis(k, pb)
-	}
-	rows := len(p.y)
-	// Residual scores of the main effects.
-	s := make([]float64, rows)
-	for r := range s {
-		v := intercept
-		for k, pb := range p.pre {
-			v += shapes[k][pb.col[r]]
+		if !trended[k] {
+			st.axes[k] = newPairAxis(k, pb)
 		}
-		s[r] = v
 	}
-	g, h := make([]float64, rows), make([]float64, rows)
-	for r, v := range s {
-		pr := 1 / (1 + math.Exp(-v))
-		w := metric.Weight(p.w, r)
-		g[r], h[r] = w*(pr-p.y[r]), w*pr*(1-pr)
-	}
-	// 1. FAST: every pair's best 2x2 gain, in parallel (each writes its slot).
 	var cand [][2]int
 	for a := range nf {
 		for b := a + 1; b < nf; b++ {
@@ -108,45 +90,179 @@ func boostPairs(ctx context.Context, p *boostProblem, shapes [][]float64, interc
 			}
 		}
 	}
-	gains := make([]float64, len(cand))
-	parallel(len(cand), func(i int) {
-		ax, bx := st.axes[cand[i][0]], st.axes[cand[i][1]]
-		gh := newPairHist(ax, bx)
-		gh.add(p.pre[ax.k].col, p.pre[bx.k].col, nil, g, h)
-		gains[i] = gh.fast(p.o)
-	})
-	if err := ctx.Err(); err != nil {
-		return nil, intercept, err
+	if len(cand) == 0 {
+		return st, nil
 	}
+	// 1. FAST in every bag (each bag writes its own slot).
+	errs := make([]error, len(bags))
+	parallel(len(bags), func(b int) {
+		bg, err := p.newBag(b)
+		if err != nil {
+			errs[b] = err
+			return
+		}
+		bg.addScores(bags[b].shapes)
+		g, h := make([]float64, len(bg.train)), make([]float64, len(bg.train))
+		gradRows(bg.te, bg.ty, bg.tw, binCol{}, nil, false, g, h)
+		gains := make([]float64, len(cand))
+		for i, c := range cand {
+			ax, bx := st.axes[c[0]], st.axes[c[1]]
+			gh := newPairHist(ax, bx)
+			gh.add(p.pre[ax.k].col, p.pre[bx.k].col, bg.train, g, h)
+			gains[i] = gh.fast(p.o)
+		}
+		bags[b].strengths = gains
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// 2. Mean rank over the bags.
+	rank := make([]float64, len(cand))
+	strength := make([]float64, len(cand))
 	order := make([]int, len(cand))
+	for _, bg := range bags {
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(bg.strengths[b], bg.strengths[a]) })
+		for r, i := range order {
+			rank[i] += float64(r) / float64(len(bags))
+			strength[i] += bg.strengths[i] / float64(len(bags))
+		}
+	}
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(gains[b], gains[a]) })
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(rank[a], rank[b]) })
 	for _, i := range order {
 		if len(st.pairs) == n {
 			break
 		}
-		if !(gains[i] > 0) {
-			break
+		if !(strength[i] > 0) {
+			continue // no bag saw any interaction
 		}
 		st.pairs = append(st.pairs, cand[i])
-		st.chosen = append(st.chosen, BoostedPair{Features: [2]string{p.pre[cand[i][0]].feature, p.pre[cand[i][1]].feature}, Strength: gains[i]})
+		st.chosen = append(st.chosen, BoostedPair{Features: [2]string{p.pre[cand[i][0]].feature, p.pre[cand[i][1]].feature}, Strength: strength[i]})
 	}
 	if len(st.pairs) == 0 {
-		return st, intercept, nil
+		return st, nil
 	}
-	// 2. Boost the chosen pairs on one validation split.
-	tables, err := st.boost(ctx, p, s)
-	if err != nil {
-		return nil, intercept, err
+	// 3. Boost the chosen pairs in every bag.
+	parallel(len(bags), func(b int) {
+		bg, err := p.newBag(b)
+		if err != nil {
+			errs[b] = err
+			return
+		}
+		bg.rng = &splitMix{s: p.o.bagSeed(b) ^ boostedPairSeedSalt}
+		bg.addScores(bags[b].shapes)
+		for _, pr := range st.pairs {
+			ax, bx := st.axes[pr[0]], st.axes[pr[1]]
+			ca, cb := p.pre[ax.k].col, p.pre[bx.k].col
+			nbx := len(bx.bins)
+			t := bg.newTerm(len(ax.bins)*nbx, func(r int32) uint16 { return ax.of[ca[r]]*uint16(nbx) + bx.of[cb[r]] })
+			t.pair = newPairHist(ax, bx)
+			bg.terms = append(bg.terms, t)
+		}
+		steps, _, err := bg.boost(ctx, p.o.smoothing, bg.pairUpdate)
+		if err != nil {
+			errs[b] = err
+			return
+		}
+		bags[b].pairSteps = steps
+		for _, t := range bg.terms {
+			bags[b].tables = append(bags[b].tables, t.best)
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
-	// 3. Purify into the main effects.
+	return st, nil
+}
+
+// pairUpdate writes into d the update of pair term t from its sums
+// (random: one random cut on each axis; otherwise the three-cut tree) and
+// returns its gain.
+func (bg *bag) pairUpdate(t *boostTerm, random bool, d []float64) float64 {
+	ph := t.pair
+	o := bg.p.o
+	clear(d)
+	copy(ph.g, t.g[:t.nb])
+	copy(ph.h, t.h[:t.nb])
+	for i, c := range t.cnt {
+		ph.c[i] = float64(c)
+	}
+	if random {
+		ca, cb := ph.na, ph.nb
+		if ph.na > 1 {
+			ca = 1 + bg.rng.below(ph.na-1)
+		}
+		if ph.nb > 1 {
+			cb = 1 + bg.rng.below(ph.nb-1)
+		}
+		var qg, qh [4]float64
+		for a := range ph.na {
+			for b := range ph.nb {
+				q := 0
+				if a >= ca {
+					q += 2
+				}
+				if b >= cb {
+					q++
+				}
+				qg[q] += ph.g[a*ph.nb+b]
+				qh[q] += ph.h[a*ph.nb+b]
+			}
+		}
+		for a := range ph.na {
+			for b := range ph.nb {
+				q := 0
+				if a >= ca {
+					q += 2
+				}
+				if b >= cb {
+					q++
+				}
+				d[a*ph.nb+b] = newtonStep(o.lr, qg[q], qh[q])
+			}
+		}
+		return 0
+	}
+	gain, ok := ph.tree(o, d)
+	if !ok {
+		return 0
+	}
+	return gain
+}
+
+// purifyInto averages the bags' pair tables and purifies each: the
+// training-weighted mean of every row and column is moved into the main
+// effect of its feature (and the constant into the intercept), so each
+// main effect keeps its meaning as the feature's whole average effect and
+// a pair holds only what its two features do together. Purifying changes
+// no score. It updates shapes and returns the new intercept.
+func (st *pairStage) purifyInto(p *boostProblem, bags []*bagResult, shapes [][]float64, intercept float64) float64 {
+	if st == nil || len(st.pairs) == 0 {
+		return intercept
+	}
 	for q, pr := range st.pairs {
 		ax, bx := st.axes[pr[0]], st.axes[pr[1]]
+		table := make([]float64, len(ax.bins)*len(bx.bins))
+		for _, bg := range bags {
+			for k, v := range bg.tables[q] {
+				table[k] += v / float64(len(bags))
+			}
+		}
 		cnt := newPairHist(ax, bx)
 		cnt.count(p.pre[ax.k].col, p.pre[bx.k].col, p.w)
-		rowM, colM, c := purify(tables[q], cnt.c, len(ax.bins), len(bx.bins))
+		rowM, colM, c := purify(table, cnt.c, len(ax.bins), len(bx.bins))
 		intercept += c
 		for fb, cb := range ax.of {
 			shapes[ax.k][fb] += rowM[cb]
@@ -154,28 +270,10 @@ func boostPairs(ctx context.Context, p *boostProblem, shapes [][]float64, interc
 		for fb, cb := range bx.of {
 			shapes[bx.k][fb] += colM[cb]
 		}
-		st.tables = append(st.tables, tables[q])
+		st.tables = append(st.tables, table)
 		st.counts = append(st.counts, cnt.c)
 	}
-	// The main effects took the marginals: centre them again.
-	var wsum float64
-	for r := range rows {
-		wsum += metric.Weight(p.w, r)
-	}
-	for k, pb := range p.pre {
-		var mean float64
-		for b, bs := range pb.stats {
-			mean += bs.count * shapes[k][b] / wsum
-		}
-		if mean == 0 {
-			continue
-		}
-		intercept += mean
-		for b := range shapes[k] {
-			shapes[k][b] -= mean
-		}
-	}
-	return st, intercept, nil
+	return intercept
 }
 
 // newPairAxis groups feature pb's fine bins into coarse bins, or returns
@@ -235,6 +333,7 @@ type pairHist struct {
 	a, b    *pairAxis
 	na, nb  int
 	g, h, c []float64
+	grids   [2]*grid // the sums in cut order, as laid and transposed (reused)
 }
 
 func newPairHist(a, b *pairAxis) *pairHist {
@@ -318,12 +417,22 @@ type grid struct {
 
 func (ph *pairHist) grid(transpose bool) *grid {
 	oa, ob := ph.axisOrder(true), ph.axisOrder(false)
-	gr := &grid{na: ph.na, nb: ph.nb}
+	t := 0
 	if transpose {
-		gr.na, gr.nb, oa, ob = ph.nb, ph.na, ob, oa
+		t = 1
 	}
-	m := gr.na * gr.nb
-	gr.g, gr.h, gr.c, gr.at = make([]float64, m), make([]float64, m), make([]float64, m), make([]int, m)
+	gr := ph.grids[t]
+	if gr == nil {
+		m := ph.na * ph.nb
+		gr = &grid{na: ph.na, nb: ph.nb, g: make([]float64, m), h: make([]float64, m), c: make([]float64, m), at: make([]int, m)}
+		if transpose {
+			gr.na, gr.nb = ph.nb, ph.na
+		}
+		ph.grids[t] = gr
+	}
+	if transpose {
+		oa, ob = ob, oa
+	}
 	for x, a := range oa {
 		for y, b := range ob {
 			cell := a*ph.nb + b
@@ -401,8 +510,10 @@ func (ph *pairHist) fast(o boostOpts) float64 {
 
 // tree is the best three-cut step on the pair's sums, in the orientation
 // with the larger gain: it writes each table cell's Newton step into d
-// (times lr) and reports whether a step was found.
-func (ph *pairHist) tree(o boostOpts, d []float64) bool {
+// (times lr) and returns the gain over one leaf and whether a step was
+// found.
+func (ph *pairHist) tree(o boostOpts, d []float64) (float64, bool) {
+	var parent float64
 	type step struct {
 		gain      float64
 		gr        *grid
@@ -415,10 +526,16 @@ func (ph *pairHist) tree(o boostOpts, d []float64) bool {
 		na, nb := gr.na, gr.nb
 		// Per A position, the B prefix sums; then over A prefixes.
 		colG, colH, colC := make([]float64, nb), make([]float64, nb), make([]float64, nb)
+		allG, allH, allC := make([]float64, nb), make([]float64, nb), make([]float64, nb)
+		rg, rh, rc := make([]float64, nb), make([]float64, nb), make([]float64, nb)
 		var tg, th, tc float64
 		for k := range gr.g {
 			tg, th, tc = tg+gr.g[k], th+gr.h[k], tc+gr.c[k]
+			allG[k%nb] += gr.g[k]
+			allH[k%nb] += gr.h[k]
+			allC[k%nb] += gr.c[k]
 		}
+		parent = tg * tg / th
 		var lg, lh, lc float64
 		// bestSide returns the best split of a side given its column sums.
 		bestSide := func(cg, ch, cc []float64, sg, sh, sc float64) (float64, int, bool) {
@@ -451,14 +568,9 @@ func (ph *pairHist) tree(o boostOpts, d []float64) bool {
 			if !okl {
 				continue
 			}
-			rg, rh, rc := make([]float64, nb), make([]float64, nb), make([]float64, nb)
+			// the right side's column sums: the table's less the left side's
 			for b := range nb {
-				var sg, sh, sc float64
-				for x := a + 1; x < na; x++ {
-					k := x*nb + b
-					sg, sh, sc = sg+gr.g[k], sh+gr.h[k], sc+gr.c[k]
-				}
-				rg[b], rh[b], rc[b] = sg, sh, sc
+				rg[b], rh[b], rc[b] = allG[b]-colG[b], allH[b]-colH[b], allC[b]-colC[b]
 			}
 			grr, br, okr := bestSide(rg, rh, rc, tg-lg, th-lh, tc-lc)
 			if !okr {
@@ -470,7 +582,7 @@ func (ph *pairHist) tree(o boostOpts, d []float64) bool {
 		}
 	}
 	if !best.ok {
-		return false
+		return 0, false
 	}
 	gr := best.gr
 	leaf := func(a0, a1, b0, b1 int) {
@@ -481,7 +593,7 @@ func (ph *pairHist) tree(o boostOpts, d []float64) bool {
 				sh += gr.h[a*gr.nb+b]
 			}
 		}
-		v := -o.lr * sg / sh
+		v := newtonStep(o.lr, sg, sh)
 		for a := a0; a < a1; a++ {
 			for b := b0; b < b1; b++ {
 				d[gr.at[a*gr.nb+b]] = v
@@ -496,117 +608,7 @@ func (ph *pairHist) tree(o boostOpts, d []float64) bool {
 		leaf(side[0], side[1], 0, side[2]+1)
 		leaf(side[0], side[1], side[2]+1, gr.nb)
 	}
-	return true
-}
-
-// boost boosts the chosen pairs' tables from the main effects' scores s
-// and returns them (log-odds per cell, before purification).
-func (st *pairStage) boost(ctx context.Context, p *boostProblem, s []float64) ([][]float64, error) {
-	o := p.o
-	rng := &splitMix{s: o.seed ^ boostedPairSeedSalt}
-	rng.next()
-	var ev, nev []int32
-	for r, y := range p.y {
-		if y == 1 {
-			ev = append(ev, int32(r))
-		} else {
-			nev = append(nev, int32(r))
-		}
-	}
-	val := make([]bool, len(p.y))
-	for _, grp := range [][]int32{ev, nev} {
-		rng.shuffle(grp)
-		for _, r := range grp[:int(math.Round(o.valSize*float64(len(grp))))] {
-			val[r] = true
-		}
-	}
-	var train, valid []int32
-	for r := range p.y {
-		if val[r] {
-			valid = append(valid, int32(r))
-		} else {
-			train = append(train, int32(r))
-		}
-	}
-	if len(valid) < boostedMinBagRows || len(train) < boostedMinBagRows {
-		return nil, fmt.Errorf("%w: %d rows are too few for the pairs' validation split of %g", score.ErrData, len(p.y), o.valSize)
-	}
-	ts, vs := make([]float64, len(train)), make([]float64, len(valid))
-	for i, r := range train {
-		ts[i] = s[r]
-	}
-	for i, r := range valid {
-		vs[i] = s[r]
-	}
-	np := len(st.pairs)
-	hists := make([]*pairHist, np)
-	tables, best := make([][]float64, np), make([][]float64, np)
-	for q, pr := range st.pairs {
-		hists[q] = newPairHist(st.axes[pr[0]], st.axes[pr[1]])
-		tables[q] = make([]float64, len(hists[q].g))
-		best[q] = make([]float64, len(hists[q].g))
-	}
-	g, h := make([]float64, len(train)), make([]float64, len(train))
-	d := make([]float64, DefaultBoostedPairBins*DefaultBoostedPairBins*4)
-	loss := func() float64 {
-		var l, ws float64
-		for i, v := range vs {
-			r := valid[i]
-			w := metric.Weight(p.w, int(r))
-			l += w * (math.Max(v, 0) + math.Log1p(math.Exp(-math.Abs(v))) - p.y[r]*v)
-			ws += w
-		}
-		return l / ws
-	}
-	bestLoss := loss()
-	ref, stale := bestLoss, 0
-	for round := 1; round <= o.maxRounds; round++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		moved := false
-		for q := range st.pairs {
-			ph := hists[q]
-			ca, cb := p.pre[ph.a.k].col, p.pre[ph.b.k].col
-			for i, r := range train {
-				pp := 1 / (1 + math.Exp(-ts[i]))
-				w := metric.Weight(p.w, int(r))
-				g[i], h[i] = w*(pp-p.y[r]), w*pp*(1-pp)
-			}
-			ph.add(ca, cb, train, g, h)
-			dd := d[:len(ph.g)]
-			clear(dd)
-			if !ph.tree(o, dd) {
-				continue
-			}
-			moved = true
-			for k, x := range dd {
-				tables[q][k] += x
-			}
-			for i, r := range train {
-				ts[i] += dd[int(ph.a.of[ca[r]])*ph.nb+int(ph.b.of[cb[r]])]
-			}
-			for i, r := range valid {
-				vs[i] += dd[int(ph.a.of[ca[r]])*ph.nb+int(ph.b.of[cb[r]])]
-			}
-		}
-		l := loss()
-		if l < bestLoss {
-			bestLoss = l
-			for q := range tables {
-				copy(best[q], tables[q])
-			}
-		}
-		if !moved {
-			break
-		}
-		if l < ref*(1-o.tol) {
-			ref, stale = l, 0
-		} else if stale++; stale >= o.patience {
-			break
-		}
-	}
-	return best, nil
+	return best.gain - parent, true
 }
 
 // moveMeans subtracts from each of n lines of table t (line i: the m cells

@@ -62,8 +62,11 @@ func heldOutAUC(t testing.TB, m *score.Model, tab *score.Table) float64 {
 	return metric.AUC(risk, ev, nil)
 }
 
+// fastOpts keep the synthetic pair tests quick enough for CI under -race:
+// two bags, 64 bins, 20 smoothing rounds and a stopping window of 20
+// rounds (the defaults are InterpretML's: 14, 1,024, 75 and 100).
 var fastOpts = func(pairs int) *fit.BoostedOptions {
-	return &fit.BoostedOptions{Interactions: pairs, OuterBags: 2, MaxBins: 64}
+	return &fit.BoostedOptions{Interactions: pairs, OuterBags: 2, MaxBins: 64, SmoothingRounds: 20, EarlyStoppingRounds: 20}
 }
 
 // TestBoostedPairsFindTheInteraction: on the XOR table the screen ranks
@@ -132,7 +135,7 @@ func TestBoostedPairsFindTheInteraction(t *testing.T) {
 // TestBoostedPairsDeterministic: with pairs, two fits with one seed give
 // byte-identical files on one core and on all cores.
 func TestBoostedPairsDeterministic(t *testing.T) {
-	train := xorTable(t, 3000, 3)
+	train := xorTable(t, 1500, 3)
 	s := train.InferSchema()
 	save := func(procs int) []byte {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
@@ -147,36 +150,35 @@ func TestBoostedPairsDeterministic(t *testing.T) {
 	require.Equal(t, one, save(1))
 }
 
-// TestBoostedPairsAcceptance measures the held-out AUC with ten pair terms
-// beside the main-effects model and scikit-learn's HistGradientBoosting
-// (testdata/boosted_sklearn.json) on the acceptance data sets; with pairs
-// the AUC is held to at least 0.005 below the main effects' (pairs are
-// screened and early-stopped on the training rows only, so they may not
-// help, but they must not hurt by more). It runs with CANDOR_LONG=1 only
-// (minutes under -race).
+// TestBoostedPairsAcceptance: on each data set the model with
+// InterpretML's default pairs (BoostedAutoInteractions: three per
+// feature) meets the targets (boostedTargets), but for the
+// shortfalls each case records. It runs with CANDOR_LONG=1 only (minutes;
+// longer under -race).
 func TestBoostedPairsAcceptance(t *testing.T) {
 	if os.Getenv("CANDOR_LONG") == "" {
-		t.Skip("fits the acceptance data sets twice: set CANDOR_LONG=1")
+		t.Skip("fits the acceptance data sets with pairs: set CANDOR_LONG=1")
 	}
-	ref, _ := sklearnAUC(t)
 	for _, c := range boostedCases {
 		t.Run(c.name, func(t *testing.T) {
 			s, train, test := boostedData(t, c)
-			plain, err := fit.Boosted(context.Background(), train, s, c.target, c.event, nil)
+			start, cpu := time.Now(), processCPU()
+			paired, err := fit.Boosted(context.Background(), train, s, c.target, c.event, &fit.BoostedOptions{Interactions: fit.BoostedAutoInteractions})
 			require.NoError(t, err)
-			start := time.Now()
-			paired, err := fit.Boosted(context.Background(), train, s, c.target, c.event, &fit.BoostedOptions{Interactions: 10})
-			require.NoError(t, err)
-			took := time.Since(start)
-			p0, err := monitor.Assess(plain.Model, test, c.target, c.event)
-			require.NoError(t, err)
+			took, cpuTook := time.Since(start), processCPU()-cpu
 			p1, err := monitor.Assess(paired.Model, test, c.target, c.event)
 			require.NoError(t, err)
-			t.Logf("%s: main effects %.4f, with 10 pairs %.4f (%v), sklearn HGB %.4f; pairs %v", c.name, p0.AUC, p1.AUC, took.Round(time.Millisecond), ref[c.name], paired.Pairs)
-			if !c.beatsLinear {
-				return // German credit: 700 training rows, where the pairs measured here cost 0.009 of AUC (reported, not asserted)
+			targets := boostedBaselines(t, c, s, train, test)
+			var first []pairName
+			for _, p := range paired.Pairs[:min(5, len(paired.Pairs))] {
+				first = append(first, pairName(p.Features[0]+" x "+p.Features[1]))
 			}
-			require.GreaterOrEqual(t, p1.AUC, p0.AUC-0.005)
+			t.Logf("%s: with %d pairs %.4f (%v wall, %v CPU); sklearn HGB %.4f, logistic %.4f, scorecard %.4f; first pairs %v",
+				c.name, len(paired.Pairs), p1.AUC, took.Round(time.Millisecond), cpuTook.Round(time.Millisecond), targets["hgb"], targets["logistic"], targets["scorecard"], first)
+			boostedTargets(t, c.name+" with pairs", p1.AUC, targets, c.pairsShort)
 		})
 	}
 }
+
+// pairName is a pair's two features, for the log.
+type pairName string

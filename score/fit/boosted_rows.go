@@ -43,6 +43,17 @@ func stepRows(te, y, w []float64, pc, col binCol, f, g, h []float64) {
 		}
 		return
 	}
+	if w == nil {
+		switch {
+		case pc.u8 != nil:
+			stepRowsNoWeights(te, y, pc.u8, col.u16, f, g, h)
+		case col.u8 != nil:
+			stepRowsNoWeights(te, y, pc.u16, col.u8, f, g, h)
+		default:
+			stepRowsNoWeights(te, y, pc.u16, col.u16, f, g, h)
+		}
+		return
+	}
 	switch {
 	case pc.u8 != nil:
 		stepRowsAny(te, y, w, pc.u8, col.u16, f, g, h)
@@ -50,6 +61,19 @@ func stepRows(te, y, w []float64, pc, col binCol, f, g, h []float64) {
 		stepRowsAny(te, y, w, pc.u16, col.u8, f, g, h)
 	default:
 		stepRowsAny(te, y, w, pc.u16, col.u16, f, g, h)
+	}
+}
+
+func stepRowsNoWeights[P, C uint8 | uint16](te, y []float64, pc []P, col []C, f, g, h []float64) {
+	y, pc, col = y[:len(te)], pc[:len(te)], col[:len(te)]
+	for i, e := range te {
+		e *= f[pc[i]]
+		te[i] = e
+		r := 1 / (1 + e)
+		p := e * r
+		b := col[i]
+		g[b] += p - y[i]
+		h[b] += p * r
 	}
 }
 
@@ -109,5 +133,54 @@ func addShape(s []float64, col binCol, d []float64) {
 	c := col.u16[:len(s)]
 	for i := range s {
 		s[i] += d[c[i]]
+	}
+}
+
+// gradRows moves the odds te of each row by the factor f of its bin of
+// the pending feature (pc; none when !pending) and writes each row's
+// gradient and hessian of the log-loss, w-weighted (nil: unweighted), into
+// gr and hr.
+func gradRows(te, y, w []float64, pc binCol, f []float64, pending bool, gr, hr []float64) {
+	y, gr, hr = y[:len(te)], gr[:len(te)], hr[:len(te)]
+	for i, e := range te {
+		if pending {
+			if pc.u8 != nil {
+				e *= f[pc.u8[i]]
+			} else {
+				e *= f[pc.u16[i]]
+			}
+			te[i] = e
+		}
+		r := 1 / (1 + e)
+		p := e * r
+		wi := 1.0
+		if w != nil {
+			wi = w[i]
+		}
+		gr[i] = wi * (p - y[i])
+		hr[i] = wi * p * r
+	}
+}
+
+// scatterRows sums the rows' gradients gr and hessians hr into g and h by
+// the rows' bins col.
+func scatterRows(col binCol, gr, hr, g, h []float64) {
+	if col.u8 != nil {
+		ga, ha := (*[256]float64)(g[:256]), (*[256]float64)(h[:256])
+		c := col.u8[:len(gr)]
+		hr = hr[:len(gr)]
+		for i, x := range gr {
+			b := c[i]
+			ga[b] += x
+			ha[b] += hr[i]
+		}
+		return
+	}
+	c := col.u16[:len(gr)]
+	hr = hr[:len(gr)]
+	for i, x := range gr {
+		b := c[i]
+		g[b] += x
+		h[b] += hr[i]
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -22,31 +23,26 @@ type boostedCase struct {
 	name, target, event string
 	exclude, protected  []string
 	fill                map[string]float64 // for the logistic comparison only
-	// beatsLinear says the boosted model is held to at least the logistic
-	// and scorecard AUC; false records a shortfall measured and reported
-	// (German credit: 700 training rows, where the coarse monotone
-	// scorecard generalises better; Telco churn under the defaults taken
-	// from HistGradientBoosting: 0.8380 against the logistic's 0.8458, as
-	// the README reports).
-	beatsLinear bool
 	// long cases (tens of thousands of rows) run only with CANDOR_LONG=1.
 	long bool
-	// interactions says HGB's lead comes from interactions a main-effects
-	// model cannot hold (Bank marketing: HGB 0.7974, HGB restricted to
-	// main effects 0.7671): the boosted model is held within 0.005 of the
-	// restricted HGB instead, and the gap to HGB is logged.
-	interactions bool
 	// l2 penalises the logistic comparison (Adult's rare levels separate
 	// the classes, so its unpenalised fit does not exist).
 	l2 float64
+	// mainsShort and pairsShort name the targets the main-effects
+	// model and the model with InterpretML's default pairs miss under the
+	// defaults, as measured and reported in the README ("hgb": more than
+	// 0.005 below HistGradientBoosting; "logistic", "scorecard": below
+	// that model's held-out AUC). A listed target is asserted missed, so
+	// the list and the README cannot go stale; the others are asserted met.
+	mainsShort, pairsShort []string
 }
 
 var boostedCases = []boostedCase{
-	{name: datasets.GermanCredit, target: "creditability", event: "bad"},
+	{name: datasets.GermanCredit, target: "creditability", event: "bad", mainsShort: []string{"scorecard"}, pairsShort: []string{"scorecard"}},
 	// Telco's 11 blank TotalCharges are all customers of tenure 0.
 	{name: datasets.TelcoChurn, target: "Churn", event: "Yes", exclude: []string{"customerID"}, fill: map[string]float64{"TotalCharges": 0}},
-	{name: datasets.BankMarketing, target: "y", event: "yes", exclude: []string{"duration"}, beatsLinear: true, long: true, interactions: true},
-	{name: datasets.Adult, target: "income", event: ">50K", exclude: []string{"split"}, protected: []string{"race", "sex"}, beatsLinear: true, long: true, l2: 1},
+	{name: datasets.BankMarketing, target: "y", event: "yes", exclude: []string{"duration"}, long: true, mainsShort: []string{"hgb"}},
+	{name: datasets.Adult, target: "income", event: ">50K", exclude: []string{"split"}, protected: []string{"race", "sex"}, long: true, l2: 1},
 }
 
 // boostedData loads a case: the schema (inferred from the whole file) and
@@ -93,51 +89,66 @@ func sklearnAUC(t testing.TB) (hgb, mainEffects map[string]float64) {
 	return ref.AUC, ref.NoInteractions
 }
 
-// TestBoostedAcceptance: on each data set the boosted model's held-out AUC
-// is within 0.005 of scikit-learn's HistGradientBoostingClassifier
-// (default settings, same inputs and split), or, where HGB's lead is its
-// interactions (Bank marketing), within 0.005 of HGB restricted to main
-// effects, and at least candor's logistic regression's and scorecard's on
-// the same split (not asserted on German credit).
-func TestBoostedAcceptance(t *testing.T) {
-	if testing.Short() {
-		t.Skip("fits four data sets")
+// boostedTargets checks one held-out AUC against the targets:
+// within 0.005 of scikit-learn's HistGradientBoostingClassifier (default
+// settings, same inputs and split) or better, and at least candor's
+// logistic regression's and scorecard's on the same split. A target named
+// in short is asserted missed instead (a shortfall the README reports).
+func boostedTargets(t *testing.T, label string, auc float64, targets map[string]float64, short []string) {
+	t.Helper()
+	for _, name := range []string{"hgb", "logistic", "scorecard"} {
+		bar := targets[name]
+		if name == "hgb" {
+			bar -= 0.005
+		}
+		if slices.Contains(short, name) {
+			t.Logf("%s: %.4f misses %s (%.4f) by %.4f, as the README reports", label, auc, name, targets[name], bar-auc)
+			require.Less(t, auc, bar, "%s: the recorded shortfall against %s is gone: update the README and the case", label, name)
+			continue
+		}
+		require.GreaterOrEqual(t, auc, bar, "%s: against %s", label, name)
 	}
-	ref, mainRef := sklearnAUC(t)
+}
+
+// boostedBaselines fits the logistic model and the scorecard of case c
+// and returns the targets (with HGB's AUC from the committed figures).
+func boostedBaselines(t *testing.T, c boostedCase, s *score.Schema, train, test *score.Table) map[string]float64 {
+	t.Helper()
+	ref, _ := sklearnAUC(t)
+	lf, err := fit.Logistic(context.Background(), train, s, c.target, c.event, &fit.LogisticOptions{Fill: c.fill, L2: c.l2})
+	require.NoError(t, err)
+	lperf, err := monitor.Assess(lf.Model, test, c.target, c.event)
+	require.NoError(t, err)
+	sf, err := fit.Scorecard(context.Background(), train, s, c.target, c.event, nil)
+	require.NoError(t, err)
+	sperf, err := monitor.Assess(sf.Model, test, c.target, c.event)
+	require.NoError(t, err)
+	return map[string]float64{"hgb": ref[c.name], "logistic": lperf.AUC, "scorecard": sperf.AUC}
+}
+
+// TestBoostedAcceptance: on each data set the main-effects model under the
+// defaults (InterpretML's EBM method and defaults, no pairs) meets the
+// issue's targets (boostedTargets), but for the shortfalls each case
+// records. It runs with CANDOR_LONG=1 only (the acceptance measurement;
+// minutes under -race).
+func TestBoostedAcceptance(t *testing.T) {
+	if os.Getenv("CANDOR_LONG") == "" {
+		t.Skip("fits the acceptance data sets: set CANDOR_LONG=1")
+	}
+	_, mainRef := sklearnAUC(t)
 	for _, c := range boostedCases {
 		t.Run(c.name, func(t *testing.T) {
-			if c.long && os.Getenv("CANDOR_LONG") == "" {
-				t.Skip("set CANDOR_LONG=1 to fit this data set")
-			}
 			s, train, test := boostedData(t, c)
-			start := time.Now()
+			start, cpu := time.Now(), processCPU()
 			bf, err := fit.Boosted(context.Background(), train, s, c.target, c.event, nil)
 			require.NoError(t, err)
-			took := time.Since(start)
+			took, cpuTook := time.Since(start), processCPU()-cpu
 			perf, err := monitor.Assess(bf.Model, test, c.target, c.event)
 			require.NoError(t, err)
-			t.Logf("%s: boosted %.4f (rounds %v, %v), sklearn HGB %.4f, HGB main effects only %.4f",
-				c.name, perf.AUC, bf.Rounds, took.Round(time.Millisecond), ref[c.name], mainRef[c.name])
-			if c.interactions {
-				require.GreaterOrEqual(t, perf.AUC, mainRef[c.name]-0.005, "within 0.005 of sklearn's HGB restricted to main effects")
-				t.Logf("%s: %.4f short of HGB with interactions", c.name, ref[c.name]-perf.AUC)
-			} else {
-				require.GreaterOrEqual(t, perf.AUC, ref[c.name]-0.005, "within 0.005 of sklearn's HGB")
-			}
-			lf, err := fit.Logistic(context.Background(), train, s, c.target, c.event, &fit.LogisticOptions{Fill: c.fill, L2: c.l2})
-			require.NoError(t, err)
-			lperf, err := monitor.Assess(lf.Model, test, c.target, c.event)
-			require.NoError(t, err)
-			sf, err := fit.Scorecard(context.Background(), train, s, c.target, c.event, nil)
-			require.NoError(t, err)
-			sperf, err := monitor.Assess(sf.Model, test, c.target, c.event)
-			require.NoError(t, err)
-			t.Logf("%s: logistic %.4f, scorecard %.4f", c.name, lperf.AUC, sperf.AUC)
-			if !c.beatsLinear {
-				return
-			}
-			require.GreaterOrEqual(t, perf.AUC, lperf.AUC, "at least the logistic model's")
-			require.GreaterOrEqual(t, perf.AUC, sperf.AUC, "at least the scorecard's")
+			targets := boostedBaselines(t, c, s, train, test)
+			t.Logf("%s: main effects %.4f (rounds %v, %v wall, %v CPU); sklearn HGB %.4f, HGB main effects only %.4f, logistic %.4f, scorecard %.4f",
+				c.name, perf.AUC, bf.Rounds, took.Round(time.Millisecond), cpuTook.Round(time.Millisecond), targets["hgb"], mainRef[c.name], targets["logistic"], targets["scorecard"])
+			boostedTargets(t, c.name+" main effects", perf.AUC, targets, c.mainsShort)
 		})
 	}
 }
