@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -795,8 +796,35 @@ func fourFifths(p *Partition, sel []int) FourFifths {
 	return ff
 }
 
+// numericGroupsMin is the number of groups from which an attribute whose
+// every group is a number is taken for a numeric column audited value by
+// value (an age, an income), not a code with a few values (a 0/1 flag).
+const numericGroupsMin = 20
+
 func (a *audit) warnings(r *Report) []string {
 	var w []string
+	seen := map[string]bool{}
+	for _, p := range r.Partitions() {
+		if seen[p.Attribute] || strings.Contains(p.Attribute, " & ") || len(p.Groups) < numericGroupsMin {
+			continue
+		}
+		seen[p.Attribute] = true
+		numbers, small := true, 0
+		for _, g := range p.Groups {
+			if _, err := strconv.ParseFloat(strings.TrimSpace(g.Name), 64); err != nil {
+				numbers = false
+				break
+			}
+			if g.Small {
+				small++
+			}
+		}
+		if numbers {
+			w = append(w, fmt.Sprintf("%s: %d groups, every one a number: a numeric column is audited one value per group "+
+				"(%d of them under the minimum group size %d); band it first (e.g. age 25 or under, over 25) and audit the band column",
+				p.Attribute, len(p.Groups), small, a.opts.MinGroupSize))
+		}
+	}
 	if a.opts.MinGroupSize > 0 {
 		for _, p := range r.Partitions() {
 			for _, g := range p.Groups {
