@@ -13,15 +13,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// A loan's share of the income, written beside the loan and the income
-// (as in the public credit_risk_dataset.csv), is named by `fit` as derived
-// from them, for every model kind: recourse on that file told a customer
-// to raise the income and, apart from it, to bring the share down while
-// the loan stayed put (35000 / 80000 is 0.44, not the 0.25 advised).
-func TestFitWarnsOfDerivedInput(t *testing.T) {
-	dir := t.TempDir()
+// writeLoans writes dir/loans.csv: 600 loans with the income, the loan,
+// the loan's share of the income (rounded to 2 decimals), with years a
+// fourth input, and the default; it returns the path.
+func writeLoans(t *testing.T, dir string, years bool) string {
+	t.Helper()
 	var b strings.Builder
-	b.WriteString("income,loan,share,years,default\n")
+	b.WriteString("income,loan,share,")
+	if years {
+		b.WriteString("years,")
+	}
+	b.WriteString("default\n")
 	for i := range 600 {
 		income := float64(12000 + (i*7919)%88000)
 		loan := float64(500 + 25*((i*131)%1300))
@@ -30,10 +32,25 @@ func TestFitWarnsOfDerivedInput(t *testing.T) {
 		if (i*7)%10 < 1+int(share*6) {
 			def = "yes"
 		}
-		fmt.Fprintf(&b, "%g,%g,%g,%d,%s\n", income, loan, share, 1+(i*17)%30, def)
+		fmt.Fprintf(&b, "%g,%g,%g,", income, loan, share)
+		if years {
+			fmt.Fprintf(&b, "%d,", 1+(i*17)%30)
+		}
+		fmt.Fprintf(&b, "%s\n", def)
 	}
 	data := filepath.Join(dir, "loans.csv")
 	require.NoError(t, os.WriteFile(data, []byte(b.String()), 0o644))
+	return data
+}
+
+// A loan's share of the income, written beside the loan and the income
+// (as in the public credit_risk_dataset.csv), is named by `fit` as derived
+// from them, for every model kind: recourse on that file told a customer
+// to raise the income and, apart from it, to bring the share down while
+// the loan stayed put (35000 / 80000 is 0.44, not the 0.25 advised).
+func TestFitWarnsOfDerivedInput(t *testing.T) {
+	dir := t.TempDir()
+	data := writeLoans(t, dir, true)
 	for _, model := range []string{"logistic", "scorecard", "boosted"} {
 		code, _, stderr := runCLI(t, "fit", "--model", model, "--data", data, "--target", "default", "--event", "yes",
 			"--out", filepath.Join(dir, model+".json"))
@@ -55,20 +72,7 @@ func TestFitWarnsOfDerivedInput(t *testing.T) {
 // almost none, and the warning says what the column is written with.
 func TestFitChecksDeclaredDerived(t *testing.T) {
 	dir := t.TempDir()
-	var b strings.Builder
-	b.WriteString("income,loan,share,default\n")
-	for i := range 600 {
-		income := float64(12000 + (i*7919)%88000)
-		loan := float64(500 + 25*((i*131)%1300))
-		share := math.Round(loan/income*100) / 100
-		def := "no"
-		if (i*7)%10 < 1+int(share*6) {
-			def = "yes"
-		}
-		fmt.Fprintf(&b, "%g,%g,%g,%s\n", income, loan, share, def)
-	}
-	data := filepath.Join(dir, "loans.csv")
-	require.NoError(t, os.WriteFile(data, []byte(b.String()), 0o644))
+	data := writeLoans(t, dir, false)
 	for _, c := range []struct{ derived, want, not string }{
 		{`{"formula": "loan / income", "decimals": 2}`, "derived input (declared): share = loan / income (rounded to 2 decimals) on 100.0% of", "warning: derived"},
 		{`{"formula": "loan / income"}`, `warning: derived input: the declared share = loan / income (not rounded) on 0.`, "derived input (declared)"},

@@ -207,29 +207,28 @@ func (bg *bag) pairUpdate(t *boostTerm, random bool, d []float64) float64 {
 		if ph.nb > 1 {
 			cb = 1 + bg.rng.below(ph.nb-1)
 		}
+		// quadrant of cell (a, b) around the cuts (ca, cb): 0..3.
+		quadrant := func(a, b int) int {
+			q := 0
+			if a >= ca {
+				q += 2
+			}
+			if b >= cb {
+				q++
+			}
+			return q
+		}
 		var qg, qh [4]float64
 		for a := range ph.na {
 			for b := range ph.nb {
-				q := 0
-				if a >= ca {
-					q += 2
-				}
-				if b >= cb {
-					q++
-				}
+				q := quadrant(a, b)
 				qg[q] += ph.g[a*ph.nb+b]
 				qh[q] += ph.h[a*ph.nb+b]
 			}
 		}
 		for a := range ph.na {
 			for b := range ph.nb {
-				q := 0
-				if a >= ca {
-					q += 2
-				}
-				if b >= cb {
-					q++
-				}
+				q := quadrant(a, b)
 				d[a*ph.nb+b] = newtonStep(o.lr, qg[q], qh[q])
 			}
 		}
