@@ -1,6 +1,7 @@
 package score_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -75,4 +76,39 @@ func TestInferLevelsLimit(t *testing.T) {
 	_, err = tab.Infer()
 	require.ErrorIs(t, err, score.ErrLimit)
 	require.Contains(t, err.Error(), `column "id"`)
+}
+
+// A column of numbers with a few stray texts was made categorical, a level
+// per number (a public card-churn file's description row under the header
+// turned its age into 46 levels): Infer names the column, the texts with
+// their counts and first rows, and the ways out. The counts: 29 numbers
+// (25+i for the other i of 0..33), "NA" in rows 2, 12, 22 and 32, "?" in row 5.
+func TestInferNamesStrayText(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("age,y\n")
+	for i := range 34 {
+		switch {
+		case i%10 == 1:
+			b.WriteString("NA,1\n")
+		case i == 4:
+			b.WriteString("?,0\n")
+		default:
+			fmt.Fprintf(&b, "%d,%d\n", 25+i, i%2)
+		}
+	}
+	tab, err := score.ReadCSV(strings.NewReader(b.String()), nil)
+	require.NoError(t, err)
+	_, err = tab.Infer()
+	require.ErrorIs(t, err, score.ErrMalformed)
+	for _, want := range []string{`column "age": 29 of its 34 cells are numbers`, `"NA" (4 cells, first in row 2)`, `"?" (row 5)`, `"kind": "categorical"`} {
+		require.Contains(t, err.Error(), want)
+	}
+	// InferSchema (no checks) still reads it, as labels.
+	f, _ := tab.InferSchema().Lookup("age")
+	require.Equal(t, score.Categorical, f.Kind)
+	// Four distinct texts: a categorical column, not numbers with strays.
+	tab, err = score.ReadCSV(strings.NewReader(b.String()+"none,1\nsome,0\n"), nil)
+	require.NoError(t, err)
+	_, err = tab.Infer()
+	require.NoError(t, err)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 )
 
 // Table is a data set read from CSV: a header and rows of text cells. A cell
@@ -243,17 +244,86 @@ func (t *Table) inferColumn(j int, check bool) (Feature, error) {
 	if f.Kind == Numeric {
 		return f, nil
 	}
+	if check {
+		if err := t.strayText(j); err != nil {
+			return f, err
+		}
+	}
 	set := map[string]bool{}
 	for i := range t.Len() {
 		if c := t.Cell(i, j); c != "" {
 			set[c] = true
 			if check && len(set) > t.lim.Levels {
-				return f, &LimitError{Limit: "levels", Max: int64(t.lim.Levels), Where: "column " + QuoteBounded(t.header[j]), Setting: "Limits.Levels"}
+				return f, &LimitError{Limit: "levels", Max: int64(t.lim.Levels), Where: "column " + QuoteBounded(t.header[j]),
+					Setting: "CANDOR_LIMITS=levels=N or score.Limits.Levels; or leave the column out (--exclude, \"role\": \"ignored\")"}
 			}
 		}
 	}
 	f.Categories = sortedKeys(set)
 	return f, nil
+}
+
+// Stray text in a column of numbers: a column whose numbers take more than
+// strayMinNumbers distinct values and whose other cells hold at most
+// strayMaxTexts distinct texts is a quantity with a few cells that are not
+// data (a description row under the header, a "NA" or "?" marker), not a
+// categorical column with a level per number. A column of a few number
+// labels and a text one ("0", "1", "2", "3+") stays categorical.
+const (
+	strayMinNumbers = 20
+	strayMaxTexts   = 3
+)
+
+// strayText returns an ErrMalformed error for column j (already found not
+// numeric) when it is a column of numbers with stray text, naming the
+// texts, their first rows and the ways out; nil otherwise.
+func (t *Table) strayText(j int) error {
+	numbers := map[string]bool{}
+	type text struct{ first, n int }
+	texts := map[string]*text{}
+	var order []string
+	cells := 0
+	for i := range t.Len() {
+		c := t.Cell(i, j)
+		if c == "" {
+			continue
+		}
+		cells++
+		if _, err := ParseNumber(c); err == nil {
+			if len(numbers) <= strayMinNumbers {
+				numbers[c] = true
+			}
+			continue
+		}
+		if x := texts[c]; x != nil {
+			x.n++
+			continue
+		}
+		if len(texts) == strayMaxTexts {
+			return nil // too many texts: a categorical column
+		}
+		texts[c] = &text{first: i + 1, n: 1}
+		order = append(order, c)
+	}
+	if len(numbers) <= strayMinNumbers {
+		return nil
+	}
+	var parts []string
+	others := 0
+	for _, c := range order {
+		x := texts[c]
+		others += x.n
+		if x.n == 1 {
+			parts = append(parts, fmt.Sprintf("%s (row %d)", QuoteBounded(c), x.first))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s (%d cells, first in row %d)", QuoteBounded(c), x.n, x.first))
+		}
+	}
+	return fmt.Errorf("%w: column %s: %d of its %d cells are numbers and the others are text: %s. "+
+		"A blank cell is the missing value: blank or drop those cells (a description row under the header, a \"NA\" marker); "+
+		"or, if the values are labels, declare the column with \"kind\": \"categorical\" in --features (score.Declarations); "+
+		"or leave it out (--exclude, \"role\": \"ignored\")",
+		ErrMalformed, QuoteBounded(t.header[j]), cells-others, cells, strings.Join(parts, ", "))
 }
 
 // Record returns row i (0-based) as a record of schema s, matching columns

@@ -156,7 +156,10 @@ func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := t.InferSchemaWith(d)
+	// What the command line leaves out of the fit is not checked as an
+	// input would be (an id over the level limit, a free-text column).
+	unchecked := append([]string{a.target, a.weights}, splitList(a.exclude)...)
+	s, err := t.InferSchemaWith(d, unchecked...)
 	if err != nil {
 		if a.features == "" {
 			return nil, fmt.Errorf("%s: %w", a.data, err)

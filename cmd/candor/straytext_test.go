@@ -1,0 +1,86 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// describedFile writes a small churn-like file the way a public copy of a
+// bank's card-churn data ships it: a second row of column descriptions
+// under the header, then n customers (a unique id, an age, a balance and
+// the churn flag).
+func describedFile(t *testing.T, n int) string {
+	var b strings.Builder
+	b.WriteString("CLIENTNUM,age,balance,churned\n")
+	b.WriteString("Client number. Unique identifier,age in years,revolving balance,1 if the account closed\n")
+	for i := range n {
+		churned := "no"
+		if i%3 == 0 {
+			churned = "yes"
+		}
+		fmt.Fprintf(&b, "%d,%d,%d,%s\n", 700000000+i*7919, 25+i%40, (i*37)%2500, churned)
+	}
+	path := filepath.Join(t.TempDir(), "described.csv")
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	return path
+}
+
+// --exclude takes a column out before the fit's checks: an id column of
+// 12,000 distinct values (over the 10,000-level limit because a text row
+// makes it categorical) no longer stops the fit when it is excluded. Before,
+// the level limit fired while inferring the schema, --exclude or not.
+func TestExcludedColumnIsNotChecked(t *testing.T) {
+	data := describedFile(t, 12000)
+	code, _, stderr := runCLI(t, "fit", "--data", data, "--target", "churned", "--event", "yes", "--exclude", "CLIENTNUM,age,balance")
+	require.NotEqual(t, 0, code)
+	require.NotContains(t, stderr, "CLIENTNUM", "an excluded column is not checked")
+}
+
+// A column of numbers with a few stray texts (a description row, an "NA"
+// marker) is not silently made categorical with a level per number: fit
+// stops, naming the column, the text, its row and what to do. Before,
+// age became a 41-level categorical input and CLIENTNUM hit the level
+// limit with a hint naming a Go field ("Limits.Levels").
+func TestStrayTextInNumericColumn(t *testing.T) {
+	data := describedFile(t, 600)
+	code, _, stderr := runCLI(t, "fit", "--data", data, "--target", "churned", "--event", "yes", "--exclude", "CLIENTNUM")
+	require.NotEqual(t, 0, code)
+	require.Contains(t, stderr, `column "age"`)
+	require.Contains(t, stderr, `600 of its 601 cells are numbers`)
+	require.Contains(t, stderr, `"age in years" (row 1)`)
+	require.Contains(t, stderr, `"kind": "categorical"`)
+
+	// Over the level limit, the same diagnosis, and the command-line way
+	// to raise the limit.
+	big := describedFile(t, 12000)
+	code, _, stderr = runCLI(t, "fit", "--data", big, "--target", "churned", "--event", "yes")
+	require.NotEqual(t, 0, code)
+	require.Contains(t, stderr, `column "CLIENTNUM"`)
+	require.Contains(t, stderr, `12000 of its 12001 cells are numbers`)
+
+	// Declared categorical, the column is what the file says it is: the
+	// check is the user's to waive.
+	features := filepath.Join(t.TempDir(), "f.json")
+	require.NoError(t, os.WriteFile(features, []byte(`{"features": {"age": {"kind": "categorical"}, "balance": {"role": "ignored"}}}`), 0o644))
+	code, _, stderr = runCLI(t, "fit", "--data", data, "--target", "churned", "--event", "yes", "--exclude", "CLIENTNUM", "--features", features, "--nonevent", "no")
+	require.Equal(t, 0, code, stderr)
+
+	// A few number labels and a text one ("0", "1", "2", "3+": a count
+	// with an open top) stay a categorical column: the numbers take too
+	// few values to be a quantity with stray text.
+	var b strings.Builder
+	b.WriteString("dependents,y\n")
+	for i := range 400 {
+		d := []string{"0", "1", "2", "3+"}[i%4]
+		fmt.Fprintf(&b, "%s,%d\n", d, (i/4)%2)
+	}
+	small := filepath.Join(t.TempDir(), "dependents.csv")
+	require.NoError(t, os.WriteFile(small, []byte(b.String()), 0o644))
+	code, _, stderr = runCLI(t, "fit", "--data", small, "--target", "y", "--event", "1")
+	require.Equal(t, 0, code, stderr)
+}
