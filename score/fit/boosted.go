@@ -301,6 +301,9 @@ func Boosted(ctx context.Context, t *score.Table, s *score.Schema, target, event
 	if err != nil {
 		return nil, err
 	}
+	if err := checkLeaks(d, target, event); err != nil {
+		return nil, err
+	}
 	nf := len(d.Inputs)
 	dirs := make([]int8, nf)
 	shapeTrend := make([]Trend, nf) // peak or valley, projected after the fit

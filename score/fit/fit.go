@@ -704,6 +704,9 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 	if err != nil {
 		return nil, err
 	}
+	if err := checkLeaks(d, target, event); err != nil {
+		return nil, err
+	}
 	n := len(d.Rows)
 	oh := newOneHot(d)
 	cols, names := oh.cols, oh.names

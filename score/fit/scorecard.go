@@ -214,6 +214,9 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 	if err != nil {
 		return nil, err
 	}
+	if err := checkLeaks(d, target, event); err != nil {
+		return nil, err
+	}
 	n := len(d.Rows)
 	fit := &ScorecardFit{Rows: n, Dropped: d.Dropped, OtherTarget: d.OtherTarget}
 	var wsum float64
