@@ -26,11 +26,11 @@ type Suspect struct {
 
 // Suspect-code rule thresholds (see SuspectCodes).
 const (
-	suspectCandidates = 3     // smallest and largest distinct values examined at each end
-	suspectMinCount   = 5     // expected events and non-events for the z test (see SuspectCodes)
-	suspectFence      = 3.0   // IQRs beyond the quartiles of the rest (Tukey's "far out")
-	suspectZ          = 3.29  // |z| of the rate difference, two-sided 0.1%
-	suspectNeighbours = 0.05  // share of the rows nearest to the code used as its neighbours
+	suspectCandidates = 3    // smallest and largest distinct values examined at each end
+	suspectMinCount   = 5    // expected events and non-events for the z test (see SuspectCodes)
+	suspectFence      = 3.0  // IQRs beyond the quartiles of the rest (Tukey's "far out")
+	suspectZ          = 3.29 // |z| of the rate difference, two-sided 0.1%
+	suspectNeighbours = 0.05 // share of the rows nearest to the code used as its neighbours
 )
 
 // SuspectCodes returns the values of a numeric feature that look like
