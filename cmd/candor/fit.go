@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -156,7 +157,7 @@ func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := t.InferSchemaWith(d)
+	s, err := t.InferSchemaWith(withShorthandRoles(d, t, a))
 	if err != nil {
 		if a.features == "" {
 			return nil, fmt.Errorf("%s: %w", a.data, err)
@@ -182,6 +183,29 @@ func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
 		return nil, fmt.Errorf("--protected: %w", err)
 	}
 	return s, nil
+}
+
+// withShorthandRoles is d with --exclude and --protected (and the target)
+// as the roles they are shorthands for, on columns of t the file gives no
+// role, so that inference leaves their cells unchecked as it does a
+// declared role's (a column of numbers with "NA" cells that is left out is
+// no error). fitSchema applies the same roles again after inference.
+func withShorthandRoles(d *score.Declarations, t *score.Table, a fitArgs) *score.Declarations {
+	out := &score.Declarations{Features: map[string]score.Declaration{}}
+	if d != nil {
+		maps.Copy(out.Features, d.Features)
+	}
+	set := func(role score.Role, names []string) {
+		for _, name := range names {
+			if fd := out.Features[name]; fd.Role == nil && t.Column(name) >= 0 {
+				fd.Role = &role
+				out.Features[name] = fd
+			}
+		}
+	}
+	set(score.Ignored, append([]string{a.target}, splitList(a.exclude)...))
+	set(score.Protected, splitList(a.protected))
+	return out
 }
 
 func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArgs, policy fit.MissingPolicy) (*score.Model, string, error) {

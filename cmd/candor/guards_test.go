@@ -172,3 +172,32 @@ func TestDateColumnRefused(t *testing.T) {
 		}
 	}
 }
+
+// A column of numbers with R's NA for its missing values (Give Me Some
+// Credit's MonthlyIncome) is named by fit with the marker; and --exclude,
+// the shorthand for {"role": "ignored"}, leaves it out as the declaration
+// does: before, the column was still read and refused.
+func TestFitNamesNAAndExcludeSkipsIt(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("MonthlyIncome,age,y\n")
+	for i := range 400 {
+		income := "NA"
+		if i%5 != 0 {
+			income = fmt.Sprint(2000 + 37*i)
+		}
+		fmt.Fprintf(&b, "%s,%d,%d\n", income, 20+i%50, (i*7)%11/9)
+	}
+	data := writeFile(t, dir, "na.csv", b.String())
+	code, _, stderr := runCLI(t, "fit", "--data", data, "--target", "y", "--event", "1", "--out", filepath.Join(dir, "m.json"))
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr, `column "MonthlyIncome" holds numbers and "NA" on 80 rows (the first is row 1)`)
+	for _, args := range [][]string{
+		{"--exclude", "MonthlyIncome"},
+		{"--features", writeFile(t, dir, "f.json", `{"features": {"MonthlyIncome": {"role": "ignored"}}}`)},
+	} {
+		code, _, stderr = runCLI(t, append([]string{"fit", "--data", data, "--target", "y", "--event", "1", "--out", filepath.Join(dir, "m.json")}, args...)...)
+		require.Equal(t, 0, code, "%v: %s", args, stderr)
+		require.Contains(t, stderr, "features 1,", args)
+	}
+}
