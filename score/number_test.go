@@ -124,3 +124,20 @@ func TestInferNamesMissingMarkers(t *testing.T) {
 	f, _ = s.Lookup("job")
 	require.Equal(t, score.Categorical, f.Kind)
 }
+
+// A file written by pandas' to_csv with its index (Give Me Some Credit's
+// cs-training.csv) has a first header cell that is blank. The error said
+// only "CSV column 1 has no name", which leaves a newcomer nowhere: it now
+// says what such a column usually is and what to do.
+func TestUnnamedIndexColumnHint(t *testing.T) {
+	_, err := score.ReadCSV(strings.NewReader(",SeriousDlqin2yrs,age\n1,1,45\n2,0,40\n"), &score.CSVOptions{Name: "cs-training.csv"})
+	require.ErrorIs(t, err, score.ErrMalformed)
+	for _, want := range []string{"cs-training.csv", "CSV column 1 has no name", "a row index", "give it a name in the header", `"role": "ignored"`} {
+		require.Contains(t, err.Error(), want)
+	}
+	// Another blank name is only named.
+	_, err = score.ReadCSV(strings.NewReader("a,,b\n1,2,3\n"), nil)
+	require.ErrorIs(t, err, score.ErrMalformed)
+	require.Contains(t, err.Error(), "CSV column 2 has no name")
+	require.NotContains(t, err.Error(), "row index")
+}
