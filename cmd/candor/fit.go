@@ -104,7 +104,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	report += derivedLines(t, schema, m)
+	report += derivedLines(t, schema, m) + identifierLines(t, schema)
 	if a.report != "" {
 		w, closeFn, err := output(a.report, stdout)
 		if err != nil {
@@ -257,6 +257,16 @@ func collinearLines(cs []fit.Collinear) string {
 	var b strings.Builder
 	for _, c := range cs {
 		b.WriteString("warning: collinear: " + c.String() + "\n")
+	}
+	return b.String()
+}
+
+// identifierLines warns about each numeric input that looks like a row or
+// customer number (fit.IdentifierInputs).
+func identifierLines(t *score.Table, s *score.Schema) string {
+	var b strings.Builder
+	for _, id := range fit.IdentifierInputs(t, s) {
+		b.WriteString("warning: identifier: " + id.String() + "\n")
 	}
 	return b.String()
 }

@@ -201,3 +201,22 @@ func TestFitNamesNAAndExcludeSkipsIt(t *testing.T) {
 		require.Contains(t, stderr, "features 1,", args)
 	}
 }
+
+// A numeric row number among the inputs is named by every fit, with how to
+// leave it out; left out, it is not.
+func TestFitWarnsOfNumericIdentifier(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("id,age,y\n")
+	for i := range 300 {
+		fmt.Fprintf(&b, "%d,%d,%d\n", i+1, 20+i%50, (i*7)%11/9)
+	}
+	data := writeFile(t, dir, "id.csv", b.String())
+	want := `warning: identifier: id: every value is a distinct whole number (300 of them: a row or customer number?): as an input it fits noise; leave it out (--exclude id, or {"role": "ignored"})`
+	for _, model := range []string{"logistic", "scorecard"} {
+		_, _, stderr := runCLI(t, "fit", "--model", model, "--data", data, "--target", "y", "--event", "1", "--out", filepath.Join(dir, "m.json"))
+		require.Contains(t, stderr, want, model)
+		_, _, stderr = runCLI(t, "fit", "--model", model, "--data", data, "--target", "y", "--event", "1", "--exclude", "id", "--out", filepath.Join(dir, "m.json"))
+		require.NotContains(t, stderr, "identifier", model)
+	}
+}
