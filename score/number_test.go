@@ -141,3 +141,17 @@ func TestUnnamedIndexColumnHint(t *testing.T) {
 	require.Contains(t, err.Error(), "CSV column 2 has no name")
 	require.NotContains(t, err.Error(), "row index")
 }
+
+// At scoring time a missing-value marker in a numeric cell is a row error
+// that says so: a scorecard has a bin for missing values, which a blank
+// cell reaches and "NA" did not ("value of the wrong kind" and no more).
+func TestMissingMarkerAtScoring(t *testing.T) {
+	num := score.MustSchema(score.Feature{Name: "MonthlyIncome", Kind: score.Numeric})
+	_, err := num.RecordFromStrings([]string{"MonthlyIncome"}, []string{"NA"}, true)
+	require.ErrorIs(t, err, score.ErrWrongKind)
+	require.Contains(t, err.Error(), `("NA")`)
+	require.Contains(t, err.Error(), "a missing-value marker: only a blank cell is missing")
+	_, err = num.RecordFromStrings([]string{"MonthlyIncome"}, []string{"n.a."}, true)
+	require.ErrorIs(t, err, score.ErrWrongKind)
+	require.NotContains(t, err.Error(), "marker")
+}
