@@ -184,6 +184,11 @@ func (cr *CSVReader) readHeader() error {
 		if i == 0 {
 			h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		}
+		if h == "" && i == 0 && len(cells) > 1 {
+			// pandas' to_csv writes its row index so, with a blank name.
+			return fmt.Errorf("%w: CSV column 1 has no name (a row index, as pandas' to_csv writes it?): give it a name in the header (id), "+
+				"then leave it out of a fit with --exclude id or {\"role\": \"ignored\"} in the features file", ErrMalformed)
+		}
 		if h == "" {
 			return fmt.Errorf("%w: CSV column %d has no name", ErrMalformed, i+1)
 		}

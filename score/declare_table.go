@@ -1,7 +1,5 @@
 package score
 
-import "slices"
-
 // InferSchemaWith is InferSchema with the declarations applied (see
 // Declarations.Apply): a column declared categorical gets its labels from
 // the table, whatever InferSchema made of it, and a column declared
@@ -10,16 +8,13 @@ import "slices"
 // InferSchema's schema.
 //
 // Columns are inferred with Infer's checks (the number grammar, decimal
-// commas, stray text in a column of numbers, the level limit), except the
-// unchecked columns (what a caller leaves out of the fit, such as the
-// command line's --exclude and --target) and columns the declarations mark
-// ignored or protected, or whose kind they declare: the declaration says
-// what those are.
-func (t *Table) InferSchemaWith(d *Declarations, unchecked ...string) (*Schema, error) {
+// commas, the level limit), except columns the declarations mark ignored or
+// protected, or whose kind they declare: the declaration says what those are.
+func (t *Table) InferSchemaWith(d *Declarations) (*Schema, error) {
 	fs0 := make([]Feature, len(t.header))
 	for j, name := range t.header {
-		check := !slices.Contains(unchecked, name)
-		if check && d != nil {
+		check := true
+		if d != nil {
 			if fd, ok := d.Features[name]; ok && (fd.Kind != nil || (fd.Role != nil && *fd.Role != Input)) {
 				check = false
 			}

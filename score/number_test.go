@@ -2,6 +2,7 @@ package score_test
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -76,6 +77,83 @@ func TestInferLevelsLimit(t *testing.T) {
 	_, err = tab.Infer()
 	require.ErrorIs(t, err, score.ErrLimit)
 	require.Contains(t, err.Error(), `column "id"`)
+}
+
+// "Give Me Some Credit" (cs-training.csv) writes its missing incomes and
+// dependants as NA, R's missing value: MonthlyIncome, numbers on every
+// other row, was read as categories and refused with "more than 10000
+// levels (raise it with Limits.Levels)", and NumberOfDependents (0 to 20)
+// would have become 15 categories. Infer names the column, the marker,
+// its rows and the first of them, and says that only a blank cell is
+// missing. A column declared categorical is not checked (InferSchemaWith).
+func TestInferNamesMissingMarkers(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("MonthlyIncome,NumberOfDependents,job\n")
+	for i := range 20000 {
+		income, deps := "NA", "NA"
+		if i%5 != 3 {
+			income = strconv.Itoa(1000 + i)
+		}
+		if i%40 != 1 {
+			deps = strconv.Itoa(i % 4)
+		}
+		fmt.Fprintf(&b, "%s,%s,%s\n", income, deps, []string{"NA", "admin"}[i%2])
+	}
+	tab, err := score.ReadCSV(strings.NewReader(b.String()), nil)
+	require.NoError(t, err)
+	_, err = tab.Infer()
+	require.ErrorIs(t, err, score.ErrMalformed)
+	require.NotErrorIs(t, err, score.ErrLimit)
+	for _, want := range []string{`column "MonthlyIncome"`, `"NA" on 4000 rows (the first is row 4)`, "candor reads only a blank cell as missing", `{"role": "ignored"}`} {
+		require.Contains(t, err.Error(), want)
+	}
+	// Below the levels limit too: NumberOfDependents alone.
+	tab, err = score.ReadCSV(strings.NewReader(strings.ReplaceAll(b.String(), "MonthlyIncome", "income")), nil)
+	require.NoError(t, err)
+	d := &score.Declarations{Features: map[string]score.Declaration{"income": {Role: new(score.Ignored)}}}
+	_, err = tab.InferSchemaWith(d)
+	require.ErrorIs(t, err, score.ErrMalformed)
+	require.Contains(t, err.Error(), `column "NumberOfDependents" holds numbers and "NA" on 500 rows (the first is row 2)`)
+	// Declared categorical, the column is read as its labels.
+	d.Features["NumberOfDependents"] = score.Declaration{Kind: new(score.Categorical)}
+	s, err := tab.InferSchemaWith(d)
+	require.NoError(t, err)
+	f, _ := s.Lookup("NumberOfDependents")
+	require.Equal(t, []string{"0", "1", "2", "3", "NA"}, f.Categories)
+	// A text column with an NA level is text.
+	f, _ = s.Lookup("job")
+	require.Equal(t, score.Categorical, f.Kind)
+}
+
+// A file written by pandas' to_csv with its index (Give Me Some Credit's
+// cs-training.csv) has a first header cell that is blank. The error said
+// only "CSV column 1 has no name", which leaves a newcomer nowhere: it now
+// says what such a column usually is and what to do.
+func TestUnnamedIndexColumnHint(t *testing.T) {
+	_, err := score.ReadCSV(strings.NewReader(",SeriousDlqin2yrs,age\n1,1,45\n2,0,40\n"), &score.CSVOptions{Name: "cs-training.csv"})
+	require.ErrorIs(t, err, score.ErrMalformed)
+	for _, want := range []string{"cs-training.csv", "CSV column 1 has no name", "a row index", "give it a name in the header", `"role": "ignored"`} {
+		require.Contains(t, err.Error(), want)
+	}
+	// Another blank name is only named.
+	_, err = score.ReadCSV(strings.NewReader("a,,b\n1,2,3\n"), nil)
+	require.ErrorIs(t, err, score.ErrMalformed)
+	require.Contains(t, err.Error(), "CSV column 2 has no name")
+	require.NotContains(t, err.Error(), "row index")
+}
+
+// At scoring time a missing-value marker in a numeric cell is a row error
+// that says so: a scorecard has a bin for missing values, which a blank
+// cell reaches and "NA" did not ("value of the wrong kind" and no more).
+func TestMissingMarkerAtScoring(t *testing.T) {
+	num := score.MustSchema(score.Feature{Name: "MonthlyIncome", Kind: score.Numeric})
+	_, err := num.RecordFromStrings([]string{"MonthlyIncome"}, []string{"NA"}, true)
+	require.ErrorIs(t, err, score.ErrWrongKind)
+	require.Contains(t, err.Error(), `("NA")`)
+	require.Contains(t, err.Error(), "a missing-value marker: only a blank cell is missing")
+	_, err = num.RecordFromStrings([]string{"MonthlyIncome"}, []string{"n.a."}, true)
+	require.ErrorIs(t, err, score.ErrWrongKind)
+	require.NotContains(t, err.Error(), "marker")
 }
 
 // A column of numbers with a few stray texts was made categorical, a level

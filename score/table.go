@@ -217,22 +217,36 @@ func (t *Table) Infer() (*Schema, error) {
 func (t *Table) inferColumn(j int, check bool) (Feature, error) {
 	f := Feature{Kind: Numeric}
 	comma, commaRow := "", 0 // the first decimal-comma cell
+	numbers := 0
+	var markers missingMarkers
 	for i := range t.Len() {
 		c := t.Cell(i, j)
 		if c == "" {
 			continue
 		}
 		if _, err := ParseNumber(c); err == nil {
+			numbers++
 			continue
 		}
 		if comma == "" && decimalComma(c) {
 			comma, commaRow = c, i+1
 			continue
 		}
+		if markers.add(c, i+1) {
+			continue
+		}
 		if !decimalComma(c) {
 			f.Kind = Categorical
+			markers = missingMarkers{}
 			break
 		}
+	}
+	if len(markers.labels) > 0 {
+		if f.Kind == Numeric && numbers > 0 && check {
+			return f, fmt.Errorf("%w: column %s holds numbers and %s: candor reads only a blank cell as missing, so the column would be read as categories; blank those cells to make them missing values, declare the column {\"kind\": \"categorical\"} to keep them as a category, or leave it out (--exclude, or {\"role\": \"ignored\"})",
+				ErrMalformed, QuoteBounded(t.header[j]), markers.describe())
+		}
+		f.Kind = Categorical
 	}
 	if f.Kind == Numeric && comma != "" {
 		if check {
@@ -338,6 +352,44 @@ func (t *Table) Record(s *Schema, i int) (Record, error) {
 		return rec, WithRow(err, i+1)
 	}
 	return rec, nil
+}
+
+// naMarkers are the cells that pandas' read_csv reads as missing by
+// default (its documented na_values, the empty cell aside): R's NA,
+// spreadsheet errors, NULL and NaN as text.
+var naMarkers = []string{"#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+	"<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"}
+
+// missingMarkers counts a column's cells that are missing-value markers
+// (naMarkers), in the order first seen.
+type missingMarkers struct {
+	labels []string
+	rows   []int // per label, its count
+	first  []int // per label, the 1-based row it is first on
+}
+
+// add counts cell c on row (1-based) if it is a marker.
+func (m *missingMarkers) add(c string, row int) bool {
+	if !slices.Contains(naMarkers, c) {
+		return false
+	}
+	k := slices.Index(m.labels, c)
+	if k < 0 {
+		m.labels, m.rows, m.first = append(m.labels, c), append(m.rows, 0), append(m.first, row)
+		k = len(m.labels) - 1
+	}
+	m.rows[k]++
+	return true
+}
+
+// describe names each marker with its rows: "\"NA\" on 20861 rows (the
+// first is row 4)".
+func (m *missingMarkers) describe() string {
+	parts := make([]string, len(m.labels))
+	for k, l := range m.labels {
+		parts[k] = fmt.Sprintf("%s on %d rows (the first is row %d)", QuoteBounded(l), m.rows[k], m.first[k])
+	}
+	return strings.Join(parts, ", ")
 }
 
 func sortedKeys[V any](m map[string]V) []string {

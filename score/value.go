@@ -3,6 +3,7 @@ package score
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -94,11 +95,19 @@ func ParseValue(kind Kind, cell string) (Value, error) {
 // comma.
 var errDecimalComma = fmt.Errorf("%w: a number with a decimal comma (candor's decimal point is '.')", ErrWrongKind)
 
+// errMissingMarker is ErrWrongKind for a missing-value marker (naMarkers)
+// in a numeric cell.
+var errMissingMarker = fmt.Errorf("%w: a missing-value marker: only a blank cell is missing", ErrWrongKind)
+
 // wrongKindNumber is the error for a cell that is not a number by the
-// grammar, naming a decimal comma when that is the reason.
+// grammar, naming a decimal comma or a missing-value marker when that is
+// the reason.
 func wrongKindNumber(cell string) error {
-	if decimalComma(cell) {
+	switch {
+	case decimalComma(cell):
 		return errDecimalComma
+	case slices.Contains(naMarkers, cell):
+		return errMissingMarker
 	}
 	return ErrWrongKind
 }

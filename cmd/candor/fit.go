@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -103,7 +104,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	report += derivedLines(t, schema, m)
+	report += derivedLines(t, schema, m) + identifierLines(t, schema)
 	if a.report != "" {
 		w, closeFn, err := output(a.report, stdout)
 		if err != nil {
@@ -156,10 +157,7 @@ func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	// What the command line leaves out of the fit is not checked as an
-	// input would be (an id over the level limit, a free-text column).
-	unchecked := append([]string{a.target, a.weights}, splitList(a.exclude)...)
-	s, err := t.InferSchemaWith(d, unchecked...)
+	s, err := t.InferSchemaWith(withShorthandRoles(d, t, a))
 	if err != nil {
 		if a.features == "" {
 			return nil, fmt.Errorf("%s: %w", a.data, err)
@@ -185,6 +183,29 @@ func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
 		return nil, fmt.Errorf("--protected: %w", err)
 	}
 	return s, nil
+}
+
+// withShorthandRoles is d with --exclude and --protected (and the target)
+// as the roles they are shorthands for, on columns of t the file gives no
+// role, so that inference leaves their cells unchecked as it does a
+// declared role's (a column of numbers with "NA" cells that is left out is
+// no error). fitSchema applies the same roles again after inference.
+func withShorthandRoles(d *score.Declarations, t *score.Table, a fitArgs) *score.Declarations {
+	out := &score.Declarations{Features: map[string]score.Declaration{}}
+	if d != nil {
+		maps.Copy(out.Features, d.Features)
+	}
+	set := func(role score.Role, names []string) {
+		for _, name := range names {
+			if fd := out.Features[name]; fd.Role == nil && t.Column(name) >= 0 {
+				fd.Role = &role
+				out.Features[name] = fd
+			}
+		}
+	}
+	set(score.Ignored, append([]string{a.target, a.weights}, splitList(a.exclude)...))
+	set(score.Protected, splitList(a.protected))
+	return out
 }
 
 func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArgs, policy fit.MissingPolicy) (*score.Model, string, error) {
@@ -236,6 +257,16 @@ func collinearLines(cs []fit.Collinear) string {
 	var b strings.Builder
 	for _, c := range cs {
 		b.WriteString("warning: collinear: " + c.String() + "\n")
+	}
+	return b.String()
+}
+
+// identifierLines warns about each numeric input that looks like a row or
+// customer number (fit.IdentifierInputs).
+func identifierLines(t *score.Table, s *score.Schema) string {
+	var b strings.Builder
+	for _, id := range fit.IdentifierInputs(t, s) {
+		b.WriteString("warning: identifier: " + id.String() + "\n")
 	}
 	return b.String()
 }

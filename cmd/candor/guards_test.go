@@ -172,3 +172,51 @@ func TestDateColumnRefused(t *testing.T) {
 		}
 	}
 }
+
+// A column of numbers with R's NA for its missing values (Give Me Some
+// Credit's MonthlyIncome) is named by fit with the marker; and --exclude,
+// the shorthand for {"role": "ignored"}, leaves it out as the declaration
+// does: before, the column was still read and refused.
+func TestFitNamesNAAndExcludeSkipsIt(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("MonthlyIncome,age,y\n")
+	for i := range 400 {
+		income := "NA"
+		if i%5 != 0 {
+			income = fmt.Sprint(2000 + 37*i)
+		}
+		fmt.Fprintf(&b, "%s,%d,%d\n", income, 20+i%50, (i*7)%11/9)
+	}
+	data := writeFile(t, dir, "na.csv", b.String())
+	code, _, stderr := runCLI(t, "fit", "--data", data, "--target", "y", "--event", "1", "--out", filepath.Join(dir, "m.json"))
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr, `column "MonthlyIncome" holds numbers and "NA" on 80 rows (the first is row 1)`)
+	for _, args := range [][]string{
+		{"--exclude", "MonthlyIncome"},
+		{"--features", writeFile(t, dir, "f.json", `{"features": {"MonthlyIncome": {"role": "ignored"}}}`)},
+	} {
+		code, _, stderr = runCLI(t, append([]string{"fit", "--data", data, "--target", "y", "--event", "1", "--out", filepath.Join(dir, "m.json")}, args...)...)
+		require.Equal(t, 0, code, "%v: %s", args, stderr)
+		require.Contains(t, stderr, "features 1,", args)
+	}
+}
+
+// A numeric row number among the inputs is named by every fit, with how to
+// leave it out; left out, it is not.
+func TestFitWarnsOfNumericIdentifier(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("id,age,y\n")
+	for i := range 300 {
+		fmt.Fprintf(&b, "%d,%d,%d\n", i+1, 20+i%50, (i*7)%11/9)
+	}
+	data := writeFile(t, dir, "id.csv", b.String())
+	want := `warning: identifier: id: every value is a distinct whole number (300 of them: a row or customer number?): as an input it fits noise; leave it out (--exclude id, or {"role": "ignored"})`
+	for _, model := range []string{"logistic", "scorecard"} {
+		_, _, stderr := runCLI(t, "fit", "--model", model, "--data", data, "--target", "y", "--event", "1", "--out", filepath.Join(dir, "m.json"))
+		require.Contains(t, stderr, want, model)
+		_, _, stderr = runCLI(t, "fit", "--model", model, "--data", data, "--target", "y", "--event", "1", "--exclude", "id", "--out", filepath.Join(dir, "m.json"))
+		require.NotContains(t, stderr, "identifier", model)
+	}
+}

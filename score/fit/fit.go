@@ -504,8 +504,12 @@ func newDesign(t *score.Table, s *score.Schema, target, event, nonevent string, 
 		}
 	}
 	if errs != nil {
+		blanks := blankSummary(errs)
 		if len(errs) > 20 {
 			errs = append(errs[:20], fmt.Errorf("... and %d more rows with problems", len(errs)-20))
+		}
+		if blanks != nil {
+			errs = append([]error{blanks}, errs...)
 		}
 		return nil, errors.Join(errs...)
 	}
@@ -570,6 +574,47 @@ func targetClasses(t *score.Table, tc int, target, event, nonevent string) (othe
 			score.ErrData, event, len(counts), list(), caseTwins(counts))}
 	}
 	return func(string) bool { return false }, nil
+}
+
+// blankSummary counts the blank cells among a design's row errors per
+// feature, in the order first seen, and says what to do about them; nil
+// when none is blank.
+func blankSummary(errs []error) error {
+	var names []string
+	counts := map[string]int{}
+	count := func(fe *score.FieldError) {
+		if !errors.Is(fe.Err, score.ErrMissing) {
+			return
+		}
+		if counts[fe.Feature] == 0 {
+			names = append(names, fe.Feature)
+		}
+		counts[fe.Feature]++
+	}
+	for _, err := range errs {
+		switch e := err.(type) {
+		case *score.FieldError:
+			count(e)
+		case *score.RecordError:
+			for _, fe := range e.Fields {
+				count(fe)
+			}
+		}
+	}
+	if names == nil {
+		return nil
+	}
+	parts := make([]string, len(names))
+	for k, name := range names {
+		rows := "rows"
+		if counts[name] == 1 {
+			rows = "row"
+		}
+		parts[k] = fmt.Sprintf("%q on %d %s", name, counts[name], rows)
+	}
+	return fmt.Errorf("blank cells: %s: a logistic regression needs a value in every cell it uses; skip those rows (--missing drop, MissingDrop; "+
+		"they cannot be scored later either), give a numeric feature a fill value (LogisticOptions.Fill), or fit a scorecard or boosted model, "+
+		"where a missing value is a bin of its own", strings.Join(parts, ", "))
 }
 
 // checkFill checks that every feature given a fill value is a numeric

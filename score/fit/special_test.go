@@ -148,3 +148,39 @@ func TestDeclaredSpecialBins(t *testing.T) {
 	require.InDelta(t, want, r.Score, 1e-9)
 	require.Contains(t, fit.FormatScorecard(m), "no bureau record (= -9)")
 }
+
+// TestSuspectCodesRareCode is NumberOfTime30-59DaysPastDueNotWorse of the
+// public "Give Me Some Credit" file (cs-training.csv; these are the rows
+// and events per value of its 105,000 training rows, data row i with
+// i % 10 >= 3): counts 0 to 13 whose event rate rises with the count, and
+// the codes 96 (5 rows) and 98 (181 rows, 0.17%, event rate 0.558 against
+// 0.396 for the 5% of rows with the highest real counts). A code that
+// rare is still a code: its z test is valid (at least 5 expected events
+// and 5 expected non-events at the pooled rate) and significant (z 4.26),
+// so 98 is a suspect; 96 (2.0 expected events) and the one row with 13
+// are too few to test.
+func TestSuspectCodesRareCode(t *testing.T) {
+	f := score.Feature{Name: "NumberOfTime30-59DaysPastDueNotWorse", Kind: score.Numeric}
+	var vals []score.Value
+	var evs []bool
+	for _, c := range []struct{ x, rows, events int }{
+		{0, 88222, 3470}, {1, 11191, 1706}, {2, 3243, 850}, {3, 1243, 437}, {4, 509, 217},
+		{5, 241, 115}, {6, 98, 58}, {7, 35, 16}, {8, 17, 5}, {9, 9, 2}, {10, 4, 3},
+		{11, 1, 1}, {13, 1, 1}, {96, 5, 4}, {98, 181, 101},
+	} {
+		for i := range c.rows {
+			vals = append(vals, score.Num(float64(c.x)))
+			evs = append(evs, i < c.events)
+		}
+	}
+	ss := fit.SuspectCodes(f, vals, evs, nil)
+	require.Len(t, ss, 1, "%v", ss)
+	require.Equal(t, 98.0, ss[0].Value)
+	require.Equal(t, "far outside the range of the rest", ss[0].Why)
+	require.InDelta(t, 181.0/105000, ss[0].Share, 1e-12)
+	require.InDelta(t, 101.0/181, ss[0].Rate, 1e-12)
+	// Hand computation (the same as the rule): the neighbours are every row
+	// of the rest (counts 3 to 11: 2,157 rows, 854 events), fewer than 5%.
+	require.InDelta(t, 854.0/2157, ss[0].NeighbourRate, 1e-12)
+	require.InDelta(t, 4.26, ss[0].Z, 0.01)
+}
