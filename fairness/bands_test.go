@@ -2,6 +2,7 @@ package fairness_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -180,4 +181,18 @@ func TestBandsBadEdges(t *testing.T) {
 		require.ErrorIs(t, err, fairness.ErrOption, c.name)
 		require.ErrorContains(t, err, c.want, c.name)
 	}
+}
+
+// Ages banded for an audit built in Go: each row's group is its band's
+// name (FromTable does this itself with Columns.Bands).
+func ExampleBands() {
+	bands := fairness.Bands{25, 35, 65}
+	ages := []float64{19, 25, 34.5, 35, 70}
+	groups := make([]string, len(ages))
+	for i, a := range ages {
+		groups[i] = bands.Name(bands.Of(a))
+	}
+	fmt.Println(strings.Join(groups, " | "))
+	// Output:
+	// < 25 | [25, 35) | [25, 35) | [35, 65) | >= 65
 }
