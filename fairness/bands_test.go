@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/fairness"
 	"github.com/candorscore/candor/score"
 )
@@ -195,4 +196,33 @@ func ExampleBands() {
 	fmt.Println(strings.Join(groups, " | "))
 	// Output:
 	// < 25 | [25, 35) | [25, 35) | [35, 65) | >= 65
+}
+
+// BenchmarkRowParserAdultAge parses Adult's 48,842 rows by age, one value
+// per group (raw) and in five bands (banded): what --bands adds to the
+// streamed audit's parsing.
+func BenchmarkRowParserAdultAge(b *testing.B) {
+	tab, err := datasets.Load(datasets.Adult)
+	require.NoError(b, err)
+	rows := make([][]string, tab.Len())
+	for i := range rows {
+		rows[i] = tab.AppendRow(nil, i)
+	}
+	for _, c := range []struct {
+		name  string
+		bands map[string]fairness.Bands
+	}{{"raw", nil}, {"banded", map[string]fairness.Bands{"age": {25, 35, 45, 55, 65}}}} {
+		b.Run(c.name, func(b *testing.B) {
+			cols := fairness.Columns{Label: "income", Favorable: ">50K", Score: "hours_per_week", Groups: []string{"age"}, Bands: c.bands}
+			p, err := fairness.NewRowParser(tab.Header(), cols)
+			require.NoError(b, err)
+			var r fairness.Row
+			b.ReportAllocs()
+			for b.Loop() {
+				for i, cells := range rows {
+					p.Parse(i+1, cells, &r)
+				}
+			}
+		})
+	}
 }
