@@ -1,6 +1,7 @@
 package fairness
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -291,8 +292,8 @@ type Partition struct {
 	Columns   []string
 	// Reference is the group compared against, or "overall".
 	Reference string
-	// Groups in order of their values (byte order of the strings, column by
-	// column).
+	// Groups in order of their values, column by column: band names
+	// (Bands) first, in band order, then byte order of the strings.
 	Groups []Group
 
 	// DemographicParityDifference: max - min selection rate.
@@ -810,19 +811,23 @@ func (a *audit) warnings(r *Report) []string {
 		}
 		seen[p.Attribute] = true
 		numbers, small := true, 0
-		for _, g := range p.Groups {
-			if _, err := strconv.ParseFloat(strings.TrimSpace(g.Name), 64); err != nil {
+		values := make([]float64, len(p.Groups))
+		for gi, g := range p.Groups {
+			x, err := strconv.ParseFloat(strings.TrimSpace(g.Name), 64)
+			if err != nil {
 				numbers = false
 				break
 			}
+			values[gi] = x
 			if g.Small {
 				small++
 			}
 		}
 		if numbers {
 			w = append(w, fmt.Sprintf("%s: %d groups, every one a number: a numeric column is audited one value per group "+
-				"(%d of them under the minimum group size %d); band it first (e.g. age 25 or under, over 25) and audit the band column",
-				p.Attribute, len(p.Groups), small, a.opts.MinGroupSize))
+				"(%d of them under the minimum group size %d); band it first: candor audit --bands %s=%s "+
+				"(the quintiles of its rows; any ascending edges), or Columns.Bands in Go",
+				p.Attribute, len(p.Groups), small, a.opts.MinGroupSize, p.Attribute, strings.Join(quintileEdges(p.Groups, values), ",")))
 		}
 	}
 	if a.opts.MinGroupSize > 0 {
@@ -848,6 +853,37 @@ func (a *audit) warnings(r *Report) []string {
 			p.group, a.opts.MaxDistinctScores, p.bound))
 	}
 	return w
+}
+
+// quintileEdges suggests band edges for numeric groups (values[i] is
+// groups[i]'s number): the first value with a fifth, two fifths, three and
+// four fifths of the rows below it (equal-count bands, as pandas.qcut with
+// q=5 makes), written as the groups are; an edge that several fifths share
+// is given once, and when four fifths of the rows share the largest value
+// it is the one edge.
+func quintileEdges(groups []Group, values []float64) []string {
+	order := make([]int, len(groups))
+	total := 0
+	for i := range order {
+		order[i] = i
+		total += groups[i].Count
+	}
+	slices.SortFunc(order, func(i, j int) int { return cmp.Compare(values[i], values[j]) })
+	var edges []string
+	below, k := 0, 1
+	for _, i := range order {
+		if k <= 4 && 5*below >= k*total {
+			edges = append(edges, strings.TrimSpace(groups[i].Name))
+			for k <= 4 && 5*below >= k*total {
+				k++
+			}
+		}
+		below += groups[i].Count
+	}
+	if len(edges) == 0 { // most rows share the largest value: split there
+		edges = append(edges, strings.TrimSpace(groups[order[len(order)-1]].Name))
+	}
+	return edges
 }
 
 // plural returns "1 row" or "n rows".

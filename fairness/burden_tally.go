@@ -223,7 +223,7 @@ func (t *BurdenTally) Burdens() ([]*Burden, error) {
 		cells = append(cells, c)
 	}
 	// In a fixed order, so that the replicates' sums are the same each run.
-	slices.SortFunc(cells, func(a, b *burdenCell) int { return slices.Compare(a.values, b.values) })
+	slices.SortFunc(cells, func(a, b *burdenCell) int { return slices.CompareFunc(a.values, b.values, compareGroups) })
 	var out []*Burden
 	if len(t.groups) > 1 {
 		out = append(out, t.burden(groupName(t.groups), cells, func(c *burdenCell) string { return groupName(c.values) }))
@@ -254,7 +254,7 @@ func (t *BurdenTally) burden(attribute string, cells []*burdenCell, groupOf func
 	for g := range by {
 		levels = append(levels, g)
 	}
-	slices.Sort(levels)
+	slices.SortFunc(levels, compareGroups)
 	z := normalQuantile(o.Level)
 	b := &Burden{Attribute: attribute, Level: o.Level}
 	cheapest := -1

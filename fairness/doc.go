@@ -73,6 +73,8 @@
 // leaving out rows with a blank cell in a used column (or refusing them)
 // and accounting for them in Excluded; TableData.RowError turns the
 // audit's row indexes back into the table's 1-based data rows.
+// Columns.Bands audits a numeric group column (an age) by band (Bands:
+// "< 25", "[25, 35)", ">= 65") instead of one value per group.
 //
 // # Errors
 //
@@ -85,6 +87,7 @@
 // (use errors.As to reach them). Undefined rates are not errors: they are
 // data about the data.
 //
-// Output order is deterministic: groups sort by value (byte order), column
-// by column; nothing ranges over a map into output.
+// Output order is deterministic: groups sort by value, column by column
+// (band names in band order, then byte order); nothing ranges over a map
+// into output.
 package fairness

@@ -11,7 +11,10 @@ import (
 
 // A numeric column given as a group (a public credit-risk file's
 // person_age, 58 ages) is audited one value per group, nearly all of them
-// small; the report says so first and how to band it. A categorical
+// small; the report says so first and how to band it, with edges to copy:
+// the quintiles of its rows. Here ages 20 to 59 have 1, 2, 3, 4, 1, 2, ...
+// rows (1 + age%4), 10 per four years and 100 in all, so 20, 40, 60 and 80
+// rows lie below 28, 36, 44 and 52. A categorical
 // column with many levels gets no such warning, nor does a numeric column
 // with few values (a 0/1 flag).
 func TestAuditWarnsOfNumericGroups(t *testing.T) {
@@ -23,8 +26,18 @@ func TestAuditWarnsOfNumericGroups(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, rep.Warnings)
 	require.Equal(t, `g: 40 groups, every one a number: a numeric column is audited one value per group `+
-		`(40 of them under the minimum group size 30); band it first (e.g. age 25 or under, over 25) and audit the band column`,
+		`(40 of them under the minimum group size 30); band it first: candor audit --bands g=28,36,44,52 `+
+		`(the quintiles of its rows; any ascending edges), or Columns.Bands in Go`,
 		rep.Warnings[0])
+
+	// Most rows at the largest value: that value is the one edge.
+	top := []handRow{{"99", true, true, 400}}
+	for age := 20; age < 39; age++ {
+		top = append(top, handRow{strconv.Itoa(age), true, age%2 == 0, 1})
+	}
+	rep, err = Audit(context.Background(), handData(top), nil)
+	require.NoError(t, err)
+	require.Contains(t, rep.Warnings[0], "candor audit --bands g=99 (")
 
 	for i := range rows {
 		rows[i].g = "branch " + rows[i].g

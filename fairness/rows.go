@@ -39,6 +39,18 @@ type RowParser struct {
 type parserCol struct {
 	role, name string
 	j          int
+	bands      Bands    // a banded group column's edges, else nil
+	names      []string // the bands' names
+}
+
+// band returns the name of the band of a banded column's cell v, and
+// false when v is not a number.
+func (cl parserCol) band(v string) (string, bool) {
+	x, err := score.ParseNumber(v)
+	if err != nil {
+		return "", false
+	}
+	return cl.names[cl.bands.Of(x)], true
 }
 
 // maxSeen bounds the distinct label and decision values a RowParser keeps
@@ -58,6 +70,9 @@ func NewRowParser(header []string, c Columns) (*RowParser, error) {
 	if len(c.Groups) == 0 {
 		return nil, fmt.Errorf("%w: no group column named", ErrNoGroups)
 	}
+	if err := checkBands(c); err != nil {
+		return nil, err
+	}
 	p := &RowParser{c: c, policy: policy, favPred: c.FavorablePrediction}
 	if p.favPred == "" {
 		p.favPred = c.Favorable
@@ -75,7 +90,11 @@ func NewRowParser(header []string, c Columns) (*RowParser, error) {
 			errs = append(errs, fmt.Errorf("%w: %s: no column %q (columns: %s)", ErrNoColumn, role, name, strings.Join(header, ", ")))
 			return
 		}
-		p.cols = append(p.cols, parserCol{role, name, j})
+		cl := parserCol{role: role, name: name, j: j}
+		if b, ok := c.Bands[name]; ok && role == "group" {
+			cl.bands, cl.names = b, b.names()
+		}
+		p.cols = append(p.cols, cl)
 	}
 	add("label", c.Label)
 	if c.Prediction != "" {
@@ -156,6 +175,13 @@ func (p *RowParser) Parse(row int, cells []string, dst *Row) bool {
 	ok := true
 	var sc, w float64
 	for k, cl := range p.cols {
+		if cl.bands != nil {
+			if _, isNumber := cl.band(cell(cl)); !isNumber {
+				p.bad[k].add(row, fmt.Sprintf("%q is not a number (the column is banded)", cell(cl)))
+				ok = false
+			}
+			continue
+		}
 		if cl.role != "score" && cl.role != "weights" {
 			continue
 		}
@@ -194,7 +220,11 @@ func (p *RowParser) Parse(row int, cells []string, dst *Row) bool {
 	dst.Score, dst.Weight = sc, w
 	dst.Groups = dst.Groups[:0]
 	for _, cl := range p.cols[len(p.cols)-len(p.c.Groups):] {
-		dst.Groups = append(dst.Groups, cell(cl))
+		v := cell(cl)
+		if cl.bands != nil {
+			v, _ = cl.band(v) // a number: checked above
+		}
+		dst.Groups = append(dst.Groups, v)
 	}
 	return true
 }

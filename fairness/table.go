@@ -45,6 +45,11 @@ type Columns struct {
 	Weights string
 	// Groups are the protected attributes' columns.
 	Groups []string
+	// Bands maps a group column whose cells are numbers (an age) to the
+	// edges that make its groups (see Bands); nil means none. A blank cell
+	// in a banded column is missing, as in any group column (Blank); a
+	// cell that is not a number is an error naming the row.
+	Bands map[string]Bands
 	// Blank is the policy for blank cells; "" means DropBlank.
 	Blank BlankPolicy
 }

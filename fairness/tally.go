@@ -364,7 +364,7 @@ func (t *Tally) Report(ctx context.Context) (*Report, error) {
 	for _, f := range t.fine {
 		fines = append(fines, f)
 	}
-	slices.SortFunc(fines, func(x, y *fineAcc) int { return slices.Compare(x.values, y.values) })
+	slices.SortFunc(fines, func(x, y *fineAcc) int { return slices.CompareFunc(x.values, y.values, compareGroups) })
 	a := &audit{opts: o, z: normalQuantile(o.Level), scored: t.spec.Scores, probs: t.spec.Scores && !t.outside, fines: fines}
 	a.partSpecs(t.spec.Groups)
 	if len(o.Reference) > 0 {
@@ -428,14 +428,14 @@ func (a *audit) partSpecs(names []string) {
 			for _, f := range a.fines {
 				levels = append(levels, f.values[c])
 			}
-			slices.Sort(levels)
+			slices.SortFunc(levels, compareGroups)
 			levels = slices.Compact(levels)
 			ps := partSpec{attribute: names[c], columns: []string{names[c]}, fineTo: make([]int, len(a.fines))}
 			for _, v := range levels {
 				ps.groups = append(ps.groups, []string{v})
 			}
 			for fi, f := range a.fines {
-				ps.fineTo[fi], _ = slices.BinarySearch(levels, f.values[c])
+				ps.fineTo[fi], _ = slices.BinarySearchFunc(levels, f.values[c], compareGroups)
 			}
 			a.parts = append(a.parts, ps)
 		}

@@ -23,6 +23,11 @@ package main
 // weight, a ragged row) is always an error naming the column and the 1-based
 // data row.
 //
+// --bands COLUMN=E1,E2,... audits a numeric group column by band (< E1,
+// [E1, E2), ..., >= En; fairness.Bands) on every path: a blank cell there
+// is missing, as in any group column, and a cell that is not a number is
+// an error naming the row.
+//
 // With --model, the report adds "recourse_burden": among the rows the model
 // puts on the adverse side (event probability at or above the threshold),
 // the mean minimal cost of the cheapest change that flips the decision
@@ -68,7 +73,8 @@ type auditArgs struct {
 	threshold, level                                                   float64
 	bootstrap, minGroup, maxChanges, workers                           int
 	seed                                                               uint64
-	references                                                         repeated
+	references, bands                                                  repeated
+	bandEdges                                                          map[string]fairness.Bands // --bands, parsed
 	set                                                                map[string]bool
 	mflags                                                             *modelFlags // --verify-key, --min-version for --model
 }
@@ -88,6 +94,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&a.groups, "group", "", "protected attribute column(s), comma-separated; several also give their intersection")
 	fs.StringVar(&a.weights, "weights", "", "column of non-negative row weights (default all 1)")
 	fs.Var(&a.references, "reference", "reference group of an attribute, ATTRIBUTE=GROUP (e.g. sex=male; \"sex & race=Male & White\" for the intersection); repeatable; default: the overall population")
+	fs.Var(&a.bands, "bands", "band a numeric group column before the audit, COLUMN=E1,E2,... with edges strictly ascending (age=25,35,65: groups < 25, [25, 35), [35, 65), >= 65; a value on an edge goes up); repeatable")
 	fs.IntVar(&a.bootstrap, "bootstrap", 0, "bootstrap replicates for intervals on the disparities (0 = none)")
 	fs.Uint64Var(&a.seed, "seed", 1, "seed of the bootstrap")
 	fs.IntVar(&a.minGroup, "min-group-size", 30, "flag groups with fewer rows (-1 flags none)")
@@ -226,12 +233,44 @@ func parseReferences(refs []string) (map[string]string, error) {
 	return out, nil
 }
 
+// parseBands turns repeated COLUMN=E1,E2,... flags into the audit's bands
+// (the edges' order is checked by fairness, with the column's name).
+func parseBands(flags []string) (map[string]fairness.Bands, error) {
+	if len(flags) == 0 {
+		return nil, nil
+	}
+	out := map[string]fairness.Bands{}
+	for _, f := range flags {
+		col, list, ok := strings.Cut(f, "=")
+		col = strings.TrimSpace(col)
+		if !ok || col == "" || strings.TrimSpace(list) == "" {
+			return nil, fmt.Errorf("--bands must be COLUMN=E1,E2,... (e.g. age=25,35,45,55,65), got %q", f)
+		}
+		if _, dup := out[col]; dup {
+			return nil, fmt.Errorf("--bands: column %q given twice", col)
+		}
+		var edges fairness.Bands
+		for _, e := range strings.Split(list, ",") {
+			x, err := score.ParseNumber(strings.TrimSpace(e))
+			if err != nil {
+				return nil, fmt.Errorf("--bands %s: edge %q is not a number", f, strings.TrimSpace(e))
+			}
+			edges = append(edges, x)
+		}
+		out[col] = edges
+	}
+	return out, nil
+}
+
 func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report, []*fairness.Burden, *fairness.Excluded, *unscoredRows, error) {
 	if err := checkAuditArgs(a); err != nil {
 		return nil, nil, nil, nil, err
 	}
 	refs, err := parseReferences(a.references)
 	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if a.bandEdges, err = parseBands(a.bands); err != nil {
 		return nil, nil, nil, nil, err
 	}
 	if a.modelPath == "" {
@@ -326,7 +365,7 @@ func auditOptions(a auditArgs, refs map[string]string) *fairness.Options {
 // auditColumns are the columns the flags name.
 func auditColumns(a auditArgs) fairness.Columns {
 	c := fairness.Columns{Label: a.label, Favorable: a.favorable, Prediction: a.prediction,
-		Score: a.scoreCol, Weights: a.weights, Groups: splitList(a.groups), Blank: fairness.BlankPolicy(a.missing)}
+		Score: a.scoreCol, Weights: a.weights, Groups: splitList(a.groups), Blank: fairness.BlankPolicy(a.missing), Bands: a.bandEdges}
 	if a.set["favorable-prediction"] {
 		c.FavorablePrediction = a.favPrediction
 	}

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -19,6 +18,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/candorscore/candor/internal/crosscheck"
 )
 
 // germanCSV writes German credit (examples/datasets) to dir as plain CSV
@@ -105,61 +106,30 @@ func TestAuditModelFixtures(t *testing.T) {
 					}
 					want, err := os.ReadFile(fx(c.golden + ".json"))
 					require.NoError(t, err)
-					var w, g any
-					require.NoError(t, json.Unmarshal(want, &w))
-					require.NoError(t, json.Unmarshal([]byte(out), &g))
+					got := []byte(out)
 					if c.bootstrap {
-						checkBurdenIntervals(t, g)
-						dropBurdenIntervals(w)
-						dropBurdenIntervals(g)
+						checkBurdenIntervals(t, got)
+						want, got = dropBurdenIntervals(t, want), dropBurdenIntervals(t, got)
 					}
-					requireSameJSON(t, "", w, g)
+					requireSameAudit(t, want, got)
 				})
 			}
 		}
 	}
 }
 
-// requireSameJSON compares decoded JSON: the recourse burden's numbers and
-// the audit's sums of scores (mean scores, calibration: added in another
-// order when the rows are split, as the README says) within a relative
-// 1e-12, everything else exactly.
-func requireSameJSON(t *testing.T, path string, want, got any) {
+// requireSameAudit compares two audit reports: the recourse burden's
+// numbers and the audit's sums of scores (mean scores, calibration: added
+// in another order when the rows are split, as the README says) within a
+// relative 1e-12, everything else exactly.
+func requireSameAudit(t *testing.T, want, got []byte) {
 	t.Helper()
-	switch w := want.(type) {
-	case map[string]any:
-		g, ok := got.(map[string]any)
-		require.True(t, ok, "%s: got %T", path, got)
-		require.ElementsMatch(t, keys(w), keys(g), path)
-		for k := range w {
-			requireSameJSON(t, path+"."+k, w[k], g[k])
+	require.NoError(t, crosscheck.JSONDiffFunc(want, got, func(path string) float64 {
+		if strings.HasPrefix(path, "$.recourse_burden") || strings.Contains(path, "calibration") || strings.Contains(path, "mean_score") {
+			return 1e-12
 		}
-	case []any:
-		g, ok := got.([]any)
-		require.True(t, ok, "%s: got %T", path, got)
-		require.Len(t, g, len(w), path)
-		for i := range w {
-			requireSameJSON(t, fmt.Sprintf("%s[%d]", path, i), w[i], g[i])
-		}
-	case float64:
-		g, ok := got.(float64)
-		require.True(t, ok, "%s: got %T", path, got)
-		if strings.HasPrefix(path, ".recourse_burden") || strings.Contains(path, "calibration") || strings.Contains(path, "mean_score") {
-			require.InDelta(t, w, g, 1e-12*math.Max(1, math.Abs(w)), path)
-		} else {
-			require.Equal(t, w, g, path)
-		}
-	default:
-		require.Equal(t, want, got, path)
-	}
-}
-
-func keys(m map[string]any) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
+		return 0
+	}))
 }
 
 // burdenDiffs returns the difference_to_cheapest objects of a decoded report.
@@ -173,18 +143,26 @@ func burdenDiffs(rep any) []map[string]any {
 	return out
 }
 
-func dropBurdenIntervals(rep any) {
+// dropBurdenIntervals returns the report without the burden's bootstrap
+// intervals (checkBurdenIntervals checks them apart).
+func dropBurdenIntervals(t *testing.T, report []byte) []byte {
+	t.Helper()
+	var rep any
+	require.NoError(t, json.Unmarshal(report, &rep))
 	for _, d := range burdenDiffs(rep) {
 		delete(d, "interval")
 		delete(d, "replicates")
 		delete(d, "undefined_replicates")
 	}
+	return must(json.Marshal(rep))
 }
 
 // checkBurdenIntervals: every defined difference other than the cheapest
 // group's own has an interval of 50 replicates, at most a few undefined.
-func checkBurdenIntervals(t *testing.T, rep any) {
+func checkBurdenIntervals(t *testing.T, report []byte) {
 	t.Helper()
+	var rep any
+	require.NoError(t, json.Unmarshal(report, &rep))
 	n := 0
 	for _, d := range burdenDiffs(rep) {
 		v, ok := d["value"].(float64)
@@ -308,10 +286,7 @@ func TestAuditModelParquet(t *testing.T) {
 		code, out, errOut := runCLI(t, append(args, "--data", pq, "--workers", workers)...)
 		require.Equal(t, 0, code, errOut)
 		require.Equal(t, wantErr, errOut)
-		var w, g any
-		require.NoError(t, json.Unmarshal([]byte(want), &w))
-		require.NoError(t, json.Unmarshal([]byte(out), &g))
-		requireSameJSON(t, "", w, g)
+		requireSameAudit(t, []byte(want), []byte(out))
 	}
 	// monitor and audit without --model stream through the same reader.
 	mon := []string{"monitor", "--model", fx("scorecard.json"), "--format", "json"}

@@ -69,7 +69,9 @@ func TestFitWarnsOfDerivedInput(t *testing.T) {
 // Declared derived (the suggestion above), fit checks the declaration
 // against the rows and says how often it holds: on every row here, so no
 // warning; declared without the decimals the file rounds to, it holds on
-// almost none, and the warning says what the column is written with.
+// almost none, and the warning says what the column is written with. Either
+// way the summary line names the declared one instead of saying "derived
+// inputs: none" right after it.
 func TestFitChecksDeclaredDerived(t *testing.T) {
 	dir := t.TempDir()
 	data := writeLoans(t, dir, false)
@@ -84,6 +86,8 @@ func TestFitChecksDeclaredDerived(t *testing.T) {
 		require.Equal(t, 0, code, stderr)
 		require.Contains(t, stderr, c.want)
 		require.NotContains(t, stderr, c.not)
+		require.Contains(t, stderr, "derived inputs: none undeclared (declared: share = loan / income)\n")
+		require.NotContains(t, stderr, "derived inputs: none (")
 		if strings.Contains(c.want, "warning") {
 			require.Contains(t, stderr, `the column is written with 2 decimals ("decimals": 2?)`)
 		}

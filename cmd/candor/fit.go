@@ -272,9 +272,10 @@ func identifierLines(t *score.Table, s *score.Schema) string {
 }
 
 // derivedLines warns about each input of m that is a function of two other
-// inputs in the training data (fit.DerivedInputs), or says there is none,
-// and checks each declared derivation against the rows
-// (fit.DeclaredDerived), warning when it holds on under 90% of them.
+// inputs in the training data (fit.DerivedInputs), or says there is none
+// undeclared (naming the declared ones), and checks each declared
+// derivation against the rows (fit.DeclaredDerived), warning when it holds
+// on under 90% of them.
 func derivedLines(t *score.Table, s *score.Schema, m *score.Model) string {
 	var b strings.Builder
 	ms := m.Schema()
@@ -282,10 +283,12 @@ func derivedLines(t *score.Table, s *score.Schema, m *score.Model) string {
 		i := ms.Index(name)
 		return i >= 0 && ms.Feature(i).Role == score.Input
 	}
+	var declared []string
 	for _, d := range fit.DeclaredDerived(t, s) {
 		if !inModel(d.Feature) {
 			continue
 		}
+		declared = append(declared, d.Formula())
 		if d.Share >= fit.DerivedMinShare {
 			fmt.Fprintf(&b, "derived input (declared): %s\n", d)
 			continue
@@ -312,7 +315,12 @@ func derivedLines(t *score.Table, s *score.Schema, m *score.Model) string {
 			"({\"%s\": {\"derived\": {\"formula\": \"%s %s %s\"%s}}}: recourse then recomputes it from them) or leave it out (--exclude %s)\n",
 			d, d.Left, d.Right, d.Feature, d.Left, d.Op, d.Right, decimals, d.Feature)
 	}
-	if !found {
+	switch {
+	case found:
+	case len(declared) > 0:
+		// The declared ones are checked above; the search found no other.
+		fmt.Fprintf(&b, "derived inputs: none undeclared (declared: %s)\n", strings.Join(declared, "; "))
+	default:
 		b.WriteString("derived inputs: none (no input is the sum, difference, product or ratio of two others)\n")
 	}
 	return b.String()

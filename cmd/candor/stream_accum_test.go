@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/candorscore/candor/examples/datasets"
 	"github.com/candorscore/candor/fairness"
+	"github.com/candorscore/candor/internal/crosscheck"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/monitor"
 )
@@ -24,36 +24,7 @@ import (
 // within a relative 1e-12.
 func requireSameMonitor(t *testing.T, want, got string) {
 	t.Helper()
-	var w, g any
-	require.NoError(t, json.Unmarshal([]byte(want), &w))
-	require.NoError(t, json.Unmarshal([]byte(got), &g))
-	closeJSON(t, "$", w, g)
-}
-
-func closeJSON(t *testing.T, path string, w, g any) {
-	t.Helper()
-	switch wv := w.(type) {
-	case map[string]any:
-		gv, ok := g.(map[string]any)
-		require.True(t, ok, path)
-		require.Len(t, gv, len(wv), path)
-		for k := range wv {
-			closeJSON(t, path+"."+k, wv[k], gv[k])
-		}
-	case []any:
-		gv, ok := g.([]any)
-		require.True(t, ok, path)
-		require.Len(t, gv, len(wv), path)
-		for i := range wv {
-			closeJSON(t, path, wv[i], gv[i])
-		}
-	case float64:
-		gv, ok := g.(float64)
-		require.True(t, ok, path)
-		require.InDelta(t, wv, gv, 1e-12*math.Max(1, math.Abs(wv)), path)
-	default:
-		require.Equal(t, w, g, path)
-	}
+	crosscheck.RequireJSONClose(t, []byte(want), []byte(got), 1e-12)
 }
 
 // TestAuditStreamsLikeInMemory: the streamed audit of Adult by sex and

@@ -2,6 +2,7 @@ package crosscheck
 
 import (
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -31,6 +32,21 @@ func TestJSONDiff(t *testing.T) {
 			require.Error(t, err, tc.name)
 		}
 	}
+}
+
+// JSONDiffFunc takes each number's tolerance from its path: here exact but
+// under $.sums, where 1e-12 is allowed.
+func TestJSONDiffFunc(t *testing.T) {
+	rel := func(path string) float64 {
+		if strings.HasPrefix(path, "$.sums") {
+			return 1e-12
+		}
+		return 0
+	}
+	require.NoError(t, JSONDiffFunc([]byte(`{"n":[3],"sums":{"a":0.3}}`), []byte(`{"n":[3],"sums":{"a":0.30000000000000004}}`), rel))
+	require.ErrorContains(t, JSONDiffFunc([]byte(`{"n":[0.3]}`), []byte(`{"n":[0.30000000000000004]}`), rel),
+		"$.n[0]: 0.30000000000000004, want 0.3 (relative tolerance 0)")
+	require.ErrorContains(t, JSONDiffFunc([]byte(`{"sums":{"a":1}}`), []byte(`{"sums":{"a":1.000000001}}`), rel), "$.sums.a")
 }
 
 // rows is a Rows over literal cells.

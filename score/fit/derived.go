@@ -34,11 +34,17 @@ type Derived struct {
 	Share   float64
 }
 
+// Formula is the relation alone: "loan_percent_income = loan_amnt /
+// person_income".
+func (d Derived) Formula() string {
+	return fmt.Sprintf("%s = %s %s %s", d.Feature, d.Left, d.Op, d.Right)
+}
+
 // String is "loan_percent_income = loan_amnt / person_income (rounded to 2
 // decimals) on 99.8% of 32581 rows".
 func (d Derived) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s = %s %s %s", d.Feature, d.Left, d.Op, d.Right)
+	b.WriteString(d.Formula())
 	switch {
 	case d.Decimals > 0:
 		fmt.Fprintf(&b, " (rounded to %d decimals)", d.Decimals)
