@@ -2,8 +2,8 @@
 # Held-out AUC of `candor fit --model scorecard` (defaults, no declarations;
 # then HELOC with heloc_features.json) and of scorecardpy's documented
 # pipeline (scorecardpy_auc.py), on the split: data row i (0-based) is test
-# when i % 10 < 3. Writes one JSON line per data set to stdout; auc.json is
-# its committed output.
+# when i % 10 < 3 (ROTATE=k: (i - k) % 10 < 3). Writes one JSON line per
+# data set to stdout; auc.json is its committed output.
 #
 #   testdata/auc/run.sh SCORECARDPY_SRC EXTERNAL_DIR > testdata/auc/auc.json
 #
@@ -14,20 +14,12 @@
 set -euo pipefail
 scpy=$1
 ext=$2
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-(cd "$root" && go build -o "$work/candor" ./cmd/candor)
-gunzip -c "$root/examples/datasets/german_credit.csv.gz" > "$work/german.csv"
-gunzip -c "$root/examples/datasets/bank_marketing.csv.gz" > "$work/bank.csv"
-gunzip -c "$root/examples/datasets/telco_churn.csv.gz" > "$work/telco.csv"
+source "$(dirname "$0")/common.sh"
 
 # one NAME CSV TARGET EVENT EXCLUDE [FEATURES [MODEL]]
 one() {
 	local name=$1 csv=$2 target=$3 event=$4 exclude=$5 features=${6:-} model=${7:-scorecard}
-	awk -v tr="$work/$name.train.csv" -v te="$work/$name.test.csv" \
-		'NR==1 {print > tr; print > te; next} {i = NR-2; if (i % 10 < 3) print > te; else print > tr}' "$csv"
+	split_rows "$name" "$csv"
 	local flags=(--model "$model" --data "$work/$name.train.csv" --target "$target" --event "$event" --out "$work/$name.json")
 	[ -n "$exclude" ] && flags+=(--exclude "$exclude")
 	[ -n "$features" ] && flags+=(--features "$features")
@@ -43,12 +35,7 @@ one() {
 	echo "{\"data\": \"$name\", \"model\": \"$model\", \"declarations\": $([ -n "$features" ] && echo true || echo false), \"candor\": $auc, \"scorecardpy\": $ref}"
 }
 
-one german_credit "$work/german.csv" creditability bad ""
-one bank_marketing "$work/bank.csv" y yes duration
-one telco_churn "$work/telco.csv" Churn Yes customerID
-one heloc "$ext/heloc.csv" RiskPerformance Bad ""
-one uci_credit_card "$ext/uci_credit_card.csv" default Y ID
-one churn_modelling "$ext/churn_modelling.csv" Exited 1 RowNumber,CustomerId,Surname
+table_sets
 one heloc "$ext/heloc.csv" RiskPerformance Bad "" "$here/heloc_features.json"
 # logistic regression on HELOC: numbers as numbers, then the declared codes as indicators
 one heloc "$ext/heloc.csv" RiskPerformance Bad "" "" logistic

@@ -3,7 +3,8 @@ var_filter, woebin, woebin_ply, L1 logistic regression (penalty='l1',
 C=0.9, solver='saga'), on the split candor's acceptance tests use (data row
 i, 0-based, is test when i % 10 < 3). Filtering and binning see the
 training rows only; the README's hand-made breaks_adj step is specific to
-German credit and is left out.
+German credit and is left out. ROTATE=k tests data row i when
+(i - k) % 10 < 3 instead (as diagnose.py and variants.sh do).
 
 Run from a scorecardpy source checkout (github.com/ShichenXie/scorecardpy)
 with Debian's python3-pandas, numpy, sklearn, statsmodels:
@@ -14,6 +15,7 @@ with Debian's python3-pandas, numpy, sklearn, statsmodels:
 It prints one JSON line: {"data": NAME, "auc": ..., "seconds": ...}.
 """
 import json
+import os
 import sys
 import time
 
@@ -37,7 +39,8 @@ for col in dat.columns:
         if num.notna().sum() == dat[col].notna().sum():
             dat[col] = num
 dat[target] = (dat[target].astype(str) == event).astype(int)
-test_rows = [i % 10 < 3 for i in range(len(dat))]
+rotate = int(os.environ.get("ROTATE", "0"))
+test_rows = [(i - rotate) % 10 < 3 for i in range(len(dat))]
 train = dat[[not t for t in test_rows]].reset_index(drop=True)
 test = dat[test_rows].reset_index(drop=True)
 train_s = sc.var_filter(train, y=target)
