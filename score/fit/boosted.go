@@ -541,10 +541,11 @@ type preBins struct {
 	// bins: the range bins in order, then a bin per special code
 	// (Feature.Special; numeric) or one category bin per level
 	// (categorical); then the missing bin, last.
-	bins   []score.Bin
-	ranges int      // numeric: the number of range bins; 0 for categorical
-	col    []uint16 // col[r]: the bin of training row r
-	stats  []binStat
+	bins    []score.Bin
+	ranges  int      // numeric: the number of range bins; 0 for categorical
+	inOrder []int    // numeric: 0, 1, ..., ranges-1 (the range bins in order, read only)
+	col     []uint16 // col[r]: the bin of training row r
+	stats   []binStat
 }
 
 type binStat struct{ count, events float64 }
@@ -602,6 +603,10 @@ func newPreBins(f score.Feature, vals []score.Value, maxBins int) (*preBins, err
 		p.bins = append(p.bins, score.Bin{Kind: score.SpecialBin, Special: &c})
 	}
 	p.bins = append(p.bins, score.Bin{Kind: score.MissingBin})
+	p.inOrder = make([]int, p.ranges)
+	for b := range p.inOrder {
+		p.inOrder[b] = b
+	}
 	miss := uint16(len(p.bins) - 1)
 	for r, v := range vals {
 		if !v.IsNum() {
