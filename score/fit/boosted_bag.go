@@ -1,6 +1,7 @@
 package fit
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -108,14 +109,20 @@ type bag struct {
 	rng          *splitMix
 	train, valid []int32
 	ty, tw       []float64 // tw is nil when the fit is unweighted
-	vy, vw       []float64
+	vw           []float64 // validation rows' weights (nil: unweighted)
 	te           []float64 // inner training rows' event odds, exp(log-odds)
-	vs           []float64 // validation rows' log-odds
-	gr, hr       []float64 // per training row gradient and hessian (refresh rounds)
-	factors      []float64 // exp of the pending update, per bin
-	terms        []*boostTerm
-	pending      *boostTerm // the term whose last update the training odds lack
-	intercept    float64
+	// vu is each validation row's odds against its outcome: the event odds
+	// of a non-event, their inverse for an event, so that its log-loss is
+	// log(1 + vu). The non-events come first (nonEvents of them).
+	vu         []float64
+	nonEvents  int
+	gr, hr     []float64    // per training row gradient and hessian (refresh rounds)
+	factors    []float64    // exp of the pending update, per bin
+	invFactors []float64    // exp of minus an update, per bin (validation)
+	acc        [][2]float64 // zero scratch of the row loops: histCopies copies of a histogram
+	terms      []*boostTerm
+	pending    *boostTerm // the term whose last update the training odds lack
+	intercept  float64
 }
 
 // boostTerm is one term a bag boosts: a main effect (one feature's fine
@@ -132,6 +139,7 @@ type boostTerm struct {
 	delta      []float64 // the last update, per bin
 	roundDelta []float64 // this round's updates, for the validation rows (at least 256)
 	cached     []float64 // the update a refresh round found
+	moved      bool      // whether roundDelta holds an update
 	gain       float64   // the gain of the term's last update (greedy order)
 }
 
@@ -144,6 +152,8 @@ func (p *boostProblem) newBag(b int) (*bag, error) {
 	if err != nil {
 		return nil, err
 	}
+	// the validation rows' non-events first, then events, each in row order
+	slices.SortStableFunc(valid, func(a, b int32) int { return cmp.Compare(p.y[a], p.y[b]) })
 	bg := &bag{p: p, rng: rng, train: train, valid: valid}
 	take := func(rows []int32, src []float64) []float64 {
 		out := make([]float64, len(rows))
@@ -156,9 +166,9 @@ func (p *boostProblem) newBag(b int) (*bag, error) {
 		}
 		return out
 	}
-	bg.ty, bg.tw, bg.vy, bg.vw = take(train, p.y), take(train, p.w), take(valid, p.y), take(valid, p.w)
+	bg.ty, bg.tw, bg.vw = take(train, p.y), take(train, p.w), take(valid, p.w)
 	if p.w == nil {
-		bg.tw = nil
+		bg.tw, bg.vw = nil, nil
 	}
 	var tev, tw float64
 	for i, y := range bg.ty {
@@ -173,12 +183,17 @@ func (p *boostProblem) newBag(b int) (*bag, error) {
 		return nil, fmt.Errorf("%w: bag %d's inner training rows hold only one outcome", score.ErrData, b+1)
 	}
 	bg.intercept = math.Log(tev / (tw - tev))
-	bg.te, bg.vs = make([]float64, len(train)), make([]float64, len(valid))
+	bg.te, bg.vu = make([]float64, len(train)), make([]float64, len(valid))
 	for i := range bg.te {
 		bg.te[i] = tev / (tw - tev)
 	}
-	for i := range bg.vs {
-		bg.vs[i] = bg.intercept
+	for i, r := range valid {
+		if p.y[r] == 1 {
+			bg.vu[i] = (tw - tev) / tev
+		} else {
+			bg.nonEvents = i + 1
+			bg.vu[i] = tev / (tw - tev)
+		}
 	}
 	return bg, nil
 }
@@ -207,7 +222,10 @@ func (bg *bag) newTerm(nb int, at func(r int32) uint16) *boostTerm {
 		t.vcol.set(i, at(r))
 	}
 	if len(bg.factors) < max(nb, 256) {
-		bg.factors = make([]float64, max(nb, 256))
+		bg.factors, bg.invFactors = make([]float64, max(nb, 256)), make([]float64, max(nb, 256))
+	}
+	if len(bg.acc) < histCopies*max(nb, 256) {
+		bg.acc = make([][2]float64, histCopies*max(nb, 256))
 	}
 	return t
 }
@@ -223,9 +241,14 @@ func (bg *bag) addScores(shapes [][]float64) {
 		bg.te[i] *= math.Exp(s)
 	}
 	for i, r := range bg.valid {
+		var s float64
 		for k, pb := range bg.p.pre {
-			bg.vs[i] += shapes[k][pb.col[r]]
+			s += shapes[k][pb.col[r]]
 		}
+		if i >= bg.nonEvents {
+			s = -s
+		}
+		bg.vu[i] *= math.Exp(s)
 	}
 }
 
@@ -251,8 +274,6 @@ func (bg *bag) pendingFactors() (binCol, []float64, bool) {
 // histogram sums term t's gradient and hessian per bin at the current
 // scores, applying the pending update on the way.
 func (bg *bag) histogram(t *boostTerm) {
-	clear(t.g)
-	clear(t.h)
 	pc, pf, ok := bg.pendingFactors()
 	if !ok {
 		pf = bg.factors
@@ -261,7 +282,7 @@ func (bg *bag) histogram(t *boostTerm) {
 		}
 		pc = t.tcol
 	}
-	stepRows(bg.te, bg.ty, bg.tw, pc, t.tcol, pf, t.g, t.h)
+	stepRows(bg.te, bg.ty, bg.tw, pc, t.tcol, pf, bg.acc, t.nb, t.g, t.h)
 	bg.pending = nil
 }
 
@@ -276,9 +297,7 @@ func (bg *bag) histograms() {
 	gradRows(bg.te, bg.ty, bg.tw, pc, pf, ok, bg.gr, bg.hr)
 	bg.pending = nil
 	for _, t := range bg.terms {
-		clear(t.g)
-		clear(t.h)
-		scatterRows(t.tcol, bg.gr, bg.hr, t.g, t.h)
+		scatterRows(t.tcol, bg.gr, bg.hr, bg.acc, t.nb, t.g, t.h)
 	}
 }
 
@@ -292,22 +311,38 @@ func (bg *bag) apply(t *boostTerm, d []float64) {
 		t.shape[b] += x
 		t.roundDelta[b] += x
 	}
+	t.moved = true
 	bg.pending = t
 }
 
-// validationLoss applies this round's updates to the validation scores
-// and returns their weighted mean log-loss.
+// validationLoss applies this round's updates to the validation rows'
+// odds (only the terms that moved: each row's odds move by the factor of
+// its bin, exp(update), inverse for an event) and returns their weighted
+// mean log-loss, the mean of log(1 + vu).
 func (bg *bag) validationLoss() float64 {
-	vs := bg.vs
+	f, inv := bg.factors, bg.invFactors
 	for _, t := range bg.terms {
-		addShape(vs, t.vcol, t.roundDelta)
+		if !t.moved {
+			continue
+		}
+		last, lf, li := math.NaN(), 0.0, 0.0
+		for b, x := range t.roundDelta[:t.nb] {
+			if x != last {
+				last, lf, li = x, math.Exp(x), math.Exp(-x)
+			}
+			f[b], inv[b] = lf, li
+		}
+		scaleRows(bg.vu[:bg.nonEvents], t.vcol, 0, f)
+		scaleRows(bg.vu[bg.nonEvents:], t.vcol, bg.nonEvents, inv)
 		clear(t.roundDelta)
+		t.moved = false
+	}
+	if bg.vw == nil {
+		return sumLog1p(bg.vu) / float64(len(bg.vu))
 	}
 	var loss, wsum float64
-	for i, s := range vs {
-		// log(1 + e^s) - y*s, computed stably
-		l := math.Max(s, 0) + math.Log1p(math.Exp(-math.Abs(s))) - bg.vy[i]*s
-		loss += bg.vw[i] * l
+	for i, u := range bg.vu {
+		loss += bg.vw[i] * math.Log1p(u)
 		wsum += bg.vw[i]
 	}
 	return loss / wsum
@@ -520,12 +555,8 @@ func numericUpdate(pb *preBins, g, h []float64, cnt []int32, o *boostOpts, dir i
 		}
 		return 0
 	}
-	order := make([]int, pb.ranges)
-	for b := range order {
-		order[b] = b
-	}
 	var gain float64
-	leaves := growTree(order, g, h, cnt, o, dir, nil, d)
+	leaves := growTree(pb.inOrder, g, h, cnt, o, dir, nil, d)
 	for _, l := range leaves {
 		gain += l.g * l.g / l.h
 	}

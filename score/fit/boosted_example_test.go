@@ -38,5 +38,5 @@ func ExampleBoosted() {
 	fmt.Printf("points %.1f, terms add up: %v, event probability %.2f\n", r.Score, sum-r.Score < 1e-9 && r.Score-sum < 1e-9, r.Probability)
 	// Output:
 	// scorecard 17 terms, 14 bags
-	// points 562.5, terms add up: true, event probability 0.08
+	// points 572.0, terms add up: true, event probability 0.07
 }

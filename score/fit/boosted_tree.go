@@ -51,8 +51,13 @@ func growTree(order []int, g, h []float64, cnt []int32, o *boostOpts, dir int8, 
 			left.g, left.h, left.c = left.g+g[b], left.h+h[b], left.c+cnt[b]
 		}
 		right := treeLeaf{lo: left.hi, hi: parent.hi, g: parent.g - left.g, h: parent.h - left.h, c: parent.c - left.c}
-		bestSplit(&left, order, g, h, cnt, o)
-		bestSplit(&right, order, g, h, cnt, o)
+		if len(leaves)+1 < o.maxLeaves {
+			// the children's best splits matter only if one can still be made
+			bestSplit(&left, order, g, h, cnt, o)
+			bestSplit(&right, order, g, h, cnt, o)
+		} else {
+			left.at, right.at = -1, -1
+		}
 		// keep the leaves in order along the bins
 		leaves = append(leaves, treeLeaf{})
 		copy(leaves[k+2:], leaves[k+1:])
