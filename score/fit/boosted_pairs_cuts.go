@@ -343,6 +343,9 @@ func (ph *pairHist) tree(o boostOpts, d []float64) (float64, bool) {
 					right.cols = removeSorted(right.cols, b)
 				}
 			}
+			if !lim.ok(th-lh, tc-lc) {
+				continue // the right side may not stand
+			}
 			left.sg, left.sh, left.sc = lg, lh, lc
 			gl, bl, okl := left.best(nb, lim)
 			if !okl {
@@ -375,8 +378,9 @@ func (ph *pairHist) tree(o boostOpts, d []float64) (float64, bool) {
 		}
 		v := newtonStep(o.lr, sg, sh)
 		for a := a0; a < a1; a++ {
-			for b := b0; b < b1; b++ {
-				d[gr.at(a, b)] = v
+			row := gr.rows[a] * gr.rowStride
+			for _, b := range gr.cols[b0:b1] {
+				d[row+b*gr.colStride] = v
 			}
 		}
 	}
