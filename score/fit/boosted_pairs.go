@@ -196,8 +196,13 @@ func (bg *bag) pairUpdate(t *boostTerm, random bool, d []float64) float64 {
 	clear(d)
 	copy(ph.g, t.g[:t.nb])
 	copy(ph.h, t.h[:t.nb])
-	for i, c := range t.cnt {
-		ph.c[i] = float64(c)
+	if !ph.counted {
+		// a term's rows per cell are fixed for the bag
+		for i, c := range t.cnt {
+			ph.c[i] = float64(c)
+		}
+		ph.counted = true
+		ph.countsChanged()
 	}
 	if random {
 		ca, cb := ph.na, ph.nb
@@ -332,7 +337,9 @@ type pairHist struct {
 	a, b    *pairAxis
 	na, nb  int
 	g, h, c []float64
-	grids   [2]*grid // the sums in cut order, as laid and transposed (reused)
+	grids   [2]*grid // the layouts in cut order, as laid and transposed (reused)
+	scratch pairScratch
+	counted bool // c holds the boosted term's rows per cell (pairUpdate)
 }
 
 func newPairHist(a, b *pairAxis) *pairHist {
@@ -343,6 +350,7 @@ func newPairHist(a, b *pairAxis) *pairHist {
 // add sums g and h per cell over the rows (all rows when rows is nil);
 // ca and cb are the two features' fine bins per row.
 func (ph *pairHist) add(ca, cb []uint16, rows []int32, g, h []float64) {
+	ph.countsChanged()
 	clear(ph.g)
 	clear(ph.h)
 	clear(ph.c)
@@ -365,249 +373,11 @@ func (ph *pairHist) add(ca, cb []uint16, rows []int32, g, h []float64) {
 
 // count sums the weighted training rows per cell.
 func (ph *pairHist) count(ca, cb []uint16, w []float64) {
+	ph.countsChanged()
 	clear(ph.c)
 	for r := range ca {
 		ph.c[int(ph.a.of[ca[r]])*ph.nb+int(ph.b.of[cb[r]])] += metric.Weight(w, r)
 	}
-}
-
-// axisOrder is the order in which a cut runs along axis x of the table
-// (na or nb positions): range bins in value order, categories by their
-// marginal Newton step (smoothed as the main effects'), the missing bin
-// last.
-func (ph *pairHist) axisOrder(rowsAxis bool) []int {
-	ax, n := ph.b, ph.nb
-	if rowsAxis {
-		ax, n = ph.a, ph.na
-	}
-	ord := make([]int, n)
-	for i := range ord {
-		ord[i] = i
-	}
-	if ax.ranges {
-		return ord
-	}
-	mg, mh := make([]float64, n), make([]float64, n)
-	for i := range ph.na {
-		for j := range ph.nb {
-			x := j
-			if rowsAxis {
-				x = i
-			}
-			mg[x] += ph.g[i*ph.nb+j]
-			mh[x] += ph.h[i*ph.nb+j]
-		}
-	}
-	cats := ord[:n-1]
-	slices.SortStableFunc(cats, func(a, b int) int {
-		return cmp.Compare(-mg[a]/(mh[a]+DefaultBoostedCatSmooth), -mg[b]/(mh[b]+DefaultBoostedCatSmooth))
-	})
-	return ord
-}
-
-// grid is a pair's sums laid out with axis A (the cut first made) as rows
-// in cut order and axis B as columns in cut order, with prefix sums over
-// B for each A position.
-type grid struct {
-	na, nb  int
-	g, h, c []float64 // row-major [A][B]
-	at      []int     // at[a*nb+b]: the table cell of grid cell (a, b)
-}
-
-func (ph *pairHist) grid(transpose bool) *grid {
-	oa, ob := ph.axisOrder(true), ph.axisOrder(false)
-	t := 0
-	if transpose {
-		t = 1
-	}
-	gr := ph.grids[t]
-	if gr == nil {
-		m := ph.na * ph.nb
-		gr = &grid{na: ph.na, nb: ph.nb, g: make([]float64, m), h: make([]float64, m), c: make([]float64, m), at: make([]int, m)}
-		if transpose {
-			gr.na, gr.nb = ph.nb, ph.na
-		}
-		ph.grids[t] = gr
-	}
-	if transpose {
-		oa, ob = ob, oa
-	}
-	for x, a := range oa {
-		for y, b := range ob {
-			cell := a*ph.nb + b
-			if transpose {
-				cell = b*ph.nb + a
-			}
-			k := x*gr.nb + y
-			gr.at[k] = cell
-			gr.g[k], gr.h[k], gr.c[k] = ph.g[cell], ph.h[cell], ph.c[cell]
-		}
-	}
-	return gr
-}
-
-// leafOK says whether a leaf with hessian h and c rows may stand.
-func leafOK(h, c float64, o boostOpts) bool {
-	return c >= float64(o.minLeaf) && h >= o.minHess && h >= boostedLeafFloor
-}
-
-// fast is the FAST interaction strength: the largest gain of a 2x2 table
-// (one cut on each feature) over one leaf, sum G^2/H over the four
-// quadrants minus G^2/H of the whole; 0 when no cut leaves four leaves
-// that may stand.
-func (ph *pairHist) fast(o boostOpts) float64 {
-	gr := ph.grid(false)
-	na, nb := gr.na, gr.nb
-	// Column prefix sums of the A-prefix: P[a][b] = sum over A<=a, B<=b.
-	pg, phh, pc := make([]float64, na*nb), make([]float64, na*nb), make([]float64, na*nb)
-	for a := range na {
-		var rg, rh, rc float64
-		for b := range nb {
-			k := a*nb + b
-			rg, rh, rc = rg+gr.g[k], rh+gr.h[k], rc+gr.c[k]
-			pg[k], phh[k], pc[k] = rg, rh, rc
-			if a > 0 {
-				pg[k] += pg[k-nb]
-				phh[k] += phh[k-nb]
-				pc[k] += pc[k-nb]
-			}
-		}
-	}
-	last := na*nb - 1
-	tg, th, tc := pg[last], phh[last], pc[last]
-	if !leafOK(th, tc, o) {
-		return 0
-	}
-	base := tg * tg / th
-	best := 0.0
-	for a := 0; a+1 < na; a++ {
-		ag, ah, ac := pg[a*nb+nb-1], phh[a*nb+nb-1], pc[a*nb+nb-1] // A <= a
-		for b := 0; b+1 < nb; b++ {
-			k := a*nb + b
-			// The quadrants: A<=a,B<=b; A<=a,B>b; A>a,B<=b; A>a,B>b.
-			bg, bh, bc := pg[(na-1)*nb+b], phh[(na-1)*nb+b], pc[(na-1)*nb+b] // B <= b
-			var q [4][3]float64
-			q[0] = [3]float64{pg[k], phh[k], pc[k]}
-			q[1] = [3]float64{ag - pg[k], ah - phh[k], ac - pc[k]}
-			q[2] = [3]float64{bg - pg[k], bh - phh[k], bc - pc[k]}
-			q[3] = [3]float64{tg - ag - q[2][0], th - ah - q[2][1], tc - ac - q[2][2]}
-			gain, ok := 0.0, true
-			for _, l := range q {
-				if !leafOK(l[1], l[2], o) {
-					ok = false
-					break
-				}
-				gain += l[0] * l[0] / l[1]
-			}
-			if ok && gain-base > best {
-				best = gain - base
-			}
-		}
-	}
-	return best
-}
-
-// tree is the best three-cut step on the pair's sums, in the orientation
-// with the larger gain: it writes each table cell's Newton step into d
-// (times lr) and returns the gain over one leaf and whether a step was
-// found.
-func (ph *pairHist) tree(o boostOpts, d []float64) (float64, bool) {
-	var parent float64
-	type step struct {
-		gain      float64
-		gr        *grid
-		a, bl, br int // cut after A position a; B cuts on each side (-1: none)
-		ok        bool
-	}
-	var best step
-	for _, tr := range []bool{false, true} {
-		gr := ph.grid(tr)
-		na, nb := gr.na, gr.nb
-		// Per A position, the B prefix sums; then over A prefixes.
-		colG, colH, colC := make([]float64, nb), make([]float64, nb), make([]float64, nb)
-		allG, allH, allC := make([]float64, nb), make([]float64, nb), make([]float64, nb)
-		rg, rh, rc := make([]float64, nb), make([]float64, nb), make([]float64, nb)
-		var tg, th, tc float64
-		for k := range gr.g {
-			tg, th, tc = tg+gr.g[k], th+gr.h[k], tc+gr.c[k]
-			allG[k%nb] += gr.g[k]
-			allH[k%nb] += gr.h[k]
-			allC[k%nb] += gr.c[k]
-		}
-		parent = tg * tg / th
-		var lg, lh, lc float64
-		// bestSide returns the best split of a side given its column sums.
-		bestSide := func(cg, ch, cc []float64, sg, sh, sc float64) (float64, int, bool) {
-			if !leafOK(sh, sc, o) {
-				return 0, -1, false
-			}
-			bg, bi := sg*sg/sh, -1
-			var xg, xh, xc float64
-			for b := 0; b+1 < nb; b++ {
-				xg, xh, xc = xg+cg[b], xh+ch[b], xc+cc[b]
-				yg, yh, yc := sg-xg, sh-xh, sc-xc
-				if !leafOK(xh, xc, o) || !leafOK(yh, yc, o) {
-					continue
-				}
-				if gn := xg*xg/xh + yg*yg/yh; gn > bg {
-					bg, bi = gn, b
-				}
-			}
-			return bg, bi, true
-		}
-		for a := 0; a+1 < na; a++ {
-			for b := range nb {
-				k := a*nb + b
-				colG[b] += gr.g[k]
-				colH[b] += gr.h[k]
-				colC[b] += gr.c[k]
-				lg, lh, lc = lg+gr.g[k], lh+gr.h[k], lc+gr.c[k]
-			}
-			gl, bl, okl := bestSide(colG, colH, colC, lg, lh, lc)
-			if !okl {
-				continue
-			}
-			// the right side's column sums: the table's less the left side's
-			for b := range nb {
-				rg[b], rh[b], rc[b] = allG[b]-colG[b], allH[b]-colH[b], allC[b]-colC[b]
-			}
-			grr, br, okr := bestSide(rg, rh, rc, tg-lg, th-lh, tc-lc)
-			if !okr {
-				continue
-			}
-			if g := gl + grr; !best.ok || g > best.gain {
-				best = step{gain: g, gr: gr, a: a, bl: bl, br: br, ok: true}
-			}
-		}
-	}
-	if !best.ok {
-		return 0, false
-	}
-	gr := best.gr
-	leaf := func(a0, a1, b0, b1 int) {
-		var sg, sh float64
-		for a := a0; a < a1; a++ {
-			for b := b0; b < b1; b++ {
-				sg += gr.g[a*gr.nb+b]
-				sh += gr.h[a*gr.nb+b]
-			}
-		}
-		v := newtonStep(o.lr, sg, sh)
-		for a := a0; a < a1; a++ {
-			for b := b0; b < b1; b++ {
-				d[gr.at[a*gr.nb+b]] = v
-			}
-		}
-	}
-	for _, side := range [][3]int{{0, best.a + 1, best.bl}, {best.a + 1, gr.na, best.br}} {
-		if side[2] < 0 {
-			leaf(side[0], side[1], 0, gr.nb)
-			continue
-		}
-		leaf(side[0], side[1], 0, side[2]+1)
-		leaf(side[0], side[1], side[2]+1, gr.nb)
-	}
-	return best.gain - parent, true
 }
 
 // moveMeans subtracts from each of n lines of table t (line i: the m cells
