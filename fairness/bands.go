@@ -41,9 +41,9 @@ func (b Bands) Name(k int) string {
 	return "[" + edge(k-1) + ", " + edge(k) + ")"
 }
 
-// check returns an ErrOption error naming column when b has no edges, an
+// Check returns an ErrOption error naming column when b has no edges, an
 // edge that is not finite, or edges that do not strictly ascend.
-func (b Bands) check(column string) error {
+func (b Bands) Check(column string) error {
 	if len(b) == 0 {
 		return optionError("bands of %q: no edges", column)
 	}
@@ -80,7 +80,7 @@ func checkBands(c Columns) error {
 		if !slices.Contains(c.Groups, col) {
 			return optionError("bands of %q: not a group column (groups: %s)", col, strings.Join(c.Groups, ", "))
 		}
-		if err := c.Bands[col].check(col); err != nil {
+		if err := c.Bands[col].Check(col); err != nil {
 			return err
 		}
 	}

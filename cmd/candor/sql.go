@@ -34,6 +34,8 @@ func runSQL(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	favorable := fs.String("favorable", "", "with --audit: the label value that is the favourable outcome")
 	groups := fs.String("group", "", "with --audit: comma-separated protected-attribute columns (their intersection)")
 	threshold := fs.Float64("threshold", 0, "with --audit: event probability at or above which the decision is adverse (default the model's cutoff)")
+	var bands repeated
+	fs.Var(&bands, "bands", "with --audit: band a numeric group column, COLUMN=E1,E2,... as candor audit --bands (repeatable)")
 	mflags := addModelFlags(fs) // --verify-key, --min-version
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -64,9 +66,14 @@ func runSQL(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		if *label == "" || *favorable == "" || *groups == "" {
 			return fmt.Errorf("--audit needs --label, --favorable and --group")
 		}
+		if opts.Bands, err = parseBands(bands); err != nil {
+			return err
+		}
 		if q, err = sqlgen.AuditCounts(m, *label, *favorable, strings.Split(*groups, ","), score.Probability(*threshold), opts); err != nil {
 			return err
 		}
+	case len(bands) > 0:
+		return fmt.Errorf("--bands needs --audit")
 	case *monitorMode:
 		if *baselinePath == "" {
 			return fmt.Errorf("--monitor needs --baseline")

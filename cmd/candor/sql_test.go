@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,8 +50,28 @@ func TestSQLCommand(t *testing.T) {
 	require.Contains(t, out, `q."probability" < CAST('0.4' AS DOUBLE PRECISION)`)
 	require.True(t, strings.HasSuffix(out, "GROUP BY 1, 2\nORDER BY 1, 2;\n"))
 
+	// --audit --bands: an age column grouped by band, as candor audit
+	// --bands names them, in band order.
+	code, out, errs = runCLI(t, "sql", "--model", model, "--audit", "--label", "creditability", "--favorable", "good",
+		"--group", "age,foreign_worker", "--bands", "age=25,65")
+	require.Equal(t, 0, code, errs)
+	band := `CASE WHEN q."age" < CAST('25' AS DOUBLE PRECISION) THEN %s WHEN q."age" < CAST('65' AS DOUBLE PRECISION) THEN %s ELSE %s END`
+	require.True(t, strings.HasPrefix(out, "SELECT "+fmt.Sprintf(band, `'< 25'`, `'[25, 65)'`, `'>= 65'`)+` AS "age", q."foreign_worker" AS "foreign_worker"`), out[:200])
+	require.True(t, strings.HasSuffix(out, "GROUP BY 1, 2\nORDER BY MIN("+fmt.Sprintf(band, "0", "1", "2")+"), 2;\n"), out[len(out)-200:])
+
+	for _, c := range []struct{ bands, want string }{
+		{"age=65,25", `bands of "age": edges must be strictly ascending (65 then 25)`},
+		{"income=1000", `bands of "income": not a group column (groups: age)`},
+		{"age=old", `--bands age=old: edge "old" is not a number`},
+	} {
+		code, _, errs := runCLI(t, "sql", "--model", model, "--audit", "--label", "y", "--favorable", "1", "--group", "age", "--bands", c.bands)
+		require.Equal(t, 1, code, errs)
+		require.Contains(t, errs, c.want)
+	}
+
 	for _, args := range [][]string{
 		{"sql"},
+		{"sql", "--model", model, "--bands", "age=25"},
 		{"sql", "--model", model, "--dialect", "oracle"},
 		{"sql", "--model", model, "--keep", "points"},
 		{"sql", "--model", model, "--reasons", "-2"},

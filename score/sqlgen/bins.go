@@ -2,10 +2,13 @@ package sqlgen
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/candorscore/candor/fairness"
 	"github.com/candorscore/candor/score"
 )
 
@@ -78,7 +81,9 @@ const (
 // is below cutoff (0 means the model's Cutoff), as candor audit --model
 // decides; the outcome is favourable when the label column equals
 // favorable. Rows with a NULL label or group, or that cannot be scored,
-// are left out (fairness.DropBlank). The counts are what fairness.Audit
+// are left out (fairness.DropBlank). A group column in opts.Bands is
+// grouped by band: a CASE on the column's number gives the band's name,
+// and the rows come out in band order. The counts are what fairness.Audit
 // computes per group before its rates and intervals. opts.Keep and the
 // reason options are ignored.
 func AuditCounts(m *score.Model, label, favorable string, groups []string, cutoff score.Probability, opts *Options) (string, error) {
@@ -90,6 +95,17 @@ func AuditCounts(m *score.Model, label, favorable string, groups []string, cutof
 	}
 	if cutoff == 0 {
 		cutoff = m.Cutoff()
+	}
+	if opts != nil {
+		for _, col := range slices.Sorted(maps.Keys(opts.Bands)) {
+			b := opts.Bands[col]
+			if !slices.Contains(groups, col) {
+				return "", fmt.Errorf("%w: bands of %q: not a group column (groups: %s)", ErrColumn, col, strings.Join(groups, ", "))
+			}
+			if err := b.Check(col); err != nil {
+				return "", err
+			}
+		}
 	}
 	if !(cutoff > 0 && cutoff < 1) {
 		return "", fmt.Errorf("%w: cutoff %v is not a probability in (0, 1)", ErrUnsupported, float64(cutoff))
@@ -109,11 +125,19 @@ func AuditCounts(m *score.Model, label, favorable string, groups []string, cutof
 	count := func(cond string) string { return "SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END)" }
 	sel := make([]string, 0, len(groups)+5)
 	where := []string{"q." + s.ident(ColError) + " IS NULL", "q." + s.ident(label) + " IS NOT NULL"}
-	var by []string
+	var by, order []string
 	for i, g := range groups {
-		sel = append(sel, "q."+s.ident(g)+" AS "+s.ident(g))
-		where = append(where, "q."+s.ident(g)+" IS NOT NULL")
-		by = append(by, strconv.Itoa(i+1))
+		col := "q." + s.ident(g)
+		by, order = append(by, strconv.Itoa(i+1)), append(order, strconv.Itoa(i+1))
+		if b, ok := o.Bands[g]; ok {
+			sel = append(sel, bandCase(s, col, b, func(k int) string { return s.str(b.Name(k)) })+" AS "+s.ident(g))
+			// band order, not the names' byte order: the band's index is one
+			// value within a group
+			order[i] = "MIN(" + bandCase(s, col, b, strconv.Itoa) + ")"
+		} else {
+			sel = append(sel, col+" AS "+s.ident(g))
+		}
+		where = append(where, col+" IS NOT NULL")
 	}
 	sel = append(sel, "COUNT(*) AS "+s.ident(ColRows),
 		count(fav+" AND "+pred)+" AS "+s.ident(ColTP),
@@ -121,5 +145,17 @@ func AuditCounts(m *score.Model, label, favorable string, groups []string, cutof
 		count("NOT ("+fav+") AND NOT ("+pred+")")+" AS "+s.ident(ColTN),
 		count(fav+" AND NOT ("+pred+")")+" AS "+s.ident(ColFN))
 	return "SELECT " + strings.Join(sel, ", ") + "\nFROM (" + q + ") AS q\nWHERE " + strings.Join(where, " AND ") +
-		"\nGROUP BY " + strings.Join(by, ", ") + "\nORDER BY " + strings.Join(by, ", "), nil
+		"\nGROUP BY " + strings.Join(by, ", ") + "\nORDER BY " + strings.Join(order, ", "), nil
+}
+
+// bandCase is the CASE expression that gives out(k) for col's band k
+// (fairness.Bands: a value on an edge goes to the band above it).
+func bandCase(s syntax, col string, b fairness.Bands, out func(k int) string) string {
+	var c strings.Builder
+	c.WriteString("CASE")
+	for k, e := range b {
+		c.WriteString(" WHEN " + col + " < " + s.num(e) + " THEN " + out(k))
+	}
+	c.WriteString(" ELSE " + out(len(b)) + " END")
+	return c.String()
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/candorscore/candor/explain"
+	"github.com/candorscore/candor/fairness"
 	"github.com/candorscore/candor/score"
 )
 
@@ -34,6 +35,10 @@ type Options struct {
 	Explainer *explain.Explainer
 	// NoReasons leaves the reason columns out.
 	NoReasons bool
+	// Bands, for AuditCounts only, audits each numeric group column it
+	// names by band (fairness.Bands): the group value is the band's name,
+	// "< 25", "[25, 35)", ">= 65", as candor audit --bands makes it.
+	Bands map[string]fairness.Bands
 }
 
 // Column names of the statement's result, besides the kept columns and
