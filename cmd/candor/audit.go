@@ -415,7 +415,7 @@ func auditStream(ctx context.Context, a auditArgs, refs map[string]string, stder
 	}
 	excl, err := all.Finish()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("%s: %w", a.data, err)
 	}
 	if excl.Count > 0 {
 		fmt.Fprintf(stderr, "candor audit: %s\n", excl)

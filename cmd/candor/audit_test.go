@@ -488,3 +488,25 @@ func TestAuditSummaryListsTenFlagged(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	require.Contains(t, errOut, "four-fifths screen flags: g01, g02, g03, g04, g05, g06, g07, g08, g09, g10 and 4 more (in the report);")
 }
+
+// TestAuditErrorsNameTheFile: an audit's data error (a ragged row, a
+// favourable outcome that never occurs) said "candor audit: row 50: ..."
+// without the file; with --model and without, it names --data first.
+func TestAuditErrorsNameTheFile(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 40)
+	raw, err := os.ReadFile(data)
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(raw), "\n")
+	junk := filepath.Join(dir, "junk.csv")
+	require.NoError(t, os.WriteFile(junk, []byte(strings.Join(lines[:11], "")+"LP9,garbage row here\n"+strings.Join(lines[11:], "")), 0o644))
+	for _, args := range [][]string{
+		{"--model", model},
+		{"--score", "age_in_years", "--threshold", "30"},
+	} {
+		code, _, errOut := runCLI(t, append([]string{"audit", "--data", junk, "--label", "creditability", "--favorable", "good",
+			"--group", "foreign_worker"}, args...)...)
+		require.Equal(t, 1, code, errOut)
+		require.Contains(t, errOut, "candor audit: "+junk+": row 11: ", args)
+	}
+}
