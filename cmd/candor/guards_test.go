@@ -59,7 +59,7 @@ func TestTargetGuard(t *testing.T) {
 	for _, model := range []string{"logistic", "scorecard"} {
 		code, _, stderr := runCLI(t, "fit", "--data", junk, "--target", "creditability", "--event", "bad", "--model", model)
 		require.NotEqual(t, 0, code, model)
-		require.Contains(t, stderr, `"50000" (1 rows)`, model)
+		require.Contains(t, stderr, `"50000" (1 row)`, model) // one row, not "1 rows"
 		require.Contains(t, stderr, `"good"`, model)
 		require.Contains(t, stderr, "--nonevent", model)
 
