@@ -133,7 +133,7 @@ func (r *Report) writePartition(w io.Writer, p *Partition) {
 	}
 	tw.Flush()
 	ff := p.FourFifths
-	fmt.Fprintf(w, "four-fifths screen (%s): ", FourFifthsNote)
+	fmt.Fprintf(w, "four-fifths screen, a %s: ", FourFifthsNote) // no parentheses in parentheses
 	switch {
 	case !ff.Defined:
 		fmt.Fprintf(w, "not applicable: %s\n", ff.Reason)

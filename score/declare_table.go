@@ -1,5 +1,7 @@
 package score
 
+import "errors"
+
 // InferSchemaWith is InferSchema with the declarations applied (see
 // Declarations.Apply): a column declared categorical gets its labels from
 // the table, whatever InferSchema made of it, and a column declared
@@ -12,6 +14,7 @@ package score
 // protected, or whose kind they declare: the declaration says what those are.
 func (t *Table) InferSchemaWith(d *Declarations) (*Schema, error) {
 	fs0 := make([]Feature, len(t.header))
+	var errs []error
 	for j, name := range t.header {
 		check := true
 		if d != nil {
@@ -21,10 +24,14 @@ func (t *Table) InferSchemaWith(d *Declarations) (*Schema, error) {
 		}
 		f, err := t.inferColumn(j, check)
 		if err != nil {
-			return nil, err
+			errs = append(errs, err)
+			continue
 		}
 		f.Name = name
 		fs0[j] = f
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...) // every column that fails, as Infer
 	}
 	inferred, err := NewSchema(fs0...)
 	if err != nil {

@@ -190,3 +190,38 @@ func TestInferNamesStrayText(t *testing.T) {
 	_, err = tab.Infer()
 	require.NoError(t, err)
 }
+
+// Every column with a missing-value marker or stray text is named at once:
+// on the UCI credit-approval file (crx.data, "?" written as "N/A"), Infer
+// named A2 alone, and only the next run named A14 (rule 7 of STYLE: report
+// all bad fields at once). The counts: 30 numbers in each column, "N/A" on
+// rows 3 and 8 of a2 and on row 5 of a14, "?" on row 12 of a14.
+func TestInferNamesEveryBadColumn(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a1,a2,a14,y\n")
+	for i := range 32 {
+		a2, a14 := strconv.Itoa(20+i), strconv.Itoa(100+3*i)
+		switch i {
+		case 2, 7:
+			a2 = "N/A"
+		case 4:
+			a14 = "N/A"
+		case 11:
+			a14 = "?"
+		}
+		fmt.Fprintf(&b, "%s,%s,%s,%d\n", []string{"a", "b"}[i%2], a2, a14, i%2)
+	}
+	tab, err := score.ReadCSV(strings.NewReader(b.String()), nil)
+	require.NoError(t, err)
+	for name, infer := range map[string]func() error{
+		"Infer":           func() error { _, err := tab.Infer(); return err },
+		"InferSchemaWith": func() error { _, err := tab.InferSchemaWith(nil); return err },
+	} {
+		err := infer()
+		require.ErrorIs(t, err, score.ErrMalformed, name)
+		msg := err.Error()
+		require.Contains(t, msg, `column "a2" holds numbers and "N/A" on 2 rows (the first is row 3)`, name)
+		require.Contains(t, msg, `column "a14": 30 of its 32 cells are numbers and the others are text: "N/A" (row 5), "?" (row 12)`, name)
+		require.Less(t, strings.Index(msg, `"a2"`), strings.Index(msg, `"a14"`), name)
+	}
+}

@@ -199,15 +199,23 @@ func (t *Table) InferSchema() *Schema {
 // that some are written with a decimal comma ("1,5") is refused with
 // ErrMalformed naming the column, a value and its row (read the file with
 // CSVOptions.DecimalComma to take the comma as the decimal point).
+//
+// Every column that fails a check is named, in column order, in one error
+// (errors.Join: errors.Is and errors.As see each).
 func (t *Table) Infer() (*Schema, error) {
 	fs := make([]Feature, len(t.header))
+	var errs []error
 	for j, name := range t.header {
 		f, err := t.inferColumn(j, true)
 		if err != nil {
-			return nil, err
+			errs = append(errs, err)
+			continue
 		}
 		f.Name = name
 		fs[j] = f
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	return NewSchema(fs...)
 }

@@ -415,7 +415,7 @@ func auditStream(ctx context.Context, a auditArgs, refs map[string]string, stder
 	}
 	excl, err := all.Finish()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("%s: %w", a.data, err)
 	}
 	if excl.Count > 0 {
 		fmt.Fprintf(stderr, "candor audit: %s\n", excl)
@@ -685,6 +685,11 @@ func (e *errWriterAudit) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// summaryFlagged is how many flagged groups the summary line names: it is
+// one line (a numeric group column once named 95), the report lists them
+// all, and 10 is what `fit` lists of a target's values.
+const summaryFlagged = 10
+
 // auditSummary writes one line of the main figures to stderr.
 func auditSummary(stderr io.Writer, rep *fairness.Report, excl *fairness.Excluded) {
 	dp := "undefined"
@@ -692,8 +697,10 @@ func auditSummary(stderr io.Writer, rep *fairness.Report, excl *fairness.Exclude
 		dp = fmt.Sprintf("%.3f", d.Value)
 	}
 	flagged := "none"
-	if len(rep.FourFifths.Flagged) > 0 {
-		flagged = strings.Join(rep.FourFifths.Flagged, ", ")
+	if f := rep.FourFifths.Flagged; len(f) > summaryFlagged {
+		flagged = fmt.Sprintf("%s and %d more (in the report)", strings.Join(f[:summaryFlagged], ", "), len(f)-summaryFlagged)
+	} else if len(f) > 0 {
+		flagged = strings.Join(f, ", ")
 	}
 	fmt.Fprintf(stderr, "candor audit: %d rows audited (%d excluded), %d groups by %s; demographic parity difference %s; four-fifths screen flags: %s; %d warnings\n",
 		rep.Rows, excl.Count, len(rep.Groups), rep.Attribute, dp, flagged, len(rep.Warnings))

@@ -141,7 +141,7 @@ func auditModelStream(ctx context.Context, a auditArgs, refs map[string]string, 
 	}
 	excl, err := s0.p.Finish()
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, nil, nil, nil, fmt.Errorf("%s: %w", a.data, err)
 	}
 	// The error of the first row in the file, whichever worker met it.
 	var first *auditModelSink

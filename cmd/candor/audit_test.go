@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -460,4 +461,52 @@ func FuzzAuditCSV(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAuditSummaryListsTenFlagged: the stderr summary is one line; by a
+// numeric column (the loan-prediction file's ApplicantIncome, 505 groups)
+// it named 95 flagged groups. It names the first 10 and counts the rest,
+// which the report lists (10, as `fit` lists a target's values).
+func TestAuditSummaryListsTenFlagged(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "groups.csv")
+	var b strings.Builder
+	b.WriteString("label,decision,g\n")
+	// Group g0 selects every row; g1..g14 select none: 14 flagged.
+	for g := range 15 {
+		for range 2 {
+			d := "no"
+			if g == 0 {
+				d = "yes"
+			}
+			fmt.Fprintf(&b, "good,%s,g%02d\n", d, g)
+		}
+	}
+	require.NoError(t, os.WriteFile(data, []byte(b.String()), 0o644))
+	code, _, errOut := runCLI(t, "audit", "--data", data, "--label", "label", "--favorable", "good",
+		"--prediction", "decision", "--favorable-prediction", "yes", "--group", "g")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, errOut, "four-fifths screen flags: g01, g02, g03, g04, g05, g06, g07, g08, g09, g10 and 4 more (in the report);")
+}
+
+// TestAuditErrorsNameTheFile: an audit's data error (a ragged row, a
+// favourable outcome that never occurs) said "candor audit: row 50: ..."
+// without the file; with --model and without, it names --data first.
+func TestAuditErrorsNameTheFile(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 40)
+	raw, err := os.ReadFile(data)
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(raw), "\n")
+	junk := filepath.Join(dir, "junk.csv")
+	require.NoError(t, os.WriteFile(junk, []byte(strings.Join(lines[:11], "")+"LP9,garbage row here\n"+strings.Join(lines[11:], "")), 0o644))
+	for _, args := range [][]string{
+		{"--model", model},
+		{"--score", "age_in_years", "--threshold", "30"},
+	} {
+		code, _, errOut := runCLI(t, append([]string{"audit", "--data", junk, "--label", "creditability", "--favorable", "good",
+			"--group", "foreign_worker"}, args...)...)
+		require.Equal(t, 1, code, errOut)
+		require.Contains(t, errOut, "candor audit: "+junk+": row 11: ", args)
+	}
 }

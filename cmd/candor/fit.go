@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -85,6 +86,9 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	if err := wholeRows(t, a.data); err != nil {
+		return err
+	}
 	schema, err := fitSchema(t, a)
 	if err != nil {
 		return err
@@ -135,6 +139,33 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	return nil
+}
+
+// wholeRows refuses a table with rows that could not be read whole (a
+// cell count other than the header's, a quote never closed): a fit reads
+// every row, so it names the file, how many there are and the first 20,
+// as the fit lists rows with problems.
+func wholeRows(t *score.Table, file string) error {
+	var errs []error
+	n := 0
+	for i := range t.Len() {
+		if err := t.RowError(i); err != nil {
+			if n++; n <= 20 {
+				errs = append(errs, score.WithRow(err, i+1))
+			}
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	if n > 20 {
+		errs = append(errs, fmt.Errorf("... and %d more rows that are not whole", n-20))
+	}
+	verb := "rows are"
+	if n == 1 {
+		verb = "row is"
+	}
+	return fmt.Errorf("%s: %d of %d %s not whole (a fit reads every row: fix or remove those lines):\n%w", file, n, t.Len(), verb, errors.Join(errs...))
 }
 
 // fitMemoryLimit is the soft heap limit of `candor fit` (GOMEMLIMIT

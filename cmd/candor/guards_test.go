@@ -59,7 +59,7 @@ func TestTargetGuard(t *testing.T) {
 	for _, model := range []string{"logistic", "scorecard"} {
 		code, _, stderr := runCLI(t, "fit", "--data", junk, "--target", "creditability", "--event", "bad", "--model", model)
 		require.NotEqual(t, 0, code, model)
-		require.Contains(t, stderr, `"50000" (1 rows)`, model)
+		require.Contains(t, stderr, `"50000" (1 row)`, model) // one row, not "1 rows"
 		require.Contains(t, stderr, `"good"`, model)
 		require.Contains(t, stderr, "--nonevent", model)
 
@@ -218,5 +218,30 @@ func TestFitWarnsOfNumericIdentifier(t *testing.T) {
 		require.Contains(t, stderr, want, model)
 		_, _, stderr = runCLI(t, "fit", "--model", model, "--data", data, "--target", "y", "--event", "1", "--exclude", "id", "--out", filepath.Join(dir, "m.json"))
 		require.NotContains(t, stderr, "identifier", model)
+	}
+}
+
+// TestFitNamesFileAndRaggedRows: a fit stops at a row that is not whole (a
+// junk line in a CRM export), but the error said only "candor fit: row 50:
+// feature "(row)": malformed input: 3 cells for 13 columns (line 51)": no
+// file, no count of such rows, no way out. It names the file, how many rows
+// are not whole, the first one, and what to do.
+func TestFitNamesFileAndRaggedRows(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "loans.csv")
+	var b strings.Builder
+	b.WriteString("income,area,status\n")
+	for i := range 60 {
+		if i == 49 || i == 55 {
+			b.WriteString("LP9,garbage row here\n")
+			continue
+		}
+		fmt.Fprintf(&b, "%d,%s,%s\n", 1000+17*i, []string{"Urban", "Rural"}[i%2], []string{"Y", "N"}[i%3/2])
+	}
+	require.NoError(t, os.WriteFile(data, []byte(b.String()), 0o644))
+	code, _, errOut := runCLI(t, "fit", "--data", data, "--target", "status", "--event", "N", "--out", filepath.Join(dir, "m.json"))
+	require.Equal(t, 1, code)
+	for _, want := range []string{data + ": 2 of 60 rows are not whole", "row 50", "2 cells for 3 columns (line 51)", "fix or remove those lines"} {
+		require.Contains(t, errOut, want)
 	}
 }

@@ -31,7 +31,9 @@ type recourseLine struct {
 	Error           string          `json:"error,omitempty"`
 }
 
-// recourseCF is a counterfactual with its sentence when --lang is given.
+// recourseCF is a counterfactual with its sentence when --lang is given
+// (never for the best reachable change of an infeasible row, which does not
+// change the decision).
 type recourseCF struct {
 	explain.Counterfactual
 	Text string `json:"text,omitempty"`
@@ -348,10 +350,9 @@ func fillRecourse(line *recourseLine, m *score.Model, r *explain.Recourse, cat *
 	if r.Infeasible {
 		line.BestProbability = f(float64(r.Probability))
 		if r.Best != nil {
-			c, err := conv(*r.Best)
-			if err != nil {
-				return err
-			}
+			// No sentence: the catalogue's ends "the decision would
+			// change", which the best reachable change does not do.
+			c := recourseCF{Counterfactual: *r.Best}
 			line.Best = &c
 			line.BestProbability = f(float64(r.Best.Probability))
 		}

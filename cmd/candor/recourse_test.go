@@ -145,6 +145,23 @@ func TestRecourseCLIInfeasibleAndErrors(t *testing.T) {
 	code, _, errOut = runCLI(t, "recourse", "--model", model, "--data", data, "--actions", bad)
 	require.Equal(t, 1, code)
 	require.Contains(t, errOut, "duration_in_month")
+
+	// With --lang the best reachable change gets no customer sentence: the
+	// catalogue's sentence ends ", the decision would change.", which is
+	// false of a change that leaves the probability at or above the target
+	// (on the public loan-prediction file: "If ... the loan amount were 56
+	// thousand rupees instead of 158 thousand rupees, the decision would
+	// change." at a best probability of 0.648 against the target 0.5).
+	code, out, errOut = runCLI(t, "recourse", "--model", model, "--data", data, "--actions", actions, "--rows", "2",
+		"--target-probability", "0.2", "--lang", "en")
+	require.Equal(t, 0, code, errOut)
+	lines = jsonLines[recourseLine](t, out)
+	require.Len(t, lines, 1)
+	require.True(t, lines[0].Infeasible)
+	require.NotNil(t, lines[0].Best)
+	require.GreaterOrEqual(t, float64(lines[0].Best.Probability), 0.2)
+	require.Empty(t, lines[0].Best.Text)
+	require.NotContains(t, out, "the decision would change")
 	require.NoError(t, os.WriteFile(bad, []byte(`{"imutable": ["age_in_years"]}`), 0o644))
 	code, _, errOut = runCLI(t, "recourse", "--model", model, "--data", data, "--actions", bad)
 	require.Equal(t, 1, code)

@@ -61,6 +61,8 @@ type derivedColumn struct {
 	x    []float64 // NaN: not a number (or a special code)
 	dec  int       // the most decimals a cell is written with
 	mode float64   // the most common number
+	// varies: two or more distinct numbers besides the mode.
+	varies bool
 }
 
 func readDerivedColumn(t *score.Table, f score.Feature, j int) derivedColumn {
@@ -76,6 +78,18 @@ func readDerivedColumn(t *score.Table, f score.Feature, j int) derivedColumn {
 		c.x[i] = x
 	}
 	c.mode = mode(c.x)
+	first := math.NaN()
+	for _, x := range c.x {
+		if math.IsNaN(x) || x == c.mode {
+			continue
+		}
+		if math.IsNaN(first) {
+			first = x
+		} else if x != first {
+			c.varies = true
+			break
+		}
+	}
 	return c
 }
 
@@ -177,7 +191,10 @@ const (
 // then counted over every row. Rows where the derived column holds its
 // most common value are not counted: a column that is mostly 0 (capital
 // gains) would otherwise "equal" any ratio that rounds to 0, and a column
-// with one value any relation at all. The result
+// with one value any relation at all. For the same reason a column with
+// only one value besides its mode (a 0/1 flag such as a credit-history
+// indicator) is never reported: where it is counted it is constant, and it
+// "equals" every relation that rounds to that value. The result
 // is in schema order of the derived feature, then of its sources; three
 // columns in one relation are reported once (see oncePerTriple).
 func DerivedInputs(t *score.Table, s *score.Schema) []Derived {
@@ -224,6 +241,9 @@ func DerivedInputs(t *score.Table, s *score.Schema) []Derived {
 	for yi, y := range cols {
 		if isDeclared[y.name] {
 			continue // what it follows is declared (DeclaredDerived checks it)
+		}
+		if !y.varies {
+			continue // one value off its mode: constant where it is counted
 		}
 		for ai := range cols {
 			for bi := ai + 1; bi < len(cols); bi++ {

@@ -100,6 +100,28 @@ func TestDerivedInputsSkipsAMostlyZeroColumn(t *testing.T) {
 	require.Empty(t, fit.DerivedInputs(tab, tab.InferSchema()))
 }
 
+// TestDerivedInputsSkipsATwoValuedColumn: the public loan-prediction file's
+// Credit_History is 1 on 475 rows and 0 on 89; off its mode every value is
+// 0, which Dependents / ApplicantIncome (and four other ratios) round to on
+// every row, so `candor fit` warned five times that the flag was "derived"
+// from them. A column that is one value off its mode is constant where the
+// relation is counted, so it "equals" any relation that rounds to that
+// value: no evidence of a derivation, not reported.
+func TestDerivedInputsSkipsATwoValuedColumn(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Dependents,ApplicantIncome,LoanAmount,Credit_History\n")
+	for i := range 600 {
+		hist := 1
+		if i%7 == 0 {
+			hist = 0
+		}
+		fmt.Fprintf(&b, "%d,%d,%d,%d\n", i%4, 1500+37*i, 50+(i*13)%250, hist)
+	}
+	tab, err := score.ReadCSV(strings.NewReader(b.String()), nil)
+	require.NoError(t, err)
+	require.Empty(t, fit.DerivedInputs(tab, tab.InferSchema()))
+}
+
 func TestDerivedInputsIgnoresANoisyShare(t *testing.T) {
 	tab := derivedTable(t, 3000, true)
 	s := tab.InferSchema()

@@ -559,7 +559,11 @@ func targetClasses(t *score.Table, tc int, target, event, nonevent string) (othe
 				parts = append(parts, fmt.Sprintf("and %d more", len(vals)-10))
 				break
 			}
-			parts = append(parts, fmt.Sprintf("%q (%d rows)", v, counts[v]))
+			rows := "rows"
+			if counts[v] == 1 {
+				rows = "row"
+			}
+			parts = append(parts, fmt.Sprintf("%q (%d %s)", v, counts[v], rows))
 		}
 		return strings.Join(parts, ", ")
 	}
