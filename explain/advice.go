@@ -331,21 +331,55 @@ func newTermFacts(m *score.Model, j int, act *score.Action) termFacts {
 }
 
 // wholeValued reports whether a numeric feature's training values look
-// like whole numbers: its minimum, maximum and every percentile that is
-// tied with a neighbour (values that occur in the data) are integers. The
-// same test decides how recourse rounds stored percentiles.
+// like whole numbers, as far as its stored percentiles show
+// (percentileDecimals). The same test decides how recourse rounds stored
+// percentiles.
 func wholeValued(st *score.Stats) bool {
 	if st == nil || len(st.Quantiles) < 2 {
 		return false
 	}
-	q := st.Quantiles
+	dec, ok := percentileDecimals(st.Quantiles, st.Count)
+	return ok && dec == 0
+}
+
+// percentileDecimals returns the decimals the training values are written
+// with, as far as their type-7 percentiles q (0th..100th) over count rows
+// show, and whether the percentiles agree with them. The minimum, the
+// maximum and a percentile tied with a neighbour are values that occur in
+// the data, so the values have at least as many decimals as those have
+// (dec). The others are interpolated, and over 101 rows or more type-7
+// percentiles of values on a grid (multiples of 10^-dec) never put two
+// neighbouring percentiles inside one step of the grid: a percentile off
+// the grid lies between two consecutive sorted values, the one below at
+// or above its neighbour below, the one above at or below its neighbour
+// above (neighbouring percentiles are at least one row apart). So when
+// some percentile off the grid has a neighbour inside its step, the values
+// have more decimals than the known ones show, and ok is false (a ratio
+// whose minimum, maximum and only tied percentiles are 0 and whole numbers,
+// with percentiles 0.0005 and 0.0023 next to each other). Under 101 rows
+// the test says nothing, and ok is true.
+func percentileDecimals(q []float64, count float64) (dec int, ok bool) {
 	n := len(q) - 1
 	for k, x := range q {
-		if (k == 0 || k == n || q[k-1] == x || (k < n && q[k+1] == x)) && x != math.Trunc(x) {
-			return false
+		if k == 0 || k == n || q[k-1] == x || (k < n && q[k+1] == x) {
+			dec = max(dec, decimals(x))
 		}
 	}
-	return true
+	if count < 101 {
+		return dec, true
+	}
+	p := math.Pow(10, float64(dec))
+	for k := 1; k < n; k++ {
+		x := q[k] * p
+		if math.Round(x) == x {
+			continue
+		}
+		tol := 1e-9 * max(1, math.Abs(x))
+		if q[k-1]*p > math.Floor(x)+tol || q[k+1]*p < math.Ceil(x)-tol {
+			return dec, false
+		}
+	}
+	return dec, true
 }
 
 func bound(p *float64, def float64) float64 {
