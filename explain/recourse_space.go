@@ -235,8 +235,17 @@ func (s *ActionSpace) compileFeature(j int, fa FeatureAction, immutable bool, tr
 					}
 					// A bin edge is proposed when told to, or when no seen
 					// value falls in the bin (no training table at hand).
+					// An edge between values of known decimals is proposed
+					// as the first such value in the bin (not 37.5 months
+					// for a bin [37.5, 39.5) of whole months, but 38).
+					x := *b.Lower
+					if facts.dec >= 0 && facts.dec < 6 {
+						if x = ceilDecimals(x, facts.dec); !inRange(b, x) {
+							continue
+						}
+					}
 					if !seenOnly || !slices.ContainsFunc(seen, func(x float64) bool { return inRange(b, x) }) {
-						vals = append(vals, *b.Lower)
+						vals = append(vals, x)
 					}
 				}
 			}
@@ -394,6 +403,17 @@ func decimals(x float64) int {
 		}
 	}
 	return 6
+}
+
+// ceilDecimals is the first number of dec decimals (dec < 6) at or above
+// x: a cut between values of dec decimals (a boosted bin edge, the
+// midpoint of two training values) said as the first value above it.
+func ceilDecimals(x float64, dec int) float64 {
+	if decimals(x) <= dec {
+		return x
+	}
+	p := math.Pow(10, float64(dec))
+	return math.Ceil(x*p) / p
 }
 
 func inRange(b score.Bin, x float64) bool {
