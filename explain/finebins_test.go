@@ -270,3 +270,28 @@ func TestGermanBoostedSupport(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, customerText(t, m, rec), "Your amount of credit (5951 DM)")
 }
+
+// TestShapeLabelsInTheDataDecimals: `candor shapes` on Telco's boosted
+// model printed 333 of MonthlyCharges' bin labels with float noise
+// ("[18.775, 18.825000000000003)"). An edge between values of two
+// decimals is printed with three, when that cuts the values of two
+// decimals where the edge does (18.825000000000003 and 18.825 both put
+// 18.82 below and 18.83 above); an edge it would move stays as it is (the
+// float just above 20 is not 20: 20.00 falls below it).
+func TestShapeLabelsInTheDataDecimals(t *testing.T) {
+	justAbove20 := math.Nextafter(20, 21)
+	m := monthlyModel(t,
+		score.Bin{Kind: score.RangeBin, Upper: edge(18.775), Effect: -0.2, Count: 3000, Events: 500},
+		score.Bin{Kind: score.RangeBin, Lower: edge(18.775), Upper: edge(18.825000000000003), Effect: 0.5, Count: 1000, Events: 400},
+		score.Bin{Kind: score.RangeBin, Lower: edge(18.825000000000003), Upper: &justAbove20, Effect: 0.1, Count: 1000, Events: 300},
+		score.Bin{Kind: score.RangeBin, Lower: &justAbove20, Effect: -0.1, Count: 2043, Events: 669})
+	e, err := explain.NewExplainer(m, nil)
+	require.NoError(t, err)
+	sh, err := e.Shape(0)
+	require.NoError(t, err)
+	var labels []string
+	for _, p := range sh {
+		labels = append(labels, p.Label)
+	}
+	require.Equal(t, []string{"< 18.775", "[18.775, 18.825)", "[18.825, 20.000000000000004)", ">= 20.000000000000004", "missing"}, labels)
+}
