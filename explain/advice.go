@@ -203,6 +203,54 @@ func newCellStat(count, events float64) cellStat {
 // c's event rate strictly lower.
 func (c cellStat) lower(cur cellStat) bool { return c.ok && cur.ok && c.rate < cur.rate }
 
+// MinCellShare is the smallest share of a term's training rows that a
+// cell of evidence holds. A binned term's range bins are pooled, in order,
+// into cells of at least this share (binCells): advice and recourse judge
+// a move by the event rates of these cells, so a move inside one cell is
+// never supported, and a bin with fewer rows is said by the customer's
+// value rather than by its range. 0.05 is the smallest pre-bin a scorecard
+// rests on (optbinning's min_prebin_size, fit.Scorecard's pre-bins): the
+// same evidence as a scorecard's bin, which a boosted model's fine bins
+// (up to 1,024 a feature, some of one row) do not have on their own.
+const MinCellShare = 0.05
+
+// binCells returns the training cell of each bin and the rows a cell must
+// hold (MinCellShare of all the bins' rows): the neighbouring range bins
+// pooled in order until the pool holds that many rows (a last pool short
+// of it joins the one before); every other bin is a cell of its own.
+func binCells(bins []score.Bin) (cells []cellStat, minRows float64) {
+	cells = make([]cellStat, len(bins))
+	for _, b := range bins {
+		minRows += b.Count
+	}
+	minRows *= MinCellShare
+	var pool, last []int // the open pool and the last closed one
+	var n, ev, lastN, lastEv float64
+	set := func(ks []int, n, ev float64) {
+		for _, k := range ks {
+			cells[k] = newCellStat(n, ev)
+		}
+	}
+	for k, b := range bins {
+		if b.Kind != score.RangeBin {
+			cells[k] = newCellStat(b.Count, b.Events)
+			continue
+		}
+		pool = append(pool, k)
+		n, ev = n+b.Count, ev+b.Events
+		if n >= minRows {
+			set(pool, n, ev)
+			last, lastN, lastEv = pool, n, ev
+			pool, n, ev = nil, 0, 0
+		}
+	}
+	if len(pool) > 0 {
+		set(last, lastN+n, lastEv+ev)
+		set(pool, lastN+n, lastEv+ev)
+	}
+	return cells, minRows
+}
+
 // termFacts is what advice needs to know about one term, copied once from
 // the model so that the per-customer path reads it without allocating.
 type termFacts struct {
@@ -214,13 +262,16 @@ type termFacts struct {
 	trend    int  // +1: event rate rises with the value; -1: falls; 0: unknown
 	declared bool // trend is the declared one
 	specials []float64
-	whole    bool // the feature takes whole numbers (for words)
+	dec      int // the decimals of the feature's training values (for words); -1: unknown
 	// Support: byPos per level or bin; for a linear term, cells with
 	// their upper bounds (all but the last).
-	byPos  []cellStat
-	cells  []cellStat
-	uppers []float64
-	known  bool // the term carries any training events at all
+	byPos []cellStat
+	// minRows is MinCellShare of a binned term's training rows: a range
+	// bin with fewer is worded by the customer's value.
+	minRows float64
+	cells   []cellStat
+	uppers  []float64
+	known   bool // the term carries any training events at all
 	// labels and their positions, for a categorical feature.
 	labels []string
 	labPos []int
@@ -272,7 +323,7 @@ func newTermFacts(m *score.Model, j int, act *score.Action) termFacts {
 	if t.Kind == score.PairTerm {
 		// A pair reason carries no advice: what to change is one joint
 		// choice over two features, which recourse answers.
-		return termFacts{term: t, feat: pairFeature(f, m.Schema().Feature(m.PairFeature(j)))}
+		return termFacts{term: t, feat: pairFeature(f, m.Schema().Feature(m.PairFeature(j))), dec: -1}
 	}
 	tf := termFacts{term: t, feat: f, derived: f.Derived != nil, action: act, numeric: f.Kind == score.Numeric, specials: f.SpecialCodes()}
 	for _, b := range t.Bins {
@@ -290,7 +341,7 @@ func newTermFacts(m *score.Model, j int, act *score.Action) termFacts {
 			tf.trend = t.Stats.DataTrend
 		}
 	}
-	tf.whole = wholeValued(t.Stats)
+	tf.dec = dataDecimals(t.Stats)
 	var events float64
 	switch t.Kind {
 	case score.CategoricalTerm:
@@ -301,8 +352,8 @@ func newTermFacts(m *score.Model, j int, act *score.Action) termFacts {
 			events += l.Events
 		}
 	case score.BinnedTerm:
+		tf.byPos, tf.minRows = binCells(t.Bins)
 		for k, b := range t.Bins {
-			tf.byPos = append(tf.byPos, newCellStat(b.Count, b.Events))
 			events += b.Events
 			if b.Kind == score.CategoryBin {
 				for _, c := range b.Categories {
@@ -330,22 +381,59 @@ func newTermFacts(m *score.Model, j int, act *score.Action) termFacts {
 	return tf
 }
 
-// wholeValued reports whether a numeric feature's training values look
-// like whole numbers: its minimum, maximum and every percentile that is
-// tied with a neighbour (values that occur in the data) are integers. The
-// same test decides how recourse rounds stored percentiles.
-func wholeValued(st *score.Stats) bool {
+// dataDecimals is the number of decimals a numeric feature's training
+// values are written with, as far as its stored percentiles show
+// (percentileDecimals), or -1 when they do not tell. The same test decides
+// how recourse rounds stored percentiles.
+func dataDecimals(st *score.Stats) int {
 	if st == nil || len(st.Quantiles) < 2 {
-		return false
+		return -1
 	}
-	q := st.Quantiles
+	dec, ok := percentileDecimals(st.Quantiles, st.Count)
+	if !ok {
+		return -1
+	}
+	return dec
+}
+
+// percentileDecimals returns the decimals the training values are written
+// with, as far as their type-7 percentiles q (0th..100th) over count rows
+// show, and whether the percentiles agree with them. The minimum, the
+// maximum and a percentile tied with a neighbour are values that occur in
+// the data, so the values have at least as many decimals as those have
+// (dec). The others are interpolated, and over 101 rows or more type-7
+// percentiles of values on a grid (multiples of 10^-dec) never put two
+// neighbouring percentiles inside one step of the grid: a percentile off
+// the grid lies between two consecutive sorted values, the one below at
+// or above its neighbour below, the one above at or below its neighbour
+// above (neighbouring percentiles are at least one row apart). So when
+// some percentile off the grid has a neighbour inside its step, the values
+// have more decimals than the known ones show, and ok is false (a ratio
+// whose minimum, maximum and only tied percentiles are 0 and whole numbers,
+// with percentiles 0.0005 and 0.0023 next to each other). Under 101 rows
+// the test says nothing, and ok is true.
+func percentileDecimals(q []float64, count float64) (dec int, ok bool) {
 	n := len(q) - 1
 	for k, x := range q {
-		if (k == 0 || k == n || q[k-1] == x || (k < n && q[k+1] == x)) && x != math.Trunc(x) {
-			return false
+		if k == 0 || k == n || q[k-1] == x || (k < n && q[k+1] == x) {
+			dec = max(dec, decimals(x))
 		}
 	}
-	return true
+	if count < 101 {
+		return dec, true
+	}
+	p := math.Pow(10, float64(dec))
+	for k := 1; k < n; k++ {
+		x := q[k] * p
+		if math.Round(x) == x {
+			continue
+		}
+		tol := 1e-9 * max(1, math.Abs(x))
+		if q[k-1]*p > math.Floor(x)+tol || q[k+1]*p < math.Ceil(x)-tol {
+			return dec, false
+		}
+	}
+	return dec, true
 }
 
 func bound(p *float64, def float64) float64 {

@@ -274,7 +274,7 @@ func cellOfTerm(m *score.Model, j int, tm *score.Term, v score.Value) (rate, row
 		}
 		var n, e float64
 		if tm.Kind == score.BinnedTerm {
-			n, e = tm.Bins[pos].Count, tm.Bins[pos].Events
+			n, e = pooledCell(tm.Bins, pos)
 		} else {
 			n, e = tm.Levels[pos].Count, tm.Levels[pos].Events
 		}
@@ -296,6 +296,49 @@ func cellOfTerm(m *score.Model, j int, tm *score.Term, v score.Value) (rate, row
 		}
 	}
 	return 0, 0, false
+}
+
+// pooledCell is the training rows and events of the cell of bin pos: a
+// range bin's is the run of neighbouring range bins pooled in order until
+// it holds explain.MinCellShare of the term's rows (a short last run joins
+// the one before), written here a second way: the runs' first bins, then
+// the sums of the run holding pos.
+func pooledCell(bins []score.Bin, pos int) (n, e float64) {
+	if bins[pos].Kind != score.RangeBin {
+		return bins[pos].Count, bins[pos].Events
+	}
+	var total float64
+	for _, b := range bins {
+		total += b.Count
+	}
+	var starts []int // index into ranges of each run's first bin
+	var ranges []int
+	acc := math.Inf(1)
+	for k, b := range bins {
+		if b.Kind != score.RangeBin {
+			continue
+		}
+		if acc >= explain.MinCellShare*total {
+			starts = append(starts, len(ranges))
+			acc = 0
+		}
+		ranges = append(ranges, k)
+		acc += b.Count
+	}
+	if len(starts) > 1 && acc < explain.MinCellShare*total {
+		starts = starts[:len(starts)-1] // the short last run joins the one before
+	}
+	starts = append(starts, len(ranges))
+	for r := 0; r+1 < len(starts); r++ {
+		run := ranges[starts[r]:starts[r+1]]
+		if slices.Contains(run, pos) {
+			for _, k := range run {
+				n += bins[k].Count
+				e += bins[k].Events
+			}
+		}
+	}
+	return n, e
 }
 
 // isSpecial reports whether v is one of the feature's declared special
@@ -367,14 +410,12 @@ func lowerRateBeyond(m *score.Model, j int, v score.Value, up bool) bool {
 	if !ok {
 		return false
 	}
-	for _, b := range tm.Bins {
-		if b.Kind != score.RangeBin || b.Count == 0 {
+	for k, b := range tm.Bins {
+		if n, e := pooledCell(tm.Bins, k); b.Kind != score.RangeBin || n == 0 || e/n >= rate {
 			continue
 		}
 		if (up && b.Lower != nil && *b.Lower > x) || (!up && b.Upper != nil && *b.Upper <= x) {
-			if b.Events/b.Count < rate {
-				return true
-			}
+			return true
 		}
 	}
 	return false

@@ -323,8 +323,8 @@ func specialValue(m *score.Model, j int, t *score.Term, f score.Feature, v score
 }
 
 // cellFromModel is the training event rate of the cell holding v, read
-// from the term directly (bins, levels, or Stats.Cells for a linear term
-// or a sloped range bin).
+// from the term directly (bins pooled into cells, levels, or Stats.Cells
+// for a linear term or a sloped range bin).
 func cellFromModel(m *score.Model, j int, t *score.Term, v score.Value) (float64, bool) {
 	_, pos, err := m.Effect(j, v)
 	sloped := t.Kind == score.BinnedTerm && err == nil && pos >= 0 && t.Bins[pos].Kind == score.RangeBin &&
@@ -334,12 +334,11 @@ func cellFromModel(m *score.Model, j int, t *score.Term, v score.Value) (float64
 		if err != nil || pos < 0 {
 			return 0, false
 		}
-		n, ev := 0.0, 0.0
 		if t.Kind == score.BinnedTerm {
-			n, ev = t.Bins[pos].Count, t.Bins[pos].Events
-		} else {
-			n, ev = t.Levels[pos].Count, t.Levels[pos].Events
+			cells, _ := binCells(t.Bins) // range bins pooled into cells of MinCellShare
+			return cells[pos].rate, cells[pos].ok
 		}
+		n, ev := t.Levels[pos].Count, t.Levels[pos].Events
 		return ev / n, n > 0
 	}
 	if t.Stats == nil || !v.IsNum() {

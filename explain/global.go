@@ -148,9 +148,10 @@ func (e *Explainer) Shape(j int) ([]ShapePoint, error) {
 			out = append(out, pt(BinLabel(t.Bins[k/nc])+PairSeparator+BinLabel(t.Pair.Bins[k%nc]), math.NaN(), eff, count))
 		}
 	case score.BinnedTerm:
+		dec := dataDecimals(t.Stats)
 		for _, bn := range t.Bins {
 			if bn.Slope == 0 {
-				out = append(out, pt(BinLabel(bn), math.NaN(), bn.Effect, bn.Count))
+				out = append(out, pt(BinLabel(shortEdges(bn, dec)), math.NaN(), bn.Effect, bn.Count))
 				continue
 			}
 			lo, hi := bn.Extent(t.Stats)
@@ -166,4 +167,28 @@ func (e *Explainer) Shape(j int) ([]ShapePoint, error) {
 		}
 	}
 	return out, nil
+}
+
+// shortEdges returns range bin b with each edge written with one decimal
+// more than the training values have (dec; a boosted cut, the midpoint of
+// two of them, needs no more), when that cuts the values of dec decimals
+// where the edge does: 18.825000000000003 becomes 18.825, and the float
+// just above 20 (a left-open interval) stays as it is.
+func shortEdges(b score.Bin, dec int) score.Bin {
+	if b.Kind != score.RangeBin || b.Label != "" || dec < 0 || dec+1 >= 6 {
+		return b
+	}
+	p := math.Pow(10, float64(dec+1))
+	short := func(e *float64) *float64 {
+		if e == nil {
+			return nil
+		}
+		r := math.Round(*e*p) / p
+		if ceilDecimals(r, dec) != ceilDecimals(*e, dec) {
+			return e
+		}
+		return &r
+	}
+	b.Lower, b.Upper = short(b.Lower), short(b.Upper)
+	return b
 }

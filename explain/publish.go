@@ -148,12 +148,24 @@ func termBandsOf(m *score.Model, j int) *termBands {
 		}
 		tb.byBin = make([]int, len(t.Bins))
 	}
-	slices.SortStableFunc(entries, func(a, b bandEntry) int {
+	// Sorted through their indexes (ties keep their order), so that no
+	// sort is instantiated for bandEntry.
+	order := make([]int, len(entries))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, k int) int {
+		a, b := &entries[i], &entries[k]
 		if c := cmp.Compare(a.effect, b.effect); c != 0 {
 			return c
 		}
 		return strings.Compare(a.label, b.label)
 	})
+	sorted := make([]bandEntry, len(entries))
+	for i, k := range order {
+		sorted[i] = entries[k]
+	}
+	entries = sorted
 	tb.byLabel = map[string]int{}
 	groups := max(1, len(entries)/SensitiveGroup)
 	for g := range groups {

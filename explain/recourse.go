@@ -96,7 +96,9 @@ type Change struct {
 }
 
 // Support is the training event rate and (weighted) rows in a change's
-// current and proposed cells.
+// current and proposed cells: a level, a training decile, or a run of
+// range bins pooled to at least MinCellShare of the term's rows (a
+// scorecard's bin, or neighbouring fine bins of a boosted model).
 type Support struct {
 	CurrentRate  float64 `json:"current_rate"`
 	CurrentRows  float64 `json:"current_rows"`

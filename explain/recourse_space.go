@@ -200,7 +200,7 @@ func (s *ActionSpace) compileFeature(j int, fa FeatureAction, immutable bool, tr
 			if !slices.IsSorted(rf.quant) {
 				return rf, bad("the model's stored percentiles are not in ascending order")
 			}
-			seen = snapPercentiles(rf.quant)
+			seen = snapPercentiles(rf.quant, t.Stats.Count)
 		}
 		if n := len(rf.quant); n > 0 {
 			rf.lo, rf.hi = rf.quant[min(1, n-1)], rf.quant[max(n-2, 0)]
@@ -235,8 +235,17 @@ func (s *ActionSpace) compileFeature(j int, fa FeatureAction, immutable bool, tr
 					}
 					// A bin edge is proposed when told to, or when no seen
 					// value falls in the bin (no training table at hand).
+					// An edge between values of known decimals is proposed
+					// as the first such value in the bin (not 37.5 months
+					// for a bin [37.5, 39.5) of whole months, but 38).
+					x := *b.Lower
+					if facts.dec >= 0 && facts.dec < 6 {
+						if x = ceilDecimals(x, facts.dec); !inRange(b, x) {
+							continue
+						}
+					}
 					if !seenOnly || !slices.ContainsFunc(seen, func(x float64) bool { return inRange(b, x) }) {
-						vals = append(vals, *b.Lower)
+						vals = append(vals, x)
 					}
 				}
 			}
@@ -364,18 +373,17 @@ func (s *ActionSpace) compileFeature(j int, fa FeatureAction, immutable bool, tr
 	return rf, nil
 }
 
-// snapPercentiles turns stored percentiles into candidate values when no
-// training table is at hand: the minimum, the maximum and tied percentiles
-// are values that occur in the data; the others are interpolated, and are
-// rounded to the most decimals those known values have (so a whole-number
-// feature proposes whole numbers). Sorted and distinct.
-func snapPercentiles(q []float64) []float64 {
-	n := len(q) - 1
-	dec := 0
-	for k, x := range q {
-		if k == 0 || k == n || (k > 0 && q[k-1] == x) || (k < n && q[k+1] == x) {
-			dec = max(dec, decimals(x))
-		}
+// snapPercentiles turns stored percentiles over count training rows into
+// candidate values when no training table is at hand: the minimum, the
+// maximum and tied percentiles are values that occur in the data; the
+// others are interpolated, and are rounded to the decimals the data are
+// written with (percentileDecimals: so a whole-number feature proposes
+// whole numbers), or to 6 decimals when the percentiles show more
+// decimals than the known values have. Sorted and distinct.
+func snapPercentiles(q []float64, count float64) []float64 {
+	dec, ok := percentileDecimals(q, count)
+	if !ok {
+		dec = 6
 	}
 	p := math.Pow(10, float64(dec))
 	out := make([]float64, len(q))
@@ -395,6 +403,17 @@ func decimals(x float64) int {
 		}
 	}
 	return 6
+}
+
+// ceilDecimals is the first number of dec decimals (dec < 6) at or above
+// x: a cut between values of dec decimals (a boosted bin edge, the
+// midpoint of two training values) said as the first value above it.
+func ceilDecimals(x float64, dec int) float64 {
+	if decimals(x) <= dec {
+		return x
+	}
+	p := math.Pow(10, float64(dec))
+	return math.Ceil(x*p) / p
 }
 
 func inRange(b score.Bin, x float64) bool {

@@ -52,7 +52,8 @@ func (e *Explainer) ReasonArgs(r Reason, pos int) Args {
 		Direction:      e.Direction(r.Term, pos),
 		Effect:         r.Effect,
 		AdviceWithheld: r.AdviceWithheld,
-		Whole:          tf.whole,
+		Whole:          tf.dec == 0,
+		Decimals:       max(tf.dec, 0),
 	}
 	switch r.Advice {
 	case AdviceIncrease:
@@ -64,6 +65,10 @@ func (e *Explainer) ReasonArgs(r Reason, pos int) Args {
 	}
 	if pos >= 0 && pos < len(tf.term.Bins) && tf.term.Kind != score.PairTerm {
 		a.Range = &tf.term.Bins[pos]
+		if a.Range.Kind == score.RangeBin && a.Range.Count < tf.minRows {
+			// Too narrow to describe a group (MinCellShare): the value.
+			a.Range, a.Bin = nil, ""
+		}
 	}
 	return a
 }

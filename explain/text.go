@@ -131,6 +131,11 @@ type Args struct {
 	// Whole says the feature takes whole numbers, so that a range [12, 24)
 	// reads "between 12 and 23".
 	Whole bool
+	// Decimals, when Whole is false and Decimals > 0, says the feature's
+	// values are written with that many decimals: a range's edges are said
+	// as the first such numbers at or above them (a boosted cut
+	// 94.92500000000001 between 94.9 and 94.95 reads 94.93).
+	Decimals int
 	// AdviceWithheld is the reason's withholding code (Reason.
 	// AdviceWithheld): when set, the ImproveMessage renders nothing.
 	AdviceWithheld string
@@ -457,7 +462,17 @@ func (c *Catalog) appendHole(dst []byte, lang, hole string, a Args) []byte {
 			if a.Range.Label != "" && !symbolicLabel(a.Range.Label) {
 				return append(dst, a.Range.Label...) // the model's own words for the bin
 			}
-			return c.appendRange(dst, lang, a.Feature, *a.Range, a.Whole)
+			dec := -1
+			switch {
+			case a.Whole:
+				dec = 0
+			case a.Decimals > 0:
+				dec = a.Decimals
+			}
+			if dec >= 0 && a.Value.IsNum() {
+				dec = max(dec, decimals(a.Value.Float())) // the words must hold the customer's value
+			}
+			return c.appendRange(dst, lang, a.Feature, *a.Range, dec)
 		}
 		return c.appendValue(dst, lang, a.Feature, a.Value)
 	case "from":
@@ -503,25 +518,47 @@ func (c *Catalog) appendUnit(dst []byte, lang string, f score.Feature, x float64
 // A bin of another kind, or a language without RangeMessages, gives the
 // bin's symbolic label (BinLabel).
 func (c *Catalog) RangeText(lang string, f score.Feature, b score.Bin, whole bool) string {
-	return string(c.appendRange(nil, lang, f, b, whole))
+	dec := -1
+	if whole {
+		dec = 0
+	}
+	return string(c.appendRange(nil, lang, f, b, dec))
 }
 
-func (c *Catalog) appendRange(dst []byte, lang string, f score.Feature, b score.Bin, whole bool) []byte {
+// appendRange words range bin b; dec >= 0 says the values are written with
+// dec decimals (at most 6: decimals), so that each edge is said as the
+// first such value at or above it (the same cut for every such value), a
+// whole-valued span as its first and last values, and a span holding one
+// such value as that value.
+func (c *Catalog) appendRange(dst []byte, lang string, f score.Feature, b score.Bin, dec int) []byte {
 	if b.Kind != score.RangeBin || (b.Lower == nil && b.Upper == nil) {
 		return append(dst, BinLabel(b)...)
+	}
+	whole := dec == 0
+	grid := dec > 0 && dec < 6
+	snap := func(x float64) float64 {
+		if !grid {
+			return x
+		}
+		return ceilDecimals(x, dec)
 	}
 	key := RangeSpan
 	var lo, hi float64
 	switch {
 	case b.Lower == nil:
-		key, hi = RangeBelow, *b.Upper
+		key, hi = RangeBelow, snap(*b.Upper)
 	case b.Upper == nil:
-		key, lo = RangeFrom, *b.Lower
+		key, lo = RangeFrom, snap(*b.Lower)
 		if whole {
 			lo = math.Ceil(lo)
 		}
 	default:
-		lo, hi = *b.Lower, *b.Upper
+		lo, hi = snap(*b.Lower), snap(*b.Upper)
+		if p := math.Pow(10, float64(dec)); grid && math.Round(hi*p)-math.Round(lo*p) == 1 {
+			// One value of dec decimals in the span: say it.
+			dst = appendNumber(dst, lang, lo, -1)
+			return c.appendUnit(dst, lang, f, lo)
+		}
 		if whole {
 			l, h := math.Ceil(lo), math.Ceil(hi)-1
 			switch {

@@ -443,24 +443,22 @@ func CloseMatches(name string, candidates []string) []string {
 	}
 	n := norm(name)
 	limit := min(3, max(1, len([]rune(n))/3))
-	type hit struct {
-		s string
-		d int
-	}
-	var hits []hit
-	for _, c := range candidates {
-		if c == name {
-			continue
-		}
-		d := editDistance(n, norm(c), limit)
-		if d <= limit {
-			hits = append(hits, hit{c, d})
+	// Closest first, then in the order given: a pass per distance (at
+	// most limit+1 of them) keeps the order without a sort.
+	dist := make([]int, len(candidates))
+	for i, c := range candidates {
+		dist[i] = limit + 1
+		if c != name {
+			dist[i] = editDistance(n, norm(c), limit)
 		}
 	}
-	slices.SortStableFunc(hits, func(a, b hit) int { return a.d - b.d })
 	var out []string
-	for _, h := range hits[:min(3, len(hits))] {
-		out = append(out, h.s)
+	for d := 0; d <= limit; d++ {
+		for i, c := range candidates {
+			if dist[i] == d && len(out) < 3 {
+				out = append(out, c)
+			}
+		}
 	}
 	return out
 }

@@ -650,8 +650,10 @@ func scorecardDesign(t *score.Table, s *score.Schema, target, event, nonevent st
 }
 
 // FormatScorecard renders the points table of a model's binned terms: per
-// feature its bins with points, WoE and training rows, then the base points
-// and the scaling. Other terms are listed by kind only.
+// feature its bins with points, WoE (for a model whose bins carry none, a
+// boosted one: the bin's effect in log-odds of the event) and training
+// rows, then the base points and the scaling. Other terms are listed by
+// kind only.
 func FormatScorecard(m *score.Model) string {
 	var b strings.Builder
 	pf := func(x float64) string {
@@ -665,7 +667,14 @@ func FormatScorecard(m *score.Model) string {
 		fmt.Fprintf(&b, "scaling: %g points at %g:1 non-event:event odds, %g points to double the odds (points = %.4f - %.4f * ln(event odds))\n",
 			sc.BasePoints, sc.BaseOdds, sc.PDO, sc.Offset, sc.Factor)
 	}
-	fmt.Fprintf(&b, "%-34s %-40s %9s %8s %9s\n", "feature", "bin", "points", "woe", "rows")
+	// A model whose bins carry no WoE (a boosted one: its shapes are
+	// boosted, not weights of evidence) shows each bin's effect in
+	// log-odds of the event instead: points = Offset - Factor * ln(odds).
+	col, factor := "woe", 0.0
+	if sc, ok := m.Scaling(); ok && sc.Factor != 0 && !hasWoE(m) {
+		col, factor = "log-odds", sc.Factor
+	}
+	fmt.Fprintf(&b, "%-34s %-40s %9s %8s %9s\n", "feature", "bin", "points", col, "rows")
 	for j := 0; j < m.NumTerms(); j++ {
 		t := m.Term(j)
 		if t.Kind != score.BinnedTerm {
@@ -685,8 +694,27 @@ func FormatScorecard(m *score.Model) string {
 			if bin.Slope != 0 { // an imported affine partial score
 				pts += fmt.Sprintf("%+gx", bin.Slope)
 			}
-			fmt.Fprintf(&b, "%-34s %-40s %9s %8.4f %9s\n", report.Trunc(name, 34), report.Trunc(label, 40), pts, bin.WoE, report.Count(bin.Count))
+			w := bin.WoE
+			if factor != 0 {
+				w = -bin.Effect / factor
+				if w == 0 {
+					w = 0 // no "-0.0000"
+				}
+			}
+			fmt.Fprintf(&b, "%-34s %-40s %9s %8.4f %9s\n", report.Trunc(name, 34), report.Trunc(label, 40), pts, w, report.Count(bin.Count))
 		}
 	}
 	return b.String()
+}
+
+// hasWoE reports whether some bin of m carries a weight of evidence.
+func hasWoE(m *score.Model) bool {
+	for j := 0; j < m.NumTerms(); j++ {
+		for _, b := range m.Term(j).Bins {
+			if b.WoE != 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
