@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/candorscore/candor/fairness"
 	"github.com/candorscore/candor/score"
 )
 
@@ -51,13 +50,7 @@ func ScoreBins(m *score.Model, cuts []float64, opts *Options) (string, error) {
 		col = ColLogOdds
 	}
 	x := "q." + s.ident(col)
-	var b strings.Builder
-	b.WriteString("CASE")
-	for i, c := range cuts {
-		b.WriteString(" WHEN " + x + " < " + s.num(c) + " THEN " + strconv.Itoa(i))
-	}
-	b.WriteString(" ELSE " + strconv.Itoa(len(cuts)) + " END")
-	bin := b.String()
+	bin := bandCase(s, x, cuts, strconv.Itoa)
 	if len(cuts) == 0 {
 		bin = "0"
 	}
@@ -149,8 +142,9 @@ func AuditCounts(m *score.Model, label, favorable string, groups []string, cutof
 }
 
 // bandCase is the CASE expression that gives out(k) for col's band k
-// (fairness.Bands: a value on an edge goes to the band above it).
-func bandCase(s syntax, col string, b fairness.Bands, out func(k int) string) string {
+// between the ascending edges b (fairness.Bands, and ScoreBins' cuts: a
+// value on an edge goes to the band above it).
+func bandCase(s syntax, col string, b []float64, out func(k int) string) string {
 	var c strings.Builder
 	c.WriteString("CASE")
 	for k, e := range b {
