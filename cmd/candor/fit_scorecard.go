@@ -169,6 +169,8 @@ func scorecardReport(fitted *fit.ScorecardFit, target, event string) string {
 				switch {
 				case c.OK && c.Bins < 2:
 					how += fmt.Sprintf(" %s %.1f (no split)", c.Trend, c.Criterion)
+				case c.OK && c.Turns >= 2:
+					how += fmt.Sprintf(" %s %.1f (%d turns)", c.Trend, c.Criterion, c.Turns)
 				case c.OK:
 					how += fmt.Sprintf(" %s %.1f", c.Trend, c.Criterion)
 				default:
@@ -176,7 +178,7 @@ func scorecardReport(fitted *fit.ScorecardFit, target, event string) string {
 				}
 			}
 		}
-		fmt.Fprintf(&b, "%-40s %-10s %s\n", bn.Feature, bn.Trend, how)
+		fmt.Fprintf(&b, "%-40s %-14s %s\n", bn.Feature, bn.Shape(), how)
 	}
 	b.WriteString("\n== selection ==\n")
 	b.WriteString(fitted.Selection.Format())

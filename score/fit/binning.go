@@ -18,8 +18,9 @@ type Trend string
 
 const (
 	// TrendAuto (or the empty string) lets the training rows choose among
-	// ascending, descending, peak and valley by the Bayesian information
-	// criterion of the binned likelihood (see ChooseTrend).
+	// ascending, descending, peak, valley and none (no shape imposed) by the
+	// Bayesian information criterion of the binned likelihood (see
+	// ChooseTrend).
 	TrendAuto Trend = "auto"
 	// TrendAscending: the event rate rises from bin to bin.
 	TrendAscending Trend = "ascending"
@@ -183,13 +184,16 @@ type Binning struct {
 // binning of that shape (highest information value), its binned
 // log-likelihood and its criterion -2 LogLik + Penalty * Bins.
 // Of the shapes whose binning splits (two bins or more), the one with the
-// lowest criterion wins (ties: ascending, descending, peak, valley in that
-// order); see ChooseTrend.
+// lowest criterion wins (ties: ascending, descending, peak, valley, none in
+// that order); see ChooseTrend.
 type TrendScore struct {
-	Trend  Trend
-	OK     bool    // an admissible binning of this shape exists
-	Bins   int     // range or category bins
-	Turns  int     // turning points of the event rate (0 or 1)
+	Trend Trend
+	OK    bool // an admissible binning of this shape exists
+	Bins  int  // range or category bins
+	// Turns counts the event rate's changes of direction across the bins:
+	// 0 for a monotone binning, at most 1 for peak and valley, and 0 to
+	// Bins-2 (so at most MaxBins-2) for TrendNone.
+	Turns  int
 	IV     float64 // information value of the ordered bins
 	LogLik float64 // sum over bins of e ln(e/n) + g ln(g/n), natural log
 	// Criterion is -2 LogLik + Penalty * Bins: Schwarz's criterion, one
@@ -262,15 +266,40 @@ func (b *Binning) finish() {
 	b.Trend = b.shape()
 }
 
-// shape describes the event-rate trend of the ordered (range or category)
-// bins that hold rows.
-func (b *Binning) shape() Trend {
+// orderedRates is the event rate of each ordered (range or category) bin
+// that holds rows, in order.
+func (b *Binning) orderedRates() []float64 {
 	var rates []float64
 	for k, bin := range b.Bins {
 		if (bin.Kind == score.RangeBin || bin.Kind == score.CategoryBin) && bin.Count > 0 {
 			rates = append(rates, b.EventRate(k))
 		}
 	}
+	return rates
+}
+
+// Turns counts the changes of direction of the event rate across the
+// ordered bins that hold rows (bins with equal rates are no change): 0 for
+// ascending or descending, 1 for peak or valley, 2 or more only for
+// TrendNone.
+func (b *Binning) Turns() int {
+	return turns(b.orderedRates())
+}
+
+// Shape is the trend as a report prints it: the Trend's name, with the
+// number of turns when the event rate changes direction more than once
+// ("none (3 turns)").
+func (b *Binning) Shape() string {
+	if n := b.Turns(); n >= 2 {
+		return fmt.Sprintf("%s (%d turns)", b.Trend, n)
+	}
+	return string(b.Trend)
+}
+
+// shape describes the event-rate trend of the ordered (range or category)
+// bins that hold rows.
+func (b *Binning) shape() Trend {
+	rates := b.orderedRates()
 	up, down, turnsUp, turnsDown := 0, 0, 0, 0
 	last := 0
 	for i := 1; i < len(rates); i++ {
@@ -395,7 +424,7 @@ func (b *Binning) clone() *Binning {
 func (b *Binning) Format() string {
 	var sb strings.Builder
 	total := b.Events + b.NonEvents
-	fmt.Fprintf(&sb, "%s (%s, trend %s, IV %.4f)\n", b.Feature, b.Kind, b.Trend, b.IV)
+	fmt.Fprintf(&sb, "%s (%s, trend %s, IV %.4f)\n", b.Feature, b.Kind, b.Shape(), b.IV)
 	if len(b.Choice) > 0 {
 		sb.WriteString("  trend chosen by -2 loglik + ln(rows) * bins, among shapes that split:")
 		for _, c := range b.Choice {
@@ -405,6 +434,10 @@ func (b *Binning) Format() string {
 			}
 			if c.Bins < 2 {
 				fmt.Fprintf(&sb, " %s %.1f (no split);", c.Trend, c.Criterion)
+				continue
+			}
+			if c.Turns >= 2 {
+				fmt.Fprintf(&sb, " %s %.1f (%d bins, %d turns);", c.Trend, c.Criterion, c.Bins, c.Turns)
 				continue
 			}
 			fmt.Fprintf(&sb, " %s %.1f (%d bins);", c.Trend, c.Criterion, c.Bins)
@@ -779,14 +812,16 @@ func (c *binColumn) optimise(ev, ne []float64, o BinningOptions) ([]int, []Trend
 }
 
 // ChooseTrend picks the shape of a numeric feature's event rate from the
-// training rows alone. For each of ascending, descending, peak and valley
-// it solves the binning problem p with that trend (OptimalBins: the
-// highest information value), then scores the result by the Bayesian
-// information criterion of the binned Bernoulli likelihood:
+// training rows alone. For each of ascending, descending, peak, valley and
+// none (no shape: consecutive bins need only differ) it solves the binning
+// problem p with that trend (OptimalBins: the highest information value,
+// the same MaxBins, pre-bins and MinCount for all five), then scores the
+// result by the Bayesian information criterion of the binned Bernoulli
+// likelihood:
 //
 //	criterion = -2 * sum over bins (e ln(e/n) + g ln(g/n)) + penalty * bins
 //
-// with e, g, n a bin's events, non-events and rows. The four results are
+// with e, g, n a bin's events, non-events and rows. The five results are
 // models of different sizes (a monotone binning of a weak feature often
 // has 3 bins where the best valley has 7), and each bin's event rate is a
 // parameter estimated from the same rows, so with penalty = ln(rows) this
@@ -797,6 +832,15 @@ func (c *binColumn) optimise(ev, ne []float64, o BinningOptions) ([]int, []Trend
 // chosen from the pre-bin boundaries by information value, not estimated
 // by maximum likelihood. (Counting the turn alone, as before, let a 7-bin
 // valley of a feature with IV 0.013 beat its 3-bin monotone binning.)
+//
+// The choice of shape is thus model selection by Schwarz's criterion.
+// Restricting it a priori to at most one turn is an assumption the data
+// may refute, as restricting it to monotone shapes was (churn by number of
+// products falls, then rises), and since every extra bin already costs ln(rows)/2 of log-likelihood, a
+// shape with several turns is chosen only when the likelihood gain pays
+// for its bins; none comes last in the tie order, so a shape with at most
+// one turn wins whenever it fits as well with as many bins. A trend the
+// user declares is obeyed and never chosen here.
 //
 // A shape whose best binning is a single bin (no admissible split of that
 // shape, e.g. ascending for a falling event rate) is not a candidate
@@ -809,7 +853,7 @@ func ChooseTrend(p BinProblem, penalty float64) ([]int, []TrendScore) {
 	var best []int
 	bestAt := -1
 	var scores []TrendScore
-	for _, t := range []Trend{TrendAscending, TrendDescending, TrendPeak, TrendValley} {
+	for _, t := range []Trend{TrendAscending, TrendDescending, TrendPeak, TrendValley, TrendNone} {
 		p.Trend = t
 		sc := TrendScore{Trend: t, Penalty: penalty}
 		starts, iv, ok := OptimalBins(p)
@@ -847,13 +891,16 @@ func ChooseTrend(p BinProblem, penalty float64) ([]int, []TrendScore) {
 	return best, scores
 }
 
-// turns counts the changes of direction of a sequence of distinct
-// consecutive rates.
+// turns counts the changes of direction of a sequence of rates (equal
+// consecutive rates are no step).
 func turns(rates []float64) int {
 	n, last := 0, 0
 	for i := 1; i < len(rates); i++ {
 		d := 1
-		if rates[i] < rates[i-1] {
+		switch {
+		case rates[i] == rates[i-1]:
+			continue
+		case rates[i] < rates[i-1]:
 			d = -1
 		}
 		if last != 0 && d != last {
