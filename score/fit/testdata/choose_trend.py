@@ -6,14 +6,16 @@ card clients" data (I-C. Yeh, DOI 10.24432/C55S3H, CC BY 4.0; training rows:
 data row i, 0-based, with i % 10 >= 3): per pre-bin its first value, events
 (default = Y) and non-events.
 
-For each shape (ascending, descending, peak, valley) every grouping of the
-pre-bins into at most 8 contiguous bins is enumerated; a grouping is
+For each shape (ascending, descending, peak, valley, none) every grouping of
+the pre-bins into at most 8 contiguous bins is enumerated; a grouping is
 admissible when every bin has events and non-events and the bins' event
 rates follow the shape strictly (peak: rising then falling, either part
-possibly empty; valley: falling then rising). The admissible grouping of
+possibly empty; valley: falling then rising; none: consecutive rates differ,
+any number of turns). The admissible grouping of
 largest information value wins; its binned Bernoulli log-likelihood
 sum(e ln(e/n) + g ln(g/n)) and Schwarz's criterion -2 loglik + ln(N) * bins
-are printed as JSON. No code of candor is used.
+are printed as JSON, with the number of turns (changes of direction of the
+bins' rates). No code of candor is used.
 
     /usr/bin/python3 score/fit/testdata/choose_trend.py > score/fit/testdata/choose_trend.json
 """
@@ -38,6 +40,8 @@ def follows(rates, shape):
     steps = [1 if b > a else -1 if b < a else 0 for a, b in zip(rates, rates[1:])]
     if 0 in steps:
         return False
+    if shape == "none":
+        return True
     if shape == "ascending":
         return all(s > 0 for s in steps)
     if shape == "descending":
@@ -70,10 +74,13 @@ def best(shape):
                 top = (iv, edges, bins)
     iv, edges, bins = top
     loglik = sum(e * math.log(e / (e + g)) + g * math.log(g / (e + g)) for e, g in bins)
-    return {"shape": shape, "bins": len(bins), "starts": list(edges[:-1]), "iv": iv,
+    rates = [e / (e + g) for e, g in bins]
+    steps = [1 if b > a else -1 for a, b in zip(rates, rates[1:])]
+    turns = sum(1 for a, b in zip(steps, steps[1:]) if a != b)
+    return {"shape": shape, "bins": len(bins), "starts": list(edges[:-1]), "turns": turns, "iv": iv,
             "loglik": loglik, "criterion": -2 * loglik + math.log(N) * len(bins)}
 
 
 print(json.dumps({"rows": N, "penalty": math.log(N), "max_bins": MAX_BINS,
                   "prebins": [{"first": x, "events": e, "nonevents": g} for x, e, g in PREBINS],
-                  "shapes": [best(s) for s in ("ascending", "descending", "peak", "valley")]}, indent=1))
+                  "shapes": [best(s) for s in ("ascending", "descending", "peak", "valley", "none")]}, indent=1))
