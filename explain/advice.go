@@ -53,6 +53,13 @@ const (
 	// move (an imported model without them), or no training cell on the
 	// helping side has a lower event rate than the customer's.
 	WithheldNoSupport = "no_data_support"
+	// WithheldShapeTurns: the feature's binned effect changes direction
+	// more than once (two or more turns, a shape the fit chose from the
+	// data: fit.TrendNone under the automatic trend), and its trend is not
+	// declared. Which way is better then depends on exactly where the
+	// customer stands and how far they move, so no direction is advised;
+	// declaring the feature's trend (none included) decides it.
+	WithheldShapeTurns = "shape_turns"
 	// WithheldNoChange: no allowed value would improve the result (the
 	// customer is at a declared bound, or the term cannot improve).
 	WithheldNoChange = "no_allowed_change"
@@ -66,7 +73,7 @@ const (
 // WithheldCodes lists the withholding codes in the order the rules are
 // applied (the first that applies is reported).
 var WithheldCodes = []string{WithheldDerived, WithheldNotActionable, WithheldMissingValue, WithheldSpecialValue,
-	WithheldNoChange, WithheldDeclaredDirection, WithheldDeclaredTrend, WithheldDataTrend, WithheldNoSupport}
+	WithheldShapeTurns, WithheldNoChange, WithheldDeclaredDirection, WithheldDeclaredTrend, WithheldDataTrend, WithheldNoSupport}
 
 // WithheldText explains a withholding code in a sentence for staff
 // (reports, `candor check`); "" for an unknown code.
@@ -88,6 +95,8 @@ func WithheldText(code string) string {
 		return "the change that would help the model runs against the training data (the model's term disagrees with the data, often from collinear inputs)"
 	case WithheldNoSupport:
 		return "no training data supports a move: no cell on the helping side has a lower event rate"
+	case WithheldShapeTurns:
+		return "its effect changes direction more than once (a shape with two or more turns chosen from the training data, not declared), so neither a higher nor a lower value is reliably better (declare its \"trend\" to decide)"
 	case WithheldNoChange:
 		return "no allowed value would improve the result"
 	}
@@ -220,35 +229,55 @@ const MinCellShare = 0.05
 // of it joins the one before); every other bin is a cell of its own.
 func binCells(bins []score.Bin) (cells []cellStat, minRows float64) {
 	cells = make([]cellStat, len(bins))
+	pools, minRows := rangePools(bins)
+	var n, ev []float64
+	for k, b := range bins {
+		if p := pools[k]; p >= 0 {
+			for len(n) <= p {
+				n, ev = append(n, 0), append(ev, 0)
+			}
+			n[p], ev[p] = n[p]+b.Count, ev[p]+b.Events
+		}
+	}
+	for k, b := range bins {
+		if p := pools[k]; p >= 0 {
+			cells[k] = newCellStat(n[p], ev[p])
+		} else {
+			cells[k] = newCellStat(b.Count, b.Events)
+		}
+	}
+	return cells, minRows
+}
+
+// rangePools numbers the cells of binCells: pools[k] is the cell (0, 1, ...
+// in order) of range bin k, -1 for any other bin; minRows is the rows a
+// cell must hold. Neighbouring range bins are pooled in order until the
+// pool holds minRows; a last pool short of it joins the one before.
+func rangePools(bins []score.Bin) (pools []int, minRows float64) {
+	pools = make([]int, len(bins))
 	for _, b := range bins {
 		minRows += b.Count
 	}
 	minRows *= MinCellShare
-	var pool, last []int // the open pool and the last closed one
-	var n, ev, lastN, lastEv float64
-	set := func(ks []int, n, ev float64) {
-		for _, k := range ks {
-			cells[k] = newCellStat(n, ev)
-		}
-	}
+	id, open, n := 0, false, 0.0
 	for k, b := range bins {
 		if b.Kind != score.RangeBin {
-			cells[k] = newCellStat(b.Count, b.Events)
+			pools[k] = -1
 			continue
 		}
-		pool = append(pool, k)
-		n, ev = n+b.Count, ev+b.Events
+		pools[k], open, n = id, true, n+b.Count
 		if n >= minRows {
-			set(pool, n, ev)
-			last, lastN, lastEv = pool, n, ev
-			pool, n, ev = nil, 0, 0
+			id, open, n = id+1, false, 0
 		}
 	}
-	if len(pool) > 0 {
-		set(last, lastN+n, lastEv+ev)
-		set(pool, lastN+n, lastEv+ev)
+	if open && id > 0 {
+		for k := range pools {
+			if pools[k] == id {
+				pools[k] = id - 1
+			}
+		}
 	}
-	return cells, minRows
+	return pools, minRows
 }
 
 // termFacts is what advice needs to know about one term, copied once from
@@ -261,8 +290,11 @@ type termFacts struct {
 	numeric  bool
 	trend    int  // +1: event rate rises with the value; -1: falls; 0: unknown
 	declared bool // trend is the declared one
-	specials []float64
-	dec      int // the decimals of the feature's training values (for words); -1: unknown
+	// shapeTurns: the term's effect turns twice or more and no trend is
+	// declared: no directional advice, no recourse move (WithheldShapeTurns).
+	shapeTurns bool
+	specials   []float64
+	dec        int // the decimals of the feature's training values (for words); -1: unknown
 	// Support: byPos per level or bin; for a linear term, cells with
 	// their upper bounds (all but the last).
 	byPos []cellStat
@@ -277,44 +309,86 @@ type termFacts struct {
 	labPos []int
 }
 
-// turns reports whether a binned term's range bins, flat and in order, have
-// effects that change direction (a peak or a valley). Such a shape is the
-// training data's own (a scorecard's bins follow their event rates), so
-// the one-signed Spearman trend of the feature does not describe it:
+// turns counts the changes of direction of a binned term's effect across
+// its range bins, flat and in order (equal neighbours are no change), at
+// the resolution of the cells of evidence (binCells): the effect of a cell
+// is the row-weighted mean of its bins' effects (their plain mean in a
+// model without counts), so a boosted model's fine bins turn only where
+// cells of at least MinCellShare of the rows do; a scorecard's bins are
+// their own cells. 0 for any other term or a sloped bin. One turn (a peak or a valley) is the
+// training data's own shape (a scorecard's bins follow their event rates),
+// so the one-signed Spearman trend of the feature does not describe it:
 // advice on it is judged by the event rates of the bins alone (the support
-// rule), as for a categorical feature.
-func turns(t *score.Term) bool {
+// rule), as for a categorical feature. Two or more turns of a shape nobody
+// declared withhold directional advice and recourse altogether (see
+// WithheldShapeTurns and termFacts.shapeTurns).
+func turns(t *score.Term) int {
 	if t.Kind != score.BinnedTerm {
-		return false
+		return 0
 	}
-	dir := 0
-	var prev float64
-	first := true
-	for _, b := range t.Bins {
-		if b.Kind != score.RangeBin {
+	pools, minRows := rangePools(t.Bins)
+	var sum, w []float64 // per cell: weighted effect, weight
+	for k, b := range t.Bins {
+		p := pools[k]
+		if p < 0 {
 			continue
 		}
 		if b.Slope != 0 {
-			return false
+			return 0
 		}
+		for len(w) <= p {
+			sum, w = append(sum, 0), append(w, 0)
+		}
+		wt := b.Count
+		if minRows == 0 {
+			wt = 1
+		}
+		sum[p], w[p] = sum[p]+wt*b.Effect, w[p]+wt
+	}
+	n, dir := 0, 0
+	var prev float64
+	first := true
+	for p := range w {
+		if !(w[p] > 0) {
+			continue
+		}
+		e := sum[p] / w[p]
 		if !first {
 			d := 0
 			switch {
-			case b.Effect > prev:
+			case e > prev:
 				d = 1
-			case b.Effect < prev:
+			case e < prev:
 				d = -1
 			}
 			if d != 0 && dir != 0 && d != dir {
-				return true
+				n++
 			}
 			if d != 0 {
 				dir = d
 			}
 		}
-		prev, first = b.Effect, false
+		prev, first = e, false
 	}
-	return false
+	return n
+}
+
+// shapeTurns reports whether the rule of WithheldShapeTurns applies to a
+// term of feature f: its effect turns twice or more and f declares no trend
+// (score.TrendAuto). Why refuse rather than follow the data as for one
+// turn: with two turns the bins on one side of the customer are no longer
+// all better or all worse than the bins beyond them, so "a higher value
+// would help" holds only for a move that lands in the right bin and no
+// further, which the words of advice cannot say; and the automatic shape
+// may turn twice for the noise of a sample (each shape's candidate is its
+// binning of highest information value, and between candidates with as many
+// bins the criterion compares likelihood alone). Allowing only a move to a
+// strictly better neighbouring bin was the alternative; it was not taken,
+// as it still promises a direction beyond that bin. A declared trend, none
+// included, is the user's statement about the shape and is followed as
+// before.
+func shapeTurns(t *score.Term, f score.Feature) bool {
+	return f.Trend == score.TrendAuto && turns(t) >= 2
 }
 
 func newTermFacts(m *score.Model, j int, act *score.Action) termFacts {
@@ -337,10 +411,11 @@ func newTermFacts(m *score.Model, j int, act *score.Action) termFacts {
 	case score.Descending:
 		tf.trend, tf.declared = -1, true
 	default:
-		if t.Stats != nil && !turns(&t) {
+		if t.Stats != nil && turns(&t) == 0 {
 			tf.trend = t.Stats.DataTrend
 		}
 	}
+	tf.shapeTurns = f.Kind == score.Numeric && shapeTurns(&t, f)
 	tf.dec = dataDecimals(t.Stats)
 	var events float64
 	switch t.Kind {
@@ -531,6 +606,9 @@ func (tf *termFacts) advise(want float64, pos int, v score.Value) (Advice, strin
 	}
 	if !tf.numeric {
 		return tf.adviseLabel(want, pos, v)
+	}
+	if tf.shapeTurns {
+		return "", WithheldShapeTurns
 	}
 	if !v.IsNum() {
 		return "", WithheldNoChange

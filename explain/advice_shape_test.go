@@ -1,6 +1,7 @@
 package explain_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -48,4 +49,86 @@ func TestAdviceFollowsATurningShape(t *testing.T) {
 		require.Len(t, ex.Reasons, 1, "x=%v", c.x)
 		require.Equal(t, c.want, ex.Reasons[0].Advice, "x=%v: withheld %q", c.x, ex.Reasons[0].AdviceWithheld)
 	}
+}
+
+// twoTurnModel is a churn model whose amount term has two turns, as the
+// fifth automatic shape (fit.TrendNone) can give: churn 25% below 100, 35%
+// from 100 to 200, 8% from 200 to 300 and 22% from 300 (up, down, up). The
+// feature's declared trend is trend; its action allows both ways.
+func twoTurnModel(t *testing.T, trend score.Trend) *score.Model {
+	a, b, c := 100.0, 200.0, 300.0
+	q := make([]float64, 101) // training percentiles 0, 4, ..., 400
+	for k := range q {
+		q[k] = 4 * float64(k)
+	}
+	s := score.MustSchema(score.Feature{Name: "amount", Trend: trend, Action: &score.Action{}})
+	m, err := score.NewModel(score.Spec{Name: "churn", Kind: score.LogisticModel, Features: s.Features(), Intercept: -2.4,
+		Terms: []score.Term{{Feature: "amount", Kind: score.BinnedTerm,
+			Stats: &score.Stats{Count: 2000, DataTrend: -1, Min: 0, Max: 400, Quantiles: q},
+			Bins: []score.Bin{
+				{Kind: score.RangeBin, Upper: &a, Effect: 1.0, Count: 500, Events: 125},
+				{Kind: score.RangeBin, Lower: &a, Upper: &b, Effect: 1.5, Count: 500, Events: 175},
+				{Kind: score.RangeBin, Lower: &b, Upper: &c, Effect: 0, Count: 500, Events: 40},
+				{Kind: score.RangeBin, Lower: &c, Effect: 0.9, Count: 500, Events: 110},
+			}}}})
+	require.NoError(t, err)
+	return m
+}
+
+// TestAdviceRefusesAShapeWithTwoTurns: on a shape with two or more turns
+// that nobody declared, no direction of change is advised. A customer with
+// 50 (churn 25%) would be told "a higher value would help" by the rule for
+// one turn (the bin from 200 churns at 8%), although the next bin up, 100
+// to 200, churns at 35%: the BankChurners case of issue 12
+// (Total_Trans_Amt 1330). The advice is withheld as "shape_turns". Declared
+// "none", the shape is the user's, and the rule for one turn applies.
+func TestAdviceRefusesAShapeWithTwoTurns(t *testing.T) {
+	for _, c := range []struct {
+		trend    score.Trend
+		x        float64
+		advice   explain.Advice
+		withheld string
+	}{
+		{score.TrendAuto, 50, "", explain.WithheldShapeTurns},
+		{score.TrendAuto, 150, "", explain.WithheldShapeTurns},
+		{score.TrendAuto, 350, "", explain.WithheldShapeTurns},
+		{score.TrendNone, 50, explain.AdviceIncrease, ""},
+		{score.TrendNone, 350, explain.AdviceDecrease, ""},
+	} {
+		e, err := explain.NewExplainer(twoTurnModel(t, c.trend), &explain.Options{MaxReasons: explain.AllReasons})
+		require.NoError(t, err)
+		var ex explain.Explanation
+		require.NoError(t, e.Explain(score.Record{score.Num(c.x)}, &ex))
+		require.Len(t, ex.Reasons, 1, "x=%v", c.x)
+		require.Equal(t, c.advice, ex.Reasons[0].Advice, "trend %q x=%v", c.trend, c.x)
+		require.Equal(t, c.withheld, ex.Reasons[0].AdviceWithheld, "trend %q x=%v", c.trend, c.x)
+	}
+	require.Contains(t, explain.WithheldText(explain.WithheldShapeTurns), "changes direction more than once")
+}
+
+// TestRecourseRefusesAShapeWithTwoTurns: recourse moves no feature whose
+// undeclared shape has two or more turns; the limit says so. Declared
+// "none", the customer with 50 moves to the bin from 200 to 300.
+func TestRecourseRefusesAShapeWithTwoTurns(t *testing.T) {
+	rec := score.Record{score.Num(50)}
+	target := &explain.RecourseOptions{Target: 0.1}
+	sp, err := explain.NewActionSpace(twoTurnModel(t, score.TrendAuto), nil, nil)
+	require.NoError(t, err)
+	r, err := sp.Recourse(context.Background(), rec, target)
+	require.NoError(t, err)
+	require.True(t, r.Infeasible)
+	require.Empty(t, r.Counterfactuals)
+	require.Len(t, r.Limits, 1)
+	require.Equal(t, "amount", r.Limits[0].Feature)
+	require.Equal(t, "shape", r.Limits[0].Constraint)
+	require.Contains(t, r.Reason, "changes direction more than once")
+
+	sp, err = explain.NewActionSpace(twoTurnModel(t, score.TrendNone), nil, nil)
+	require.NoError(t, err)
+	r, err = sp.Recourse(context.Background(), rec, target)
+	require.NoError(t, err)
+	require.False(t, r.Infeasible, r.Reason)
+	require.NotEmpty(t, r.Counterfactuals)
+	to := r.Counterfactuals[0].Changes[0].ToVal.Float()
+	require.True(t, to >= 200 && to < 300, "to %v", to)
 }

@@ -106,6 +106,11 @@ type Violations struct {
 	AdviceAgainstDirection int `json:"advice_against_direction"`
 	AdviceAgainstTrend     int `json:"advice_against_trend"`
 	AdviceSpecial          int `json:"advice_special"`
+	// AdviceShapeTurns and ChangeShapeTurns: a direction advised, or a
+	// change proposed, on a feature whose undeclared shape turns twice or
+	// more (WithheldShapeTurns).
+	AdviceShapeTurns       int `json:"advice_shape_turns"`
+	ChangeShapeTurns       int `json:"change_shape_turns"`
 	ChangeNotActionable    int `json:"change_not_actionable"`
 	ChangeAgainstDirection int `json:"change_against_direction"`
 	ChangeAgainstTrend     int `json:"change_against_trend"`
@@ -121,7 +126,7 @@ type Violations struct {
 // Total is the number of violations of every kind.
 func (v Violations) Total() int {
 	return v.AdviceNotActionable + v.AdviceAgainstDirection + v.AdviceAgainstTrend + v.AdviceSpecial +
-		v.ChangeNotActionable + v.ChangeAgainstDirection + v.ChangeAgainstTrend + v.ChangeSpecialTarget +
+		v.AdviceShapeTurns + v.ChangeShapeTurns + v.ChangeNotActionable + v.ChangeAgainstDirection + v.ChangeAgainstTrend + v.ChangeSpecialTarget +
 		v.ChangeUnsupported + v.ChangeBelowMinChange + v.ChangeDerivedMismatch
 }
 
@@ -297,7 +302,7 @@ func trendFromModel(t *score.Term, f score.Feature) int {
 	case score.Descending:
 		return -1
 	}
-	if t.Stats != nil && !turns(t) {
+	if t.Stats != nil && turns(t) == 0 {
 		return t.Stats.DataTrend
 	}
 	return 0
@@ -393,6 +398,9 @@ func (v *Violations) checkAdvice(m *score.Model, actions *Actions, r Reason) {
 	if specialValue(m, j, &t, f, r.Value) {
 		v.AdviceSpecial++
 	}
+	if (r.Advice == AdviceIncrease || r.Advice == AdviceDecrease) && f.Kind == score.Numeric && shapeTurns(&t, f) {
+		v.AdviceShapeTurns++
+	}
 	tr := trendFromModel(&t, f)
 	switch r.Advice {
 	case AdviceIncrease:
@@ -462,6 +470,9 @@ func (v *Violations) checkChange(s *ActionSpace, m *score.Model, actions *Action
 		v.ChangeSpecialTarget++
 	}
 	if ch.FromVal.IsNum() && ch.ToVal.IsNum() {
+		if f.Kind == score.Numeric && shapeTurns(&t, f) {
+			v.ChangeShapeTurns++
+		}
 		d := ch.ToVal.Float() - ch.FromVal.Float()
 		if (d > 0 && rf.dir == DecreaseOnly) || (d < 0 && rf.dir == IncreaseOnly) {
 			v.ChangeAgainstDirection++

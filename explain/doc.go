@@ -54,6 +54,9 @@
 //   - the move keeps the action's direction and transitions, the declared
 //     trend (score.Feature.Trend) and the training data's trend
 //     (score.Stats.DataTrend), and never goes to or from a special code;
+//   - the feature's binned effect does not turn twice or more unless its
+//     trend is declared (WithheldShapeTurns: no direction is advised and
+//     recourse does not move it; one turn follows the bins' event rates);
 //   - the training data support it: the proposed cell (bin, level or
 //     training decile, score.Stats.Cells) has a lower event rate than the
 //     customer's (Change.Support; RecourseOptions.AllowUnsupported keeps

@@ -132,9 +132,10 @@ type Limit struct {
 	// Feature is the constrained feature; empty for "max_changes".
 	Feature string `json:"feature,omitempty"`
 	// Constraint is "immutable", "direction", "bounds", "transitions",
-	// "trend" (moves against the declared or the data's trend), "support"
-	// (moves whose proposed cell's training event rate is not lower) or
-	// "max_changes".
+	// "trend" (moves against the declared or the data's trend), "shape"
+	// (any move of a feature whose undeclared shape turns twice or more:
+	// WithheldShapeTurns), "support" (moves whose proposed cell's training
+	// event rate is not lower) or "max_changes".
 	Constraint string `json:"constraint"`
 	// Probability is the best event probability reachable if this one
 	// constraint were lifted and every other kept.
@@ -602,6 +603,9 @@ func (s *ActionSpace) infeasible(out *Recourse, rec score.Record, terms []float6
 		if f.facts.trend != 0 {
 			tried(j, liftTrend, "trend")
 		}
+		if f.facts.shapeTurns {
+			tried(j, liftShape, "shape")
+		}
 		if !allow {
 			tried(j, liftSupport, "support")
 		}
@@ -664,6 +668,8 @@ func (out *Recourse) infeasibleReason(maxC int) string {
 				fmt.Fprintf(&b, "%s being immutable (%s if it could change)", l.Feature, fmtP(float64(l.Probability)))
 			case "trend":
 				fmt.Fprintf(&b, "the data trend of %s (%s if it could move against it)", l.Feature, fmtP(float64(l.Probability)))
+			case "shape":
+				fmt.Fprintf(&b, "the shape of %s, whose effect changes direction more than once and whose trend is not declared (%s if it could move)", l.Feature, fmtP(float64(l.Probability)))
 			case "support":
 				fmt.Fprintf(&b, "the data support of %s (%s with moves the training data do not support)", l.Feature, fmtP(float64(l.Probability)))
 			default:

@@ -74,7 +74,8 @@ type rcCand struct {
 // declared actions, a change is proposed only when it is honest (see
 // RecourseOptions and Change): never to or from a special code, never
 // against the feature's declared trend or its training data trend
-// (score.Stats.DataTrend), of at least the feature's min_change (default
+// (score.Stats.DataTrend), never of a feature whose undeclared shape turns
+// twice or more (WithheldShapeTurns), of at least the feature's min_change (default
 // DefaultMinChangeShare of its interquartile range), and, unless
 // RecourseOptions.AllowUnsupported, to a cell with a lower training event
 // rate.
@@ -456,6 +457,9 @@ const (
 	// own term, unpruned: the moves of a feature in a pair term, whose
 	// worth depends on the other feature's choice.
 	liftGain
+	// liftShape lets a feature whose undeclared shape turns twice or more
+	// move at all (WithheldShapeTurns): it has no moves otherwise.
+	liftShape
 	// liftAll lifts the declared constraints, to price immutability; the
 	// rules of honest advice (trend, support, special codes, min_change)
 	// stay.
@@ -503,7 +507,7 @@ func (s *ActionSpace) options(dst []rcOption, f *rcFeature, x score.Value, e0 fl
 	cur := f.facts.cellAt(x, pos)
 	supported := func(c *rcCand) bool { return allow || l&liftSupport != 0 || c.cell.lower(cur) }
 	if f.numeric {
-		if !x.IsNum() {
+		if !x.IsNum() || (f.facts.shapeTurns && l&liftShape == 0) {
 			return dst
 		}
 		return s.numericOptions(dst, f, x.Float(), e0, l, supported)
