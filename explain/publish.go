@@ -209,12 +209,16 @@ func (tb *termBands) band(v score.Value, pos int) (effect float64, band int) {
 		if tb.constant {
 			return tb.effect, -1
 		}
+		// Compared with the edges that label writes (and BandEdges hands
+		// to SQL), so that a value at an edge is in the band named for it
+		// and a huge value is in the last band.
 		x := v.Float()
 		k := 0
-		if v.IsNum() && !math.IsNaN(x) {
-			k = int(math.Floor((x - tb.lo) / tb.width))
+		if v.IsNum() {
+			for k < SensitiveBands-1 && x >= tb.edge(k+1) {
+				k++
+			}
 		}
-		k = min(max(k, 0), SensitiveBands-1)
 		return tb.coef * (tb.lo + (float64(k)+0.5)*tb.width), k
 	case score.BinnedTerm:
 		if pos >= 0 && pos < len(tb.byBin) {
@@ -239,6 +243,36 @@ func (tb *termBands) band(v score.Value, pos int) (effect float64, band int) {
 	return 0, -1
 }
 
+// edge is the lower edge of a linear term's band k.
+func (tb *termBands) edge(k int) float64 { return tb.lo + float64(k)*tb.width }
+
+// PublishedEffect returns the effect Publish gives term j when its value
+// is v at position pos (the level or bin Model.Effect reports, -1 for
+// none), and true; or false when Publish shows term j as it is.
+func (e *Explainer) PublishedEffect(j int, v score.Value, pos int) (float64, bool) {
+	if j < 0 || j >= len(e.bands) || e.bands[j] == nil {
+		return 0, false
+	}
+	eff, _ := e.bands[j].band(v, pos)
+	return eff, true
+}
+
+// BandEdges returns the inner edges of the bands Publish puts a withheld
+// linear term j's values in, ascending: a number below edges[0] is in the
+// first band, one at or above edges[i-1] and below edges[i] in band i.
+// It is nil for any other term (a withheld linear term without a
+// training range has one band).
+func (e *Explainer) BandEdges(j int) []float64 {
+	if j < 0 || j >= len(e.bands) || e.bands[j] == nil || e.bands[j].kind != score.LinearTerm || e.bands[j].constant {
+		return nil
+	}
+	out := make([]float64, SensitiveBands-1)
+	for k := range out {
+		out[k] = e.bands[j].edge(k + 1)
+	}
+	return out
+}
+
 // label names band k for people: "< b", "[a, b)" or ">= a" for a linear
 // term (the end bands are open: they hold the values outside the training
 // range), the group's labels joined by " or ", or Withheld.
@@ -249,7 +283,7 @@ func (tb *termBands) label(k int) string {
 	if tb.kind != score.LinearTerm {
 		return tb.groupLabel[k]
 	}
-	a, b := tb.lo+float64(k)*tb.width, tb.lo+float64(k+1)*tb.width
+	a, b := tb.edge(k), tb.edge(k+1)
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
 	switch k {
 	case 0:
