@@ -145,7 +145,7 @@ func loanLike(t *testing.T) *score.Model {
 }
 
 // The loan file's first rows, with its blank cells (the trial's row 1
-// has a blank LoanAmount; sqlite3's .import stores it as ”), cells of
+// has a blank LoanAmount; sqlite3's .import stores it as an empty string), cells of
 // spaces and tabs (blank to candor's reader: missing), a blank label
 // (missing, which Property_Area has no bin for: an error), a label with
 // spaces around it (trimmed) and incomes in every band.
