@@ -294,6 +294,24 @@ func (tb *termBands) label(k int) string {
 	return "[" + f(a) + ", " + f(b) + ")"
 }
 
+// toLabel is how the published change of a withheld numeric term to band
+// k reads, dir being the way the value moves: for a linear term "at
+// least" the band's lower edge when it rises, "less than" its upper edge
+// when it falls (its effect is monotone, so going further is as good);
+// for a binned term, whose groups need not be contiguous, the direction
+// alone ("higher", "lower"); for a categorical term the group's levels.
+func (tb *termBands) toLabel(k int, dir Direction) string {
+	switch {
+	case k < 0 || dir == AnyDirection:
+		return tb.label(k)
+	case tb.kind == score.LinearTerm && dir == Higher:
+		return "at least " + strconv.FormatFloat(tb.edge(k), 'g', 6, 64)
+	case tb.kind == score.LinearTerm:
+		return "less than " + strconv.FormatFloat(tb.edge(k+1), 'g', 6, 64)
+	}
+	return dir.word()
+}
+
 // Withholds reports whether the explainer withholds sensitive terms: some
 // term's feature is Sensitive and the explainer was built without
 // Options.ShowSensitive. Then Publish and PublishRecourse change what they
@@ -352,9 +370,12 @@ func (e *Explainer) Publish(dst, ex *Explanation) {
 // counterfactual's score is its exact score with every sensitive term at
 // the band of its value in the counterfactual, and its probability follows
 // from that; a change of a sensitive feature is Withheld (From is Withheld,
-// To the new value's band, Effect the change between the bands' effects,
+// To the new value's band said as a move the customer can read, Direction
+// the way a number moves, Effect the change between the bands' effects,
 // FromVal and ToVal missing) and its counterfactual's cost is withheld
-// (CostWithheld); the limits' probabilities and the reason are those of the
+// (CostWithheld); a change within the current band or group (published
+// effect 0) is not listed, nor a counterfactual (or Best) left with no
+// change; the limits' probabilities and the reason are those of the
 // published score. opts are the options r was found with (nil for the
 // defaults). With nothing withheld r is left as it is.
 func (e *Explainer) PublishRecourse(ex *Explanation, r *Recourse, opts *RecourseOptions) {
@@ -372,31 +393,52 @@ func (e *Explainer) PublishRecourse(ex *Explanation, r *Recourse, opts *Recourse
 				continue
 			}
 			cur, _ := tb.band(ex.Values[j], ex.Positions[j])
-			k := slices.IndexFunc(c.Changes, func(ch Change) bool { return ch.Feature == e.names[j] })
-			if k < 0 {
+			at := slices.IndexFunc(c.Changes, func(ch Change) bool { return ch.Feature == e.names[j] })
+			if at < 0 {
 				s += cur - ex.Effects[j]
 				continue
 			}
-			ch := &c.Changes[k]
+			ch := &c.Changes[at]
 			exact, pos, err := e.m.Effect(j, ch.ToVal)
 			if err != nil {
 				exact, pos = ex.Effects[j]+ch.Effect, -1
 			}
 			to, k := tb.band(ch.ToVal, pos)
 			s += to - exact
-			ch.From, ch.To, ch.FromVal, ch.ToVal = Withheld, tb.label(k), score.Missing(), score.Missing()
-			ch.Effect, ch.Cost, ch.Withheld = to-cur, 0, true
-			ch.Support = nil // its cells would narrow the value down
 			c.Cost, c.CostWithheld = 0, true
+			if to == cur {
+				// A move within the current band or group changes nothing
+				// that is published: it is not listed (its band would read
+				// as no direction at all).
+				c.Changes = slices.Delete(c.Changes, at, at+1)
+				continue
+			}
+			dir := AnyDirection
+			if ch.FromVal.IsNum() && ch.ToVal.IsNum() {
+				dir = Lower
+				if ch.ToVal.Float() > ch.FromVal.Float() {
+					dir = Higher
+				}
+			}
+			ch.From, ch.To, ch.FromVal, ch.ToVal = Withheld, tb.toLabel(k, dir), score.Missing(), score.Missing()
+			ch.Effect, ch.Cost, ch.Withheld, ch.Direction = to-cur, 0, true, dir
+			ch.Support = nil // its cells would narrow the value down
 		}
 		c.Score = s
 		c.Probability = e.m.Link(s).Probability
 	}
+	kept := r.Counterfactuals[:0]
 	for i := range r.Counterfactuals {
 		cf(&r.Counterfactuals[i])
+		if len(r.Counterfactuals[i].Changes) > 0 {
+			kept = append(kept, r.Counterfactuals[i])
+		}
 	}
+	r.Counterfactuals = kept
 	if r.Best != nil {
-		cf(r.Best)
+		if cf(r.Best); len(r.Best.Changes) == 0 {
+			r.Best = nil // its only change was within a band
+		}
 	}
 	for i := range r.Limits {
 		l := &r.Limits[i]

@@ -192,7 +192,7 @@ var builtinMessages = []Message{
 	{Lang: "en", Kind: ImproveMessage, Text: "A {direction} value for your {feature} would improve the result."},
 	{Lang: "en", Kind: ImproveMessage, Sensitive: true, Text: "A different value for your {feature} would improve the result."},
 	{Lang: "en", Kind: ChangeMessage, Text: "If your {feature} were {to} instead of {from}"},
-	{Lang: "en", Kind: ChangeMessage, Sensitive: true, Text: "If your {feature} were different"},
+	{Lang: "en", Kind: ChangeMessage, Sensitive: true, Text: "If your {feature} were {direction}"},
 	{Lang: "en", Kind: ChangeMessage, Key: ChangeDerivedKey, Text: "so your {feature} would be {to} instead of {from}"},
 	{Lang: "en", Kind: ChangeMessage, Key: ChangeDerivedKey, Sensitive: true, Text: "so your {feature} would be different"},
 	{Lang: "en", Kind: WordMessage, Key: WordHigher, Text: "higher"},
