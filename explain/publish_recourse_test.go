@@ -9,7 +9,6 @@ import (
 	"github.com/candorscore/candor/score"
 )
 
-
 // binnedIncome is a scorecard with a sensitive binned income (the trial's
 // loan file: bins < 1907, [1907, 3600), [3600, 14683), >= 14683 at -11.8,
 // 1.7, 4.44 and 11.77 points) and a loan amount. Published groups of the
