@@ -295,6 +295,10 @@ type termFacts struct {
 	shapeTurns bool
 	specials   []float64
 	dec        int // the decimals of the feature's training values (for words); -1: unknown
+	// words are the bins as customer text words them: for a whole-valued
+	// feature, a range bin holding one or two whole numbers of the
+	// training range narrowed to them (nil when no bin is).
+	words []score.Bin
 	// Support: byPos per level or bin; for a linear term, cells with
 	// their upper bounds (all but the last).
 	byPos []cellStat
@@ -417,6 +421,7 @@ func newTermFacts(m *score.Model, j int, act *score.Action) termFacts {
 	}
 	tf.shapeTurns = f.Kind == score.Numeric && shapeTurns(&t, f)
 	tf.dec = dataDecimals(t.Stats)
+	tf.words = wholeWords(t, tf.dec)
 	var events float64
 	switch t.Kind {
 	case score.CategoricalTerm:
@@ -460,6 +465,40 @@ func newTermFacts(m *score.Model, j int, act *score.Action) termFacts {
 // values are written with, as far as its stored percentiles show
 // (percentileDecimals), or -1 when they do not tell. The same test decides
 // how recourse rounds stored percentiles.
+// wholeWords returns the bins of binned term t narrowed, for words, to the
+// whole numbers of the training range they hold when they hold one or two
+// (a 0/1 flag's bin "< 1" holds 0, a bin "< 2" of 0..3 dependents 0 and
+// 1), or nil when no bin is narrowed or the values are not whole (dec is
+// their decimals).
+func wholeWords(t score.Term, dec int) []score.Bin {
+	lo, hi, ok := t.Stats.Range()
+	if dec != 0 || t.Kind != score.BinnedTerm || !ok {
+		return nil
+	}
+	var out []score.Bin
+	for k, b := range t.Bins {
+		if b.Kind != score.RangeBin {
+			continue
+		}
+		l, h := math.Ceil(lo), math.Floor(hi)
+		if b.Lower != nil {
+			l = math.Max(l, math.Ceil(*b.Lower))
+		}
+		if b.Upper != nil {
+			h = math.Min(h, math.Ceil(*b.Upper)-1)
+		}
+		if !(l <= h && h <= l+1) || (b.Lower != nil && l == *b.Lower && b.Upper != nil && h+1 == *b.Upper) {
+			continue // more values, none, or the bin's own words say them
+		}
+		if out == nil {
+			out = slices.Clone(t.Bins)
+		}
+		upper := h + 1
+		out[k].Lower, out[k].Upper = &l, &upper
+	}
+	return out
+}
+
 func dataDecimals(st *score.Stats) int {
 	if st == nil || len(st.Quantiles) < 2 {
 		return -1

@@ -209,12 +209,16 @@ func (tb *termBands) band(v score.Value, pos int) (effect float64, band int) {
 		if tb.constant {
 			return tb.effect, -1
 		}
+		// Compared with the edges that label writes (and BandEdges hands
+		// to SQL), so that a value at an edge is in the band named for it
+		// and a huge value is in the last band.
 		x := v.Float()
 		k := 0
-		if v.IsNum() && !math.IsNaN(x) {
-			k = int(math.Floor((x - tb.lo) / tb.width))
+		if v.IsNum() {
+			for k < SensitiveBands-1 && x >= tb.edge(k+1) {
+				k++
+			}
 		}
-		k = min(max(k, 0), SensitiveBands-1)
 		return tb.coef * (tb.lo + (float64(k)+0.5)*tb.width), k
 	case score.BinnedTerm:
 		if pos >= 0 && pos < len(tb.byBin) {
@@ -239,6 +243,36 @@ func (tb *termBands) band(v score.Value, pos int) (effect float64, band int) {
 	return 0, -1
 }
 
+// edge is the lower edge of a linear term's band k.
+func (tb *termBands) edge(k int) float64 { return tb.lo + float64(k)*tb.width }
+
+// PublishedEffect returns the effect Publish gives term j when its value
+// is v at position pos (the level or bin Model.Effect reports, -1 for
+// none), and true; or false when Publish shows term j as it is.
+func (e *Explainer) PublishedEffect(j int, v score.Value, pos int) (float64, bool) {
+	if j < 0 || j >= len(e.bands) || e.bands[j] == nil {
+		return 0, false
+	}
+	eff, _ := e.bands[j].band(v, pos)
+	return eff, true
+}
+
+// BandEdges returns the inner edges of the bands Publish puts a withheld
+// linear term j's values in, ascending: a number below edges[0] is in the
+// first band, one at or above edges[i-1] and below edges[i] in band i.
+// It is nil for any other term (a withheld linear term without a
+// training range has one band).
+func (e *Explainer) BandEdges(j int) []float64 {
+	if j < 0 || j >= len(e.bands) || e.bands[j] == nil || e.bands[j].kind != score.LinearTerm || e.bands[j].constant {
+		return nil
+	}
+	out := make([]float64, SensitiveBands-1)
+	for k := range out {
+		out[k] = e.bands[j].edge(k + 1)
+	}
+	return out
+}
+
 // label names band k for people: "< b", "[a, b)" or ">= a" for a linear
 // term (the end bands are open: they hold the values outside the training
 // range), the group's labels joined by " or ", or Withheld.
@@ -249,7 +283,7 @@ func (tb *termBands) label(k int) string {
 	if tb.kind != score.LinearTerm {
 		return tb.groupLabel[k]
 	}
-	a, b := tb.lo+float64(k)*tb.width, tb.lo+float64(k+1)*tb.width
+	a, b := tb.edge(k), tb.edge(k+1)
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
 	switch k {
 	case 0:
@@ -258,6 +292,24 @@ func (tb *termBands) label(k int) string {
 		return ">= " + f(a)
 	}
 	return "[" + f(a) + ", " + f(b) + ")"
+}
+
+// toLabel is how the published change of a withheld numeric term to band
+// k reads, dir being the way the value moves: for a linear term "at
+// least" the band's lower edge when it rises, "less than" its upper edge
+// when it falls (its effect is monotone, so going further is as good);
+// for a binned term, whose groups need not be contiguous, the direction
+// alone ("higher", "lower"); for a categorical term the group's levels.
+func (tb *termBands) toLabel(k int, dir Direction) string {
+	switch {
+	case k < 0 || dir == AnyDirection:
+		return tb.label(k)
+	case tb.kind == score.LinearTerm && dir == Higher:
+		return "at least " + strconv.FormatFloat(tb.edge(k), 'g', 6, 64)
+	case tb.kind == score.LinearTerm:
+		return "less than " + strconv.FormatFloat(tb.edge(k+1), 'g', 6, 64)
+	}
+	return dir.word()
 }
 
 // Withholds reports whether the explainer withholds sensitive terms: some
@@ -318,9 +370,12 @@ func (e *Explainer) Publish(dst, ex *Explanation) {
 // counterfactual's score is its exact score with every sensitive term at
 // the band of its value in the counterfactual, and its probability follows
 // from that; a change of a sensitive feature is Withheld (From is Withheld,
-// To the new value's band, Effect the change between the bands' effects,
+// To the new value's band said as a move the customer can read, Direction
+// the way a number moves, Effect the change between the bands' effects,
 // FromVal and ToVal missing) and its counterfactual's cost is withheld
-// (CostWithheld); the limits' probabilities and the reason are those of the
+// (CostWithheld); a change within the current band or group (published
+// effect 0) is not listed, nor a counterfactual (or Best) left with no
+// change; the limits' probabilities and the reason are those of the
 // published score. opts are the options r was found with (nil for the
 // defaults). With nothing withheld r is left as it is.
 func (e *Explainer) PublishRecourse(ex *Explanation, r *Recourse, opts *RecourseOptions) {
@@ -338,31 +393,52 @@ func (e *Explainer) PublishRecourse(ex *Explanation, r *Recourse, opts *Recourse
 				continue
 			}
 			cur, _ := tb.band(ex.Values[j], ex.Positions[j])
-			k := slices.IndexFunc(c.Changes, func(ch Change) bool { return ch.Feature == e.names[j] })
-			if k < 0 {
+			at := slices.IndexFunc(c.Changes, func(ch Change) bool { return ch.Feature == e.names[j] })
+			if at < 0 {
 				s += cur - ex.Effects[j]
 				continue
 			}
-			ch := &c.Changes[k]
+			ch := &c.Changes[at]
 			exact, pos, err := e.m.Effect(j, ch.ToVal)
 			if err != nil {
 				exact, pos = ex.Effects[j]+ch.Effect, -1
 			}
 			to, k := tb.band(ch.ToVal, pos)
 			s += to - exact
-			ch.From, ch.To, ch.FromVal, ch.ToVal = Withheld, tb.label(k), score.Missing(), score.Missing()
-			ch.Effect, ch.Cost, ch.Withheld = to-cur, 0, true
-			ch.Support = nil // its cells would narrow the value down
 			c.Cost, c.CostWithheld = 0, true
+			if to == cur {
+				// A move within the current band or group changes nothing
+				// that is published: it is not listed (its band would read
+				// as no direction at all).
+				c.Changes = slices.Delete(c.Changes, at, at+1)
+				continue
+			}
+			dir := AnyDirection
+			if ch.FromVal.IsNum() && ch.ToVal.IsNum() {
+				dir = Lower
+				if ch.ToVal.Float() > ch.FromVal.Float() {
+					dir = Higher
+				}
+			}
+			ch.From, ch.To, ch.FromVal, ch.ToVal = Withheld, tb.toLabel(k, dir), score.Missing(), score.Missing()
+			ch.Effect, ch.Cost, ch.Withheld, ch.Direction = to-cur, 0, true, dir
+			ch.Support = nil // its cells would narrow the value down
 		}
 		c.Score = s
 		c.Probability = e.m.Link(s).Probability
 	}
+	kept := r.Counterfactuals[:0]
 	for i := range r.Counterfactuals {
 		cf(&r.Counterfactuals[i])
+		if len(r.Counterfactuals[i].Changes) > 0 {
+			kept = append(kept, r.Counterfactuals[i])
+		}
 	}
+	r.Counterfactuals = kept
 	if r.Best != nil {
-		cf(r.Best)
+		if cf(r.Best); len(r.Best.Changes) == 0 {
+			r.Best = nil // its only change was within a band
+		}
 	}
 	for i := range r.Limits {
 		l := &r.Limits[i]

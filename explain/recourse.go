@@ -77,6 +77,10 @@ type Change struct {
 	// Effect the change between the bands' published effects, and Cost
 	// (which depends on the customer's value) is withheld.
 	Withheld bool `json:"withheld,omitempty"`
+	// Direction is, on a Withheld change of a number, the way the value
+	// moves (Higher or Lower), which To says in words; AnyDirection
+	// otherwise.
+	Direction Direction `json:"-"`
 	// Support is the training data behind the change: the event rate and
 	// rows of the customer's current cell and of the proposed one (the
 	// model's bin for a scorecard term, the level for a categorical term,

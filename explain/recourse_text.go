@@ -56,7 +56,7 @@ func CounterfactualText(c *Catalog, lang string, schema *score.Schema, cf Counte
 		if !ok {
 			f = score.Feature{Name: ch.Feature}
 		}
-		dir := AnyDirection
+		dir := ch.Direction // a withheld change's
 		if ch.FromVal.IsNum() && ch.ToVal.IsNum() {
 			if ch.ToVal.Float() > ch.FromVal.Float() {
 				dir = Higher

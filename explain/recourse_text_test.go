@@ -26,7 +26,7 @@ func TestCounterfactualText(t *testing.T) {
 		want       string
 	}{
 		{"en defaults", "en", func() (*explain.Catalog, error) { return explain.DefaultCatalog(), nil },
-			"If your loan duration were 24 instead of 48 and if your savings were < 100 DM instead of none and if your income were different, the decision would change."},
+			"If your loan duration were 24 instead of 48 and if your savings were < 100 DM instead of none and if your income were higher, the decision would change."},
 		{"de defaults", "de", func() (*explain.Catalog, error) { return explain.DefaultCatalog(), nil },
 			"Wenn Ihr Merkmal „loan duration“ 24 statt 48 wäre und wenn Ihr Merkmal „savings“ < 100 DM statt none wäre und wenn Ihr Merkmal „income“ anders wäre, würde sich die Entscheidung ändern."},
 		{"en overrides", "en", func() (*explain.Catalog, error) {
@@ -35,7 +35,7 @@ func TestCounterfactualText(t *testing.T) {
 				explain.Message{Lang: "en", Kind: explain.ChangeMessage, Key: "duration_in_month", Text: "If you chose a loan of {to} months rather than {from}"},
 				explain.Message{Lang: "en", Kind: explain.ValueMessage, Key: "savings=< 100 DM", Text: "some savings"},
 			)
-		}, "If you chose a loan of 24 months rather than 48 and if your savings were some savings instead of none and if your income were different, we could approve your application."},
+		}, "If you chose a loan of 24 months rather than 48 and if your savings were some savings instead of none and if your income were higher, we could approve your application."},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

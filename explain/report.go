@@ -65,6 +65,9 @@ func (e *Explainer) ReasonArgs(r Reason, pos int) Args {
 	}
 	if pos >= 0 && pos < len(tf.term.Bins) && tf.term.Kind != score.PairTerm {
 		a.Range = &tf.term.Bins[pos]
+		if pos < len(tf.words) && (!r.Value.IsNum() || inRange(tf.words[pos], r.Value.Float())) {
+			a.Range = &tf.words[pos] // the one or two whole numbers it holds
+		}
 		if a.Range.Kind == score.RangeBin && a.Range.Count < tf.minRows {
 			// Too narrow to describe a group (MinCellShare): the value.
 			a.Range, a.Bin = nil, ""

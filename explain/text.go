@@ -66,6 +66,7 @@ const (
 	RangeFrom    = "from"    // [lower, +inf)
 	RangeBetween = "between" // [lower, upper) of a whole-valued feature, as lower..upper-1
 	RangeSpan    = "span"    // [lower, upper)
+	RangeEither  = "either"  // [lower, upper+1) of a whole-valued feature: two values
 )
 
 // Keys of WordMessage.
@@ -192,7 +193,7 @@ var builtinMessages = []Message{
 	{Lang: "en", Kind: ImproveMessage, Text: "A {direction} value for your {feature} would improve the result."},
 	{Lang: "en", Kind: ImproveMessage, Sensitive: true, Text: "A different value for your {feature} would improve the result."},
 	{Lang: "en", Kind: ChangeMessage, Text: "If your {feature} were {to} instead of {from}"},
-	{Lang: "en", Kind: ChangeMessage, Sensitive: true, Text: "If your {feature} were different"},
+	{Lang: "en", Kind: ChangeMessage, Sensitive: true, Text: "If your {feature} were {direction}"},
 	{Lang: "en", Kind: ChangeMessage, Key: ChangeDerivedKey, Text: "so your {feature} would be {to} instead of {from}"},
 	{Lang: "en", Kind: ChangeMessage, Key: ChangeDerivedKey, Sensitive: true, Text: "so your {feature} would be different"},
 	{Lang: "en", Kind: WordMessage, Key: WordHigher, Text: "higher"},
@@ -204,6 +205,7 @@ var builtinMessages = []Message{
 	{Lang: "en", Kind: RangeMessage, Key: RangeFrom, Text: "{lower}{unit} or more"},
 	{Lang: "en", Kind: RangeMessage, Key: RangeBetween, Text: "between {lower} and {upper}{unit}"},
 	{Lang: "en", Kind: RangeMessage, Key: RangeSpan, Text: "from {lower} to less than {upper}{unit}"},
+	{Lang: "en", Kind: RangeMessage, Key: RangeEither, Text: "{lower} or {upper}{unit}"},
 
 	{Lang: "de", Kind: ReasonMessage, Text: "Ihr Merkmal „{feature}“ ({bin}) wirkte sich nachteilig auf das Ergebnis aus."},
 	{Lang: "de", Kind: ReasonMessage, Sensitive: true, Text: "Ihr Merkmal „{feature}“ wirkte sich nachteilig auf das Ergebnis aus."},
@@ -222,6 +224,7 @@ var builtinMessages = []Message{
 	{Lang: "de", Kind: RangeMessage, Key: RangeFrom, Text: "{lower}{unit} oder mehr"},
 	{Lang: "de", Kind: RangeMessage, Key: RangeBetween, Text: "zwischen {lower} und {upper}{unit}"},
 	{Lang: "de", Kind: RangeMessage, Key: RangeSpan, Text: "von {lower} bis unter {upper}{unit}"},
+	{Lang: "de", Kind: RangeMessage, Key: RangeEither, Text: "{lower} oder {upper}{unit}"},
 }
 
 // With returns a new catalogue with msgs added; a message with the same
@@ -565,6 +568,11 @@ func (c *Catalog) appendRange(dst []byte, lang string, f score.Feature, b score.
 			case l == h:
 				dst = appendNumber(dst, lang, l, -1)
 				return c.appendUnit(dst, lang, f, l)
+			case l+1 == h:
+				key, lo, hi = RangeEither, l, h
+				if _, ok := c.msgs[msgKey{lang, RangeMessage, key, false}]; !ok {
+					key = RangeBetween // a catalogue language without the word
+				}
 			case l < h:
 				key, lo, hi = RangeBetween, l, h
 			}

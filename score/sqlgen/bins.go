@@ -37,6 +37,7 @@ func ScoreBins(m *score.Model, cuts []float64, opts *Options) (string, error) {
 			return "", fmt.Errorf("%w: score bin cuts must be finite and ascending (cut %d is %v)", ErrUnsupported, i+1, c)
 		}
 	}
+	o.exact = true // decided on the exact score, as candor monitor and audit do
 	q, err := Score(m, &o)
 	if err != nil {
 		return "", err
@@ -108,6 +109,7 @@ func AuditCounts(m *score.Model, label, favorable string, groups []string, cutof
 		o = *opts
 	}
 	o.Keep, o.NoReasons, o.Explainer = append([]string{label}, groups...), true, nil
+	o.exact = true // decided on the exact score, as candor monitor and audit do
 	q, err := Score(m, &o)
 	if err != nil {
 		return "", err

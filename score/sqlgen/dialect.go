@@ -39,20 +39,22 @@ type syntax struct {
 	least, greatest       string // scalar min and max of two values
 	fence                 bool   // OFFSET 0 keeps subqueries from being inlined (PostgreSQL)
 	expLiteral            bool   // 1.5e0 is a DOUBLE literal (DuckDB)
+	cte                   bool   // layers as materialized common table expressions (SQLite)
+	standardTrim          bool   // TRIM(BOTH chars FROM x), not TRIM(x, chars) (PostgreSQL, Spark)
 }
 
 func syntaxOf(d Dialect) (syntax, error) {
 	switch d {
 	case Postgres, "":
-		return syntax{double: "DOUBLE PRECISION", text: "TEXT", integer: "BIGINT", least: "LEAST", greatest: "GREATEST", fence: true}, nil
+		return syntax{double: "DOUBLE PRECISION", text: "TEXT", integer: "BIGINT", least: "LEAST", greatest: "GREATEST", fence: true, standardTrim: true}, nil
 	case DuckDB:
 		return syntax{double: "DOUBLE", text: "VARCHAR", integer: "BIGINT", least: "LEAST", greatest: "GREATEST", expLiteral: true}, nil
 	case SQLite:
-		return syntax{double: "REAL", text: "TEXT", integer: "INTEGER", least: "MIN", greatest: "MAX"}, nil
+		return syntax{double: "REAL", text: "TEXT", integer: "INTEGER", least: "MIN", greatest: "MAX", cte: true}, nil
 	case BigQuery:
 		return syntax{double: "FLOAT64", text: "STRING", integer: "INT64", backtick: true, backslash: true, least: "LEAST", greatest: "GREATEST"}, nil
 	case Spark:
-		return syntax{double: "DOUBLE", text: "STRING", integer: "BIGINT", backtick: true, backslash: true, least: "LEAST", greatest: "GREATEST"}, nil
+		return syntax{double: "DOUBLE", text: "STRING", integer: "BIGINT", backtick: true, backslash: true, least: "LEAST", greatest: "GREATEST", standardTrim: true}, nil
 	}
 	return syntax{}, fmt.Errorf("%w: %q", ErrDialect, string(d))
 }
@@ -89,4 +91,13 @@ func (s syntax) num(x float64) string {
 		return "(" + t + ")"
 	}
 	return "CAST('" + t + "' AS " + s.double + ")"
+}
+
+// trim is SQL for x with leading and trailing spaces and tabs removed
+// (the characters candor's CSV reader trims from a cell).
+func (s syntax) trim(x string) string {
+	if s.standardTrim {
+		return "TRIM(BOTH ' \t' FROM " + x + ")"
+	}
+	return "TRIM(" + x + ", ' \t')"
 }

@@ -25,6 +25,14 @@
 // ranked by total, ties in document order (or by the lead feature's name
 // with TiesByName), the lead feature being the one with the largest gap.
 //
+// A term on a feature marked Sensitive is scored as candor score publishes
+// it (explain.Explainer.Publish): at its band's or group's effect, never
+// its exact one, so the points, log-odds, probability, the term's effect
+// and contribution columns and the reasons are the published ones, and no
+// column holds the exact effect (from which the value could be read
+// back). ScoreBins and AuditCounts count exact scores and decisions, as
+// candor monitor and audit do; their results are counts only.
+//
 // The statement reads only the model's columns and the columns named in
 // Options.Keep, so it can be used as a subquery and joined back on a key.
 // It has no ORDER BY: rows come out in the order the engine scans the

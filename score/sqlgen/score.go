@@ -39,6 +39,11 @@ type Options struct {
 	// names by band (fairness.Bands): the group value is the band's name,
 	// "< 25", "[25, 35)", ">= 65", as candor audit --bands makes it.
 	Bands map[string]fairness.Bands
+
+	// exact scores sensitive terms at their exact effects, for the
+	// aggregates of ScoreBins and AuditCounts (which, like candor monitor
+	// and audit, count the exact scores and decisions).
+	exact bool
 }
 
 // Column names of the statement's result, besides the kept columns and
@@ -95,6 +100,7 @@ func ReasonColumns(i int) (code, feature, effect string) {
 type arm struct {
 	cond, effect, err string
 	pos               int
+	levels            []string // a categorical term's levels the arm matches
 }
 
 // gen holds what Score builds.
@@ -103,6 +109,11 @@ type gen struct {
 	m    *score.Model
 	e    *explain.Explainer
 	arms [][]arm
+	// exact: no term is published (Options.exact).
+	exact bool
+	// ctes are the layers written so far as common table expressions
+	// (SQLite: see layer).
+	ctes []string
 }
 
 const prefix = "_candor_"
@@ -134,7 +145,7 @@ func Score(m *score.Model, opts *Options) (string, error) {
 	} else if e.Model() != m {
 		return "", fmt.Errorf("%w: the explainer explains another model", ErrUnsupported)
 	}
-	g := &gen{s: s, m: m, e: e}
+	g := &gen{s: s, m: m, e: e, exact: o.exact}
 	if err := g.compile(); err != nil {
 		return "", err
 	}
@@ -151,13 +162,19 @@ func Score(m *score.Model, opts *Options) (string, error) {
 	for _, k := range o.Keep {
 		sel = append(sel, "c."+s.ident(k)+" AS "+s.ident(k))
 	}
+	// A cell that is blank once spaces and tabs are trimmed is missing,
+	// as candor's CSV reader reads it: loaders such as sqlite3's .import
+	// store a blank cell as '', not NULL. A label is trimmed as the
+	// reader trims it.
 	for j := range m.NumTerms() {
 		f := m.Schema().Feature(m.TermFeature(j))
-		typ := s.double
+		c := "c." + s.ident(f.Name)
+		trimmed := s.trim("CAST(" + c + " AS " + s.text + ")")
+		x := "CASE WHEN " + trimmed + " = '' THEN NULL ELSE CAST(" + c + " AS " + s.double + ") END"
 		if f.Kind == score.Categorical {
-			typ = s.text
+			x = "NULLIF(" + trimmed + ", '')"
 		}
-		sel = append(sel, "CAST(c."+s.ident(f.Name)+" AS "+typ+") AS "+g.col("x", j))
+		sel = append(sel, x+" AS "+g.col("x", j))
 	}
 	if len(sel) == 0 {
 		sel = append(sel, "1 AS "+g.s.ident(prefix+"one"))
@@ -264,14 +281,31 @@ func Score(m *score.Model, opts *Options) (string, error) {
 		sel = append(sel, "CASE WHEN "+t+" IS NULL THEN NULL WHEN "+n+" = 1 THEN SUBSTR("+t+", 3) ELSE CAST("+n+" AS "+s.text+") || "+
 			s.str(" problems: ")+" || SUBSTR("+t+", 3) END AS "+s.ident(ColError))
 	}
-	return g.layer(sel, q), nil
+	q = g.layer(sel, q)
+	if len(g.ctes) > 0 {
+		q = "WITH " + strings.Join(g.ctes, ",\n") + "\n" + q
+	}
+	return q, nil
 }
 
 // layer wraps the query from in one that selects sel. For PostgreSQL the
 // inner query ends in OFFSET 0, which keeps the planner from pulling it up
 // and copying each column's expression into every use of it (the reason
 // ranks use each total dozens of times).
+//
+// For SQLite the layers are a chain of materialized common table
+// expressions instead: its parser overflows its stack on a score's
+// twenty-odd nested subqueries, and its query flattener copies each
+// layer's expressions into every use of them (the reason ranks use each
+// total dozens of times), which grows the work a row exponentially with
+// the reasons. The chain is as long as the layers, nested nowhere, and
+// each layer is computed once (MATERIALIZED, SQLite 3.35 or later).
 func (g *gen) layer(sel []string, from string) string {
+	if g.s.cte {
+		name := g.s.ident(prefix + "layer" + strconv.Itoa(len(g.ctes)))
+		g.ctes = append(g.ctes, name+" AS MATERIALIZED ("+from+")")
+		return "SELECT " + strings.Join(sel, ",\n  ") + "\nFROM " + name + " AS s"
+	}
 	fence := ""
 	if g.s.fence {
 		fence = " OFFSET 0"
@@ -392,7 +426,7 @@ func (g *gen) compile() error {
 				for _, k := range groups[kk] {
 					labels = append(labels, t.Levels[k].Label)
 				}
-				arms = append(arms, arm{cond: g.in(v, labels), effect: g.s.num(kk.effect), pos: groups[kk][0]})
+				arms = append(arms, arm{cond: g.in(v, labels), effect: g.s.num(kk.effect), pos: groups[kk][0], levels: labels})
 			}
 			if t.OtherEffect != nil {
 				unknown = arm{effect: g.s.num(*t.OtherEffect), pos: -1}
@@ -406,9 +440,59 @@ func (g *gen) compile() error {
 		default:
 			return &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: term kind %q", ErrUnsupported, t.Kind)}
 		}
-		g.arms[j] = arms
+		g.arms[j] = g.published(j, t, v, arms)
 	}
 	return nil
+}
+
+// published returns term j's arms as Publish shows the term when the
+// explainer withholds it (explain.Explainer.PublishedEffect): every
+// effect that of the value's band or group, and no level's or bin's
+// code (the term's own). Else it returns arms as they are.
+func (g *gen) published(j int, t score.Term, v string, arms []arm) []arm {
+	if _, ok := g.e.PublishedEffect(j, score.Missing(), -1); !ok || g.exact {
+		return arms
+	}
+	pub := func(x score.Value, pos int) string {
+		eff, _ := g.e.PublishedEffect(j, x, pos)
+		return g.s.num(eff)
+	}
+	var out []arm
+	for _, a := range arms {
+		if a.effect == "" {
+			out = append(out, a)
+			continue
+		}
+		switch {
+		case t.Kind == score.LinearTerm && a.cond != "":
+			// The fill of a missing value.
+			a.effect = pub(score.Missing(), -1)
+		case t.Kind == score.LinearTerm:
+			// The number: its band, by the edges Publish compares with.
+			x := math.Inf(-1)
+			for _, edge := range g.e.BandEdges(j) {
+				out = append(out, arm{cond: v + " < " + g.s.num(edge), effect: pub(score.Num(x), -1), pos: -1})
+				x = edge
+			}
+			a.effect = pub(score.Num(x), -1)
+		case t.Kind == score.CategoricalTerm && a.pos >= 0:
+			// An IN list of levels with one exact effect: one arm a level,
+			// each at its group's effect.
+			for _, l := range a.levels {
+				out = append(out, arm{cond: v + " = " + g.s.str(l), effect: pub(score.Cat(l), -1), pos: -1})
+			}
+			continue
+		case t.Kind == score.CategoricalTerm && a.cond != "":
+			a.effect = pub(score.Missing(), -1)
+		case t.Kind == score.CategoricalTerm:
+			a.effect = pub(score.Cat(""), -1) // no level is labelled "": the other effect
+		default:
+			a.effect = pub(score.Missing(), a.pos)
+		}
+		a.pos = -1
+		out = append(out, a)
+	}
+	return out
 }
 
 func (g *gen) binArms(t score.Term, f score.Feature, v string, missing, nonFinite, unknown arm) ([]arm, error) {
