@@ -196,7 +196,14 @@ func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
 		return nil, fmt.Errorf("%s with --features %s: %w", a.data, a.features, err)
 	}
 	if s.Index(a.target) < 0 {
-		return nil, fmt.Errorf("--target %q is not a column of %s", a.target, a.data)
+		return nil, notAColumn("--target", a.target, a.data, t)
+	}
+	for _, fl := range []struct{ flag, list string }{{"--exclude", a.exclude}, {"--protected", a.protected}} {
+		for _, name := range splitList(fl.list) {
+			if t.Column(name) < 0 {
+				return nil, notAColumn(fl.flag, name, a.data, t)
+			}
+		}
 	}
 	ignored := append([]string{a.target}, splitList(a.exclude)...)
 	if a.weights != "" {
@@ -214,6 +221,16 @@ func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
 		return nil, fmt.Errorf("--protected: %w", err)
 	}
 	return s, nil
+}
+
+// notAColumn is the error for a column named by flag that is not a column
+// of the table read from file, with its close match.
+func notAColumn(flag, name, file string, t *score.Table) error {
+	msg := fmt.Sprintf("%s %q is not a column of %s", flag, name, file)
+	if near := score.CloseMatches(name, t.Header()); len(near) > 0 {
+		msg += fmt.Sprintf(" (did you mean %q?)", near[0])
+	}
+	return errors.New(msg)
 }
 
 // withShorthandRoles is d with --exclude and --protected (and the target)
