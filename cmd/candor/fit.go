@@ -287,7 +287,7 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 	if len(fitted.Contradictions) == 0 {
 		rep += "sign contradictions: none\n"
 	}
-	rep += collinearLines(fitted.Collinear)
+	rep += collinearLines(fitted.Collinear, a.constrain == "")
 	if a.constrain != "" {
 		rep += fmt.Sprintf("sign constraints (%s): %d coefficients held at 0: %s\n", a.constrain, len(fitted.AtBound), strings.Join(fitted.AtBound, ", "))
 	}
@@ -297,14 +297,20 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 }
 
 // collinearLines reports the collinear design columns of a logistic or
-// linear fit, one warning each, or that there are none.
-func collinearLines(cs []fit.Collinear) string {
+// linear fit, one warning each with the ways out open to it (--constrain
+// data only when constrain: an unconstrained logistic fit), or that there
+// are none.
+func collinearLines(cs []fit.Collinear, constrain bool) string {
 	if len(cs) == 0 {
 		return fmt.Sprintf("collinearity: none (every variance inflation factor below %d)\n", fit.VIFLimit)
 	}
+	way := ": leave one out (--exclude)"
+	if constrain {
+		way += " or fit with --constrain data"
+	}
 	var b strings.Builder
 	for _, c := range cs {
-		b.WriteString("warning: collinear: " + c.String() + "\n")
+		b.WriteString("warning: collinear: " + c.String() + way + "\n")
 	}
 	return b.String()
 }
