@@ -825,9 +825,9 @@ func (a *audit) warnings(r *Report) []string {
 		}
 		if numbers {
 			w = append(w, fmt.Sprintf("%s: %d groups, every one a number: a numeric column is audited one value per group "+
-				"(%d of them under the minimum group size %d); band it first: candor audit --bands %s=%s "+
+				"(%d of them under the minimum group size %d); band it first: candor audit --bands %s "+
 				"(the quintiles of its rows; any ascending edges), or Columns.Bands in Go",
-				p.Attribute, len(p.Groups), small, a.opts.MinGroupSize, p.Attribute, strings.Join(quintileEdges(p.Groups, values), ",")))
+				p.Attribute, len(p.Groups), small, a.opts.MinGroupSize, shellWord(p.Attribute+"="+strings.Join(quintileEdges(p.Groups, values), ","))))
 		}
 	}
 	if a.opts.MinGroupSize > 0 {
@@ -892,4 +892,22 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// shellWord is s as one POSIX shell word: as it is when every byte is a
+// letter, digit or one of _@%+=:,./-, else in single quotes (a single
+// quote inside is closed, escaped and reopened), so a hint with a column name that has spaces can be
+// pasted into a shell as it stands.
+func shellWord(s string) string {
+	safe := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_@%+=:,./-", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -476,4 +476,18 @@ func TestReportText(t *testing.T) {
 	assert.Contains(t, s, "demographic parity difference  0.250  (A - B)")
 	assert.Contains(t, s, "left out of true_positive_rate: C")
 	assert.Contains(t, s, "not a legal verdict")
+	// No line nests parentheses: a reason that ends "(TP+FN = 0)" is not
+	// itself put in parentheses (it was: "C (no observed ... (TP+FN = 0))").
+	for _, line := range strings.Split(s, "\n") {
+		depth := 0
+		for _, r := range line {
+			switch r {
+			case '(':
+				depth++
+				assert.LessOrEqual(t, depth, 1, line)
+			case ')':
+				depth--
+			}
+		}
+	}
 }

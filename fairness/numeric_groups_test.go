@@ -55,3 +55,26 @@ func TestAuditWarnsOfNumericGroups(t *testing.T) {
 		require.False(t, strings.Contains(w, "every one a number"), w)
 	}
 }
+
+// The --bands hint is a shell word to copy: a column name with spaces (the
+// Iranian churn file's "Subscription  Length") or a quote is single-quoted,
+// so the line pasted into a shell passes one argument. Before, it read
+// `candor audit --bands Subscription  Length=28,35,37,40`, two words.
+func TestAuditBandsHintIsQuoted(t *testing.T) {
+	var rows []handRow
+	for age := 20; age < 60; age++ {
+		rows = append(rows, handRow{strconv.Itoa(age), age%3 == 0, age%2 == 0, 1 + age%4})
+	}
+	for name, want := range map[string]string{
+		"Subscription  Length": `candor audit --bands 'Subscription  Length=28,36,44,52' (`,
+		"it's age":             `candor audit --bands 'it'\''s age=28,36,44,52' (`,
+		"person_age":           `candor audit --bands person_age=28,36,44,52 (`,
+	} {
+		d := handData(rows)
+		d.Groups[0].Name = name
+		rep, err := Audit(context.Background(), d, nil)
+		require.NoError(t, err)
+		require.NotEmpty(t, rep.Warnings)
+		require.Contains(t, rep.Warnings[0], want, name)
+	}
+}

@@ -143,7 +143,7 @@ func (r *Report) writePartition(w io.Writer, p *Partition) {
 		fmt.Fprintf(w, "under %.2f of %s's selection rate: %s\n", ff.Threshold, ff.Highest, strings.Join(ff.Flagged, ", "))
 	}
 	for _, e := range p.Excluded {
-		fmt.Fprintf(w, "left out of %s: %s (%s)\n", e.Metric, e.Group, e.Reason)
+		fmt.Fprintf(w, "left out of %s: %s: %s\n", e.Metric, e.Group, e.Reason) // the reason may end in parentheses
 	}
 }
 

@@ -225,3 +225,14 @@ func TestInferNamesEveryBadColumn(t *testing.T) {
 		require.Less(t, strings.Index(msg, `"a2"`), strings.Index(msg, `"a14"`), name)
 	}
 }
+
+// Text in a numeric cell at scoring time says what was wanted: a number
+// for a numeric feature. Before, `feature "Call  Failure": value of the
+// wrong kind ("ten")` left the user to guess which kind (the Iranian churn
+// file with "ten" written in its call-failure count).
+func TestTextInNumericCellSaysNumber(t *testing.T) {
+	num := score.MustSchema(score.Feature{Name: "Call  Failure", Kind: score.Numeric})
+	_, err := num.RecordFromStrings([]string{"Call  Failure"}, []string{"ten"}, true)
+	require.ErrorIs(t, err, score.ErrWrongKind)
+	require.Contains(t, err.Error(), `feature "Call  Failure": value of the wrong kind: not a number, and the feature is numeric ("ten")`)
+}

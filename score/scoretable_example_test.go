@@ -29,6 +29,6 @@ func ExampleModel_ScoreTable() {
 	}
 	// Output:
 	// 1 0.500
-	// 2 error: row 2: feature "tenure": value of the wrong kind ("long")
+	// 2 error: row 2: feature "tenure": value of the wrong kind: not a number, and the feature is numeric ("long")
 	// 3 0.119
 }

@@ -99,6 +99,9 @@ var errDecimalComma = fmt.Errorf("%w: a number with a decimal comma (candor's de
 // in a numeric cell.
 var errMissingMarker = fmt.Errorf("%w: a missing-value marker: only a blank cell is missing", ErrWrongKind)
 
+// errNotANumber is ErrWrongKind for any other text in a numeric cell.
+var errNotANumber = fmt.Errorf("%w: not a number, and the feature is numeric", ErrWrongKind)
+
 // wrongKindNumber is the error for a cell that is not a number by the
 // grammar, naming a decimal comma or a missing-value marker when that is
 // the reason.
@@ -109,7 +112,7 @@ func wrongKindNumber(cell string) error {
 	case slices.Contains(naMarkers, cell):
 		return errMissingMarker
 	}
-	return ErrWrongKind
+	return errNotANumber
 }
 
 // decimalComma reports whether s is a number of the grammar written with

@@ -53,3 +53,48 @@ func TestFitWarnsOfCollinearColumns(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(out), "warning: collinear: charge:")
 }
+
+// The way out a collinearity warning names is one the fit can take: a
+// logistic fit without sign constraints is told "leave one out (--exclude)
+// or fit with --constrain data"; one already fitted with --constrain data,
+// and a linear fit (which refuses --constrain), are told to leave one out
+// only. Before, all three were told to fit with --constrain data (the
+// Iranian churn file's constrained fit, and its linear fit of Customer
+// Value, which `candor fit --model linear --constrain data` refuses).
+func TestCollinearWarningNamesAnOpenWayOut(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("minutes,charge,calls,spend,churn\n")
+	for i := 0; i < 400; i++ {
+		minutes := float64((i*37)%300) + 0.5
+		charge := math.Round(minutes*(17+0.2*float64(i%3))) / 100
+		calls := (i * 13) % 9
+		churn := "no"
+		if (i*7)%10 < 2+calls/3 {
+			churn = "yes"
+		}
+		fmt.Fprintf(&b, "%g,%.2f,%d,%g,%s\n", minutes, charge, calls, 10+charge*2+float64(calls), churn)
+	}
+	data := filepath.Join(dir, "c.csv")
+	require.NoError(t, os.WriteFile(data, []byte(b.String()), 0o644))
+	both := "their coefficients are unstable and their contributions may offset each other: leave one out (--exclude) or fit with --constrain data\n"
+	one := "their coefficients are unstable and their contributions may offset each other: leave one out (--exclude)\n"
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--target", "churn", "--event", "yes", "--exclude", "spend"}, both},
+		{[]string{"--target", "churn", "--event", "yes", "--exclude", "spend", "--constrain", "data"}, one},
+		{[]string{"--model", "linear", "--target", "spend", "--exclude", "churn"}, one},
+	} {
+		args := append([]string{"fit", "--data", data, "--out", filepath.Join(dir, "m.json")}, tc.args...)
+		code, _, stderr := runCLI(t, args...)
+		require.Equal(t, 0, code, stderr)
+		require.Contains(t, stderr, "warning: collinear: minutes:", tc.args)
+		for _, line := range strings.SplitAfter(stderr, "\n") {
+			if strings.HasPrefix(line, "warning: collinear: ") {
+				require.True(t, strings.HasSuffix(line, tc.want), "%v: %s", tc.args, line)
+			}
+		}
+	}
+}

@@ -196,7 +196,14 @@ func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
 		return nil, fmt.Errorf("%s with --features %s: %w", a.data, a.features, err)
 	}
 	if s.Index(a.target) < 0 {
-		return nil, fmt.Errorf("--target %q is not a column of %s", a.target, a.data)
+		return nil, notAColumn("--target", a.target, a.data, t)
+	}
+	for _, fl := range []struct{ flag, list string }{{"--exclude", a.exclude}, {"--protected", a.protected}} {
+		for _, name := range splitList(fl.list) {
+			if t.Column(name) < 0 {
+				return nil, notAColumn(fl.flag, name, a.data, t)
+			}
+		}
 	}
 	ignored := append([]string{a.target}, splitList(a.exclude)...)
 	if a.weights != "" {
@@ -214,6 +221,16 @@ func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
 		return nil, fmt.Errorf("--protected: %w", err)
 	}
 	return s, nil
+}
+
+// notAColumn is the error for a column named by flag that is not a column
+// of the table read from file, with its close match.
+func notAColumn(flag, name, file string, t *score.Table) error {
+	msg := fmt.Sprintf("%s %q is not a column of %s", flag, name, file)
+	if near := score.CloseMatches(name, t.Header()); len(near) > 0 {
+		msg += fmt.Sprintf(" (did you mean %q?)", near[0])
+	}
+	return errors.New(msg)
 }
 
 // withShorthandRoles is d with --exclude and --protected (and the target)
@@ -270,7 +287,7 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 	if len(fitted.Contradictions) == 0 {
 		rep += "sign contradictions: none\n"
 	}
-	rep += collinearLines(fitted.Collinear)
+	rep += collinearLines(fitted.Collinear, a.constrain == "")
 	if a.constrain != "" {
 		rep += fmt.Sprintf("sign constraints (%s): %d coefficients held at 0: %s\n", a.constrain, len(fitted.AtBound), strings.Join(fitted.AtBound, ", "))
 	}
@@ -280,14 +297,20 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 }
 
 // collinearLines reports the collinear design columns of a logistic or
-// linear fit, one warning each, or that there are none.
-func collinearLines(cs []fit.Collinear) string {
+// linear fit, one warning each with the ways out open to it (--constrain
+// data only when constrain: an unconstrained logistic fit), or that there
+// are none.
+func collinearLines(cs []fit.Collinear, constrain bool) string {
 	if len(cs) == 0 {
 		return fmt.Sprintf("collinearity: none (every variance inflation factor below %d)\n", fit.VIFLimit)
 	}
+	way := ": leave one out (--exclude)"
+	if constrain {
+		way += " or fit with --constrain data"
+	}
 	var b strings.Builder
 	for _, c := range cs {
-		b.WriteString("warning: collinear: " + c.String() + "\n")
+		b.WriteString("warning: collinear: " + c.String() + way + "\n")
 	}
 	return b.String()
 }

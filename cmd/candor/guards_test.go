@@ -245,3 +245,37 @@ func TestFitNamesFileAndRaggedRows(t *testing.T) {
 		require.Contains(t, errOut, want)
 	}
 }
+
+// Column names given to fit by hand (--target, --exclude, --protected) that
+// are not columns of the file get their close match and the file's name,
+// as --weights and the features file do: the Iranian churn file's header
+// writes "Call  Failure" with two spaces, and --target churn was meant for
+// "Churn". Before: `--target "churn" is not a column of F` and
+// `--exclude: feature "Call Failure": unknown feature`, with no match.
+func TestFitColumnFlagsSuggestCloseMatches(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "churn.csv")
+	var b strings.Builder
+	b.WriteString("Call  Failure,Age Group,Churn\n")
+	for i := range 40 {
+		fmt.Fprintf(&b, "%d,%d,%d\n", i%7, 1+i%5, i%3/2)
+	}
+	require.NoError(t, os.WriteFile(data, []byte(b.String()), 0o644))
+	for _, tc := range []struct {
+		flag, value, want string
+	}{
+		{"--target", "churn", `--target "churn" is not a column of ` + data + ` (did you mean "Churn"?)`},
+		{"--exclude", "Call Failure", `--exclude "Call Failure" is not a column of ` + data + ` (did you mean "Call  Failure"?)`},
+		{"--protected", "Age group", `--protected "Age group" is not a column of ` + data + ` (did you mean "Age Group"?)`},
+	} {
+		args := []string{"fit", "--data", data, "--target", "Churn", "--event", "1"}
+		if tc.flag == "--target" {
+			args[4] = tc.value
+		} else {
+			args = append(args, tc.flag, tc.value)
+		}
+		code, _, stderr := runCLI(t, args...)
+		require.Equal(t, 1, code, tc.flag)
+		require.Contains(t, stderr, tc.want, tc.flag)
+	}
+}

@@ -32,14 +32,16 @@ type Collinear struct {
 	R       float64 // that correlation (weighted Pearson)
 }
 
-// String describes the finding for reports and warnings.
+// String describes the finding for reports and warnings. It names no way
+// out: which one is open (leaving a column out, a sign-constrained fit)
+// depends on the fit, so the caller says it.
 func (c Collinear) String() string {
 	vif := "inf"
 	if !math.IsInf(c.VIF, 1) {
 		vif = fmt.Sprintf("%.1f", c.VIF)
 	}
 	return fmt.Sprintf("%s: variance inflation factor %s (R^2 %.4f on the other inputs), most correlated with %s (r %+.4f); "+
-		"their coefficients are unstable and their contributions may offset each other: leave one out (--exclude) or fit with --constrain data",
+		"their coefficients are unstable and their contributions may offset each other",
 		c.Column, vif, 1-1/c.VIF, c.Partner, c.R)
 }
 

@@ -567,6 +567,17 @@ func targetClasses(t *score.Table, tc int, target, event, nonevent string) (othe
 		}
 		return strings.Join(parts, ", ")
 	}
+	if counts[event] == 0 && len(counts) > 0 {
+		hint := ""
+		for _, v := range slices.Sorted(maps.Keys(counts)) {
+			if strings.EqualFold(v, event) {
+				hint = fmt.Sprintf(" (did you mean %q? values differ in letter case)", v)
+				break
+			}
+		}
+		return nil, &score.FieldError{Feature: target, Err: fmt.Errorf("%w: the event %q is not a value of the target; its values: %s: give one of them as the event%s",
+			score.ErrData, event, list(), hint)}
+	}
 	if nonevent != "" {
 		if counts[nonevent] == 0 {
 			return nil, &score.FieldError{Feature: target, Err: fmt.Errorf("%w: the non-event value %q is not in the target column; its values: %s", score.ErrData, nonevent, list())}

@@ -331,8 +331,14 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 			b := fit.Binnings[k]
 			switch {
 			case res.Aliased[c+1]:
-				rep.Dropped = append(rep.Dropped, DroppedFeature{Feature: b.Feature, Stage: DropAliased, IV: b.IV,
-					Reason: "WoE column is a linear combination of the other features' columns"})
+				reason := "WoE column is a linear combination of the other features' columns"
+				for c2, k2 := range kept {
+					if !res.Aliased[c2+1] && math.Abs(wcorr(woe[k], woe[k2], d.Weights)) >= 1-1e-9 {
+						reason += fmt.Sprintf(": it is an exact linear function of %s's", fit.Binnings[k2].Feature)
+						break
+					}
+				}
+				rep.Dropped = append(rep.Dropped, DroppedFeature{Feature: b.Feature, Stage: DropAliased, IV: b.IV, Reason: reason})
 				continue
 			case res.Coef[c+1] >= 0:
 				wrong = append(wrong, fmt.Sprintf("%s (%+.4g)", b.Feature, res.Coef[c+1]))

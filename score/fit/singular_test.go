@@ -61,6 +61,14 @@ func TestSingularDesignNamesColumns(t *testing.T) {
 		dropped[d.Feature] = d.Stage
 	}
 	require.Equal(t, map[string]fit.DropStage{"balance_copy": fit.DropAliased, "branch_code": fit.DropNoEvidence}, dropped)
+	// The aliased feature's reason names the feature it copies (the Iranian
+	// churn file's Age, whose five values are one to one with Age Group's,
+	// was "a linear combination of the other features' columns", naming none).
+	for _, d := range sc.Selection.Dropped {
+		if d.Feature == "balance_copy" {
+			require.Equal(t, "WoE column is a linear combination of the other features' columns: it is an exact linear function of balance's", d.Reason)
+		}
+	}
 
 	sn, err := tab.InferSchema().WithRoles(score.Ignored, "z", "balance_copy", "branch_code")
 	require.NoError(t, err)
