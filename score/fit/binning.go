@@ -845,7 +845,7 @@ func (c *binColumn) optimise(ev, ne []float64, o BinningOptions) ([]int, []Trend
 // uses all MaxBins bins, and between candidates with as many bins the
 // criterion compares likelihood alone, so on a small sample the
 // unconstrained shape can win with turns that are noise (see
-// TestAutoTrendMonotone and testdata/auc/README.md); explain gives no
+// TestAutoTrendMonotone and ../../testdata/auc/README.md); explain gives no
 // directional advice on an undeclared shape with two or more turns.
 //
 // A shape whose best binning is a single bin (no admissible split of that
