@@ -840,7 +840,13 @@ func (c *binColumn) optimise(ev, ne []float64, o BinningOptions) ([]int, []Trend
 // shape with several turns is chosen only when the likelihood gain pays
 // for its bins; none comes last in the tie order, so a shape with at most
 // one turn wins whenever it fits as well with as many bins. A trend the
-// user declares is obeyed and never chosen here.
+// user declares is obeyed and never chosen here. The limit of this: each
+// shape's candidate is its binning of highest IV, which for a steady trend
+// uses all MaxBins bins, and between candidates with as many bins the
+// criterion compares likelihood alone, so on a small sample the
+// unconstrained shape can win with turns that are noise (see
+// TestAutoTrendMonotone and ../../testdata/auc/README.md); explain gives no
+// directional advice on an undeclared shape with two or more turns.
 //
 // A shape whose best binning is a single bin (no admissible split of that
 // shape, e.g. ascending for a falling event rate) is not a candidate
