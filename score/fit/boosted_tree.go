@@ -18,13 +18,18 @@ type treeLeaf struct {
 // bins of the order, grown best first by the Newton gain of the log-loss
 // (the leaf whose best split gains most is split next), every leaf holding
 // at least minLeaf rows and minHess hessian. Each leaf moves by lr times
-// its Newton step -G/H. With dir != 0 the leaf steps are then projected
-// onto steps monotone along the order (non-decreasing for dir > 0,
-// non-increasing for dir < 0): the hessian-weighted least-squares
-// projection, by pooling adjacent violators, which is the constrained
-// minimiser of the log-loss's quadratic approximation among steps
-// constant on the leaves. The shape, a sum of such steps, is then
-// monotone too. Bins not in order are left alone.
+// its Newton step -G/H. With dir != 0 every split is chosen among those
+// whose two sides' Newton steps follow the trend (non-decreasing along
+// the order for dir > 0, non-increasing for dir < 0), as InterpretML's
+// monotone_constraints chooses them (its PartitionOneDimensionalBoosting
+// marks any other split illegal), so a step is not spent on a split the
+// trend forbids; the leaf steps are then projected onto steps monotone
+// along the order (the hessian-weighted least-squares projection, by
+// pooling adjacent violators, which is the constrained minimiser of the
+// log-loss's quadratic approximation among steps constant on the leaves):
+// it changes a step only when two leaves that are not one split's sides
+// violate the trend. The shape, a sum of such steps, is then monotone
+// too. Bins not in order are left alone.
 func growTree(order []int, g, h []float64, cnt []int32, o *boostOpts, dir int8, leaves []treeLeaf, d []float64) []treeLeaf {
 	root := treeLeaf{lo: 0, hi: len(order)}
 	for _, b := range order {
@@ -33,7 +38,7 @@ func growTree(order []int, g, h []float64, cnt []int32, o *boostOpts, dir int8, 
 	if root.h < o.minHess || root.h < boostedLeafFloor {
 		return leaves[:0]
 	}
-	bestSplit(&root, order, g, h, cnt, o)
+	bestSplit(&root, order, g, h, cnt, o, dir)
 	leaves = append(leaves[:0], root)
 	for len(leaves) < o.maxLeaves {
 		k, best := -1, 0.0
@@ -53,8 +58,8 @@ func growTree(order []int, g, h []float64, cnt []int32, o *boostOpts, dir int8, 
 		right := treeLeaf{lo: left.hi, hi: parent.hi, g: parent.g - left.g, h: parent.h - left.h, c: parent.c - left.c}
 		if len(leaves)+1 < o.maxLeaves {
 			// the children's best splits matter only if one can still be made
-			bestSplit(&left, order, g, h, cnt, o)
-			bestSplit(&right, order, g, h, cnt, o)
+			bestSplit(&left, order, g, h, cnt, o, dir)
+			bestSplit(&right, order, g, h, cnt, o, dir)
 		} else {
 			left.at, right.at = -1, -1
 		}
@@ -82,9 +87,10 @@ func growTree(order []int, g, h []float64, cnt []int32, o *boostOpts, dir int8, 
 
 // bestSplit finds the split of leaf l with the largest Newton gain
 // G_L^2/H_L + G_R^2/H_R - G^2/H, both sides holding at least minLeaf rows
-// and minHess hessian; l.at is -1 when there is none. Ties go to the
-// first position.
-func bestSplit(l *treeLeaf, order []int, g, h []float64, cnt []int32, o *boostOpts) {
+// and minHess hessian and, when dir != 0, their Newton steps -G/H following
+// the trend (left at most right for dir > 0, at least for dir < 0); l.at is
+// -1 when there is none. Ties go to the first position.
+func bestSplit(l *treeLeaf, order []int, g, h []float64, cnt []int32, o *boostOpts, dir int8) {
 	l.at, l.gain = -1, 0
 	minLeaf := int32(o.minLeaf)
 	if l.c < 2*minLeaf || l.hi-l.lo < 2 {
@@ -104,6 +110,9 @@ func bestSplit(l *treeLeaf, order []int, g, h []float64, cnt []int32, o *boostOp
 			break
 		}
 		if hl < o.minHess || hr < o.minHess {
+			continue
+		}
+		if vl, vr := -gl/hl, -gr/hr; (dir > 0 && vl > vr) || (dir < 0 && vl < vr) {
 			continue
 		}
 		if gain := gl*gl/hl + gr*gr/hr - parent; gain > l.gain {

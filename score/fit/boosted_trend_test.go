@@ -117,3 +117,37 @@ func TestUnimodalBruteForce(t *testing.T) {
 		}
 	}
 }
+
+// TestGrowTreeMonotoneLegalCut: with a trend, a step's cut is chosen among
+// the cuts whose two sides' Newton steps follow the trend, as InterpretML's
+// monotone_constraints does (PartitionOneDimensionalBoosting marks any
+// other cut illegal). Six bins of one row and hessian 1 each with Newton
+// steps v = -g/h = 4, 4, -4, -4, 0, 3 (by hand: a cut after bin k leaves
+// sums S_L, S_R over n_L, n_R bins and gains S_L^2/n_L + S_R^2/n_R - 9/6):
+// the best cut is after bin 1 (steps 4 and -5/4, gain 36.75), which an
+// ascending trend forbids; pooling its two leaves would give a flat step
+// of 0.5 everywhere. The best legal cut is after bin 4 (steps 0 and 3,
+// gain 7.5; after bin 3: 0 and 1.5, gain 3), so the step is 0.1 * (0, 0,
+// 0, 0, 0, 3). Descending, the best cut is legal and taken: 0.1 * (4, 4,
+// -5/4, -5/4, -5/4, -5/4).
+func TestGrowTreeMonotoneLegalCut(t *testing.T) {
+	order := []int{0, 1, 2, 3, 4, 5}
+	v := []float64{4, 4, -4, -4, 0, 3}
+	g, h, cnt := make([]float64, 6), []float64{1, 1, 1, 1, 1, 1}, []int32{1, 1, 1, 1, 1, 1}
+	for i := range v {
+		g[i] = -v[i]
+	}
+	o := &boostOpts{maxLeaves: 2, minLeaf: 1, minHess: 1e-4, lr: 0.1}
+	for _, c := range []struct {
+		dir  int8
+		want []float64
+	}{
+		{1, []float64{0, 0, 0, 0, 0, 0.3}},
+		{-1, []float64{0.4, 0.4, -0.125, -0.125, -0.125, -0.125}},
+		{0, []float64{0.4, 0.4, -0.125, -0.125, -0.125, -0.125}},
+	} {
+		d := make([]float64, 6)
+		growTree(order, g, h, cnt, o, c.dir, nil, d)
+		require.InDeltaSlice(t, c.want, d, 1e-12, "dir %d", c.dir)
+	}
+}
