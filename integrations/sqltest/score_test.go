@@ -345,7 +345,7 @@ func compare(t *testing.T, db *sql.DB, d sqlgen.Dialect, q string, m *score.Mode
 
 // TestScoreTextColumns: a table loaded with every column as text (as
 // sqlite3's .import, or a loader without types, leaves it) whose blank
-// cells are '' and some cells of spaces and tabs, with spaces and tabs
+// cells are empty strings and some cells of spaces and tabs, with spaces and tabs
 // around other values: the statement reads a blank as missing and trims
 // the rest, as candor's CSV reader does, so every row equals Go's on
 // German credit's scorecard (and on Telco's, whose TotalCharges is blank

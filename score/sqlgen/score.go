@@ -281,7 +281,7 @@ func Score(m *score.Model, opts *Options) (string, error) {
 // input is SQL for the value of feature f's column, cast to its kind. A
 // cell that is blank once spaces and tabs are trimmed is missing, as
 // candor's CSV reader reads it (loaders such as sqlite3's .import store a
-// blank cell as '', not NULL), and a label is trimmed as the reader trims
+// blank cell as an empty string, not NULL), and a label is trimmed as the reader trims
 // it. The text is looked at only where it can be blank: a label is
 // trimmed only when it starts or ends with a space or tab (cheap prefix
 // and suffix tests), and a number is read as text only when its column is
