@@ -66,7 +66,7 @@ func Binning(w io.Writer, b *fit.Binning, format string) error {
 		return fmt.Errorf("%w: binning of %s has no rows", score.ErrData, b.Feature)
 	}
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("%s: IV %.3f, trend %s", b.Feature, b.IV, b.Trend)
+	p.Title.Text = fmt.Sprintf("%s: IV %.3f, %s", b.Feature, b.IV, b.TrendText())
 	p.Y.Label.Text = "share of rows (bars), event rate (line)"
 	p.Y.Min, p.Y.Max = 0, math.Min(1, top*1.15+0.02)
 	bars, err := plotter.NewBarChart(shares, vg.Points(28))

@@ -419,12 +419,23 @@ func (b *Binning) clone() *Binning {
 	return &c
 }
 
+// TrendText says the binning's shape for people: "trend ascending" and
+// so on for a numeric feature, "levels ordered by event rate" for a
+// categorical one (whose Trend is ascending by construction, which says
+// nothing about its labels).
+func (b *Binning) TrendText() string {
+	if b.Kind == score.Categorical {
+		return "levels ordered by event rate"
+	}
+	return "trend " + b.Shape()
+}
+
 // Format renders the binning table: per bin its label, rows, share, events,
 // event rate, WoE and IV, and the total IV.
 func (b *Binning) Format() string {
 	var sb strings.Builder
 	total := b.Events + b.NonEvents
-	fmt.Fprintf(&sb, "%s (%s, trend %s, IV %.4f)\n", b.Feature, b.Kind, b.Shape(), b.IV)
+	fmt.Fprintf(&sb, "%s (%s, %s, IV %.4f)\n", b.Feature, b.Kind, b.TrendText(), b.IV)
 	if len(b.Choice) > 0 {
 		sb.WriteString("  trend chosen by -2 loglik + ln(rows) * bins, among shapes that split:")
 		for _, c := range b.Choice {

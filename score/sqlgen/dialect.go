@@ -41,16 +41,21 @@ type syntax struct {
 	expLiteral            bool   // 1.5e0 is a DOUBLE literal (DuckDB)
 	cte                   bool   // layers as materialized common table expressions (SQLite)
 	standardTrim          bool   // TRIM(BOTH chars FROM x), not TRIM(x, chars) (PostgreSQL, Spark)
+	// isText is SQL (%s the column) that is true when a column holds text,
+	// so that a number column is never formatted as text to be tested for
+	// a blank; "" where there is none.
+	isText string
 }
 
 func syntaxOf(d Dialect) (syntax, error) {
 	switch d {
 	case Postgres, "":
-		return syntax{double: "DOUBLE PRECISION", text: "TEXT", integer: "BIGINT", least: "LEAST", greatest: "GREATEST", fence: true, standardTrim: true}, nil
+		return syntax{double: "DOUBLE PRECISION", text: "TEXT", integer: "BIGINT", least: "LEAST", greatest: "GREATEST", fence: true, standardTrim: true,
+			isText: "pg_typeof(%s) IN ('text'::regtype, 'character varying'::regtype, 'character'::regtype)"}, nil
 	case DuckDB:
-		return syntax{double: "DOUBLE", text: "VARCHAR", integer: "BIGINT", least: "LEAST", greatest: "GREATEST", expLiteral: true}, nil
+		return syntax{double: "DOUBLE", text: "VARCHAR", integer: "BIGINT", least: "LEAST", greatest: "GREATEST", expLiteral: true, isText: "typeof(%s) = 'VARCHAR'"}, nil
 	case SQLite:
-		return syntax{double: "REAL", text: "TEXT", integer: "INTEGER", least: "MIN", greatest: "MAX", cte: true}, nil
+		return syntax{double: "REAL", text: "TEXT", integer: "INTEGER", least: "MIN", greatest: "MAX", cte: true, isText: "typeof(%s) = 'text'"}, nil
 	case BigQuery:
 		return syntax{double: "FLOAT64", text: "STRING", integer: "INT64", backtick: true, backslash: true, least: "LEAST", greatest: "GREATEST"}, nil
 	case Spark:

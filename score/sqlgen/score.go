@@ -162,19 +162,9 @@ func Score(m *score.Model, opts *Options) (string, error) {
 	for _, k := range o.Keep {
 		sel = append(sel, "c."+s.ident(k)+" AS "+s.ident(k))
 	}
-	// A cell that is blank once spaces and tabs are trimmed is missing,
-	// as candor's CSV reader reads it: loaders such as sqlite3's .import
-	// store a blank cell as '', not NULL. A label is trimmed as the
-	// reader trims it.
 	for j := range m.NumTerms() {
 		f := m.Schema().Feature(m.TermFeature(j))
-		c := "c." + s.ident(f.Name)
-		trimmed := s.trim("CAST(" + c + " AS " + s.text + ")")
-		x := "CASE WHEN " + trimmed + " = '' THEN NULL ELSE CAST(" + c + " AS " + s.double + ") END"
-		if f.Kind == score.Categorical {
-			x = "NULLIF(" + trimmed + ", '')"
-		}
-		sel = append(sel, x+" AS "+g.col("x", j))
+		sel = append(sel, g.input(f)+" AS "+g.col("x", j))
 	}
 	if len(sel) == 0 {
 		sel = append(sel, "1 AS "+g.s.ident(prefix+"one"))
@@ -286,6 +276,32 @@ func Score(m *score.Model, opts *Options) (string, error) {
 		q = "WITH " + strings.Join(g.ctes, ",\n") + "\n" + q
 	}
 	return q, nil
+}
+
+// input is SQL for the value of feature f's column, cast to its kind. A
+// cell that is blank once spaces and tabs are trimmed is missing, as
+// candor's CSV reader reads it (loaders such as sqlite3's .import store a
+// blank cell as an empty string, not NULL), and a label is trimmed as the reader trims
+// it. The text is looked at only where it can be blank: a label is
+// trimmed only when it starts or ends with a space or tab (cheap prefix
+// and suffix tests), and a number is read as text only when its column is
+// text, which DuckDB decides once for the column (typeof is folded).
+func (g *gen) input(f score.Feature) string {
+	s := g.s
+	c := "c." + s.ident(f.Name)
+	t := "CAST(" + c + " AS " + s.text + ")"
+	if f.Kind == score.Categorical {
+		var edges []string
+		for _, w := range []string{" ", "\t"} {
+			edges = append(edges, t+" LIKE "+s.str(w+"%"), t+" LIKE "+s.str("%"+w))
+		}
+		return "CASE WHEN " + t + " = '' THEN NULL WHEN " + strings.Join(edges, " OR ") + " THEN NULLIF(" + s.trim(t) + ", '') ELSE " + t + " END"
+	}
+	blank := s.trim(t) + " = ''"
+	if s.isText != "" {
+		blank = strings.ReplaceAll(s.isText, "%s", c) + " AND " + blank
+	}
+	return "CASE WHEN " + blank + " THEN NULL ELSE CAST(" + c + " AS " + s.double + ") END"
 }
 
 // layer wraps the query from in one that selects sel. For PostgreSQL the
