@@ -87,7 +87,11 @@ func NewRowParser(header []string, c Columns) (*RowParser, error) {
 			}
 		}
 		if j < 0 {
-			errs = append(errs, fmt.Errorf("%w: %s: no column %q (columns: %s)", ErrNoColumn, role, name, strings.Join(header, ", ")))
+			hint := "columns: " + strings.Join(header, ", ")
+			if near := score.CloseMatches(name, header); len(near) > 0 {
+				hint = fmt.Sprintf("did you mean %q?", near[0])
+			}
+			errs = append(errs, fmt.Errorf("%w: %s: no column %q (%s)", ErrNoColumn, role, name, hint))
 			return
 		}
 		cl := parserCol{role: role, name: name, j: j}

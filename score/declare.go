@@ -197,8 +197,8 @@ type Declaration struct {
 	Derived *Derivation `json:"derived,omitempty"`
 }
 
-// ReadDeclarations decodes a features file. Unknown keys, trends and kinds
-// are ErrDeclarations errors.
+// ReadDeclarations decodes a features file. Unknown keys, trends, kinds and
+// action directions are ErrDeclarations errors.
 func ReadDeclarations(r io.Reader) (*Declarations, error) {
 	var d Declarations
 	dec := json.NewDecoder(r)
@@ -217,8 +217,14 @@ func ReadDeclarations(r io.Reader) (*Declarations, error) {
 		if fd.Trend == "auto" {
 			fd.Trend = TrendAuto
 		}
-		if fd.Action != nil && fd.Action.Direction == "both" {
-			fd.Action.Direction = BothWays
+		if fd.Action != nil {
+			switch fd.Action.Direction {
+			case "both":
+				fd.Action.Direction = BothWays
+			case BothWays, IncreaseOnly, DecreaseOnly:
+			default:
+				return nil, &FieldError{Feature: name, Err: fmt.Errorf("%w: action direction %q (want increase, decrease or both)", ErrDeclarations, fd.Action.Direction)}
+			}
 		}
 		d.Features[name] = fd
 	}

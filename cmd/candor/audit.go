@@ -304,7 +304,7 @@ func auditInMemory(ctx context.Context, a auditArgs, refs map[string]string, m *
 	}
 	in, err := readAuditColumns(t, a)
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, nil, nil, nil, fmt.Errorf("%s: %w", a.data, err)
 	}
 	if in.Excluded.Count > 0 {
 		fmt.Fprintf(stderr, "candor audit: %s\n", in.Excluded)
@@ -384,7 +384,7 @@ func auditStream(ctx context.Context, a auditArgs, refs map[string]string, stder
 	defer in.Close()
 	p, err := fairness.NewRowParser(in.Header(), auditColumns(a))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("%s: %w", a.data, err)
 	}
 	opts := auditOptions(a, refs)
 	spec := p.Spec()

@@ -81,7 +81,7 @@ func auditModelStream(ctx context.Context, a auditArgs, refs map[string]string, 
 	header := in.Header()
 	p, err := fairness.NewRowParser(header, auditColumns(a))
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, nil, nil, nil, fmt.Errorf("%s: %w", a.data, err)
 	}
 	if err := checkHeader(m, header); err != nil {
 		return nil, nil, nil, nil, fmt.Errorf("%s: %w", a.data, err)

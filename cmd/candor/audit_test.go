@@ -325,7 +325,9 @@ func TestAuditErrors(t *testing.T) {
 		{"group twice", append(base[:len(base)-1], "sex,sex", "--prediction", "decision"), 1,
 			[]string{`--group: column "sex" given twice`}},
 		{"unknown column", append(base[:len(base)-1], "sexx", "--prediction", "decision"), 1,
-			[]string{`group: no column "sexx" (columns: label, decision, sex)`}},
+			[]string{`group: no column "sexx" (did you mean "sex"?)`}},
+		{"unknown column, nothing close", append(base[:len(base)-1], "region", "--prediction", "decision"), 1,
+			[]string{`group: no column "region" (columns: label, decision, sex)`}},
 		{"favourable value absent", []string{"audit", "--data", data, "--label", "label", "--favorable", "Good", "--group", "sex", "--prediction", "decision", "--favorable-prediction", "yes"}, 1,
 			[]string{`favourable outcome "Good" never occurs in column "label" (values: "bad", "good")`}},
 		{"favourable decision absent", append(base, "--prediction", "decision"), 1,
@@ -508,5 +510,31 @@ func TestAuditErrorsNameTheFile(t *testing.T) {
 			"--group", "foreign_worker"}, args...)...)
 		require.Equal(t, 1, code, errOut)
 		require.Contains(t, errOut, "candor audit: "+junk+": row 11: ", args)
+	}
+}
+
+// A --label or --group that is not a column of --data names the file and
+// the close match, with --model (the table read into memory) and with
+// --score (the rows streamed), as fit's column flags do. Before:
+// `candor audit: fairness: no such column or value: label: no column
+// "churn" (columns: ...)`, no file and no match (the Iranian churn file's
+// "Churn" and "Age Group").
+func TestAuditColumnErrorsNameFileAndMatch(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 40)
+	for _, args := range [][]string{
+		{"--model", model},
+		{"--score", "age_in_years", "--threshold", "30"},
+	} {
+		for _, tc := range []struct{ label, group, want string }{
+			{"Creditability", "foreign_worker", `label: no column "Creditability" (did you mean "creditability"?)`},
+			{"creditability", "Foreign_Worker", `group: no column "Foreign_Worker" (did you mean "foreign_worker"?)`},
+		} {
+			code, _, errOut := runCLI(t, append([]string{"audit", "--data", data, "--label", tc.label, "--favorable", "good",
+				"--group", tc.group}, args...)...)
+			require.Equal(t, 1, code, errOut)
+			require.Contains(t, errOut, "candor audit: "+data+": ", args)
+			require.Contains(t, errOut, tc.want, args)
+		}
 	}
 }

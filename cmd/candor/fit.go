@@ -207,6 +207,9 @@ func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
 	}
 	ignored := append([]string{a.target}, splitList(a.exclude)...)
 	if a.weights != "" {
+		if t.Column(a.weights) < 0 {
+			return nil, notAColumn("--weights", a.weights, a.data, t)
+		}
 		if _, err := weightsColumn(t, a.weights); err != nil {
 			return nil, err
 		}

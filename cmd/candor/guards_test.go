@@ -246,12 +246,13 @@ func TestFitNamesFileAndRaggedRows(t *testing.T) {
 	}
 }
 
-// Column names given to fit by hand (--target, --exclude, --protected) that
-// are not columns of the file get their close match and the file's name,
-// as --weights and the features file do: the Iranian churn file's header
+// Column names given to fit by hand (--target, --exclude, --protected,
+// --weights) that are not columns of the file get their close match and
+// the file's name, as the features file's names do: the Iranian churn file's header
 // writes "Call  Failure" with two spaces, and --target churn was meant for
 // "Churn". Before: `--target "churn" is not a column of F` and
-// `--exclude: feature "Call Failure": unknown feature`, with no match.
+// `--exclude: feature "Call Failure": unknown feature`, with no match, and
+// --weights named no file.
 func TestFitColumnFlagsSuggestCloseMatches(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "churn.csv")
@@ -267,6 +268,7 @@ func TestFitColumnFlagsSuggestCloseMatches(t *testing.T) {
 		{"--target", "churn", `--target "churn" is not a column of ` + data + ` (did you mean "Churn"?)`},
 		{"--exclude", "Call Failure", `--exclude "Call Failure" is not a column of ` + data + ` (did you mean "Call  Failure"?)`},
 		{"--protected", "Age group", `--protected "Age group" is not a column of ` + data + ` (did you mean "Age Group"?)`},
+		{"--weights", "churn", `--weights "churn" is not a column of ` + data + ` (did you mean "Churn"?)`},
 	} {
 		args := []string{"fit", "--data", data, "--target", "Churn", "--event", "1"}
 		if tc.flag == "--target" {

@@ -1292,7 +1292,8 @@ func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 // FormatUnseen declares, for each categorical term of m, what a category
 // never seen in training gets at scoring time: its other bin (or other
 // effect) with the points or log-odds it carries, or an ErrUnknownCategory
-// error. Fit reports print it so the choice is stated, not discovered.
+// error. Fit reports print it so the choice is stated, not discovered; a
+// model without a categorical input gets a line that says so.
 func FormatUnseen(m *score.Model) string {
 	var b strings.Builder
 	for _, t := range m.Spec().Terms {
@@ -1314,6 +1315,9 @@ func FormatUnseen(m *score.Model) string {
 		default:
 			fmt.Fprintf(&b, "%s: an unseen category is an error (unknown category); rare levels seen in training are pooled into bins\n", t.Feature)
 		}
+	}
+	if b.Len() == 0 {
+		return "none: the model has no categorical input\n"
 	}
 	return b.String()
 }
