@@ -313,7 +313,7 @@ func (cr *CSVReader) Close() error {
 
 // rowErr is the error for the current row.
 func (cr *CSVReader) rowErr(err error) error {
-	return &RecordError{Row: cr.row, Fields: []*FieldError{{Row: cr.row, Feature: "(row)",
+	return &RecordError{Row: cr.row, Fields: []*FieldError{{Row: cr.row,
 		Err: fmt.Errorf("%w (line %d)", err, cr.rowLine)}}}
 }
 

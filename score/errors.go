@@ -51,7 +51,7 @@ var (
 // unwraps to one of the sentinels.
 type FieldError struct {
 	Row     int    // 1-based data row, 0 if not in a batch
-	Feature string // feature name
+	Feature string // feature name; "" for a fault of the whole row (a ragged row)
 	Value   string // offending value as text; empty when the feature is sensitive
 	Err     error  // a sentinel such as ErrNotFinite
 }
@@ -69,9 +69,11 @@ func (e *FieldError) Error() string {
 // bytes fmt's "feature %q: %v" and " (%s)" give, without fmt's cost (a
 // stream of bad rows formats one of these per row).
 func (e *FieldError) appendText(b []byte) []byte {
-	b = append(b, "feature "...)
-	b = strconv.AppendQuote(b, e.Feature)
-	b = append(b, ": "...)
+	if e.Feature != "" { // no feature: a fault of the whole row (its cells)
+		b = append(b, "feature "...)
+		b = strconv.AppendQuote(b, e.Feature)
+		b = append(b, ": "...)
+	}
 	if _, custom := e.Err.(fmt.Formatter); custom || e.Err == nil {
 		b = fmt.Appendf(b, "%v", e.Err)
 	} else {

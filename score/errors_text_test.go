@@ -14,7 +14,10 @@ func fmtFieldText(e *FieldError) string {
 	if e.Row > 0 {
 		fmt.Fprintf(&b, "row %d: ", e.Row)
 	}
-	fmt.Fprintf(&b, "feature %q: %v", e.Feature, e.Err)
+	if e.Feature != "" { // "": a fault of the whole row
+		fmt.Fprintf(&b, "feature %q: ", e.Feature)
+	}
+	fmt.Fprintf(&b, "%v", e.Err)
 	if e.Value != "" {
 		fmt.Fprintf(&b, " (%s)", e.Value)
 	}
@@ -34,7 +37,10 @@ func fmtRecordText(e *RecordError) string {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		fmt.Fprintf(&b, "feature %q: %v", f.Feature, f.Err)
+		if f.Feature != "" {
+			fmt.Fprintf(&b, "feature %q: ", f.Feature)
+		}
+		fmt.Fprintf(&b, "%v", f.Err)
 		if f.Value != "" {
 			fmt.Fprintf(&b, " (%s)", f.Value)
 		}
@@ -48,7 +54,8 @@ type formatted struct{}
 func (formatted) Error() string                 { return "plain" }
 func (formatted) Format(s fmt.State, verb rune) { fmt.Fprintf(s, "formatted %c", verb) }
 
-// The errors' texts are, byte for byte, what fmt wrote before: every
+// The errors' texts are, byte for byte, what fmt writes (without the
+// feature part for a field error of no feature, a ragged row): every
 // sentinel, wrapped errors, a nil error, one with its own Formatter, names
 // and values that need quoting (quotes, newlines, invalid UTF-8, non-ASCII),
 // rows 0 and above, one field and several.

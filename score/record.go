@@ -45,7 +45,7 @@ func (s *Schema) RecordFromStrings(header, cells []string, ignoreUnknown bool) (
 	rec := make(Record, len(s.features))
 	var errs []*FieldError
 	if len(header) != len(cells) {
-		return rec, &RecordError{Fields: []*FieldError{{Feature: "(row)", Err: fmt.Errorf("%w: %d cells for %d columns", ErrMalformed, len(cells), len(header))}}}
+		return rec, &RecordError{Fields: []*FieldError{{Err: fmt.Errorf("%w: %d cells for %d columns", ErrMalformed, len(cells), len(header))}}}
 	}
 	for c, name := range header {
 		i, ok := s.index[name]

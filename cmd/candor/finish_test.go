@@ -160,7 +160,7 @@ func TestErrTextsAsWithRow(t *testing.T) {
 		fe("a", `"x"`, uncomparable{[]string{"p", "q"}}),
 		fe("a", `"x"`, nil),
 		errors.New("plain"),
-		&score.RecordError{Row: 7, Fields: []*score.FieldError{{Row: 7, Feature: "(row)", Err: score.ErrMalformed}}},
+		&score.RecordError{Row: 7, Fields: []*score.FieldError{{Row: 7, Err: score.ErrMalformed}}},
 		&score.RecordError{Row: 7, Fields: []*score.FieldError{{Row: 7, Feature: "a", Err: score.ErrMalformed}, {Row: 6, Feature: "b", Err: score.ErrMissing}}},
 	}
 	var c errTexts

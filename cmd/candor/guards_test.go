@@ -223,7 +223,8 @@ func TestFitWarnsOfNumericIdentifier(t *testing.T) {
 
 // TestFitNamesFileAndRaggedRows: a fit stops at a row that is not whole (a
 // junk line in a CRM export), but the error said only "candor fit: row 50:
-// feature "(row)": malformed input: 3 cells for 13 columns (line 51)": no
+// feature "(row)": malformed input: 3 cells for 13 columns (line 51)" (now
+// "row 50: malformed input: ..."): no
 // file, no count of such rows, no way out. It names the file, how many rows
 // are not whole, the first one, and what to do.
 func TestFitNamesFileAndRaggedRows(t *testing.T) {

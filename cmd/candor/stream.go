@@ -178,7 +178,7 @@ func (s *stream) fill(b *rowBatch) (int, error) {
 		if err == nil && len(b.ends)-n != s.width {
 			// A source that is not CSV keeps to the header's width too.
 			b.ends, b.text = b.ends[:n], b.text[:at]
-			err = &score.RecordError{Row: row, Fields: []*score.FieldError{{Row: row, Feature: "(row)",
+			err = &score.RecordError{Row: row, Fields: []*score.FieldError{{Row: row,
 				Err: fmt.Errorf("%w: %d cells for %d columns", score.ErrMalformed, len(cells), s.width)}}}
 		}
 		b.rows = append(b.rows, row)

@@ -90,6 +90,10 @@ type PSIBin struct {
 	BaselineShare float64 `json:"baseline_share"` // smoothed share
 	CurrentShare  float64 `json:"current_share"`  // smoothed share
 	PSI           float64 `json:"psi"`            // this bin's term (a - e) ln(a / e)
+	// Values names, for an input's (unseen) and (invalid) bins, up to
+	// MaxNamed of the values that fell in them in either sample (the
+	// smallest, sorted); never those of a Sensitive feature.
+	Values []string `json:"values,omitempty"`
 }
 
 // PSI is the population stability index of one variable (a feature or the
@@ -450,6 +454,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "  %-36s %9s %9s %8s %8s %9s\n", "bin", "baseline", "current", "base %", "curr %", "PSI")
 		for _, x := range p.Bins {
 			fmt.Fprintf(&b, "  %-36s %9.0f %9.0f %8.2f %8.2f %9.4f\n", report.Trunc(x.Label, 36), x.Baseline, x.Current, 100*x.BaselineShare, 100*x.CurrentShare, x.PSI)
+			if len(x.Values) > 0 {
+				fmt.Fprintf(&b, "    values: %s\n", strings.Join(x.Values, ", "))
+			}
 		}
 	}
 	writeBins(r.Score)

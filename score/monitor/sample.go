@@ -87,6 +87,39 @@ type termCounts struct {
 	values   *metric.ScoreCounts // numeric: distinct values
 	missing  float64             // categorical and numeric
 	invalid  float64             // numeric
+	// named: the feature's values may be named (it is not Sensitive);
+	// seen: up to MaxNamed of the values in the unseen (0) and invalid
+	// (1) bins of a binned or numeric input, the smallest, sorted.
+	named bool
+	seen  [2][]string
+}
+
+// MaxNamed is the most values an (unseen) or (invalid) bin names
+// (PSIBin.Values).
+const MaxNamed = 5
+
+// addNamed returns the sorted list xs with v in it, distinct, cut to the
+// MaxNamed smallest: the same whatever order values come in or samples
+// are merged in.
+func addNamed(xs []string, v string) []string {
+	i, found := slices.BinarySearch(xs, v)
+	if found || i >= MaxNamed {
+		return xs
+	}
+	xs = slices.Insert(xs, i, strings.Clone(v)) // cells may share a reused buffer
+	if len(xs) > MaxNamed {
+		xs = xs[:MaxNamed]
+	}
+	return xs
+}
+
+// mergeNamed is addNamed of every value of b into a copy of a.
+func mergeNamed(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, v := range b {
+		out = addNamed(out, v)
+	}
+	return out
 }
 
 // perfCounts are the performance sums on labelled, scored rows.
@@ -161,6 +194,7 @@ func (s *Sample) init() {
 	for j := range s.terms {
 		t := m.Term(j)
 		tc := &s.terms[j]
+		tc.named = !m.Schema().Feature(m.TermFeature(j)).Sensitive
 		switch {
 		case m.PairFeature(j) >= 0:
 			tc.pair = true // Compare skips it: its features have their own terms
@@ -265,6 +299,7 @@ func (s *Sample) addTerm(j int, cells []string) {
 		if cells != nil {
 			if s.bad[fi] {
 				tc.bins[k+1]++
+				tc.name(1, cell)
 				return
 			}
 			v = s.rec[fi]
@@ -272,6 +307,7 @@ func (s *Sample) addTerm(j int, cells []string) {
 		_, pos, err := s.m.Effect(j, v)
 		if err != nil || pos < 0 {
 			tc.bins[k]++
+			tc.name(0, cell)
 			return
 		}
 		tc.bins[pos]++
@@ -295,9 +331,17 @@ func (s *Sample) addTerm(j int, cells []string) {
 			tc.missing++
 		case cells != nil && s.bad[fi]:
 			tc.invalid++
+			tc.name(1, cell)
 		default:
 			tc.values.Add(s.rec[fi].Float(), false, 1)
 		}
+	}
+}
+
+// name notes a cell of the unseen (k = 0) or invalid (1) bin.
+func (tc *termCounts) name(k int, cell string) {
+	if tc.named && cell != "" {
+		tc.seen[k] = addNamed(tc.seen[k], cell)
 	}
 }
 
@@ -363,6 +407,9 @@ func (s *Sample) Merge(o *Sample) error {
 		}
 		a.missing += b.missing
 		a.invalid += b.invalid
+		for k := range a.seen {
+			a.seen[k] = mergeNamed(a.seen[k], b.seen[k])
+		}
 	}
 	p, q := &s.perf, &o.perf
 	if q.rows > 0 && s.m.Kind() == score.LinearModel {
@@ -541,6 +588,23 @@ func termPSI(m *score.Model, j int, b, c *termCounts, bins int, sm float64, maxL
 		return PSI{}, &score.FieldError{Feature: f.Name, Err: err}
 	}
 	out.Feature = f.Name
+	if c.named {
+		for i := range out.Bins {
+			bin := &out.Bins[i]
+			switch {
+			case bin.Label == "(unseen)" && b.cat:
+				for _, l := range slices.Sorted(maps.Keys(c.levels)) {
+					if _, ok := b.levels[l]; !ok && len(bin.Values) < MaxNamed {
+						bin.Values = append(bin.Values, l)
+					}
+				}
+			case bin.Label == "(unseen)":
+				bin.Values = mergeNamed(b.seen[0], c.seen[0])
+			case bin.Label == "(invalid)":
+				bin.Values = mergeNamed(b.seen[1], c.seen[1])
+			}
+		}
+	}
 	return out, nil
 }
 

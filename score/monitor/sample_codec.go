@@ -37,6 +37,7 @@ type termWire struct {
 	Overflow         bool
 	Values           []byte
 	Missing, Invalid float64
+	Seen             [2][]string // the named values (absent in older samples)
 }
 
 type levelWire struct {
@@ -67,7 +68,7 @@ func (s *Sample) MarshalBinary() ([]byte, error) {
 	}
 	for j := range s.terms {
 		t := &s.terms[j]
-		tw := termWire{Bins: t.bins, Overflow: t.overflow, Missing: t.missing, Invalid: t.invalid}
+		tw := termWire{Bins: t.bins, Overflow: t.overflow, Missing: t.missing, Invalid: t.invalid, Seen: t.seen}
 		for l, n := range t.levels {
 			tw.Levels = append(tw.Levels, levelWire{l, n})
 		}
@@ -125,6 +126,11 @@ func (s *Sample) UnmarshalBinary(b []byte) error {
 			}
 		}
 		t.overflow, t.missing, t.invalid = tw.Overflow, tw.Missing, tw.Invalid
+		if t.named {
+			for k := range t.seen {
+				t.seen[k] = mergeNamed(nil, tw.Seen[k]) // sorted, distinct, at most MaxNamed
+			}
+		}
 		if t.values != nil {
 			if err := unmarshalCounts(t.values, tw.Values); err != nil {
 				return err

@@ -475,7 +475,7 @@ func (r *Reader) convert(row parquet.Row) ([]string, error) {
 		return nil, r.err
 	}
 	if bad == nil && len(r.arena) > r.lim.RowBytes {
-		bad = r.rowErr("(row)", &score.LimitError{Limit: "row bytes", Max: int64(r.lim.RowBytes), Setting: "Limits.RowBytes"})
+		bad = r.rowErr("", &score.LimitError{Limit: "row bytes", Max: int64(r.lim.RowBytes), Setting: "Limits.RowBytes"})
 	}
 	if bad != nil {
 		return nil, bad
