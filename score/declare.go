@@ -9,6 +9,7 @@ import (
 	"maps"
 	"math"
 	"os"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -197,14 +198,20 @@ type Declaration struct {
 	Derived *Derivation `json:"derived,omitempty"`
 }
 
-// ReadDeclarations decodes a features file. Unknown keys, trends, kinds and
-// action directions are ErrDeclarations errors.
+// ReadDeclarations decodes a features file, reading r to its end (bound it:
+// ReadDeclarationsFile reads at most 16 MiB). Unknown keys, trends, kinds
+// and action directions are ErrDeclarations errors that name the feature;
+// a syntax error names its line and column.
 func ReadDeclarations(r io.Reader) (*Declarations, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
 	var d Declarations
-	dec := json.NewDecoder(r)
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&d); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrDeclarations, err)
+		return nil, declarationsError(b, err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("%w: trailing data after the JSON object", ErrDeclarations)
@@ -229,6 +236,77 @@ func ReadDeclarations(r io.Reader) (*Declarations, error) {
 		d.Features[name] = fd
 	}
 	return &d, nil
+}
+
+// declarationsError is err, from decoding the features file b, said where
+// it is: a syntax error with its line and column; an unknown key (with its
+// close matches) or a value of the wrong type with the feature it is in.
+func declarationsError(b []byte, err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		off := min(max(se.Offset, 1), int64(len(b)))
+		line := 1 + bytes.Count(b[:off-1], []byte("\n"))
+		col := off - int64(bytes.LastIndexByte(b[:off-1], '\n')) - 1
+		return fmt.Errorf("%w: line %d, column %d: %v", ErrDeclarations, line, col, err)
+	}
+	var top struct {
+		Features map[string]json.RawMessage `json:"features"`
+	}
+	if json.Unmarshal(b, &top) == nil {
+		for _, name := range slices.Sorted(maps.Keys(top.Features)) {
+			raw := top.Features[name]
+			if key, known := unknownKey(raw, reflect.TypeFor[Declaration]()); key != "" {
+				msg := fmt.Sprintf("unknown key %q", key)
+				if near := CloseMatches(key, known); len(near) > 0 {
+					msg += fmt.Sprintf(" (did you mean %s?)", quoteList(near))
+				}
+				return &FieldError{Feature: name, Err: fmt.Errorf("%w: %s", ErrDeclarations, msg)}
+			}
+			var fd Declaration
+			if ferr := json.Unmarshal(raw, &fd); ferr != nil {
+				return &FieldError{Feature: name, Err: fmt.Errorf("%w: %v", ErrDeclarations, ferr)}
+			}
+		}
+	}
+	return fmt.Errorf("%w: %v", ErrDeclarations, err)
+}
+
+// unknownKey returns the first key of the JSON object raw (in sorted
+// order) that is no field of the struct type t, and t's keys; an object
+// held by a struct field (an action) is searched too. "" when every key
+// is known or raw is no object.
+func unknownKey(raw json.RawMessage, t reflect.Type) (string, []string) {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(raw, &obj) != nil {
+		return "", nil
+	}
+	fields := map[string]reflect.Type{}
+	var known []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		fields[name] = ft
+		known = append(known, name)
+	}
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
+		ft, ok := fields[k]
+		if !ok {
+			return k, known
+		}
+		if ft.Kind() == reflect.Struct {
+			if key, inner := unknownKey(obj[k], ft); key != "" {
+				return key, inner
+			}
+		}
+	}
+	return "", known
 }
 
 // ParseDeclarations is ReadDeclarations over bytes.
