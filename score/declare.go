@@ -292,11 +292,11 @@ func unknownKey(raw json.RawMessage, t reflect.Type) (string, []string) {
 		if ft.Kind() == reflect.Pointer {
 			ft = ft.Elem()
 		}
-		fields[name] = ft
+		fields[strings.ToLower(name)] = ft // encoding/json matches keys ignoring case
 		known = append(known, name)
 	}
 	for _, k := range slices.Sorted(maps.Keys(obj)) {
-		ft, ok := fields[k]
+		ft, ok := fields[strings.ToLower(k)]
 		if !ok {
 			return k, known
 		}
