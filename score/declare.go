@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/candorscore/candor/internal/jsonerr"
 )
 
 // ErrDeclarations: a features file (declarations) that cannot be used: an
@@ -242,12 +244,11 @@ func ReadDeclarations(r io.Reader) (*Declarations, error) {
 // it is: a syntax error with its line and column; an unknown key (with its
 // close matches) or a value of the wrong type with the feature it is in.
 func declarationsError(b []byte, err error) error {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		off := min(max(se.Offset, 1), int64(len(b)))
-		line := 1 + bytes.Count(b[:off-1], []byte("\n"))
-		col := off - int64(bytes.LastIndexByte(b[:off-1], '\n')) - 1
-		return fmt.Errorf("%w: line %d, column %d: %v", ErrDeclarations, line, col, err)
+	if where := jsonerr.Where(b, err); where != err {
+		return fmt.Errorf("%w: %v", ErrDeclarations, where)
+	}
+	if key, known := jsonerr.UnknownKey(b, reflect.TypeFor[Declarations]()); key != "" {
+		return fmt.Errorf("%w: %s", ErrDeclarations, unknownKeyText(key, known))
 	}
 	var top struct {
 		Features map[string]json.RawMessage `json:"features"`
@@ -255,12 +256,8 @@ func declarationsError(b []byte, err error) error {
 	if json.Unmarshal(b, &top) == nil {
 		for _, name := range slices.Sorted(maps.Keys(top.Features)) {
 			raw := top.Features[name]
-			if key, known := unknownKey(raw, reflect.TypeFor[Declaration]()); key != "" {
-				msg := fmt.Sprintf("unknown key %q", key)
-				if near := CloseMatches(key, known); len(near) > 0 {
-					msg += fmt.Sprintf(" (did you mean %s?)", quoteList(near))
-				}
-				return &FieldError{Feature: name, Err: fmt.Errorf("%w: %s", ErrDeclarations, msg)}
+			if key, known := jsonerr.UnknownKey(raw, reflect.TypeFor[Declaration]()); key != "" {
+				return &FieldError{Feature: name, Err: fmt.Errorf("%w: %s", ErrDeclarations, unknownKeyText(key, known))}
 			}
 			var fd Declaration
 			if ferr := json.Unmarshal(raw, &fd); ferr != nil {
@@ -271,42 +268,9 @@ func declarationsError(b []byte, err error) error {
 	return fmt.Errorf("%w: %v", ErrDeclarations, err)
 }
 
-// unknownKey returns the first key of the JSON object raw (in sorted
-// order) that is no field of the struct type t, and t's keys; an object
-// held by a struct field (an action) is searched too. "" when every key
-// is known or raw is no object.
-func unknownKey(raw json.RawMessage, t reflect.Type) (string, []string) {
-	var obj map[string]json.RawMessage
-	if json.Unmarshal(raw, &obj) != nil {
-		return "", nil
-	}
-	fields := map[string]reflect.Type{}
-	var known []string
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "" || name == "-" {
-			continue
-		}
-		ft := f.Type
-		if ft.Kind() == reflect.Pointer {
-			ft = ft.Elem()
-		}
-		fields[strings.ToLower(name)] = ft // encoding/json matches keys ignoring case
-		known = append(known, name)
-	}
-	for _, k := range slices.Sorted(maps.Keys(obj)) {
-		ft, ok := fields[strings.ToLower(k)]
-		if !ok {
-			return k, known
-		}
-		if ft.Kind() == reflect.Struct {
-			if key, inner := unknownKey(obj[k], ft); key != "" {
-				return key, inner
-			}
-		}
-	}
-	return "", known
+// unknownKeyText words an unknown key with its close matches among known.
+func unknownKeyText(key string, known []string) string {
+	return jsonerr.UnknownKeyText(key, CloseMatches(key, known))
 }
 
 // ParseDeclarations is ReadDeclarations over bytes.

@@ -180,6 +180,8 @@ func TestDeclarationsErrorsSayWhere(t *testing.T) {
 	for _, c := range []struct{ name, json, want string }{
 		{"unknown key", `{"features": {"Age": {"label": "age"}, "Charge  Amount": {"labl": "your charge band"}}}`,
 			`feature "Charge  Amount": invalid feature declarations: unknown key "labl" (did you mean "label"?)`},
+		{"unknown top-level key", `{"feature": {"Age": {"label": "age"}}}`,
+			`invalid feature declarations: unknown key "feature" (did you mean "features"?)`},
 		{"unknown key beside a key in capitals", `{"features": {"Age": {"Label": "age", "units": "years"}}}`,
 			`feature "Age": invalid feature declarations: unknown key "units" (did you mean "unit"?)`},
 		{"unknown action key", `{"features": {"Age": {"action": {"diretion": "increase"}}}}`,
