@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"slices"
 
+	"github.com/candorscore/candor/internal/jsonerr"
 	"github.com/candorscore/candor/score"
 )
 
@@ -76,13 +78,19 @@ func ParseActions(b []byte) (*Actions, error) {
 	return ReadActions(bytes.NewReader(b))
 }
 
-// ReadActions is ParseActions over a reader.
+// ReadActions is ParseActions over a reader, read to its end. An unknown
+// key or a value of the wrong type names its feature (an unknown key its
+// close matches too), a syntax error its line and column.
 func ReadActions(r io.Reader) (*Actions, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
 	var a Actions
-	dec := json.NewDecoder(r)
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&a); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrActions, err)
+		return nil, actionsError(b, err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("%w: trailing data after the JSON object", ErrActions)
@@ -94,6 +102,36 @@ func ReadActions(r io.Reader) (*Actions, error) {
 		}
 	}
 	return &a, nil
+}
+
+// actionsError is err, from decoding the actions file b, said where it is
+// (as score says a features file's errors).
+func actionsError(b []byte, err error) error {
+	if where := jsonerr.Where(b, err); where != err {
+		return fmt.Errorf("%w: %v", ErrActions, where)
+	}
+	unknown := func(key string, known []string) string {
+		return jsonerr.UnknownKeyText(key, score.CloseMatches(key, known))
+	}
+	if key, known := jsonerr.UnknownKey(b, reflect.TypeFor[Actions]()); key != "" {
+		return fmt.Errorf("%w: %s", ErrActions, unknown(key, known))
+	}
+	var top struct {
+		Features map[string]json.RawMessage `json:"features"`
+	}
+	if json.Unmarshal(b, &top) == nil {
+		for _, name := range sortedMapKeys(top.Features) {
+			raw := top.Features[name]
+			if key, known := jsonerr.UnknownKey(raw, reflect.TypeFor[FeatureAction]()); key != "" {
+				return &score.FieldError{Feature: name, Err: fmt.Errorf("%w: %s", ErrActions, unknown(key, known))}
+			}
+			var fa FeatureAction
+			if ferr := json.Unmarshal(raw, &fa); ferr != nil {
+				return &score.FieldError{Feature: name, Err: fmt.Errorf("%w: %v", ErrActions, ferr)}
+			}
+		}
+	}
+	return fmt.Errorf("%w: %v", ErrActions, err)
 }
 
 // validate checks one feature's settings against its schema feature, and

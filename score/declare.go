@@ -9,9 +9,12 @@ import (
 	"maps"
 	"math"
 	"os"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/candorscore/candor/internal/jsonerr"
 )
 
 // ErrDeclarations: a features file (declarations) that cannot be used: an
@@ -197,14 +200,20 @@ type Declaration struct {
 	Derived *Derivation `json:"derived,omitempty"`
 }
 
-// ReadDeclarations decodes a features file. Unknown keys, trends, kinds and
-// action directions are ErrDeclarations errors.
+// ReadDeclarations decodes a features file, reading r to its end (bound it:
+// ReadDeclarationsFile reads at most 16 MiB). Unknown keys, trends, kinds
+// and action directions are ErrDeclarations errors that name the feature;
+// a syntax error names its line and column.
 func ReadDeclarations(r io.Reader) (*Declarations, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
 	var d Declarations
-	dec := json.NewDecoder(r)
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&d); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrDeclarations, err)
+		return nil, declarationsError(b, err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("%w: trailing data after the JSON object", ErrDeclarations)
@@ -229,6 +238,39 @@ func ReadDeclarations(r io.Reader) (*Declarations, error) {
 		d.Features[name] = fd
 	}
 	return &d, nil
+}
+
+// declarationsError is err, from decoding the features file b, said where
+// it is: a syntax error with its line and column; an unknown key (with its
+// close matches) or a value of the wrong type with the feature it is in.
+func declarationsError(b []byte, err error) error {
+	if where := jsonerr.Where(b, err); where != err {
+		return fmt.Errorf("%w: %v", ErrDeclarations, where)
+	}
+	if key, known := jsonerr.UnknownKey(b, reflect.TypeFor[Declarations]()); key != "" {
+		return fmt.Errorf("%w: %s", ErrDeclarations, unknownKeyText(key, known))
+	}
+	var top struct {
+		Features map[string]json.RawMessage `json:"features"`
+	}
+	if json.Unmarshal(b, &top) == nil {
+		for _, name := range slices.Sorted(maps.Keys(top.Features)) {
+			raw := top.Features[name]
+			if key, known := jsonerr.UnknownKey(raw, reflect.TypeFor[Declaration]()); key != "" {
+				return &FieldError{Feature: name, Err: fmt.Errorf("%w: %s", ErrDeclarations, unknownKeyText(key, known))}
+			}
+			var fd Declaration
+			if ferr := json.Unmarshal(raw, &fd); ferr != nil {
+				return &FieldError{Feature: name, Err: fmt.Errorf("%w: %v", ErrDeclarations, ferr)}
+			}
+		}
+	}
+	return fmt.Errorf("%w: %v", ErrDeclarations, err)
+}
+
+// unknownKeyText words an unknown key with its close matches among known.
+func unknownKeyText(key string, known []string) string {
+	return jsonerr.UnknownKeyText(key, CloseMatches(key, known))
 }
 
 // ParseDeclarations is ReadDeclarations over bytes.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/candorscore/candor/score"
 )
 
@@ -165,4 +167,52 @@ func TestDeclaredSchemaRoundTrip(t *testing.T) {
 	if f.Label != "your age" || f.Unit != "years" || f.Trend != score.Peak || f.Special["-1"] != "not given" || f.Action == nil || *f.Action.MinChange != 2 {
 		t.Errorf("round trip lost declarations: %+v", f)
 	}
+}
+
+// A features file's mistakes name where they are: an unknown key or a
+// value of the wrong type names its feature (and a close key, when there
+// is one), a syntax error its line and column. Before, the Iranian churn
+// file's features file gave `json: unknown field "lable"`, `json: cannot
+// unmarshal string into Go struct field Declaration.features.sensitive of
+// type bool` and `invalid character ',' looking for beginning of object
+// key string`, naming no feature and no line.
+func TestDeclarationsErrorsSayWhere(t *testing.T) {
+	for _, c := range []struct{ name, json, want string }{
+		{"unknown key", `{"features": {"Age": {"label": "age"}, "Charge  Amount": {"labl": "your charge band"}}}`,
+			`feature "Charge  Amount": invalid feature declarations: unknown key "labl" (did you mean "label"?)`},
+		{"unknown top-level key", `{"feature": {"Age": {"label": "age"}}}`,
+			`invalid feature declarations: unknown key "feature" (did you mean "features"?)`},
+		{"unknown key beside a key in capitals", `{"features": {"Age": {"Label": "age", "units": "years"}}}`,
+			`feature "Age": invalid feature declarations: unknown key "units" (did you mean "unit"?)`},
+		{"unknown action key", `{"features": {"Age": {"action": {"diretion": "increase"}}}}`,
+			`feature "Age": invalid feature declarations: unknown key "diretion" (did you mean "direction"?)`},
+		{"wrong type", `{"features": {"Age": {"sensitive": "yes"}}}`,
+			`feature "Age": invalid feature declarations: json: cannot unmarshal string into Go struct field Declaration.sensitive of type bool`},
+		{"syntax", "{\"features\": {\n  \"Age\": {,\"label\": \"age\"}}}",
+			`invalid feature declarations: line 2, column 11: invalid character ',' looking for beginning of object key string`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := score.ParseDeclarations([]byte(c.json))
+			require.ErrorIs(t, err, score.ErrDeclarations)
+			require.Contains(t, err.Error(), c.want)
+		})
+	}
+}
+
+// FuzzParseDeclarations: any bytes give declarations or an ErrDeclarations
+// error, never a panic (the error's line and column are computed from the
+// syntax error's offset into the bytes).
+func FuzzParseDeclarations(f *testing.F) {
+	for _, s := range []string{`{"features": {"Age": {"label": "age"}}}`, "{\"features\": {\n \"Age\": {,}}}", `{"features": {"Age": {"action": {"diretion": 1}}}}`,
+		`{"features": {"Age": {"sensitive": "yes"}}}`, `{`, ``, `{"features": {"a": {"derived": {"formul": "x"}}}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d, err := score.ParseDeclarations(b)
+		if err != nil {
+			require.ErrorIs(t, err, score.ErrDeclarations)
+			return
+		}
+		require.NotNil(t, d)
+	})
 }

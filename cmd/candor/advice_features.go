@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/candorscore/candor/explain"
@@ -18,7 +19,7 @@ func readActionsFile(path string) (*explain.Actions, error) {
 		return nil, err
 	}
 	defer f.Close()
-	a, err := explain.ReadActions(f)
+	a, err := explain.ReadActions(io.LimitReader(f, 16<<20)) // as score.ReadDeclarationsFile
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

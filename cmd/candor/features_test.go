@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -136,4 +138,31 @@ func TestFitScorecardFlags(t *testing.T) {
 	code, _, errOut = runCLI(t, "fit", "--data", data, "--target", "y", "--event", "yes", "--pdo", "20")
 	require.Equal(t, 1, code)
 	require.Contains(t, errOut, "apply to --model scorecard only")
+}
+
+// An action the fitted model cannot take (a transition to a level the data
+// never had: the Iranian churn file's Tariff Plan has plans 1 and 2, and
+// the file said {"1": ["3"]}) fails the fit, naming the features file,
+// instead of being written into the model, where every later recourse
+// failed with an error that named neither the file nor the fix.
+func TestFitChecksDeclaredActionsAgainstTheModel(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "churn.csv")
+	var b strings.Builder
+	b.WriteString("calls,plan,Churn\n")
+	for i := range 200 {
+		fmt.Fprintf(&b, "%d,%d,%d\n", i%40, 1+i%2, (i%7+i%2)/5)
+	}
+	require.NoError(t, os.WriteFile(data, []byte(b.String()), 0o644))
+	features := filepath.Join(dir, "f.json")
+	require.NoError(t, os.WriteFile(features, []byte(`{"features": {"plan": {"kind": "categorical", "action": {"transitions": {"1": ["3"]}}},
+  "calls": {"action": {"direction": "increase"}}}}`), 0o644))
+	out := filepath.Join(dir, "m.json")
+	for _, model := range []string{"logistic", "scorecard"} {
+		code, _, stderr := runCLI(t, "fit", "--model", model, "--data", data, "--target", "Churn", "--event", "1", "--features", features, "--out", out)
+		require.Equal(t, 1, code, stderr)
+		require.Contains(t, stderr, features+": ", model)
+		require.Contains(t, stderr, `feature "plan": invalid action specification: label "3" in transitions is not a level of the model`, model)
+		require.NoFileExists(t, out, model)
+	}
 }

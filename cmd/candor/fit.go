@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/fit"
 )
@@ -108,6 +109,9 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	if err := checkDeclaredActions(m, a.features); err != nil {
+		return err
+	}
 	report += derivedLines(t, schema, m) + identifierLines(t, schema)
 	if a.report != "" {
 		w, closeFn, err := output(a.report, stdout)
@@ -137,6 +141,20 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if err := closeFn(); err != nil {
 		return err
+	}
+	return nil
+}
+
+// checkDeclaredActions checks the features file's actions against the
+// fitted model as recourse will (a transition or order must name levels
+// the model has), so that a mistake fails the fit, naming the file, and is
+// not written into a model on which every recourse would fail.
+func checkDeclaredActions(m *score.Model, features string) error {
+	if features == "" || (m.Kind() != score.LogisticModel && m.Kind() != score.ScorecardModel) {
+		return nil
+	}
+	if _, err := explain.NewActionSpace(m, nil, nil); err != nil && !errors.Is(err, explain.ErrNothingActionable) {
+		return fmt.Errorf("%s: its actions do not fit the model (nothing written): %w", features, err)
 	}
 	return nil
 }
