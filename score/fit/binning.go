@@ -211,19 +211,26 @@ type TrendScore struct {
 }
 
 // String renders the score as the fit reports print it: "ascending
-// 1234.5 at 3 of 8 bins", "none 1230.1 at 5 of 8 bins, 3 turns" (the
-// criterion, the bin count that reaches it and the best-IV binning's bins),
-// "ascending 1240.2 (no split)" or "ascending -" (no admissible binning).
+// 1234.5 (8 bins)" when the best-IV binning is also the shape's best size,
+// "ascending 1234.5 at 3 of 8 bins" when the criterion is reached with
+// fewer bins (3) than the binning kept (8), ", 3 turns" added for a shape
+// that turns twice or more, "ascending 1240.2 (no split)" or "ascending -"
+// (no admissible binning).
 func (c TrendScore) String() string {
-	switch {
-	case !c.OK:
+	if !c.OK {
 		return fmt.Sprintf("%s -", c.Trend)
-	case c.Bins < 2:
-		return fmt.Sprintf("%s %.1f (no split)", c.Trend, c.Criterion)
-	case c.Turns >= 2:
-		return fmt.Sprintf("%s %.1f at %d of %d bins, %d turns", c.Trend, c.Criterion, c.BestBins, c.Bins, c.Turns)
 	}
-	return fmt.Sprintf("%s %.1f at %d of %d bins", c.Trend, c.Criterion, c.BestBins, c.Bins)
+	if c.Bins < 2 {
+		return fmt.Sprintf("%s %.1f (no split)", c.Trend, c.Criterion)
+	}
+	turns := ""
+	if c.Turns >= 2 {
+		turns = fmt.Sprintf(", %d turns", c.Turns)
+	}
+	if c.BestBins == c.Bins {
+		return fmt.Sprintf("%s %.1f (%d bins%s)", c.Trend, c.Criterion, c.Bins, turns)
+	}
+	return fmt.Sprintf("%s %.1f at %d of %d bins%s", c.Trend, c.Criterion, c.BestBins, c.Bins, turns)
 }
 
 // BinIV is the information value of bin k.

@@ -189,7 +189,7 @@ func TestAutoTrendTwoTurns(t *testing.T) {
 	}
 	require.Equal(t, 2, b.Choice[4].Turns)
 	require.Contains(t, b.Format(), "trend none (2 turns)")
-	require.Contains(t, b.Format(), "none 6236.3 at 4 of 4 bins, 2 turns;")
+	require.Contains(t, b.Format(), "none 6236.3 (4 bins, 2 turns);")
 }
 
 // TestAutoTrendTwoTurnsLoses: the unconstrained shape has the higher
