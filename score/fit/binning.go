@@ -853,14 +853,16 @@ func (c *binColumn) optimise(ev, ne []float64, o BinningOptions) ([]int, []Trend
 // feature with IV 0.013 beat its 3-bin monotone binning.)
 //
 // Why every shape at its own best size: the shapes are nested (a monotone
-// binning is a peak, a valley and a binning with no shape), so at the same
-// bin count the less constrained shape fits at least as well, and for a
-// steady trend every shape's best-IV binning uses all MaxBins bins. Scored
-// at MaxBins bins each, the criterion compared likelihood alone and the
-// unconstrained shape won with turns that were noise (of 20 samples of
-// 2,000 rows with a linearly rising rate, 16 chose a turning shape; see
-// TestAutoTrendMonotone). At its best size a shape's extra freedom must
-// buy likelihood that pays for its bins.
+// binning is a peak, a valley and a binning with no shape), so with as
+// many bins allowed the less constrained shape's best binning has at
+// least the information value, and usually the likelihood, of the more
+// constrained one's, and for a steady trend every shape's best-IV binning
+// uses all MaxBins bins. Scored at those binnings, the criterion compared
+// likelihood alone and the unconstrained shape won with turns that were
+// noise (of 20 samples of 2,000 rows with a linearly rising rate, 16 chose
+// a turning shape; 1 does now, TestAutoTrendMonotoneSmallSample). At its
+// best size a shape's extra freedom must buy likelihood that pays for its
+// bins.
 //
 // The shape is what is selected, not the bin count: once a shape is
 // chosen, its bins are its best-IV binning within MaxBins as before (the
