@@ -882,8 +882,9 @@ func (c *binColumn) optimise(ev, ne []float64, o BinningOptions) ([]int, []Trend
 // feature carries evidence at all is left to the multivariate fit (see
 // DefaultMinIV). The lowest criterion wins; ties go to the earlier shape
 // in the order above. It returns the chosen shape's best-IV bins' starts
-// (nil when no shape is admissible) and every shape's score. Time
-// MaxBins times that of OptimalBins per shape.
+// (nil when no shape is admissible) and every shape's score. One
+// dynamic programme gives every bin limit's binning, so the time is twice
+// that of OptimalBins per shape.
 func ChooseTrend(p BinProblem, penalty float64) ([]int, []TrendScore) {
 	var best []int
 	bestAt := -1
@@ -901,10 +902,9 @@ func ChooseTrend(p BinProblem, penalty float64) ([]int, []TrendScore) {
 			if sc.Bins >= 2 {
 				// The shape's criterion at its own best size: the best-IV
 				// binning with at most k bins, for every k from 2 up.
+				byCount, ivs := optimalBinsByCount(p)
 				for k := 2; k < p.MaxBins; k++ {
-					q := p
-					q.MaxBins = k
-					st, _, okK := OptimalBins(q)
+					st, _, okK := bestUpTo(byCount, ivs, k)
 					if !okK || len(st) < 2 {
 						continue
 					}
@@ -996,9 +996,36 @@ type BinProblem struct {
 // and false when no grouping is admissible. Time O(MaxBins * n^3) for n
 // pre-bins.
 func OptimalBins(p BinProblem) (starts []int, iv float64, ok bool) {
+	byCount, ivs := optimalBinsByCount(p)
+	return bestUpTo(byCount, ivs, len(byCount))
+}
+
+// bestUpTo is the binning of highest information value among
+// byCount[0:k] (the best binnings with 1 .. k bins, nil where none is
+// admissible; ties go to the fewer bins), as OptimalBins with MaxBins k
+// finds it.
+func bestUpTo(byCount [][]int, ivs []float64, k int) (starts []int, iv float64, ok bool) {
+	best := -1
+	for j := 0; j < k && j < len(byCount); j++ {
+		if byCount[j] != nil && (best < 0 || ivs[j] > ivs[best]) {
+			best = j
+		}
+	}
+	if best < 0 {
+		return nil, 0, false
+	}
+	return byCount[best], ivs[best], true
+}
+
+// optimalBinsByCount is OptimalBins' dynamic programme, returning for each
+// bin count j+1 (j = 0 .. min(MaxBins, n)-1) the admissible binning of
+// highest information value with exactly j+1 bins (nil when there is none)
+// and its information value. The best of counts 1 .. k is the best binning
+// with at most k bins, so one pass serves every bin limit.
+func optimalBinsByCount(p BinProblem) ([][]int, []float64) {
 	n := len(p.Events)
 	if n == 0 || len(p.NonEvents) != n || p.MaxBins <= 0 || !(p.TotalEvents > 0) || !(p.TotalNonEvents > 0) {
-		return nil, 0, false
+		return nil, nil
 	}
 	var up, down [2]bool // allowed step directions in phase 0 and 1
 	switch p.Trend {
@@ -1013,7 +1040,7 @@ func OptimalBins(p BinProblem) (starts []int, iv float64, ok bool) {
 	case TrendNone:
 		up[0], down[0] = true, true
 	default:
-		return nil, 0, false
+		return nil, nil
 	}
 	// phase after a step: peak turns to phase 1 on the first fall, valley on
 	// the first rise.
@@ -1109,31 +1136,34 @@ func OptimalBins(p BinProblem) (starts []int, iv float64, ok bool) {
 			}
 		}
 	}
-	best, bk, ba, bph := neg, -1, -1, -1
+	byCount := make([][]int, K)
+	ivs := make([]float64, K)
 	for k := 0; k < K; k++ {
+		best, ba, bph := neg, -1, -1
 		for a := 0; a < n; a++ {
 			for ph := 0; ph < 2; ph++ {
 				if v := f[idx(k, a, n-1, ph)]; v > best {
-					best, bk, ba, bph = v, k, a, ph
+					best, ba, bph = v, a, ph
 				}
 			}
 		}
-	}
-	if bk < 0 {
-		return nil, 0, false
-	}
-	starts = make([]int, bk+1)
-	b, a, ph := n-1, ba, bph
-	for k := bk; k >= 0; k-- {
-		starts[k] = a
-		if k == 0 {
-			break
+		if ba < 0 {
+			continue
 		}
-		pr := from[idx(k, a, b, ph)]
-		b = a - 1
-		a, ph = int(pr/2), int(pr%2)
+		starts := make([]int, k+1)
+		b, a, ph := n-1, ba, bph
+		for j := k; j >= 0; j-- {
+			starts[j] = a
+			if j == 0 {
+				break
+			}
+			pr := from[idx(j, a, b, ph)]
+			b = a - 1
+			a, ph = int(pr/2), int(pr%2)
+		}
+		byCount[k], ivs[k] = starts, best
 	}
-	return starts, best, true
+	return byCount, ivs
 }
 
 func clonePtr(p *float64) *float64 {
