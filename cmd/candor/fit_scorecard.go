@@ -157,7 +157,7 @@ func scorecardReport(fitted *fit.ScorecardFit, target, event string) string {
 	} else {
 		b.WriteString("\n== special-value suspects ==\nnone\n")
 	}
-	b.WriteString("\n== shapes (event rate as the value rises; auto = chosen by -2 loglik + ln(rows) * bins among the shapes that split) ==\n")
+	b.WriteString("\n== shapes (event rate as the value rises; auto = chosen by -2 loglik + ln(rows) * bins at each shape's best bin count, among the shapes that split) ==\n")
 	for _, bn := range fitted.Binnings {
 		if bn.Kind != score.Numeric {
 			continue
@@ -166,16 +166,7 @@ func scorecardReport(fitted *fit.ScorecardFit, target, event string) string {
 		if len(bn.Choice) > 0 {
 			how = "auto:"
 			for _, c := range bn.Choice {
-				switch {
-				case c.OK && c.Bins < 2:
-					how += fmt.Sprintf(" %s %.1f (no split)", c.Trend, c.Criterion)
-				case c.OK && c.Turns >= 2:
-					how += fmt.Sprintf(" %s %.1f (%d turns)", c.Trend, c.Criterion, c.Turns)
-				case c.OK:
-					how += fmt.Sprintf(" %s %.1f", c.Trend, c.Criterion)
-				default:
-					how += fmt.Sprintf(" %s -", c.Trend)
-				}
+				how += " " + c.String() + ";"
 			}
 		}
 		fmt.Fprintf(&b, "%-40s %-14s %s\n", bn.Feature, bn.Shape(), how)

@@ -136,7 +136,11 @@ func readGoldenBinnings(t testing.TB, name string) map[string][]goldenBin {
 // -update-binnings from the code before binning used fit.PreBins (main at
 // 2751458, where BinFeature sorted the rows itself), and rewritten when the
 // automatic shape's criterion began to count bins (branch card; with the
-// old criterion the PreBins code still reproduced the first files exactly).
+// old criterion the PreBins code still reproduced the first files exactly),
+// when none became a fifth shape (branch bins), and when each shape began to
+// be scored at its own best bin count (branch bins2: adult fnlwgt turns
+// once, not four times; bank balance ascending, not peak; german age 5
+// descending bins, not 2; german weighted age, amount and residence move).
 func TestBinningDatasetsGolden(t *testing.T) {
 	for name, cases := range binningCases(t) {
 		got := map[string][]goldenBin{}

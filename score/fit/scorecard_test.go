@@ -495,7 +495,7 @@ func ExampleBinFeature() {
 	fmt.Print(b.Format())
 	// Output:
 	// age (numeric, trend descending, IV 1.1842)
-	//   trend chosen by -2 loglik + ln(rows) * bins, among shapes that split: ascending 18.8 (no split); descending 18.0 (2 bins); peak 18.0 (2 bins); valley 18.0 (2 bins); none 18.0 (2 bins);
+	//   trend chosen by -2 loglik + ln(rows) * bins at each shape's best bin count, among shapes that split: ascending 18.8 (no split); descending 18.0 (2 bins); peak 18.0 (2 bins); valley 18.0 (2 bins); none 18.0 (2 bins);
 	//   bin                                           rows   share    events    rate      woe       iv
 	//   [-inf, 35)                                       6  0.5000         4  0.6667  -1.0296   0.5295
 	//   [35, +inf)                                       6  0.5000         1  0.1667   1.2730   0.6547

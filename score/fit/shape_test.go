@@ -90,12 +90,11 @@ func TestAutoTrendValley(t *testing.T) {
 // noise and on which the unconstrained shape won). Five seeds, each must
 // give an ascending binning.
 //
-// The guarantee needs the rows: each shape's candidate is its binning of
-// highest IV, which uses MaxBins bins for a steady trend, and between
-// candidates with as many bins the criterion compares likelihood alone. On
-// 2,000 such rows 16 of 20 seeds chose a turning shape (13 none, 3 peak;
-// with the four shapes before, 4 of 20 chose peak or valley); on 20,000,
-// none of 20 did.
+// Each shape is scored at its own best bin count: when each was scored at
+// its binning of highest IV (MaxBins bins for a steady trend), the
+// criterion compared likelihood alone and on 2,000 such rows 16 of 20
+// seeds chose a turning shape; TestAutoTrendMonotoneSmallSample checks the
+// 2,000-row samples (1 of 20 turns now).
 func TestAutoTrendMonotone(t *testing.T) {
 	for seed := uint64(1); seed <= 5; seed++ {
 		rng := rand.New(rand.NewPCG(seed, 12))
@@ -151,6 +150,10 @@ func rangeCuts(b *fit.Binning) []float64 {
 //	peak       3 bins [1,3) [3] [4]      -2 loglik 6662.2178  criterion 6688.6918
 //	valley     3 bins [1] [2] [3,+inf)   -2 loglik 6355.5232  criterion 6381.9973
 //	none       4 bins [1] [2] [3] [4]    -2 loglik 6201.0504  criterion 6236.3492
+//
+// Each shape is at its best with its full binning: with fewer bins allowed,
+// none's best-IV binning of at most 3 bins is the valley's (6381.9973), and
+// peak's and valley's of at most 2 is ascending's (6834.3400), all higher.
 func TestAutoTrendTwoTurns(t *testing.T) {
 	vals, ev := levels([][2]int{{3000, 870}, {3000, 240}, {400, 328}, {400, 160}})
 	b, err := fit.BinFeature(score.Feature{Name: "products", Kind: score.Numeric}, vals, ev, nil, nil)
@@ -181,6 +184,7 @@ func TestAutoTrendTwoTurns(t *testing.T) {
 		require.InDelta(t, w.iv, c.IV, 1e-6, w.trend)
 		require.InDelta(t, w.loglik, c.LogLik, 1e-4, w.trend)
 		require.InDelta(t, w.criterion, c.Criterion, 1e-4, w.trend)
+		require.Equal(t, w.bins, c.BestBins, w.trend)
 		require.InDelta(t, math.Log(6800), c.Penalty, 1e-12)
 	}
 	require.Equal(t, 2, b.Choice[4].Turns)
@@ -192,10 +196,13 @@ func TestAutoTrendTwoTurns(t *testing.T) {
 // information value but not the lower criterion, and a monotone shape wins.
 // Four levels of 3,000 rows with 300 / 360 / 351 / 600 events (10% / 12% /
 // 11.7% / 20%: a dip of 0.3 points inside a rising rate). Hand computation
-// (as above; penalty ln 12000 = 9.392662): ascending merges levels 2 and 3,
-// 3 bins, IV 0.101778, -2 loglik 9320.0202, criterion 9348.1982; none keeps
-// all four, IV 0.101876, -2 loglik 9319.8910, criterion 9357.4616: the split
-// gains 0.13 of -2 loglik and costs 9.39.
+// (as above; penalty ln 12000 = 9.392662): ascending's best-IV binning
+// merges levels 2 and 3, 3 bins, IV 0.101778, -2 loglik 9320.0202,
+// criterion 9348.1982; none's keeps all four, IV 0.101876, -2 loglik
+// 9319.8910, criterion 9357.4616. Both are at their best with at most 2
+// bins, the same pair [1,4) [4,+inf) (1011 / 7989 and 600 / 2400): -2
+// loglik 9327.0043 + 2 ln 12000 = 9345.7896, a tie that goes to ascending,
+// whose kept bins are then its 3.
 func TestAutoTrendTwoTurnsLoses(t *testing.T) {
 	vals, ev := levels([][2]int{{3000, 300}, {3000, 360}, {3000, 351}, {3000, 600}})
 	b, err := fit.BinFeature(score.Feature{Name: "x", Kind: score.Numeric}, vals, ev, nil, nil)
@@ -212,18 +219,25 @@ func TestAutoTrendTwoTurnsLoses(t *testing.T) {
 	require.InDelta(t, 0.101778, asc.IV, 1e-6)
 	require.InDelta(t, 0.101876, none.IV, 1e-6)
 	require.Greater(t, none.IV, asc.IV)
-	require.InDelta(t, 9348.1982, asc.Criterion, 1e-4)
-	require.InDelta(t, 9357.4616, none.Criterion, 1e-4)
+	require.InDelta(t, -9320.0202/2, asc.LogLik, 1e-4)
+	require.InDelta(t, -9319.8910/2, none.LogLik, 1e-4)
+	require.Equal(t, 2, asc.BestBins)
+	require.Equal(t, 2, none.BestBins)
+	require.InDelta(t, 9345.7896, asc.Criterion, 1e-4)
+	require.InDelta(t, 9345.7896, none.Criterion, 1e-4)
+	require.Contains(t, b.Format(), "ascending 9345.8 at 2 of 3 bins;")
+	require.Contains(t, b.Format(), "none 9345.8 at 2 of 4 bins, 2 turns;")
 }
 
 // TestChooseTrendCountsBins: the shape criterion counts one parameter per
-// bin. On the card-default data's BILL_AMT5 (IV 0.013) the best valley has 7
-// bins and the best ascending binning 3; counting only the valley's turning
-// point chose the valley (-2 loglik 22149.8 + 9.95 < 22183.1), a 7-rate model
-// of a nearly flat feature. Every shape's bins, IV, log-likelihood and
-// criterion are checked against a brute-force enumeration of all groupings
-// (testdata/choose_trend.py, which uses no candor code), the fifth shape
-// (none) included.
+// bin, at each shape's best bin count. On the card-default data's BILL_AMT5
+// (IV 0.013 with four shapes) the best valley has 7 bins and the best
+// ascending binning 3; counting only the valley's turning point chose the
+// valley (-2 loglik 22149.8 + 9.95 < 22183.1), a 7-rate model of a nearly
+// flat feature. Every shape's kept bins, IV, log-likelihood, its criterion
+// at its best size and that size are checked against a brute-force
+// enumeration of all groupings (testdata/choose_trend.py, which uses no
+// candor code), the fifth shape (none) included.
 func TestChooseTrendCountsBins(t *testing.T) {
 	raw, err := os.ReadFile("testdata/choose_trend.json")
 	require.NoError(t, err)
@@ -243,6 +257,7 @@ func TestChooseTrendCountsBins(t *testing.T) {
 			IV        float64   `json:"iv"`
 			LogLik    float64   `json:"loglik"`
 			Criterion float64   `json:"criterion"`
+			BestBins  int       `json:"best_bins"`
 		} `json:"shapes"`
 	}
 	require.NoError(t, json.Unmarshal(raw, &ref))
@@ -265,11 +280,16 @@ func TestChooseTrendCountsBins(t *testing.T) {
 		require.InDelta(t, want.IV, got.IV, 1e-12, want.Shape)
 		require.InDelta(t, want.LogLik, got.LogLik, 1e-8, want.Shape)
 		require.InDelta(t, want.Criterion, got.Criterion, 1e-8, want.Shape)
+		require.Equal(t, want.BestBins, got.BestBins, want.Shape)
 		require.InDelta(t, ref.Penalty, got.Penalty, 1e-12)
 	}
-	// ascending (3 bins, 22212.94) beats the valley (7 bins, 22219.48), but
-	// the unconstrained shape (8 bins, 3 turns, 22204.80) beats both: its
-	// five extra bins cost 5 ln 21000 = 49.8 and gain 57.9 of -2 loglik.
+	// Each shape at its best size (from the JSON): ascending 22203.00 at 2
+	// bins (its 3-bin best-IV binning: 22212.94), peak 22190.00 and valley
+	// 22187.01 at 3 (their 7 bins: 22226.88, 22219.48), none 22178.04 at 4
+	// (its 8 bins: 22204.80). none wins at its size, and its kept bins are
+	// its best-IV binning within 8 bins: 8 bins, 3 turns.
+	require.Equal(t, []int{2, 2, 3, 3, 4}, []int{scores[0].BestBins, scores[1].BestBins, scores[2].BestBins, scores[3].BestBins, scores[4].BestBins})
+	require.InDelta(t, 22178.0361, scores[4].Criterion, 1e-3)
 	require.Equal(t, ref.Shapes[4].Starts, starts)
 	require.Equal(t, []int{0, 1, 4, 5, 6, 7, 14, 18}, starts)
 	require.Equal(t, 3, scores[4].Turns)
@@ -280,15 +300,22 @@ func TestChooseTrendCountsBins(t *testing.T) {
 // their gain: the shape choice is no feature screen. Event rates falling
 // 0.30, 0.29, 0.28 over three pre-bins of 1000 rows: ascending can only be
 // one bin (-2 loglik 3612.91 + ln 3000 = 3620.92, by Python's math.log),
-// descending has three (3611.94 + 3 ln 3000 = 3635.96) and wins.
+// descending has three (3611.94 + 3 ln 3000 = 3635.96) and is at its best
+// with at most 2 bins, the best-IV pair [0.30, 0.29] [0.28] (590 / 1410 and
+// 280 / 720 events / non-events: -2 loglik 3612.1790 + 2 ln 3000 =
+// 3628.1918, Python's math.log; the other pair [0.30] [0.29, 0.28] gives
+// 3628.1967), still above the single bin's 3620.92, and it wins: its kept
+// bins are the three.
 func TestChooseTrendNeedsASplit(t *testing.T) {
 	p := fit.BinProblem{Events: []float64{300, 290, 280}, NonEvents: []float64{700, 710, 720},
 		TotalEvents: 870, TotalNonEvents: 2130, MaxBins: 8}
 	starts, scores := fit.ChooseTrend(p, math.Log(3000))
 	require.Equal(t, 1, scores[0].Bins)
 	require.InDelta(t, 3620.9165, scores[0].Criterion, 1e-3)
+	require.Equal(t, 1, scores[0].BestBins)
 	require.Equal(t, 3, scores[1].Bins)
-	require.InDelta(t, 3635.9577, scores[1].Criterion, 1e-3)
+	require.Equal(t, 2, scores[1].BestBins)
+	require.InDelta(t, 3628.1918, scores[1].Criterion, 1e-3)
 	require.Equal(t, []int{0, 1, 2}, starts)
 	// With no split of any shape the single bin is the answer.
 	p = fit.BinProblem{Events: []float64{300}, NonEvents: []float64{700}, TotalEvents: 300, TotalNonEvents: 700, MaxBins: 8}

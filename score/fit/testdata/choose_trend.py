@@ -12,10 +12,14 @@ admissible when every bin has events and non-events and the bins' event
 rates follow the shape strictly (peak: rising then falling, either part
 possibly empty; valley: falling then rising; none: consecutive rates differ,
 any number of turns). The admissible grouping of
-largest information value wins; its binned Bernoulli log-likelihood
-sum(e ln(e/n) + g ln(g/n)) and Schwarz's criterion -2 loglik + ln(N) * bins
-are printed as JSON, with the number of turns (changes of direction of the
-bins' rates). No code of candor is used.
+largest information value within 8 bins is the shape's binning: its bins,
+information value, binned Bernoulli log-likelihood sum(e ln(e/n) + g ln(g/n))
+and number of turns (changes of direction of the bins' rates) are printed as
+JSON. The shape's criterion is taken at its own best size: for each limit
+k = 2 .. 8, the admissible grouping of largest information value with at most
+k bins, scored by Schwarz's criterion -2 loglik + ln(N) * bins; the lowest of
+these is the shape's "criterion" and its bin count "best_bins" (the
+"criterion_at" list gives every limit's). No code of candor is used.
 
     /usr/bin/python3 score/fit/testdata/choose_trend.py > score/fit/testdata/choose_trend.json
 """
@@ -53,9 +57,13 @@ def follows(rates, shape):
     return all(s == second for s in steps[k:])
 
 
+def score(bins):
+    return sum(e * math.log(e / (e + g)) + g * math.log(g / (e + g)) for e, g in bins)
+
+
 def best(shape):
     n = len(PREBINS)
-    top = None
+    top = {}  # bin count -> (iv, edges, bins), the best grouping with exactly that many bins
     for ncuts in range(MAX_BINS):
         for cuts in itertools.combinations(range(1, n), ncuts):
             edges = (0,) + cuts + (n,)
@@ -70,15 +78,31 @@ def best(shape):
             if not follows(rates, shape):
                 continue
             iv = sum((g / G - e / E) * math.log((g / G) / (e / E)) for e, g in bins)
-            if top is None or iv > top[0]:
-                top = (iv, edges, bins)
-    iv, edges, bins = top
-    loglik = sum(e * math.log(e / (e + g)) + g * math.log(g / (e + g)) for e, g in bins)
+            if len(bins) not in top or iv > top[len(bins)][0]:
+                top[len(bins)] = (iv, edges, bins)
+
+    def at_most(k):  # the best grouping with at most k bins (the fewer bins on a tie)
+        return max((top[j] for j in sorted(top) if j <= k), key=lambda t: t[0])
+
+    iv, edges, bins = at_most(MAX_BINS)
+    loglik = score(bins)
     rates = [e / (e + g) for e, g in bins]
     steps = [1 if b > a else -1 for a, b in zip(rates, rates[1:])]
     turns = sum(1 for a, b in zip(steps, steps[1:]) if a != b)
+    criterion, best_bins = -2 * loglik + math.log(N) * len(bins), len(bins)
+    criterion_at = {}
+    if len(bins) >= 2:
+        for k in range(2, MAX_BINS + 1):
+            kb = at_most(k)[2]
+            if len(kb) < 2:
+                continue
+            c = -2 * score(kb) + math.log(N) * len(kb)
+            criterion_at[k] = {"bins": len(kb), "criterion": c}
+        best_bins, criterion = min(((v["bins"], v["criterion"]) for v in criterion_at.values()),
+                                   key=lambda t: (t[1], t[0]))
     return {"shape": shape, "bins": len(bins), "starts": list(edges[:-1]), "turns": turns, "iv": iv,
-            "loglik": loglik, "criterion": -2 * loglik + math.log(N) * len(bins)}
+            "loglik": loglik, "criterion": criterion, "best_bins": best_bins,
+            "criterion_at": criterion_at}
 
 
 print(json.dumps({"rows": N, "penalty": math.log(N), "max_bins": MAX_BINS,
