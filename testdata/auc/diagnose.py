@@ -63,7 +63,7 @@ test = dat[test_rows].reset_index(drop=True)
 
 # scorecardpy: var_filter, woebin on the training rows.
 train_s = sc.var_filter(train, y=target)
-features = [c for c in train_s.columns if c != target]
+features = [c for c in train.columns if c in train_s.columns and c != target]  # in the file's order (var_filter's varies)
 spy = sc.woebin(train_s, y=target)
 
 
@@ -79,7 +79,7 @@ def candor_bins(text):
     """Every feature's bins from a candor fit report."""
     out, cur, kind = {}, None, None
     for line in text.splitlines():
-        m = re.match(r"^(\S.*?) \((numeric|categorical), trend ", line)
+        m = re.match(r"^(\S.*?) \((numeric|categorical), (trend |levels ordered)", line)
         if m:
             cur, kind = m.group(1), m.group(2)
             out[cur] = ("cuts", []) if kind == "numeric" else ("groups", [])
