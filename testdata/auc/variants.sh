@@ -12,7 +12,12 @@
 #   CANDOR_VARIANT_COUNT=cv testdata/auc/variants.sh EXTERNAL_DIR NEW_DIR uci_credit_card
 #
 # NAME: german_credit bank_marketing telco_churn heloc uci_credit_card
-# churn_modelling hmeq bankchurners (default: all).
+# churn_modelling hmeq bankchurners (default: all), and iranian_churn when
+# IRANIAN_CSV names the Iranian telecom churn file (Customer_Churn.csv,
+# testdata/trials/2026-12-02-trial3.md), which is then shuffled first as in
+# testdata/trials/2026-12-02-trial3-auc.sh (its rows come in a period of 10):
+#
+#   IRANIAN_CSV=churn.csv testdata/auc/variants.sh EXTERNAL_DIR NEW_DIR
 set -euo pipefail
 ext=$1
 new=$2
@@ -36,3 +41,9 @@ nb=Naive_Bayes_Classifier_Attrition_Flag_Card_Category_Contacts_Count_12_mon_Dep
 table_sets
 one hmeq "$new/hmeq.csv" BAD 1 ""
 one bankchurners "$new/bankchurners.csv" Attrition_Flag "Attrited Customer" "CLIENTNUM,${nb}1,${nb}2"
+if [ -n "${IRANIAN_CSV:-}" ]; then
+	[ -n "$*" ] || names="$names iranian_churn "
+	/usr/bin/python3 -c "import pandas as pd, sys; pd.read_csv(sys.argv[1]).sample(frac=1, random_state=0).to_csv(sys.argv[2], index=False)" \
+		"$IRANIAN_CSV" "$work/iranian.csv"
+	one iranian_churn "$work/iranian.csv" Churn 1 ""
+fi
