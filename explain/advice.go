@@ -195,10 +195,14 @@ func resolveActionSettings(m *score.Model, actions *Actions) (acts, settings []*
 
 // cellStat is the training event rate and rows of one cell (a bin, a
 // level, a numeric cell); ok is false when the model carries no counts for
-// it.
+// it. A binned term's cell also carries its effect (model units: the
+// row-weighted mean of its bins' effects, as turns weighs them); hasEffect
+// is false for any other cell and for a cell with a sloped bin.
 type cellStat struct {
 	rate, rows float64
 	ok         bool
+	effect     float64
+	hasEffect  bool
 }
 
 func newCellStat(count, events float64) cellStat {
@@ -211,6 +215,18 @@ func newCellStat(count, events float64) cellStat {
 // lower reports whether c is supported as a move from cur: both known and
 // c's event rate strictly lower.
 func (c cellStat) lower(cur cellStat) bool { return c.ok && cur.ok && c.rate < cur.rate }
+
+// supports reports whether c is supported as a move from cur for a model in
+// which want times a higher effect is better: c's event rate is lower, and,
+// when both cells carry their effects, c's effect is better too. The second
+// rule matters where a cell pools narrow bins (a boosted model's): a move
+// whose gain the cells do not show (to a cell whose rows the model scores
+// worse, reaching a better narrow bin inside it) rests on that bin's few
+// rows alone, as a move inside one cell does. A scorecard's bin is its own
+// cell, so a move that gains already meets it.
+func (c cellStat) supports(cur cellStat, want float64) bool {
+	return c.lower(cur) && (!c.hasEffect || !cur.hasEffect || want*(c.effect-cur.effect) > 0)
+}
 
 // MinCellShare is the smallest share of a term's training rows that a
 // cell of evidence holds. A binned term's range bins are pooled, in order,
@@ -231,19 +247,28 @@ func binCells(bins []score.Bin) (cells []cellStat, minRows float64) {
 	cells = make([]cellStat, len(bins))
 	pools, minRows := rangePools(bins)
 	var n, ev []float64
+	var sum, w []float64 // per pool: weighted effect and weight (turns')
+	var sloped []bool
 	for k, b := range bins {
 		if p := pools[k]; p >= 0 {
 			for len(n) <= p {
-				n, ev = append(n, 0), append(ev, 0)
+				n, ev, sum, w, sloped = append(n, 0), append(ev, 0), append(sum, 0), append(w, 0), append(sloped, false)
 			}
-			n[p], ev[p] = n[p]+b.Count, ev[p]+b.Events
+			wt := b.Count
+			if minRows == 0 {
+				wt = 1
+			}
+			n[p], ev[p], sum[p], w[p] = n[p]+b.Count, ev[p]+b.Events, sum[p]+wt*b.Effect, w[p]+wt
+			sloped[p] = sloped[p] || b.Slope != 0
 		}
 	}
 	for k, b := range bins {
 		if p := pools[k]; p >= 0 {
 			cells[k] = newCellStat(n[p], ev[p])
+			cells[k].effect, cells[k].hasEffect = sum[p]/w[p], !sloped[p] && w[p] > 0
 		} else {
 			cells[k] = newCellStat(b.Count, b.Events)
+			cells[k].effect, cells[k].hasEffect = b.Effect, b.Slope == 0
 		}
 	}
 	return cells, minRows
@@ -752,7 +777,7 @@ func (tf *termFacts) supportedMove(want float64, pos int, x float64, up bool) bo
 		if best, _ := effectSpan(b, tf.term.Stats, want); best <= curBest && b.Slope == 0 && cb.Slope == 0 {
 			continue
 		}
-		if inBounds(lo, hi) && tf.byPos[k].lower(cur) {
+		if inBounds(lo, hi) && tf.byPos[k].supports(cur, want) {
 			return true
 		}
 	}

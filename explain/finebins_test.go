@@ -295,3 +295,86 @@ func TestShapeLabelsInTheDataDecimals(t *testing.T) {
 	}
 	require.Equal(t, []string{"< 18.775", "[18.775, 18.825)", "[18.825, 20.000000000000004)", ">= 20.000000000000004", "missing"}, labels)
 }
+
+// appHoursModel is the boosted model's term of HourSpendOnApp on the
+// e-commerce churn file of testdata/trials/2026-12-02-trial4.md (`candor
+// fit --model boosted` with that log's features file): the bins' counts and
+// events are the file's (5,630 rows; hours 0 to 5, 255 blank), the effects
+// the fit's (log-odds of churn), the intercept chosen so that 3 hours is a
+// decline and the effect at 5 hours flips it. The three customers at 5
+// hours, none of whom churned, gave that one-value bin -1.456 log-odds;
+// the 1,176 at 4 hours +0.098. The customer may spend more hours, up to 5.
+// below is added to the effects of the bins under 2.5 hours (0: the fit's).
+func appHoursModel(t *testing.T, below float64) *score.Model {
+	t.Helper()
+	five := 5.0
+	f := score.Feature{Name: "HourSpendOnApp", Action: &score.Action{Direction: score.IncreaseOnly, Max: &five}}
+	s := score.MustSchema(f)
+	q := make([]float64, 101) // percentiles of the 5,375 non-blank values
+	for k := range q {
+		switch {
+		case k == 0:
+			q[k] = 0
+		case k <= 28:
+			q[k] = 2
+		case k <= 78:
+			q[k] = 3
+		case k < 100:
+			q[k] = 4
+		default:
+			q[k] = 5
+		}
+	}
+	m, err := score.NewModel(score.Spec{Name: "ecom", Kind: score.LogisticModel, Features: s.Features(), Intercept: 0.5,
+		Terms: []score.Term{{Feature: "HourSpendOnApp", Kind: score.BinnedTerm,
+			Stats: &score.Stats{Count: 5630, Min: 0, Max: 5, Quantiles: q},
+			Bins: []score.Bin{
+				{Kind: score.RangeBin, Upper: edge(0.5), Effect: -4.7567 + below, Count: 3, Events: 0},
+				{Kind: score.RangeBin, Lower: edge(0.5), Upper: edge(1.5), Effect: -3.3639 + below, Count: 35, Events: 0},
+				{Kind: score.RangeBin, Lower: edge(1.5), Upper: edge(2.5), Effect: -0.0763 + below, Count: 1471, Events: 232},
+				{Kind: score.RangeBin, Lower: edge(2.5), Upper: edge(3.5), Effect: 0.0271, Count: 2687, Events: 460},
+				{Kind: score.RangeBin, Lower: edge(3.5), Upper: edge(4.5), Effect: 0.0980, Count: 1176, Events: 198},
+				{Kind: score.RangeBin, Lower: edge(4.5), Effect: -1.4560, Count: 3, Events: 0},
+				{Kind: score.MissingBin, Effect: 0.2371, Count: 255, Events: 58},
+			}}}})
+	require.NoError(t, err)
+	return m
+}
+
+// TestNoSupportFromANarrowBinInAWorseCell: recourse told the trial4
+// customer at 3 hours "If your hours you spend on our app were 5 hours
+// instead of 3 hours, the decision would change.", on the support of the
+// cell that pools 4 and 5 hours (1,179 rows, churn 0.168 against 0.171 at 3
+// hours): a lower rate, so the move passed. But its whole gain was the
+// three-row bin at 5 hours: at the resolution of the cells the model puts
+// 4-5 hours above 3 (row-weighted mean effect (1176 * 0.0980 + 3 * -1.456)
+// / 1179 = 0.0941 against 0.0271 log-odds), so the move to 4 hours, the
+// cell's own rows, raises the risk. A move whose gain the cells do not
+// show rests on the narrow bin alone: neither recourse nor advice may
+// propose it.
+func TestNoSupportFromANarrowBinInAWorseCell(t *testing.T) {
+	r, reason := recourseAndReason(t, appHoursModel(t, 0), score.Record{score.Num(3)})
+	require.True(t, r.Infeasible, "proposed %+v", r.Counterfactuals)
+	require.Equal(t, "HourSpendOnApp", reason.Feature)
+	// The advice is to spend fewer hours (the cells below 3 hours are
+	// better), which the declared direction forbids.
+	require.Equal(t, explain.WithheldDeclaredDirection, reason.AdviceWithheld)
+
+	// Allowed, it is proposed and flagged: the model's exact gain is there.
+	sp, err := explain.NewActionSpace(appHoursModel(t, 0), nil, nil)
+	require.NoError(t, err)
+	loose, err := sp.Recourse(context.Background(), score.Record{score.Num(3)}, &explain.RecourseOptions{Target: 0.5, AllowUnsupported: true})
+	require.NoError(t, err)
+	require.NotEmpty(t, loose.Counterfactuals)
+	ch := loose.Counterfactuals[0].Changes[0]
+	require.InDelta(t, 5, ch.ToVal.Float(), 0)
+	require.True(t, ch.Unsupported)
+	require.InDelta(t, 198.0/1179, ch.Support.ProposedRate, 1e-12)
+	require.InDelta(t, 460.0/2687, ch.Support.CurrentRate, 1e-12)
+
+	// With the bins under 2.5 hours made the worst (+5 log-odds), only more
+	// hours could help, and only the narrow bin does: the advice "a higher
+	// value would improve the result" rested on it and is withheld.
+	_, reason = recourseAndReason(t, appHoursModel(t, 5), score.Record{score.Num(3)})
+	require.Equal(t, explain.WithheldNoSupport, reason.AdviceWithheld)
+}

@@ -27,8 +27,10 @@ import (
 //     its midpoint; without a training range, one band at the term's
 //     population baseline (Term.Baseline);
 //   - a categorical or binned term: its levels or bins (and its missing and
-//     other effects) sorted by effect and grouped, SensitiveGroup or more to
-//     a group, each group published at the mean of its effects.
+//     other effects) sorted by effect and grouped into at most
+//     SensitiveBands groups of SensitiveGroup or more (as equal in size as
+//     they can be, in effect order), each group published at the mean of
+//     its effects.
 //
 // The published score is the exact score with each sensitive term's effect
 // replaced by its band's (summed afresh); the published contributions, reasons, log-odds,
@@ -43,7 +45,8 @@ import (
 // cheapest). Repeating outputs for the same customer narrows nothing.
 const (
 	// SensitiveBands is the number of equal-width bands of a sensitive
-	// numeric feature's training range.
+	// numeric feature's training range, and the most groups a sensitive
+	// categorical or binned term is published in.
 	SensitiveBands = 4
 	// SensitiveGroup is the fewest levels or bins in one published group
 	// of a sensitive categorical or binned term.
@@ -167,13 +170,13 @@ func termBandsOf(m *score.Model, j int) *termBands {
 	}
 	entries = sorted
 	tb.byLabel = map[string]int{}
-	groups := max(1, len(entries)/SensitiveGroup)
+	// At most SensitiveBands groups, as a linear term's range has, of
+	// SensitiveGroup or more: a boosted model's hundreds of fine bins in
+	// pairs would name the value to a pair of narrow bins.
+	n := len(entries)
+	groups := min(SensitiveBands, max(1, n/SensitiveGroup))
 	for g := range groups {
-		lo := g * SensitiveGroup
-		hi := lo + SensitiveGroup
-		if g == groups-1 {
-			hi = len(entries)
-		}
+		lo, hi := g*n/groups, (g+1)*n/groups
 		var sum float64
 		var labels []string
 		for _, en := range entries[lo:hi] {

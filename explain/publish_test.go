@@ -194,3 +194,52 @@ func abs(x float64) float64 {
 	}
 	return x
 }
+
+// TestPublishFineBinsInFewGroups: the boosted model of the e-commerce churn
+// file (testdata/trials/2026-12-02-trial4.md) bins the sensitive
+// CashbackAmount in 218 fine bins, many a dollar wide; grouped two by two,
+// its published effect took 109 values over the file, each naming the
+// customer's cashback to one of two bins: about the exact amount. A term's
+// bins (or levels) are now grouped into at most SensitiveBands groups, as
+// a linear term's range is: an attacker learns one of four groups, as the
+// README's "What an attacker learns" says, whatever the number of bins.
+// Here 40 one-unit bins with effects 0, 0.1, ..., 3.9 (and a missing bin
+// at 0.05, its effect among them) make 41 entries: groups of 10, 10, 10
+// and 11 in effect order.
+func TestPublishFineBinsInFewGroups(t *testing.T) {
+	bins := make([]score.Bin, 0, 41)
+	for k := range 40 {
+		b := score.Bin{Kind: score.RangeBin, Effect: float64(k) / 10}
+		if k > 0 {
+			b.Lower = new(float64(k))
+		}
+		if k < 39 {
+			b.Upper = new(float64(k + 1))
+		}
+		bins = append(bins, b)
+	}
+	bins = append(bins, score.Bin{Kind: score.MissingBin, Effect: 0.05})
+	m, err := score.NewModel(score.Spec{Name: "fine", Kind: score.LogisticModel,
+		Features: []score.Feature{{Name: "cashback", Kind: score.Numeric, Sensitive: true}},
+		Terms:    []score.Term{{Feature: "cashback", Kind: score.BinnedTerm, Bins: bins}}})
+	require.NoError(t, err)
+	e, err := explain.NewExplainer(m, nil)
+	require.NoError(t, err)
+	var ex, pub explain.Explanation
+	published := map[float64]int{}
+	for x := -0.5; x < 41; x++ {
+		require.NoError(t, e.Explain(score.Record{score.Num(x)}, &ex))
+		e.Publish(&pub, &ex)
+		published[pub.Effects[0]]++
+	}
+	require.Len(t, published, explain.SensitiveBands, "published effects: %v", published)
+	// Effect order: 0, 0.05 (missing), 0.1, ..., 0.8 is the first group.
+	first := (0 + 0.05 + 0.1 + 0.2 + 0.3 + 0.4 + 0.5 + 0.6 + 0.7 + 0.8) / 10
+	require.NoError(t, e.Explain(score.Record{score.Num(0.5)}, &ex))
+	e.Publish(&pub, &ex)
+	require.InDelta(t, first, pub.Effects[0], 1e-12)
+	// The last group: 2.9 to 3.9, 11 bins.
+	require.NoError(t, e.Explain(score.Record{score.Num(39.5)}, &ex))
+	e.Publish(&pub, &ex)
+	require.InDelta(t, (2.9+3.9)/2, pub.Effects[0], 1e-12)
+}

@@ -88,7 +88,8 @@ type Change struct {
 	// carries no training counts for the feature.
 	Support *Support `json:"support,omitempty"`
 	// Unsupported is set when the proposed cell's event rate is not below
-	// the current cell's (or unknown): proposed only with
+	// the current cell's (or unknown), or, for a binned term, its effect is
+	// not better (cellStat.supports): proposed only with
 	// RecourseOptions.AllowUnsupported.
 	Unsupported bool `json:"unsupported,omitempty"`
 	// Derived marks the change of a derived input (score.Derivation): it
@@ -480,7 +481,7 @@ func (s *ActionSpace) counterfactual(rec score.Record, terms []float64, picks []
 		if cur.ok && c.cell.ok {
 			ch.Support = &Support{CurrentRate: cur.rate, CurrentRows: cur.rows, ProposedRate: c.cell.rate, ProposedRows: c.cell.rows}
 		}
-		ch.Unsupported = !c.cell.lower(cur)
+		ch.Unsupported = !c.cell.supports(cur, s.sign)
 		cf.Unsupported = cf.Unsupported || ch.Unsupported
 		cf.Changes = append(cf.Changes, ch)
 		cf.Cost += p.opt.cost

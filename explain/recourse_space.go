@@ -78,7 +78,7 @@ type rcCand struct {
 // twice or more (WithheldShapeTurns), of at least the feature's min_change (default
 // DefaultMinChangeShare of its interquartile range), and, unless
 // RecourseOptions.AllowUnsupported, to a cell with a lower training event
-// rate.
+// rate (and, for a binned term, a better effect than the current cell's).
 //
 // Every problem with actions is reported at once, each a *score.FieldError
 // naming the feature and wrapping ErrActions (or score.ErrUnknownFeature).
@@ -505,7 +505,7 @@ func (s *ActionSpace) options(dst []rcOption, f *rcFeature, x score.Value, e0 fl
 		return dst
 	}
 	cur := f.facts.cellAt(x, pos)
-	supported := func(c *rcCand) bool { return allow || l&liftSupport != 0 || c.cell.lower(cur) }
+	supported := func(c *rcCand) bool { return allow || l&liftSupport != 0 || c.cell.supports(cur, s.sign) }
 	if f.numeric {
 		if !x.IsNum() || (f.facts.shapeTurns && l&liftShape == 0) {
 			return dst

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -281,4 +282,28 @@ func TestFitColumnFlagsSuggestCloseMatches(t *testing.T) {
 		require.Equal(t, 1, code, tc.flag)
 		require.Contains(t, stderr, tc.want, tc.flag)
 	}
+}
+
+// TestFitBlankCellsNameTheFile: a logistic fit of the e-commerce churn file
+// (testdata/trials/2026-12-02-trial4.md), blank cells in seven columns,
+// said `candor fit: blank cells: "Tenure" on 264 rows, ...` and named no
+// file, while every other data error of fit names the --data file. It
+// names it now, before the columns.
+func TestFitBlankCellsNameTheFile(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "ecom.csv")
+	var b strings.Builder
+	b.WriteString("Tenure,CityTier,Churn\n")
+	for i := range 60 {
+		tenure := strconv.Itoa(i % 30)
+		if i%7 == 3 {
+			tenure = ""
+		}
+		fmt.Fprintf(&b, "%s,%d,%d\n", tenure, 1+i%3, i%4/3)
+	}
+	require.NoError(t, os.WriteFile(data, []byte(b.String()), 0o644))
+	code, _, errOut := runCLI(t, "fit", "--data", data, "--target", "Churn", "--event", "1", "--out", filepath.Join(dir, "m.json"))
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "candor fit: "+data+`: blank cells: "Tenure" on 9 rows`)
+	require.Contains(t, errOut, "--missing drop")
 }
