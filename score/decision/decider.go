@@ -67,6 +67,7 @@ type Decider struct {
 	max   int
 	mu    sync.RWMutex
 	views map[string]*explain.Explainer // key: neutralised features joined by NUL
+	cuts  []explain.Cut                 // the policy's cutoff and review band (Policy.cuts)
 }
 
 // errNoModel is the error of a Decider without a model.
@@ -110,6 +111,7 @@ func newDecider(m *score.Model, p *Policy, eo *explain.Options, maxViews int) (*
 		return nil, err
 	}
 	d.full = full
+	d.cuts = d.p.cuts(m)
 	switch {
 	case maxViews == 0:
 		d.max = DefaultMaxViews
@@ -238,7 +240,9 @@ func (d *Decider) explain(r score.Record, cr *score.ConsentResult) (*Explained, 
 		}
 		x.Explanation.Reasons = kept
 	}
-	e.Publish(&x.Shown, &x.Explanation)
+	// Shown on the side of the cutoff, and in or out of the review band,
+	// as the exact score is: the decision discloses that much anyway.
+	e.PublishSide(&x.Shown, &x.Explanation, cr.Score, d.cuts)
 	if len(cr.Neutralised) > 0 {
 		kept := x.Shown.Reasons[:0]
 		for _, re := range x.Shown.Reasons {

@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/score"
 )
 
@@ -203,23 +204,37 @@ func (p *Policy) cutoff(m *score.Model) score.Probability {
 
 // inBand reports whether score s is within the review band of the cutoff,
 // with a sentence that gives the published score shown (never s itself,
-// which could give a sensitive value back).
+// which could give a sensitive value back). The band is tested as its two
+// cuts (Policy.cuts), so that a shown score kept on s's side of them
+// (explain.OnSide) is in the band exactly when s is.
 func (p *Policy) inBand(m *score.Model, s, shown float64) (bool, string) {
 	if p.ReviewBand <= 0 {
 		return false, ""
 	}
-	if p.CutoffPoints != nil {
-		c := *p.CutoffPoints
-		if math.Abs(s-c) <= p.ReviewBand {
-			return true, fmt.Sprintf("score %s points is within %s points of the cutoff %s", fmtG(shown), fmtG(p.ReviewBand), fmtG(c))
-		}
+	cuts := p.cuts(m)
+	if !cuts[1].Above(m, s) || cuts[2].Above(m, s) {
 		return false, ""
 	}
-	pr, c := float64(m.Link(s).Probability), float64(p.cutoff(m))
-	if math.Abs(pr-c) <= p.ReviewBand {
-		return true, fmt.Sprintf("probability %.4f is within %s of the cutoff %s", float64(m.Link(shown).Probability), fmtG(p.ReviewBand), fmtG(c))
+	if p.CutoffPoints != nil {
+		return true, fmt.Sprintf("score %s points is within %s points of the cutoff %s", fmtG(shown), fmtG(p.ReviewBand), fmtG(*p.CutoffPoints))
 	}
-	return false, ""
+	return true, fmt.Sprintf("probability %.4f is within %s of the cutoff %s", float64(m.Link(shown).Probability), fmtG(p.ReviewBand), fmtG(float64(p.cutoff(m))))
+}
+
+// cuts are the thresholds whose side a decision discloses: the cutoff
+// (declined at or above a probability, below points), then, with a review
+// band, its lower edge (in the band at or above it) and its upper edge (in
+// the band at or below it).
+func (p *Policy) cuts(m *score.Model) []explain.Cut {
+	c, pts := float64(p.cutoff(m)), p.CutoffPoints != nil
+	if pts {
+		c = *p.CutoffPoints
+	}
+	out := []explain.Cut{{At: c, Points: pts, Closed: true}}
+	if p.ReviewBand > 0 {
+		out = append(out, explain.Cut{At: c - p.ReviewBand, Points: pts, Closed: true}, explain.Cut{At: c + p.ReviewBand, Points: pts})
+	}
+	return out
 }
 
 // unlikeTraining appends a referral for each used term whose value the
