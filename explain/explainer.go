@@ -188,11 +188,9 @@ type Explainer struct {
 	// bands[j] is how term j is published when withheld (publish.go); nil
 	// for a term published as it is.
 	bands []*termBands
-	// cutoff[:nCut] is the model's cutoff, that Publish keeps the
-	// published score on the exact score's side of (none for a linear
-	// model).
-	cutoff [1]Cut
-	nCut   int
+	// cutoff holds the model's cutoff, that Publish keeps the published
+	// score on the exact score's side of (none for a linear model).
+	cutoff []Cut
 }
 
 // NewExplainer prepares explanations of m. opts may be nil.
@@ -331,7 +329,8 @@ func NewExplainer(m *score.Model, opts *Options) (*Explainer, error) {
 	}
 	e.bands = newBands(m, e.withheld)
 	if m.Kind() != score.LinearModel {
-		e.cutoff[0], e.nCut = Cut{At: float64(m.Cutoff()), Closed: true}, 1
+		e.cutoff = make([]Cut, 1)
+		e.cutoff[0] = Cut{At: float64(m.Cutoff()), Closed: true}
 	}
 	return e, nil
 }

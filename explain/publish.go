@@ -206,9 +206,6 @@ func (tb *termBands) band(v score.Value, pos int) (effect float64, band int) {
 	}
 	switch tb.kind {
 	case score.LinearTerm:
-		if tb.constant {
-			return tb.effect, -1
-		}
 		// Compared with the edges that label writes (and BandEdges hands
 		// to SQL), so that a value at an edge is in the band named for it
 		// and a huge value is in the last band.
@@ -329,7 +326,7 @@ func (e *Explainer) Withholds() bool { return e.bands != nil }
 // level's). ex must have been filled by this explainer; dst may not be ex.
 // Once dst's slices have grown to size it allocates nothing.
 func (e *Explainer) Publish(dst, ex *Explanation) {
-	e.PublishSide(dst, ex, ex.Result.Score, e.cutoff[:e.nCut])
+	e.PublishSide(dst, ex, ex.Result.Score, e.cutoff)
 }
 
 // ShownDecimals are the decimals a published score is moved to when
@@ -378,96 +375,6 @@ func (c Cut) Above(m *score.Model, s float64) bool {
 // ranked on them. The outcome itself discloses which side of its cuts the
 // exact score is on, so the moved score discloses nothing more.
 func (e *Explainer) PublishSide(dst, ex *Explanation, exact float64, cuts []Cut) {
-	e.publish(dst, ex)
-	if e.bands == nil {
-		return
-	}
-	t := OnSide(e.m, dst.Result.Score, exact, cuts)
-	if t == dst.Result.Score {
-		return
-	}
-	for j, tb := range e.bands {
-		if tb != nil && j < len(dst.Effects) {
-			d := t - dst.Result.Score
-			dst.Effects[j] += d
-			dst.Contributions[j] += d
-			break
-		}
-	}
-	dst.Result = e.m.Link(t)
-	dst.Reasons = e.appendReasons(dst.Reasons[:0], nil, dst)
-	for i := range dst.Reasons {
-		dst.Reasons[i].public = true
-	}
-}
-
-// OnSide returns shown (a score of m in model units) moved, if it must be,
-// to the side of each cut that exact is on, as PublishSide moves a
-// published score; shown itself when it is on exact's side of every cut.
-func OnSide(m *score.Model, shown, exact float64, cuts []Cut) float64 {
-	for _, fine := range [2]bool{false, true} {
-		s := shown
-		for range 2*len(cuts) + 2 {
-			moved := false
-			for _, c := range cuts {
-				if want := c.Above(m, exact); c.Above(m, s) != want {
-					s, moved = c.nearest(m, want, fine), true
-				}
-			}
-			if !moved {
-				return s
-			}
-		}
-	}
-	return shown // cuts closer than a score apart: cannot happen for exact's own side
-}
-
-// nearest returns the score nearest At that is above the cut (want) or
-// not: At itself on its closed side, else (unless fine) the nearest value
-// past At in the shown decimals, and then the nearest score past it.
-func (c Cut) nearest(m *score.Model, want, fine bool) float64 {
-	x := c.At
-	if !fine && want != c.Closed {
-		d := ShownProbabilityDecimals
-		if c.Points {
-			d = ShownPointsDecimals
-		}
-		p := math.Pow10(d)
-		if want { // above an open cut: the next decimal up
-			if x = math.Ceil(c.At*p) / p; x <= c.At {
-				x += 1 / p
-			}
-		} else { // below a closed cut: the next decimal down
-			if x = math.Floor(c.At*p) / p; x >= c.At {
-				x -= 1 / p
-			}
-		}
-		if !c.Points && !(x > 0 && x < 1) {
-			x = c.At
-		}
-	}
-	s, up := x, 1.0 // up: the way of s in which the cut's scale rises
-	if !c.Points {
-		s = m.ScoreFor(score.Probability(x).LogOdds())
-		if m.Kind() == score.ScorecardModel {
-			up = -1
-		}
-	}
-	if !want {
-		up = -up
-	}
-	// Nudged, in growing steps, until the cut's own test agrees: x
-	// converted to a score and back need not land on x's side.
-	step := 1e-16 * math.Max(1, math.Abs(s))
-	for i := 0; i < 64 && c.Above(m, s) != want; i++ {
-		s += up * step
-		step *= 2
-	}
-	return s
-}
-
-// publish is Publish without the cuts.
-func (e *Explainer) publish(dst, ex *Explanation) {
 	e.prepare(dst)
 	dst.public = true
 	copy(dst.Effects, ex.Effects)
@@ -481,9 +388,13 @@ func (e *Explainer) publish(dst, ex *Explanation) {
 		dst.Reasons = append(dst.Reasons, ex.Reasons...)
 		return
 	}
+	first := -1
 	for j, tb := range e.bands {
 		if tb == nil || j >= len(ex.Effects) {
 			continue
+		}
+		if first < 0 {
+			first = j
 		}
 		pe, _ := tb.band(ex.Values[j], ex.Positions[j])
 		dst.Effects[j], dst.Contributions[j] = pe, pe-e.base.Terms[j]
@@ -497,11 +408,74 @@ func (e *Explainer) publish(dst, ex *Explanation) {
 	for _, eff := range dst.Effects {
 		s += eff
 	}
+	if t := OnSide(e.m, s, exact, cuts); t != s && first >= 0 {
+		dst.Effects[first] += t - s
+		dst.Contributions[first] += t - s
+		s = t
+	}
 	dst.Result = e.m.Link(s)
 	dst.Reasons = e.appendReasons(dst.Reasons, nil, dst)
 	for i := range dst.Reasons {
 		dst.Reasons[i].public = true
 	}
+}
+
+// OnSide returns shown (a score of m in model units) moved, if it must be,
+// to the side of each cut that exact is on, as PublishSide moves a
+// published score; shown itself when it is on exact's side of every cut.
+func OnSide(m *score.Model, shown, exact float64, cuts []Cut) float64 {
+	s, n := shown, 2*len(cuts)+2
+	for i := range 2 * n {
+		moved := false
+		for _, c := range cuts {
+			if want := c.Above(m, exact); c.Above(m, s) != want {
+				// After n rounds the decimals do not fit between the
+				// cuts: the nearest scores past them do.
+				s, moved = c.nearest(m, want, i >= n), true
+			}
+		}
+		if !moved {
+			return s
+		}
+	}
+	return shown // cuts closer than a score apart: cannot happen for exact's own side
+}
+
+// nearest returns the score nearest At that is above the cut (want) or
+// not: At itself on its closed side, else (unless fine) the nearest value
+// past At in the shown decimals, and then the nearest score past it.
+func (c Cut) nearest(m *score.Model, want, fine bool) float64 {
+	d := 1.0 // the way the cut's scale goes to the wanted side
+	if !want {
+		d = -1
+	}
+	x := c.At
+	if !fine && want != c.Closed {
+		p := 1e4 // 10^ShownProbabilityDecimals
+		if c.Points {
+			p = 1e2 // 10^ShownPointsDecimals
+		}
+		// The next decimal past At: up above an open cut, down below a
+		// closed one.
+		if x = d * (math.Floor(d*c.At*p) + 1) / p; !c.Points && !(x > 0 && x < 1) {
+			x = c.At
+		}
+	}
+	s := x
+	if !c.Points {
+		s = m.ScoreFor(score.Probability(x).LogOdds())
+		if m.Kind() == score.ScorecardModel {
+			d = -d // points fall as the probability rises
+		}
+	}
+	// Nudged, in growing steps, until the cut's own test agrees: x
+	// converted to a score and back need not land on x's side.
+	step := 1e-16 * math.Max(1, math.Abs(s))
+	for i := 0; i < 64 && c.Above(m, s) != want; i++ {
+		s += d * step
+		step *= 2
+	}
+	return s
 }
 
 // PublishRecourse makes r, the answer of an ActionSpace over the
@@ -526,7 +500,7 @@ func (e *Explainer) PublishRecourse(ex *Explanation, r *Recourse, opts *Recourse
 	// counterfactuals (each below the target) say it is.
 	target := []Cut{{At: float64(r.Target), Closed: true}}
 	var pub Explanation
-	e.publish(&pub, ex)
+	e.PublishSide(&pub, ex, 0, nil)
 	shift := pub.Result.Score - ex.Result.Score
 	e.PublishSide(&pub, ex, r.Score, target)
 	r.Score, r.Probability = pub.Result.Score, pub.Result.Probability

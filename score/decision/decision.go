@@ -205,20 +205,17 @@ func (p *Policy) cutoff(m *score.Model) score.Probability {
 // inBand reports whether score s is within the review band of the cutoff,
 // with a sentence that gives the published score shown (never s itself,
 // which could give a sensitive value back). The band is tested as its two
-// cuts (Policy.cuts), so that a shown score kept on s's side of them
-// (explain.OnSide) is in the band exactly when s is.
-func (p *Policy) inBand(m *score.Model, s, shown float64) (bool, string) {
-	if p.ReviewBand <= 0 {
+// cuts (cuts, from Policy.cuts), so that a shown score kept on s's side of
+// them (explain.OnSide) is in the band exactly when s is.
+func (p *Policy) inBand(m *score.Model, cuts []explain.Cut, s, shown float64) (bool, string) {
+	if len(cuts) < 3 || !cuts[1].Above(m, s) || cuts[2].Above(m, s) {
 		return false, ""
 	}
-	cuts := p.cuts(m)
-	if !cuts[1].Above(m, s) || cuts[2].Above(m, s) {
-		return false, ""
-	}
+	head, unit := "probability "+strconv.FormatFloat(float64(m.Link(shown).Probability), 'f', 4, 64), ""
 	if p.CutoffPoints != nil {
-		return true, fmt.Sprintf("score %s points is within %s points of the cutoff %s", fmtG(shown), fmtG(p.ReviewBand), fmtG(*p.CutoffPoints))
+		head, unit = "score "+fmtG(shown)+" points", " points"
 	}
-	return true, fmt.Sprintf("probability %.4f is within %s of the cutoff %s", float64(m.Link(shown).Probability), fmtG(p.ReviewBand), fmtG(float64(p.cutoff(m))))
+	return true, head + " is within " + fmtG(p.ReviewBand) + unit + " of the cutoff " + fmtG(cuts[0].At)
 }
 
 // cuts are the thresholds whose side a decision discloses: the cutoff
@@ -226,15 +223,17 @@ func (p *Policy) inBand(m *score.Model, s, shown float64) (bool, string) {
 // band, its lower edge (in the band at or above it) and its upper edge (in
 // the band at or below it).
 func (p *Policy) cuts(m *score.Model) []explain.Cut {
-	c, pts := float64(p.cutoff(m)), p.CutoffPoints != nil
+	c, pts, b := float64(p.cutoff(m)), p.CutoffPoints != nil, p.ReviewBand
 	if pts {
 		c = *p.CutoffPoints
 	}
-	out := []explain.Cut{{At: c, Points: pts, Closed: true}}
-	if p.ReviewBand > 0 {
-		out = append(out, explain.Cut{At: c - p.ReviewBand, Points: pts, Closed: true}, explain.Cut{At: c + p.ReviewBand, Points: pts})
+	n := 1
+	if b > 0 {
+		n = 3
 	}
-	return out
+	out := make([]explain.Cut, 3)
+	out[0], out[1], out[2] = explain.Cut{At: c, Points: pts, Closed: true}, explain.Cut{At: c - b, Points: pts, Closed: true}, explain.Cut{At: c + b, Points: pts}
+	return out[:n]
 }
 
 // unlikeTraining appends a referral for each used term whose value the
