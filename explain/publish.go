@@ -490,7 +490,10 @@ func (c Cut) nearest(m *score.Model, want, fine bool) float64 {
 // (CostWithheld); a change within the current band or group (published
 // effect 0) is not listed, nor a counterfactual (or Best) left with no
 // change; the limits' probabilities and the reason are those of the
-// published score. opts are the options r was found with (nil for the
+// published score. The customer's score and every counterfactual's are
+// kept on the exact score's side of r.Target (PublishSide), so that the
+// probability shown agrees with Already and each counterfactual is shown
+// below the target. opts are the options r was found with (nil for the
 // defaults). With nothing withheld r is left as it is.
 func (e *Explainer) PublishRecourse(ex *Explanation, r *Recourse, opts *RecourseOptions) {
 	if e.bands == nil || r == nil {

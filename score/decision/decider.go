@@ -45,7 +45,8 @@ type Explained struct {
 	Explanation explain.Explanation
 	// Shown is Explanation as it may be shown (explain.Explainer.Publish):
 	// with sensitive terms at their bands' effects, so that nothing in it
-	// gives a sensitive value back. Its Result is the published score.
+	// gives a sensitive value back. Its Result is the published score, on
+	// the exact score's side of the policy's cutoff and review band.
 	Shown explain.Explanation
 	// Explainer is the consent view's explainer, for Order, ReasonArgs and
 	// AppendCustomerText on Explanation. Its Model is the consent view, not

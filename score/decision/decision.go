@@ -389,8 +389,10 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 
 // Shown is the score of the decision as it may be shown and logged: the
 // published score of Explained.Shown (sensitive terms at their bands'
-// effects, see explain.SensitiveBands), or Score itself for a Decision
-// not made by Decide. Outcome was decided on the exact Score.
+// effects, see explain.SensitiveBands, kept on the exact score's side of
+// the policy's cutoff and in or out of its review band as the exact score
+// is: explain.Explainer.PublishSide), or Score itself for a Decision not
+// made by Decide. Outcome was decided on the exact Score.
 func (d *Decision) Shown() score.Result {
 	if d.Explained != nil {
 		return d.Explained.Shown.Result
