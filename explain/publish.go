@@ -31,8 +31,11 @@ import (
 //     a group, each group published at the mean of its effects.
 //
 // The published score is the exact score with each sensitive term's effect
-// replaced by its band's (summed afresh); the published contributions, reasons, log-odds,
-// probability and counterfactual scores follow from it. The value, level,
+// replaced by its band's (summed afresh), kept on the exact score's side
+// of the cutoffs published with it (PublishSide: the model's cutoff, a
+// policy's cutoff and review band, a recourse target); the published
+// contributions, reasons, log-odds, probability and counterfactual scores
+// follow from it. The value, level,
 // bin and position of a sensitive feature are never published, and a
 // counterfactual's change of one gives only the band of the new value.
 // Everything published is then a function of the customer's other values
