@@ -108,3 +108,27 @@ func TestPublishRecourseAlreadyAgrees(t *testing.T) {
 		})
 	}
 }
+
+// TestOnSideNarrowCuts: cuts closer than the shown decimals (the exact
+// probability 0.50002 is above 0.5, an open cut, and below 0.50005, a
+// closed one; no 4-decimal probability lies between them) are met by the
+// nearest score past the cut, on both sides; a shown score already on
+// the exact side of every cut is left as it is.
+func TestOnSideNarrowCuts(t *testing.T) {
+	m := sideModel(t)
+	cuts := []explain.Cut{{At: 0.5}, {At: 0.50005, Closed: true}}
+	logit := func(p float64) float64 { return math.Log(p / (1 - p)) }
+	exact := logit(0.50002)
+	for _, shown := range []float64{logit(0.7), logit(0.3)} {
+		s := explain.OnSide(m, shown, exact, cuts)
+		p := float64(m.Link(s).Probability)
+		require.Greater(t, p, 0.5, "shown %v", p)
+		require.Less(t, p, 0.50005, "shown %v", p)
+		require.True(t, math.Abs(p-0.5) < 1e-12 || math.Abs(p-0.50005) < 1e-12, "shown %v, not next to a cut", p)
+	}
+	inside := logit(0.50003)
+	require.Equal(t, inside, explain.OnSide(m, inside, exact, cuts))
+	// Points on a logistic model are its log-odds: 2 decimals past 0.
+	require.InDelta(t, -0.01, explain.OnSide(m, 1, -3, []explain.Cut{{At: 0, Points: true, Closed: true}}), 1e-15)
+	require.Equal(t, 0.0, explain.OnSide(m, -1, 3, []explain.Cut{{At: 0, Points: true, Closed: true}}))
+}
