@@ -188,6 +188,9 @@ type Explainer struct {
 	// bands[j] is how term j is published when withheld (publish.go); nil
 	// for a term published as it is.
 	bands []*termBands
+	// cutoff holds the model's cutoff, that Publish keeps the published
+	// score on the exact score's side of (none for a linear model).
+	cutoff []Cut
 }
 
 // NewExplainer prepares explanations of m. opts may be nil.
@@ -325,6 +328,10 @@ func NewExplainer(m *score.Model, opts *Options) (*Explainer, error) {
 		}
 	}
 	e.bands = newBands(m, e.withheld)
+	if m.Kind() != score.LinearModel {
+		e.cutoff = make([]Cut, 1)
+		e.cutoff[0] = Cut{At: float64(m.Cutoff()), Closed: true}
+	}
 	return e, nil
 }
 

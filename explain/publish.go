@@ -33,8 +33,11 @@ import (
 //     its effects.
 //
 // The published score is the exact score with each sensitive term's effect
-// replaced by its band's (summed afresh); the published contributions, reasons, log-odds,
-// probability and counterfactual scores follow from it. The value, level,
+// replaced by its band's (summed afresh), kept on the exact score's side
+// of the cutoffs published with it (PublishSide: the model's cutoff, a
+// policy's cutoff and review band, a recourse target); the published
+// contributions, reasons, log-odds, probability and counterfactual scores
+// follow from it. The value, level,
 // bin and position of a sensitive feature are never published, and a
 // counterfactual's change of one gives only the band of the new value.
 // Everything published is then a function of the customer's other values
@@ -209,9 +212,6 @@ func (tb *termBands) band(v score.Value, pos int) (effect float64, band int) {
 	}
 	switch tb.kind {
 	case score.LinearTerm:
-		if tb.constant {
-			return tb.effect, -1
-		}
 		// Compared with the edges that label writes (and BandEdges hands
 		// to SQL), so that a value at an edge is in the band named for it
 		// and a huge value is in the last band.
@@ -325,12 +325,62 @@ func (e *Explainer) Withholds() bool { return e.bands != nil }
 // anyone: ex as it is when the explainer withholds nothing, else with each
 // sensitive term at its band's effect (see SensitiveBands): its Effect and
 // Contribution are the band's, its Value missing and its Position -1; the
-// Result is the exact score with those effects replaced, and the reasons
-// are ranked anew on the published contributions (a sensitive term reports
-// its term's code, never a level's). ex must have been filled by this
-// explainer; dst may not be ex. Once dst's slices have grown to size it
-// allocates nothing.
+// Result is the exact score with those effects replaced, kept on the side
+// of the model's cutoff (score.Model.Cutoff) that the exact score is on
+// (see PublishSide); and the reasons are ranked anew on the published
+// contributions (a sensitive term reports its term's code, never a
+// level's). ex must have been filled by this explainer; dst may not be ex.
+// Once dst's slices have grown to size it allocates nothing.
 func (e *Explainer) Publish(dst, ex *Explanation) {
+	e.PublishSide(dst, ex, ex.Result.Score, e.cutoff)
+}
+
+// ShownDecimals are the decimals a published score is moved to when
+// PublishSide must put it strictly on one side of a cut: an event
+// probability to 4 (as the customer texts and the review band's referral
+// write it), a scorecard's points to 2.
+const (
+	ShownProbabilityDecimals = 4
+	ShownPointsDecimals      = 2
+)
+
+// A Cut is a threshold of the score scale whose side an outcome published
+// beside the score discloses: a decision's cutoff, an edge of its review
+// band, a recourse target. A score is above the cut when its event
+// probability (or, with Points, its score in model units: a scorecard's
+// points) is at or above At when Closed, above At when not.
+type Cut struct {
+	At     float64
+	Points bool
+	Closed bool
+}
+
+// Above reports whether score s of model m (model units) is above the cut.
+func (c Cut) Above(m *score.Model, s float64) bool {
+	x := s
+	if !c.Points {
+		x = float64(m.Link(s).Probability)
+	}
+	if c.Closed {
+		return x >= c.At
+	}
+	return x > c.At
+}
+
+// PublishSide is Publish with the published score kept on the side of
+// each cut that exact (the score decided on, in model units; normally
+// ex.Result.Score) is on. When the sensitive terms' bands put it on the
+// other side of a cut, it is moved to the nearest score on exact's side:
+// At itself when that side includes At (an adverse outcome is at or above
+// a probability cutoff: a score at the cutoff reads as adverse), else the
+// nearest value past At of ShownProbabilityDecimals (or
+// ShownPointsDecimals) decimals (0.4999 below a cutoff 0.5), or, where
+// cuts are closer than that, the nearest score past At. The move is added
+// to the first sensitive term's published effect and contribution, so that
+// the contributions still add up to the score shown, and the reasons are
+// ranked on them. The outcome itself discloses which side of its cuts the
+// exact score is on, so the moved score discloses nothing more.
+func (e *Explainer) PublishSide(dst, ex *Explanation, exact float64, cuts []Cut) {
 	e.prepare(dst)
 	dst.public = true
 	copy(dst.Effects, ex.Effects)
@@ -344,9 +394,13 @@ func (e *Explainer) Publish(dst, ex *Explanation) {
 		dst.Reasons = append(dst.Reasons, ex.Reasons...)
 		return
 	}
+	first := -1
 	for j, tb := range e.bands {
 		if tb == nil || j >= len(ex.Effects) {
 			continue
+		}
+		if first < 0 {
+			first = j
 		}
 		pe, _ := tb.band(ex.Values[j], ex.Positions[j])
 		dst.Effects[j], dst.Contributions[j] = pe, pe-e.base.Terms[j]
@@ -360,11 +414,74 @@ func (e *Explainer) Publish(dst, ex *Explanation) {
 	for _, eff := range dst.Effects {
 		s += eff
 	}
+	if t := OnSide(e.m, s, exact, cuts); t != s && first >= 0 {
+		dst.Effects[first] += t - s
+		dst.Contributions[first] += t - s
+		s = t
+	}
 	dst.Result = e.m.Link(s)
 	dst.Reasons = e.appendReasons(dst.Reasons, nil, dst)
 	for i := range dst.Reasons {
 		dst.Reasons[i].public = true
 	}
+}
+
+// OnSide returns shown (a score of m in model units) moved, if it must be,
+// to the side of each cut that exact is on, as PublishSide moves a
+// published score; shown itself when it is on exact's side of every cut.
+func OnSide(m *score.Model, shown, exact float64, cuts []Cut) float64 {
+	s, n := shown, 2*len(cuts)+2
+	for i := range 2 * n {
+		moved := false
+		for _, c := range cuts {
+			if want := c.Above(m, exact); c.Above(m, s) != want {
+				// After n rounds the decimals do not fit between the
+				// cuts: the nearest scores past them do.
+				s, moved = c.nearest(m, want, i >= n), true
+			}
+		}
+		if !moved {
+			return s
+		}
+	}
+	return shown // cuts closer than a score apart: cannot happen for exact's own side
+}
+
+// nearest returns the score nearest At that is above the cut (want) or
+// not: At itself on its closed side, else (unless fine) the nearest value
+// past At in the shown decimals, and then the nearest score past it.
+func (c Cut) nearest(m *score.Model, want, fine bool) float64 {
+	d := 1.0 // the way the cut's scale goes to the wanted side
+	if !want {
+		d = -1
+	}
+	x := c.At
+	if !fine && want != c.Closed {
+		p := 1e4 // 10^ShownProbabilityDecimals
+		if c.Points {
+			p = 1e2 // 10^ShownPointsDecimals
+		}
+		// The next decimal past At: up above an open cut, down below a
+		// closed one.
+		if x = d * (math.Floor(d*c.At*p) + 1) / p; !c.Points && !(x > 0 && x < 1) {
+			x = c.At
+		}
+	}
+	s := x
+	if !c.Points {
+		s = m.ScoreFor(score.Probability(x).LogOdds())
+		if m.Kind() == score.ScorecardModel {
+			d = -d // points fall as the probability rises
+		}
+	}
+	// Nudged, in growing steps, until the cut's own test agrees: x
+	// converted to a score and back need not land on x's side.
+	step := 1e-16 * math.Max(1, math.Abs(s))
+	for i := 0; i < 64 && c.Above(m, s) != want; i++ {
+		s += d * step
+		step *= 2
+	}
+	return s
 }
 
 // PublishRecourse makes r, the answer of an ActionSpace over the
@@ -379,15 +496,22 @@ func (e *Explainer) Publish(dst, ex *Explanation) {
 // (CostWithheld); a change within the current band or group (published
 // effect 0) is not listed, nor a counterfactual (or Best) left with no
 // change; the limits' probabilities and the reason are those of the
-// published score. opts are the options r was found with (nil for the
+// published score. The customer's score and every counterfactual's are
+// kept on the exact score's side of r.Target (PublishSide), so that the
+// probability shown agrees with Already and each counterfactual is shown
+// below the target. opts are the options r was found with (nil for the
 // defaults). With nothing withheld r is left as it is.
 func (e *Explainer) PublishRecourse(ex *Explanation, r *Recourse, opts *RecourseOptions) {
 	if e.bands == nil || r == nil {
 		return
 	}
+	// Shown on the exact score's side of the target, as Already and the
+	// counterfactuals (each below the target) say it is.
+	target := []Cut{{At: float64(r.Target), Closed: true}}
 	var pub Explanation
-	e.Publish(&pub, ex)
+	e.PublishSide(&pub, ex, 0, nil)
 	shift := pub.Result.Score - ex.Result.Score
+	e.PublishSide(&pub, ex, r.Score, target)
 	r.Score, r.Probability = pub.Result.Score, pub.Result.Probability
 	cf := func(c *Counterfactual) {
 		s := c.Score
@@ -427,8 +551,8 @@ func (e *Explainer) PublishRecourse(ex *Explanation, r *Recourse, opts *Recourse
 			ch.Effect, ch.Cost, ch.Withheld, ch.Direction = to-cur, 0, true, dir
 			ch.Support = nil // its cells would narrow the value down
 		}
-		c.Score = s
-		c.Probability = e.m.Link(s).Probability
+		c.Score = OnSide(e.m, s, c.Score, target)
+		c.Probability = e.m.Link(c.Score).Probability
 	}
 	kept := r.Counterfactuals[:0]
 	for i := range r.Counterfactuals {

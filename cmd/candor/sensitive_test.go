@@ -330,3 +330,64 @@ func TestCutoffBaselineNeedsReferenceCustomers(t *testing.T) {
 	require.Equal(t, 1, code)
 	require.Contains(t, errOut, "--reference-size 1 is below 10, and the model has sensitive features")
 }
+
+// TestInversionAttackOnTheSide: the published score is kept on the exact
+// score's side of the cutoff (explain.Explainer.PublishSide), which is all
+// the move tells. The model's cutoff is put at 0.8125 (log-odds 1.4663),
+// between customer 1's exact log-odds, -0.4 - 0.0000021*13579.25 + 0.1293
+// + 0.041*36 + 0.44 = 1.6168 (p 0.8343, adverse), and its published one,
+// income at its band's midpoint 125875 and widowed in the group {married,
+// widowed} at 0.06465: 1.3163 (p 0.7886). So it is shown at the cutoff.
+// Customer 2 (income 50000) has the same band and side: every number
+// written about the two is the same. Customer 3 (income 200000, exact
+// 1.2253, favourable) has the same band on the other side: it reads
+// 0.7886, the band's own score. The attacker learns the band and the side
+// of the cutoff, nothing more, and `check` counts the adverse customers
+// that `score` shows at or above the cutoff.
+func TestInversionAttackOnTheSide(t *testing.T) {
+	dir := t.TempDir()
+	spec := sensitiveSpec()
+	spec.Cutoff = 0.8125
+	m, err := score.NewModel(spec)
+	require.NoError(t, err)
+	model := filepath.Join(dir, "model.json")
+	require.NoError(t, m.SaveFile(model))
+	data := filepath.Join(dir, "data.csv")
+	require.NoError(t, os.WriteFile(data, []byte("income,marital,duration,housing\n13579.25,mar_widowed,36,rent\n50000,mar_widowed,36,rent\n200000,mar_widowed,36,rent\n"), 0o644))
+	tab, err := readTable(data, "")
+	require.NoError(t, err)
+	banded := 1 / (1 + math.Exp(-(-0.4 - 0.0000021*125875 + (0.0+0.1293)/2 + 0.041*36 + 0.44)))
+
+	code, out, errOut := runCLI(t, "score", "--model", model, "--data", data, "--reasons", "-1")
+	require.Equal(t, 0, code, errOut)
+	rows := perRow(t, out, "\n", 3)
+	requireNothingRecovered(t, "score --reasons", m, tab, rows)
+	lines := jsonLines[scoreLine](t, out)
+	require.InDelta(t, 0.8125, *lines[0].Probability, 1e-12, "shown at the cutoff: %s", rows[0])
+	require.GreaterOrEqual(t, *lines[0].Probability, 0.8125)
+	require.Equal(t, strings.TrimPrefix(rows[0], `{"row":1`), strings.TrimPrefix(rows[1], `{"row":2`), "same band, same side: the same numbers")
+	require.InDelta(t, banded, *lines[2].Probability, 1e-12, "favourable: the band's own score")
+
+	code, out, errOut = runCLI(t, "check", "--model", model, "--data", data)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "3 rows, 2 adverse (event probability >= 0.81)")
+
+	log := filepath.Join(dir, "decisions.jsonl")
+	writer, _ := logKeys(t, filepath.Join(dir, "keys"))
+	code, out, errOut = runCLI(t, append([]string{"score", "--model", model, "--data", data, "--reasons", "-1",
+		"--decisions", log, "--time", "2026-01-15T09:00:00Z"}, writer...)...)
+	require.Equal(t, 0, code, errOut)
+	requireNothingRecovered(t, "score --decisions", m, tab, perRow(t, out, "\n", 3))
+	for i, l := range jsonLines[scoreLine](t, out) {
+		require.Equal(t, *l.Probability >= 0.8125, l.Decision.Outcome == "decline", "row %d: %v, %s", i+1, *l.Probability, l.Decision.Outcome)
+	}
+
+	actions := filepath.Join(dir, "actions.json")
+	require.NoError(t, os.WriteFile(actions, []byte(`{"features": {"duration": {"direction": "decrease", "grid": [6, 12, 24]}}}`), 0o644))
+	code, out, errOut = runCLI(t, "recourse", "--model", model, "--data", data, "--actions", actions, "--allow-unsupported")
+	require.Equal(t, 0, code, errOut)
+	requireNothingRecovered(t, "recourse", m, tab, perRow(t, out, "\n", 3))
+	for i, l := range jsonLines[recourseLine](t, out) {
+		require.Equal(t, *l.Probability < 0.8125, l.Already, "row %d: shown %v beside already=%v", i+1, *l.Probability, l.Already)
+	}
+}

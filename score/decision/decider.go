@@ -45,7 +45,8 @@ type Explained struct {
 	Explanation explain.Explanation
 	// Shown is Explanation as it may be shown (explain.Explainer.Publish):
 	// with sensitive terms at their bands' effects, so that nothing in it
-	// gives a sensitive value back. Its Result is the published score.
+	// gives a sensitive value back. Its Result is the published score, on
+	// the exact score's side of the policy's cutoff and review band.
 	Shown explain.Explanation
 	// Explainer is the consent view's explainer, for Order, ReasonArgs and
 	// AppendCustomerText on Explanation. Its Model is the consent view, not
@@ -67,6 +68,7 @@ type Decider struct {
 	max   int
 	mu    sync.RWMutex
 	views map[string]*explain.Explainer // key: neutralised features joined by NUL
+	cuts  []explain.Cut                 // the policy's cutoff and review band (Policy.cuts)
 }
 
 // errNoModel is the error of a Decider without a model.
@@ -110,6 +112,7 @@ func newDecider(m *score.Model, p *Policy, eo *explain.Options, maxViews int) (*
 		return nil, err
 	}
 	d.full = full
+	d.cuts = d.p.cuts(m)
 	switch {
 	case maxViews == 0:
 		d.max = DefaultMaxViews
@@ -190,7 +193,7 @@ func (d *Decider) decide(r score.Record, consents score.Consents, terms []float6
 	if p.declines(m, cr.Score) {
 		dec.ModelOutcome = Decline
 	}
-	if near, text := p.inBand(m, cr.Score, x.Shown.Result.Score); near {
+	if near, text := p.inBand(m, d.cuts, cr.Score, x.Shown.Result.Score); near {
 		dec.Referrals = append(dec.Referrals, Referral{Code: ReferBand, Text: text})
 	}
 	dec.Referrals = p.unlikeTraining(m, r, &cr, dec.Referrals)
@@ -229,26 +232,27 @@ func (d *Decider) explain(r score.Record, cr *score.ConsentResult) (*Explained, 
 	}
 	// A neutralised term contributes 0, so it can lead a reason only with a
 	// zero total (explain.Options.KeepZero); such a reason is dropped.
-	if len(cr.Neutralised) > 0 {
-		kept := x.Explanation.Reasons[:0]
-		for _, re := range x.Explanation.Reasons {
-			if re.Term < 0 || !cr.IsNeutralised(re.Feature) {
-				kept = append(kept, re)
-			}
-		}
-		x.Explanation.Reasons = kept
-	}
-	e.Publish(&x.Shown, &x.Explanation)
-	if len(cr.Neutralised) > 0 {
-		kept := x.Shown.Reasons[:0]
-		for _, re := range x.Shown.Reasons {
-			if re.Term < 0 || !cr.IsNeutralised(re.Feature) {
-				kept = append(kept, re)
-			}
-		}
-		x.Shown.Reasons = kept
-	}
+	x.Explanation.Reasons = usedReasons(x.Explanation.Reasons, cr)
+	// Shown on the side of the cutoff, and in or out of the review band,
+	// as the exact score is: the decision discloses that much anyway.
+	e.PublishSide(&x.Shown, &x.Explanation, cr.Score, d.cuts)
+	x.Shown.Reasons = usedReasons(x.Shown.Reasons, cr)
 	return x, nil
+}
+
+// usedReasons filters rs in place, leaving out the reasons of neutralised
+// features.
+func usedReasons(rs []explain.Reason, cr *score.ConsentResult) []explain.Reason {
+	if len(cr.Neutralised) == 0 {
+		return rs
+	}
+	kept := rs[:0]
+	for _, re := range rs {
+		if re.Term < 0 || !cr.IsNeutralised(re.Feature) {
+			kept = append(kept, re)
+		}
+	}
+	return kept
 }
 
 // view returns the explainer of the model with the given features

@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/candorscore/candor/explain"
 	"github.com/candorscore/candor/score"
 )
 
@@ -203,23 +204,36 @@ func (p *Policy) cutoff(m *score.Model) score.Probability {
 
 // inBand reports whether score s is within the review band of the cutoff,
 // with a sentence that gives the published score shown (never s itself,
-// which could give a sensitive value back).
-func (p *Policy) inBand(m *score.Model, s, shown float64) (bool, string) {
-	if p.ReviewBand <= 0 {
+// which could give a sensitive value back). The band is tested as its two
+// cuts (cuts, from Policy.cuts), so that a shown score kept on s's side of
+// them (explain.OnSide) is in the band exactly when s is.
+func (p *Policy) inBand(m *score.Model, cuts []explain.Cut, s, shown float64) (bool, string) {
+	if len(cuts) < 3 || !cuts[1].Above(m, s) || cuts[2].Above(m, s) {
 		return false, ""
 	}
+	head, unit := "probability "+strconv.FormatFloat(float64(m.Link(shown).Probability), 'f', 4, 64), ""
 	if p.CutoffPoints != nil {
-		c := *p.CutoffPoints
-		if math.Abs(s-c) <= p.ReviewBand {
-			return true, fmt.Sprintf("score %s points is within %s points of the cutoff %s", fmtG(shown), fmtG(p.ReviewBand), fmtG(c))
-		}
-		return false, ""
+		head, unit = "score "+fmtG(shown)+" points", " points"
 	}
-	pr, c := float64(m.Link(s).Probability), float64(p.cutoff(m))
-	if math.Abs(pr-c) <= p.ReviewBand {
-		return true, fmt.Sprintf("probability %.4f is within %s of the cutoff %s", float64(m.Link(shown).Probability), fmtG(p.ReviewBand), fmtG(c))
+	return true, head + " is within " + fmtG(p.ReviewBand) + unit + " of the cutoff " + fmtG(cuts[0].At)
+}
+
+// cuts are the thresholds whose side a decision discloses: the cutoff
+// (declined at or above a probability, below points), then, with a review
+// band, its lower edge (in the band at or above it) and its upper edge (in
+// the band at or below it).
+func (p *Policy) cuts(m *score.Model) []explain.Cut {
+	c, pts, b := float64(p.cutoff(m)), p.CutoffPoints != nil, p.ReviewBand
+	if pts {
+		c = *p.CutoffPoints
 	}
-	return false, ""
+	n := 1
+	if b > 0 {
+		n = 3
+	}
+	out := make([]explain.Cut, 3)
+	out[0], out[1], out[2] = explain.Cut{At: c, Points: pts, Closed: true}, explain.Cut{At: c - b, Points: pts, Closed: true}, explain.Cut{At: c + b, Points: pts}
+	return out[:n]
 }
 
 // unlikeTraining appends a referral for each used term whose value the
@@ -375,8 +389,10 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 
 // Shown is the score of the decision as it may be shown and logged: the
 // published score of Explained.Shown (sensitive terms at their bands'
-// effects, see explain.SensitiveBands), or Score itself for a Decision
-// not made by Decide. Outcome was decided on the exact Score.
+// effects, see explain.SensitiveBands, kept on the exact score's side of
+// the policy's cutoff and in or out of its review band as the exact score
+// is: explain.Explainer.PublishSide), or Score itself for a Decision not
+// made by Decide. Outcome was decided on the exact Score.
 func (d *Decision) Shown() score.Result {
 	if d.Explained != nil {
 		return d.Explained.Shown.Result

@@ -29,7 +29,9 @@ func TestDecideReferralReasons(t *testing.T) {
 	// cutoff is p = 0.5 (log-odds 0); the band is p in [0.45, 0.55]. The
 	// referral text gives the published probability: income (sensitive) at
 	// its band's midpoint, 2.125 for incomes in [1, 3.25): log-odds 1 -
-	// 1.0625 = -0.0625, p = 0.4844.
+	// 1.0625 = -0.0625, p = 0.4844; kept on the exact score's side of the
+	// cutoff: income 2 declines at log-odds 0, so it is shown at the
+	// cutoff, p = 0.5 (explain.PublishSide), not below it.
 	cases := []struct {
 		name     string
 		rec      score.Record
@@ -43,7 +45,7 @@ func TestDecideReferralReasons(t *testing.T) {
 		{"clean approve", cust(6, "a", 2), all, pol, -1.4, decision.Approve, decision.Approve, nil},
 		{"clean decline", cust(1, "b", 10), all, pol, 3.9, decision.Decline, decision.Decline, nil},
 		{"at the cutoff declines, in band", cust(2, "a", 0), all, pol, 0, decision.Decline, decision.Refer,
-			[]ref{{decision.ReferBand, "", "probability 0.4844 is within 0.05 of the cutoff 0.5"}}},
+			[]ref{{decision.ReferBand, "", "probability 0.5000 is within 0.05 of the cutoff 0.5"}}},
 		{"in band below the cutoff", cust(2.2, "a", 0), all, pol, -0.1, decision.Approve, decision.Refer,
 			[]ref{{decision.ReferBand, "", "probability 0.4844 is within 0.05 of the cutoff 0.5"}}},
 		{"just outside the band", cust(2.6, "a", 0), all, pol, -0.3, decision.Approve, decision.Approve, nil},

@@ -30,7 +30,11 @@
 // its exact one, so the points, log-odds, probability, the term's effect
 // and contribution columns and the reasons are the published ones, and no
 // column holds the exact effect (from which the value could be read
-// back). ScoreBins and AuditCounts count exact scores and decisions, as
+// back). Unlike Publish, the statement does not keep the published score
+// on the exact score's side of the model's cutoff
+// (explain.Explainer.PublishSide with no cuts): a row whose band moves it
+// across the cutoff reads on the other side there than in candor score.
+// ScoreBins and AuditCounts count exact scores and decisions, as
 // candor monitor and audit do; their results are counts only.
 //
 // The statement reads only the model's columns and the columns named in
