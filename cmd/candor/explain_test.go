@@ -141,7 +141,10 @@ func TestExplainGlobal(t *testing.T) {
 	code, out, errOut = runCLI(t, "explain", "--model", model, "--data", data, "--global", "--rows", "1-10")
 	require.Equal(t, 0, code, errOut)
 	require.Contains(t, out, "feature importance over 10 rows")
-	require.Contains(t, out, "effect shapes (log-odds")
+	// The lines under the shapes heading are contributions (effect minus
+	// the baseline's), so the heading names them so.
+	require.Contains(t, out, "contribution of each value (log-odds from the population baseline")
+	require.NotContains(t, out, "effect shapes")
 }
 
 // --reasons means what explain.Options.MaxReasons means: 0 the default
