@@ -106,7 +106,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if m, err = withFeatures(m, *featuresPath); err != nil {
 		return err
 	}
-	acts, err := readActionsFile(a.actions)
+	acts, err := readActionsFile(a.actions, m)
 	if err != nil {
 		return err
 	}
