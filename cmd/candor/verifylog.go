@@ -19,11 +19,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"runtime"
 	"strings"
 	"time"
 
 	"github.com/candorscore/candor/explain"
+	"github.com/candorscore/candor/internal/jsonerr"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/decision"
 	"github.com/candorscore/candor/score/signing"
@@ -113,9 +115,16 @@ func (d *decisionFlags) open(m *score.Model, t *score.Table, nReasons int, stder
 		if err != nil {
 			return nil, err
 		}
-		pol, err = decision.ParsePolicy(fh)
+		b, err := io.ReadAll(io.LimitReader(fh, 16<<20)) // as score.ReadDeclarationsFile
 		fh.Close()
 		if err != nil {
+			return nil, fmt.Errorf("%s: %w", *d.policy, err)
+		}
+		pol, err = decision.ParsePolicy(bytes.NewReader(b))
+		if err != nil {
+			if key, known := jsonerr.UnknownKey(b, reflect.TypeFor[decision.Policy]()); key != "" {
+				err = fmt.Errorf("%w: policy JSON: %s", decision.ErrPolicy, jsonerr.UnknownKeyText(key, score.CloseMatches(key, known)))
+			}
 			return nil, fmt.Errorf("%s: %w", *d.policy, err)
 		}
 	}

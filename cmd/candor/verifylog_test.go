@@ -504,3 +504,16 @@ func TestConsentColumn(t *testing.T) {
 	require.Equal(t, 1, code)
 	require.Contains(t, errText, "no column")
 }
+
+// A misspelt key in the --policy file is named with its close match, as
+// the features file's are (trial4: "reviewband" was only "unknown field").
+func TestPolicyUnknownKeyCloseMatch(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 5)
+	w, _ := testKeys(t)
+	pol := filepath.Join(dir, "policy.json")
+	require.NoError(t, os.WriteFile(pol, []byte(`{"version": "2", "reviewband": 0.05}`), 0o644))
+	code, _, errText := runCLI(t, withKeys(w, "score", "--model", model, "--data", data, "--decisions", filepath.Join(dir, "d.jsonl"), "--policy", pol)...)
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, pol+`: invalid decision policy: policy JSON: unknown key "reviewband" (did you mean "review_band"?)`)
+}
