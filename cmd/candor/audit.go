@@ -539,7 +539,7 @@ func (u *unscoredRows) String() string {
 // each group column alone and, when there are several, their intersection.
 // The population of the costs is t itself (auditInMemory).
 func auditBurden(ctx context.Context, a auditArgs, m *score.Model, t *score.Table, in *fairness.TableData, target score.Probability, stderr io.Writer) ([]*fairness.Burden, error) {
-	actions, err := readActionsFile(a.actionsPath)
+	actions, err := readActionsFile(a.actionsPath, m)
 	if err != nil {
 		return nil, err
 	}

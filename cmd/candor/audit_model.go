@@ -106,7 +106,7 @@ func auditModelStream(ctx context.Context, a auditArgs, refs map[string]string, 
 	if _, err := fairness.NewTally(spec, opts); err != nil {
 		return nil, nil, nil, nil, err
 	}
-	actions, err := readActionsFile(a.actionsPath)
+	actions, err := readActionsFile(a.actionsPath, m)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}

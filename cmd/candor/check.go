@@ -63,7 +63,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	actions, err := readActionsFile(*actionsPath)
+	actions, err := readActionsFile(*actionsPath, m)
 	if err != nil {
 		return err
 	}

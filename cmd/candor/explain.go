@@ -106,7 +106,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if m, err = withFeatures(m, *featuresPath); err != nil {
 		return err
 	}
-	acts, err := readActionsFile(a.actions)
+	acts, err := readActionsFile(a.actions, m)
 	if err != nil {
 		return err
 	}
@@ -718,7 +718,7 @@ func explainGlobal(e *explain.Explainer, t *score.Table, selected []int, a expla
 	for _, v := range g.Importance {
 		fmt.Fprintf(w, "  %10.4f  %5.1f%%  %s\n", v.MeanAbs, 100*v.AdverseShare, v.Feature)
 	}
-	fmt.Fprintf(w, "\neffect shapes (%s; contribution = effect - baseline):\n", g.Units)
+	fmt.Fprintf(w, "\ncontribution of each value (%s from the %s baseline: the feature's effect there minus the baseline's):\n", g.Units, g.BaselineKind)
 	for _, s := range g.Shapes {
 		fmt.Fprintf(w, "%s\n", s.Feature)
 		for _, p := range s.Points {

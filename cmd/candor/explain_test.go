@@ -141,7 +141,10 @@ func TestExplainGlobal(t *testing.T) {
 	code, out, errOut = runCLI(t, "explain", "--model", model, "--data", data, "--global", "--rows", "1-10")
 	require.Equal(t, 0, code, errOut)
 	require.Contains(t, out, "feature importance over 10 rows")
-	require.Contains(t, out, "effect shapes (log-odds")
+	// The lines under the shapes heading are contributions (effect minus
+	// the baseline's), so the heading names them so.
+	require.Contains(t, out, "contribution of each value (log-odds from the population baseline")
+	require.NotContains(t, out, "effect shapes")
 }
 
 // --reasons means what explain.Options.MaxReasons means: 0 the default
@@ -171,5 +174,23 @@ func TestExplainReasonsAgreeWithLibrary(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	for i, l := range jsonLines[scoreLine](t, out) {
 		require.Len(t, l.Reasons, all[i])
+	}
+}
+
+// An actions file that names a feature the model lacks is refused naming
+// the file, the feature and its close match (trial3: "Frequency of sms"
+// for "Frequency of SMS" said only "unknown feature"), as a misspelt
+// --target is; an immutable entry too. Every command that reads --actions
+// goes through readActionsFile.
+func TestActionsUnknownFeatureCloseMatch(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 5)
+	acts := filepath.Join(dir, "acts.json")
+	require.NoError(t, os.WriteFile(acts, []byte(`{"immutable": ["Age_in_years"], "features": {"Duration in month": {"direction": "decrease"}}}`), 0o644))
+	for _, cmd := range []string{"explain", "recourse", "check"} {
+		code, _, errText := runCLI(t, cmd, "--model", model, "--data", data, "--actions", acts)
+		require.Equal(t, 1, code, cmd)
+		require.Contains(t, errText, acts+`: feature "Duration in month": unknown feature: action for a feature not in the model (did you mean "duration_in_month"?)`, cmd)
+		require.Contains(t, errText, `feature "Age_in_years": unknown feature: immutable feature not in the model (did you mean "age_in_years"?)`, cmd)
 	}
 }

@@ -112,7 +112,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := checkDeclaredActions(m, a.features); err != nil {
 		return err
 	}
-	report += derivedLines(t, schema, m) + identifierLines(t, schema)
+	report += derivedLines(t, schema, m) + identifierLines(t, schema) + duplicateLines(t)
 	if a.report != "" {
 		w, closeFn, err := output(a.report, stdout)
 		if err != nil {

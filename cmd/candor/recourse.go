@@ -209,7 +209,7 @@ func answerRecourse(ctx context.Context, m *score.Model, space *explain.ActionSp
 // recourseSetup reads the actions and the catalogue of recourse and
 // builds its action space over pop.
 func recourseSetup(m *score.Model, actionsPath string, pop *score.Table, lang, messages string) (*explain.ActionSpace, *explain.Catalog, error) {
-	actions, err := readActionsFile(actionsPath)
+	actions, err := readActionsFile(actionsPath, m)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -179,7 +179,7 @@ func legacyExplainJSON(t *testing.T, model, data, actions string) string {
 	require.NoError(t, err)
 	tab, err := readTable(data, "")
 	require.NoError(t, err)
-	acts, err := readActionsFile(actions)
+	acts, err := readActionsFile(actions, m)
 	require.NoError(t, err)
 	e, err := explain.NewExplainer(m, &explain.Options{MaxReasons: 4, Actions: acts})
 	require.NoError(t, err)

@@ -19,11 +19,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"runtime"
 	"strings"
 	"time"
 
 	"github.com/candorscore/candor/explain"
+	"github.com/candorscore/candor/internal/jsonerr"
 	"github.com/candorscore/candor/score"
 	"github.com/candorscore/candor/score/decision"
 	"github.com/candorscore/candor/score/signing"
@@ -113,9 +115,16 @@ func (d *decisionFlags) open(m *score.Model, t *score.Table, nReasons int, stder
 		if err != nil {
 			return nil, err
 		}
-		pol, err = decision.ParsePolicy(fh)
+		b, err := io.ReadAll(io.LimitReader(fh, 16<<20)) // as score.ReadDeclarationsFile
 		fh.Close()
 		if err != nil {
+			return nil, fmt.Errorf("%s: %w", *d.policy, err)
+		}
+		pol, err = decision.ParsePolicy(bytes.NewReader(b))
+		if err != nil {
+			if key, known := jsonerr.UnknownKey(b, reflect.TypeFor[decision.Policy]()); key != "" {
+				err = fmt.Errorf("%w: policy JSON: %s", decision.ErrPolicy, jsonerr.UnknownKeyText(key, score.CloseMatches(key, known)))
+			}
 			return nil, fmt.Errorf("%s: %w", *d.policy, err)
 		}
 	}
@@ -373,7 +382,7 @@ func runVerifyLog(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			break
 		}
 		if err != nil {
-			return reportBroken(stderr, path, err, lr.Summary())
+			return reportBroken(stderr, path, opts, err, lr.Summary())
 		}
 		tally.Add(e)
 	}
@@ -399,15 +408,20 @@ func runVerifyLog(ctx context.Context, args []string, stdout, stderr io.Writer) 
 }
 
 // reportBroken explains why a log did not verify and returns exit status 1.
-func reportBroken(stderr io.Writer, path string, err error, sum decision.LogSummary) int {
+func reportBroken(stderr io.Writer, path string, opts decision.VerifyOptions, err error, sum decision.LogSummary) int {
 	var le *decision.LogError
 	var he *decision.HeadError
 	switch {
 	case errors.As(err, &le):
 		fmt.Fprintf(stderr, "candor verify-log: %s: first bad line %d (record %d, byte %d): %s\n", path, le.Line, le.Seq, le.Offset, le.Detail)
 		if sum.SignedBytes > 0 {
-			fmt.Fprintf(stderr, "  the log is signed up to record %d (its first %d bytes); if the damage is a torn tail (a crash, a full disk, records appended without the key), --repair cuts it off\n",
-				sum.Signed.Seq, sum.SignedBytes)
+			fmt.Fprintf(stderr, "  the log is signed up to record %d (its first %d bytes)", sum.Signed.Seq, sum.SignedBytes)
+			if _, rerr := decision.CheckRepair(path, opts); errors.Is(rerr, decision.ErrNotRepaired) {
+				// A signed checkpoint follows the damage: --repair refuses.
+				fmt.Fprintf(stderr, ", and checkpoints signed by the writer follow the damage: it is inside the log, not a torn tail (a record edited, removed or inserted after it was signed, or the file corrupted); keep the file as evidence, compare it with a copy or backup, and start a new log\n")
+			} else {
+				fmt.Fprintf(stderr, "; if the damage is a torn tail (a crash, a full disk, records appended without the key), --repair cuts it off\n")
+			}
 		}
 	case errors.As(err, &he):
 		fmt.Fprintf(stderr, "candor verify-log: %s: %v\n", path, err)

@@ -179,6 +179,10 @@ func TestScoreDecisionsAndVerifyLog(t *testing.T) {
 	require.Contains(t, errText, "first bad line 15 (record 7, byte ")
 	require.Contains(t, errText, "sequence number is 8, want 7")
 	require.Contains(t, errText, "signed up to record 6", "where a repair would cut")
+	// Signed checkpoints follow the damage, so --repair (which refuses
+	// such a log) is not suggested: the edit is inside the log.
+	require.NotContains(t, errText, "--repair")
+	require.Contains(t, errText, "inside the log")
 	// score appends only to a log that ends with its own checkpoint: it
 	// reads the tail, not the whole log, so damage inside stays for
 	// verify-log to find, and its new checkpoints vouch for no forgery.
@@ -197,6 +201,12 @@ func TestScoreDecisionsAndVerifyLog(t *testing.T) {
 	require.Equal(t, 1, code)
 	require.Contains(t, errText, "broken")
 	require.Contains(t, errText, "verify-log --repair")
+	// There --repair helps (nothing signed follows the record), and
+	// verify-log says so.
+	code, _, errText = runCLI(t, vlog(v, log)...)
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, "--repair cuts it off")
+	require.NotContains(t, errText, "inside the log")
 }
 
 // readEntries reads a log verified with the verifier's flags v.
@@ -493,4 +503,17 @@ func TestConsentColumn(t *testing.T) {
 	code, _, errText = runCLI(t, withKeys(w, "score", "--model", model, "--data", data, "--decisions", log, "--consent-column", "nope")...)
 	require.Equal(t, 1, code)
 	require.Contains(t, errText, "no column")
+}
+
+// A misspelt key in the --policy file is named with its close match, as
+// the features file's are (trial4: "reviewband" was only "unknown field").
+func TestPolicyUnknownKeyCloseMatch(t *testing.T) {
+	dir := t.TempDir()
+	model, data := germanFixture(t, dir, 5)
+	w, _ := testKeys(t)
+	pol := filepath.Join(dir, "policy.json")
+	require.NoError(t, os.WriteFile(pol, []byte(`{"version": "2", "reviewband": 0.05}`), 0o644))
+	code, _, errText := runCLI(t, withKeys(w, "score", "--model", model, "--data", data, "--decisions", filepath.Join(dir, "d.jsonl"), "--policy", pol)...)
+	require.Equal(t, 1, code)
+	require.Contains(t, errText, pol+`: invalid decision policy: policy JSON: unknown key "reviewband" (did you mean "review_band"?)`)
 }

@@ -667,24 +667,40 @@ type RepairReport struct {
 // would destroy signed records. opts.Head is not used; check it after.
 // An intact log is left as it is (Removed false).
 func RepairLog(path string, opts VerifyOptions) (RepairReport, error) {
+	return repairLog(path, opts, true)
+}
+
+// CheckRepair says what RepairLog would do, changing nothing and taking no
+// lock: the same report (Removed false) or the same refusal.
+func CheckRepair(path string, opts VerifyOptions) (RepairReport, error) {
+	return repairLog(path, opts, false)
+}
+
+func repairLog(path string, opts VerifyOptions, cutTail bool) (RepairReport, error) {
 	var rep RepairReport
 	opts.Head, opts.Legacy = LogHead{}, false
 	if len(opts.PublicKey) != ed25519.PublicKeySize {
 		return rep, ErrVerifyKey
 	}
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	mode := os.O_RDONLY
+	if cutTail {
+		mode = os.O_RDWR
+	}
+	f, err := os.OpenFile(path, mode, 0)
 	if err != nil {
 		return rep, err
 	}
 	defer f.Close()
-	unlock, err := lockFile(f)
-	if err != nil {
-		if errors.Is(err, errLocked) {
-			return rep, &LockError{Path: path}
+	if cutTail {
+		unlock, err := lockFile(f)
+		if err != nil {
+			if errors.Is(err, errLocked) {
+				return rep, &LockError{Path: path}
+			}
+			return rep, fmt.Errorf("%s: lock: %w", path, err)
 		}
-		return rep, fmt.Errorf("%s: lock: %w", path, err)
+		defer unlock()
 	}
-	defer unlock()
 	info, err := f.Stat()
 	if err != nil {
 		return rep, err
@@ -757,6 +773,10 @@ func RepairLog(path string, opts VerifyOptions) (RepairReport, error) {
 		case e.Kind == EntryDecision || e.Kind == EntryReview:
 			rep.Records++
 		}
+	}
+	if !cutTail {
+		rep.Offset, rep.Bytes, rep.Head = cut, size-cut, sum.Signed
+		return rep, nil
 	}
 	saved := fmt.Sprintf("%s.removed-%d", path, cut)
 	out, err := os.OpenFile(saved, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)

@@ -219,7 +219,7 @@ func numericBin(cuts []float64, x float64) int {
 func cutLabels(cuts []float64) []string {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
 	if len(cuts) == 0 {
-		return []string{"(-Inf, Inf)"}
+		return []string{"[-inf, +inf)"}
 	}
 	point := func(i int) bool { // is bin i (between cuts[i-1] and cuts[i]) a single value?
 		return i > 0 && i < len(cuts) && cuts[i] == math.Nextafter(cuts[i-1], math.Inf(1))
@@ -230,14 +230,14 @@ func cutLabels(cuts []float64) []string {
 			out = append(out, "= "+f(cuts[i-1]))
 			continue
 		}
-		lo := "(-Inf"
+		lo := "[-inf"
 		switch {
 		case i >= 2 && point(i-1):
 			lo = "(" + f(cuts[i-2])
 		case i > 0:
 			lo = "[" + f(cuts[i-1])
 		}
-		hi := "Inf)"
+		hi := "+inf)"
 		if i < len(cuts) {
 			hi = f(cuts[i]) + ")"
 		}
@@ -412,7 +412,7 @@ func binText(b score.Bin) string {
 	}
 	switch b.Kind {
 	case score.RangeBin:
-		return "[" + f(b.Lower, "-Inf") + ", " + f(b.Upper, "Inf") + ")"
+		return "[" + f(b.Lower, "-inf") + ", " + f(b.Upper, "+inf") + ")"
 	case score.CategoryBin:
 		return strings.Join(b.Categories, ", ")
 	case score.SpecialBin:

@@ -80,7 +80,7 @@ func TestQuantileCutsAndCategoricalPSI(t *testing.T) {
 	require.InDelta(t, 5.2, cuts[3], 1e-12)
 	p, err := monitor.NumericPSI(pm, []float64{3, 3, 3, 3, 3, 3, 3, 3, 5, 7}, nil)
 	require.NoError(t, err)
-	require.Equal(t, []string{"(-Inf, -1)", "= -1", "(-1, 0.2)", "[0.2, 5.2)", "[5.2, Inf)"}, binLabels(p))
+	require.Equal(t, []string{"[-inf, -1)", "= -1", "(-1, 0.2)", "[0.2, 5.2)", "[5.2, +inf)"}, binLabels(p))
 	require.Equal(t, []float64{0, 8, 0, 1, 1}, []float64{p.Bins[0].Baseline, p.Bins[1].Baseline, p.Bins[2].Baseline, p.Bins[3].Baseline, p.Bins[4].Baseline})
 	require.Equal(t, []float64{0, 0, 0, 9, 1}, []float64{p.Bins[0].Current, p.Bins[1].Current, p.Bins[2].Current, p.Bins[3].Current, p.Bins[4].Current})
 	require.Greater(t, p.Value, 1.0)
@@ -267,8 +267,8 @@ func ExampleNumericPSI() {
 	}
 	fmt.Printf("PSI %.4f %s\n", p.Value, p.Band)
 	// Output:
-	// (-Inf, 5.5)   5  0
-	// [5.5, Inf)    5 10
+	// [-inf, 5.5)   5  0
+	// [5.5, +inf)   5 10
 	// PSI 1.3839 act
 }
 
@@ -292,7 +292,7 @@ func TestMonitorScorecardUsesModelBins(t *testing.T) {
 	months := rep.Features[0]
 	require.Equal(t, "months", months.Feature)
 	// term bins: (12, 24), <= 12, missing, >= 24, special -9
-	require.Equal(t, []string{"[12, 24)", "<= 12", "(missing)", "[24, Inf)", "= -9"}, binLabels(months))
+	require.Equal(t, []string{"[12, 24)", "<= 12", "(missing)", "[24, +inf)", "= -9"}, binLabels(months))
 	eb := []float64{2, 3, 1, 3, 1}
 	cb := []float64{1, 1, 1, 7, 0}
 	var want float64
