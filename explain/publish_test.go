@@ -153,7 +153,10 @@ func ExampleExplainer_Publish() {
 // FuzzPublish: for any income and grade, publishing never panics, the
 // published breakdown adds up, and its score is the exact score of the
 // customer moved to the band's representative (income at its band's
-// midpoint): the published numbers depend on the band alone.
+// midpoint), kept on the exact score's side of the model's cutoff
+// (OnSide): the published numbers depend on the band and on that side
+// alone. (A failing input of the fuzzer, income 3.3498 in grade g2, has its
+// band's score on the other side of the cutoff from its exact score.)
 func FuzzPublish(f *testing.F) {
 	f.Add(13579.25, "g5")
 	f.Add(-1e308, "g1")
@@ -184,7 +187,10 @@ func FuzzPublish(f *testing.F) {
 		res, err := m.Score(moved)
 		require.NoError(t, err)
 		ge, _, _ := m.Effect(2, score.Cat(grade))
-		require.InDelta(t, res.Score-ge+pub.Effects[2], pub.Result.Score, 1e-9*max(1, abs(res.Score)))
+		cut := []explain.Cut{{At: float64(m.Cutoff()), Closed: true}}
+		want := explain.OnSide(m, res.Score-ge+pub.Effects[2], ex.Result.Score, cut)
+		require.InDelta(t, want, pub.Result.Score, 1e-9*max(1, abs(want)))
+		require.Equal(t, cut[0].Above(m, ex.Result.Score), cut[0].Above(m, pub.Result.Score))
 	})
 }
 
