@@ -403,7 +403,7 @@ func turns(t *score.Term) int {
 }
 
 // shapeTurns reports whether the rule of WithheldShapeTurns applies to a
-// term of feature f: its effect turns twice or more and f declares no trend
+// term of feature f: f is numeric, its effect turns twice or more and f declares no trend
 // (score.TrendAuto). Why refuse rather than follow the data as for one
 // turn: with two turns the bins on one side of the customer are no longer
 // all better or all worse than the bins beyond them, so "a higher value
@@ -417,7 +417,13 @@ func turns(t *score.Term) int {
 // included, is the user's statement about the shape and is followed as
 // before.
 func shapeTurns(t *score.Term, f score.Feature) bool {
-	return f.Trend == score.TrendAuto && turns(t) >= 2
+	return turnsWithhold(f, turns(t))
+}
+
+// turnsWithhold is shapeTurns on a term whose turns are already counted:
+// a numeric feature with no declared trend whose effect turns twice or more.
+func turnsWithhold(f score.Feature, turns int) bool {
+	return f.Kind == score.Numeric && f.Trend == score.TrendAuto && turns >= 2
 }
 
 func newTermFacts(m *score.Model, j int, act *score.Action) termFacts {
@@ -434,17 +440,18 @@ func newTermFacts(m *score.Model, j int, act *score.Action) termFacts {
 			tf.specials = append(tf.specials, *b.Special)
 		}
 	}
+	n := turns(&t)
 	switch f.Trend {
 	case score.Ascending:
 		tf.trend, tf.declared = 1, true
 	case score.Descending:
 		tf.trend, tf.declared = -1, true
 	default:
-		if t.Stats != nil && turns(&t) == 0 {
+		if t.Stats != nil && n == 0 {
 			tf.trend = t.Stats.DataTrend
 		}
 	}
-	tf.shapeTurns = f.Kind == score.Numeric && shapeTurns(&t, f)
+	tf.shapeTurns = turnsWithhold(f, n)
 	tf.dec = dataDecimals(t.Stats)
 	tf.words = wholeWords(t, tf.dec)
 	var events float64

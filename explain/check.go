@@ -398,7 +398,7 @@ func (v *Violations) checkAdvice(m *score.Model, actions *Actions, r Reason) {
 	if specialValue(m, j, &t, f, r.Value) {
 		v.AdviceSpecial++
 	}
-	if (r.Advice == AdviceIncrease || r.Advice == AdviceDecrease) && f.Kind == score.Numeric && shapeTurns(&t, f) {
+	if (r.Advice == AdviceIncrease || r.Advice == AdviceDecrease) && shapeTurns(&t, f) {
 		v.AdviceShapeTurns++
 	}
 	tr := trendFromModel(&t, f)
@@ -470,7 +470,7 @@ func (v *Violations) checkChange(s *ActionSpace, m *score.Model, actions *Action
 		v.ChangeSpecialTarget++
 	}
 	if ch.FromVal.IsNum() && ch.ToVal.IsNum() {
-		if f.Kind == score.Numeric && shapeTurns(&t, f) {
+		if shapeTurns(&t, f) {
 			v.ChangeShapeTurns++
 		}
 		d := ch.ToVal.Float() - ch.FromVal.Float()
