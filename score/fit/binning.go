@@ -709,7 +709,8 @@ func (c *binColumn) binNumeric(o BinningOptions) *Binning {
 	groups, choice := c.optimise(ev, ne, o)
 	cuts := make([]float64, 0, len(groups))
 	for _, g := range groups[1:] {
-		cuts = append(cuts, c.xs[starts[g]])
+		// the bin opens at the plainest number above the bin below
+		cuts = append(cuts, plainestCut(c.xs[starts[g]-1], c.xs[starts[g]]))
 	}
 	b := c.rangeBinning(cuts)
 	b.Choice = choice

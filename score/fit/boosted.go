@@ -645,10 +645,11 @@ func nonMissing(vals []score.Value) []score.Value {
 
 // quantileCuts returns ascending cut points splitting the sorted values xs
 // into at most maxBins bins: with no more distinct values than maxBins,
-// one cut midway between each pair of neighbouring distinct values;
-// otherwise the cuts next to the quantiles k/maxBins of xs, each midway
-// between the distinct values either side of it. A value equal to a cut
-// belongs to the bin above it ([lower, upper)).
+// one cut between each pair of neighbouring distinct values; otherwise the
+// cuts next to the quantiles k/maxBins of xs. Each cut is the plainest
+// number between the distinct values either side of it (plainestCut), so
+// that a bin reads "0.1 or more", not "0.0675 or more" or float noise. A
+// value equal to a cut belongs to the bin above it ([lower, upper)).
 func quantileCuts(xs []float64, maxBins int) []float64 {
 	distinct := 0
 	for i := range xs {
@@ -656,18 +657,11 @@ func quantileCuts(xs []float64, maxBins int) []float64 {
 			distinct++
 		}
 	}
-	mid := func(a, b float64) float64 {
-		m := a + (b-a)/2
-		if !(m > a) {
-			m = b
-		}
-		return m
-	}
 	var cuts []float64
 	if distinct <= maxBins {
 		for i := 1; i < len(xs); i++ {
 			if xs[i] != xs[i-1] {
-				cuts = append(cuts, mid(xs[i-1], xs[i]))
+				cuts = append(cuts, plainestCut(xs[i-1], xs[i]))
 			}
 		}
 		return cuts
@@ -686,7 +680,7 @@ func quantileCuts(xs []float64, maxBins int) []float64 {
 		if j >= n {
 			continue
 		}
-		c := mid(xs[j-1], xs[j])
+		c := plainestCut(xs[j-1], xs[j])
 		if len(cuts) == 0 || c > cuts[len(cuts)-1] {
 			cuts = append(cuts, c)
 		}
