@@ -455,12 +455,13 @@ func Compare(ctx context.Context, baseline, current *Sample, opts *Options) (*Re
 	if baseline.rows == 0 || current.rows == 0 {
 		return nil, fmt.Errorf("%w: monitoring needs rows in both samples", score.ErrData)
 	}
-	if baseline.rows == baseline.errors || current.rows == current.errors {
-		return nil, fmt.Errorf("%w: no row of a sample could be scored", score.ErrData)
+	if baseline.rows == baseline.errors {
+		return nil, fmt.Errorf("%w: no row of the baseline could be scored (%d rows): its score quantiles place the bins", score.ErrData, baseline.rows)
 	}
 	// Rows that cannot be scored (an unseen category, a bad cell) are a bin
 	// of their own in the score PSI, so a sample the model mostly cannot
-	// score is never called stable.
+	// score is never called stable, and one it cannot score at all is
+	// compared like any other: every row in that bin.
 	sp, err := countsPSI(baseline.score, current.score, float64(baseline.errors), float64(current.errors), 0, 0, bins, sm, false)
 	if err != nil {
 		return nil, err

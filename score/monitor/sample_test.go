@@ -92,3 +92,44 @@ func TestSampleErrors(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, errors.Is(s.Merge(o), score.ErrData))
 }
+
+// TestMonitorAllUnscorable: a current sample none of whose rows the model
+// can score (every row's checking account a category it never saw) is the
+// worst drift there is, and is reported as such, not refused: every current
+// row in the (unscorable) bin, the score PSI in the act band. A
+// baseline with no scorable row is refused naming the baseline, since its
+// quantiles place the bins. (Before this test both were refused as "no row
+// of a sample could be scored".)
+func TestMonitorAllUnscorable(t *testing.T) {
+	m, err := score.LoadFile(filepath.Join("testdata", "inmemory", "german_credit_scorecard.model.json"))
+	require.NoError(t, err)
+	base, cur := monitorCases[1].split(t)
+	col := cur.Column("status_of_existing_checking_account")
+	require.GreaterOrEqual(t, col, 0)
+	var rows [][]string
+	for i := 0; i < cur.Len(); i++ {
+		r := cur.Row(i)
+		r[col] = "no such status"
+		rows = append(rows, r)
+	}
+	bad, err := score.NewTable(cur.Header(), rows)
+	require.NoError(t, err)
+
+	rep, err := monitor.Run(context.Background(), m, base, bad, nil)
+	require.NoError(t, err)
+	require.Equal(t, cur.Len(), rep.CurrentErrors)
+	require.Equal(t, monitor.Act, rep.ScoreBand)
+	last := rep.Score.Bins[len(rep.Score.Bins)-1]
+	require.Equal(t, monitor.UnscorableBin, last.Label)
+	require.Equal(t, float64(cur.Len()), last.Current)
+	require.Equal(t, 0.0, last.Baseline)
+	for _, b := range rep.Score.Bins[:len(rep.Score.Bins)-1] {
+		require.Equal(t, 0.0, b.Current, b.Label)
+	}
+	// The current sample's labels score nothing: no performance to report.
+	require.Nil(t, rep.Current)
+
+	_, err = monitor.Run(context.Background(), m, bad, base, nil)
+	require.ErrorIs(t, err, score.ErrData)
+	require.ErrorContains(t, err, "no row of the baseline could be scored")
+}
