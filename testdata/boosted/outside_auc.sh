@@ -47,7 +47,7 @@ one() {
 	elif "$work/candor" fit --model logistic --l2 1 "${base[@]}" --out "$work/$name.logistic.json" 2> "$work/$name.logistic.report"; then
 		logistic=$(auc "$name" logistic) l2=1
 	else
-		lerr=$(head -n 1 "$work/$name.logistic.report" | cut -d: -f2 | sed "s/^ //")
+		lerr=$(head -n 1 "$work/$name.logistic.report" | cut -d: -f3 | sed "s/^ //")
 	fi
 	local pairs
 	pairs=$(grep -c '^pair ' "$work/$name.pairs.report" || true)
