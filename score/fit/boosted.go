@@ -77,7 +77,8 @@ type BoostedOptions struct {
 	MaxLevels int
 	// MaxBins is the most range pre-bins of a numeric feature (0 =
 	// DefaultBoostedMaxBins): cut points at quantiles of the training
-	// values, midway between neighbouring distinct values, so a feature
+	// values, each the plainest number between the neighbouring distinct
+	// values either side of it (see quantileCuts), so a feature
 	// with fewer distinct values has one bin per value. Missing values
 	// always have a bin of their own; categorical features have one bin per
 	// level.

@@ -29,63 +29,40 @@ func plainestCut(lo, hi float64) float64 {
 	}
 	// k significant digits, k = 0 meaning the power of ten above hi's
 	// leading digit (0 for a positive hi, -10^(exp+1) for a negative one).
+	// k < len(digits) always drops a digit, and the shortest form ends in
+	// no zero, so a negative hi's magnitude is always rounded up.
 	for k := 0; k < len(digits); k++ {
-		c, ok := roundDigits(digits, exp, k, neg)
-		if ok && c > lo && c <= hi {
+		if c := roundDigits(digits[:k], exp, neg); c > lo && c <= hi {
 			return c
 		}
 	}
 	return hi
 }
 
-// roundDigits returns the largest number not above the value
-// sign * 0.digits * 10^(exp+1) written with k significant digits: the
-// magnitude truncated to k digits for a positive value, rounded up to k
-// digits for a negative one.
-func roundDigits(digits string, exp, k int, neg bool) (float64, bool) {
-	head := []byte(digits[:k])
-	rest := strings.TrimRight(digits[k:], "0")
-	if !neg || rest == "" {
-		if k == 0 {
-			if !neg {
-				return 0, true
-			}
-			// a negative value with no digits dropped is only reached
-			// when digits is "0", which FormatFloat never writes for hi < 0
-			return 0, false
+// roundDigits returns the largest number not above hi written with the
+// significant digits head, hi's leading digits (its exponent exp, its
+// sign neg) with at least one nonzero digit dropped: head itself for a
+// positive hi, head raised by one in its last place for a negative one.
+// A range error of ParseFloat gives an infinity, which no interval holds.
+func roundDigits(head string, exp int, neg bool) float64 {
+	if !neg {
+		if head == "" {
+			return 0
 		}
-		return parseDigits(head, exp, neg)
+		v, _ := strconv.ParseFloat(head[:1]+"."+head[1:]+"e"+strconv.Itoa(exp), 64)
+		return v
 	}
-	// negative and digits dropped: raise the magnitude's last kept digit
-	i := len(head) - 1
-	for ; i >= 0; i-- {
-		if head[i] < '9' {
-			head[i]++
-			break
-		}
-		head[i] = '0'
+	d := []byte(head)
+	i := len(d) - 1
+	for ; i >= 0 && d[i] == '9'; i-- {
+		d[i] = '0'
 	}
-	if i < 0 {
-		head = append([]byte{'1'}, head...)
+	if i >= 0 {
+		d[i]++
+	} else {
+		d = append([]byte{'1'}, d...)
 		exp++
 	}
-	return parseDigits(head, exp, neg)
-}
-
-// parseDigits reads sign * d.ddd * 10^exp for the digits head (an empty
-// head is zero).
-func parseDigits(head []byte, exp int, neg bool) (float64, bool) {
-	if len(head) == 0 {
-		return 0, true
-	}
-	t := string(head[:1])
-	if len(head) > 1 {
-		t += "." + string(head[1:])
-	}
-	t += "e" + strconv.Itoa(exp)
-	if neg {
-		t = "-" + t
-	}
-	v, err := strconv.ParseFloat(t, 64)
-	return v, err == nil
+	v, _ := strconv.ParseFloat("-"+string(d[:1])+"."+string(d[1:])+"e"+strconv.Itoa(exp), 64)
+	return v
 }
