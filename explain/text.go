@@ -378,7 +378,9 @@ func (c *Catalog) lookup(lang string, kind MessageKind, code string, f score.Fea
 
 // FeatureName is the feature's name for people in lang: its FeatureMessage
 // (the catalogue's translation), else its Label (the features file's),
-// else its Description, else its name with underscores as spaces.
+// else its Description, else its name with underscores as spaces, less a
+// leading word that names the customer (person_home_ownership reads
+// "home ownership": the text already addresses them as "your").
 func (c *Catalog) FeatureName(lang string, f score.Feature) string {
 	if s, ok := c.msgs[msgKey{lang, FeatureMessage, f.Name, false}]; ok {
 		return literal(s)
@@ -389,7 +391,21 @@ func (c *Catalog) FeatureName(lang string, f score.Feature) string {
 	if f.Description != "" {
 		return f.Description
 	}
-	return strings.ReplaceAll(f.Name, "_", " ")
+	return strings.ReplaceAll(dropCustomerWord(f.Name), "_", " ")
+}
+
+// customerWords name the customer at the start of a column name.
+var customerWords = [...]string{"person", "customer", "client", "applicant", "borrower"}
+
+// dropCustomerWord is name less a leading customerWords word and the
+// underscore after it, when something follows; otherwise name.
+func dropCustomerWord(name string) string {
+	for _, w := range customerWords {
+		if len(name) > len(w)+1 && name[len(w)] == '_' && strings.EqualFold(name[:len(w)], w) {
+			return name[len(w)+1:]
+		}
+	}
+	return name
 }
 
 // ValueText is how v of feature f is shown in lang: the WordWithheld word

@@ -193,3 +193,33 @@ func TestLabelWithItsOwnDeterminer(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "Ihr Merkmal „Ihr Einkommen“ (low) wirkte sich nachteilig auf das Ergebnis aus.", got)
 }
+
+// A column named for the customer ("person_home_ownership", the Kaggle
+// credit_risk_dataset's naming) read "Your person home ownership": the
+// text already addresses the customer, so the derived name drops a
+// leading word that names them, when a word remains after it.
+func TestFeatureNameDropsCustomerWord(t *testing.T) {
+	cat := explain.DefaultCatalog()
+	for name, want := range map[string]string{
+		"person_home_ownership": "home ownership",
+		"Customer_Age":          "Age",
+		"client_income":         "income",
+		"applicant_emp_length":  "emp length",
+		"person":                "person",          // nothing would remain
+		"personal_status":       "personal status", // a different word
+		"credit_amount":         "credit amount",
+	} {
+		require.Equal(t, want, cat.FeatureName("en", score.Feature{Name: name}), name)
+	}
+	// a declared label is used as written
+	require.Equal(t, "person X", cat.FeatureName("en", score.Feature{Name: "person_x", Label: "person X"}))
+	a := explain.Args{Feature: score.Feature{Name: "person_home_ownership", Kind: score.Categorical}, Value: score.Cat("RENT")}
+	require.Equal(t, "Your home ownership (RENT) weighed against the result.", mustText(t, cat, a))
+}
+
+func mustText(t *testing.T, cat *explain.Catalog, a explain.Args) string {
+	t.Helper()
+	s, err := cat.Text("en", explain.ReasonMessage, a)
+	require.NoError(t, err)
+	return s
+}
