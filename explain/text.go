@@ -394,15 +394,13 @@ func (c *Catalog) FeatureName(lang string, f score.Feature) string {
 	return strings.ReplaceAll(dropCustomerWord(f.Name), "_", " ")
 }
 
-// customerWords name the customer at the start of a column name.
-var customerWords = [...]string{"person", "customer", "client", "applicant", "borrower"}
-
-// dropCustomerWord is name less a leading customerWords word and the
-// underscore after it, when something follows; otherwise name.
+// dropCustomerWord is name less a leading word that names the customer
+// and the underscore after it, when something follows; otherwise name.
 func dropCustomerWord(name string) string {
-	for _, w := range customerWords {
-		if len(name) > len(w)+1 && name[len(w)] == '_' && strings.EqualFold(name[:len(w)], w) {
-			return name[len(w)+1:]
+	if w, rest, ok := strings.Cut(name, "_"); ok && rest != "" {
+		switch strings.ToLower(w) {
+		case "person", "customer", "client", "applicant", "borrower":
+			return rest
 		}
 	}
 	return name
