@@ -323,11 +323,19 @@ type xAttribute struct {
 	Complex *xApply
 }
 
+// xSimple's Value is nil for isMissing and isNotMissing, which take none;
+// every other operator writes its value even when empty, since an empty
+// category label is a value and a missing attribute is malformed PMML.
 type xSimple struct {
 	XMLName  xml.Name `xml:"SimplePredicate"`
 	Field    string   `xml:"field,attr"`
 	Operator string   `xml:"operator,attr"`
-	Value    string   `xml:"value,attr,omitempty"`
+	Value    *string  `xml:"value,attr,omitempty"`
+}
+
+// valuePredicate is the SimplePredicate comparing field name with value.
+func valuePredicate(name, op, value string) xSimple {
+	return xSimple{Field: name, Operator: op, Value: &value}
 }
 
 type xCompound struct {
@@ -677,7 +685,7 @@ func termAttributes(t *score.Term, f score.Feature) ([]xAttribute, error) {
 			add(*t.MissingEffect, "", xSimple{Field: name, Operator: "isMissing"})
 		}
 		for _, l := range t.Levels {
-			add(l.Effect, l.ReasonCode, xSimple{Field: name, Operator: "equal", Value: l.Label})
+			add(l.Effect, l.ReasonCode, valuePredicate(name, "equal", l.Label))
 		}
 		if t.OtherEffect != nil {
 			add(*t.OtherEffect, "", xSimple{Field: name, Operator: "isNotMissing"})
@@ -694,12 +702,12 @@ func termAttributes(t *score.Term, f score.Feature) ([]xAttribute, error) {
 		case score.MissingBin:
 			p = xSimple{Field: name, Operator: "isMissing"}
 		case score.SpecialBin:
-			p = xSimple{Field: name, Operator: "equal", Value: fmtNum(*b.Special)}
+			p = valuePredicate(name, "equal", fmtNum(*b.Special))
 		case score.OtherBin:
 			p = xSimple{Field: name, Operator: "isNotMissing"}
 		case score.CategoryBin:
 			if len(b.Categories) == 1 {
-				p = xSimple{Field: name, Operator: "equal", Value: b.Categories[0]}
+				p = valuePredicate(name, "equal", b.Categories[0])
 			} else {
 				p = xSetPredicate{Field: name, Operator: "isIn", Array: xArray{N: len(b.Categories), Type: "string", Items: pmmlArray(b.Categories)}}
 			}
@@ -765,14 +773,14 @@ func rangePredicate(name string, lo, hi *float64) any {
 		if below := math.Nextafter(v, math.Inf(-1)); len(fmtNum(below)) < len(fmtNum(v)) {
 			op, v = "greaterThan", below
 		}
-		parts = append(parts, xSimple{Field: name, Operator: op, Value: fmtNum(v)})
+		parts = append(parts, valuePredicate(name, op, fmtNum(v)))
 	}
 	if hi != nil {
 		op, v := "lessThan", *hi
 		if below := math.Nextafter(v, math.Inf(-1)); len(fmtNum(below)) < len(fmtNum(v)) {
 			op, v = "lessOrEqual", below
 		}
-		parts = append(parts, xSimple{Field: name, Operator: op, Value: fmtNum(v)})
+		parts = append(parts, valuePredicate(name, op, fmtNum(v)))
 	}
 	switch len(parts) {
 	case 0:

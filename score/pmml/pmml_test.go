@@ -733,3 +733,30 @@ func TestPMMLScorecardCategoricalTerm(t *testing.T) {
 	recs := []score.Record{{score.Cat("a")}, {score.Cat("b")}, {score.Missing()}, {score.Cat("zz")}}
 	sameOutcomes(t, outcomes(m, recs), outcomes(bare, recs))
 }
+
+// An empty category label is a value like any other: exported as
+// value="" (not as an equal predicate without a value, which the importer
+// rightly refuses as malformed). Found by FuzzReadPMML; the seed is
+// testdata/fuzz/FuzzReadPMML/empty_category_label.
+func TestPMMLEmptyCategoryLabelRoundTrip(t *testing.T) {
+	sc := score.NewScaling(0, 0, 0)
+	spec := score.Spec{Name: "blank", Kind: score.ScorecardModel, Target: "bad", Event: "1",
+		Features:  []score.Feature{{Name: "department", Kind: score.Categorical, Categories: []string{"", "sales", "tech"}}},
+		Intercept: 100, Scaling: &sc,
+		Terms: []score.Term{{Feature: "department", Kind: score.BinnedTerm, Bins: []score.Bin{
+			{Kind: score.CategoryBin, Categories: []string{""}, Effect: 7},
+			{Kind: score.CategoryBin, Categories: []string{"sales", "tech"}, Effect: -3},
+		}}}}
+	m, err := score.NewModel(spec)
+	require.NoError(t, err)
+	doc := pmmlOf(t, m, nil)
+	require.Contains(t, string(doc), `operator="equal" value=""`)
+	back, err := pmml.Read(bytes.NewReader(doc), nil)
+	require.NoError(t, err)
+	require.Equal(t, m.Fingerprint(), back.Fingerprint())
+	for label, want := range map[string]float64{"": 107, "sales": 97} { // intercept + the bin's effect
+		r, err := back.Score(score.Record{score.Cat(label)})
+		require.NoError(t, err)
+		require.InDelta(t, want, r.Score, 1e-12, "department=%q", label)
+	}
+}
