@@ -41,7 +41,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&a.exclude, "exclude", "", "comma-separated columns not to use")
 	fs.StringVar(&a.protected, "protected", "", "comma-separated protected attributes (kept for audits, never inputs)")
 	fs.Float64Var(&a.l2, "l2", 0, "L2 penalty (0 = unpenalised maximum likelihood)")
-	fs.StringVar(&a.missing, "missing", "error", "blank cells in used columns: error or drop")
+	fs.StringVar(&a.missing, "missing", "error", "blank cells in used columns: error, drop, or indicator (logistic and linear: a blank input gets an indicator term and a neutral fill)")
 	fs.StringVar(&a.out, "out", "", "model file to write (default stdout)")
 	fs.StringVar(&a.report, "report", "", "write the fit report to this file instead of stderr")
 	fs.StringVar(&a.name, "name", "", "model name (default: the model family)")
@@ -75,8 +75,13 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	case "error":
 	case "drop":
 		policy = fit.MissingDrop
+	case "indicator":
+		if a.model != "logistic" && a.model != "linear" {
+			return fmt.Errorf("--missing indicator applies to --model logistic and linear: a %s model already gives a blank input a missing bin of its own", a.model)
+		}
+		policy = fit.MissingIndicator
 	default:
-		return fmt.Errorf("--missing must be error or drop, got %q", a.missing)
+		return fmt.Errorf("--missing must be error, drop or indicator, got %q", a.missing)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// A soft heap limit under the 1 GB bound: past it the collector

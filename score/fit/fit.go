@@ -28,6 +28,18 @@ const (
 	MissingError MissingPolicy = iota
 	// MissingDrop skips such rows and counts them.
 	MissingDrop
+	// MissingIndicator keeps such rows: an input with blank training cells
+	// gets an indicator column, 1 on its blank rows, and the blank cells a
+	// neutral fill (a numeric input the median of its other training
+	// values, a categorical one its reference level), so the indicator's
+	// coefficient is the whole effect of a blank relative to that fill.
+	// The model scores a blank as it was fitted: a numeric input becomes a
+	// binned term (a sloped range bin and a missing bin), a categorical one
+	// gets a MissingEffect. Blank cells in the target or the weights stay
+	// errors; a feature given a Fill value uses it instead. Logistic and
+	// Linear only: Scorecard and Boosted give a blank input a missing bin
+	// of their own anyway and treat a blank target as under MissingError.
+	MissingIndicator
 )
 
 // LogisticOptions controls Logistic. The zero value (or nil) is the
@@ -627,9 +639,10 @@ func blankSummary(errs []error) error {
 		}
 		parts[k] = fmt.Sprintf("%q on %d %s", name, counts[name], rows)
 	}
-	return fmt.Errorf("blank cells: %s: a logistic regression needs a value in every cell it uses; skip those rows (--missing drop, MissingDrop; "+
-		"they cannot be scored later either), give a numeric feature a fill value (LogisticOptions.Fill), or fit a scorecard or boosted model, "+
-		"where a missing value is a bin of its own", strings.Join(parts, ", "))
+	return fmt.Errorf("blank cells: %s: a logistic regression needs a value in every cell it uses; give a blank input an effect of its own "+
+		"(--missing indicator, MissingIndicator: an indicator column and a neutral fill; a blank target stays an error), skip those rows "+
+		"(--missing drop, MissingDrop; they cannot be scored later either), give a numeric feature a fill value (LogisticOptions.Fill), "+
+		"or fit a scorecard or boosted model, where a missing value is a bin of its own", strings.Join(parts, ", "))
 }
 
 // checkFill checks that every feature given a fill value is a numeric
@@ -751,7 +764,7 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 	if opts == nil {
 		opts = &LogisticOptions{}
 	}
-	if hasSpecialInputs(s, target) { // indicator terms for declared special codes (logistic_special.go)
+	if needsIndicators(t, s, target, opts.Missing, opts.Fill) { // indicator terms for special codes and blanks (logistic_special.go)
 		return logisticWithSpecials(ctx, t, s, target, event, opts)
 	}
 	if opts.L2 < 0 || !isFinite(opts.L2) {

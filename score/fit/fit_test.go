@@ -179,6 +179,7 @@ func TestFitMissing(t *testing.T) {
 	// "missing value" and "... and 20841 more rows with problems", no way
 	// out).
 	require.True(t, strings.HasPrefix(err.Error(), `blank cells: "x" on 1 row, "c" on 1 row: a logistic regression needs a value in every cell it uses; `+
+		`give a blank input an effect of its own (--missing indicator, MissingIndicator: an indicator column and a neutral fill; a blank target stays an error), `+
 		`skip those rows (--missing drop, MissingDrop; they cannot be scored later either), give a numeric feature a fill value (LogisticOptions.Fill), `+
 		`or fit a scorecard or boosted model, where a missing value is a bin of its own`+"\n"), err.Error())
 

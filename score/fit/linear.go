@@ -89,7 +89,7 @@ func Linear(ctx context.Context, t *score.Table, s *score.Schema, target string,
 	if err := checkFill(s, opts.Fill); err != nil {
 		return nil, err
 	}
-	if hasSpecialInputs(s, target) { // indicator terms for declared special codes (logistic_special.go)
+	if needsIndicators(t, s, target, opts.Missing, opts.Fill) { // indicator terms for special codes and blanks (logistic_special.go)
 		return linearWithSpecials(ctx, t, s, target, opts)
 	}
 	tc, err := targetColumn(t, target)

@@ -2,20 +2,25 @@ package fit
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 
+	"github.com/candorscore/candor/internal/metric"
 	"github.com/candorscore/candor/internal/report"
 	"github.com/candorscore/candor/score"
 )
 
-// specialColumn is one declared special code of a numeric input that
-// occurs in the training rows: its indicator column in the design.
+// specialColumn is one indicator column of the design: a declared special
+// code of a numeric input that occurs in the training rows, or (missing)
+// the blank cells of an input under MissingIndicator.
 type specialColumn struct {
 	feature string
 	code    float64
-	name    string // the indicator's design name: feature[special=code]
+	missing bool
+	name    string // the indicator's design name: feature[special=code] or feature[missing]
 }
 
 // hasSpecialInputs reports whether a numeric input of s declares special
@@ -23,6 +28,44 @@ type specialColumn struct {
 func hasSpecialInputs(s *score.Schema, target string) bool {
 	for _, f := range s.Features() {
 		if f.Role == score.Input && f.Name != target && f.Kind == score.Numeric && len(f.SpecialCodes()) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// indicatorBlanks reports whether input f gets a missing indicator under
+// policy: MissingIndicator, a column in t with a blank cell, and no Fill
+// value of its own.
+func indicatorBlanks(t *score.Table, f *score.Feature, target string, policy MissingPolicy, fill map[string]float64) bool {
+	if policy != MissingIndicator || f.Role != score.Input || f.Name == target {
+		return false
+	}
+	if _, ok := fill[f.Name]; ok && f.Kind == score.Numeric {
+		return false
+	}
+	j := t.Column(f.Name)
+	if j < 0 {
+		return false
+	}
+	for r := 0; r < t.Len(); r++ {
+		if t.Cell(r, j) == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// needsIndicators reports whether a logistic or linear fit goes through
+// the indicator design: declared special codes, or blank inputs under
+// MissingIndicator.
+func needsIndicators(t *score.Table, s *score.Schema, target string, policy MissingPolicy, fill map[string]float64) bool {
+	if hasSpecialInputs(s, target) {
+		return true
+	}
+	fs := s.Features()
+	for i := range fs {
+		if indicatorBlanks(t, &fs[i], target, policy, fill) {
 			return true
 		}
 	}
@@ -46,12 +89,25 @@ func hasSpecialInputs(s *score.Schema, target string) bool {
 // indicators, named "feature[special=code]". The term's Stats are those
 // of the design column (codes counted at the fill), which is what its
 // Baseline averages over.
+//
+// Under MissingIndicator the blank cells of an input are handled the same
+// way: an indicator column "feature[missing]" and, in the input's column,
+// the same median fill (numeric) or the reference level, the first of its
+// sorted levels (categorical). A numeric input's blank is then its
+// term's MissingBin (effect b*fill + the indicator's coefficient), a
+// categorical one's the term's MissingEffect (the indicator's
+// coefficient), and the reference level's Count and Events are those of
+// its own rows only.
 func logisticWithSpecials(ctx context.Context, t *score.Table, s *score.Schema, target, event string, opts *LogisticOptions) (*LogisticFit, error) {
-	sd, err := newSpecialDesign(t, s, target)
+	sd, err := newSpecialDesign(t, s, target, event, opts.Missing, opts.Fill, opts.Weights)
 	if err != nil {
 		return nil, err
 	}
-	fitted, err := Logistic(ctx, sd.table, sd.schema, target, event, opts)
+	o := *opts
+	if o.Missing == MissingIndicator {
+		o.Missing = MissingError // no blank input is left; a blank target is still an error
+	}
+	fitted, err := Logistic(ctx, sd.table, sd.schema, target, event, &o)
 	if err != nil || fitted.Model == nil {
 		return fitted, err
 	}
@@ -65,11 +121,15 @@ func logisticWithSpecials(ctx context.Context, t *score.Table, s *score.Schema, 
 // special codes: the same indicator design and the same folded terms as
 // logisticWithSpecials, fitted by least squares.
 func linearWithSpecials(ctx context.Context, t *score.Table, s *score.Schema, target string, opts *LinearOptions) (*LinearFit, error) {
-	sd, err := newSpecialDesign(t, s, target)
+	sd, err := newSpecialDesign(t, s, target, "", opts.Missing, opts.Fill, nil)
 	if err != nil {
 		return nil, err
 	}
-	fitted, err := Linear(ctx, sd.table, sd.schema, target, opts)
+	o := *opts
+	if o.Missing == MissingIndicator {
+		o.Missing = MissingError
+	}
+	fitted, err := Linear(ctx, sd.table, sd.schema, target, &o)
 	if err != nil || fitted.Model == nil {
 		return fitted, err
 	}
@@ -79,17 +139,22 @@ func linearWithSpecials(ctx context.Context, t *score.Table, s *score.Schema, ta
 	return fitted, nil
 }
 
-// specialPlan is one numeric input's codes, neutral fill and indicators.
+// specialPlan is one input's codes, neutral fill and indicators.
 type specialPlan struct {
 	col   int
 	codes []float64
-	fill  float64
+	fill  string // the cell written for a code or a blank
 	extra []specialColumn
+	// blank: the input has a missing indicator; blankEvents is the
+	// weighted count of its blank rows whose target is the event.
+	blank       bool
+	blankEvents float64
 }
 
-// specialDesign is the design table of a fit with special codes: codes
-// replaced by the fill, an indicator column per code seen in training,
-// and its schema (no codes left, so the fit does not come back here).
+// specialDesign is the design table of a fit with special codes or
+// missing indicators: codes and blanks replaced by the fill, an indicator
+// column per code seen in training and per input with blanks, and its
+// schema (no codes left, so the fit does not come back here).
 type specialDesign struct {
 	table  *score.Table
 	schema *score.Schema
@@ -98,29 +163,48 @@ type specialDesign struct {
 }
 
 // newSpecialDesign builds the design table for the numeric inputs of s
-// that declare special codes.
-func newSpecialDesign(t *score.Table, s *score.Schema, target string) (*specialDesign, error) {
+// that declare special codes and, under MissingIndicator, the inputs with
+// blank cells. event and weights count the blank rows' events (event ""
+// for a linear fit).
+func newSpecialDesign(t *score.Table, s *score.Schema, target, event string, policy MissingPolicy, fill map[string]float64, weights []float64) (*specialDesign, error) {
 	header := t.Header()
 	fs := s.Features()
 	plans := map[string]*specialPlan{}
 	var extras []specialColumn
+	tc := t.Column(target)
 	for i := range fs {
 		f := &fs[i]
-		codes := f.SpecialCodes()
-		if f.Role != score.Input || f.Name == target || f.Kind != score.Numeric || len(codes) == 0 {
-			continue
+		var codes []float64
+		if f.Role == score.Input && f.Name != target && f.Kind == score.Numeric {
+			codes = f.SpecialCodes()
 		}
+		blank := indicatorBlanks(t, f, target, policy, fill)
 		j := t.Column(f.Name)
-		if j < 0 {
-			continue // NewDesign reports it
+		if len(codes) == 0 && !blank || j < 0 {
+			continue // j < 0: NewDesign reports it
 		}
-		p := &specialPlan{col: j, codes: codes}
+		p := &specialPlan{col: j, codes: codes, blank: blank}
 		var xs []float64
 		seen := map[float64]bool{}
+		levels := map[string]bool{}
+		for _, c := range f.Categories {
+			levels[c] = true
+		}
 		for r := 0; r < t.Len(); r++ {
-			x, err := score.ParseNumber(t.Cell(r, j))
+			cell := t.Cell(r, j)
+			if cell == "" {
+				if blank && tc >= 0 && event != "" && t.Cell(r, tc) == event {
+					p.blankEvents += metric.Weight(weights, r)
+				}
+				continue
+			}
+			if f.Kind == score.Categorical {
+				levels[cell] = true
+				continue
+			}
+			x, err := score.ParseNumber(cell)
 			if err != nil {
-				continue // blank or bad: NewDesign reports it
+				continue // bad: NewDesign reports it
 			}
 			if _, ok := slices.BinarySearch(codes, x); ok {
 				seen[x] = true
@@ -128,23 +212,37 @@ func newSpecialDesign(t *score.Table, s *score.Schema, target string) (*specialD
 			}
 			xs = append(xs, x)
 		}
-		if len(xs) > 0 {
+		switch {
+		case f.Kind == score.Categorical:
+			if len(levels) > 0 {
+				p.fill = slices.Sorted(maps.Keys(levels))[0] // the reference level, as levelsOf orders them
+			}
+		case len(xs) > 0:
 			slices.Sort(xs)
-			p.fill = xs[(len(xs)-1)/2]
+			p.fill = strconv.FormatFloat(xs[(len(xs)-1)/2], 'g', -1, 64)
+		default:
+			p.fill = "0"
 		}
+		var cols []specialColumn
 		for _, c := range codes {
 			if seen[c] {
-				sc := specialColumn{feature: f.Name, code: c, name: f.Name + "[special=" + strconv.FormatFloat(c, 'g', -1, 64) + "]"}
-				if t.Column(sc.name) >= 0 || s.Index(sc.name) >= 0 {
-					return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: a column is already named %q", score.ErrData, sc.name)}
-				}
-				p.extra = append(p.extra, sc)
-				extras = append(extras, sc)
+				cols = append(cols, specialColumn{feature: f.Name, code: c, name: f.Name + "[special=" + strconv.FormatFloat(c, 'g', -1, 64) + "]"})
 			}
 		}
+		if blank {
+			cols = append(cols, specialColumn{feature: f.Name, missing: true, name: f.Name + "[missing]"})
+		}
+		for _, sc := range cols {
+			if t.Column(sc.name) >= 0 || s.Index(sc.name) >= 0 {
+				return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: a column is already named %q", score.ErrData, sc.name)}
+			}
+		}
+		p.extra = cols
+		extras = append(extras, cols...)
 		plans[f.Name] = p
 	}
-	// The design table: codes replaced by the fill, indicator columns added.
+	// The design table: codes and blanks replaced by the fill, indicator
+	// columns added.
 	dh := append(slices.Clone(header), make([]string, len(extras))...)
 	for k, e := range extras {
 		dh[len(header)+k] = e.name
@@ -158,18 +256,22 @@ func newSpecialDesign(t *score.Table, s *score.Schema, target string) (*specialD
 			if !ok {
 				continue
 			}
-			x, err := score.ParseNumber(row[p.col])
+			cell := row[p.col]
+			x, err := score.ParseNumber(cell)
+			if f.Kind == score.Categorical {
+				err = errCategorical
+			}
 			for _, e := range p.extra {
 				row[k] = "0"
-				if err == nil && x == e.code {
+				if e.missing && cell == "" || !e.missing && err == nil && x == e.code {
 					row[k] = "1"
-					row[p.col] = strconv.FormatFloat(p.fill, 'g', -1, 64)
+					row[p.col] = p.fill
 				}
 				k++
 			}
 			if err == nil {
 				if _, code := slices.BinarySearch(p.codes, x); code {
-					row[p.col] = strconv.FormatFloat(p.fill, 'g', -1, 64) // a code with no indicator
+					row[p.col] = p.fill // a code with no indicator
 				}
 			}
 		}
@@ -193,8 +295,12 @@ func newSpecialDesign(t *score.Table, s *score.Schema, target string) (*specialD
 	return &specialDesign{table: dt, schema: ds, plans: plans, extras: extras}, nil
 }
 
+// errCategorical marks a categorical cell, which is never a special code.
+var errCategorical = errors.New("categorical")
+
 // fold turns the fitted spec of the design back into a model of s: the
-// indicators folded into one binned term per feature with codes.
+// indicators folded into one binned term per numeric feature with codes
+// or blanks, and into the MissingEffect of a categorical one.
 func (sd *specialDesign) fold(spec score.Spec, s *score.Schema) (*score.Model, error) {
 	plans, extras := sd.plans, sd.extras
 	byName := map[string]score.Term{}
@@ -211,23 +317,28 @@ func (sd *specialDesign) fold(spec score.Spec, s *score.Schema) (*score.Model, e
 			continue
 		}
 		p, ok := plans[term.Feature]
-		if !ok || term.Kind != score.LinearTerm {
+		switch {
+		case ok && term.Kind == score.CategoricalTerm && p.blank:
+			terms = append(terms, foldMissingLevel(term, p, byName[term.Feature+"[missing]"]))
+			continue
+		case !ok || term.Kind != score.LinearTerm:
 			terms = append(terms, term)
 			continue
 		}
 		f := s.Feature(s.Index(term.Feature))
 		b := term.Coef
+		fill, _ := strconv.ParseFloat(p.fill, 64)
 		bt := score.Term{Feature: term.Feature, Kind: score.BinnedTerm, Baseline: term.Baseline, Stats: term.Stats,
 			ReasonBaseline: term.ReasonBaseline}
 		bt.Bins = append(bt.Bins, score.Bin{Kind: score.RangeBin, Slope: b, Label: "[-inf, +inf)"})
 		for _, c := range p.codes {
 			c := c
-			bin := score.Bin{Kind: score.SpecialBin, Special: &c, Effect: b * p.fill}
+			bin := score.Bin{Kind: score.SpecialBin, Special: &c, Effect: b * fill}
 			if meaning, ok := f.SpecialMeaning(c); ok && meaning != "" {
 				bin.Label = meaning + " (= " + report.Count(c) + ")"
 			}
 			for _, e := range p.extra {
-				if e.code == c {
+				if !e.missing && e.code == c {
 					ind := byName[e.name]
 					bin.Effect += ind.Coef
 					bt.Baseline += ind.Baseline
@@ -235,7 +346,13 @@ func (sd *specialDesign) fold(spec score.Spec, s *score.Schema) (*score.Model, e
 			}
 			bt.Bins = append(bt.Bins, bin)
 		}
-		if term.Fill != nil {
+		switch {
+		case p.blank:
+			ind := byName[term.Feature+"[missing]"]
+			bt.Bins = append(bt.Bins, score.Bin{Kind: score.MissingBin, Effect: b*fill + ind.Coef,
+				Count: blankCount(ind), Events: p.blankEvents})
+			bt.Baseline += ind.Baseline
+		case term.Fill != nil:
 			bt.Bins = append(bt.Bins, score.Bin{Kind: score.MissingBin, Effect: b * *term.Fill})
 		}
 		terms = append(terms, bt)
@@ -243,4 +360,30 @@ func (sd *specialDesign) fold(spec score.Spec, s *score.Schema) (*score.Model, e
 	spec.Terms = terms
 	spec.Features = s.Features()
 	return score.NewModel(spec)
+}
+
+// blankCount is the weighted number of design rows on which the 0/1
+// indicator term ind is 1.
+func blankCount(ind score.Term) float64 {
+	if ind.Stats == nil {
+		return 0
+	}
+	return ind.Stats.Mean * ind.Stats.Count
+}
+
+// foldMissingLevel gives the categorical term of the design its missing
+// indicator's coefficient as MissingEffect, and takes the blank rows
+// (filled with the reference level) out of the reference level's counts.
+func foldMissingLevel(term score.Term, p *specialPlan, ind score.Term) score.Term {
+	g := ind.Coef
+	term.MissingEffect = &g
+	term.Baseline += ind.Baseline
+	term.Levels = slices.Clone(term.Levels)
+	for k := range term.Levels {
+		if l := &term.Levels[k]; l.Label == term.Reference {
+			l.Count -= blankCount(ind)
+			l.Events -= p.blankEvents
+		}
+	}
+	return term
 }
