@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -57,16 +58,22 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	// The whole file is made before --out is opened, so a model the
+	// format cannot hold leaves the file there untouched (or absent).
+	var doc bytes.Buffer
+	if *to == string(modelfile.PMML) {
+		err = pmml.Write(&doc, m, &pmml.Options{ReasonCodes: *reasons, NoMetadata: *noMeta})
+	} else {
+		err = m.Save(&doc)
+	}
+	if err != nil {
+		return err
+	}
 	w, closeFn, err := output(*out, stdout)
 	if err != nil {
 		return err
 	}
-	if *to == string(modelfile.PMML) {
-		err = pmml.Write(w, m, &pmml.Options{ReasonCodes: *reasons, NoMetadata: *noMeta})
-	} else {
-		err = m.Save(w)
-	}
-	if err != nil {
+	if _, err := doc.WriteTo(w); err != nil {
 		closeFn()
 		return err
 	}
