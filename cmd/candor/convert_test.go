@@ -108,9 +108,10 @@ func TestEveryCommandReadsEveryFormat(t *testing.T) {
 }
 
 // A conversion that fails leaves --out as it was: before, convert created
-// (or truncated) the file first, so a logistic model with a blank
-// indicator, which PMML cannot hold exactly, left an empty model.pmml
-// behind, or wiped the one that was there.
+// (or truncated) the file first, so a model the output cannot hold (here
+// a logistic model with a blank indicator, written as a PMML Scorecard of
+// log-odds, asked for without the metadata that says so) left an empty
+// model.pmml behind, or wiped the one that was there.
 func TestConvertFailureKeepsOut(t *testing.T) {
 	dir := t.TempDir()
 	data := blankTenureFile(t, dir, true)
@@ -119,15 +120,15 @@ func TestConvertFailureKeepsOut(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 
 	fresh := filepath.Join(dir, "fresh.pmml")
-	code, _, errOut = runCLI(t, "convert", "--model", model, "--to", "pmml", "--out", fresh)
+	code, _, errOut = runCLI(t, "convert", "--model", model, "--to", "pmml", "--no-metadata", "--out", fresh)
 	require.Equal(t, 1, code)
-	require.Contains(t, errOut, "a binned term has no exact regression form")
+	require.Contains(t, errOut, "export it with the metadata")
 	_, err := os.Stat(fresh)
 	require.ErrorIs(t, err, os.ErrNotExist)
 
 	kept := filepath.Join(dir, "kept.pmml")
 	require.NoError(t, os.WriteFile(kept, []byte("<PMML/>\n"), 0o644))
-	code, _, _ = runCLI(t, "convert", "--model", model, "--to", "pmml", "--out", kept)
+	code, _, _ = runCLI(t, "convert", "--model", model, "--to", "pmml", "--no-metadata", "--out", kept)
 	require.Equal(t, 1, code)
 	b, err := os.ReadFile(kept)
 	require.NoError(t, err)

@@ -173,6 +173,10 @@ type termMeta struct {
 	ReasonBaseline *float64     `json:"reason_baseline,omitempty"`
 	Levels         []levelMeta  `json:"levels,omitempty"`
 	Bins           []binMeta    `json:"bins,omitempty"`
+	// Linear marks a logistic model's LinearTerm written as a scorecard
+	// characteristic (see logisticScorecard), with its Fill.
+	Linear bool     `json:"linear,omitempty"`
+	Fill   *float64 `json:"fill,omitempty"`
 }
 
 type levelMeta struct {
@@ -494,6 +498,19 @@ func Write(w io.Writer, m *score.Model, opts *Options) error {
 			doc.Scorecard.Extension = ext
 		}
 	case score.LogisticModel, score.LinearModel:
+		if regressionAsCard(&spec) {
+			if opts.NoMetadata {
+				return unsupported("Scorecard", "", "a %s model with binned terms is written as a Scorecard whose points are its %s, "+
+					"and only candor's metadata tells a reader so: export it with the metadata", spec.Kind, map[score.ModelKind]string{
+					score.LogisticModel: "log-odds", score.LinearModel: "predicted values"}[spec.Kind])
+			}
+			doc.Dictionary.Fields = append(doc.Dictionary.Fields, xDataField{Name: target, Optype: "continuous", DataType: "double"})
+			doc.Scorecard, err = scorecardXML(m, &spec, target, opts)
+			if doc.Scorecard != nil {
+				doc.Scorecard.Extension = ext
+			}
+			break
+		}
 		tf := xDataField{Name: target, Optype: "continuous", DataType: "double"}
 		if spec.Kind == score.LogisticModel {
 			ev, nonev := eventLabels(m, &spec)
@@ -599,6 +616,9 @@ func metaOf(spec *score.Spec) pmmlMeta {
 		for _, l := range t.Levels {
 			tm.Levels = append(tm.Levels, levelMeta{Label: l.Label, Count: l.Count, Events: l.Events})
 		}
+		if t.Kind == score.LinearTerm && regressionAsCard(spec) {
+			tm.Linear, tm.Fill = true, t.Fill
+		}
 		if t.Kind == score.BinnedTerm {
 			for _, k := range canonicalBinOrder(&t) {
 				b := t.Bins[k]
@@ -613,6 +633,9 @@ func metaOf(spec *score.Spec) pmmlMeta {
 func scorecardXML(m *score.Model, spec *score.Spec, target string, opts *Options) (*xScorecard, error) {
 	sc := &xScorecard{ModelName: spec.Name, FunctionName: "regression", InitialScore: fmtNum(spec.Intercept),
 		UseReasonCodes: "true", Algorithm: "pointsBelow", BaselineMethod: "other"}
+	if spec.Kind != score.ScorecardModel {
+		sc.Algorithm = "pointsAbove" // points are log-odds of the event or a response: higher is adverse (explain.DefaultAlgorithm)
+	}
 	if r := spec.Reasons; r != nil {
 		sc.Algorithm = r.Algorithm
 		if r.Baseline != nil {
@@ -624,21 +647,17 @@ func scorecardXML(m *score.Model, spec *score.Spec, target string, opts *Options
 	}
 	sc.MiningFields = append(sc.MiningFields, xMiningField{Name: target, UsageType: "target"})
 	sc.OutputFields = append(sc.OutputFields, xOutputField{Name: "points", Optype: "continuous", DataType: "double", Feature: "predictedValue"})
-	if s := spec.Scaling; s != nil {
+	switch s := spec.Scaling; {
+	case s != nil:
 		// probability of the event = 1 / (1 + exp((points - offset) / factor))
-		sc.OutputFields = append(sc.OutputFields, xOutputField{Name: "probability", Optype: "continuous", DataType: "double",
-			Feature: "transformedValue", Apply: &xApply{Function: "/", Args: []any{
-				xConstant{DataType: "double", Value: "1"},
-				xApply{Function: "+", Args: []any{
-					xConstant{DataType: "double", Value: "1"},
-					xApply{Function: "exp", Args: []any{
-						xApply{Function: "/", Args: []any{
-							xApply{Function: "-", Args: []any{xFieldRef{Field: "points"}, xConstant{DataType: "double", Value: fmtNum(s.Offset)}}},
-							xConstant{DataType: "double", Value: fmtNum(s.Factor)},
-						}},
-					}},
-				}},
-			}}})
+		sc.OutputFields = append(sc.OutputFields, probabilityOutput(xApply{Function: "/", Args: []any{
+			xApply{Function: "-", Args: []any{xFieldRef{Field: "points"}, xConstant{DataType: "double", Value: fmtNum(s.Offset)}}},
+			xConstant{DataType: "double", Value: fmtNum(s.Factor)},
+		}}))
+	case spec.Kind == score.LogisticModel:
+		// probability of the event = 1 / (1 + exp(-points)), points in log-odds
+		sc.OutputFields = append(sc.OutputFields, probabilityOutput(
+			xApply{Function: "*", Args: []any{xConstant{DataType: "double", Value: "-1"}, xFieldRef{Field: "points"}}}))
 	}
 	n := opts.ReasonCodes
 	if n <= 0 {
@@ -670,6 +689,18 @@ func scorecardXML(m *score.Model, spec *score.Spec, target string, opts *Options
 	return sc, nil
 }
 
+// probabilityOutput is the "probability" OutputField 1 / (1 + exp(z)).
+func probabilityOutput(z xApply) xOutputField {
+	return xOutputField{Name: "probability", Optype: "continuous", DataType: "double",
+		Feature: "transformedValue", Apply: &xApply{Function: "/", Args: []any{
+			xConstant{DataType: "double", Value: "1"},
+			xApply{Function: "+", Args: []any{
+				xConstant{DataType: "double", Value: "1"},
+				xApply{Function: "exp", Args: []any{z}},
+			}},
+		}}}
+}
+
 // termAttributes writes a scorecard term as PMML attributes in an order
 // whose first-match semantics equal candor's: missing first, then special
 // values, then categories or ranges, then the "other" bin.
@@ -692,7 +723,17 @@ func termAttributes(t *score.Term, f score.Feature) ([]xAttribute, error) {
 		}
 		return out, nil
 	case score.LinearTerm:
-		return nil, unsupported("Characteristic", name, "a linear term has no exact scorecard form")
+		// Coef*x on every number (Coef*x + 0 reads back to the same
+		// bits), Coef*Fill on a missing value when the term has a fill.
+		if t.Fill != nil {
+			add(t.Coef**t.Fill, "", xSimple{Field: name, Operator: "isMissing"})
+		}
+		add(0, "", xSimple{Field: name, Operator: "isNotMissing"})
+		out[len(out)-1].Complex = &xApply{Function: "+", Args: []any{
+			xApply{Function: "*", Args: []any{xConstant{DataType: "double", Value: fmtNum(t.Coef)}, xFieldRef{Field: name}}},
+			xConstant{DataType: "double", Value: "0"},
+		}}
+		return out, nil
 	}
 	order := canonicalBinOrder(t)
 	for _, k := range order {
@@ -802,6 +843,38 @@ func pmmlArray(items []string) string {
 		parts[i] = s
 	}
 	return strings.Join(parts, " ")
+}
+
+// regressionAsCard reports whether a logistic or linear model is written
+// as a PMML Scorecard: when no RegressionModel holds it exactly
+// (regressionForm). Its points are then the model's score, log-odds or
+// the predicted value (initialScore the intercept, reasonCodeAlgorithm
+// pointsAbove; a logistic model's probability an OutputField
+// 1/(1+exp(-points))), and the candor metadata says the kind, so that
+// Read gives back the same model.
+func regressionAsCard(spec *score.Spec) bool {
+	return (spec.Kind == score.LogisticModel || spec.Kind == score.LinearModel) && !regressionForm(spec)
+}
+
+// regressionForm reports whether a logistic or linear model is a PMML
+// RegressionModel exactly: linear and categorical terms only, a missing
+// category scored as one of the levels, an unknown one at 0.
+func regressionForm(spec *score.Spec) bool {
+	for _, t := range spec.Terms {
+		switch t.Kind {
+		case score.LinearTerm:
+		case score.CategoricalTerm:
+			if t.OtherEffect != nil && *t.OtherEffect != 0 {
+				return false
+			}
+			if t.MissingEffect != nil && !slices.ContainsFunc(t.Levels, func(l score.Level) bool { return l.Effect == *t.MissingEffect }) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func regressionXML(m *score.Model, spec *score.Spec, target string) (*xRegression, error) {

@@ -333,11 +333,24 @@ func applyMeta(spec *score.Spec, mt *pmmlMeta) error {
 	bad := func(format string, args ...any) error {
 		return malformedPMML("Extension", "", "candor metadata does not match the model: "+format, args...)
 	}
-	if mt.Kind != spec.Kind || len(mt.Terms) != len(spec.Terms) {
+	// A logistic or linear model written as a Scorecard (regressionAsCard).
+	asCard := (mt.Kind == score.LogisticModel || mt.Kind == score.LinearModel) && spec.Kind == score.ScorecardModel
+	if mt.Kind != spec.Kind && !asCard || len(mt.Terms) != len(spec.Terms) {
 		return bad("kind %q with %d terms", mt.Kind, len(mt.Terms))
+	}
+	if asCard {
+		spec.Kind, spec.Scaling = mt.Kind, nil
 	}
 	for j := range spec.Terms {
 		t, tm := &spec.Terms[j], &mt.Terms[j]
+		if tm.Linear {
+			if !asCard {
+				return bad("term %d (%s): a linear term in a scorecard", j, t.Feature)
+			}
+			if err := binsToLinear(t, tm.Fill); err != nil {
+				return bad("term %d (%s): %v", j, t.Feature, err)
+			}
+		}
 		if t.Kind == score.BinnedTerm && tm.Levels != nil {
 			// A scorecard's categorical term was written as one attribute
 			// per level (missing first, other last): rebuild it.
@@ -399,6 +412,35 @@ func applyMeta(spec *score.Spec, mt *pmmlMeta) error {
 // sameLabels reports whether a and b hold the same labels, in any order.
 func sameLabels(a, b []string) bool {
 	return slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
+}
+
+// binsToLinear turns the binned term a LinearTerm was written as (one
+// unbounded range bin of slope Coef and effect 0, and with a fill a
+// missing bin of effect Coef*fill) back into that LinearTerm.
+func binsToLinear(t *score.Term, fill *float64) error {
+	var coef float64
+	var ranges, missing int
+	for _, b := range t.Bins {
+		switch {
+		case b.Kind == score.RangeBin && b.Lower == nil && b.Upper == nil && b.Effect == 0 && b.ReasonCode == "":
+			coef = b.Slope
+			ranges++
+		case b.Kind == score.MissingBin && fill != nil && b.ReasonCode == "":
+			missing++
+		default:
+			return fmt.Errorf("a %s bin", b.Kind)
+		}
+	}
+	if ranges != 1 || (fill != nil) != (missing == 1) {
+		return fmt.Errorf("%d range and %d missing bins", ranges, missing)
+	}
+	for _, b := range t.Bins {
+		if b.Kind == score.MissingBin && b.Effect != coef**fill {
+			return fmt.Errorf("missing effect %v is not %v x %v", b.Effect, coef, *fill)
+		}
+	}
+	*t = score.Term{Feature: t.Feature, Kind: score.LinearTerm, Coef: coef, Fill: fill}
+	return nil
 }
 
 // binsToLevels turns a binned term whose bins are single categories (plus

@@ -414,18 +414,24 @@ func TestPMMLLinearRoundTrip(t *testing.T) {
 	require.InDelta(t, 12.5+7.5+2, r.Score, 0)
 }
 
-func TestPMMLExportUnsupported(t *testing.T) {
+func TestPMMLExportLogisticOtherEffect(t *testing.T) {
 	other := 0.25
 	spec := score.Spec{Name: "x", Kind: score.LogisticModel,
 		Features: []score.Feature{{Name: "plan", Kind: score.Categorical}},
 		Terms:    []score.Term{{Feature: "plan", Kind: score.CategoricalTerm, Reference: "a", OtherEffect: &other, Levels: []score.Level{{Label: "a"}, {Label: "b", Effect: 1}}}}}
 	m, err := score.NewModel(spec)
 	require.NoError(t, err)
-	err = pmml.Write(&bytes.Buffer{}, m, nil)
+	// An unknown category's effect is not 0, so no RegressionModel holds
+	// the model: it is written as a Scorecard of log-odds, which reads
+	// back only with candor's metadata (it was refused, naming the field).
+	err = pmml.Write(&bytes.Buffer{}, m, &pmml.Options{NoMetadata: true})
 	require.ErrorIs(t, err, pmml.ErrUnsupported)
-	var pe *pmml.Error
-	require.ErrorAs(t, err, &pe)
-	require.Equal(t, "plan", pe.Field)
+	back, err := pmml.Read(bytes.NewReader(pmmlOf(t, m, nil)), nil)
+	require.NoError(t, err)
+	require.Equal(t, m.Fingerprint(), back.Fingerprint())
+	r, err := back.Score(score.Record{score.Cat("z")})
+	require.NoError(t, err)
+	require.InDelta(t, 0.25, r.Score, 0) // the other effect; intercept 0
 }
 
 // TestPMMLDMGSampleScorecard imports the specification's sample scorecard.
@@ -620,7 +626,7 @@ func TestPMMLFirstMatchOverlaps(t *testing.T) {
 }
 
 func FuzzReadPMML(f *testing.F) {
-	for _, p := range []string{"testdata/pmml_dmg_sample_scorecard.xml", "testdata/pmml_dmg_sample_scorecard_complex.xml"} {
+	for _, p := range []string{"testdata/pmml_dmg_sample_scorecard.xml", "testdata/pmml_dmg_sample_scorecard_complex.xml", "testdata/logistic_indicator.pmml"} {
 		b, err := os.ReadFile(p)
 		require.NoError(f, err)
 		f.Add(b)
