@@ -1,76 +1,156 @@
 package metric
 
 import (
-	"bytes"
 	"cmp"
-	"encoding/gob"
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 )
 
-// scoreCountsWire is ScoreCounts in a form encoding/gob can write: the
-// exact counts or the pooled ranges, sorted so that equal summaries
-// encode to equal bytes.
-type scoreCountsWire struct {
-	MaxDistinct, Skipped int
-	Exact                []exactWire
-	Pooled               []pooledWire
-	IsPooled             bool
-	Shift                uint
-}
-
-type exactWire struct {
-	Score float64
-	W     [2]float64
-}
-
-type pooledWire struct {
-	Key    uint64
-	Lo, Hi float64
-	W      [2]float64
-}
+// The binary form of a ScoreCounts, written by hand rather than with
+// encoding/gob: this package is on the request path, and gob added 64 KiB
+// to every service that links candor (examples/service) for the sake of
+// Beam combiners. Layout, all integers unsigned varints and all floats
+// little-endian IEEE 754 bits:
+//
+//	version (1), MaxDistinct, Skipped, shift, pooled (0 or 1),
+//	n, then n exact entries (score, w0, w1) in ascending score order,
+//	m, then m pooled buckets (key as 8 bytes, lo, hi, w0, w1) in key order.
+//
+// Sorted entries make equal summaries encode to equal bytes.
+const countsCodecVersion = 1
 
 // MarshalBinary encodes the summary, so that a worker can ship it to the
 // one that merges (a Beam combiner's accumulator, say).
 func (c *ScoreCounts) MarshalBinary() ([]byte, error) {
-	w := scoreCountsWire{MaxDistinct: c.MaxDistinct, Skipped: c.Skipped, IsPooled: c.pooled != nil, Shift: c.shift}
-	for s, e := range c.exact {
-		w.Exact = append(w.Exact, exactWire{Score: s, W: *e})
+	if c.MaxDistinct < 0 || c.Skipped < 0 {
+		return nil, fmt.Errorf("metric: encoding score counts: negative MaxDistinct %d or Skipped %d", c.MaxDistinct, c.Skipped)
 	}
-	slices.SortFunc(w.Exact, func(x, y exactWire) int { return cmp.Compare(x.Score, y.Score) })
-	for k, b := range c.pooled {
-		w.Pooled = append(w.Pooled, pooledWire{Key: k, Lo: b.lo, Hi: b.hi, W: b.w})
+	b := []byte{countsCodecVersion}
+	b = binary.AppendUvarint(b, uint64(c.MaxDistinct))
+	b = binary.AppendUvarint(b, uint64(c.Skipped))
+	b = binary.AppendUvarint(b, uint64(c.shift))
+	flag := byte(0)
+	if c.pooled != nil {
+		flag = 1
 	}
-	slices.SortFunc(w.Pooled, func(x, y pooledWire) int { return cmp.Compare(x.Key, y.Key) })
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(&w); err != nil {
-		return nil, err
+	b = append(b, flag)
+	f := func(x float64) { b = binary.LittleEndian.AppendUint64(b, math.Float64bits(x)) }
+	type exact struct {
+		s float64
+		w *[2]float64
 	}
-	return buf.Bytes(), nil
+	es := make([]exact, 0, len(c.exact))
+	for s, w := range c.exact {
+		es = append(es, exact{s, w})
+	}
+	slices.SortFunc(es, func(x, y exact) int { return cmp.Compare(x.s, y.s) })
+	b = binary.AppendUvarint(b, uint64(len(es)))
+	for _, e := range es {
+		f(e.s)
+		f(e.w[0])
+		f(e.w[1])
+	}
+	type pooled struct {
+		k uint64
+		p *bucket
+	}
+	ps := make([]pooled, 0, len(c.pooled))
+	for k, p := range c.pooled {
+		ps = append(ps, pooled{k, p})
+	}
+	slices.SortFunc(ps, func(x, y pooled) int { return cmp.Compare(x.k, y.k) })
+	b = binary.AppendUvarint(b, uint64(len(ps)))
+	for _, e := range ps {
+		b = binary.LittleEndian.AppendUint64(b, e.k)
+		f(e.p.lo)
+		f(e.p.hi)
+		f(e.p.w[0])
+		f(e.p.w[1])
+	}
+	return b, nil
 }
 
+// errCountsCodec is the cause of every decoding error.
+var errCountsCodec = errors.New("malformed input")
+
 // UnmarshalBinary decodes what MarshalBinary wrote into c, replacing it.
+// Malformed input is an error; the entries it allocates are bounded by
+// the input's length.
 func (c *ScoreCounts) UnmarshalBinary(b []byte) error {
-	var w scoreCountsWire
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&w); err != nil {
-		return fmt.Errorf("metric: decoding score counts: %w", err)
+	bad := func(what string) error {
+		return fmt.Errorf("metric: decoding score counts: %w: %s", errCountsCodec, what)
 	}
-	if w.Shift > 64 {
-		return fmt.Errorf("metric: decoding score counts: grid shift %d is over 64", w.Shift)
+	if len(b) == 0 || b[0] != countsCodecVersion {
+		return bad("not a score-counts encoding of version 1")
 	}
-	*c = ScoreCounts{MaxDistinct: w.MaxDistinct, Skipped: w.Skipped, shift: w.Shift}
-	if len(w.Exact) > 0 {
-		c.exact = make(map[float64]*[2]float64, len(w.Exact))
-		for _, e := range w.Exact {
-			c.exact[e.Score] = &[2]float64{e.W[0], e.W[1]}
+	b = b[1:]
+	uv := func() (uint64, bool) {
+		x, n := binary.Uvarint(b)
+		if n <= 0 {
+			return 0, false
+		}
+		b = b[n:]
+		return x, true
+	}
+	valid := true // every number finite, every weight >= 0 (as Add keeps them)
+	f := func() float64 {
+		x := math.Float64frombits(binary.LittleEndian.Uint64(b))
+		b = b[8:]
+		valid = valid && !math.IsNaN(x) && !math.IsInf(x, 0)
+		return x
+	}
+	w := func() float64 {
+		x := f()
+		valid = valid && x >= 0
+		return x
+	}
+	maxDistinct, ok1 := uv()
+	skipped, ok2 := uv()
+	shift, ok3 := uv()
+	if !ok1 || !ok2 || !ok3 || maxDistinct > math.MaxInt32 || skipped > math.MaxInt64/2 {
+		return bad("header")
+	}
+	if shift > 64 {
+		return bad(fmt.Sprintf("grid shift %d is over 64", shift))
+	}
+	if len(b) == 0 || b[0] > 1 {
+		return bad("pooled flag")
+	}
+	isPooled := b[0] == 1
+	b = b[1:]
+	n, ok := uv()
+	if !ok || n > uint64(len(b)/24) {
+		return bad("exact entry count")
+	}
+	next := ScoreCounts{MaxDistinct: int(maxDistinct), Skipped: int(skipped), shift: uint(shift)}
+	if n > 0 {
+		next.exact = make(map[float64]*[2]float64, n)
+		for range n {
+			s := f()
+			next.exact[s] = &[2]float64{w(), w()}
 		}
 	}
-	if w.IsPooled {
-		c.exact = nil
-		c.pooled = make(map[uint64]*bucket, len(w.Pooled))
-		for _, p := range w.Pooled {
-			c.pooled[p.Key] = &bucket{lo: p.Lo, hi: p.Hi, w: p.W}
-		}
+	m, ok := uv()
+	if !ok || m > uint64(len(b)/40) || len(b) != int(m)*40 {
+		return bad("pooled bucket count or trailing bytes")
 	}
+	if isPooled {
+		next.exact = nil
+		next.pooled = make(map[uint64]*bucket, m)
+		for range m {
+			k := binary.LittleEndian.Uint64(b)
+			b = b[8:]
+			next.pooled[k] = &bucket{lo: f(), hi: f(), w: [2]float64{w(), w()}}
+		}
+	} else if m > 0 {
+		return bad("pooled buckets in an exact summary")
+	}
+	if !valid {
+		return bad("a score or weight that is not finite, or a negative weight")
+	}
+	*c = next
 	return nil
 }

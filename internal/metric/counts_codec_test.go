@@ -39,3 +39,64 @@ func TestScoreCountsBinaryRoundTrip(t *testing.T) {
 	var c ScoreCounts
 	require.Error(t, c.UnmarshalBinary([]byte("not gob")))
 }
+
+// Equal summaries encode to equal bytes whatever order the rows came in,
+// every strict prefix of an encoding is an error (never a panic or a
+// half-decoded summary), and the encoding is the documented layout: for
+// one exact score, version 1, MaxDistinct 64, Skipped 2, shift 0, not
+// pooled, 1 entry (score 0.5, w 1 and 2), 0 buckets.
+func TestScoreCountsBinaryForm(t *testing.T) {
+	a, b := &ScoreCounts{MaxDistinct: 64}, &ScoreCounts{MaxDistinct: 64}
+	for i := range 200 {
+		a.Add(float64(i%37)/37, i%3 == 0, 1)
+		b.Add(float64((199-i)%37)/37, (199-i)%3 == 0, 1)
+	}
+	ea, err := a.MarshalBinary()
+	require.NoError(t, err)
+	eb, err := b.MarshalBinary()
+	require.NoError(t, err)
+	require.Equal(t, ea, eb)
+	for k := range ea {
+		c := ScoreCounts{Skipped: 9}
+		require.Error(t, c.UnmarshalBinary(ea[:k]), "prefix of %d bytes", k)
+		require.Equal(t, 9, c.Skipped, "a failed decode leaves c as it was")
+	}
+
+	one := &ScoreCounts{MaxDistinct: 64, Skipped: 2}
+	one.Add(0.5, false, 1)
+	one.Add(0.5, true, 2)
+	got, err := one.MarshalBinary()
+	require.NoError(t, err)
+	want := []byte{1, 64, 2, 0, 0, 1,
+		0, 0, 0, 0, 0, 0, 0xe0, 0x3f, // 0.5
+		0, 0, 0, 0, 0, 0, 0xf0, 0x3f, // 1
+		0, 0, 0, 0, 0, 0, 0x00, 0x40, // 2
+		0}
+	require.Equal(t, want, got)
+}
+
+// FuzzScoreCountsUnmarshal: any input decodes or is an error, and what
+// decodes encodes back to the same bytes.
+func FuzzScoreCountsUnmarshal(f *testing.F) {
+	c := &ScoreCounts{MaxDistinct: 4}
+	for i := range 40 {
+		c.Add(float64(i)/40, i%2 == 0, 1)
+	}
+	b, err := c.MarshalBinary()
+	require.NoError(f, err)
+	f.Add(b)
+	f.Add([]byte{1, 0, 0, 0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var c ScoreCounts
+		if err := c.UnmarshalBinary(b); err != nil {
+			return
+		}
+		again, err := c.MarshalBinary()
+		require.NoError(t, err)
+		var d ScoreCounts
+		require.NoError(t, d.UnmarshalBinary(again))
+		back, err := d.MarshalBinary()
+		require.NoError(t, err)
+		require.Equal(t, again, back)
+	})
+}
