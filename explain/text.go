@@ -391,19 +391,32 @@ func (c *Catalog) FeatureName(lang string, f score.Feature) string {
 	if f.Description != "" {
 		return f.Description
 	}
-	return strings.ReplaceAll(dropCustomerWord(f.Name), "_", " ")
+	return nameWords(f.Name)
 }
 
-// dropCustomerWord is name less a leading word that names the customer
-// and the underscore after it, when something follows; otherwise name.
-func dropCustomerWord(name string) string {
-	if w, rest, ok := strings.Cut(name, "_"); ok && rest != "" {
+// nameWords is a column name as words: an underscore is a space, and a
+// capital after a small letter starts a word (ApplicantIncome), less a
+// leading word that names the customer (person, customer, client,
+// applicant, borrower) when something follows it.
+func nameWords(name string) string {
+	b := make([]byte, 0, len(name)+4)
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c == '_' {
+			c = ' '
+		} else if 'A' <= c && c <= 'Z' && i > 0 && 'a' <= name[i-1] && name[i-1] <= 'z' {
+			b = append(b, ' ')
+		}
+		b = append(b, c)
+	}
+	words := string(b)
+	if w, rest, ok := strings.Cut(words, " "); ok && rest != "" {
 		switch strings.ToLower(w) {
 		case "person", "customer", "client", "applicant", "borrower":
 			return rest
 		}
 	}
-	return name
+	return words
 }
 
 // ValueText is how v of feature f is shown in lang: the WordWithheld word

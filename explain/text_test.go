@@ -217,6 +217,31 @@ func TestFeatureNameDropsCustomerWord(t *testing.T) {
 	require.Equal(t, "Your home ownership (RENT) weighed against the result.", mustText(t, cat, a))
 }
 
+// TestFeatureNameSplitsCamelCase: a column named in camel case reads as
+// words, as an underscored one does. The loan-prediction file (trial8)
+// said "Your ApplicantIncome (between 4166 and 10099) weighed against the
+// result."; its applicant word goes as person_ does.
+func TestFeatureNameSplitsCamelCase(t *testing.T) {
+	cat := explain.DefaultCatalog()
+	for name, want := range map[string]string{
+		"ApplicantIncome":   "Income",
+		"CoapplicantIncome": "Coapplicant Income",
+		"MonthlyCharges":    "Monthly Charges",
+		"NumOfProducts":     "Num Of Products",
+		"Loan_Amount_Term":  "Loan Amount Term",
+		"CustomerID":        "ID",       // an acronym stays one word
+		"HbA1c":             "Hb A1c",   // a capital after a small letter starts a word
+		"tenure":            "tenure",   // one word
+		"BALANCE":           "BALANCE",  // capitals alone never split
+		"Customer":          "Customer", // nothing would remain
+		"PersonalLoan":      "Personal Loan",
+	} {
+		require.Equal(t, want, cat.FeatureName("en", score.Feature{Name: name}), name)
+	}
+	a := explain.Args{Feature: score.Feature{Name: "ApplicantIncome", Kind: score.Numeric}, Value: score.Num(4583)}
+	require.Equal(t, "Your Income (4583) weighed against the result.", mustText(t, cat, a))
+}
+
 func mustText(t *testing.T, cat *explain.Catalog, a explain.Args) string {
 	t.Helper()
 	s, err := cat.Text("en", explain.ReasonMessage, a)
