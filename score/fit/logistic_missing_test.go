@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -191,4 +192,26 @@ func missingFixture(t *testing.T, ref any) (*score.Table, *score.Schema) {
 	s, err := tab.InferSchemaWith(&decl)
 	require.NoError(t, err)
 	return tab, s
+}
+
+// TestMissingIndicatorAllBlankCategory: a declared categorical input whose
+// every training cell is blank has no level to be the reference, so
+// MissingIndicator cannot fill it; the fit says so, naming the feature,
+// instead of the blank-cells error that recommends MissingIndicator.
+func TestMissingIndicatorAllBlankCategory(t *testing.T) {
+	var rows [][]string
+	for i := range 30 {
+		rows = append(rows, []string{"", strconv.Itoa(i % 7), strconv.Itoa(i % 3 / 2)})
+	}
+	tab, err := score.NewTable([]string{"c", "z", "y"}, rows)
+	require.NoError(t, err)
+	categorical := score.Categorical
+	s, err := tab.InferSchemaWith(&score.Declarations{Features: map[string]score.Declaration{"c": {Kind: &categorical}}})
+	require.NoError(t, err)
+	_, err = fit.Logistic(context.Background(), tab, s, "y", "1", &fit.LogisticOptions{Missing: fit.MissingIndicator})
+	var fe *score.FieldError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "c", fe.Feature)
+	require.ErrorIs(t, err, score.ErrData)
+	require.Contains(t, err.Error(), "every training cell is blank")
 }

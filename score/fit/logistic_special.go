@@ -214,9 +214,11 @@ func newSpecialDesign(t *score.Table, s *score.Schema, target, event string, pol
 		}
 		switch {
 		case f.Kind == score.Categorical:
-			if len(levels) > 0 {
-				p.fill = slices.Sorted(maps.Keys(levels))[0] // the reference level, as levelsOf orders them
+			if len(levels) == 0 {
+				return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: every training cell is blank and no category is declared: "+
+					"there is no level to fill a blank with, nor anything to fit; leave it out (--exclude, role ignored)", score.ErrData)}
 			}
+			p.fill = slices.Sorted(maps.Keys(levels))[0] // the reference level, as levelsOf orders them
 		case len(xs) > 0:
 			slices.Sort(xs)
 			p.fill = strconv.FormatFloat(xs[(len(xs)-1)/2], 'g', -1, 64)

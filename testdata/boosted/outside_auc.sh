@@ -13,9 +13,11 @@
 # EXTERNAL_DIR: heloc.csv, uci_credit_card.csv, churn_modelling.csv (made by
 # testdata/auc/prepare.sh); NEW_DIR: hmeq.csv, bankchurners.csv (taken as
 # they are, testdata/auc/README.md). The logistic model is unpenalised; when
-# that fit fails it is refitted with --l2 1 ("logistic_l2": 1), and when that
-# fails too its AUC is null and "logistic_error" holds what the fit's
-# first line says failed (HMEQ: its blank cells, which a logistic regression refuses).
+# that fit fails it is refitted with --l2 1 ("logistic_l2": 1), then with
+# --missing indicator ("logistic_missing": "indicator"; HMEQ's blank cells,
+# which a logistic regression otherwise refuses), then with both; when every
+# fit fails its AUC is null and "logistic_error" holds what the last fit's
+# first line says failed.
 set -euo pipefail
 ext=$1
 new=$2
@@ -41,11 +43,15 @@ one() {
 	"$work/candor" fit --model boosted "${base[@]}" --out "$work/$name.mains.json" 2> "$work/$name.mains.report"
 	"$work/candor" fit --model boosted --interactions auto "${base[@]}" --out "$work/$name.pairs.json" 2> "$work/$name.pairs.report"
 	"$work/candor" fit --model scorecard "${base[@]}" --out "$work/$name.scorecard.json" 2> "$work/$name.scorecard.report"
-	local logistic="null" l2=0 lerr=""
+	local logistic="null" l2=0 lerr="" missing=error
 	if "$work/candor" fit --model logistic "${base[@]}" --out "$work/$name.logistic.json" 2> "$work/$name.logistic.report"; then
 		logistic=$(auc "$name" logistic)
 	elif "$work/candor" fit --model logistic --l2 1 "${base[@]}" --out "$work/$name.logistic.json" 2> "$work/$name.logistic.report"; then
 		logistic=$(auc "$name" logistic) l2=1
+	elif "$work/candor" fit --model logistic --missing indicator "${base[@]}" --out "$work/$name.logistic.json" 2> "$work/$name.logistic.report"; then
+		logistic=$(auc "$name" logistic) missing=indicator
+	elif "$work/candor" fit --model logistic --missing indicator --l2 1 "${base[@]}" --out "$work/$name.logistic.json" 2> "$work/$name.logistic.report"; then
+		logistic=$(auc "$name" logistic) missing=indicator l2=1
 	else
 		lerr=$(head -n 1 "$work/$name.logistic.report" | cut -d: -f3 | sed "s/^ //")
 	fi
@@ -54,13 +60,13 @@ one() {
 	local hgb
 	hgb=$(/usr/bin/python3 "$here/outside_hgb.py" "$name" "$csv" "$target" "$event" "$exclude")
 	NAME=$name MAINS=$(auc "$name" mains) PAIRS=$(auc "$name" pairs) NPAIRS=$pairs SCORECARD=$(auc "$name" scorecard) \
-		LOGISTIC=$logistic L2=$l2 LERR=$lerr HGB=$hgb /usr/bin/python3 -c '
+		LOGISTIC=$logistic L2=$l2 LMISSING=$missing LERR=$lerr HGB=$hgb /usr/bin/python3 -c '
 import json, os
 e = os.environ
 h = json.loads(e["HGB"])
 out = {"data": e["NAME"], "boosted_mains": float(e["MAINS"]), "boosted_pairs": float(e["PAIRS"]), "pairs": int(e["NPAIRS"]),
        "scorecard": float(e["SCORECARD"]), "logistic": None if e["LOGISTIC"] == "null" else float(e["LOGISTIC"]),
-       "logistic_l2": float(e["L2"]), "hgb": h["hgb"], "hgb_mains": h["hgb_mains"], "hgb_pairs": h["hgb_pairs"], "sklearn": h["sklearn"]}
+       "logistic_l2": float(e["L2"]), "logistic_missing": e["LMISSING"], "hgb": h["hgb"], "hgb_mains": h["hgb_mains"], "hgb_pairs": h["hgb_pairs"], "sklearn": h["sklearn"]}
 if e["LERR"]:
     out["logistic_error"] = e["LERR"]
 print(json.dumps(out))'
