@@ -321,8 +321,24 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 		rep += fmt.Sprintf("sign constraints (%s): %d coefficients held at 0: %s\n", a.constrain, len(fitted.AtBound), strings.Join(fitted.AtBound, ", "))
 	}
 	rep += fitted.FormatCoefficients()
+	rep += blankLines(fitted.Blanks)
 	rep += logisticSuspects(t, s, a, w)
 	return fitted.Model, rep, nil
+}
+
+// blankLines says, under --missing indicator, what each blank input was
+// filled with; "" when none was.
+func blankLines(bs []fit.BlankFill) string {
+	var b strings.Builder
+	for _, f := range bs {
+		what := "the lower median of its other training values"
+		if f.Level {
+			what = "its reference level"
+		}
+		fmt.Fprintf(&b, "missing indicator: %s: %d blank training rows, filled with %q (%s); %s[missing] is a blank's effect beyond that\n",
+			f.Feature, f.Rows, f.Fill, what, f.Feature)
+	}
+	return b.String()
 }
 
 // collinearLines reports the collinear design columns of a logistic or

@@ -38,6 +38,7 @@ func fitLinearCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArg
 		}
 		fmt.Fprintf(&b, "%-60s %14.6g %12s\n", c.Name, c.Estimate, se)
 	}
+	b.WriteString(blankLines(fitted.Blanks))
 	b.WriteString(collinearLines(fitted.Collinear, false))
 	return fitted.Model, b.String(), nil
 }

@@ -272,6 +272,21 @@ type LogisticFit struct {
 	// Collinear lists the design columns whose variance inflation factor
 	// is at least VIFLimit, largest first (see Collinear).
 	Collinear []Collinear
+	// Blanks lists, under MissingIndicator, each input whose blank
+	// training cells got an indicator column, and the fill they took.
+	Blanks []BlankFill
+}
+
+// BlankFill is one input given a missing indicator (MissingIndicator):
+// its blank training cells and the neutral value they were filled with,
+// the lower median of its other values (numeric) or its reference level
+// (categorical). The blank's effect is the term's MissingBin (numeric)
+// or MissingEffect (categorical) in the model.
+type BlankFill struct {
+	Feature string
+	Rows    int    // blank training cells
+	Fill    string // the value written in their place
+	Level   bool   // Fill is the reference level of a categorical input
 }
 
 // Contradiction is a coefficient whose sign contradicts the univariate

@@ -46,6 +46,7 @@ type LinearFit struct {
 	Coefficients []Coefficient // Estimate in response units per unit; StdErr from sigma^2 (X'X)^-1
 	Rows         int           // rows used
 	Dropped      int           // rows skipped under MissingDrop
+	Blanks       []BlankFill   // inputs given a missing indicator (MissingIndicator)
 	RSS          float64       // residual sum of squares
 	R2           float64       // 1 - RSS/TSS
 	AdjR2        float64       // 1 - (1-R2)(n-1)/(n-p)

@@ -42,6 +42,11 @@ func TestLogisticMissingIndicator(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 900, fitted.Rows)
 	require.Zero(t, fitted.Dropped)
+	require.Equal(t, []fit.BlankFill{
+		{Feature: "income", Rows: int(ref.BlankRows["income"]), Fill: "28922"},
+		{Feature: "months_since_delinquency", Rows: int(ref.BlankRows["months_since_delinquency"]), Fill: "35"},
+		{Feature: "housing", Rows: int(ref.BlankRows["housing"]), Fill: "free", Level: true},
+	}, fitted.Blanks) // the script's fills and counts
 	require.InDelta(t, ref.LLF, fitted.LogLik, 1e-8)
 	got := map[string]fit.Coefficient{}
 	for _, c := range fitted.Coefficients {

@@ -114,6 +114,7 @@ func logisticWithSpecials(ctx context.Context, t *score.Table, s *score.Schema, 
 	if fitted.Model, err = sd.fold(fitted.Model.Spec(), s); err != nil {
 		return nil, err
 	}
+	fitted.Blanks = sd.blanks()
 	return fitted, nil
 }
 
@@ -136,7 +137,19 @@ func linearWithSpecials(ctx context.Context, t *score.Table, s *score.Schema, ta
 	if fitted.Model, err = sd.fold(fitted.Model.Spec(), s); err != nil {
 		return nil, err
 	}
+	fitted.Blanks = sd.blanks()
 	return fitted, nil
+}
+
+// blanks lists the inputs given a missing indicator, in schema order.
+func (sd *specialDesign) blanks() []BlankFill {
+	var out []BlankFill
+	for _, e := range sd.extras {
+		if p := sd.plans[e.feature]; e.missing {
+			out = append(out, BlankFill{Feature: e.feature, Rows: p.blankRows, Fill: p.fill, Level: p.level})
+		}
+	}
+	return out
 }
 
 // specialPlan is one input's codes, neutral fill and indicators.
@@ -148,6 +161,8 @@ type specialPlan struct {
 	// blank: the input has a missing indicator; blankEvents is the
 	// weighted count of its blank rows whose target is the event.
 	blank       bool
+	level       bool // fill is a categorical input's reference level
+	blankRows   int
 	blankEvents float64
 }
 
@@ -193,6 +208,9 @@ func newSpecialDesign(t *score.Table, s *score.Schema, target, event string, pol
 		for r := 0; r < t.Len(); r++ {
 			cell := t.Cell(r, j)
 			if cell == "" {
+				if blank {
+					p.blankRows++
+				}
 				if blank && tc >= 0 && event != "" && t.Cell(r, tc) == event {
 					p.blankEvents += metric.Weight(weights, r)
 				}
@@ -218,7 +236,7 @@ func newSpecialDesign(t *score.Table, s *score.Schema, target, event string, pol
 				return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: every training cell is blank and no category is declared: "+
 					"there is no level to fill a blank with, nor anything to fit; leave it out (--exclude, role ignored)", score.ErrData)}
 			}
-			p.fill = slices.Sorted(maps.Keys(levels))[0] // the reference level, as levelsOf orders them
+			p.fill, p.level = slices.Sorted(maps.Keys(levels))[0], true // the reference level, as levelsOf orders them
 		case len(xs) > 0:
 			slices.Sort(xs)
 			p.fill = strconv.FormatFloat(xs[(len(xs)-1)/2], 'g', -1, 64)
