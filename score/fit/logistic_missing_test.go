@@ -220,3 +220,50 @@ func TestMissingIndicatorAllBlankCategory(t *testing.T) {
 	require.ErrorIs(t, err, score.ErrData)
 	require.Contains(t, err.Error(), "every training cell is blank")
 }
+
+// FuzzLogisticMissingIndicator: a small table of a numeric input, a
+// categorical one and a 0/1 target, with blanks anywhere in the inputs,
+// fits under MissingIndicator without a panic, and a model that fits
+// scores every one of its training rows, blank cells included, to a
+// finite log-odds.
+func FuzzLogisticMissingIndicator(f *testing.F) {
+	f.Add([]byte{1, 2, 0, 3, 1, 1, 0, 0, 0, 5, 2, 1, 9, 0, 0, 7, 1, 1, 0, 2, 1, 4, 0, 0})
+	f.Add([]byte{0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) > 300 {
+			return
+		}
+		var rows [][]string
+		for i := 0; i+2 < len(b); i += 3 {
+			x, c := "", ""
+			if b[i]%5 != 0 {
+				x = strconv.Itoa(int(b[i] % 17))
+			}
+			if b[i+1]%4 != 0 {
+				c = string(rune('a' + b[i+1]%3))
+			}
+			rows = append(rows, []string{x, c, strconv.Itoa(int(b[i+2] % 2))})
+		}
+		tab, err := score.NewTable([]string{"x", "c", "y"}, rows)
+		if err != nil {
+			return
+		}
+		categorical := score.Categorical
+		s, err := tab.InferSchemaWith(&score.Declarations{Features: map[string]score.Declaration{"c": {Kind: &categorical}}})
+		if err != nil {
+			return
+		}
+		fitted, err := fit.Logistic(context.Background(), tab, s, "y", "1", &fit.LogisticOptions{Missing: fit.MissingIndicator, L2: 1})
+		if err != nil {
+			return
+		}
+		m := fitted.Model
+		for r := 0; r < tab.Len(); r++ {
+			rec, err := tab.Record(m.Schema(), r)
+			require.NoError(t, err)
+			res, err := m.Score(rec)
+			require.NoError(t, err, "row %d %v", r+1, tab.Row(r))
+			require.False(t, math.IsNaN(float64(res.LogOdds)) || math.IsInf(float64(res.LogOdds), 0))
+		}
+	})
+}
