@@ -42,6 +42,6 @@ func duplicateLines(t *score.Table) string {
 	return fmt.Sprintf("warning: duplicated rows: %d of %d rows (%.1f%%) repeat an earlier row on every column: "+
 		"a held-out split of this file then tests on rows it was fitted on, so its figures are optimistic; "+
 		"if a repeat is one customer counted twice, de-duplicate the file; if customers are truly alike, "+
-		"keep one row each and give it their count as its weight (--weights, logistic and scorecard)\n",
+		"keep one row each and give it their count as its weight (--weights: logistic, scorecard and boosted models)\n",
 		repeats, n, 100*float64(repeats)/float64(n))
 }

@@ -20,12 +20,18 @@ func fitBoostedCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitAr
 	if a.l2 != 0 {
 		return nil, "", fmt.Errorf("--l2 does not apply to --model boosted")
 	}
-	fitted, err := fit.Boosted(ctx, t, s, a.target, a.event, &fit.BoostedOptions{Missing: policy, Name: a.name, Interactions: int(a.interactions)})
+	w, err := weightsColumn(t, a.weights)
+	if err != nil {
+		return nil, "", err
+	}
+	fitted, err := fit.Boosted(ctx, t, s, a.target, a.event, &fit.BoostedOptions{Missing: policy, Name: a.name, Interactions: int(a.interactions),
+		NonEvent: a.nonevent, MaxLevels: a.maxLevels, Weights: w})
 	if err != nil {
 		return nil, "", err
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "candor fit: boosted additive model of %s=%s\n", a.target, a.event)
+	b.WriteString(otherTargetLine(fitted.OtherTarget, a))
 	fmt.Fprintf(&b, "rows used %d, dropped %d, events %g\n", fitted.Rows, fitted.Dropped, fitted.Events)
 	fmt.Fprintf(&b, "features %d, pairs %d, bags %d, rounds per bag %v\n", fitted.Model.NumTerms()-len(fitted.Pairs), len(fitted.Pairs), len(fitted.Rounds), fitted.Rounds)
 	var mono, uni []string

@@ -15,8 +15,15 @@ import (
 // features one-hot with the first sorted level as reference, aliased
 // columns reported and fixed at 0. --l2 does not apply.
 func fitLinearCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArgs, policy fit.MissingPolicy) (*score.Model, string, error) {
-	if a.l2 != 0 {
+	switch {
+	case a.l2 != 0:
 		return nil, "", fmt.Errorf("--l2 does not apply to --model linear")
+	case a.weights != "":
+		return nil, "", fmt.Errorf("--weights does not apply to --model linear: its least-squares fit is unweighted")
+	case a.nonevent != "":
+		return nil, "", fmt.Errorf("--nonevent does not apply to --model linear: its target is a number")
+	case a.maxLevels != fit.DefaultMaxLevels:
+		return nil, "", fmt.Errorf("--max-levels does not apply to --model linear")
 	}
 	fitted, err := fit.Linear(ctx, t, s, a.target, &fit.LinearOptions{Missing: policy, Name: a.name})
 	if err != nil {

@@ -352,3 +352,51 @@ func blankTenureFile(t *testing.T, dir string, blanksChurn bool) string {
 	require.NoError(t, os.WriteFile(data, []byte(b.String()), 0o644))
 	return data
 }
+
+// TestFitFlagsReachEveryModel: --max-levels, --nonevent and --weights
+// reached the logistic and scorecard fits only; a boosted fit silently
+// used its defaults (on a hotel-bookings file, `--max-levels 200` still
+// said "more than --max-levels 100"), and a linear fit ignored them. Now
+// a boosted fit honours all three, and a linear fit refuses the ones it
+// cannot use.
+func TestFitFlagsReachEveryModel(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "agents.csv")
+	var b strings.Builder
+	b.WriteString("agent,nights,w,y\n")
+	for i := range 240 {
+		y := strconv.Itoa(i % 5 / 3)
+		if i%40 == 7 {
+			y = "unknown" // a third target value: skipped under --nonevent 0
+		}
+		fmt.Fprintf(&b, "a%d,%d,%d,%s\n", i%120, 1+i%9, 1+i%2, y)
+	}
+	require.NoError(t, os.WriteFile(data, []byte(b.String()), 0o644))
+	base := []string{"fit", "--data", data, "--target", "y", "--event", "1", "--model", "boosted"}
+
+	code, _, errOut := runCLI(t, append(base, "--nonevent", "0", "--exclude", "w", "--out", filepath.Join(dir, "m.json"))...)
+	require.Equal(t, 1, code, errOut)
+	require.Contains(t, errOut, "more than --max-levels 100")
+	code, _, errOut = runCLI(t, append(base, "--nonevent", "0", "--exclude", "w", "--max-levels", "200", "--out", filepath.Join(dir, "m.json"))...)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, errOut, `rows skipped: 6 with y neither "1" nor "0"`)
+	require.Contains(t, errOut, "rows used 234")
+
+	// Weights: the weighted events (rows with w = 2 count twice).
+	code, _, errOut = runCLI(t, append(base, "--nonevent", "0", "--max-levels", "200", "--weights", "w", "--out", filepath.Join(dir, "w.json"))...)
+	require.Equal(t, 0, code, errOut)
+	events := 0
+	for i := range 240 {
+		if i%40 != 7 && i%5/3 == 1 {
+			events += 1 + i%2
+		}
+	}
+	require.Contains(t, errOut, fmt.Sprintf("rows used 234, dropped 0, events %d\n", events))
+
+	lin := []string{"fit", "--data", data, "--target", "nights", "--model", "linear", "--exclude", "y", "--out", filepath.Join(dir, "l.json")}
+	for flag, value := range map[string]string{"--weights": "w", "--nonevent": "0", "--max-levels": "200"} {
+		code, _, errOut = runCLI(t, append(lin, flag, value)...)
+		require.Equal(t, 1, code, flag)
+		require.Contains(t, errOut, flag+" does not apply to --model linear", flag)
+	}
+}

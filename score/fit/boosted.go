@@ -187,6 +187,7 @@ type BoostedFit struct {
 	ValidationLogLoss []float64
 	Rows              int     // rows used
 	Dropped           int     // rows skipped for a blank target under MissingDrop
+	OtherTarget       int     // rows skipped because their target is neither the event nor NonEvent
 	Events            float64 // weighted events among the rows used
 	AUC, KS           float64 // on the rows used, from the points
 	// Pairs are the pair terms chosen (Interactions), strongest first.
@@ -357,7 +358,7 @@ func Boosted(ctx context.Context, t *score.Table, s *score.Schema, target, event
 		}
 	}
 	n := len(d.Rows)
-	fit := &BoostedFit{Rows: n, Dropped: d.Dropped}
+	fit := &BoostedFit{Rows: n, Dropped: d.Dropped, OtherTarget: d.OtherTarget}
 	// 1. Pre-bins, features in parallel (each independent of the schedule).
 	pre := make([]*preBins, nf)
 	errs := make([]error, nf)
