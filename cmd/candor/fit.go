@@ -69,6 +69,10 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return fmt.Errorf("--constrain must be data or declared, got %q", a.constrain)
 	case a.constrain != "" && a.model == "linear":
 		return fmt.Errorf("--constrain applies to --model logistic (a scorecard's sign check already keeps points in line with its bins' event rates)")
+	case a.constrain != "" && a.model == "scorecard":
+		return fmt.Errorf("--constrain applies to --model logistic: a scorecard's sign check (--sign drop|refuse) already keeps its points in line with its bins' event rates")
+	case a.constrain != "" && a.model == "boosted":
+		return fmt.Errorf("--constrain applies to --model logistic: a boosted model's shapes follow its bins' data; declare a feature's \"trend\" in the features file to hold its shape monotone")
 	}
 	policy := fit.MissingError
 	switch a.missing {

@@ -400,3 +400,18 @@ func TestFitFlagsReachEveryModel(t *testing.T) {
 		require.Contains(t, errOut, flag+" does not apply to --model linear", flag)
 	}
 }
+
+// TestConstrainOnlyForLogistic: --constrain with a scorecard or a boosted
+// model was accepted and did nothing; it is refused, saying what holds
+// that model's signs or shapes instead.
+func TestConstrainOnlyForLogistic(t *testing.T) {
+	dir := t.TempDir()
+	data := blankTenureFile(t, dir, true)
+	for model, want := range map[string]string{"scorecard": "sign check (--sign drop|refuse)", "boosted": `declare a feature's "trend"`} {
+		code, _, errOut := runCLI(t, "fit", "--data", data, "--target", "Churn", "--event", "1", "--model", model, "--constrain", "data",
+			"--out", filepath.Join(dir, "m.json"))
+		require.Equal(t, 1, code, model)
+		require.Contains(t, errOut, "--constrain applies to --model logistic", model)
+		require.Contains(t, errOut, want, model)
+	}
+}
