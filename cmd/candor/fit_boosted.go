@@ -25,7 +25,7 @@ func fitBoostedCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitAr
 		return nil, "", err
 	}
 	fitted, err := fit.Boosted(ctx, t, s, a.target, a.event, &fit.BoostedOptions{Missing: policy, Name: a.name, Interactions: int(a.interactions),
-		NonEvent: a.nonevent, MaxLevels: a.maxLevels, Weights: w})
+		NonEvent: a.nonevent, MaxLevels: a.maxLevels, Weights: w, Unseen: fit.UnseenPolicy(strings.Replace(a.sc.unseen, "error", "", 1))})
 	if err != nil {
 		return nil, "", err
 	}
@@ -56,6 +56,8 @@ func fitBoostedCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitAr
 	for _, p := range fitted.Pairs {
 		fmt.Fprintf(&b, "pair %s x %s, interaction strength %.4g\n", p.Features[0], p.Features[1], p.Strength)
 	}
+	b.WriteString("\n== unseen categories (at scoring time; --unseen) ==\n")
+	b.WriteString(fit.FormatUnseen(fitted.Model))
 	b.WriteString("\n== shape functions (points per bin) ==\n")
 	b.WriteString(fit.FormatScorecard(fitted.Model))
 	return fitted.Model, b.String(), nil

@@ -168,6 +168,15 @@ type BoostedOptions struct {
 	// over the bags, each boosted in every bag as a table over coarse bins,
 	// averaged and purified (see boostPairs in boosted_pairs.go).
 	Interactions int
+	// Unseen says what a category unseen in training scores, as
+	// BinningOptions.Unseen does for a scorecard: UnseenError (the zero
+	// value) makes it an error at scoring time; UnseenNeutral gives each
+	// categorical main term an other bin of 0 points (the shapes are
+	// centred, so 0 is the training customers' average effect);
+	// UnseenRiskiest the lowest points of any of its categories. In a pair
+	// term an unseen category adds 0 under either policy: there is no
+	// evidence of how it interacts.
+	Unseen UnseenPolicy
 }
 
 // BoostedFit is the result of Boosted.
@@ -308,6 +317,11 @@ func Boosted(ctx context.Context, t *score.Table, s *score.Schema, target, event
 	o, err := opts.resolve()
 	if err != nil {
 		return nil, err
+	}
+	switch opts.Unseen {
+	case UnseenError, UnseenNeutral, UnseenRiskiest:
+	default:
+		return nil, fmt.Errorf("%w: unseen-category policy %q (want %q, %q or %q)", score.ErrData, opts.Unseen, UnseenError, UnseenNeutral, UnseenRiskiest)
 	}
 	sc := score.NewScaling(0, 0, 0)
 	if opts.Scaling != nil {
@@ -490,10 +504,18 @@ func Boosted(ctx context.Context, t *score.Table, s *score.Schema, target, event
 			term.Stats.DataTrend = dataTrend(s.Feature(d.Inputs[k]), d.Values[k], y, d.Weights)
 		} else {
 			term.Stats = categoricalStats(d.Values[k], d.Weights)
+			term.Bins = appendUnseenBin(term.Bins, opts.Unseen)
 		}
 		spec.Terms = append(spec.Terms, term)
 	}
 	spec.Terms = pairs.appendTerms(spec.Terms, prob, points, sc.Factor, wsum)
+	if opts.Unseen != UnseenError {
+		for j := range spec.Terms {
+			if t := &spec.Terms[j]; t.Kind == score.PairTerm {
+				unseenPairCells(t, s)
+			}
+		}
+	}
 	if pairs != nil {
 		fit.Pairs = pairs.chosen
 	}
@@ -699,6 +721,58 @@ func (p *preBins) binStats(w, y []float64) []binStat {
 		st[b].events += wr * y[r]
 	}
 	return st
+}
+
+// appendUnseenBin adds a categorical term's other bin under policy u:
+// 0 points (neutral) or the lowest points of its category bins
+// (riskiest); none under UnseenError.
+func appendUnseenBin(bins []score.Bin, u UnseenPolicy) []score.Bin {
+	if u == UnseenError {
+		return bins
+	}
+	e := 0.0
+	if u == UnseenRiskiest {
+		e = math.Inf(1)
+		for _, b := range bins {
+			if b.Kind == score.CategoryBin {
+				e = min(e, b.Effect)
+			}
+		}
+		if math.IsInf(e, 1) {
+			e = 0
+		}
+	}
+	return append(bins, score.Bin{Kind: score.OtherBin, Effect: e})
+}
+
+// unseenPairCells gives each categorical axis of pair term t an other bin
+// whose cells are 0 points: an unseen category adds nothing in a pair.
+func unseenPairCells(t *score.Term, s *score.Schema) {
+	pr := t.Pair
+	na, nb := len(t.Bins), len(pr.Bins) // Effects and Counts are row-major, na x nb
+	if f, _ := s.Lookup(t.Feature); f.Kind == score.Categorical {
+		t.Bins = append(t.Bins, score.Bin{Kind: score.OtherBin})
+		pr.Effects = append(pr.Effects, make([]float64, nb)...)
+		if pr.Counts != nil {
+			pr.Counts = append(pr.Counts, make([]float64, nb)...)
+		}
+		na++
+	}
+	if f, _ := s.Lookup(pr.Feature); f.Kind == score.Categorical {
+		pr.Bins = append(pr.Bins, score.Bin{Kind: score.OtherBin})
+		widen := func(v []float64) []float64 {
+			if v == nil {
+				return nil
+			}
+			out := make([]float64, 0, na*(nb+1))
+			for r := range na {
+				out = append(out, v[r*nb:(r+1)*nb]...)
+				out = append(out, 0)
+			}
+			return out
+		}
+		pr.Effects, pr.Counts = widen(pr.Effects), widen(pr.Counts)
+	}
 }
 
 // term turns a centred shape (log-odds per bin) into a BinnedTerm in

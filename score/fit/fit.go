@@ -1324,18 +1324,26 @@ func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 // model without a categorical input gets a line that says so.
 func FormatUnseen(m *score.Model) string {
 	var b strings.Builder
+	pairs := false
 	for _, t := range m.Spec().Terms {
 		f, ok := m.Schema().Lookup(t.Feature)
+		if t.Kind == score.PairTerm {
+			pairs = pairs || slices.ContainsFunc(append(slices.Clone(t.Bins), t.Pair.Bins...), func(b score.Bin) bool { return b.Kind == score.OtherBin })
+			continue
+		}
 		if !ok || f.Kind != score.Categorical {
 			continue
 		}
-		other := -1
+		other, woe := -1, false
 		for k, bin := range t.Bins {
 			if bin.Kind == score.OtherBin {
 				other = k
 			}
+			woe = woe || bin.WoE != 0
 		}
 		switch {
+		case other >= 0 && !woe: // a boosted model's term: no weights of evidence
+			fmt.Fprintf(&b, "%s: an unseen category gets the other bin, effect %.4g\n", t.Feature, t.Bins[other].Effect)
 		case other >= 0:
 			fmt.Fprintf(&b, "%s: an unseen category gets the other bin, effect %.4g (WoE %.4f)\n", t.Feature, t.Bins[other].Effect, t.Bins[other].WoE)
 		case t.OtherEffect != nil:
@@ -1343,6 +1351,9 @@ func FormatUnseen(m *score.Model) string {
 		default:
 			fmt.Fprintf(&b, "%s: an unseen category is an error (unknown category); rare levels seen in training are pooled into bins\n", t.Feature)
 		}
+	}
+	if pairs {
+		b.WriteString("pair terms: an unseen category adds 0 points (no evidence of how it interacts)\n")
 	}
 	if b.Len() == 0 {
 		return "none: the model has no categorical input\n"

@@ -1,0 +1,108 @@
+package fit_test
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/fit"
+)
+
+// cityTable is n rows of a categorical city (four levels of different
+// risk), a numeric x whose slope depends on the city (a pair), and a
+// yes/no target.
+func cityTable(t *testing.T, n int) *score.Table {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(3, 9))
+	risk := map[string]float64{"a": -1, "b": 0, "c": 0.7, "d": 1.5}
+	cities := []string{"a", "b", "c", "d"}
+	rows := make([][]string, n)
+	for i := range rows {
+		c := cities[rng.IntN(4)]
+		x := rng.NormFloat64()
+		lo := risk[c] + x*map[string]float64{"a": 1, "b": -1, "c": 0.5, "d": -0.5}[c]
+		y := "no"
+		if rng.Float64() < 1/(1+math.Exp(-lo)) {
+			y = "yes"
+		}
+		rows[i] = []string{c, strconv.FormatFloat(x, 'f', 3, 64), y}
+	}
+	tab, err := score.NewTable([]string{"city", "x", "y"}, rows)
+	require.NoError(t, err)
+	return tab
+}
+
+// TestBoostedUnseenCategory: a city unseen in training is an error by
+// default (ErrUnknownCategory), as before; with BoostedOptions.Unseen it
+// scores: UnseenNeutral gives its main term an other bin of 0 points (the
+// shapes are centred: the training customers' average) and UnseenRiskiest
+// the lowest points of any city; in a pair term an unseen city adds 0
+// either way (no evidence of an interaction), so the row scores the
+// intercept plus x's main effect plus the city's other bin.
+func TestBoostedUnseenCategory(t *testing.T) {
+	tab := cityTable(t, 3000)
+	s := tab.InferSchema()
+	s, err := s.WithRoles(score.Ignored, "y")
+	require.NoError(t, err)
+	fitWith := func(u fit.UnseenPolicy) *score.Model {
+		f, err := fit.Boosted(context.Background(), tab, s, "y", "yes", &fit.BoostedOptions{Interactions: 1, OuterBags: 2, Unseen: u})
+		require.NoError(t, err)
+		require.Len(t, f.Pairs, 1)
+		return f.Model
+	}
+	rec := func(m *score.Model, city string, x float64) score.Record {
+		r := make(score.Record, m.Schema().Len())
+		for i := range r {
+			r[i] = score.Missing()
+		}
+		r[m.Schema().Index("city")] = score.Cat(city)
+		r[m.Schema().Index("x")] = score.Num(x)
+		return r
+	}
+	plain := fitWith(fit.UnseenError)
+	_, err = plain.Score(rec(plain, "zz", 0.3))
+	require.ErrorIs(t, err, score.ErrUnknownCategory)
+
+	for _, u := range []fit.UnseenPolicy{fit.UnseenNeutral, fit.UnseenRiskiest} {
+		m := fitWith(u)
+		other, lowest := math.NaN(), math.Inf(1)
+		city, pair := m.TermOf("city"), -1
+		for j := 0; j < m.NumTerms(); j++ {
+			if m.TermKind(j) == score.PairTerm {
+				pair = j
+			}
+		}
+		require.GreaterOrEqual(t, pair, 0, "one pair term")
+		for _, b := range m.Term(city).Bins {
+			switch b.Kind {
+			case score.OtherBin:
+				other = b.Effect
+			case score.CategoryBin:
+				lowest = min(lowest, b.Effect)
+			}
+		}
+		want := map[fit.UnseenPolicy]float64{fit.UnseenNeutral: 0, fit.UnseenRiskiest: lowest}[u]
+		require.Equal(t, want, other, "%s", u)
+		terms := make([]float64, m.NumTerms())
+		r, err := m.ScoreTerms(rec(m, "zz", 0.3), terms)
+		require.NoError(t, err, "%s", u)
+		require.Equal(t, want, terms[city], "%s", u)
+		require.Equal(t, 0.0, terms[pair], "%s: an unseen city adds nothing in the pair", u)
+		sum := m.Spec().Intercept
+		for _, e := range terms {
+			sum += e
+		}
+		require.InDelta(t, sum, r.Score, 1e-9)
+		// a known city scores as it does without the policy's bin
+		r1, err := m.Score(rec(m, "c", 0.3))
+		require.NoError(t, err)
+		r0, err := plain.Score(rec(plain, "c", 0.3))
+		require.NoError(t, err)
+		require.InDelta(t, r0.Score, r1.Score, 1e-9)
+	}
+}
