@@ -433,25 +433,29 @@ func TestBoostedUnseenFlag(t *testing.T) {
 	require.NoError(t, os.WriteFile(data, []byte(b.String()), 0o644))
 	rows := filepath.Join(dir, "rows.csv")
 	require.NoError(t, os.WriteFile(rows, []byte("city,x\nb,4\nzz,4\n"), 0o644))
-	for policy, scored := range map[string]bool{"error": false, "neutral": true, "riskiest": true} {
-		model := filepath.Join(dir, policy+".json")
-		code, _, errOut := runCLI(t, "fit", "--data", data, "--target", "y", "--event", "1", "--model", "boosted", "--unseen", policy, "--out", model)
-		require.Equal(t, 0, code, errOut)
-		if scored {
-			require.Contains(t, errOut, "city: an unseen category gets the other bin, effect", policy)
-		} else {
-			require.Contains(t, errOut, "city: an unseen category is an error", policy)
-		}
-		code, out, _ := runCLI(t, "score", "--model", model, "--data", rows)
-		lines := strings.Split(strings.TrimSpace(out), "\n")
-		require.Len(t, lines, 2, policy)
-		require.Contains(t, lines[0], `"probability"`, policy)
-		if scored {
-			require.Equal(t, 0, code, policy)
-			require.Contains(t, lines[1], `"probability"`, policy)
-		} else {
-			require.Equal(t, 1, code, policy)
-			require.Contains(t, lines[1], `unknown category (\"zz\")`, policy)
+	// The scorecard too: its --unseen failed on any file with a numeric
+	// input ("unseen-label policy on a numeric feature").
+	for _, kind := range []string{"boosted", "scorecard"} {
+		for policy, scored := range map[string]bool{"error": false, "neutral": true, "riskiest": true} {
+			model := filepath.Join(dir, kind+policy+".json")
+			code, _, errOut := runCLI(t, "fit", "--data", data, "--target", "y", "--event", "1", "--model", kind, "--unseen", policy, "--out", model)
+			require.Equal(t, 0, code, errOut)
+			if scored {
+				require.Contains(t, errOut, "city: an unseen category gets the other bin, effect", policy)
+			} else {
+				require.Contains(t, errOut, "city: an unseen category is an error", policy)
+			}
+			code, out, _ := runCLI(t, "score", "--model", model, "--data", rows)
+			lines := strings.Split(strings.TrimSpace(out), "\n")
+			require.Len(t, lines, 2, policy)
+			require.Contains(t, lines[0], `"probability"`, policy)
+			if scored {
+				require.Equal(t, 0, code, policy)
+				require.Contains(t, lines[1], `"probability"`, policy)
+			} else {
+				require.Equal(t, 1, code, policy)
+				require.Contains(t, lines[1], `unknown category (\"zz\")`, policy)
+			}
 		}
 	}
 }

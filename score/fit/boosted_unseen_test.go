@@ -106,3 +106,32 @@ func TestBoostedUnseenCategory(t *testing.T) {
 		require.InDelta(t, r0.Score, r1.Score, 1e-9)
 	}
 }
+
+// TestScorecardUnseenWithNumericInputs: ScorecardOptions.Binning.Unseen
+// (candor fit --model scorecard --unseen neutral) applies to the
+// categorical inputs; a numeric one has no labels to be unseen. Before, it
+// reached every feature, and any file with a numeric input failed with
+// "unseen-label policy on a numeric feature" (trial9's hotel file).
+func TestScorecardUnseenWithNumericInputs(t *testing.T) {
+	tab := cityTable(t, 2000)
+	s, err := tab.InferSchema().WithRoles(score.Ignored, "y")
+	require.NoError(t, err)
+	f, err := fit.Scorecard(context.Background(), tab, s, "y", "yes", &fit.ScorecardOptions{Binning: fit.BinningOptions{Unseen: fit.UnseenNeutral}})
+	require.NoError(t, err)
+	m := f.Model
+	other := -1
+	for k, b := range m.Term(m.TermOf("city")).Bins {
+		if b.Kind == score.OtherBin {
+			other = k
+		}
+	}
+	require.GreaterOrEqual(t, other, 0)
+	require.Equal(t, 0.0, m.Term(m.TermOf("city")).Bins[other].WoE) // neutral: weight of evidence 0
+	r := make(score.Record, m.Schema().Len())
+	for i := range r {
+		r[i] = score.Missing()
+	}
+	r[m.Schema().Index("city")], r[m.Schema().Index("x")] = score.Cat("zz"), score.Num(0.3)
+	_, err = m.Score(r)
+	require.NoError(t, err)
+}

@@ -49,7 +49,7 @@ const (
 // non-event:event odds with 50 points to double the odds, unrounded points.
 type ScorecardOptions struct {
 	// Binning applies to every feature without an entry in FeatureBinning
-	// or Bins.
+	// or Bins; its Unseen policy to the categorical ones only.
 	Binning BinningOptions
 	// FeatureBinning overrides Binning for the named features (special
 	// codes, trend, unseen-label policy ...).
@@ -253,6 +253,9 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 					b, err = ApplyBins(f, d.Values[k], d.Events, d.Weights, spec)
 				} else {
 					bo := opts.Binning
+					if f.Kind == score.Numeric {
+						bo.Unseen = UnseenError // the model-wide policy is for labels: a number is never unseen
+					}
 					if fo, ok := opts.FeatureBinning[f.Name]; ok {
 						bo = fo
 					}
