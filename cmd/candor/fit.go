@@ -292,7 +292,7 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 		return nil, "", err
 	}
 	fitted, err := fit.Logistic(ctx, t, s, a.target, a.event, &fit.LogisticOptions{L2: a.l2, Missing: policy, Name: a.name, Weights: w, NonEvent: a.nonevent, MaxLevels: a.maxLevels,
-		Constrain: fit.Constraint(a.constrain)})
+		Constrain: fit.Constraint(a.constrain), Unseen: fit.UnseenPolicy(strings.Replace(a.sc.unseen, "error", "", 1))})
 	if errors.Is(err, score.ErrMissing) {
 		return nil, "", fmt.Errorf("%s: %w", a.data, err) // blank cells: the file's, as every other data error of fit names it
 	}
@@ -326,6 +326,7 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 	}
 	rep += fitted.FormatCoefficients()
 	rep += blankLines(fitted.Blanks)
+	rep += "unseen categories (at scoring time; --unseen):\n" + fit.FormatUnseen(fitted.Model)
 	rep += logisticSuspects(t, s, a, w)
 	return fitted.Model, rep, nil
 }

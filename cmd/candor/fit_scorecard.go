@@ -42,11 +42,11 @@ func addScorecardFlags(fs *flag.FlagSet, a *scorecardArgs) {
 // check refuses scorecard flags with other model families, and bad values.
 func (a scorecardArgs) check(model string) error {
 	def := scorecardArgs{special: "declared", unseen: "error", sign: "drop"}
-	if model == "boosted" {
-		def.unseen = a.unseen // a boosted model takes --unseen too
+	if model == "boosted" || model == "logistic" {
+		def.unseen = a.unseen // boosted and logistic models take --unseen too
 	}
 	if model != "scorecard" && a != def {
-		return fmt.Errorf("--special, --pdo, --base-points, --base-odds, --round, --max-bins, --prebins, --min-bin-share, --min-iv, --max-correlation and --sign apply to --model scorecard only, --unseen to scorecard and boosted")
+		return fmt.Errorf("--special, --pdo, --base-points, --base-odds, --round, --max-bins, --prebins, --min-bin-share, --min-iv, --max-correlation and --sign apply to --model scorecard only, --unseen to scorecard, boosted and logistic")
 	}
 	switch {
 	case a.special != "declared" && a.special != "auto":

@@ -135,3 +135,71 @@ func TestScorecardUnseenWithNumericInputs(t *testing.T) {
 	_, err = m.Score(r)
 	require.NoError(t, err)
 }
+
+// TestLogisticUnseenCategory: LogisticOptions.Unseen gives each
+// categorical term an effect for a category unseen in training: neutral,
+// the term's training average (its Baseline), so an unseen city moves the
+// score by nothing against the population; riskiest, the largest level
+// effect (log-odds of the event). The default stays an error.
+func TestLogisticUnseenCategory(t *testing.T) {
+	tab := cityTable(t, 2000)
+	s, err := tab.InferSchema().WithRoles(score.Ignored, "y")
+	require.NoError(t, err)
+	rec := func(m *score.Model) score.Record {
+		r := make(score.Record, m.Schema().Len())
+		for i := range r {
+			r[i] = score.Missing()
+		}
+		r[m.Schema().Index("city")], r[m.Schema().Index("x")] = score.Cat("zz"), score.Num(0.3)
+		return r
+	}
+	plain, err := fit.Logistic(context.Background(), tab, s, "y", "yes", nil)
+	require.NoError(t, err)
+	_, err = plain.Model.Score(rec(plain.Model))
+	require.ErrorIs(t, err, score.ErrUnknownCategory)
+	for _, u := range []fit.UnseenPolicy{fit.UnseenNeutral, fit.UnseenRiskiest} {
+		f, err := fit.Logistic(context.Background(), tab, s, "y", "yes", &fit.LogisticOptions{Unseen: u})
+		require.NoError(t, err)
+		require.Equal(t, plain.Coefficients, f.Coefficients, "the fit itself is unchanged")
+		m := f.Model
+		term := m.Term(m.TermOf("city"))
+		require.NotNil(t, term.OtherEffect)
+		want := term.Baseline
+		if u == fit.UnseenRiskiest {
+			want = math.Inf(-1)
+			for _, l := range term.Levels {
+				want = max(want, l.Effect)
+			}
+		}
+		require.Equal(t, want, *term.OtherEffect, "%s", u)
+		terms := make([]float64, m.NumTerms())
+		_, err = m.ScoreTerms(rec(m), terms)
+		require.NoError(t, err)
+		require.Equal(t, want, terms[m.TermOf("city")])
+	}
+	_, err = fit.Logistic(context.Background(), tab, s, "y", "yes", &fit.LogisticOptions{Unseen: "sometimes"})
+	require.ErrorIs(t, err, score.ErrData)
+}
+
+// Under MissingIndicator the neutral effect is the folded term's
+// baseline, which counts the blank rows at their fitted effect.
+func TestLogisticUnseenWithBlanks(t *testing.T) {
+	var ref map[string]any
+	tab, s := missingFixture(t, &ref)
+	f, err := fit.Logistic(context.Background(), tab, s, "default", "yes", &fit.LogisticOptions{Missing: fit.MissingIndicator, Unseen: fit.UnseenNeutral})
+	require.NoError(t, err)
+	term := f.Model.Term(f.Model.TermOf("housing"))
+	require.NotNil(t, term.OtherEffect)
+	require.NotNil(t, term.MissingEffect)
+	// the baseline by hand: levels' effects and the blanks', weighted by their rows
+	var sum, n float64
+	for _, l := range term.Levels {
+		sum += l.Effect * l.Count
+		n += l.Count
+	}
+	blanks := ref["blank_rows"].(map[string]any)["housing"].(float64)
+	sum += *term.MissingEffect * blanks
+	n += blanks
+	require.InDelta(t, sum/n, term.Baseline, 1e-12)
+	require.Equal(t, term.Baseline, *term.OtherEffect)
+}

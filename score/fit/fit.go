@@ -79,6 +79,13 @@ type LogisticOptions struct {
 	// unpenalised fits (L2 = 0) can be constrained; standard errors are
 	// not reported (NaN) for a constrained fit.
 	Constrain Constraint
+	// Unseen gives each categorical term an effect for a category unseen
+	// in training (Term.OtherEffect): UnseenNeutral the term's training
+	// average (its Baseline, so an unseen category moves the score by
+	// nothing against the population), UnseenRiskiest its largest level
+	// effect; UnseenError (the zero value) leaves it an error at scoring
+	// time. The fit itself does not change.
+	Unseen UnseenPolicy
 }
 
 // Constraint selects the sign constraints of a logistic fit.
@@ -785,6 +792,11 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 	if opts.L2 < 0 || !isFinite(opts.L2) {
 		return nil, fmt.Errorf("%w: L2 penalty %v", score.ErrData, opts.L2)
 	}
+	switch opts.Unseen {
+	case UnseenError, UnseenNeutral, UnseenRiskiest:
+	default:
+		return nil, fmt.Errorf("%w: unseen-category policy %q (want %q, %q or %q)", score.ErrData, opts.Unseen, UnseenError, UnseenNeutral, UnseenRiskiest)
+	}
 	if err := checkFill(s, opts.Fill); err != nil {
 		return nil, err
 	}
@@ -885,6 +897,7 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 		}
 	}
 	spec.Terms = oh.terms(d, res.Coef, opts.Fill, y)
+	unseenEffects(spec.Terms, opts.Unseen)
 	fit.Contradictions = signContradictions(spec.Terms, oh, res.Coef, res.Aliased)
 	fit.Collinear = collinearity(cols, names, res.Aliased, d.Weights)
 	for j, at := range constrainedAt {
@@ -1131,6 +1144,28 @@ func (o *oneHot) terms(d *Design, coef []float64, fill map[string]float64, y []f
 	return out
 }
 
+// unseenEffects sets each categorical term's OtherEffect under policy u
+// (see LogisticOptions.Unseen).
+func unseenEffects(terms []score.Term, u UnseenPolicy) {
+	if u == UnseenError {
+		return
+	}
+	for j := range terms {
+		t := &terms[j]
+		if t.Kind != score.CategoricalTerm || len(t.Levels) == 0 {
+			continue
+		}
+		e := t.Baseline
+		if u == UnseenRiskiest {
+			e = math.Inf(-1)
+			for _, l := range t.Levels {
+				e = max(e, l.Effect)
+			}
+		}
+		t.OtherEffect = &e
+	}
+}
+
 // levelsOf returns a categorical feature's levels: the schema's categories
 // (sorted) when it lists them, plus any label seen in the data, sorted.
 func levelsOf(f score.Feature, vals []score.Value) []string {
@@ -1348,6 +1383,8 @@ func FormatUnseen(m *score.Model) string {
 			fmt.Fprintf(&b, "%s: an unseen category gets the other bin, effect %.4g (WoE %.4f)\n", t.Feature, t.Bins[other].Effect, t.Bins[other].WoE)
 		case t.OtherEffect != nil:
 			fmt.Fprintf(&b, "%s: an unseen category gets effect %.4g\n", t.Feature, *t.OtherEffect)
+		case t.Kind == score.CategoricalTerm:
+			fmt.Fprintf(&b, "%s: an unseen category is an error (unknown category)\n", t.Feature)
 		default:
 			fmt.Fprintf(&b, "%s: an unseen category is an error (unknown category); rare levels seen in training are pooled into bins\n", t.Feature)
 		}

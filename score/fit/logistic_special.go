@@ -107,11 +107,12 @@ func logisticWithSpecials(ctx context.Context, t *score.Table, s *score.Schema, 
 	if o.Missing == MissingIndicator {
 		o.Missing = MissingError // no blank input is left; a blank target is still an error
 	}
+	o.Unseen = UnseenError // set on the folded terms, whose baselines count the blanks as fitted
 	fitted, err := Logistic(ctx, sd.table, sd.schema, target, event, &o)
 	if err != nil || fitted.Model == nil {
 		return fitted, err
 	}
-	if fitted.Model, err = sd.fold(fitted.Model.Spec(), s); err != nil {
+	if fitted.Model, err = sd.fold(fitted.Model.Spec(), s, opts.Unseen); err != nil {
 		return nil, err
 	}
 	fitted.Blanks = sd.blanks()
@@ -134,7 +135,7 @@ func linearWithSpecials(ctx context.Context, t *score.Table, s *score.Schema, ta
 	if err != nil || fitted.Model == nil {
 		return fitted, err
 	}
-	if fitted.Model, err = sd.fold(fitted.Model.Spec(), s); err != nil {
+	if fitted.Model, err = sd.fold(fitted.Model.Spec(), s, UnseenError); err != nil {
 		return nil, err
 	}
 	fitted.Blanks = sd.blanks()
@@ -321,7 +322,7 @@ var errCategorical = errors.New("categorical")
 // fold turns the fitted spec of the design back into a model of s: the
 // indicators folded into one binned term per numeric feature with codes
 // or blanks, and into the MissingEffect of a categorical one.
-func (sd *specialDesign) fold(spec score.Spec, s *score.Schema) (*score.Model, error) {
+func (sd *specialDesign) fold(spec score.Spec, s *score.Schema, unseen UnseenPolicy) (*score.Model, error) {
 	plans, extras := sd.plans, sd.extras
 	byName := map[string]score.Term{}
 	for _, term := range spec.Terms {
@@ -377,6 +378,7 @@ func (sd *specialDesign) fold(spec score.Spec, s *score.Schema) (*score.Model, e
 		}
 		terms = append(terms, bt)
 	}
+	unseenEffects(terms, unseen)
 	spec.Terms = terms
 	spec.Features = s.Features()
 	return score.NewModel(spec)
