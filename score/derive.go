@@ -54,12 +54,7 @@ func (f Formula) Eval(left, right float64) float64 {
 // ("loan_amnt/person_income"). Both names must be non-empty.
 func ParseFormula(s string) (Formula, error) {
 	bad := fmt.Errorf("%w: formula %q: want two feature names joined by one of + - * / (\"loan_amnt / person_income\")", ErrDeclarations, s)
-	var at []int
-	for i := 1; i+1 < len(s); i++ {
-		if strings.IndexByte("+-*/", s[i]) >= 0 && s[i-1] == ' ' && s[i+1] == ' ' {
-			at = append(at, i)
-		}
-	}
+	at := spacedOps(s)
 	if len(at) == 0 && !strings.ContainsAny(s, " \t") && strings.IndexAny(s, "+-*/") == strings.LastIndexAny(s, "+-*/") {
 		if i := strings.IndexAny(s, "+-*/"); i >= 0 {
 			at = append(at, i)
@@ -69,10 +64,24 @@ func ParseFormula(s string) (Formula, error) {
 		return Formula{}, bad
 	}
 	f := Formula{Left: strings.TrimSpace(s[:at[0]]), Op: s[at[0]], Right: strings.TrimSpace(s[at[0]+1:])}
-	if f.Left == "" || f.Right == "" {
+	// A name that would make its written form ambiguous ("0 *" beside
+	// " * 0", once a form feed between them is trimmed) is refused.
+	if f.Left == "" || f.Right == "" || len(spacedOps(f.String())) != 1 {
 		return Formula{}, bad
 	}
 	return f, nil
+}
+
+// spacedOps lists the positions in s of an operator with a space either
+// side: the candidates for a formula's operator.
+func spacedOps(s string) []int {
+	var at []int
+	for i := 1; i+1 < len(s); i++ {
+		if strings.IndexByte("+-*/", s[i]) >= 0 && s[i-1] == ' ' && s[i+1] == ' ' {
+			at = append(at, i)
+		}
+	}
+	return at
 }
 
 // Value is the derived value from the sources' values: f.Eval(left, right)
