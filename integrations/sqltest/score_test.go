@@ -109,6 +109,17 @@ var cases = []modelCase{
 		}
 		return f.Model, nil
 	}},
+	// Blank TotalCharges as an indicator and a median fill (a binned term
+	// with a sloped range bin and a missing bin), an unseen category at
+	// the term's average: the 11 blank rows score in SQL as in Go.
+	{name: "telco_logistic_indicator", data: datasets.TelcoChurn, fitOne: func(tab *score.Table) (*score.Model, error) {
+		f, err := fit.Logistic(ctx, tab, inferred(tab, "Churn", "customerID"), "Churn", "Yes",
+			&fit.LogisticOptions{Missing: fit.MissingIndicator, L2: 1, Unseen: fit.UnseenNeutral})
+		if err != nil {
+			return nil, err
+		}
+		return f.Model, nil
+	}},
 	{name: "telco_scorecard", data: datasets.TelcoChurn, fitOne: func(tab *score.Table) (*score.Model, error) {
 		f, err := fit.Scorecard(ctx, tab, inferred(tab, "Churn", "customerID"), "Churn", "Yes", nil)
 		if err != nil {
