@@ -53,6 +53,15 @@ const (
 	UnseenRiskiest UnseenPolicy = "riskiest"
 )
 
+// check is an ErrData error unless u is one of the policies.
+func (u UnseenPolicy) check() error {
+	switch u {
+	case UnseenError, UnseenNeutral, UnseenRiskiest:
+		return nil
+	}
+	return fmt.Errorf("%w: unseen-category policy %q (want %q, %q or %q)", score.ErrData, u, UnseenError, UnseenNeutral, UnseenRiskiest)
+}
+
 // Binning defaults, used when the corresponding option is zero. They are
 // the documented defaults of the two reference tools, not values tuned on
 // any data set: optbinning's OptimalBinning pre-bins to at most 20 bins of

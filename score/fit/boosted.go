@@ -318,10 +318,8 @@ func Boosted(ctx context.Context, t *score.Table, s *score.Schema, target, event
 	if err != nil {
 		return nil, err
 	}
-	switch opts.Unseen {
-	case UnseenError, UnseenNeutral, UnseenRiskiest:
-	default:
-		return nil, fmt.Errorf("%w: unseen-category policy %q (want %q, %q or %q)", score.ErrData, opts.Unseen, UnseenError, UnseenNeutral, UnseenRiskiest)
+	if err := opts.Unseen.check(); err != nil {
+		return nil, err
 	}
 	sc := score.NewScaling(0, 0, 0)
 	if opts.Scaling != nil {

@@ -202,4 +202,7 @@ func TestLogisticUnseenWithBlanks(t *testing.T) {
 	n += blanks
 	require.InDelta(t, sum/n, term.Baseline, 1e-12)
 	require.Equal(t, term.Baseline, *term.OtherEffect)
+	// a policy that is none of the three is refused here too, not taken for neutral
+	_, err = fit.Logistic(context.Background(), tab, s, "default", "yes", &fit.LogisticOptions{Missing: fit.MissingIndicator, Unseen: "sometimes"})
+	require.ErrorIs(t, err, score.ErrData)
 }

@@ -786,16 +786,14 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 	if opts == nil {
 		opts = &LogisticOptions{}
 	}
+	if err := opts.Unseen.check(); err != nil { // before the indicator design, which sets the policy on its folded terms
+		return nil, err
+	}
 	if needsIndicators(t, s, target, opts.Missing, opts.Fill) { // indicator terms for special codes and blanks (logistic_special.go)
 		return logisticWithSpecials(ctx, t, s, target, event, opts)
 	}
 	if opts.L2 < 0 || !isFinite(opts.L2) {
 		return nil, fmt.Errorf("%w: L2 penalty %v", score.ErrData, opts.L2)
-	}
-	switch opts.Unseen {
-	case UnseenError, UnseenNeutral, UnseenRiskiest:
-	default:
-		return nil, fmt.Errorf("%w: unseen-category policy %q (want %q, %q or %q)", score.ErrData, opts.Unseen, UnseenError, UnseenNeutral, UnseenRiskiest)
 	}
 	if err := checkFill(s, opts.Fill); err != nil {
 		return nil, err

@@ -259,10 +259,8 @@ func (p *PreBins) Apply(spec BinSpec) (*Binning, error) {
 
 // checkColumn checks the options a binColumn is built with.
 func checkColumn(f score.Feature, special []float64, unseen UnseenPolicy) error {
-	switch unseen {
-	case UnseenError, UnseenNeutral, UnseenRiskiest:
-	default:
-		return &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: unseen-label policy %q", score.ErrData, unseen)}
+	if err := unseen.check(); err != nil {
+		return &score.FieldError{Feature: f.Name, Err: err}
 	}
 	if f.Kind == score.Numeric {
 		if unseen != UnseenError {
