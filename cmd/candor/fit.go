@@ -292,7 +292,7 @@ func fitLogisticCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitA
 		return nil, "", err
 	}
 	fitted, err := fit.Logistic(ctx, t, s, a.target, a.event, &fit.LogisticOptions{L2: a.l2, Missing: policy, Name: a.name, Weights: w, NonEvent: a.nonevent, MaxLevels: a.maxLevels,
-		Constrain: fit.Constraint(a.constrain), Unseen: fit.UnseenPolicy(strings.Replace(a.sc.unseen, "error", "", 1))})
+		Constrain: fit.Constraint(a.constrain), Unseen: a.sc.unseenPolicy()})
 	if errors.Is(err, score.ErrMissing) {
 		return nil, "", fmt.Errorf("%s: %w", a.data, err) // blank cells: the file's, as every other data error of fit names it
 	}

@@ -25,7 +25,7 @@ func fitBoostedCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitAr
 		return nil, "", err
 	}
 	fitted, err := fit.Boosted(ctx, t, s, a.target, a.event, &fit.BoostedOptions{Missing: policy, Name: a.name, Interactions: int(a.interactions),
-		NonEvent: a.nonevent, MaxLevels: a.maxLevels, Weights: w, Unseen: fit.UnseenPolicy(strings.Replace(a.sc.unseen, "error", "", 1))})
+		NonEvent: a.nonevent, MaxLevels: a.maxLevels, Weights: w, Unseen: a.sc.unseenPolicy()})
 	if err != nil {
 		return nil, "", err
 	}

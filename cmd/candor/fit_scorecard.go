@@ -39,6 +39,14 @@ func addScorecardFlags(fs *flag.FlagSet, a *scorecardArgs) {
 	fs.StringVar(&a.sign, "sign", "drop", "scorecard: a WoE coefficient of the wrong sign drops its feature (drop) or fails the fit (refuse)")
 }
 
+// unseenPolicy is --unseen as a fit.UnseenPolicy ("error" is the zero value).
+func (a scorecardArgs) unseenPolicy() fit.UnseenPolicy {
+	if a.unseen == "error" {
+		return fit.UnseenError
+	}
+	return fit.UnseenPolicy(a.unseen)
+}
+
 // check refuses scorecard flags with other model families, and bad values.
 func (a scorecardArgs) check(model string) error {
 	def := scorecardArgs{special: "declared", unseen: "error", sign: "drop"}
@@ -76,9 +84,7 @@ func (a scorecardArgs) options() *fit.ScorecardOptions {
 		o.Scaling = &sc
 	}
 	o.Binning = fit.BinningOptions{MaxBins: a.maxBins, PreBins: a.preBins, MinBinShare: a.minBinShare, MinCategoryShare: a.minBinShare}
-	if a.unseen != "error" {
-		o.Binning.Unseen = fit.UnseenPolicy(a.unseen)
-	}
+	o.Binning.Unseen = a.unseenPolicy()
 	if a.sign == "refuse" {
 		o.Sign = fit.SignRefuse
 	}

@@ -2,7 +2,6 @@ package fit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -147,7 +146,7 @@ func (sd *specialDesign) blanks() []BlankFill {
 	var out []BlankFill
 	for _, e := range sd.extras {
 		if p := sd.plans[e.feature]; e.missing {
-			out = append(out, BlankFill{Feature: e.feature, Rows: p.blankRows, Fill: p.fill, Level: p.level})
+			out = append(out, BlankFill{Feature: e.feature, Rows: p.blankRows, Fill: p.cell, Level: p.level})
 		}
 	}
 	return out
@@ -157,7 +156,8 @@ func (sd *specialDesign) blanks() []BlankFill {
 type specialPlan struct {
 	col   int
 	codes []float64
-	fill  string // the cell written for a code or a blank
+	fill  float64 // a numeric input's neutral value (the lower median)
+	cell  string  // the cell written for a code or a blank: fill, or a categorical input's reference level
 	extra []specialColumn
 	// blank: the input has a missing indicator; blankEvents is the
 	// weighted count of its blank rows whose target is the event.
@@ -237,12 +237,13 @@ func newSpecialDesign(t *score.Table, s *score.Schema, target, event string, pol
 				return nil, &score.FieldError{Feature: f.Name, Err: fmt.Errorf("%w: every training cell is blank and no category is declared: "+
 					"there is no level to fill a blank with, nor anything to fit; leave it out (--exclude, role ignored)", score.ErrData)}
 			}
-			p.fill, p.level = slices.Sorted(maps.Keys(levels))[0], true // the reference level, as levelsOf orders them
-		case len(xs) > 0:
-			slices.Sort(xs)
-			p.fill = strconv.FormatFloat(xs[(len(xs)-1)/2], 'g', -1, 64)
+			p.cell, p.level = slices.Sorted(maps.Keys(levels))[0], true // the reference level, as levelsOf orders them
 		default:
-			p.fill = "0"
+			if len(xs) > 0 {
+				slices.Sort(xs)
+				p.fill = xs[(len(xs)-1)/2]
+			}
+			p.cell = strconv.FormatFloat(p.fill, 'g', -1, 64)
 		}
 		var cols []specialColumn
 		for _, c := range codes {
@@ -279,20 +280,18 @@ func newSpecialDesign(t *score.Table, s *score.Schema, target, event string, pol
 			}
 			cell := row[p.col]
 			x, err := score.ParseNumber(cell)
-			if f.Kind == score.Categorical {
-				err = errCategorical
-			}
+			number := f.Kind == score.Numeric && err == nil // a category is never a code
 			for _, e := range p.extra {
 				row[k] = "0"
-				if e.missing && cell == "" || !e.missing && err == nil && x == e.code {
+				if e.missing && cell == "" || !e.missing && number && x == e.code {
 					row[k] = "1"
-					row[p.col] = p.fill
+					row[p.col] = p.cell
 				}
 				k++
 			}
-			if err == nil {
+			if number {
 				if _, code := slices.BinarySearch(p.codes, x); code {
-					row[p.col] = p.fill // a code with no indicator
+					row[p.col] = p.cell // a code with no indicator
 				}
 			}
 		}
@@ -315,9 +314,6 @@ func newSpecialDesign(t *score.Table, s *score.Schema, target, event string, pol
 	}
 	return &specialDesign{table: dt, schema: ds, plans: plans, extras: extras}, nil
 }
-
-// errCategorical marks a categorical cell, which is never a special code.
-var errCategorical = errors.New("categorical")
 
 // fold turns the fitted spec of the design back into a model of s: the
 // indicators folded into one binned term per numeric feature with codes
@@ -347,8 +343,7 @@ func (sd *specialDesign) fold(spec score.Spec, s *score.Schema, unseen UnseenPol
 			continue
 		}
 		f := s.Feature(s.Index(term.Feature))
-		b := term.Coef
-		fill, _ := strconv.ParseFloat(p.fill, 64)
+		b, fill := term.Coef, p.fill
 		bt := score.Term{Feature: term.Feature, Kind: score.BinnedTerm, Baseline: term.Baseline, Stats: term.Stats,
 			ReasonBaseline: term.ReasonBaseline}
 		bt.Bins = append(bt.Bins, score.Bin{Kind: score.RangeBin, Slope: b, Label: "[-inf, +inf)"})
