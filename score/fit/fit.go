@@ -1361,7 +1361,8 @@ func FormatUnseen(m *score.Model) string {
 	for _, t := range m.Spec().Terms {
 		f, ok := m.Schema().Lookup(t.Feature)
 		if t.Kind == score.PairTerm {
-			pairs = pairs || slices.ContainsFunc(append(slices.Clone(t.Bins), t.Pair.Bins...), func(b score.Bin) bool { return b.Kind == score.OtherBin })
+			other := func(b score.Bin) bool { return b.Kind == score.OtherBin }
+			pairs = pairs || slices.ContainsFunc(t.Bins, other) || slices.ContainsFunc(t.Pair.Bins, other)
 			continue
 		}
 		if !ok || f.Kind != score.Categorical {
