@@ -1,12 +1,10 @@
 package metric
 
 import (
-	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 )
 
 // The binary form of a ScoreCounts, written by hand rather than with
@@ -38,37 +36,26 @@ func (c *ScoreCounts) MarshalBinary() ([]byte, error) {
 	}
 	b = append(b, flag)
 	f := func(x float64) { b = binary.LittleEndian.AppendUint64(b, math.Float64bits(x)) }
-	type exact struct {
-		s float64
-		w *[2]float64
+	// ranges is the summary in score order: while exact one entry per
+	// score, once pooled one per grid range, whose key order is the same.
+	rs := c.ranges()
+	if c.pooled == nil {
+		b = binary.AppendUvarint(b, uint64(len(rs)))
+		for _, r := range rs {
+			f(r.lo)
+			f(r.w[0])
+			f(r.w[1])
+		}
+		return binary.AppendUvarint(b, 0), nil
 	}
-	es := make([]exact, 0, len(c.exact))
-	for s, w := range c.exact {
-		es = append(es, exact{s, w})
-	}
-	slices.SortFunc(es, func(x, y exact) int { return cmp.Compare(x.s, y.s) })
-	b = binary.AppendUvarint(b, uint64(len(es)))
-	for _, e := range es {
-		f(e.s)
-		f(e.w[0])
-		f(e.w[1])
-	}
-	type pooled struct {
-		k uint64
-		p *bucket
-	}
-	ps := make([]pooled, 0, len(c.pooled))
-	for k, p := range c.pooled {
-		ps = append(ps, pooled{k, p})
-	}
-	slices.SortFunc(ps, func(x, y pooled) int { return cmp.Compare(x.k, y.k) })
-	b = binary.AppendUvarint(b, uint64(len(ps)))
-	for _, e := range ps {
-		b = binary.LittleEndian.AppendUint64(b, e.k)
-		f(e.p.lo)
-		f(e.p.hi)
-		f(e.p.w[0])
-		f(e.p.w[1])
+	b = binary.AppendUvarint(b, 0)
+	b = binary.AppendUvarint(b, uint64(len(rs)))
+	for _, r := range rs {
+		b = binary.LittleEndian.AppendUint64(b, orderKey(r.lo)>>c.shift)
+		f(r.lo)
+		f(r.hi)
+		f(r.w[0])
+		f(r.w[1])
 	}
 	return b, nil
 }
@@ -143,13 +130,15 @@ func (c *ScoreCounts) UnmarshalBinary(b []byte) error {
 		for range m {
 			k := binary.LittleEndian.Uint64(b)
 			b = b[8:]
-			next.pooled[k] = &bucket{lo: f(), hi: f(), w: [2]float64{w(), w()}}
+			p := &bucket{lo: f(), hi: f(), w: [2]float64{w(), w()}}
+			valid = valid && k == orderKey(p.lo)>>next.shift // the key Add would give it
+			next.pooled[k] = p
 		}
 	} else if m > 0 {
 		return bad("pooled buckets in an exact summary")
 	}
 	if !valid {
-		return bad("a score or weight that is not finite, or a negative weight")
+		return bad("a score or weight that is not finite, a negative weight, or a bucket off its grid key")
 	}
 	*c = next
 	return nil
