@@ -378,9 +378,10 @@ func (c *Catalog) lookup(lang string, kind MessageKind, code string, f score.Fea
 
 // FeatureName is the feature's name for people in lang: its FeatureMessage
 // (the catalogue's translation), else its Label (the features file's),
-// else its Description, else its name with underscores as spaces, less a
-// leading word that names the customer (person_home_ownership reads
-// "home ownership": the text already addresses them as "your").
+// else its Description, else its name as words (nameWords: underscores
+// and camel case split, less a leading word that names the customer, as
+// person_home_ownership reads "home ownership": the text already
+// addresses them as "your").
 func (c *Catalog) FeatureName(lang string, f score.Feature) string {
 	if s, ok := c.msgs[msgKey{lang, FeatureMessage, f.Name, false}]; ok {
 		return literal(s)
