@@ -887,9 +887,10 @@ func (c *binColumn) optimise(ev, ne []float64, o BinningOptions) ([]int, []Trend
 //
 // The shape is what is selected, not the bin count: once a shape is
 // chosen, its bins are its best-IV binning within MaxBins as before (the
-// bins a criterion would pick leave weak features with one bin, and whether
-// a weak feature carries evidence is left to the multivariate fit and
-// DefaultMinIV). Restricting the shapes a priori to at most one turn is an
+// bins a criterion would pick leave weak features with one bin). Whether
+// the feature carries evidence at all is the same criterion's question,
+// asked by Binning.Evidence: when no shape at any size beats one bin, the
+// scorecard leaves the feature out (SelectFeatures). Restricting the shapes a priori to at most one turn is an
 // assumption the data may refute, as restricting them to monotone shapes
 // was (churn by number of products falls, then rises); none comes last in
 // the tie order, so a shape with at most one turn wins whenever it fits as
@@ -899,9 +900,8 @@ func (c *binColumn) optimise(ev, ne []float64, o BinningOptions) ([]int, []Trend
 //
 // A shape whose best binning is a single bin (no admissible split of that
 // shape, e.g. ascending for a falling event rate) is not a candidate
-// unless no shape splits: the choice is among shapes, and whether the
-// feature carries evidence at all is left to the multivariate fit (see
-// DefaultMinIV). The lowest criterion wins; ties go to the earlier shape
+// unless no shape splits: the choice is among shapes (whether a split
+// beats no split is Binning.Evidence's question). The lowest criterion wins; ties go to the earlier shape
 // in the order above. It returns the chosen shape's best-IV bins' starts
 // (nil when no shape is admissible) and every shape's score. One
 // dynamic programme gives every bin limit's binning, so the time is twice
@@ -968,7 +968,7 @@ func binnedLogLik(p BinProblem, starts []int) (float64, []float64) {
 			g += p.NonEvents[i]
 		}
 		rates[k] = e / (e + g)
-		ll += e*math.Log(e/(e+g)) + g*math.Log(g/(e+g))
+		ll += binLogLik(e, e+g)
 	}
 	return ll, rates
 }

@@ -41,9 +41,15 @@ func TestNearlyDistinctCategoricalRefused(t *testing.T) {
 			require.Contains(t, err.Error(), want, name)
 		}
 	}
-	// The same column with 30 labels in 64 rows is data, not an identifier.
+	// The same column with 30 labels in 64 rows is data, not an identifier
+	// (and Tenure now tells exits apart: exits have tenures 0-3, the others
+	// 2-5, so the scorecard has a feature with evidence to fit).
 	for i := range rows {
 		rows[i][0] = fmt.Sprintf("name%02d", i%30)
+		rows[i][1] = fmt.Sprint(2 + i%4)
+		if i%3 == 0 {
+			rows[i][1] = fmt.Sprint(i % 4)
+		}
 	}
 	tab, err = score.NewTable([]string{"Surname", "Tenure", "Exited"}, rows)
 	require.NoError(t, err)

@@ -45,7 +45,9 @@ const (
 // defaults: automatic binning with BinningOptions defaults, no IV floor
 // (DefaultMinIV) and no redundancy screen, special codes and
 // trends as the schema declares them (Feature.Special, Feature.Trend;
-// undeclared trends chosen by ChooseTrend), sign check by dropping, no penalty, 600 points at 19:1
+// undeclared trends chosen by ChooseTrend, and a feature whose best
+// binning does not beat one bin by that criterion left out, see
+// Binning.Evidence), sign check by dropping, no penalty, 600 points at 19:1
 // non-event:event odds with 50 points to double the odds, unrounded points.
 type ScorecardOptions struct {
 	// Binning applies to every feature without an entry in FeatureBinning

