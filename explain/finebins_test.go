@@ -90,7 +90,7 @@ func TestRangeWordsUseTheDataNumbers(t *testing.T) {
 				score.Bin{Kind: score.RangeBin, Lower: edge(c.lo), Upper: edge(c.hi), Effect: 0.5, Count: 1000, Events: 400},
 				score.Bin{Kind: score.RangeBin, Lower: edge(c.hi), Effect: -0.1, Count: 3043, Events: 969})
 			got := customerText(t, m, score.Record{score.Num(c.x)})
-			require.Contains(t, got, "Your Monthly Charges ("+c.want+") weighed against the result.")
+			require.Contains(t, got, "Your monthly charges ("+c.want+") weighed against the result.")
 		})
 	}
 }
@@ -106,7 +106,7 @@ func TestNarrowBinNamesTheValue(t *testing.T) {
 		score.Bin{Kind: score.RangeBin, Lower: edge(94.92500000000001), Upper: edge(95.025), Effect: 0.5, Count: 17, Events: 5},
 		score.Bin{Kind: score.RangeBin, Lower: edge(95.025), Effect: -0.1, Count: 3526, Events: 1164})
 	got := customerText(t, m, score.Record{score.Num(95)})
-	require.Contains(t, got, "Your Monthly Charges (95) weighed against the result.")
+	require.Contains(t, got, "Your monthly charges (95) weighed against the result.")
 }
 
 // fineAmountModel is a hand-built model of credit amounts with German

@@ -202,7 +202,7 @@ func TestFeatureNameDropsCustomerWord(t *testing.T) {
 	cat := explain.DefaultCatalog()
 	for name, want := range map[string]string{
 		"person_home_ownership": "home ownership",
-		"Customer_Age":          "Age",
+		"Customer_Age":          "age",
 		"client_income":         "income",
 		"applicant_emp_length":  "emp length",
 		"person":                "person",          // nothing would remain
@@ -220,26 +220,36 @@ func TestFeatureNameDropsCustomerWord(t *testing.T) {
 // TestFeatureNameSplitsCamelCase: a column named in camel case reads as
 // words, as an underscored one does. The loan-prediction file (trial8)
 // said "Your ApplicantIncome (between 4166 and 10099) weighed against the
-// result."; its applicant word goes as person_ does.
+// result."; its applicant word goes as person_ does. The Give Me Some
+// Credit file (trial10) said "Your Number Of Times90Days Late (1)": a
+// number inside a name is a word of its own, and a capitalised word reads
+// in small letters, since every template puts the name mid-sentence
+// ("Your number of times 90 days late (1)"); acronyms and words in
+// capitals stay as written.
 func TestFeatureNameSplitsCamelCase(t *testing.T) {
 	cat := explain.DefaultCatalog()
 	for name, want := range map[string]string{
-		"ApplicantIncome":   "Income",
-		"CoapplicantIncome": "Coapplicant Income",
-		"MonthlyCharges":    "Monthly Charges",
-		"NumOfProducts":     "Num Of Products",
-		"Loan_Amount_Term":  "Loan Amount Term",
-		"CustomerID":        "ID",       // an acronym stays one word
-		"HbA1c":             "Hb A1c",   // a capital after a small letter starts a word
-		"tenure":            "tenure",   // one word
-		"BALANCE":           "BALANCE",  // capitals alone never split
-		"Customer":          "Customer", // nothing would remain
-		"PersonalLoan":      "Personal Loan",
+		"ApplicantIncome":                      "income",
+		"CoapplicantIncome":                    "coapplicant income",
+		"MonthlyCharges":                       "monthly charges",
+		"NumOfProducts":                        "num of products",
+		"Loan_Amount_Term":                     "loan amount term",
+		"CustomerID":                           "ID",       // an acronym stays one word
+		"HbA1c":                                "hb A1c",   // a capital after a small letter starts a word
+		"tenure":                               "tenure",   // one word
+		"BALANCE":                              "BALANCE",  // capitals alone never split
+		"Customer":                             "customer", // nothing would remain
+		"PersonalLoan":                         "personal loan",
+		"NumberOfTimes90DaysLate":              "number of times 90 days late",
+		"NumberOfTime30-59DaysPastDueNotWorse": "number of time 30-59 days past due not worse",
+		"Credit_Score":                         "credit score",
+		"Months_on_book":                       "months on book",
+		"Total_Ct_Chng_Q4_Q1":                  "total ct chng Q4 Q1", // a letter and a digit stay as written
 	} {
 		require.Equal(t, want, cat.FeatureName("en", score.Feature{Name: name}), name)
 	}
 	a := explain.Args{Feature: score.Feature{Name: "ApplicantIncome", Kind: score.Numeric}, Value: score.Num(4583)}
-	require.Equal(t, "Your Income (4583) weighed against the result.", mustText(t, cat, a))
+	require.Equal(t, "Your income (4583) weighed against the result.", mustText(t, cat, a))
 }
 
 func mustText(t *testing.T, cat *explain.Catalog, a explain.Args) string {

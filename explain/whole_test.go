@@ -53,7 +53,7 @@ func TestRangeWordsOfFractionalFeature(t *testing.T) {
 	require.NoError(t, e.Explain(score.Record{score.Num(0.802982129)}, &ex))
 	b, err := e.AppendCustomerText(nil, explain.DefaultCatalog(), "en", &ex)
 	require.NoError(t, err)
-	require.Contains(t, string(b), "Your Debt Ratio (from 0.649868011 to less than 4.025527192) weighed against the result.")
+	require.Contains(t, string(b), "Your debt ratio (from 0.649868011 to less than 4.025527192) weighed against the result.")
 }
 
 // TestRecourseCandidatesOfFractionalFeature: with only the stored
