@@ -121,7 +121,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := checkDeclaredActions(m, a.features); err != nil {
 		return err
 	}
-	report += derivedLines(t, schema, m) + identifierLines(t, schema) + duplicateLines(t)
+	report += derivedLines(t, schema, m) + identifierLines(t, schema) + heavyTailLines(m) + duplicateLines(t)
 	if a.report != "" {
 		w, closeFn, err := output(a.report, stdout)
 		if err != nil {
@@ -371,6 +371,16 @@ func identifierLines(t *score.Table, s *score.Schema) string {
 	var b strings.Builder
 	for _, id := range fit.IdentifierInputs(t, s) {
 		b.WriteString("warning: identifier: " + id.String() + "\n")
+	}
+	return b.String()
+}
+
+// heavyTailLines warns about each straight-line term of m whose training
+// values have a tail far beyond the rest (fit.HeavyTails).
+func heavyTailLines(m *score.Model) string {
+	var b strings.Builder
+	for _, h := range fit.HeavyTails(m) {
+		b.WriteString("warning: heavy tail: " + h.String() + "\n")
 	}
 	return b.String()
 }

@@ -203,6 +203,38 @@ func TestFitNamesNAAndExcludeSkipsIt(t *testing.T) {
 	}
 }
 
+// A numeric input whose few largest values lie orders of magnitude beyond
+// the rest (trial10: late-payment counts 0-12 with the code 98, revolving
+// utilisation to 9,340) is named by the logistic and linear fits, which
+// give it a straight line; the scorecard bins it and says nothing. The
+// figures are fit.TestHeavyTailsNamesALongTail's (numpy percentiles).
+func TestFitWarnsOfHeavyTail(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("utilisation,y\n")
+	for i := 1; i <= 1000; i++ {
+		x := fmt.Sprint(i)
+		if i == 1000 {
+			x = "1000000"
+		}
+		y := 0
+		if (i*7+i/50)%10 < 3+i/400 {
+			y = 1
+		}
+		fmt.Fprintf(&b, "%s,%d\n", x, y)
+	}
+	data := writeFile(t, dir, "tail.csv", b.String())
+	want := "warning: heavy tail: utilisation: 1% of its training values lie above 990.01 and reach 1e+06, 1020 times the span of the middle 98% (10.99 to 990.01)"
+	for _, args := range [][]string{{"--model", "logistic", "--event", "1"}, {"--model", "linear"}} {
+		code, _, stderr := runCLI(t, append([]string{"fit", "--data", data, "--target", "y", "--out", filepath.Join(dir, "m.json")}, args...)...)
+		require.Equal(t, 0, code, stderr)
+		require.Contains(t, stderr, want, args)
+	}
+	code, _, stderr := runCLI(t, "fit", "--model", "scorecard", "--data", data, "--target", "y", "--event", "1", "--out", filepath.Join(dir, "m.json"))
+	require.Equal(t, 0, code, stderr)
+	require.NotContains(t, stderr, "heavy tail")
+}
+
 // A numeric row number among the inputs is named by every fit, with how to
 // leave it out; left out, it is not.
 func TestFitWarnsOfNumericIdentifier(t *testing.T) {
