@@ -60,6 +60,9 @@ type AdviceCheck struct {
 	Recourse        int `json:"recourse"`
 	UnsupportedOnly int `json:"unsupported_only"`
 	NoRecourse      int `json:"no_recourse"`
+	// AgainstTrend: adverse customers with a reason whose slope runs
+	// against its feature's trend (Reason.AgainstTrend).
+	AgainstTrend int `json:"against_trend"`
 	// Features are the model's terms, in model order.
 	Features []FeatureCheck `json:"features"`
 	// Violations counts advice and changes that break a rule (expected
@@ -79,6 +82,9 @@ type FeatureCheck struct {
 	Reasons  int            `json:"reasons"`
 	Advised  int            `json:"advised"`
 	Withheld map[string]int `json:"withheld,omitempty"`
+	// AgainstTrend: of the Reasons, how many run against the feature's
+	// trend (Reason.AgainstTrend).
+	AgainstTrend int `json:"against_trend,omitempty"`
 	// Changed: customers whose cheapest supported counterfactual changes
 	// the feature. Unsupported: customers with only unsupported
 	// counterfactuals whose cheapest one changes this feature without
@@ -215,13 +221,17 @@ func CheckAdvice(ctx context.Context, m *score.Model, t *score.Table, opts *Chec
 			continue
 		}
 		rep.Adverse++
-		advised, withheld := false, false
+		advised, withheld, against := false, false, false
 		for _, r := range ex.Reasons {
 			if r.Term < 0 {
 				continue
 			}
 			fc := &rep.Features[idx[r.Feature]]
 			fc.Reasons++
+			if r.AgainstTrend {
+				fc.AgainstTrend++
+				against = true
+			}
 			if r.Advice != "" {
 				fc.Advised++
 				advised = true
@@ -241,6 +251,9 @@ func CheckAdvice(ctx context.Context, m *score.Model, t *score.Table, opts *Chec
 		}
 		if withheld {
 			rep.WithheldAdvice++
+		}
+		if against {
+			rep.AgainstTrend++
 		}
 		if space == nil {
 			rep.NoRecourse++

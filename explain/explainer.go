@@ -121,6 +121,16 @@ type Reason struct {
 	// Padding reasons have neither.
 	Advice         Advice
 	AdviceWithheld string
+	// AgainstTrend is set when the reason's straight-line slope (a
+	// LinearTerm's coefficient, or the slope of the customer's sloped bin)
+	// runs against the feature's trend, declared or in the training data
+	// (score.Stats.DataTrend): the model counts the customer's value
+	// toward the outcome where the data says it goes with the opposite
+	// one. The reason is still the model's (it decided the score), but it
+	// is not a fact about the customer to act on; a collinear fit does
+	// this, and the fit report names it (sign contradiction; fit
+	// --constrain data removes it). AgainstTrendText says it for staff.
+	AgainstTrend bool
 
 	public bool // filled by Publish: Gap and Effect are published
 	pair   bool // the lead term is a pair term
@@ -185,6 +195,9 @@ type Explainer struct {
 	withheld []bool
 	// facts[j] is what advice needs of term j (advice.go).
 	facts []termFacts
+	// against[j]: term j's straight-line slope runs against its trend
+	// (Reason.AgainstTrend); for a binned term, only its sloped bins count.
+	against []bool
 	// bands[j] is how term j is published when withheld (publish.go); nil
 	// for a term published as it is.
 	bands []*termBands
@@ -243,8 +256,10 @@ func NewExplainer(m *score.Model, opts *Options) (*Explainer, error) {
 		return nil, err
 	}
 	e.facts = make([]termFacts, m.NumTerms())
+	e.against = make([]bool, m.NumTerms())
 	for j := range e.facts {
 		e.facts[j] = newTermFacts(m, j, acts[j])
+		e.against[j] = e.slopeAgainstTrend(j)
 	}
 	e.maxR = o.MaxReasons
 	if e.maxR == 0 {
@@ -316,7 +331,13 @@ func NewExplainer(m *score.Model, opts *Options) (*Explainer, error) {
 					c = code(b.ReasonCode)
 				}
 				e.posCod[j] = append(e.posCod[j], c)
-				e.labels[j] = append(e.labels[j], BinLabel(b))
+				l := BinLabel(b)
+				if b.Kind == score.RangeBin && b.Lower == nil && b.Upper == nil {
+					// One range for every number (the sloped bin beside a
+					// missing or special one): the label says nothing of the value.
+					l = ""
+				}
+				e.labels[j] = append(e.labels[j], l)
 			}
 		case score.PairTerm:
 			for _, rb := range t.Bins {
@@ -535,6 +556,7 @@ func (e *Explainer) appendReasons(dst []Reason, rec score.Record, ex *Explanatio
 		r.Gap, r.Effect = ex.totals[c], e.sign*ex.totals[c]
 		r.Withheld = e.withheld[j]
 		r.Advice, r.AdviceWithheld = e.facts[j].advise(-e.sign, ex.Positions[j], ex.Values[j])
+		r.AgainstTrend = e.against[j] && ex.Values[j].IsNum() && e.sloped(j, ex.Positions[j])
 	}
 	for _, c := range ex.seen {
 		ex.lead[c] = -1
@@ -642,4 +664,49 @@ func BinLabel(b score.Bin) string {
 		return "other"
 	}
 	return string(b.Kind)
+}
+
+// AgainstTrendText says, for staff, what Reason.AgainstTrend means.
+const AgainstTrendText = "the model's slope for this feature runs against its trend, declared or in the training data: " +
+	"a sign contradiction, which the fit report names (collinear inputs offset each other); " +
+	"the reason is the model's, not the data's, and candor fit --constrain data refits without it"
+
+// slopeAgainstTrend reports whether term j has a straight-line slope (its
+// coefficient, or the slope of a sloped range bin) whose direction toward
+// the outcome is against the feature's trend (declared, else the data's;
+// facts.trend is +1 when the event rate rises with the value). e.sign
+// turns the slope into the outcome's direction: +1 for log-odds of the
+// event, -1 for points.
+func (e *Explainer) slopeAgainstTrend(j int) bool {
+	tr := e.facts[j].trend
+	if tr == 0 {
+		return false
+	}
+	t := &e.facts[j].term
+	slope := 0.0
+	switch t.Kind {
+	case score.LinearTerm:
+		slope = t.Coef
+	case score.BinnedTerm:
+		for _, b := range t.Bins {
+			if b.Slope != 0 {
+				slope = b.Slope
+				break
+			}
+		}
+	}
+	return e.sign*slope*float64(tr) < 0
+}
+
+// sloped reports whether term j scores position pos on a straight line: a
+// LinearTerm, or a sloped bin of a binned term.
+func (e *Explainer) sloped(j, pos int) bool {
+	t := &e.facts[j].term
+	switch t.Kind {
+	case score.LinearTerm:
+		return true
+	case score.BinnedTerm:
+		return pos >= 0 && pos < len(t.Bins) && t.Bins[pos].Slope != 0
+	}
+	return false
 }

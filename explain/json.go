@@ -76,6 +76,7 @@ type reasonJSON struct {
 	// Advice and AdviceWithheld: see Reason (advice.go).
 	Advice         Advice `json:"advice,omitempty"`
 	AdviceWithheld string `json:"advice_withheld,omitempty"`
+	AgainstTrend   bool   `json:"against_trend,omitempty"`
 }
 
 // MarshalJSON encodes the reason with snake_case keys; the value and bin
@@ -94,7 +95,7 @@ func (r Reason) MarshalJSON() ([]byte, error) {
 			out.Gap, out.Effect = nil, nil
 		}
 	}
-	out.Advice, out.AdviceWithheld = r.Advice, r.AdviceWithheld
+	out.Advice, out.AdviceWithheld, out.AgainstTrend = r.Advice, r.AdviceWithheld, r.AgainstTrend
 	return json.Marshal(out)
 }
 

@@ -192,6 +192,10 @@ func (e *Explainer) AppendReport(dst []byte, cat *Catalog, lang string, ex *Expl
 			dst = append(dst, "): "...)
 			dst = append(dst, WithheldText(r.AdviceWithheld)...)
 		}
+		if r.AgainstTrend {
+			dst = append(dst, "\n     note (against_trend): "...)
+			dst = append(dst, AgainstTrendText...)
+		}
 		dst = append(dst, '\n')
 	}
 	dst = append(dst, "contributions ("...)

@@ -135,6 +135,17 @@ func writeCheckText(w io.Writer, rep *explain.AdviceCheck, legend bool) error {
 		rep.Advised, pct(rep.Advised), rep.WithheldAdvice, pct(rep.WithheldAdvice), rep.NoAdvice, pct(rep.NoAdvice))
 	fmt.Fprintf(w, "recourse: %d (%s) have a supported counterfactual; %d (%s) only unsupported ones (left out); %d (%s) none\n",
 		rep.Recourse, pct(rep.Recourse), rep.UnsupportedOnly, pct(rep.UnsupportedOnly), rep.NoRecourse, pct(rep.NoRecourse))
+	if rep.AgainstTrend > 0 {
+		var names []string
+		for _, f := range rep.Features {
+			if f.AgainstTrend > 0 {
+				names = append(names, f.Feature)
+			}
+		}
+		fmt.Fprintf(w, "reasons:  %d (%s) are given a reason the training data contradicts, on %s: its slope runs against its trend "+
+			"(the fit report's sign contradictions; candor fit --constrain data refits without them)\n",
+			rep.AgainstTrend, pct(rep.AgainstTrend), strings.Join(names, ", "))
+	}
 	fmt.Fprintf(w, "rule violations: %d\n\n", rep.Violations.Total())
 	fmt.Fprintln(w, "per feature, as shares of the adverse customers:")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
