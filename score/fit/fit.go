@@ -86,6 +86,12 @@ type LogisticOptions struct {
 	// effect; UnseenError (the zero value) leaves it an error at scoring
 	// time. The fit itself does not change.
 	Unseen UnseenPolicy
+
+	// filled marks, per numeric input of an indicator design
+	// (logisticWithSpecials), the table rows whose cell holds the fill in
+	// place of a special code or a blank: its term's statistics leave them
+	// out.
+	filled map[string][]bool
 }
 
 // Constraint selects the sign constraints of a logistic fit.
@@ -894,7 +900,7 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 			fit.Events += metric.Weight(d.Weights, r)
 		}
 	}
-	spec.Terms = oh.terms(d, res.Coef, opts.Fill, y)
+	spec.Terms = oh.terms(d, res.Coef, opts.Fill, y, opts.filled)
 	unseenEffects(spec.Terms, opts.Unseen)
 	fit.Contradictions = signContradictions(spec.Terms, oh, res.Coef, res.Aliased)
 	fit.Collinear = collinearity(cols, names, res.Aliased, d.Weights)
@@ -1096,8 +1102,13 @@ func newOneHot(d *Design) *oneHot {
 // the outcome of each used row (the 0/1 event indicator of a logistic fit,
 // the response of a linear one): numeric terms get their Stats.DataTrend
 // from it, and when it is an event indicator, categorical levels their
-// Events and numeric terms their decile Cells.
-func (o *oneHot) terms(d *Design, coef []float64, fill map[string]float64, y []float64) []score.Term {
+// Events and numeric terms their decile Cells. filled marks, per numeric
+// input, table rows whose value is an indicator design's fill (a special
+// code or a blank): the term's Baseline averages over every row, as the
+// fit saw them, but its Stats (percentiles, trend, decile cells: the data
+// behind advice and recourse) describe the real numbers only, the filled
+// rows counted as Missing.
+func (o *oneHot) terms(d *Design, coef []float64, fill map[string]float64, y []float64, filled map[string][]bool) []score.Term {
 	binary := d.Events != nil
 	var wsum float64
 	for r := range d.Rows {
@@ -1115,9 +1126,16 @@ func (o *oneHot) terms(d *Design, coef []float64, fill map[string]float64, y []f
 				term.Fill = &x
 			}
 			term.Baseline = term.Coef * term.Stats.Mean
-			term.Stats.DataTrend = dataTrend(f, vals, y, d.Weights)
+			sv, sy, sw, se := vals, y, d.Weights, d.Events
+			if mask := filled[f.Name]; mask != nil {
+				var out float64
+				sv, sy, sw, se, out = unfilledRows(d, mask, vals, y)
+				term.Stats = numericStats(sv, sw)
+				term.Stats.Missing += out
+			}
+			term.Stats.DataTrend = dataTrend(f, sv, sy, sw)
 			if binary {
-				term.Stats.Cells = decileCells(f, vals, d.Events, d.Weights)
+				term.Stats.Cells = decileCells(f, sv, se, sw)
 			}
 		} else {
 			term = score.Term{Feature: f.Name, Kind: score.CategoricalTerm, Reference: b.levels[0], Stats: &score.Stats{Count: wsum}}
@@ -1183,6 +1201,30 @@ func ones(n int) []float64 {
 		o[i] = 1
 	}
 	return o
+}
+
+// unfilledRows returns the used rows of d whose table row is not marked in
+// mask: their values, outcomes, weights (nil when d has none) and events
+// (nil when d has none), and the weight of the rows left out.
+func unfilledRows(d *Design, mask []bool, vals []score.Value, y []float64) ([]score.Value, []float64, []float64, []bool, float64) {
+	var sv []score.Value
+	var sy, sw []float64
+	var se []bool
+	var out float64
+	for r, tr := range d.Rows {
+		if tr < len(mask) && mask[tr] {
+			out += metric.Weight(d.Weights, r)
+			continue
+		}
+		sv, sy = append(sv, vals[r]), append(sy, y[r])
+		if d.Weights != nil {
+			sw = append(sw, d.Weights[r])
+		}
+		if d.Events != nil {
+			se = append(se, d.Events[r])
+		}
+	}
+	return sv, sy, sw, se, out
 }
 
 // numericStats summarises a numeric column: weighted count and mean,

@@ -37,6 +37,9 @@ type LinearOptions struct {
 	// AliasTol is the relative tolerance under which a design column counts
 	// as a linear combination of earlier ones (0 means 1e-7, as R's lm).
 	AliasTol float64
+
+	// filled: see LogisticOptions.filled.
+	filled map[string][]bool
 }
 
 // LinearFit is the result of Linear: the model and the ordinary least
@@ -209,7 +212,7 @@ func Linear(ctx context.Context, t *score.Table, s *score.Schema, target string,
 		spec.Version = "1"
 	}
 	fit.Collinear = collinearity(cols, names, aliased, d.Weights)
-	spec.Terms = oh.terms(d, coef, opts.Fill, yy)
+	spec.Terms = oh.terms(d, coef, opts.Fill, yy, opts.filled)
 	spec.Training = &score.Training{Rows: n, Dropped: d.Dropped, Converged: true, LogLik: fit.LogLik,
 		Aliased: fit.Aliased(), ScoreQuants: deciles(fitted)}
 	m, err := score.NewModel(spec)

@@ -85,9 +85,10 @@ func needsIndicators(t *score.Table, s *score.Schema, target string, policy Miss
 // and a SpecialBin per declared code with effect b*fill + g, g the
 // indicator's coefficient (a declared code absent from training gets
 // b*fill: the median's effect). The coefficient table keeps the
-// indicators, named "feature[special=code]". The term's Stats are those
-// of the design column (codes counted at the fill), which is what its
-// Baseline averages over.
+// indicators, named "feature[special=code]". The term's Baseline averages
+// over the design column (codes counted at the fill), as fitted; its Stats
+// (percentiles, data trend, decile cells: what advice and recourse rely
+// on) over the real numbers only, codes and blanks counted as Missing.
 //
 // Under MissingIndicator the blank cells of an input are handled the same
 // way: an indicator column "feature[missing]" and, in the input's column,
@@ -107,6 +108,7 @@ func logisticWithSpecials(ctx context.Context, t *score.Table, s *score.Schema, 
 		o.Missing = MissingError // no blank input is left; a blank target is still an error
 	}
 	o.Unseen = UnseenError // set on the folded terms, whose baselines count the blanks as fitted
+	o.filled = sd.filled()
 	fitted, err := Logistic(ctx, sd.table, sd.schema, target, event, &o)
 	if err != nil || fitted.Model == nil {
 		return fitted, err
@@ -130,6 +132,7 @@ func linearWithSpecials(ctx context.Context, t *score.Table, s *score.Schema, ta
 	if o.Missing == MissingIndicator {
 		o.Missing = MissingError
 	}
+	o.filled = sd.filled()
 	fitted, err := Linear(ctx, sd.table, sd.schema, target, &o)
 	if err != nil || fitted.Model == nil {
 		return fitted, err
@@ -165,6 +168,9 @@ type specialPlan struct {
 	level       bool // fill is a categorical input's reference level
 	blankRows   int
 	blankEvents float64
+	// filled[r]: table row r of a numeric input holds the fill in the
+	// design (its cell was a code or blank).
+	filled []bool
 }
 
 // specialDesign is the design table of a fit with special codes or
@@ -294,6 +300,12 @@ func newSpecialDesign(t *score.Table, s *score.Schema, target, event string, pol
 					row[p.col] = p.cell // a code with no indicator
 				}
 			}
+			if f.Kind == score.Numeric && row[p.col] != cell || cell == "" && p.blank {
+				if p.filled == nil {
+					p.filled = make([]bool, t.Len())
+				}
+				p.filled[r] = true
+			}
 		}
 		rows[r] = row
 	}
@@ -313,6 +325,18 @@ func newSpecialDesign(t *score.Table, s *score.Schema, target, event string, pol
 		return nil, err
 	}
 	return &specialDesign{table: dt, schema: ds, plans: plans, extras: extras}, nil
+}
+
+// filled is, per numeric input of the design, which table rows hold the
+// fill (LogisticOptions.filled).
+func (sd *specialDesign) filled() map[string][]bool {
+	out := map[string][]bool{}
+	for name, p := range sd.plans {
+		if !p.level && p.filled != nil {
+			out[name] = p.filled
+		}
+	}
+	return out
 }
 
 // fold turns the fitted spec of the design back into a model of s: the
