@@ -121,7 +121,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := checkDeclaredActions(m, a.features); err != nil {
 		return err
 	}
-	report += derivedLines(t, schema, m) + identifierLines(t, schema) + heavyTailLines(m) + duplicateLines(t)
+	report += derivedLines(t, schema, m) + identifierLines(t, schema) + nearLeakLines(t, schema, a) + heavyTailLines(m) + duplicateLines(t)
 	if a.report != "" {
 		w, closeFn, err := output(a.report, stdout)
 		if err != nil {
@@ -371,6 +371,17 @@ func identifierLines(t *score.Table, s *score.Schema) string {
 	var b strings.Builder
 	for _, id := range fit.IdentifierInputs(t, s) {
 		b.WriteString("warning: identifier: " + id.String() + "\n")
+	}
+	return b.String()
+}
+
+// nearLeakLines warns about each input that alone nearly classifies the
+// training outcome (fit.NearLeaks; not for a linear fit, which has no
+// event).
+func nearLeakLines(t *score.Table, s *score.Schema, a fitArgs) string {
+	var b strings.Builder
+	for _, n := range fit.NearLeaks(t, s, a.target, a.event, a.nonevent) {
+		b.WriteString("warning: near leak: " + n.String() + "\n")
 	}
 	return b.String()
 }
