@@ -25,7 +25,7 @@ func fitLinearCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArg
 	case a.maxLevels != fit.DefaultMaxLevels:
 		return nil, "", fmt.Errorf("--max-levels does not apply to --model linear")
 	}
-	fitted, err := fit.Linear(ctx, t, s, a.target, &fit.LinearOptions{Missing: policy, Name: a.name})
+	fitted, err := fit.Linear(ctx, t, s, a.target, &fit.LinearOptions{Missing: policy, Name: a.name, Unseen: a.sc.unseenPolicy()})
 	if err != nil {
 		return nil, "", err
 	}
@@ -47,5 +47,6 @@ func fitLinearCmd(ctx context.Context, t *score.Table, s *score.Schema, a fitArg
 	}
 	b.WriteString(blankLines(fitted.Blanks))
 	b.WriteString(collinearLines(fitted.Collinear, false))
+	b.WriteString("unseen categories (at scoring time; --unseen):\n" + fit.FormatUnseen(fitted.Model))
 	return fitted.Model, b.String(), nil
 }

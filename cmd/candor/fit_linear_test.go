@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,4 +41,22 @@ func TestFitLinearCLI(t *testing.T) {
 	code, _, errOut = runCLI(t, "fit", "--model", "linear", "--data", data, "--target", "spend", "--event", "yes")
 	require.Equal(t, 1, code)
 	require.Contains(t, errOut, "--event does not apply")
+}
+
+// `fit --model linear --unseen neutral` gives each categorical term an
+// effect for an unseen label (the report lists them); riskiest is refused.
+func TestFitLinearUnseen(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("region,spend\n")
+	for i := range 30 {
+		fmt.Fprintf(&b, "%s,%d\n", []string{"north", "south", "west"}[i%3], []int{10, 20, 60}[i%3]+i%4)
+	}
+	data := writeFile(t, dir, "spend.csv", b.String())
+	code, _, stderr := runCLI(t, "fit", "--model", "linear", "--data", data, "--target", "spend", "--unseen", "neutral", "--out", filepath.Join(dir, "m.json"))
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stderr, "unseen categories (at scoring time; --unseen):\nregion: an unseen category gets effect")
+	code, _, stderr = runCLI(t, "fit", "--model", "linear", "--data", data, "--target", "spend", "--unseen", "riskiest", "--out", filepath.Join(dir, "m.json"))
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr, "no adverse direction")
 }

@@ -50,11 +50,11 @@ func (a scorecardArgs) unseenPolicy() fit.UnseenPolicy {
 // check refuses scorecard flags with other model families, and bad values.
 func (a scorecardArgs) check(model string) error {
 	def := scorecardArgs{special: "declared", unseen: "error", sign: "drop"}
-	if model == "boosted" || model == "logistic" {
-		def.unseen = a.unseen // boosted and logistic models take --unseen too
+	if model == "boosted" || model == "logistic" || model == "linear" {
+		def.unseen = a.unseen // boosted, logistic and linear models take --unseen too
 	}
 	if model != "scorecard" && a != def {
-		return fmt.Errorf("--special, --pdo, --base-points, --base-odds, --round, --max-bins, --prebins, --min-bin-share, --min-iv, --max-correlation and --sign apply to --model scorecard only, --unseen to scorecard, boosted and logistic")
+		return fmt.Errorf("--special, --pdo, --base-points, --base-odds, --round, --max-bins, --prebins, --min-bin-share, --min-iv, --max-correlation and --sign apply to --model scorecard only")
 	}
 	switch {
 	case a.special != "declared" && a.special != "auto":

@@ -38,6 +38,14 @@ type LinearOptions struct {
 	// as a linear combination of earlier ones (0 means 1e-7, as R's lm).
 	AliasTol float64
 
+	// Unseen gives each categorical term an effect for a category unseen
+	// in training: UnseenNeutral the term's training average (its
+	// Baseline: an unseen category moves the prediction by nothing
+	// against the population); UnseenError (the zero value) leaves it an
+	// error at scoring time. UnseenRiskiest is refused: a numeric target
+	// has no adverse direction to be riskiest in. The fit does not change.
+	Unseen UnseenPolicy
+
 	// filled: see LogisticOptions.filled.
 	filled map[string][]bool
 }
@@ -92,6 +100,12 @@ func Linear(ctx context.Context, t *score.Table, s *score.Schema, target string,
 	}
 	if err := checkFill(s, opts.Fill); err != nil {
 		return nil, err
+	}
+	if err := opts.Unseen.check(); err != nil {
+		return nil, err
+	}
+	if opts.Unseen == UnseenRiskiest {
+		return nil, fmt.Errorf("%w: unseen-category policy %q: a linear model's numeric target has no adverse direction to be riskiest in (want %q, or none: an unseen category stays an error)", score.ErrData, UnseenRiskiest, UnseenNeutral)
 	}
 	if needsIndicators(t, s, target, opts.Missing, opts.Fill) { // indicator terms for special codes and blanks (logistic_special.go)
 		return linearWithSpecials(ctx, t, s, target, opts)
@@ -213,6 +227,7 @@ func Linear(ctx context.Context, t *score.Table, s *score.Schema, target string,
 	}
 	fit.Collinear = collinearity(cols, names, aliased, d.Weights)
 	spec.Terms = oh.terms(d, coef, opts.Fill, yy, opts.filled)
+	unseenEffects(spec.Terms, opts.Unseen)
 	spec.Training = &score.Training{Rows: n, Dropped: d.Dropped, Converged: true, LogLik: fit.LogLik,
 		Aliased: fit.Aliased(), ScoreQuants: deciles(fitted)}
 	m, err := score.NewModel(spec)

@@ -133,11 +133,12 @@ func linearWithSpecials(ctx context.Context, t *score.Table, s *score.Schema, ta
 		o.Missing = MissingError
 	}
 	o.filled = sd.filled()
+	o.Unseen = UnseenError // set on the folded terms, whose baselines count the blanks as fitted
 	fitted, err := Linear(ctx, sd.table, sd.schema, target, &o)
 	if err != nil || fitted.Model == nil {
 		return fitted, err
 	}
-	if fitted.Model, err = sd.fold(fitted.Model.Spec(), s, UnseenError); err != nil {
+	if fitted.Model, err = sd.fold(fitted.Model.Spec(), s, opts.Unseen); err != nil {
 		return nil, err
 	}
 	fitted.Blanks = sd.blanks()
