@@ -973,6 +973,19 @@ func binnedLogLik(p BinProblem, starts []int) (float64, []float64) {
 	return ll, rates
 }
 
+// binLogLik is e ln(e/n) + (n-e) ln((n-e)/n), a bin's Bernoulli
+// log-likelihood at its own rate (0 for an empty class).
+func binLogLik(e, n float64) float64 {
+	var ll float64
+	if e > 0 {
+		ll += e * math.Log(e/n)
+	}
+	if n-e > 0 {
+		ll += (n - e) * math.Log((n-e)/n)
+	}
+	return ll
+}
+
 // turns counts the changes of direction of a sequence of rates (equal
 // consecutive rates are no step).
 func turns(rates []float64) int {

@@ -107,12 +107,12 @@ func SelectFeatures(binnings []*Binning, woe [][]float64, weights []float64, opt
 	rep := &SelectionReport{}
 	var cand []int
 	for k, b := range binnings {
+		binned, oneBin, compared := b.Evidence()
 		switch {
 		case rangeOrCategoryBins(b) < 2 && !hasEvidenceTail(b):
 			rep.Dropped = append(rep.Dropped, DroppedFeature{Feature: b.Feature, Stage: DropNoEvidence, IV: b.IV,
 				Reason: "one bin only (no admissible split): the feature carries no evidence"})
-		case !b.beatsOneBin():
-			binned, oneBin, _ := b.Evidence()
+		case compared && binned >= oneBin:
 			rep.Dropped = append(rep.Dropped, DroppedFeature{Feature: b.Feature, Stage: DropNoEvidence, IV: b.IV,
 				Reason: fmt.Sprintf("no evidence: one bin fits as well by the criterion that chose the shape (-2 loglik + ln(rows) * bins: one bin %.1f, best binning %.1f)", oneBin, binned)})
 		case o.MinIV > 0 && b.IV < o.MinIV:
@@ -210,26 +210,6 @@ func (b *Binning) Evidence() (binned, oneBin float64, ok bool) {
 		}
 	}
 	return binned, -2*binLogLik(b.Events, b.Events+b.NonEvents) + pen, true
-}
-
-// beatsOneBin reports whether the feature's binning fits better than one
-// bin by Evidence's criterion (true when nothing was compared).
-func (b *Binning) beatsOneBin() bool {
-	binned, oneBin, ok := b.Evidence()
-	return !ok || binned < oneBin
-}
-
-// binLogLik is e ln(e/n) + (n-e) ln((n-e)/n), a bin's Bernoulli
-// log-likelihood at its own rate (0 for an empty class).
-func binLogLik(e, n float64) float64 {
-	var ll float64
-	if e > 0 {
-		ll += e * math.Log(e/n)
-	}
-	if n-e > 0 {
-		ll += (n - e) * math.Log((n-e)/n)
-	}
-	return ll
 }
 
 // hasEvidenceTail reports whether a special or missing bin with rows makes
