@@ -301,7 +301,7 @@ func newSpecialDesign(t *score.Table, s *score.Schema, target, event string, pol
 					row[p.col] = p.cell // a code with no indicator
 				}
 			}
-			if f.Kind == score.Numeric && row[p.col] != cell || cell == "" && p.blank {
+			if f.Kind == score.Numeric && row[p.col] != cell { // a code or a blank given the fill
 				if p.filled == nil {
 					p.filled = make([]bool, t.Len())
 				}
@@ -333,7 +333,7 @@ func newSpecialDesign(t *score.Table, s *score.Schema, target, event string, pol
 func (sd *specialDesign) filled() map[string][]bool {
 	out := map[string][]bool{}
 	for name, p := range sd.plans {
-		if !p.level && p.filled != nil {
+		if p.filled != nil { // numeric inputs only: a category's blank takes a level, not a number
 			out[name] = p.filled
 		}
 	}
