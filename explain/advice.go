@@ -606,18 +606,23 @@ func (tf *termFacts) isSpecial(v score.Value, pos int) bool {
 	return false
 }
 
-// byValue reports whether the cell of a value at position pos is its
-// training decile (Stats.Cells) rather than its level or bin: for a linear
-// term, and for a sloped range bin when the term has the deciles.
-func (tf *termFacts) byValue(pos int) bool {
+// onLine reports whether the term scores position pos on a straight line:
+// a linear term, or a sloped range bin.
+func (tf *termFacts) onLine(pos int) bool {
 	switch tf.term.Kind {
 	case score.LinearTerm:
 		return true
 	case score.BinnedTerm:
-		return len(tf.cells) > 0 && pos >= 0 && pos < len(tf.term.Bins) &&
-			tf.term.Bins[pos].Kind == score.RangeBin && tf.term.Bins[pos].Slope != 0
+		return pos >= 0 && pos < len(tf.term.Bins) && tf.term.Bins[pos].Kind == score.RangeBin && tf.term.Bins[pos].Slope != 0
 	}
 	return false
+}
+
+// byValue reports whether the cell of a value at position pos is its
+// training decile (Stats.Cells) rather than its level or bin: for a linear
+// term, and for a sloped range bin when the term has the deciles.
+func (tf *termFacts) byValue(pos int) bool {
+	return tf.onLine(pos) && (tf.term.Kind == score.LinearTerm || len(tf.cells) > 0)
 }
 
 // cellAt is the training cell of value v at position pos (m.Effect's).

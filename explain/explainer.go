@@ -556,7 +556,7 @@ func (e *Explainer) appendReasons(dst []Reason, rec score.Record, ex *Explanatio
 		r.Gap, r.Effect = ex.totals[c], e.sign*ex.totals[c]
 		r.Withheld = e.withheld[j]
 		r.Advice, r.AdviceWithheld = e.facts[j].advise(-e.sign, ex.Positions[j], ex.Values[j])
-		r.AgainstTrend = e.against[j] && ex.Values[j].IsNum() && e.sloped(j, ex.Positions[j])
+		r.AgainstTrend = e.against[j] && ex.Values[j].IsNum() && e.facts[j].onLine(ex.Positions[j])
 	}
 	for _, c := range ex.seen {
 		ex.lead[c] = -1
@@ -696,17 +696,4 @@ func (e *Explainer) slopeAgainstTrend(j int) bool {
 		}
 	}
 	return e.sign*slope*float64(tr) < 0
-}
-
-// sloped reports whether term j scores position pos on a straight line: a
-// LinearTerm, or a sloped bin of a binned term.
-func (e *Explainer) sloped(j, pos int) bool {
-	t := &e.facts[j].term
-	switch t.Kind {
-	case score.LinearTerm:
-		return true
-	case score.BinnedTerm:
-		return pos >= 0 && pos < len(t.Bins) && t.Bins[pos].Slope != 0
-	}
-	return false
 }
