@@ -121,7 +121,9 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := checkDeclaredActions(m, a.features); err != nil {
 		return err
 	}
-	report += derivedLines(t, schema, m) + identifierLines(t, schema) + nearLeakLines(t, schema, a) + heavyTailLines(m) + duplicateLines(t)
+	report += derivedLines(t, schema, m) + warningLines("identifier", fit.IdentifierInputs(t, schema)) +
+		warningLines("near leak", fit.NearLeaks(t, schema, a.target, a.event, a.nonevent)) +
+		warningLines("heavy tail", fit.HeavyTails(m)) + duplicateLines(t)
 	if a.report != "" {
 		w, closeFn, err := output(a.report, stdout)
 		if err != nil {
@@ -365,33 +367,14 @@ func collinearLines(cs []fit.Collinear, constrain bool) string {
 	return b.String()
 }
 
-// identifierLines warns about each numeric input that looks like a row or
-// customer number (fit.IdentifierInputs).
-func identifierLines(t *score.Table, s *score.Schema) string {
+// warningLines is one "warning: kind: ..." line per finding: the
+// identifier inputs (fit.IdentifierInputs), the near leaks (fit.NearLeaks;
+// none for a linear fit, which has no event), the heavy tails of
+// straight-line terms (fit.HeavyTails).
+func warningLines[T fmt.Stringer](kind string, found []T) string {
 	var b strings.Builder
-	for _, id := range fit.IdentifierInputs(t, s) {
-		b.WriteString("warning: identifier: " + id.String() + "\n")
-	}
-	return b.String()
-}
-
-// nearLeakLines warns about each input that alone nearly classifies the
-// training outcome (fit.NearLeaks; not for a linear fit, which has no
-// event).
-func nearLeakLines(t *score.Table, s *score.Schema, a fitArgs) string {
-	var b strings.Builder
-	for _, n := range fit.NearLeaks(t, s, a.target, a.event, a.nonevent) {
-		b.WriteString("warning: near leak: " + n.String() + "\n")
-	}
-	return b.String()
-}
-
-// heavyTailLines warns about each straight-line term of m whose training
-// values have a tail far beyond the rest (fit.HeavyTails).
-func heavyTailLines(m *score.Model) string {
-	var b strings.Builder
-	for _, h := range fit.HeavyTails(m) {
-		b.WriteString("warning: heavy tail: " + h.String() + "\n")
+	for _, f := range found {
+		b.WriteString("warning: " + kind + ": " + f.String() + "\n")
 	}
 	return b.String()
 }
