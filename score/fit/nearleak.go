@@ -1,9 +1,12 @@
 package fit
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/candorscore/candor/score"
 )
@@ -100,15 +103,7 @@ func numericNearLeak(t *score.Table, j int, cls []int8) NearLeak {
 	if n.Null == 0 {
 		return n
 	}
-	slices.SortFunc(rows, func(a, b row) int {
-		switch {
-		case a.x < b.x:
-			return -1
-		case a.x > b.x:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(rows, func(a, b row) int { return cmp.Compare(a.x, b.x) })
 	// A cut between distinct values: below it one class, above it the
 	// other; errors = events below + non-events above (or the reverse).
 	best, at, up := n.Null, 0.0, true
@@ -192,15 +187,12 @@ func quoteList(ls []string) string {
 	if len(ls) == 0 {
 		return "no level"
 	}
+	q := make([]string, 0, 3)
+	for _, l := range ls[:min(len(ls), 3)] {
+		q = append(q, strconv.Quote(l))
+	}
 	if len(ls) > 3 {
-		return fmt.Sprintf("%q, %q, %q and %d more", ls[0], ls[1], ls[2], len(ls)-3)
+		return fmt.Sprintf("%s and %d more", strings.Join(q, ", "), len(ls)-3)
 	}
-	out := ""
-	for i, l := range ls {
-		if i > 0 {
-			out += ", "
-		}
-		out += fmt.Sprintf("%q", l)
-	}
-	return out
+	return strings.Join(q, ", ")
 }
