@@ -19,7 +19,8 @@ JSON. The shape's criterion is taken at its own best size: for each limit
 k = 2 .. 8, the admissible grouping of largest information value with at most
 k bins, scored by Schwarz's criterion -2 loglik + ln(N) * bins; the lowest of
 these is the shape's "criterion" and its bin count "best_bins" (the
-"criterion_at" list gives every limit's). No code of candor is used.
+"criterion_at" list gives every limit's), and that grouping's pre-bin starts
+and turns are "best_starts" and "best_turns". No code of candor is used.
 
     /usr/bin/python3 score/fit/testdata/choose_trend.py > score/fit/testdata/choose_trend.json
 """
@@ -90,6 +91,7 @@ def best(shape):
     steps = [1 if b > a else -1 for a, b in zip(rates, rates[1:])]
     turns = sum(1 for a, b in zip(steps, steps[1:]) if a != b)
     criterion, best_bins = -2 * loglik + math.log(N) * len(bins), len(bins)
+    best_edges, best_turns = edges, turns
     criterion_at = {}
     if len(bins) >= 2:
         for k in range(2, MAX_BINS + 1):
@@ -100,9 +102,13 @@ def best(shape):
             criterion_at[k] = {"bins": len(kb), "criterion": c}
         best_bins, criterion = min(((v["bins"], v["criterion"]) for v in criterion_at.values()),
                                    key=lambda t: (t[1], t[0]))
+        best_edges = at_most(best_bins)[1]
+        kr = [e / (e + g) for e, g in at_most(best_bins)[2]]
+        ks = [1 if b > a else -1 for a, b in zip(kr, kr[1:])]
+        best_turns = sum(1 for a, b in zip(ks, ks[1:]) if a != b)
     return {"shape": shape, "bins": len(bins), "starts": list(edges[:-1]), "turns": turns, "iv": iv,
             "loglik": loglik, "criterion": criterion, "best_bins": best_bins,
-            "criterion_at": criterion_at}
+            "best_starts": list(best_edges[:-1]), "best_turns": best_turns, "criterion_at": criterion_at}
 
 
 print(json.dumps({"rows": N, "penalty": math.log(N), "max_bins": MAX_BINS,
