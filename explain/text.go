@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/candorscore/candor/internal/words"
 	"github.com/candorscore/candor/score"
 )
 
@@ -395,41 +396,28 @@ func (c *Catalog) FeatureName(lang string, f score.Feature) string {
 	return nameWords(f.Name)
 }
 
-// nameWords is a column name as words: an underscore is a space; a
-// capital after a small letter starts a word (ApplicantIncome), and so does
-// a digit after a small letter and a capital after a digit
-// (Times90DaysLate); less a leading word that names the customer (person,
+// nameWords is a column name as words (words.Split: an underscore is a
+// space; a capital after a small letter starts a word, ApplicantIncome, and
+// so does a digit after a small letter and a capital after a digit,
+// Times90DaysLate); less a leading word that names the customer (person,
 // customer, client, applicant, borrower) when something follows it. A word
 // of one capital and small letters is written small (every message puts
 // the name mid-sentence: "Your monthly charges"); acronyms, words in
 // capitals and words with digits stay as written (ID, BALANCE, Q4).
 func nameWords(name string) string {
-	b := make([]byte, 0, len(name)+8)
-	small := func(c byte) bool { return 'a' <= c && c <= 'z' }
-	capital := func(c byte) bool { return 'A' <= c && c <= 'Z' }
-	digit := func(c byte) bool { return '0' <= c && c <= '9' }
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c == '_' {
-			c = ' '
-		} else if i > 0 && (small(name[i-1]) && (capital(c) || digit(c)) || digit(name[i-1]) && capital(c)) {
-			b = append(b, ' ')
-		}
-		b = append(b, c)
-	}
-	words := strings.Fields(string(b))
-	if len(words) > 1 {
-		switch strings.ToLower(words[0]) {
+	w := words.Split(name)
+	if len(w) > 1 {
+		switch strings.ToLower(w[0]) {
 		case "person", "customer", "client", "applicant", "borrower":
-			words = words[1:]
+			w = w[1:]
 		}
 	}
-	for k, w := range words {
-		if len(w) > 1 && capital(w[0]) && strings.IndexFunc(w[1:], func(r rune) bool { return r < 'a' || r > 'z' }) < 0 {
-			words[k] = strings.ToLower(w)
+	for k, word := range w {
+		if len(word) > 1 && 'A' <= word[0] && word[0] <= 'Z' && strings.IndexFunc(word[1:], func(r rune) bool { return r < 'a' || r > 'z' }) < 0 {
+			w[k] = strings.ToLower(word)
 		}
 	}
-	return strings.Join(words, " ")
+	return strings.Join(w, " ")
 }
 
 // ValueText is how v of feature f is shown in lang: the WordWithheld word

@@ -99,7 +99,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := wholeRows(t, a.data); err != nil {
 		return err
 	}
-	schema, err := fitSchema(t, a)
+	schema, decl, err := fitSchema(t, a)
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,8 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	report += derivedLines(t, schema, m) + warningLines("identifier", fit.IdentifierInputs(t, schema)) +
 		warningLines("near leak", fit.NearLeaks(t, schema, a.target, a.event, a.nonevent)) +
-		warningLines("heavy tail", fit.HeavyTails(m)) + duplicateLines(t)
+		warningLines("heavy tail", fit.HeavyTails(m)) +
+		warningLines("protected attribute?", fit.ProtectedLookalikes(m.Schema(), decl)) + duplicateLines(t)
 	if a.report != "" {
 		w, closeFn, err := output(a.report, stdout)
 		if err != nil {
@@ -211,48 +212,49 @@ var extraFitters = map[string]func(context.Context, *score.Table, *score.Schema,
 
 // fitSchema infers the schema, applies the features file (--features),
 // then --target, --weights, --exclude and --protected (shorthands for
-// role ignored and protected, combined with the file's roles).
-func fitSchema(t *score.Table, a fitArgs) (*score.Schema, error) {
+// role ignored and protected, combined with the file's roles); it also
+// returns the features file's declarations (nil without one).
+func fitSchema(t *score.Table, a fitArgs) (*score.Schema, *score.Declarations, error) {
 	d, err := readFeatures(a.features)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s, err := t.InferSchemaWith(withShorthandRoles(d, t, a))
 	if err != nil {
 		if a.features == "" {
-			return nil, fmt.Errorf("%s: %w", a.data, err)
+			return nil, nil, fmt.Errorf("%s: %w", a.data, err)
 		}
-		return nil, fmt.Errorf("%s with --features %s: %w", a.data, a.features, err)
+		return nil, nil, fmt.Errorf("%s with --features %s: %w", a.data, a.features, err)
 	}
 	if s.Index(a.target) < 0 {
-		return nil, notAColumn("--target", a.target, a.data, t)
+		return nil, nil, notAColumn("--target", a.target, a.data, t)
 	}
 	for _, fl := range []struct{ flag, list string }{{"--exclude", a.exclude}, {"--protected", a.protected}} {
 		for _, name := range splitList(fl.list) {
 			if t.Column(name) < 0 {
-				return nil, notAColumn(fl.flag, name, a.data, t)
+				return nil, nil, notAColumn(fl.flag, name, a.data, t)
 			}
 		}
 	}
 	ignored := append([]string{a.target}, splitList(a.exclude)...)
 	if a.weights != "" {
 		if t.Column(a.weights) < 0 {
-			return nil, notAColumn("--weights", a.weights, a.data, t)
+			return nil, nil, notAColumn("--weights", a.weights, a.data, t)
 		}
 		if _, err := weightsColumn(t, a.weights); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		ignored = append(ignored, a.weights)
 	}
 	s, err = s.WithRoles(score.Ignored, ignored...)
 	if err != nil {
-		return nil, fmt.Errorf("--exclude: %w", err)
+		return nil, nil, fmt.Errorf("--exclude: %w", err)
 	}
 	s, err = s.WithRoles(score.Protected, splitList(a.protected)...)
 	if err != nil {
-		return nil, fmt.Errorf("--protected: %w", err)
+		return nil, nil, fmt.Errorf("--protected: %w", err)
 	}
-	return s, nil
+	return s, d, nil
 }
 
 // notAColumn is the error for a column named by flag that is not a column
@@ -370,7 +372,8 @@ func collinearLines(cs []fit.Collinear, constrain bool) string {
 // warningLines is one "warning: kind: ..." line per finding: the
 // identifier inputs (fit.IdentifierInputs), the near leaks (fit.NearLeaks;
 // none for a linear fit, which has no event), the heavy tails of
-// straight-line terms (fit.HeavyTails).
+// straight-line terms (fit.HeavyTails), the inputs named like a protected
+// attribute (fit.ProtectedLookalikes).
 func warningLines[T fmt.Stringer](kind string, found []T) string {
 	var b strings.Builder
 	for _, f := range found {

@@ -524,3 +524,34 @@ func TestBoostedUnseenFlag(t *testing.T) {
 		}
 	}
 }
+
+// An input named like a protected attribute is named by every fit, with
+// how to declare it either way; declared protected (--protected) or
+// declared an input (the features file), it is not.
+func TestFitWarnsOfProtectedLookalike(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("Marital_Status,Recency,Response\n")
+	statuses := []string{"Married", "Single", "Together", "Divorced"}
+	for i := range 800 {
+		status := statuses[i%4]
+		recency := i % 100
+		// Responses are likelier among the recent and the single.
+		yes := recency < 30 && i%3 != 0 || status == "Single" && i%5 == 0
+		fmt.Fprintf(&b, "%s,%d,%v\n", status, recency, yes)
+	}
+	data := writeFile(t, dir, "campaign.csv", b.String())
+	want := `warning: protected attribute?: Marital_Status: its name reads as marital status ("marital"), a ground protected by anti-discrimination or data protection law, and the model scores customers by it; if it is one, declare it protected (--protected Marital_Status, or {"role": "protected"}: audits only, never an input); to keep it as an input, declare {"role": "input"} in the features file`
+	for _, model := range []string{"logistic", "scorecard", "boosted"} {
+		code, _, stderr := runCLI(t, "fit", "--model", model, "--data", data, "--target", "Response", "--event", "false", "--out", filepath.Join(dir, "m.json"))
+		require.Equal(t, 0, code, stderr)
+		require.Contains(t, stderr, want, model)
+	}
+	code, _, stderr := runCLI(t, "fit", "--data", data, "--target", "Response", "--event", "false", "--protected", "Marital_Status", "--out", filepath.Join(dir, "m.json"))
+	require.Equal(t, 0, code, stderr)
+	require.NotContains(t, stderr, "protected attribute?")
+	features := writeFile(t, dir, "features.json", `{"features": {"Marital_Status": {"role": "input"}}}`)
+	code, _, stderr = runCLI(t, "fit", "--data", data, "--target", "Response", "--event", "false", "--features", features, "--out", filepath.Join(dir, "m.json"))
+	require.Equal(t, 0, code, stderr)
+	require.NotContains(t, stderr, "protected attribute?")
+}
