@@ -38,7 +38,7 @@ type boostedCase struct {
 }
 
 var boostedCases = []boostedCase{
-	{name: datasets.GermanCredit, target: "creditability", event: "bad", mainsShort: []string{"scorecard"}, pairsShort: []string{"scorecard"}},
+	{name: datasets.GermanCredit, target: "creditability", event: "bad", pairsShort: []string{"scorecard"}},
 	// Telco's 11 blank TotalCharges are all customers of tenure 0.
 	{name: datasets.TelcoChurn, target: "Churn", event: "Yes", exclude: []string{"customerID"}, fill: map[string]float64{"TotalCharges": 0}},
 	{name: datasets.BankMarketing, target: "y", event: "yes", exclude: []string{"duration"}, long: true, mainsShort: []string{"hgb"}},
