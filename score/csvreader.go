@@ -40,7 +40,8 @@ type CSVOptions struct {
 // older Excel workbook and other compressed formats are refused by name.
 //
 // The grammar is RFC 4180's: cells separated by the delimiter, rows by
-// "\n" or "\r\n"; a cell that starts with a double quote runs to the next
+// "\n" or "\r\n" (or by a lone "\r" in a file whose first line ends so:
+// CRLineEnds); a cell that starts with a double quote runs to the next
 // lone double quote and may hold delimiters, newlines and doubled quotes.
 // A double quote inside an unquoted cell, text after a closing quote, and
 // a quote that is never closed are malformed. A cell that is empty or
@@ -115,6 +116,9 @@ func NewCSVReader(r io.Reader, opts *CSVOptions) (*CSVReader, error) {
 	}
 	cr.count = &countingReader{r: src, max: cr.lim.Bytes}
 	cr.src = bufio.NewReaderSize(cr.count, 64<<10)
+	if r := CRLineEnds(cr.src); r != io.Reader(cr.src) {
+		cr.src = bufio.NewReaderSize(r, 64<<10)
+	}
 	if cr.gzip {
 		inner, _ := cr.src.Peek(8)
 		if what := binaryFormat(inner); what != "" {
@@ -616,4 +620,52 @@ func trimCell(s string) string {
 		return strings.Trim(s, " \t")
 	}
 	return s
+}
+
+// CRLineEnds returns br, or, when br's first line ends in a lone carriage
+// return (the line end of classic Mac OS text, which Excel's "CSV
+// (Macintosh)" still writes), a reader of br in which every lone "\r" and
+// every "\r\n" is "\n". Read without it, such a file is one line. The
+// first line decides, so that a file with "\n" line ends keeps a "\r"
+// inside a cell as it is; a line end that the first 64 KiB do not reach
+// leaves br as it is.
+func CRLineEnds(br *bufio.Reader) io.Reader {
+	head, _ := br.Peek(br.Size())
+	i := bytes.IndexAny(head, "\r\n")
+	if i < 0 || head[i] != '\r' || i+1 < len(head) && head[i+1] == '\n' {
+		return br
+	}
+	if i+1 == len(head) && len(head) == br.Size() {
+		return br // the byte after it is out of sight: leave the file as it is
+	}
+	return &crReader{r: br}
+}
+
+// crReader turns lone carriage returns and CRLF pairs into "\n".
+type crReader struct {
+	r      io.Reader
+	lastCR bool // the last byte read was a carriage return
+}
+
+func (c *crReader) Read(p []byte) (int, error) {
+	for {
+		n, err := c.r.Read(p)
+		w := 0
+		for _, b := range p[:n] {
+			switch {
+			case b == '\n' && c.lastCR:
+				c.lastCR = false
+				continue
+			case b == '\r':
+				b, c.lastCR = '\n', true
+			default:
+				c.lastCR = false
+			}
+			p[w] = b
+			w++
+		}
+		if w > 0 || err != nil || n == 0 {
+			return w, err
+		}
+	}
 }

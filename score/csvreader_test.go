@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"runtime"
 	"strings"
@@ -254,4 +255,40 @@ func TestCSVNamesBinaryFormats(t *testing.T) {
 		require.Contains(t, err.Error(), c.want, name)
 		require.Contains(t, err.Error(), "data.csv", name)
 	}
+}
+
+// TestCSVCarriageReturnLines reads a file whose lines end in a lone
+// carriage return, the line end of classic Mac OS text that Excel's "CSV
+// (Macintosh)" still writes (a public LendingClub extract of 9,578 loans is
+// one: testdata/trials/2026-12-04-trial13.md). Before, the whole file was one
+// line, and the reader refused its "header" for having more than 4,096
+// columns. A file whose first line ends in "\n" keeps a lone "\r" inside a
+// cell as it is.
+func TestCSVCarriageReturnLines(t *testing.T) {
+	in := "id,note\r1,\"two\rlines\"\r\r2,b\r\n3,c\r"
+	cr, err := score.NewCSVReader(strings.NewReader(in), nil)
+	require.NoError(t, err)
+	require.Equal(t, []string{"id", "note"}, cr.Header())
+	rows, bad := readAll(t, cr)
+	require.Empty(t, bad)
+	require.Equal(t, [][]string{{"1", "two\nlines"}, {"2", "b"}, {"3", "c"}}, rows)
+	require.Equal(t, 6, cr.Line()) // header, two for row 1, a blank line, rows 2 and 3
+
+	// A carriage return that falls on the read buffer's edge: 70,000 rows.
+	var b strings.Builder
+	b.WriteString("x,y")
+	for i := range 70000 {
+		fmt.Fprintf(&b, "\r%d,%d", i, 2*i)
+	}
+	cr, err = score.NewCSVReader(strings.NewReader(b.String()), nil)
+	require.NoError(t, err)
+	rows, bad = readAll(t, cr)
+	require.Empty(t, bad)
+	require.Len(t, rows, 70000)
+	require.Equal(t, []string{"69999", "139998"}, rows[69999])
+
+	cr, err = score.NewCSVReader(strings.NewReader("id,note\n1,a\rb\n"), nil)
+	require.NoError(t, err)
+	rows, _ = readAll(t, cr)
+	require.Equal(t, [][]string{{"1", "a\rb"}}, rows)
 }

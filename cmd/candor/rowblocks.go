@@ -137,6 +137,9 @@ func openBlocks(path, delim string) (*blockInput, error) {
 		r = &limitedInput{r: r, max: max}
 	}
 	in.src = bufio.NewReaderSize(r, 64<<10)
+	if cr := score.CRLineEnds(in.src); cr != io.Reader(in.src) {
+		in.src = bufio.NewReaderSize(cr, 64<<10)
+	}
 	var line []byte
 	for { // blank lines before the header are skipped, as CSVReader does
 		line, err = in.readLine()

@@ -132,3 +132,42 @@ func TestStreamBlocksEqualsCSVReader(t *testing.T) {
 		}
 	}
 }
+
+// TestCarriageReturnFile fits and scores a file whose lines end in a lone
+// carriage return (Excel's "CSV (Macintosh)"; the public LendingClub
+// extract of testdata/trials/2026-12-04-trial13.md is one) as it does the
+// same file with "\n": before, fit refused the whole file as a header of
+// more than 4,096 columns.
+func TestCarriageReturnFile(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("fico,inquiries,bad\n")
+	for i := range 600 {
+		fico := 620 + (i*37)%200
+		inq := i % 7
+		fmt.Fprintf(&b, "%d,%d,%d\n", fico, inq, btoi(fico < 680 && i%3 != 0 || inq > 4 && i%2 == 0))
+	}
+	lf := writeFile(t, dir, "lf.csv", b.String())
+	cr := writeFile(t, dir, "cr.csv", strings.ReplaceAll(b.String(), "\n", "\r"))
+	var reports, scores []string
+	for _, data := range []string{lf, cr} {
+		model := data + ".json"
+		code, _, stderr := runCLI(t, "fit", "--model", "scorecard", "--data", data, "--target", "bad", "--event", "1", "--out", model)
+		require.Equal(t, 0, code, stderr)
+		require.Contains(t, stderr, "rows used 600, dropped 0")
+		reports = append(reports, stderr)
+		code, stdout, stderr := runCLI(t, "score", "--model", model, "--data", data)
+		require.Equal(t, 0, code, stderr)
+		require.Equal(t, 600, strings.Count(stdout, "\n"))
+		scores = append(scores, stdout)
+	}
+	require.Equal(t, reports[0], reports[1])
+	require.Equal(t, scores[0], scores[1])
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
