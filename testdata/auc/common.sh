@@ -1,6 +1,7 @@
-# Sourced by run.sh and variants.sh: builds candor into a temporary $work
+# Sourced by run.sh, variants.sh and the trial AUC scripts: builds candor into a temporary $work
 # (removed on exit), unpacks the repository's three data sets there
-# (german.csv, bank.csv, telco.csv), and defines split_rows and table_sets.
+# (german.csv, bank.csv, telco.csv), and defines split_rows, table_sets and
+# rotation_aucs.
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 work=$(mktemp -d)
@@ -26,4 +27,23 @@ table_sets() {
 	one heloc "$ext/heloc.csv" RiskPerformance Bad ""
 	one uci_credit_card "$ext/uci_credit_card.csv" default Y ID
 	one churn_modelling "$ext/churn_modelling.csv" Exited 1 RowNumber,CustomerId,Surname
+}
+
+# rotation_aucs NAME CSV TARGET EVENT EXCLUDE SCORECARDPY_SRC prints one JSON
+# line per rotation k = 0, 1, 2, 6, 7, 8, 9 of the split (split_rows): the
+# held-out AUC of candor's default scorecard and of scorecardpy's documented
+# pipeline (scorecardpy_auc.py) on the same rows.
+rotation_aucs() {
+	local name=$1 csv=$2 target=$3 event=$4 exclude=$5 scpy=$6 k auc ref
+	local flags=(--model scorecard --data "$work/$name.train.csv" --target "$target" --event "$event" --out "$work/$name.json")
+	[ -n "$exclude" ] && flags+=(--exclude "$exclude")
+	for k in 0 1 2 6 7 8 9; do
+		ROTATE=$k split_rows "$name" "$csv"
+		"$work/candor" fit "${flags[@]}" 2> /dev/null
+		auc=$("$work/candor" monitor --model "$work/$name.json" --baseline "$work/$name.train.csv" --current "$work/$name.test.csv" --format json 2> /dev/null |
+			/usr/bin/python3 -c 'import json, sys; print(round(json.load(sys.stdin)["current_performance"]["auc"], 4))')
+		ref=$({ yes 1 || true; } | ROTATE=$k PYTHONPATH="$scpy" /usr/bin/python3 "$here/scorecardpy_auc.py" "$name" "$csv" "$target" "$event" "$exclude" 2> /dev/null |
+			grep '^{' | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["auc"])')
+		echo "{\"rotate\": $k, \"candor\": $auc, \"scorecardpy\": $ref}"
+	done
 }
