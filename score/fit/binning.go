@@ -201,7 +201,10 @@ type Binning struct {
 type TrendScore struct {
 	Trend Trend
 	OK    bool // an admissible binning of this shape exists
-	Bins  int  // range or category bins of the best-IV binning
+	// Bins counts the range or category bins of the shape's best-IV
+	// binning within MaxBins (for TrendNone, of those with at most the
+	// turns of its binning at BestBins; see ChooseTrend).
+	Bins int
 	// Turns counts the event rate's changes of direction across the bins:
 	// 0 for a monotone binning, at most 1 for peak and valley, and 0 to
 	// Bins-2 (so at most MaxBins-2) for TrendNone.
@@ -895,7 +898,15 @@ func (c *binColumn) optimise(ev, ne []float64, o BinningOptions) ([]int, []Trend
 // BILL_AMT5, IV 0.013, 8 bins and 3 turns where the criterion chose 4 bins
 // and 2; on a campaign file's wine spend, bins of 75 rows alternating
 // between -1.9 and +0.4 WoE), bins that a customer's advice could game. So
-// none keeps the binning at its criterion's best size. Whether
+// none is given the constraint the other shapes have by definition: its
+// turns. Its binning at the criterion's best size has the turns the data
+// paid for (two or more: with fewer, a peak, valley or monotone shape fits
+// as well at that size and wins the tie), and its bins are the best-IV
+// binning within MaxBins with at most that many turns (BinProblem.MaxTurns),
+// as a peak's are the best-IV binning within MaxBins with one. (Keeping the
+// binning of the criterion's size itself, as for a while, coarsened the
+// shape with two turns of an Iranian telecom file's subscription length from
+// 7 bins to 3, and its held-out AUC fell from 0.9401 to 0.9391.) Whether
 // the feature carries evidence at all is the same criterion's question,
 // asked by Binning.Evidence: when no shape at any size beats one bin, the
 // scorecard leaves the feature out (SelectFeatures). Restricting the shapes a priori to at most one turn is an
@@ -933,21 +944,31 @@ func ChooseTrend(p BinProblem, penalty float64) ([]int, []TrendScore) {
 				// binning with at most k bins, for every k from 2 up.
 				byCount, ivs := optimalBinsByCount(p)
 				var bestStarts []int
+				var bestIV float64
 				for k := 2; k < p.MaxBins; k++ {
-					st, _, okK := bestUpTo(byCount, ivs, k)
+					st, ivK, okK := bestUpTo(byCount, ivs, k)
 					if !okK || len(st) < 2 {
 						continue
 					}
 					ll, _ := binnedLogLik(p, st)
 					if c := -2*ll + penalty*float64(len(st)); c < sc.Criterion {
-						sc.BestBins, sc.Criterion, bestStarts = len(st), c, st
+						sc.BestBins, sc.Criterion, bestStarts, bestIV = len(st), c, st, ivK
 					}
 				}
 				if t == TrendNone && bestStarts != nil {
-					// No shape constrains this one's rates, so its bins
-					// beyond the criterion's size are turns nobody paid
-					// for: it keeps the binning of that size.
-					starts = bestStarts
+					// No shape constrains this one's rates, so turns beyond
+					// those of the criterion's size are turns nobody paid
+					// for: its bins may have no more.
+					_, rates := binnedLogLik(p, bestStarts)
+					capped := p
+					capped.MaxTurns = max(turns(rates), 1)
+					starts, sc.IV = bestStarts, bestIV
+					if st, ivT, okT := OptimalBins(capped); okT { // bestStarts is one of its candidates
+						starts, sc.IV = st, ivT
+					}
+					sc.Bins = len(starts)
+					sc.LogLik, rates = binnedLogLik(p, starts)
+					sc.Turns = turns(rates)
 				}
 			}
 			better := bestAt < 0 || sc.Criterion < scores[bestAt].Criterion
@@ -1035,6 +1056,9 @@ type BinProblem struct {
 	MinCount                    float64
 	MaxBins                     int
 	Trend                       Trend
+	// MaxTurns bounds the changes of direction of a TrendNone binning
+	// (0 = no bound); other trends have their own (0 or 1).
+	MaxTurns int
 }
 
 // OptimalBins solves p exactly by dynamic programming over (number of bins,
@@ -1076,38 +1100,55 @@ func optimalBinsByCount(p BinProblem) ([][]int, []float64) {
 	if n == 0 || len(p.NonEvents) != n || p.MaxBins <= 0 || !(p.TotalEvents > 0) || !(p.TotalNonEvents > 0) {
 		return nil, nil
 	}
-	var up, down [2]bool // allowed step directions in phase 0 and 1
+	// step is the trend's transition from phase ph by a rising or falling
+	// step: the phase after it, or false when the trend forbids it. Phase
+	// 0 is where every binning starts.
+	nph := 2
+	var step func(ph int, rising bool) (int, bool)
 	switch p.Trend {
 	case TrendAscending:
-		up[0] = true
+		step = func(_ int, rising bool) (int, bool) { return 0, rising }
 	case TrendDescending:
-		down[0] = true
-	case TrendPeak:
-		up[0], down[0], down[1] = true, true, true
-	case TrendValley:
-		down[0], up[0], up[1] = true, true, true
+		step = func(_ int, rising bool) (int, bool) { return 0, !rising }
+	case TrendPeak: // phase 1 after the first fall
+		step = func(ph int, rising bool) (int, bool) {
+			if !rising {
+				return 1, true
+			}
+			return 0, ph == 0
+		}
+	case TrendValley: // phase 1 after the first rise
+		step = func(ph int, rising bool) (int, bool) {
+			if rising {
+				return 1, true
+			}
+			return 0, ph == 0
+		}
 	case TrendNone:
-		up[0], down[0] = true, true
+		if p.MaxTurns <= 0 {
+			nph = 1
+			step = func(int, bool) (int, bool) { return 0, true }
+			break
+		}
+		// Phase 1 + 2t + d after a step: t turns so far, d = 0 when the
+		// last step rose, 1 when it fell.
+		nph = 1 + 2*(p.MaxTurns+1)
+		step = func(ph int, rising bool) (int, bool) {
+			d := 0
+			if !rising {
+				d = 1
+			}
+			if ph == 0 {
+				return 1 + d, true
+			}
+			t, last := (ph-1)/2, (ph-1)%2
+			if d != last {
+				t++
+			}
+			return 1 + 2*t + d, t <= p.MaxTurns
+		}
 	default:
 		return nil, nil
-	}
-	// phase after a step: peak turns to phase 1 on the first fall, valley on
-	// the first rise.
-	nextPhase := func(phase int, rising bool) int {
-		if phase == 1 || p.Trend == TrendNone {
-			return phase
-		}
-		switch p.Trend {
-		case TrendPeak:
-			if !rising {
-				return 1
-			}
-		case TrendValley:
-			if rising {
-				return 1
-			}
-		}
-		return 0
 	}
 	ce := make([]float64, n+1)
 	cn := make([]float64, n+1)
@@ -1134,16 +1175,16 @@ func optimalBinsByCount(p BinProblem) ([][]int, []float64) {
 	}
 	K := min(p.MaxBins, n)
 	neg := math.Inf(-1)
-	// f[((k*n + a)*n + b)*2 + phase]: best IV of pre-bins [0, b] in k+1 bins,
-	// the last being [a, b].
-	size := K * n * n * 2
+	// f[((k*n + a)*n + b)*nph + phase]: best IV of pre-bins [0, b] in k+1
+	// bins, the last being [a, b].
+	size := K * n * n * nph
 	f := make([]float64, size)
-	from := make([]int32, size) // packed predecessor (a'*2 + phase'), -1 none
+	from := make([]int32, size) // packed predecessor (a'*nph + phase'), -1 none
 	for i := range f {
 		f[i] = neg
 		from[i] = -1
 	}
-	idx := func(k, a, b, ph int) int { return ((k*n+a)*n+b)*2 + ph }
+	idx := func(k, a, b, ph int) int { return ((k*n+a)*n+b)*nph + ph }
 	for b := 0; b < n; b++ {
 		if okBin[b] {
 			f[idx(0, 0, b, 0)] = binIV[b]
@@ -1166,19 +1207,19 @@ func optimalBinsByCount(p BinProblem) ([][]int, []float64) {
 						continue
 					}
 					rising := r > pr
-					for ph := 0; ph < 2; ph++ {
+					for ph := 0; ph < nph; ph++ {
 						prev := f[idx(k-1, pa, a-1, ph)]
 						if prev == neg {
 							continue
 						}
-						if (rising && !up[ph]) || (!rising && !down[ph]) {
+						np, ok := step(ph, rising)
+						if !ok {
 							continue
 						}
-						np := nextPhase(ph, rising)
 						v := prev + binIV[a*n+b]
 						if i := idx(k, a, b, np); v > f[i] {
 							f[i] = v
-							from[i] = int32(pa*2 + ph)
+							from[i] = int32(pa*nph + ph)
 						}
 					}
 				}
@@ -1190,7 +1231,7 @@ func optimalBinsByCount(p BinProblem) ([][]int, []float64) {
 	for k := 0; k < K; k++ {
 		best, ba, bph := neg, -1, -1
 		for a := 0; a < n; a++ {
-			for ph := 0; ph < 2; ph++ {
+			for ph := 0; ph < nph; ph++ {
 				if v := f[idx(k, a, n-1, ph)]; v > best {
 					best, ba, bph = v, a, ph
 				}
@@ -1206,9 +1247,9 @@ func optimalBinsByCount(p BinProblem) ([][]int, []float64) {
 			if j == 0 {
 				break
 			}
-			pr := from[idx(j, a, b, ph)]
+			pr := int(from[idx(j, a, b, ph)])
 			b = a - 1
-			a, ph = int(pr/2), int(pr%2)
+			a, ph = pr/nph, pr%nph
 		}
 		byCount[k], ivs[k] = starts, best
 	}

@@ -20,7 +20,11 @@ k = 2 .. 8, the admissible grouping of largest information value with at most
 k bins, scored by Schwarz's criterion -2 loglik + ln(N) * bins; the lowest of
 these is the shape's "criterion" and its bin count "best_bins" (the
 "criterion_at" list gives every limit's), and that grouping's pre-bin starts
-and turns are "best_starts" and "best_turns". No code of candor is used.
+and turns are "best_starts" and "best_turns". For none, "bins", "starts",
+"turns", "iv" and "loglik" describe the binning it keeps: the admissible
+grouping of largest information value within 8 bins with at most
+"max_turns" turns (best_turns, at least 1); "uncapped" gives its binning
+without that bound. No code of candor is used.
 
     /usr/bin/python3 score/fit/testdata/choose_trend.py > score/fit/testdata/choose_trend.json
 """
@@ -62,7 +66,13 @@ def score(bins):
     return sum(e * math.log(e / (e + g)) + g * math.log(g / (e + g)) for e, g in bins)
 
 
-def best(shape):
+def turns_of(bins):
+    rates = [e / (e + g) for e, g in bins]
+    steps = [1 if b > a else -1 for a, b in zip(rates, rates[1:])]
+    return sum(1 for a, b in zip(steps, steps[1:]) if a != b)
+
+
+def best(shape, max_turns=None):
     n = len(PREBINS)
     top = {}  # bin count -> (iv, edges, bins), the best grouping with exactly that many bins
     for ncuts in range(MAX_BINS):
@@ -77,6 +87,8 @@ def best(shape):
                 continue
             rates = [e / (e + g) for e, g in bins]
             if not follows(rates, shape):
+                continue
+            if max_turns is not None and turns_of(bins) > max_turns:
                 continue
             iv = sum((g / G - e / E) * math.log((g / G) / (e / E)) for e, g in bins)
             if len(bins) not in top or iv > top[len(bins)][0]:
@@ -106,9 +118,20 @@ def best(shape):
         kr = [e / (e + g) for e, g in at_most(best_bins)[2]]
         ks = [1 if b > a else -1 for a, b in zip(kr, kr[1:])]
         best_turns = sum(1 for a, b in zip(ks, ks[1:]) if a != b)
-    return {"shape": shape, "bins": len(bins), "starts": list(edges[:-1]), "turns": turns, "iv": iv,
-            "loglik": loglik, "criterion": criterion, "best_bins": best_bins,
-            "best_starts": list(best_edges[:-1]), "best_turns": best_turns, "criterion_at": criterion_at}
+    out = {"shape": shape, "bins": len(bins), "starts": list(edges[:-1]), "turns": turns, "iv": iv,
+           "loglik": loglik, "criterion": criterion, "best_bins": best_bins,
+           "best_starts": list(best_edges[:-1]), "best_turns": best_turns, "criterion_at": criterion_at}
+    if shape == "none" and max_turns is None and len(bins) >= 2:
+        # The binning none keeps: the largest information value within 8
+        # bins among the groupings with at most the turns of its binning
+        # at its best size (at least 1); criterion and best size stay those
+        # of the unbounded shape. "uncapped" is that shape's binning.
+        kept = best(shape, max(best_turns, 1))
+        out["uncapped"] = {k: out[k] for k in ("bins", "starts", "turns", "iv", "loglik")}
+        out["max_turns"] = max(best_turns, 1)
+        for k in ("bins", "starts", "turns", "iv", "loglik"):
+            out[k] = kept[k]
+    return out
 
 
 print(json.dumps({"rows": N, "penalty": math.log(N), "max_bins": MAX_BINS,
