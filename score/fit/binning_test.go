@@ -138,7 +138,7 @@ func bruteForce(p fit.BinProblem) (float64, bool) {
 			iv += (gs - es) * math.Log(gs/es)
 			rates = append(rates, e/(e+g))
 		}
-		if !ok || len(rates) > p.MaxBins || !trendHolds(p.Trend, rates) {
+		if !ok || len(rates) > p.MaxBins || !shapeHolds(p, rates) {
 			continue
 		}
 		if iv > best {
@@ -146,6 +146,24 @@ func bruteForce(p fit.BinProblem) (float64, bool) {
 		}
 	}
 	return best, found
+}
+
+// shapeHolds is trendHolds for p's trend and, for TrendNone with MaxTurns
+// set, at most that many changes of direction.
+func shapeHolds(p fit.BinProblem, r []float64) bool {
+	if !trendHolds(p.Trend, r) {
+		return false
+	}
+	if p.Trend != fit.TrendNone || p.MaxTurns <= 0 {
+		return true
+	}
+	turns := 0
+	for i := 2; i < len(r); i++ {
+		if (r[i] > r[i-1]) != (r[i-1] > r[i-2]) {
+			turns++
+		}
+	}
+	return turns <= p.MaxTurns
 }
 
 func trendHolds(t fit.Trend, r []float64) bool {
@@ -185,14 +203,19 @@ func trendHolds(t fit.Trend, r []float64) bool {
 
 // TestOptimalBinsBruteForce: on random small problems, no admissible
 // binning found by exhaustive search has a higher information value than
-// the dynamic programme's, and the programme's answer is admissible.
+// the dynamic programme's, and the programme's answer is admissible; the
+// shape none is tried with no bound on its turns and with at most 1, 2 or
+// 3 (BinProblem.MaxTurns).
 func TestOptimalBinsBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
-	trends := []fit.Trend{fit.TrendAscending, fit.TrendDescending, fit.TrendPeak, fit.TrendValley}
-	for c := 0; c < 3000; c++ {
+	trends := []fit.Trend{fit.TrendAscending, fit.TrendDescending, fit.TrendPeak, fit.TrendValley, fit.TrendNone}
+	for c := 0; c < 5000; c++ {
 		n := 1 + rng.IntN(11)
 		p := fit.BinProblem{Events: make([]float64, n), NonEvents: make([]float64, n),
 			MaxBins: 1 + rng.IntN(n+1), Trend: trends[rng.IntN(len(trends))]}
+		if p.Trend == fit.TrendNone {
+			p.MaxTurns = rng.IntN(4)
+		}
 		var tot float64
 		for i := 0; i < n; i++ {
 			p.Events[i] = float64(rng.IntN(6))
@@ -232,7 +255,7 @@ func TestOptimalBinsBruteForce(t *testing.T) {
 			iv += (gs - es) * math.Log(gs/es)
 			rates = append(rates, e/(e+g))
 		}
-		require.True(t, trendHolds(p.Trend, rates), "case %d rates %v", c, rates)
+		require.True(t, shapeHolds(p, rates), "case %d rates %v", c, rates)
 		require.InDelta(t, got, iv, 1e-12)
 	}
 }
