@@ -65,6 +65,23 @@ type derivedColumn struct {
 	varies bool
 }
 
+// digits is how many significant digits the column's cells are written
+// with, typically: its decimals (at most derivedMaxDecimals) plus
+// log10 of the median magnitude of its nonzero numbers.
+func (c derivedColumn) digits() float64 {
+	var mags []float64
+	for _, x := range c.x {
+		if !math.IsNaN(x) && x != 0 {
+			mags = append(mags, math.Abs(x))
+		}
+	}
+	if len(mags) == 0 {
+		return 0
+	}
+	slices.Sort(mags)
+	return float64(min(c.dec, derivedMaxDecimals)) + math.Log10(mags[len(mags)/2])
+}
+
 func readDerivedColumn(t *score.Table, f score.Feature, j int) derivedColumn {
 	c := derivedColumn{name: f.Name, x: make([]float64, t.Len())}
 	for i := range c.x {
@@ -238,6 +255,7 @@ func DerivedInputs(t *score.Table, s *score.Schema) []Derived {
 		return derivedMatches(y, a, b, f, dec, limit, screen)
 	}
 	var out []Derived
+	var digits []float64 // of each relation's derived column, for oncePerTriple
 	for yi, y := range cols {
 		if isDeclared[y.name] {
 			continue // what it follows is declared (DeclaredDerived checks it)
@@ -268,28 +286,42 @@ func DerivedInputs(t *score.Table, s *score.Schema) []Derived {
 					}
 					out = append(out, Derived{Feature: y.name, Op: o.op, Left: l, Right: r,
 						Decimals: min(y.dec, derivedMaxDecimals), Rows: rows, Share: float64(hit) / float64(rows)})
+					digits = append(digits, y.digits())
 					break
 				}
 			}
 		}
 	}
-	return oncePerTriple(out)
+	return oncePerTriple(out, digits)
 }
 
 // oncePerTriple keeps one relation of each three columns: a + b = c is also
-// a = c - b and b = c - a. The one kept is the first found whose operator
+// a = c - b and b = c - a, and c = a * b rounded to the cent also gives
+// b = c / a rounded to a whole number. The one kept is the one whose
+// derived column is written to the most significant digits (digits[i] for
+// out[i]; see derivedColumn.digits): the relation computed from the other
+// two holds to the precision its result was written with, a consequence of
+// it only to the coarser precision of its own column (a tenure in whole
+// months is c / a to 1 among tens, the total a * b to 0.01 among
+// thousands). Within a quarter of a digit, the first found whose operator
 // comes first in "/", "*", "+", "-" (the result column of a sum, not one of
-// its terms); the order of out is kept.
-func oncePerTriple(out []Derived) []Derived {
+// its terms). The order of out is kept.
+func oncePerTriple(out []Derived, digits []float64) []Derived {
 	rank := map[string]int{"/": 0, "*": 1, "+": 2, "-": 3}
 	key := func(d Derived) [3]string {
 		k := [3]string{d.Feature, d.Left, d.Right}
 		slices.Sort(k[:])
 		return k
 	}
+	better := func(i, j int) bool {
+		if math.Abs(digits[i]-digits[j]) > 0.25 {
+			return digits[i] > digits[j]
+		}
+		return rank[out[i].Op] < rank[out[j].Op]
+	}
 	best := map[[3]string]int{}
 	for i, d := range out {
-		if j, ok := best[key(d)]; !ok || rank[d.Op] < rank[out[j].Op] {
+		if j, ok := best[key(d)]; !ok || better(i, j) {
 			best[key(d)] = i
 		}
 	}

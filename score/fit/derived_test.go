@@ -193,3 +193,47 @@ func TestDeclaredDerivedHolds(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, fit.DerivedInputs(tab, s))
 }
+
+// TestDerivedInputsNamesTheProduct: where a total is a monthly charge times
+// the months of tenure (the public Maven telecom churn file writes
+// Totallongdistancecharges as Avgmonthlylongdistancecharges x
+// Tenureinmonths, to the cent; testdata/trials/2026-12-04-trial14.md), the
+// quotient total / monthly rounds to the tenure too, and the fit report
+// used to warn that the tenure was derived from the total: advice on the
+// tenure withheld, and the total, the column that was computed, left as a
+// free input. Of the relations of three columns the one kept is the one
+// its derived column pins to the most significant digits (decimals plus
+// the magnitude's digits: the total to 0.01 among thousands, about 5.5,
+// the tenure to 1 among tens, about 1.5), since the relation computed from
+// the other two holds to the precision it was written with, and one of its
+// consequences only to the coarser precision of its own column.
+func TestDerivedInputsNamesTheProduct(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 14))
+	var b strings.Builder
+	b.WriteString("tenure,monthly,total,churn\n")
+	for i := range 2000 {
+		tenure := 1 + rng.IntN(72)
+		monthly := float64(100+rng.IntN(4900)) / 100
+		fmt.Fprintf(&b, "%d,%.2f,%.2f,%d\n", tenure, monthly, math.Round(monthly*float64(tenure)*100)/100, i%3/2)
+	}
+	tab, err := score.ReadCSV(strings.NewReader(b.String()), nil)
+	require.NoError(t, err)
+	s, err := tab.InferSchema().WithRoles(score.Ignored, "churn")
+	require.NoError(t, err)
+	got := fit.DerivedInputs(tab, s)
+	require.Len(t, got, 1, "%v", got)
+	require.Equal(t, "total", got[0].Feature)
+	require.Equal(t, "*", got[0].Op)
+	require.Equal(t, []string{"monthly", "tenure"}, []string{min(got[0].Left, got[0].Right), max(got[0].Left, got[0].Right)})
+	require.Equal(t, 2, got[0].Decimals)
+	require.InDelta(t, 1, got[0].Share, 0)
+
+	// The credit-risk share, a quotient to 2 decimals, stays a quotient:
+	// the product loan = share x income does not hold there.
+	tab = derivedTable(t, 3000, false)
+	s, err = tab.InferSchema().WithRoles(score.Ignored, "loan_status")
+	require.NoError(t, err)
+	got = fit.DerivedInputs(tab, s)
+	require.Equal(t, "loan_percent_income", got[0].Feature)
+	require.Equal(t, "/", got[0].Op)
+}
