@@ -199,11 +199,25 @@ func FitLogisticBounded(ctx context.Context, p Problem, keep []bool, lower, uppe
 }
 
 // collinear names the columns of a singular symmetric matrix h (a
-// cross-product matrix) that make it so: those with a loading of at least
-// 0.1 in the eigenvector of the smallest eigenvalue of its correlation
-// form, the direction in which the columns nearly cancel. A column with a
-// zero diagonal (all zero under the weights) is named too.
+// cross-product matrix) that make it so (see weakest).
 func collinear(h *mat.SymDense, name func(int) string) string {
+	cols := weakest(h)
+	if cols == nil {
+		return "its columns are (nearly) linearly dependent"
+	}
+	names := make([]string, len(cols))
+	for k, u := range cols {
+		names[k] = name(u)
+	}
+	return "columns " + strings.Join(names, ", ") + " are (nearly) linearly dependent"
+}
+
+// weakest returns, ascending, the columns of a symmetric matrix h (a
+// cross-product matrix) with a loading of at least 0.1 in the eigenvector
+// of the smallest eigenvalue of its correlation form, the direction in
+// which the columns nearly cancel, and those with a zero diagonal (all
+// zero under the weights); nil when the eigendecomposition fails.
+func weakest(h *mat.SymDense) []int {
 	// On the correlation scale (unit diagonal), so that a column's weight
 	// or magnitude does not decide which direction is the weakest.
 	q := h.SymmetricDim()
@@ -215,10 +229,9 @@ func collinear(h *mat.SymDense, name func(int) string) string {
 			}
 		}
 	}
-	h = c
 	var es mat.EigenSym
-	if !es.Factorize(h, true) {
-		return "its columns are (nearly) linearly dependent"
+	if !es.Factorize(c, true) {
+		return nil
 	}
 	var vecs mat.Dense
 	es.VectorsTo(&vecs)
@@ -229,11 +242,11 @@ func collinear(h *mat.SymDense, name func(int) string) string {
 			lo = k
 		}
 	}
-	var names []string
+	var cols []int
 	for u := 0; u < len(vals); u++ {
 		if math.Abs(vecs.At(u, lo)) >= 0.1 || h.At(u, u) == 0 {
-			names = append(names, name(u))
+			cols = append(cols, u)
 		}
 	}
-	return "columns " + strings.Join(names, ", ") + " are (nearly) linearly dependent"
+	return cols
 }

@@ -158,6 +158,44 @@ func objective(s *Sums, beta, pen []float64) float64 {
 	return 2*(s.sat-s.loglik) + p
 }
 
+// setPenalty sets e.pen for the kept columns: L2 on the penalised ones.
+func (e *newton) setPenalty(keep []int) {
+	e.pen = make([]float64, len(keep))
+	for k, j := range keep {
+		penalised := j != 0
+		if e.penalize != nil {
+			penalised = e.penalize[j]
+		}
+		if penalised {
+			e.pen[k] = e.l2
+		}
+	}
+}
+
+// roundingAliased returns the column (an index of all columns) to alias
+// when the penalised X'WX over the kept columns, from the sums at zero,
+// is numerically singular (no Cholesky factor, or a condition number
+// above mat.ConditionTolerance): the last of those loading on its weakest
+// direction (see weakest). It returns -1 when the matrix is fine or no
+// column can be named.
+func (e *newton) roundingAliased(cur *Sums, keep []int) int {
+	q := len(keep)
+	if q < 2 {
+		return -1
+	}
+	h, _ := system(cur, make([]float64, q), e.pen)
+	sym := mat.NewSymDense(q, h)
+	var ch mat.Cholesky
+	if ch.Factorize(sym) && ch.Cond() <= mat.ConditionTolerance {
+		return -1
+	}
+	cols := weakest(sym)
+	if len(cols) == 0 {
+		return -1
+	}
+	return keep[cols[len(cols)-1]]
+}
+
 // run fits from first, the Sums at beta = 0 over all columns.
 func (e *newton) run(ctx context.Context, first *Sums) (Result, error) {
 	pAll, st := e.pAll, e.st
@@ -174,26 +212,32 @@ func (e *newton) run(ctx context.Context, first *Sums) (Result, error) {
 		res.StdErr[j] = math.NaN()
 	}
 	var keep []int
-	for j, a := range res.Aliased {
-		if !a {
-			keep = append(keep, j)
+	var cur *Sums
+	for {
+		keep = keep[:0]
+		for j, a := range res.Aliased {
+			if !a {
+				keep = append(keep, j)
+			}
 		}
+		e.setPenalty(keep)
+		cur = first
+		if len(keep) < pAll {
+			cur = first.sub(keep)
+		}
+		// The aliasing test's squared residuals carry a rounding error of
+		// some machine epsilons (they are 1 - a sum of squares), so an
+		// exactly aliased column can pass it and leave X'WX numerically
+		// singular. Then the last column of the direction in which the
+		// columns cancel is aliased too (a combination of earlier ones, the
+		// test's own rule) and the check is repeated.
+		j := e.roundingAliased(cur, keep)
+		if j < 0 {
+			break
+		}
+		res.Aliased[j] = true
 	}
 	q := len(keep)
-	e.pen = make([]float64, q)
-	for k, j := range keep {
-		penalised := j != 0
-		if e.penalize != nil {
-			penalised = e.penalize[j]
-		}
-		if penalised {
-			e.pen[k] = e.l2
-		}
-	}
-	cur := first
-	if q < pAll {
-		cur = first.sub(keep)
-	}
 	pass := e.passFor(keep)
 	beta := make([]float64, q)
 	obj := objective(cur, beta, e.pen)
@@ -233,7 +277,8 @@ iterate:
 			break // saturated weights; treated as not converged
 		}
 		if err := ch.SolveVecTo(mat.NewVecDense(q, delta), mat.NewVecDense(q, g)); err != nil && res.Iterations == 0 {
-			return res, fmt.Errorf("%w: %v", ErrNumerical, err)
+			return res, fmt.Errorf("%w: %v: %s", ErrNumerical, err,
+				collinear(mat.NewSymDense(q, h), func(u int) string { return e.name(keep[u]) }))
 		}
 		res.Iterations++
 		step := 1.0
