@@ -184,3 +184,54 @@ func TestSuspectCodesRareCode(t *testing.T) {
 	require.InDelta(t, 854.0/2157, ss[0].NeighbourRate, 1e-12)
 	require.InDelta(t, 4.26, ss[0].Z, 0.01)
 }
+
+// TestSuspectCodesHeavilyTied: issue 12 names values "far outside the range
+// of the rest or heavily tied". A public health-insurance cross-sell extract
+// (testdata/trials/2026-12-04-trial15.md) writes Annual_Premium as amounts
+// of 10,004 to 540,165 on 47,470 of 57,167 rows, nearly every one distinct,
+// and 2,630 on the other 9,697 (17%): a floor the insurer assigns, whose
+// response rate (0.131) is unlike that of the lowest real premiums next to
+// it. Tukey's fences of the rest do not reach it (the premiums' spread is
+// wide), and the fit reported no suspect. A value at an end of a measured
+// quantity (the rest's distinct values hold at most 2 rows each, median)
+// that holds at least 100 times the median is heavily tied; 0, the amount
+// "none", is a quantity, and counts (whose values are all tied) are not
+// measured quantities.
+func TestSuspectCodesHeavilyTied(t *testing.T) {
+	var rows [][]string
+	for i := range 6000 {
+		premium, bad := fmt.Sprint(10000+i*13), (i*7919)%100 < 6 // 6% near the bottom
+		if i >= 3000 {
+			bad = (i*7919)%100 < 10
+		}
+		if i%6 == 0 { // 1,000 rows on the floor, 14% respond
+			premium, bad = "2630", (i/6)%50 < 7
+		}
+		balance := fmt.Sprint(i * 17)
+		if i%3 == 1 { // 2,000 rows with no balance, 2% respond
+			balance, bad = "0", (i/3)%50 == 0
+		}
+		count := fmt.Sprint(i % 21) // 0 to 20, 0 on over half the rows
+		if i%2 == 0 {
+			count = "0"
+		}
+		y := "no"
+		if bad {
+			y = "yes"
+		}
+		rows = append(rows, []string{premium, balance, count, y})
+	}
+	tb, err := score.NewTable([]string{"premium", "balance", "calls", "y"}, rows)
+	require.NoError(t, err)
+	s, err := tb.InferSchema().WithRoles(score.Ignored, "y")
+	require.NoError(t, err)
+	got := fit.FindSuspects(tb, s, "y", "yes", nil)
+	require.Len(t, got, 1, "%v", got)
+	sp := got[0]
+	require.Equal(t, "premium", sp.Feature)
+	require.Equal(t, 2630.0, sp.Value)
+	require.InDelta(t, 1000.0/6000, sp.Share, 1e-12)
+	require.InDelta(t, 0.14, sp.Rate, 1e-12) // 140 of 1,000 by construction
+	require.Contains(t, sp.Why, "heavily tied")
+	require.Contains(t, sp.String(), `{"premium": {"special": {"2630"`)
+}
