@@ -124,7 +124,8 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	report += derivedLines(t, schema, m) + warningLines("identifier", fit.IdentifierInputs(t, schema)) +
 		warningLines("near leak", fit.NearLeaks(t, schema, a.target, a.event, a.nonevent)) +
 		warningLines("heavy tail", fit.HeavyTails(m)) +
-		warningLines("protected attribute?", fit.ProtectedLookalikes(m.Schema(), decl)) + duplicateLines(t)
+		warningLines("protected attribute?", fit.ProtectedLookalikes(m.Schema(), decl)) +
+		warningLines("code read as a number?", fit.CodeLookalikes(schema, decl)) + duplicateLines(t)
 	if a.report != "" {
 		w, closeFn, err := output(a.report, stdout)
 		if err != nil {
@@ -373,7 +374,10 @@ func collinearLines(cs []fit.Collinear, constrain bool) string {
 // identifier inputs (fit.IdentifierInputs), the near leaks (fit.NearLeaks;
 // none for a linear fit, which has no event), the heavy tails of
 // straight-line terms (fit.HeavyTails), the inputs named like a protected
-// attribute (fit.ProtectedLookalikes).
+// attribute (fit.ProtectedLookalikes), the numeric inputs named like codes
+// (fit.CodeLookalikes: every input of the fit, kept or not, since a code
+// binned as ranges can be dropped for a lack of evidence it has as a
+// category).
 func warningLines[T fmt.Stringer](kind string, found []T) string {
 	var b strings.Builder
 	for _, f := range found {

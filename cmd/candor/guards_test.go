@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/candorscore/candor/score"
+	"github.com/candorscore/candor/score/modelfile"
 	"github.com/stretchr/testify/require"
 )
 
@@ -554,4 +556,36 @@ func TestFitWarnsOfProtectedLookalike(t *testing.T) {
 	code, _, stderr = runCLI(t, "fit", "--data", data, "--target", "Response", "--event", "false", "--features", features, "--out", filepath.Join(dir, "m.json"))
 	require.Equal(t, 0, code, stderr)
 	require.NotContains(t, stderr, "protected attribute?")
+}
+
+// A numeric input named like a code (Region_Code, as the public insurance
+// cross-sell extract of testdata/trials/2026-12-04-trial15.md writes it:
+// 28.0, 8.0, ...) is named by every fit with the declaration that makes it
+// a category; declared categorical, it is a category and the warning goes.
+func TestFitWarnsOfCodeReadAsNumber(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("Region_Code,Age,Response\n")
+	for i := range 900 {
+		region := []string{"28.0", "8.0", "46.0"}[i%3]
+		age := 20 + i%50
+		yes := region == "28.0" && i%4 != 0 || age > 50 && i%3 == 1
+		fmt.Fprintf(&b, "%s,%d,%v\n", region, age, yes)
+	}
+	data := writeFile(t, dir, "cross_sell.csv", b.String())
+	want := `warning: code read as a number?: Region_Code: its name reads as a code ("code"), but its values are read as numbers, so a scorecard bins ranges of them and a logistic model gives them a slope, joining codes by their number, not by what they name; if they are codes, declare {"Region_Code": {"kind": "categorical"}} in the features file (with --max-levels above their count if they are many); if they are quantities, declare {"kind": "numeric"}`
+	for _, model := range []string{"logistic", "scorecard", "boosted"} {
+		code, _, stderr := runCLI(t, "fit", "--model", model, "--data", data, "--target", "Response", "--event", "true", "--out", filepath.Join(dir, "m.json"))
+		require.Equal(t, 0, code, stderr)
+		require.Contains(t, stderr, want, model)
+	}
+	features := writeFile(t, dir, "features.json", `{"features": {"Region_Code": {"kind": "categorical"}}}`)
+	code, _, stderr := runCLI(t, "fit", "--model", "scorecard", "--data", data, "--target", "Response", "--event", "true", "--features", features, "--report", "-", "--out", filepath.Join(dir, "m.json"))
+	require.Equal(t, 0, code, stderr)
+	require.NotContains(t, stderr, "code read as a number?")
+	m, _, err := modelfile.ReadFile(filepath.Join(dir, "m.json"), nil)
+	require.NoError(t, err)
+	f, ok := m.Schema().Lookup("Region_Code")
+	require.True(t, ok)
+	require.Equal(t, score.Categorical, f.Kind)
 }

@@ -88,16 +88,7 @@ func ProtectedLookalikes(s *score.Schema, d *score.Declarations) []ProtectedLook
 // that protectedWords lists (pairs first, so "skin color" is found as a
 // pair), with its ground.
 func protectedWord(name string) (word, basis string, ok bool) {
-	clean := strings.Map(func(r rune) rune {
-		if r < 128 && !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') {
-			return '_'
-		}
-		return r
-	}, name)
-	ws := words.Split(clean)
-	for k := range ws {
-		ws[k] = strings.ToLower(ws[k])
-	}
+	ws := nameWords(name)
 	for k := 0; k+1 < len(ws); k++ {
 		if b, found := protectedWords[ws[k]+" "+ws[k+1]]; found {
 			return ws[k] + " " + ws[k+1], b, true
@@ -131,4 +122,21 @@ func personsAge(ws []string, k int) bool {
 		return len(ws) < 3 || ws[1] != "of" || personWords[ws[2]]
 	}
 	return personWords[ws[k-1]]
+}
+
+// nameWords are the words of a column name, lowercased: ASCII other than
+// letters and digits separates words, and words.Split splits the rest
+// (camel case, digits).
+func nameWords(name string) []string {
+	clean := strings.Map(func(r rune) rune {
+		if r < 128 && !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') {
+			return '_'
+		}
+		return r
+	}, name)
+	ws := words.Split(clean)
+	for k := range ws {
+		ws[k] = strings.ToLower(ws[k])
+	}
+	return ws
 }
