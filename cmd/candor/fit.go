@@ -8,6 +8,7 @@ import (
 	"maps"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -123,6 +124,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	report += derivedLines(t, schema, m) + warningLines("identifier", fit.IdentifierInputs(t, schema)) +
 		warningLines("near leak", fit.NearLeaks(t, schema, a.target, a.event, a.nonevent)) +
+		warningLines("one outcome only?", pureValues(t, schema, decl, a)) +
 		warningLines("heavy tail", fit.HeavyTails(m)) +
 		warningLines("protected attribute?", fit.ProtectedLookalikes(m.Schema(), decl)) +
 		warningLines("code read as a number?", fit.CodeLookalikes(schema, decl)) + duplicateLines(t)
@@ -368,6 +370,19 @@ func collinearLines(cs []fit.Collinear, constrain bool) string {
 		b.WriteString("warning: collinear: " + c.String() + way + "\n")
 	}
 	return b.String()
+}
+
+// pureValues are fit.PureValues but for the inputs named as near leaks,
+// whose warning already says more.
+func pureValues(t *score.Table, s *score.Schema, d *score.Declarations, a fitArgs) []fit.PureValue {
+	var out []fit.PureValue
+	near := fit.NearLeaks(t, s, a.target, a.event, a.nonevent)
+	for _, p := range fit.PureValues(t, s, d, a.target, a.event, a.nonevent) {
+		if !slices.ContainsFunc(near, func(n fit.NearLeak) bool { return n.Feature == p.Feature }) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // warningLines is one "warning: kind: ..." line per finding: the

@@ -589,3 +589,50 @@ func TestFitWarnsOfCodeReadAsNumber(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, score.Categorical, f.Kind)
 }
+
+// An input blank on many rows, all of one class (the mortgage extract of
+// testdata/trials/2026-12-04-trial16.md: property_value blank on 1,060
+// training loans, every one defaulted) is named by every classification fit;
+// declared an input, it is a decision on record and the warning goes. A
+// logistic fit with an indicator of the blank fails on separation and its
+// error names the blank. Here
+// 200 of 1,000 rows are events and 40 of them have a blank LTV: by chance,
+// 0.2^40 = 1e-28.
+func TestFitWarnsOfAValueOfOneOutcome(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("LTV,income,Status\n")
+	for i := range 1000 {
+		bad := i < 200
+		ltv := fmt.Sprint(60 + i%40)
+		if bad && i%5 == 0 {
+			ltv = ""
+		}
+		income := 2000 + i%700
+		if bad {
+			income = 1800 + (i*37)%700 // lower, overlapping
+		}
+		fmt.Fprintf(&b, "%s,%d,%v\n", ltv, income, bad)
+	}
+	data := writeFile(t, dir, "loans.csv", b.String())
+	want := `warning: one outcome only?: LTV: blank on 40 training rows, every one with the target "true" (its share of all rows is 0.200: by chance, so pure a set has probability 1e-28)`
+	for _, model := range []string{"logistic", "scorecard", "boosted"} {
+		args := []string{"fit", "--model", model, "--data", data, "--target", "Status", "--event", "true", "--out", filepath.Join(dir, "m.json")}
+		if model == "logistic" {
+			args = append(args, "--missing", "indicator")
+		}
+		code, _, stderr := runCLI(t, args...)
+		if model == "logistic" { // the blank's indicator separates: the error names it
+			require.Equal(t, 1, code, stderr)
+			require.Contains(t, stderr, `; LTV is blank on 40 training rows, every one with the target "true", `+
+				`which a customer attribute rarely does: if recorded with or after it, leave it out (--exclude LTV)`)
+			continue
+		}
+		require.Equal(t, 0, code, stderr)
+		require.Contains(t, stderr, want, model)
+	}
+	features := writeFile(t, dir, "features.json", `{"features": {"LTV": {"role": "input"}}}`)
+	code, _, stderr := runCLI(t, "fit", "--model", "scorecard", "--data", data, "--target", "Status", "--event", "true", "--features", features, "--out", filepath.Join(dir, "m.json"))
+	require.Equal(t, 0, code, stderr)
+	require.NotContains(t, stderr, "one outcome only?")
+}

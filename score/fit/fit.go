@@ -795,6 +795,18 @@ func Logistic(ctx context.Context, t *score.Table, s *score.Schema, target, even
 	if err := opts.Unseen.check(); err != nil { // before the indicator design, which sets the policy on its folded terms
 		return nil, err
 	}
+	fitted, err := logisticFit(ctx, t, s, target, event, opts)
+	if errors.Is(err, score.ErrSeparation) {
+		// The hint is of the inputs as given, not of the indicator design's
+		// columns.
+		err = fmt.Errorf("%w%s", err, separationHint(t, s, target, event, opts.NonEvent))
+	}
+	return fitted, err
+}
+
+// logisticFit is Logistic after its options are checked; the indicator
+// design (logistic_special.go) fits through it.
+func logisticFit(ctx context.Context, t *score.Table, s *score.Schema, target, event string, opts *LogisticOptions) (*LogisticFit, error) {
 	if needsIndicators(t, s, target, opts.Missing, opts.Fill) { // indicator terms for special codes and blanks (logistic_special.go)
 		return logisticWithSpecials(ctx, t, s, target, event, opts)
 	}

@@ -109,7 +109,7 @@ func logisticWithSpecials(ctx context.Context, t *score.Table, s *score.Schema, 
 	}
 	o.Unseen = UnseenError // set on the folded terms, whose baselines count the blanks as fitted
 	o.filled = sd.filled()
-	fitted, err := Logistic(ctx, sd.table, sd.schema, target, event, &o)
+	fitted, err := logisticFit(ctx, sd.table, sd.schema, target, event, &o)
 	if err != nil || fitted.Model == nil {
 		return fitted, err
 	}

@@ -324,7 +324,7 @@ func Scorecard(ctx context.Context, t *score.Table, s *score.Schema, target, eve
 		res, err := glm.FitLogistic(ctx, glm.Problem{X: cols, Y: y, Weights: d.Weights, L2: opts.L2, Names: names}, nil)
 		if err != nil {
 			if errors.Is(err, glm.ErrSeparation) {
-				return res, fmt.Errorf("%w: %v", score.ErrSeparation, err)
+				return res, fmt.Errorf("%w: %v%s", score.ErrSeparation, err, separationHint(t, s, target, event, opts.NonEvent))
 			}
 			if cerr := ctx.Err(); cerr != nil {
 				return res, cerr

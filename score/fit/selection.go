@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/candorscore/candor/internal/metric"
+	"github.com/candorscore/candor/internal/report"
 	"github.com/candorscore/candor/score"
 )
 
@@ -137,8 +138,12 @@ func SelectFeatures(binnings []*Binning, woe [][]float64, weights []float64, opt
 		binned, oneBin, compared := b.Evidence()
 		switch {
 		case rangeOrCategoryBins(b) < 2 && !hasEvidenceTail(b):
-			rep.Dropped = append(rep.Dropped, DroppedFeature{Feature: b.Feature, Stage: DropNoEvidence, IV: b.IV,
-				Reason: "one bin only (no admissible split): the feature carries no evidence"})
+			reason := "one bin only (no admissible split): the feature carries no evidence"
+			if tail := pureTail(b); tail != "" {
+				reason = "one bin only (no admissible split) but for " + tail +
+					": a WoE column that varies only on rows of one class has no finite coefficient, so the feature is left out"
+			}
+			rep.Dropped = append(rep.Dropped, DroppedFeature{Feature: b.Feature, Stage: DropNoEvidence, IV: b.IV, Reason: reason})
 		case compared && binned >= oneBin:
 			rep.Dropped = append(rep.Dropped, DroppedFeature{Feature: b.Feature, Stage: DropNoEvidence, IV: b.IV,
 				Reason: fmt.Sprintf("no evidence: one bin fits as well by the criterion that chose the shape (-2 loglik + ln(rows) * bins: one bin %.1f, best binning %.1f)", oneBin, binned)})
@@ -291,6 +296,27 @@ func hasEvidenceTail(b *Binning) bool {
 		}
 	}
 	return false
+}
+
+// pureTail describes the special and missing bins with rows of one class
+// only ("its missing bin, 960 rows, all events"), "" when there are none.
+func pureTail(b *Binning) string {
+	var parts []string
+	for _, bin := range b.Bins {
+		if (bin.Kind != score.SpecialBin && bin.Kind != score.MissingBin) || bin.Count == 0 || bin.Events > 0 && bin.Events < bin.Count {
+			continue
+		}
+		class := "events"
+		if bin.Events == 0 {
+			class = "non-events"
+		}
+		what := "its missing bin"
+		if bin.Kind == score.SpecialBin && bin.Special != nil {
+			what = "its special bin " + num(*bin.Special)
+		}
+		parts = append(parts, fmt.Sprintf("%s, %s rows, all %s", what, report.Count(bin.Count), class))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // weightedCorr is the weighted Pearson correlation of x and y (0 when

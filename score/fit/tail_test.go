@@ -45,6 +45,8 @@ func TestScorecardDropsAPureTailOnly(t *testing.T) {
 		if d.Feature == "EmployeeCount" {
 			dropped = true
 			require.Equal(t, fit.DropNoEvidence, d.Stage)
+			require.Equal(t, "one bin only (no admissible split) but for its missing bin, 2 rows, all non-events: "+
+				"a WoE column that varies only on rows of one class has no finite coefficient, so the feature is left out", d.Reason)
 		}
 	}
 	require.True(t, dropped, "%+v", fitted.Selection)
