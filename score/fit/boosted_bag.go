@@ -511,6 +511,18 @@ func newtonStep(lr, g, h float64) float64 {
 	return -lr * g / h
 }
 
+// randomStep is the Newton step of a side of a random cut (smoothing), 0
+// when its hessian is under minHess, as for an own bin or a tree's leaf:
+// -G/H of a few rows predicted with near certainty is unbounded, and on a
+// public mortgage extract such steps made a fit with pairs diverge
+// (TestPairRandomStepRespectsLeafLimits).
+func randomStep(lr, g, h, minHess float64) float64 {
+	if h < minHess {
+		return 0
+	}
+	return newtonStep(lr, g, h)
+}
+
 // numericUpdate is a numeric feature's step: the missing bin and each
 // special-code bin a leaf of its own (InterpretML's missing="separate";
 // one without MinHessian moves by 0), the range bins cut once at random
@@ -542,7 +554,7 @@ func numericUpdate(pb *preBins, g, h []float64, cnt []int32, o *boostOpts, dir i
 		for b := range cut {
 			lg, lh = lg+g[b], lh+h[b]
 		}
-		vals := []float64{newtonStep(1, lg, lh), newtonStep(1, rg-lg, rh-lh)}
+		vals := []float64{randomStep(1, lg, lh, o.minHess), randomStep(1, rg-lg, rh-lh, o.minHess)}
 		if dir != 0 {
 			poolAdjacent(vals, []float64{lh, rh - lh}, float64(dir))
 		}
@@ -633,9 +645,9 @@ func categoricalUpdate(pb *preBins, g, h []float64, cnt []int32, o *boostOpts, r
 		}
 		for i := range ng {
 			if i < cut {
-				dg[i] = newtonStep(o.lr, lg, lh)
+				dg[i] = randomStep(o.lr, lg, lh, o.minHess)
 			} else {
-				dg[i] = newtonStep(o.lr, sg-lg, sh-lh)
+				dg[i] = randomStep(o.lr, sg-lg, sh-lh, o.minHess)
 			}
 		}
 	} else {

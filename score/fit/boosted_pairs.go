@@ -234,7 +234,7 @@ func (bg *bag) pairUpdate(t *boostTerm, random bool, d []float64) float64 {
 		for a := range ph.na {
 			for b := range ph.nb {
 				q := quadrant(a, b)
-				d[a*ph.nb+b] = newtonStep(o.lr, qg[q], qh[q])
+				d[a*ph.nb+b] = randomStep(o.lr, qg[q], qh[q], o.minHess)
 			}
 		}
 		return 0

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/candorscore/candor/score"
 )
 
 // TestPurifyByHand: purify splits a table into row and column effects, a
@@ -45,4 +47,32 @@ func TestPurifyByHand(t *testing.T) {
 			require.InDelta(t, c.constant, k, 1e-12)
 		})
 	}
+}
+
+// TestPairRandomStepRespectsLeafLimits: a random cut's quadrant moves by a
+// Newton step only when its hessian reaches MinHessian, as a tree's leaves
+// and a main effect's own bins do (randomStep; the random cuts of main
+// effects too). On a public mortgage
+// extract (testdata/trials/2026-12-04-trial16.md) quadrants of a few rows
+// predicted with near certainty (hessian near 0) moved by -lr G/H without
+// bound, and the fit with 67 pairs diverged: a pair table of 5e36, main
+// effects of 4e38, a training AUC of 0.53. A cell of one row at hessian 1e-6
+// and G 0.9999 would move by -15,000. Here, with each cell its own quadrant (a 2 x 2
+// table is cut between its two rows and columns), the cell of one row at
+// hessian 1e-6 and the cell of 3 rows at 5e-5 (both under MinHessian 1e-4)
+// move by 0, the two cells that may stand by -lr G/H: -0.015 * 5/10 and
+// -0.015 * -3/6.
+func TestPairRandomStepRespectsLeafLimits(t *testing.T) {
+	axis := func(n int) *pairAxis {
+		return &pairAxis{bins: make([]score.Bin, n), of: make([]uint16, n), ranges: true}
+	}
+	ph := newPairHist(axis(2), axis(2))
+	bg := &bag{p: &boostProblem{o: boostOpts{lr: 0.015, minLeaf: 2, minHess: 1e-4}}, rng: &splitMix{s: 1}}
+	term := &boostTerm{feature: -1, pair: ph, nb: 4,
+		g:   []float64{5, 0.9999, -3, 2.9e-5},
+		h:   []float64{10, 1e-6, 6, 5e-5},
+		cnt: []int32{50, 1, 30, 3}}
+	d := make([]float64, 4)
+	require.Equal(t, 0.0, bg.pairUpdate(term, true, d))
+	require.InDeltaSlice(t, []float64{-0.015 * 5 / 10, 0, -0.015 * -3 / 6, 0}, d, 1e-15)
 }
