@@ -6,9 +6,11 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/candorscore/candor/internal/metric"
+	"github.com/candorscore/candor/internal/report"
 	"github.com/candorscore/candor/score"
 )
 
@@ -134,7 +136,16 @@ type perfCounts struct {
 	// linear: Welford's running mean and sum of squares of the target,
 	// and the sums of squared and absolute errors.
 	mean, m2, sse, sae float64
+	// classification: the rows of each target value other than the event
+	// (at most maxTargetValues of them; more sets otherMany), for
+	// checkTargets.
+	other     map[string]float64
+	otherMany bool
 }
+
+// maxTargetValues bounds the target values other than the event that a
+// sample keeps (checkTargets needs to know of one, two, or more).
+const maxTargetValues = 8
 
 // NewSample returns an empty sample of rows with the given header (the
 // column names, in the order Add's cells come). Every model input must be
@@ -210,6 +221,7 @@ func (s *Sample) init() {
 	}
 	if m.Kind() != score.LinearModel {
 		s.perf.logit = &metric.ScoreCounts{MaxDistinct: s.opts.MaxDistinct}
+		s.perf.other = map[string]float64{}
 		s.perf.calN = make([]int, s.nCal)
 		s.perf.calS = make([]float64, s.nCal)
 		s.perf.calE = make([]float64, s.nCal)
@@ -365,6 +377,9 @@ func (s *Sample) addPerf(r score.Result, y string) {
 		return
 	}
 	ev := y == s.m.Event()
+	if !ev {
+		p.addOther(y, 1)
+	}
 	p.rows++
 	l := float64(r.LogOdds)
 	p.logit.Add(l, ev, 1)
@@ -424,6 +439,10 @@ func (s *Sample) Merge(o *Sample) error {
 	p.sse += q.sse
 	p.sae += q.sae
 	p.sumPr += q.sumPr
+	for v, n := range q.other {
+		p.addOther(v, n)
+	}
+	p.otherMany = p.otherMany || q.otherMany
 	if p.logit != nil {
 		p.logit.Merge(q.logit)
 		for b := range p.calN {
@@ -431,6 +450,64 @@ func (s *Sample) Merge(o *Sample) error {
 			p.calS[b] += q.calS[b]
 			p.calE[b] += q.calE[b]
 		}
+	}
+	return nil
+}
+
+// addOther counts n rows of target value v (not the event).
+func (p *perfCounts) addOther(v string, n float64) {
+	if _, ok := p.other[v]; !ok && len(p.other) >= maxTargetValues {
+		p.otherMany = true
+		return
+	}
+	p.other[v] += n
+}
+
+// checkTargets refuses labelled samples whose target does not hold the
+// model's two classes: a value besides the event and one other (a third
+// class, or the event written otherwise, "True" for "TRUE", which would
+// count as a non-event and make the AUC meaningless), or a non-event
+// written one way in the baseline and another in the current sample. The
+// fit refuses a third value the same way (unless told the other class);
+// here the rows are the user's to filter.
+func checkTargets(m *score.Model, samples [2]*Sample) error {
+	if m.Kind() == score.LinearModel || samples[0].target < 0 && samples[1].target < 0 {
+		return nil
+	}
+	names := [2]string{"baseline", "current"}
+	target := &score.FieldError{Feature: m.Target()}
+	var nonEvent [2]string
+	for k, s := range samples {
+		p := &s.perf
+		if s.target < 0 || len(p.other) == 0 {
+			continue
+		}
+		vals := slices.Sorted(maps.Keys(p.other))
+		if len(vals) > 1 || p.otherMany {
+			var parts []string
+			for _, v := range vals {
+				parts = append(parts, fmt.Sprintf("%s (%s rows)", strconv.Quote(v), report.Count(p.other[v])))
+			}
+			if p.otherMany {
+				parts = append(parts, "more")
+			}
+			hint := "leave the rows of other values out of the file (the fit takes --nonevent to do so)"
+			for _, v := range vals {
+				if strings.EqualFold(strings.TrimSpace(v), m.Event()) {
+					hint = fmt.Sprintf("%s is the event %s written otherwise: write it as the model does", strconv.Quote(v), strconv.Quote(m.Event()))
+					break
+				}
+			}
+			target.Err = fmt.Errorf("%w: the %s sample's target holds %s besides the event %s (%s rows): a model of two classes is monitored on the event and one other value; %s",
+				score.ErrInvalidValue, names[k], strings.Join(parts, ", "), strconv.Quote(m.Event()), report.Count(p.events), hint)
+			return target
+		}
+		nonEvent[k] = vals[0]
+	}
+	if nonEvent[0] != "" && nonEvent[1] != "" && nonEvent[0] != nonEvent[1] {
+		target.Err = fmt.Errorf("%w: the non-event is written %s in the baseline sample and %s in the current one; write both as the training file does",
+			score.ErrInvalidValue, strconv.Quote(nonEvent[0]), strconv.Quote(nonEvent[1]))
+		return target
 	}
 	return nil
 }
@@ -488,6 +565,9 @@ func Compare(ctx context.Context, baseline, current *Sample, opts *Options) (*Re
 	}
 	if tr, ok := m.Training(); ok && (tr.AUC != 0 || tr.KS != 0) {
 		rep.Training = &LabelledPerformance{Rows: tr.Rows, Events: tr.Events, AUC: tr.AUC, KS: tr.KS}
+	}
+	if err := checkTargets(m, [2]*Sample{baseline, current}); err != nil {
+		return nil, err
 	}
 	rep.Baseline = baseline.performance()
 	rep.Current = current.performance()

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/gob"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/candorscore/candor/internal/metric"
@@ -29,6 +30,8 @@ type sampleWire struct {
 	CalS, CalE    []float64
 	Mean, M2      float64
 	SSE, SAE      float64
+	Other         []levelWire // target values other than the event (absent in older samples)
+	OtherMany     bool
 }
 
 type termWire struct {
@@ -58,7 +61,10 @@ func marshalCounts(c *metric.ScoreCounts) ([]byte, error) {
 func (s *Sample) MarshalBinary() ([]byte, error) {
 	w := sampleWire{Fingerprint: s.m.Fingerprint(), Cols: s.ncols, NCal: s.nCal, Opts: s.opts, Rows: s.rows, Errors: s.errors,
 		PerfRows: s.perf.rows, Events: s.perf.events, SumPr: s.perf.sumPr, CalN: s.perf.calN, CalS: s.perf.calS, CalE: s.perf.calE,
-		Mean: s.perf.mean, M2: s.perf.m2, SSE: s.perf.sse, SAE: s.perf.sae}
+		Mean: s.perf.mean, M2: s.perf.m2, SSE: s.perf.sse, SAE: s.perf.sae, OtherMany: s.perf.otherMany}
+	for _, v := range slices.Sorted(maps.Keys(s.perf.other)) {
+		w.Other = append(w.Other, levelWire{Level: v, N: s.perf.other[v]})
+	}
 	var err error
 	if w.Score, err = marshalCounts(s.score); err != nil {
 		return nil, err
@@ -103,6 +109,12 @@ func (s *Sample) UnmarshalBinary(b []byte) error {
 	}
 	p := &s.perf
 	p.rows, p.events, p.sumPr, p.mean, p.m2, p.sse, p.sae = w.PerfRows, w.Events, w.SumPr, w.Mean, w.M2, w.SSE, w.SAE
+	if p.other != nil {
+		for _, l := range w.Other {
+			p.other[l.Level] = l.N
+		}
+		p.otherMany = w.OtherMany
+	}
 	if p.logit != nil {
 		if err := unmarshalCounts(p.logit, w.Logit); err != nil {
 			return err

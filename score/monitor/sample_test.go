@@ -133,3 +133,71 @@ func TestMonitorAllUnscorable(t *testing.T) {
 	require.ErrorIs(t, err, score.ErrData)
 	require.ErrorContains(t, err, "no row of the baseline could be scored")
 }
+
+// TestCompareRefusesTargetsOfOtherClasses: a public telecom churn file
+// ships its training part with Churn TRUE/FALSE and its test part with
+// True/False (testdata/trials/2026-12-04-trial17.md); monitored, every test
+// row counted as a non-event, the AUC was NaN and the ECE 0.14, with exit
+// 0. A sample whose target holds a value besides the event and one other is
+// refused, naming the values with their rows and, when one is the event
+// written otherwise, saying so; so is a non-event written one way in the
+// baseline and another in the current sample. German credit's target is
+// bad/good; the current sample here writes 60 rows "Bad" and 40 "Good".
+func TestCompareRefusesTargetsOfOtherClasses(t *testing.T) {
+	tab, _ := germanTable(t)
+	m, err := score.LoadFile(filepath.Join("testdata", "inmemory", "german_credit_scorecard.model.json"))
+	require.NoError(t, err)
+	require.Equal(t, "bad", m.Event())
+	tc := tab.Column(m.Target())
+	rows := func(rewrite func(i int, y string) string) *monitor.Sample {
+		s, err := monitor.NewSample(m, tab.Header(), nil, nil)
+		require.NoError(t, err)
+		for i := 0; i < tab.Len(); i++ {
+			r := append([]string(nil), tab.Row(i)...)
+			r[tc] = rewrite(i, r[tc])
+			s.Add(r)
+		}
+		return s
+	}
+	same := func(_ int, y string) string { return y }
+	base := rows(same)
+	_, err = monitor.Compare(context.Background(), base, rows(same), nil)
+	require.NoError(t, err)
+
+	cur := rows(func(i int, y string) string {
+		switch {
+		case i < 60 && y == "bad":
+			return "Bad"
+		case i < 100 && y == "good":
+			return "Good"
+		}
+		return y
+	})
+	_, err = monitor.Compare(context.Background(), base, cur, nil)
+	require.ErrorIs(t, err, score.ErrInvalidValue)
+	var fe *score.FieldError
+	require.True(t, errors.As(err, &fe))
+	require.Equal(t, "creditability", fe.Feature)
+	require.Contains(t, err.Error(), `the current sample's target holds "Bad" (`)
+	require.Contains(t, err.Error(), `"Bad" is the event "bad" written otherwise`)
+
+	// Every non-event written "Good": one other value, but not the baseline's.
+	cur = rows(func(_ int, y string) string {
+		if y == "good" {
+			return "Good"
+		}
+		return y
+	})
+	_, err = monitor.Compare(context.Background(), base, cur, nil)
+	require.ErrorIs(t, err, score.ErrInvalidValue)
+	require.Contains(t, err.Error(), `the non-event is written "good" in the baseline sample and "Good" in the current one`)
+
+	// The counts survive encoding (a worker's sample shipped to the merger).
+	b, err := cur.MarshalBinary()
+	require.NoError(t, err)
+	dec, err := monitor.NewSample(m, tab.Header(), nil, nil)
+	require.NoError(t, err)
+	require.NoError(t, dec.UnmarshalBinary(b))
+	_, err = monitor.Compare(context.Background(), base, dec, nil)
+	require.ErrorIs(t, err, score.ErrInvalidValue)
+}
