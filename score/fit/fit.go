@@ -446,6 +446,37 @@ func aliasedNames(cs []Coefficient) []string {
 	return out
 }
 
+// levelCounts describes the training rows of a one-hot column
+// "feature=level" of d when they hold one class only (" (38 rows, no
+// event)", " (12 rows, all events)"), the usual cause of a separation;
+// "" for any other column.
+func levelCounts(d *Design, col string) string {
+	for k, si := range d.Inputs {
+		f := d.Schema.Feature(si)
+		level, ok := strings.CutPrefix(col, f.Name+"=")
+		if !ok || f.Kind != score.Categorical {
+			continue
+		}
+		var n, ev int
+		for r, v := range d.Values[k] {
+			if v.IsCat() && v.Label() == level {
+				n++
+				if d.Events[r] {
+					ev++
+				}
+			}
+		}
+		switch {
+		case n > 0 && ev == 0:
+			return fmt.Sprintf(" (%d rows, no event)", n)
+		case n > 0 && ev == n:
+			return fmt.Sprintf(" (%d rows, all events)", n)
+		}
+		return ""
+	}
+	return ""
+}
+
 // Design is a table turned into model columns: the event indicator, the
 // used rows, and each input feature's column of values. It is shared by the
 // logistic and scorecard fits.
@@ -888,8 +919,12 @@ func logisticFit(ctx context.Context, t *score.Table, s *score.Schema, target, e
 	}
 	if gerr != nil {
 		if errors.Is(gerr, glm.ErrSeparation) {
+			described := make([]string, len(sepCols))
+			for i, c := range sepCols {
+				described[i] = c + levelCounts(d, c)
+			}
 			return nil, fmt.Errorf("%w: columns involved: %s (they predict the outcome perfectly on some rows, e.g. a level with no event or only events); "+
-				"leave the feature out (--exclude), pool the level, or fit with an L2 penalty (--l2), which has a finite estimate", score.ErrSeparation, strings.Join(sepCols, ", "))
+				"leave the feature out (--exclude), pool the level with others in the data, or fit with an L2 penalty (--l2), which has a finite estimate", score.ErrSeparation, strings.Join(described, ", "))
 		}
 		return nil, fmt.Errorf("%w: %v", score.ErrData, gerr)
 	}

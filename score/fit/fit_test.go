@@ -149,7 +149,27 @@ func TestFitSeparation(t *testing.T) {
 	require.Contains(t, err.Error(), "x")
 	// The way out is named (a new user on a churn file with a state level
 	// holding no churner got only "columns involved: State=HI").
-	require.Contains(t, err.Error(), "leave the feature out (--exclude), pool the level, or fit with an L2 penalty (--l2)")
+	require.Contains(t, err.Error(), "leave the feature out (--exclude), pool the level with others in the data, or fit with an L2 penalty (--l2)")
+
+	// A level of one class only is named with its rows (the BigML churn
+	// files of testdata/trials/2026-12-04-trial17.md: State=HI, 38 training
+	// rows, no churner). By hand: level c holds rows 9-12, all "no".
+	rows := [][]string{}
+	for i := range 12 {
+		y := []string{"no", "yes"}[i%2]
+		lvl := []string{"a", "b"}[i/2%2]
+		if i >= 8 {
+			lvl, y = "c", "no"
+		}
+		rows = append(rows, []string{lvl, fmt.Sprint(i % 5), y})
+	}
+	states, err := score.NewTable([]string{"state", "noise", "y"}, rows)
+	require.NoError(t, err)
+	ss, err := states.InferSchema().WithRoles(score.Ignored, "y")
+	require.NoError(t, err)
+	_, err = fit.Logistic(context.Background(), states, ss, "y", "yes", nil)
+	require.ErrorIs(t, err, score.ErrSeparation)
+	require.Contains(t, err.Error(), "state=c (4 rows, no event)")
 
 	// With an L2 penalty the estimate is finite: the fit succeeds and still
 	// reports the separation.
