@@ -159,3 +159,28 @@ func TestDerivedDeclaredAfterFit(t *testing.T) {
 	require.Regexp(t, `share +- +\S+ +0\.0% +derived `, stdout)
 	require.Contains(t, stdout, "rule violations: 0")
 }
+
+// A charge that is its minutes at a tariff (the BigML churn files of
+// testdata/trials/2026-12-04-trial17.md) is named when the model scores
+// both, with the rate and the way out; with the charge left out nothing is
+// named.
+func TestFitWarnsOfAChargeAtARate(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("Total day minutes,Total day charge,Customer service calls,Churn\n")
+	for i := range 800 {
+		minutes := math.Round(float64(200+(i*7919)%3300)) / 10
+		calls := i % 7
+		churn := calls >= 4 && i%3 != 0 || minutes > 280 && i%2 == 0
+		fmt.Fprintf(&b, "%.1f,%.2f,%d,%v\n", minutes, math.Round(17*minutes)/100, calls, churn)
+	}
+	data := writeFile(t, dir, "calls.csv", b.String())
+	code, _, stderr := runCLI(t, "fit", "--model", "boosted", "--data", data, "--target", "Churn", "--event", "true", "--out", filepath.Join(dir, "m.json"))
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stderr, `warning: derived input: Total day charge = 0.17 * Total day minutes (rounded to 2 decimals) on 100.0% of `)
+	require.Contains(t, stderr, `leave one out (--exclude "Total day charge")`)
+	code, _, stderr = runCLI(t, "fit", "--model", "boosted", "--data", data, "--target", "Churn", "--event", "true", "--exclude", "Total day charge", "--out", filepath.Join(dir, "m.json"))
+	require.Equal(t, 0, code, stderr)
+	require.NotContains(t, stderr, "warning: derived input")
+	require.Contains(t, stderr, "derived inputs: none (no input is the sum, difference, product or ratio of two others, or a multiple of one)")
+}

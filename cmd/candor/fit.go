@@ -445,13 +445,22 @@ func derivedLines(t *score.Table, s *score.Schema, m *score.Model) string {
 			"({\"%s\": {\"derived\": {\"formula\": \"%s %s %s\"%s}}}: recourse then recomputes it from them) or leave it out (--exclude %s)\n",
 			d, d.Left, d.Right, d.Feature, d.Left, d.Op, d.Right, decimals, d.Feature)
 	}
+	for _, d := range fit.ScaledInputs(t, s) {
+		if !inModel(d.Feature) || !inModel(d.Source) {
+			continue // one of the two alone moves as the customer does
+		}
+		found = true
+		fmt.Fprintf(&b, "warning: derived input: %s: the two cannot change apart, so advice that moves one alone "+
+			"is not true in the data, and a model that scores both counts one quantity twice; leave one out (%s)\n",
+			d, d.Exclude())
+	}
 	switch {
 	case found:
 	case len(declared) > 0:
 		// The declared ones are checked above; the search found no other.
 		fmt.Fprintf(&b, "derived inputs: none undeclared (declared: %s)\n", strings.Join(declared, "; "))
 	default:
-		b.WriteString("derived inputs: none (no input is the sum, difference, product or ratio of two others)\n")
+		b.WriteString("derived inputs: none (no input is the sum, difference, product or ratio of two others, or a multiple of one)\n")
 	}
 	return b.String()
 }
