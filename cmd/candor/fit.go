@@ -127,6 +127,7 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		warningLines("one outcome only?", pureValues(t, schema, decl, a)) +
 		warningLines("heavy tail", fit.HeavyTails(m)) +
 		warningLines("protected attribute?", fit.ProtectedLookalikes(m.Schema(), decl)) +
+		warningLines("named after the target?", fit.TargetNamedInputs(m.Schema(), decl, a.target)) +
 		warningLines("code read as a number?", fit.CodeLookalikes(schema, decl)) + duplicateLines(t)
 	if a.report != "" {
 		w, closeFn, err := output(a.report, stdout)
@@ -389,7 +390,8 @@ func pureValues(t *score.Table, s *score.Schema, d *score.Declarations, a fitArg
 // identifier inputs (fit.IdentifierInputs), the near leaks (fit.NearLeaks;
 // none for a linear fit, which has no event), the heavy tails of
 // straight-line terms (fit.HeavyTails), the inputs named like a protected
-// attribute (fit.ProtectedLookalikes), the numeric inputs named like codes
+// attribute (fit.ProtectedLookalikes), the model inputs named after the
+// target (fit.TargetNamedInputs), the numeric inputs named like codes
 // (fit.CodeLookalikes: every input of the fit, kept or not, since a code
 // binned as ranges can be dropped for a lack of evidence it has as a
 // category).

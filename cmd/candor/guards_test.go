@@ -636,3 +636,33 @@ func TestFitWarnsOfAValueOfOneOutcome(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	require.NotContains(t, stderr, "one outcome only?")
 }
+
+// A model input whose name holds the target's words (IBM's telecom churn
+// file, testdata/trials/2026-12-04-trial19.md: "Churn Score" beside the
+// target "Churn Label", another model's prediction the scorecard kept) is
+// named by every classification fit; declared an input, it is not.
+func TestFitWarnsOfInputNamedAfterTheTarget(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("Tenure Months,Churn Score,Churn Label\n")
+	for i := range 900 {
+		churn := i%4 == 0
+		score := 20 + i%50
+		if churn {
+			score = 45 + i%50
+		}
+		tenure := 1 + i%72
+		fmt.Fprintf(&b, "%d,%d,%v\n", tenure, score, churn)
+	}
+	data := writeFile(t, dir, "ibm.csv", b.String())
+	want := `warning: named after the target?: Churn Score: its name holds the target's word ("churn"), as a column recorded with the outcome often does`
+	for _, model := range []string{"logistic", "scorecard", "boosted"} {
+		code, _, stderr := runCLI(t, "fit", "--model", model, "--data", data, "--target", "Churn Label", "--event", "true", "--out", filepath.Join(dir, "m.json"))
+		require.Equal(t, 0, code, stderr)
+		require.Contains(t, stderr, want, model)
+	}
+	features := writeFile(t, dir, "features.json", `{"features": {"Churn Score": {"role": "input"}}}`)
+	code, _, stderr := runCLI(t, "fit", "--model", "scorecard", "--data", data, "--target", "Churn Label", "--event", "true", "--features", features, "--out", filepath.Join(dir, "m.json"))
+	require.Equal(t, 0, code, stderr)
+	require.NotContains(t, stderr, "named after the target?")
+}
