@@ -255,11 +255,7 @@ func TestFitWarnsOfNearLeak(t *testing.T) {
 	}
 	data := writeFile(t, dir, "complain.csv", b.String())
 	want := `warning: near leak: Complain: alone it classifies 995 of 1000 training rows correctly (the event on "true"; always guessing the commoner class gets 200 wrong, it gets 5)`
-	for _, model := range []string{"logistic", "scorecard", "boosted"} {
-		code, _, stderr := runCLI(t, "fit", "--model", model, "--data", data, "--target", "Exited", "--event", "true", "--out", filepath.Join(dir, "m.json"))
-		require.Equal(t, 0, code, stderr)
-		require.Contains(t, stderr, want, model)
-	}
+	requireEveryFitWarns(t, data, "Exited", "true", want)
 	_, _, stderr := runCLI(t, "fit", "--data", data, "--target", "Exited", "--event", "true", "--exclude", "Complain", "--out", filepath.Join(dir, "m.json"))
 	require.NotContains(t, stderr, "near leak")
 }
@@ -544,11 +540,7 @@ func TestFitWarnsOfProtectedLookalike(t *testing.T) {
 	}
 	data := writeFile(t, dir, "campaign.csv", b.String())
 	want := `warning: protected attribute?: Marital_Status: its name reads as marital status ("marital"), a ground protected by anti-discrimination or data protection law, and the model scores customers by it; if it is one, declare it protected (--protected Marital_Status, or {"role": "protected"}: audits only, never an input); to keep it as an input, declare {"role": "input"} in the features file`
-	for _, model := range []string{"logistic", "scorecard", "boosted"} {
-		code, _, stderr := runCLI(t, "fit", "--model", model, "--data", data, "--target", "Response", "--event", "false", "--out", filepath.Join(dir, "m.json"))
-		require.Equal(t, 0, code, stderr)
-		require.Contains(t, stderr, want, model)
-	}
+	requireEveryFitWarns(t, data, "Response", "false", want)
 	code, _, stderr := runCLI(t, "fit", "--data", data, "--target", "Response", "--event", "false", "--protected", "Marital_Status", "--out", filepath.Join(dir, "m.json"))
 	require.Equal(t, 0, code, stderr)
 	require.NotContains(t, stderr, "protected attribute?")
@@ -574,11 +566,7 @@ func TestFitWarnsOfCodeReadAsNumber(t *testing.T) {
 	}
 	data := writeFile(t, dir, "cross_sell.csv", b.String())
 	want := `warning: code read as a number?: Region_Code: its name reads as a code ("code"), but its values are read as numbers, so a scorecard bins ranges of them and a logistic model gives them a slope, joining codes by their number, not by what they name; if they are codes, declare {"Region_Code": {"kind": "categorical"}} in the features file (with --max-levels above their count if they are many); if they are quantities, declare {"kind": "numeric"}`
-	for _, model := range []string{"logistic", "scorecard", "boosted"} {
-		code, _, stderr := runCLI(t, "fit", "--model", model, "--data", data, "--target", "Response", "--event", "true", "--out", filepath.Join(dir, "m.json"))
-		require.Equal(t, 0, code, stderr)
-		require.Contains(t, stderr, want, model)
-	}
+	requireEveryFitWarns(t, data, "Response", "true", want)
 	features := writeFile(t, dir, "features.json", `{"features": {"Region_Code": {"kind": "categorical"}}}`)
 	code, _, stderr := runCLI(t, "fit", "--model", "scorecard", "--data", data, "--target", "Response", "--event", "true", "--features", features, "--report", "-", "--out", filepath.Join(dir, "m.json"))
 	require.Equal(t, 0, code, stderr)
@@ -656,13 +644,21 @@ func TestFitWarnsOfInputNamedAfterTheTarget(t *testing.T) {
 	}
 	data := writeFile(t, dir, "ibm.csv", b.String())
 	want := `warning: named after the target?: Churn Score: its name holds the target's word ("churn"), as a column recorded with the outcome often does`
-	for _, model := range []string{"logistic", "scorecard", "boosted"} {
-		code, _, stderr := runCLI(t, "fit", "--model", model, "--data", data, "--target", "Churn Label", "--event", "true", "--out", filepath.Join(dir, "m.json"))
-		require.Equal(t, 0, code, stderr)
-		require.Contains(t, stderr, want, model)
-	}
+	requireEveryFitWarns(t, data, "Churn Label", "true", want)
 	features := writeFile(t, dir, "features.json", `{"features": {"Churn Score": {"role": "input"}}}`)
 	code, _, stderr := runCLI(t, "fit", "--model", "scorecard", "--data", data, "--target", "Churn Label", "--event", "true", "--features", features, "--out", filepath.Join(dir, "m.json"))
 	require.Equal(t, 0, code, stderr)
 	require.NotContains(t, stderr, "named after the target?")
+}
+
+// requireEveryFitWarns fits the logistic, scorecard and boosted models of
+// target=event on data (each to a file of its own in data's directory)
+// and requires that each succeeds with want among its lines on stderr.
+func requireEveryFitWarns(t *testing.T, data, target, event, want string) {
+	t.Helper()
+	for _, model := range []string{"logistic", "scorecard", "boosted"} {
+		code, _, stderr := runCLI(t, "fit", "--model", model, "--data", data, "--target", target, "--event", event, "--out", filepath.Join(filepath.Dir(data), model+".json"))
+		require.Equal(t, 0, code, stderr)
+		require.Contains(t, stderr, want, model)
+	}
 }
