@@ -94,18 +94,24 @@ func ScaledInputs(t *score.Table, s *score.Schema) []Scaled {
 			// The rate as written by whoever computed the column: the
 			// slope to the fewest significant digits that pass the screen
 			// (0.17, not the 0.170003 that rounding leaves in the slope).
-			var c float64
-			var times func(a, _ float64) float64
-			passed := false
-			for digits := 1; digits <= 9 && !passed; digits++ {
-				c, _ = strconv.ParseFloat(strconv.FormatFloat(slope, 'g', digits, 64), 64)
-				times = func(a, _ float64) float64 { return c * a }
-				hit, rows := derivedMatches(y, a, a, times, dec, derivedScreenRows, true)
-				passed = rows >= derivedMinRows && float64(hit) >= derivedMinShare*float64(rows)
+			screen := func(c float64) bool {
+				hit, rows := derivedMatches(y, a, a, func(a, _ float64) float64 { return c * a }, dec, derivedScreenRows, true)
+				return rows >= derivedMinRows && float64(hit) >= derivedMinShare*float64(rows)
 			}
-			if !passed || math.Abs(c-1) < 1e-9 {
+			if !screen(slope) {
+				continue // most pairs end here, at the screen's 20th miss
+			}
+			c := slope
+			for digits := 1; digits <= 9; digits++ {
+				if short, _ := strconv.ParseFloat(strconv.FormatFloat(slope, 'g', digits, 64), 64); screen(short) {
+					c = short
+					break
+				}
+			}
+			if math.Abs(c-1) < 1e-9 {
 				continue
 			}
+			times := func(a, _ float64) float64 { return c * a }
 			hit, rows := derivedMatches(y, a, a, times, dec, len(y.x), false)
 			if rows < derivedMinRows || float64(hit) < derivedMinShare*float64(rows) {
 				continue
