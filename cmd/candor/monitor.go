@@ -19,6 +19,7 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	basePath := fs.String("baseline", "", "baseline CSV (e.g. the training sample)")
 	curPath := fs.String("current", "", "current CSV to compare with the baseline")
 	delim := fs.String("delimiter", "", "field separator of both CSV files (default ',')")
+	nonevent := fs.String("nonevent", "", "the target's other class (as the fit's --nonevent): labelled rows with any other value are skipped and counted; without it a file whose target holds two values besides the event is refused")
 	format := fs.String("format", "text", "output format: text or json")
 	chartPath := fs.String("chart", "", "also draw a PSI bar chart to this file (.svg, .png or .pdf)")
 	bins := fs.Int("bins", 0, "quantile bins for the score and numeric inputs (default 10)")
@@ -57,7 +58,7 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if m, err = withFeatures(m, *featuresPath); err != nil {
 		return err
 	}
-	mopts := &monitor.Options{PSI: monitor.PSIOptions{Bins: *bins}}
+	mopts := &monitor.Options{PSI: monitor.PSIOptions{Bins: *bins}, NonEvent: *nonevent}
 	var samples [2]*monitor.Sample
 	for k, f := range []struct{ flag, path string }{{"--baseline", *basePath}, {"--current", *curPath}} {
 		if samples[k], err = monitorSample(ctx, m, f.flag, f.path, *delim, workerCount(*workers), mopts); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -89,4 +90,36 @@ func TestMonitorCLI(t *testing.T) {
 		require.Equal(t, 1, code, c.args)
 		require.Contains(t, errOut, c.msg)
 	}
+}
+
+// monitor refuses a labelled file whose target holds a value besides the
+// event and one other (the BigML churn files of
+// testdata/trials/2026-12-04-trial17.md wrote True where the model's event
+// is TRUE), and takes --nonevent as the fit does: rows of any other value
+// are skipped and counted.
+func TestMonitorTargetValues(t *testing.T) {
+	dir := t.TempDir()
+	var train, cur strings.Builder
+	train.WriteString("calls,churn\n")
+	cur.WriteString("calls,churn\n")
+	for i := range 600 {
+		calls := i % 9
+		y := []string{"no", "yes"}[btoi(calls >= 5 && i%3 != 0 || i%7 == 0)]
+		fmt.Fprintf(&train, "%d,%s\n", calls, y)
+		if i < 30 {
+			y = "joined" // a third class: no outcome yet
+		}
+		fmt.Fprintf(&cur, "%d,%s\n", calls, y)
+	}
+	tr, cu := writeFile(t, dir, "train.csv", train.String()), writeFile(t, dir, "current.csv", cur.String())
+	code, _, stderr := runCLI(t, "fit", "--model", "scorecard", "--data", tr, "--target", "churn", "--event", "yes", "--out", filepath.Join(dir, "m.json"))
+	require.Equal(t, 0, code, stderr)
+	code, _, stderr = runCLI(t, "monitor", "--model", filepath.Join(dir, "m.json"), "--baseline", tr, "--current", cu)
+	require.Equal(t, 1, code, stderr)
+	require.Contains(t, stderr, `feature "churn": invalid value: the current sample's target holds "joined" (30 rows), "no" (`)
+	require.Contains(t, stderr, "name the other class (--nonevent")
+	code, stdout, stderr := runCLI(t, "monitor", "--model", filepath.Join(dir, "m.json"), "--baseline", tr, "--current", cu, "--nonevent", "no")
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stdout, "current    rows    570")
+	require.Contains(t, stdout, "(30 rows of other target values skipped)")
 }

@@ -306,6 +306,12 @@ type Options struct {
 	// CalibrationBins is the number of equal-width bins of the predicted
 	// probability for the calibration table and ECE (0 means 10).
 	CalibrationBins int
+	// NonEvent names the target's other class (the fit's --nonevent):
+	// labelled rows whose target is neither the event nor NonEvent are
+	// skipped and counted (LabelledPerformance.OtherTarget). "" counts
+	// every other value as the non-event, and a sample holding two such
+	// values is refused (Compare).
+	NonEvent string
 }
 
 // CalibrationBin is one bin of predicted probabilities.
@@ -332,6 +338,9 @@ type LabelledPerformance struct {
 	ObservedRate  float64          `json:"observed_rate,omitempty"`
 	ECE           float64          `json:"ece,omitempty"`
 	Calibration   []CalibrationBin `json:"calibration,omitempty"`
+	// OtherTarget counts the labelled rows skipped because their target is
+	// neither the event nor Options.NonEvent.
+	OtherTarget int `json:"other_target,omitempty"`
 	// RMSE, MAE and R2 are for linear models, in the target's units.
 	RMSE float64 `json:"rmse,omitempty"`
 	MAE  float64 `json:"mae,omitempty"`
@@ -476,6 +485,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "%-10s rows %6d  AUC %.4f  KS %.4f", name, p.Rows, p.AUC, p.KS)
 		if p.Calibration != nil {
 			fmt.Fprintf(&b, "  mean predicted %.4f  observed %.4f  ECE %.4f", p.MeanPredicted, p.ObservedRate, p.ECE)
+		}
+		if p.OtherTarget > 0 {
+			fmt.Fprintf(&b, "  (%d rows of other target values skipped)", p.OtherTarget)
 		}
 		b.WriteString("\n")
 	}

@@ -50,14 +50,17 @@ type Sample struct {
 	nCal   int
 	schema []sampleFeature // every schema feature: its column and kind
 	target int             // column of the model's target, -1 if absent
-	rows   int
-	errors int
-	score  *metric.ScoreCounts
-	terms  []termCounts
-	perf   perfCounts
-	rec    score.Record
-	bad    []bool // per schema feature: the cell did not parse
-	ncols  int
+	// nonEvent is Options.NonEvent: "" counts every value but the event
+	// as the non-event.
+	nonEvent string
+	rows     int
+	errors   int
+	score    *metric.ScoreCounts
+	terms    []termCounts
+	perf     perfCounts
+	rec      score.Record
+	bad      []bool // per schema feature: the cell did not parse
+	ncols    int
 }
 
 // SampleOptions bound a Sample's memory. The zero value means the defaults.
@@ -141,6 +144,9 @@ type perfCounts struct {
 	// checkTargets.
 	other     map[string]float64
 	otherMany bool
+	// otherTarget: rows skipped for a target neither the event nor the
+	// sample's non-event (Options.NonEvent).
+	otherTarget int
 }
 
 // maxTargetValues bounds the target values other than the event that a
@@ -171,7 +177,7 @@ func NewSample(m *score.Model, header []string, opts *Options, limits *SampleOpt
 			col[h] = c
 		}
 	}
-	s := &Sample{m: m, opts: so, nCal: opts.CalibrationBins, target: -1, ncols: len(header)}
+	s := &Sample{m: m, opts: so, nCal: opts.CalibrationBins, target: -1, ncols: len(header), nonEvent: opts.NonEvent}
 	if s.nCal <= 0 {
 		s.nCal = 10
 	}
@@ -377,6 +383,10 @@ func (s *Sample) addPerf(r score.Result, y string) {
 		return
 	}
 	ev := y == s.m.Event()
+	if !ev && s.nonEvent != "" && y != s.nonEvent {
+		p.otherTarget++
+		return
+	}
 	if !ev {
 		p.addOther(y, 1)
 	}
@@ -397,7 +407,7 @@ func (s *Sample) addPerf(r score.Result, y string) {
 // Merge adds o's rows to s; o is unchanged. Both must summarise the same
 // model with the same header and options (an error otherwise).
 func (s *Sample) Merge(o *Sample) error {
-	if s.m.Fingerprint() != o.m.Fingerprint() || s.nCal != o.nCal || s.opts != o.opts || s.target != o.target ||
+	if s.m.Fingerprint() != o.m.Fingerprint() || s.nCal != o.nCal || s.opts != o.opts || s.target != o.target || s.nonEvent != o.nonEvent ||
 		!slices.Equal(s.schema, o.schema) {
 		return fmt.Errorf("%w: merging samples of different models, headers or options", score.ErrData)
 	}
@@ -443,6 +453,7 @@ func (s *Sample) Merge(o *Sample) error {
 		p.addOther(v, n)
 	}
 	p.otherMany = p.otherMany || q.otherMany
+	p.otherTarget += q.otherTarget
 	if p.logit != nil {
 		p.logit.Merge(q.logit)
 		for b := range p.calN {
@@ -468,8 +479,8 @@ func (p *perfCounts) addOther(v string, n float64) {
 // class, or the event written otherwise, "True" for "TRUE", which would
 // count as a non-event and make the AUC meaningless), or a non-event
 // written one way in the baseline and another in the current sample. The
-// fit refuses a third value the same way (unless told the other class);
-// here the rows are the user's to filter.
+// fit refuses a third value the same way, unless told the other class, as
+// Options.NonEvent tells it here.
 func checkTargets(m *score.Model, samples [2]*Sample) error {
 	if m.Kind() == score.LinearModel || samples[0].target < 0 && samples[1].target < 0 {
 		return nil
@@ -491,7 +502,7 @@ func checkTargets(m *score.Model, samples [2]*Sample) error {
 			if p.otherMany {
 				parts = append(parts, "more")
 			}
-			hint := "leave the rows of other values out of the file (the fit takes --nonevent to do so)"
+			hint := "name the other class (--nonevent, Options.NonEvent: rows of any other value are then skipped and counted) or leave those rows out"
 			for _, v := range vals {
 				if strings.EqualFold(strings.TrimSpace(v), m.Event()) {
 					hint = fmt.Sprintf("%s is the event %s written otherwise: write it as the model does", strconv.Quote(v), strconv.Quote(m.Event()))
@@ -696,7 +707,7 @@ func (s *Sample) performance() *LabelledPerformance {
 	if s.target < 0 || p.rows == 0 {
 		return nil
 	}
-	out := &LabelledPerformance{Rows: p.rows}
+	out := &LabelledPerformance{Rows: p.rows, OtherTarget: p.otherTarget}
 	n := float64(p.rows)
 	if s.m.Kind() == score.LinearModel {
 		out.RMSE, out.MAE = math.Sqrt(p.sse/n), p.sae/n

@@ -32,6 +32,7 @@ type sampleWire struct {
 	SSE, SAE      float64
 	Other         []levelWire // target values other than the event (absent in older samples)
 	OtherMany     bool
+	OtherTarget   int // rows skipped for a third target value (Options.NonEvent)
 }
 
 type termWire struct {
@@ -61,7 +62,7 @@ func marshalCounts(c *metric.ScoreCounts) ([]byte, error) {
 func (s *Sample) MarshalBinary() ([]byte, error) {
 	w := sampleWire{Fingerprint: s.m.Fingerprint(), Cols: s.ncols, NCal: s.nCal, Opts: s.opts, Rows: s.rows, Errors: s.errors,
 		PerfRows: s.perf.rows, Events: s.perf.events, SumPr: s.perf.sumPr, CalN: s.perf.calN, CalS: s.perf.calS, CalE: s.perf.calE,
-		Mean: s.perf.mean, M2: s.perf.m2, SSE: s.perf.sse, SAE: s.perf.sae, OtherMany: s.perf.otherMany}
+		Mean: s.perf.mean, M2: s.perf.m2, SSE: s.perf.sse, SAE: s.perf.sae, OtherMany: s.perf.otherMany, OtherTarget: s.perf.otherTarget}
 	for _, v := range slices.Sorted(maps.Keys(s.perf.other)) {
 		w.Other = append(w.Other, levelWire{Level: v, N: s.perf.other[v]})
 	}
@@ -109,6 +110,7 @@ func (s *Sample) UnmarshalBinary(b []byte) error {
 	}
 	p := &s.perf
 	p.rows, p.events, p.sumPr, p.mean, p.m2, p.sse, p.sae = w.PerfRows, w.Events, w.SumPr, w.Mean, w.M2, w.SSE, w.SAE
+	p.otherTarget = w.OtherTarget
 	if p.other != nil {
 		for _, l := range w.Other {
 			p.other[l.Level] = l.N

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -180,6 +182,46 @@ func TestCompareRefusesTargetsOfOtherClasses(t *testing.T) {
 	require.Equal(t, "creditability", fe.Feature)
 	require.Contains(t, err.Error(), `the current sample's target holds "Bad" (`)
 	require.Contains(t, err.Error(), `"Bad" is the event "bad" written otherwise`)
+
+	// Told the other class, the rows of any other value are skipped and
+	// counted: the 60 "Bad" rows are not events, the 40 "Good" not
+	// non-events.
+	named := &monitor.Options{NonEvent: "good"}
+	rowsWith := func(opts *monitor.Options) *monitor.Sample {
+		s, err := monitor.NewSample(m, tab.Header(), opts, nil)
+		require.NoError(t, err)
+		for i := 0; i < tab.Len(); i++ {
+			r := append([]string(nil), tab.Row(i)...)
+			switch {
+			case i < 60 && r[tc] == "bad":
+				r[tc] = "Bad"
+			case i < 100 && r[tc] == "good":
+				r[tc] = "Good"
+			}
+			s.Add(r)
+		}
+		return s
+	}
+	skipped := 0
+	for i := 0; i < 100; i++ {
+		y := tab.Cell(i, tc)
+		if i < 60 && y == "bad" || y == "good" {
+			skipped++
+		}
+	}
+	bn, err := monitor.NewSample(m, tab.Header(), named, nil)
+	require.NoError(t, err)
+	for i := 0; i < tab.Len(); i++ {
+		bn.Add(tab.Row(i))
+	}
+	rep, err := monitor.Compare(context.Background(), bn, rowsWith(named), named)
+	require.NoError(t, err)
+	require.Equal(t, skipped, rep.Current.OtherTarget)
+	require.Equal(t, tab.Len()-skipped, rep.Current.Rows)
+	require.Zero(t, rep.Baseline.OtherTarget)
+	var text strings.Builder
+	require.NoError(t, rep.WriteText(&text))
+	require.Contains(t, text.String(), fmt.Sprintf("(%d rows of other target values skipped)", skipped))
 
 	// Every non-event written "Good": one other value, but not the baseline's.
 	cur = rows(func(_ int, y string) string {
