@@ -109,17 +109,17 @@ func numericNearLeak(t *score.Table, j int, cls []int8) NearLeak {
 		if c < 0 {
 			continue
 		}
-		all[c]++
 		cell := t.Cell(r, j)
 		if cell == "" {
 			blank[c]++
+			all[c]++
 			continue
 		}
 		x, err := score.ParseNumber(cell)
 		if err != nil {
-			all[c]--
 			continue
 		}
+		all[c]++
 		rows = append(rows, row{x, c == 1})
 	}
 	n := NearLeak{Rows: all[0] + all[1], Null: min(all[0], all[1])}
@@ -282,11 +282,7 @@ func separationHint(t *score.Table, s *score.Schema, target, event, nonevent str
 	}
 	for _, p := range PureValues(t, s, nil, target, event, nonevent) {
 		if !slices.Contains(names, p.Feature) {
-			what := "blank"
-			if p.Level != "" {
-				what = score.QuoteBounded(p.Level)
-			}
-			blank = append(blank, fmt.Sprintf("%s is %s on %d training rows, every one with the target %s", p.Feature, what, p.Rows, strconv.Quote(p.Value)))
+			blank = append(blank, fmt.Sprintf("%s is %s on %d training rows, every one with the target %s", p.Feature, p.what(), p.Rows, strconv.Quote(p.Value)))
 			names = append(names, p.Feature)
 		}
 	}
@@ -330,16 +326,21 @@ type PureValue struct {
 	Log10P  float64 // log10 of the chance probability, Rows * log10(Share)
 }
 
+// what is the value as the warnings write it: "blank", or the category
+// quoted.
+func (p PureValue) what() string {
+	if p.Level == "" {
+		return "blank"
+	}
+	return score.QuoteBounded(p.Level)
+}
+
 // String is the warning, with both ways out.
 func (p PureValue) String() string {
-	what := "blank"
-	if p.Level != "" {
-		what = score.QuoteBounded(p.Level)
-	}
 	return fmt.Sprintf("%s: %s on %d training rows, every one with the target %s (its share of all rows is %.3f: by chance, so pure a set has probability 1e%.0f): "+
 		"a value written for one outcome only (a blank left by erasing, a code set after the decision) is no attribute of a new customer, and the model would score it; "+
 		"if so, leave the input out (--exclude %s, or {\"role\": \"ignored\"}); if it is a real attribute, keep it as a decision on record: {\"role\": \"input\"}",
-		p.Feature, what, p.Rows, strconv.Quote(p.Value), p.Share, math.Floor(p.Log10P), shellWord(p.Feature))
+		p.Feature, p.what(), p.Rows, strconv.Quote(p.Value), p.Share, math.Floor(p.Log10P), shellWord(p.Feature))
 }
 
 // PureValues returns, in schema order, the blanks and categories of the
@@ -365,10 +366,8 @@ func PureValues(t *score.Table, s *score.Schema, d *score.Declarations, target, 
 		if f.Role != score.Input || f.Name == target || j < 0 {
 			continue
 		}
-		if d != nil {
-			if fd, ok := d.Features[f.Name]; ok && fd.Role != nil {
-				continue
-			}
+		if roleDeclared(d, f.Name) {
+			continue
 		}
 		type tally struct {
 			n     [2]int

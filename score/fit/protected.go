@@ -72,16 +72,25 @@ func ProtectedLookalikes(s *score.Schema, d *score.Declarations) []ProtectedLook
 		if f.Role != score.Input {
 			continue
 		}
-		if d != nil {
-			if fd, ok := d.Features[f.Name]; ok && fd.Role != nil {
-				continue
-			}
+		if roleDeclared(d, f.Name) {
+			continue
 		}
 		if w, basis, ok := protectedWord(f.Name); ok {
 			out = append(out, ProtectedLookalike{Feature: f.Name, Word: w, Basis: basis})
 		}
 	}
 	return out
+}
+
+// roleDeclared says whether d declares the role of feature name: a
+// declared role is the user's word, and the name-reading warnings
+// (ProtectedLookalikes, TargetNamedInputs, PureValues) leave it alone.
+func roleDeclared(d *score.Declarations, name string) bool {
+	if d == nil {
+		return false
+	}
+	fd, ok := d.Features[name]
+	return ok && fd.Role != nil
 }
 
 // protectedWord is the first word, or pair of consecutive words, of name

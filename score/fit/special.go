@@ -123,10 +123,7 @@ func SuspectCodes(f score.Feature, values []score.Value, events []bool, weights 
 		ties[i] = st.n
 	}
 	slices.Sort(ties)
-	medianTie := ties[len(ties)/2]
-	if len(ties)%2 == 0 {
-		medianTie = (ties[len(ties)/2-1] + ties[len(ties)/2]) / 2
-	}
+	medianTie := metric.Quantile(ties, 0.5)
 	restNonNegative := rest[0].x >= 0
 	// neighbours returns the rate of the rest's rows nearest to an end.
 	neighbours := func(low bool) (n, e float64) {

@@ -58,10 +58,8 @@ func TargetNamedInputs(s *score.Schema, d *score.Declarations, target string) []
 		if f.Role != score.Input || f.Name == target {
 			continue
 		}
-		if d != nil {
-			if fd, ok := d.Features[f.Name]; ok && fd.Role != nil {
-				continue
-			}
+		if roleDeclared(d, f.Name) {
+			continue
 		}
 		ws := nameWords(f.Name)
 		all := true
