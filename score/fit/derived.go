@@ -248,11 +248,7 @@ func DerivedInputs(t *score.Table, s *score.Schema) []Derived {
 		{"-", true, func(a, b float64) float64 { return b - a }},
 	}
 	matches := func(y, a, b derivedColumn, f func(a, b float64) float64, limit int, screen bool) (hit, rows int) {
-		dec := y.dec
-		if dec > derivedMaxDecimals {
-			dec = -1
-		}
-		return derivedMatches(y, a, b, f, dec, limit, screen)
+		return derivedMatches(y, a, b, f, y.rounding(), limit, screen)
 	}
 	var out []Derived
 	var digits []float64 // of each relation's derived column, for oncePerTriple
@@ -272,12 +268,11 @@ func DerivedInputs(t *score.Table, s *score.Schema) []Derived {
 					continue
 				}
 				for _, o := range ops {
-					hit, rows := matches(y, cols[ai], cols[bi], o.f, derivedScreenRows, true)
-					if rows < derivedMinRows || float64(hit) < derivedMinShare*float64(rows) {
+					if !derivedHolds(matches(y, cols[ai], cols[bi], o.f, derivedScreenRows, true)) {
 						continue
 					}
-					hit, rows = matches(y, cols[ai], cols[bi], o.f, len(y.x), false)
-					if rows < derivedMinRows || float64(hit) < derivedMinShare*float64(rows) {
+					hit, rows := matches(y, cols[ai], cols[bi], o.f, len(y.x), false)
+					if !derivedHolds(hit, rows) {
 						continue
 					}
 					l, r := cols[ai].name, cols[bi].name
@@ -314,8 +309,8 @@ func oncePerTriple(out []Derived, digits []float64) []Derived {
 		return k
 	}
 	better := func(i, j int) bool {
-		if math.Abs(digits[i]-digits[j]) > 0.25 {
-			return digits[i] > digits[j]
+		if more, decided := moreDigits(digits[i], digits[j]); decided {
+			return more
 		}
 		return rank[out[i].Op] < rank[out[j].Op]
 	}
@@ -332,6 +327,31 @@ func oncePerTriple(out []Derived, digits []float64) []Derived {
 		}
 	}
 	return kept
+}
+
+// moreDigits compares the significant digits of two derived columns (see
+// derivedColumn.digits): decided when they differ by more than a quarter
+// of a digit, and then whether a has more.
+func moreDigits(a, b float64) (more, decided bool) {
+	if math.Abs(a-b) > 0.25 {
+		return a > b, true
+	}
+	return false, false
+}
+
+// derivedHolds says whether a relation that matched hit of rows rows
+// holds: at least derivedMinRows rows, derivedMinShare of them matching.
+func derivedHolds(hit, rows int) bool {
+	return rows >= derivedMinRows && float64(hit) >= derivedMinShare*float64(rows)
+}
+
+// rounding is the decimals a relation deriving c is rounded to: those c is
+// written with, or -1 (a relative 1e-9) past derivedMaxDecimals.
+func (c derivedColumn) rounding() int {
+	if c.dec > derivedMaxDecimals {
+		return -1
+	}
+	return c.dec
 }
 
 func sortedTriple(k [3]string) [3]string {

@@ -64,10 +64,7 @@ func ScaledInputs(t *score.Table, s *score.Schema) []Scaled {
 		if !y.varies {
 			continue
 		}
-		dec := y.dec
-		if dec > derivedMaxDecimals {
-			dec = -1
-		}
+		dec := y.rounding()
 		for ai, a := range cols {
 			if ai == yi || !a.varies {
 				continue
@@ -95,8 +92,7 @@ func ScaledInputs(t *score.Table, s *score.Schema) []Scaled {
 			// slope to the fewest significant digits that pass the screen
 			// (0.17, not the 0.170003 that rounding leaves in the slope).
 			screen := func(c float64) bool {
-				hit, rows := derivedMatches(y, a, a, func(a, _ float64) float64 { return c * a }, dec, derivedScreenRows, true)
-				return rows >= derivedMinRows && float64(hit) >= derivedMinShare*float64(rows)
+				return derivedHolds(derivedMatches(y, a, a, func(a, _ float64) float64 { return c * a }, dec, derivedScreenRows, true))
 			}
 			if !screen(slope) {
 				continue // most pairs end here, at the screen's 20th miss
@@ -113,7 +109,7 @@ func ScaledInputs(t *score.Table, s *score.Schema) []Scaled {
 			}
 			times := func(a, _ float64) float64 { return c * a }
 			hit, rows := derivedMatches(y, a, a, times, dec, len(y.x), false)
-			if rows < derivedMinRows || float64(hit) < derivedMinShare*float64(rows) {
+			if !derivedHolds(hit, rows) {
 				continue
 			}
 			out = append(out, found{Scaled{Feature: y.name, Source: a.name, Rate: c, Decimals: max(dec, 0),
@@ -128,11 +124,11 @@ func ScaledInputs(t *score.Table, s *score.Schema) []Scaled {
 		return len(strings.TrimLeft(strings.Replace(strconv.FormatFloat(math.Abs(c), 'g', -1, 64), ".", "", 1), "0"))
 	}
 	beats := func(g, f found, j, i int) bool {
-		switch {
-		case math.Abs(g.digits-f.digits) > 0.25:
-			return g.digits > f.digits
-		case rateDigits(g.d.Rate) != rateDigits(f.d.Rate):
-			return rateDigits(g.d.Rate) < rateDigits(f.d.Rate)
+		if more, decided := moreDigits(g.digits, f.digits); decided {
+			return more
+		}
+		if rg, rf := rateDigits(g.d.Rate), rateDigits(f.d.Rate); rg != rf {
+			return rg < rf
 		}
 		return j < i
 	}
