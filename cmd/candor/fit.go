@@ -122,9 +122,10 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := checkDeclaredActions(m, a.features); err != nil {
 		return err
 	}
+	near := fit.NearLeaks(t, schema, a.target, a.event, a.nonevent)
 	report += derivedLines(t, schema, m) + warningLines("identifier", fit.IdentifierInputs(t, schema)) +
-		warningLines("near leak", fit.NearLeaks(t, schema, a.target, a.event, a.nonevent)) +
-		warningLines("one outcome only?", pureValues(t, schema, decl, a)) +
+		warningLines("near leak", near) +
+		warningLines("one outcome only?", pureValues(t, schema, decl, a, near)) +
 		warningLines("heavy tail", fit.HeavyTails(m)) +
 		warningLines("protected attribute?", fit.ProtectedLookalikes(m.Schema(), decl)) +
 		warningLines("named after the target?", fit.TargetNamedInputs(m.Schema(), decl, a.target)) +
@@ -373,11 +374,10 @@ func collinearLines(cs []fit.Collinear, constrain bool) string {
 	return b.String()
 }
 
-// pureValues are fit.PureValues but for the inputs named as near leaks,
-// whose warning already says more.
-func pureValues(t *score.Table, s *score.Schema, d *score.Declarations, a fitArgs) []fit.PureValue {
+// pureValues are fit.PureValues but for the inputs named as near leaks
+// (near), whose warning already says more.
+func pureValues(t *score.Table, s *score.Schema, d *score.Declarations, a fitArgs, near []fit.NearLeak) []fit.PureValue {
 	var out []fit.PureValue
-	near := fit.NearLeaks(t, s, a.target, a.event, a.nonevent)
 	for _, p := range fit.PureValues(t, s, d, a.target, a.event, a.nonevent) {
 		if !slices.ContainsFunc(near, func(n fit.NearLeak) bool { return n.Feature == p.Feature }) {
 			out = append(out, p)
