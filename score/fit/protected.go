@@ -35,10 +35,12 @@ func (p ProtectedLookalike) String() string {
 // 21 of the EU Charter of Fundamental Rights (adding ethnic origin,
 // genetic features, political opinion, disability, sexual orientation) and
 // the special categories of GDPR Article 9 (adding health, trade union
-// membership, biometric data). Only words that name the ground itself are
-// listed: "color", "union", "partner" or "health" alone name other things
-// in customer files too often (a product's colour, a union of sets, a
-// business partner, a health plan), so they need a second word.
+// membership, biometric data; data concerning health includes a disease,
+// a diagnosis, smoking and the body mass index). Only words that name the ground itself are
+// listed: "color", "union", "partner" or "health", "medical" or "chronic"
+// alone name other things in customer files too often (a product's colour,
+// a union of sets, a business partner, a health or medical plan, a chronic
+// late payer), so they need a second word.
 var protectedWords = map[string]string{
 	"age": "age", "birth": "age (date of birth)", "birthdate": "age (date of birth)", "birthday": "age (date of birth)",
 	"dob": "age (date of birth)", "senior citizen": "age",
@@ -54,7 +56,11 @@ var protectedWords = map[string]string{
 	"sexual":    "sexual orientation",
 	"political": "political opinion", "trade union": "trade union membership",
 	"genetic": "genetic features", "biometric": "biometric data",
-	"health condition": "health", "health status": "health",
+	"health condition": "health", "health status": "health", "medical condition": "health",
+	"medical history": "health", "mental health": "health",
+	"disease": "health", "diseases": "health", "illness": "health", "illnesses": "health",
+	"diagnosis": "health", "diagnosed": "health", "diabetes": "health", "diabetic": "health",
+	"smoker": "health (smoking)", "smoking": "health (smoking)", "bmi": "health (body mass index)",
 }
 
 // ProtectedLookalikes returns the inputs of s whose name reads as a

@@ -23,9 +23,15 @@ func TestProtectedLookalikes(t *testing.T) {
 		"SEX": "sex", "MARRIAGE": "marital status", "AGE": "age", "Gender": "sex", "Customer_Age": "age",
 		"Year_Birth": "age (date of birth)", "Marital_Status": "marital status", "DOB": "age (date of birth)",
 		"age_of_customer": "age", "HasDisability": "disability", "skinColor": "race or ethnic origin",
+		// GDPR Article 9's data concerning health: a travel-insurance file's
+		// ChronicDiseases (testdata/trials/2026-12-05-trial21.md), an insurance
+		// file's smoker and bmi, a clinic's diagnosis.
+		"ChronicDiseases": "health", "smoker": "health (smoking)", "bmi": "health (body mass index)", "Diagnosis": "health",
+		"has_illness": "health", "MedicalCondition": "health", "diabetic": "health",
 	}
 	quiet := []string{"Usage", "Vehicle_Age", "account_age", "AgeOfCar", "Mortgage", "MntWines", "color",
-		"Partner", "health_plan", "UnionPay", "Dependents", "average_balance", "message_count", "Teenhome"}
+		"Partner", "health_plan", "UnionPay", "Dependents", "average_balance", "message_count", "Teenhome",
+		"medical_plan", "chronic_late_payer", "smoke_detector"}
 	var fs []score.Feature
 	for name := range want {
 		fs = append(fs, score.Feature{Name: name, Kind: score.Numeric, Role: score.Input})
