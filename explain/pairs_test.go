@@ -118,3 +118,47 @@ func TestPairTermConsumers(t *testing.T) {
 		}
 	}
 }
+
+// TestPairReasonTextSaysValues: a pair term's customer text names both
+// features and the customer's own value of each, as a single feature's
+// reason shows a value ("Your duration in month and credit amount (48;
+// 5951) ..."), never the cell's interval notation ("[48, 50) × [5860,
+// 6229)", which a public travel-insurance file's customers read before
+// testdata/trials/2026-12-05-trial21.md); a category shows its level. The two values are
+// parted by "; ", since a level's label may hold commas.
+func TestPairReasonTextSaysValues(t *testing.T) {
+	g := german(t)
+	m := germanBoostedPairs(t)
+	e, err := explain.NewExplainer(m, &explain.Options{MaxReasons: explain.AllReasons})
+	require.NoError(t, err)
+	cat := explain.DefaultCatalog()
+	var ex explain.Explanation
+	seen, row2 := 0, 0
+	for i := 0; i < g.table.Len(); i++ {
+		rec, err := g.table.Record(m.Schema(), i)
+		require.NoError(t, err)
+		require.NoError(t, e.Explain(rec, &ex))
+		for _, r := range ex.Reasons {
+			if m.PairFeature(r.Term) < 0 {
+				continue
+			}
+			f1, f2 := m.Schema().Feature(m.TermFeature(r.Term)), m.Schema().Feature(m.PairFeature(r.Term))
+			txt, err := e.AppendCustomerText(nil, cat, "en", &explain.Explanation{Reasons: []explain.Reason{r}, Positions: ex.Positions})
+			require.NoError(t, err)
+			want := "Your " + cat.FeatureName("en", f1) + " and " + cat.FeatureName("en", f2) + " (" +
+				cat.ValueText("en", f1, rec[m.TermFeature(r.Term)]) + "; " + cat.ValueText("en", f2, rec[m.PairFeature(r.Term)]) +
+				") weighed against the result.\n"
+			require.Equal(t, want, string(txt), "row %d", i+1)
+			require.NotContains(t, string(txt), "[")
+			require.NotContains(t, string(txt), "×")
+			if i == 1 && f1.Name == "duration_in_month" && f2.Name == "credit_amount" {
+				// German row 2 (the data file): duration 48 months, credit amount 5951.
+				require.Equal(t, "Your duration in month and credit amount (48; 5951) weighed against the result.\n", string(txt))
+				row2++
+			}
+			seen++
+		}
+	}
+	require.Greater(t, seen, 100)
+	require.Equal(t, 1, row2, "row 2's duration by amount pair counts against it")
+}

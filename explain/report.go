@@ -63,6 +63,11 @@ func (e *Explainer) ReasonArgs(r Reason, pos int) Args {
 	case AdviceChange:
 		a.Direction = AnyDirection
 	}
+	if tf.term.Kind == score.PairTerm {
+		s := e.m.Schema()
+		a.Pair = &[2]score.Feature{s.Feature(e.feats[r.Term]), s.Feature(e.pairs[r.Term])}
+		a.PairValue = r.PairValue
+	}
 	if pos >= 0 && pos < len(tf.term.Bins) && tf.term.Kind != score.PairTerm {
 		a.Range = &tf.term.Bins[pos]
 		if pos < len(tf.words) && (!r.Value.IsNum() || inRange(tf.words[pos], r.Value.Float())) {

@@ -141,7 +141,18 @@ type Args struct {
 	// AdviceWithheld is the reason's withholding code (Reason.
 	// AdviceWithheld): when set, the ImproveMessage renders nothing.
 	AdviceWithheld string
+	// Pair, for a pair term's reason, holds its two features (Feature is
+	// then the pair's, named "a × b" and labelled "A and B"); Value is the
+	// first feature's value and PairValue the second's. {bin} and {value}
+	// then show both values as the customer gave them, parted by "; " (a
+	// level's label may hold commas): "Yes; 6", never the cell's interval
+	// notation.
+	Pair      *[2]score.Feature
+	PairValue score.Value
 }
+
+// PairValueSeparator parts a pair term's two values in customer text.
+const PairValueSeparator = "; "
 
 // Placeholders a template may use. "{{" and "}}" are literal braces.
 var placeholders = []string{"feature", "code", "value", "bin", "from", "to", "direction", "effect", "lower", "upper", "unit"}
@@ -476,8 +487,19 @@ func (c *Catalog) appendHole(dst []byte, lang, hole string, a Args) []byte {
 		}
 		return append(dst, a.Code...)
 	case "value":
+		if a.Pair != nil {
+			return c.appendPairValues(dst, lang, a)
+		}
 		return c.appendValue(dst, lang, a.Feature, a.Value)
 	case "bin":
+		if a.Pair != nil && !a.Feature.Sensitive {
+			if a.Bin != "" {
+				if s, ok := c.msgs[msgKey{lang, ValueMessage, a.Feature.Name + "=" + a.Bin, false}]; ok {
+					return append(dst, literal(s)...)
+				}
+			}
+			return c.appendPairValues(dst, lang, a)
+		}
 		if a.Feature.Sensitive || a.Value.IsMissing() || (a.Bin == "" && a.Range == nil) {
 			return c.appendValue(dst, lang, a.Feature, a.Value)
 		}
@@ -518,6 +540,14 @@ func (c *Catalog) appendHole(dst []byte, lang, hole string, a Args) []byte {
 		return c.appendUnit(dst, lang, a.Feature, a.Value.Float())
 	}
 	return dst
+}
+
+// appendPairValues appends a pair term's two values, each as ValueText
+// shows it (a sensitive feature's as the withheld word).
+func (c *Catalog) appendPairValues(dst []byte, lang string, a Args) []byte {
+	dst = c.appendValue(dst, lang, a.Pair[0], a.Value)
+	dst = append(dst, PairValueSeparator...)
+	return c.appendValue(dst, lang, a.Pair[1], a.PairValue)
 }
 
 // appendUnit appends the feature's unit in lang for the number x, with a
