@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/candorscore/candor/score"
@@ -211,7 +212,10 @@ const (
 // with one value any relation at all. For the same reason a column with
 // only one value besides its mode (a 0/1 flag such as a credit-history
 // indicator) is never reported: where it is counted it is constant, and it
-// "equals" every relation that rounds to that value. The result
+// "equals" every relation that rounds to that value. Nor is a relation
+// that holds on nine rows in ten only because both sides hold one value on
+// most rows: the agreement must be nine tenths beyond chance as well
+// (Cohen's kappa; see derivedBeyondChance). The result
 // is in schema order of the derived feature, then of its sources; three
 // columns in one relation are reported once (see oncePerTriple).
 func DerivedInputs(t *score.Table, s *score.Schema) []Derived {
@@ -272,7 +276,7 @@ func DerivedInputs(t *score.Table, s *score.Schema) []Derived {
 						continue
 					}
 					hit, rows := matches(y, cols[ai], cols[bi], o.f, len(y.x), false)
-					if !derivedHolds(hit, rows) {
+					if !derivedHolds(hit, rows) || !derivedBeyondChance(y, cols[ai], cols[bi], o.f, y.rounding(), hit, rows) {
 						continue
 					}
 					l, r := cols[ai].name, cols[bi].name
@@ -341,8 +345,63 @@ func moreDigits(a, b float64) (more, decided bool) {
 
 // derivedHolds says whether a relation that matched hit of rows rows
 // holds: at least derivedMinRows rows, derivedMinShare of them matching.
+// It is the screen; a relation that passes it is reported only if it also
+// holds beyond chance (derivedBeyondChance).
 func derivedHolds(hit, rows int) bool {
 	return rows >= derivedMinRows && float64(hit) >= derivedMinShare*float64(rows)
+}
+
+// derivedBeyondChance says whether y = f(a, b), matching hit of rows rows
+// (as derivedMatches counts them, at dec decimals), agrees beyond what
+// chance gives: Cohen's kappa, (share - chance) / (1 - chance), at least
+// derivedMinShare, where chance is the share of those rows on which y
+// would equal f(a, b) if the two were unrelated: the sum over the values
+// v of P(y = v) P(f(a, b) = v), both read off the same rows (after the
+// rounding the match uses). Two columns that each hold one value on most
+// counted rows (a count of retention calls that is 1 wherever it is not
+// 0, a ratio of lines that is mostly 1) agree on most rows with no
+// relation between them; a true relation holds on its rows whatever its
+// values' frequencies, so its kappa is its share, less a little for entry
+// errors. Since kappa is at most the share, this is never weaker than
+// derivedHolds.
+func derivedBeyondChance(y, a, b derivedColumn, f func(a, b float64) float64, dec, hit, rows int) bool {
+	if rows < derivedMinRows {
+		return false
+	}
+	key := func(v float64) float64 {
+		if dec >= 0 && dec <= derivedMaxDecimals {
+			return math.Round(v * math.Pow(10, float64(dec)))
+		}
+		k, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 9, 64), 64) // a relative 1e-9
+		return k
+	}
+	ys, fs := map[float64]int{}, map[float64]int{}
+	n := 0
+	for i := range y.x {
+		yv, av, bv := y.x[i], a.x[i], b.x[i]
+		if math.IsNaN(yv) || math.IsNaN(av) || math.IsNaN(bv) || yv == y.mode {
+			continue
+		}
+		v := f(av, bv)
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			continue
+		}
+		ys[key(yv)]++
+		fs[key(v)]++
+		n++
+	}
+	if n == 0 {
+		return false
+	}
+	var chance float64
+	for k, c := range ys {
+		chance += float64(c) / float64(n) * float64(fs[k]) / float64(n)
+	}
+	if chance >= 1 {
+		return false
+	}
+	kappa := (float64(hit)/float64(rows) - chance) / (1 - chance)
+	return kappa >= derivedMinShare
 }
 
 // rounding is the decimals a relation deriving c is rounded to: those c is

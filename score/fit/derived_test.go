@@ -237,3 +237,61 @@ func TestDerivedInputsNamesTheProduct(t *testing.T) {
 	require.Equal(t, "loan_percent_income", got[0].Feature)
 	require.Equal(t, "/", got[0].Op)
 }
+
+// TestDerivedInputsNotByChance: in the public Cell2Cell churn file
+// (testdata/trials/2026-12-05-trial22.md) RetentionCalls is 0 on 96.6% of
+// the rows and 1 on 206 of the 218 others; UniqueSubs and ActiveSubs are
+// mostly 1, so ActiveSubs / UniqueSubs rounds to 1 on most rows too, and
+// `candor fit` warned that RetentionCalls "= ActiveSubs / UniqueSubs on
+// 93.1% of 218 rows" (and six more such relations, among them
+// "RetentionOffersAccepted = 0.9 * RetentionCalls"), telling the user to
+// declare it derived: recourse would then have recomputed a count of calls
+// from a count of lines. Two columns that each hold one value on most
+// counted rows agree on most rows by chance. Here, by construction, the
+// counts are drawn independently with Cell2Cell's frequencies: on the
+// counted rows RetentionCalls is 1 with probability p = 0.94 and the ratio
+// rounds to 1 with probability q of about 0.9, so about p*q + (1-p)(1-q),
+// 0.85 or more, of the rows agree with no relation at all. Only agreement
+// beyond chance is evidence (Cohen's kappa, (share - chance) / (1 -
+// chance), at least 0.9): none of these is reported; Lines = ActiveSubs +
+// SuspendedSubs, true on every row, still is.
+func TestDerivedInputsNotByChance(t *testing.T) {
+	rng := rand.New(rand.NewPCG(22, 5))
+	pick := func(weights ...float64) int {
+		u, k := rng.Float64(), 0
+		for ; k < len(weights)-1 && u >= weights[k]; k++ {
+			u -= weights[k]
+		}
+		return k
+	}
+	var b strings.Builder
+	b.WriteString("RetentionCalls,RetentionOffersAccepted,UniqueSubs,ActiveSubs,SuspendedSubs,Lines,Handsets,HandsetModels,CallForwardingCalls\n")
+	for range 6380 {
+		calls := 0
+		if rng.Float64() < 0.034 {
+			calls = []int{1, 2, 4}[pick(0.94, 0.05, 0.01)]
+		}
+		offers := 0
+		if calls > 0 && rng.Float64() < 0.45 {
+			offers = 1 + pick(0.96, 0.03, 0.01)
+		}
+		unique := 1 + pick(0.64, 0.265, 0.06, 0.023, 0.012)
+		active := max(unique-pick(0.75, 0.2, 0.05), 1)
+		suspended := pick(0.9, 0.1)
+		handsets := 1 + pick(0.56, 0.25, 0.1, 0.05, 0.04)
+		models := max(handsets-pick(0.8, 0.2), 1)
+		forwarding := 0.0
+		if rng.Float64() < 0.005 {
+			forwarding = float64(1+rng.IntN(40)) / 3
+		}
+		fmt.Fprintf(&b, "%d,%d,%d,%d,%d,%d,%d,%d,%.1f\n", calls, offers, unique, active, suspended, active+suspended, handsets, models, forwarding)
+	}
+	tab, err := score.ReadCSV(strings.NewReader(b.String()), nil)
+	require.NoError(t, err)
+	s := tab.InferSchema()
+	got := fit.DerivedInputs(tab, s)
+	require.Len(t, got, 1, "%v", got)
+	require.Equal(t, "Lines = ActiveSubs + SuspendedSubs", got[0].Formula())
+	require.Equal(t, 1.0, got[0].Share)
+	require.Empty(t, fit.ScaledInputs(tab, s))
+}

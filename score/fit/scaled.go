@@ -38,7 +38,8 @@ func (d Scaled) String() string {
 // other times a constant in the rows of t, counted as DerivedInputs counts
 // them (off the derived column's most common value, at least 90% of the
 // rows where both are numbers, after rounding to the decimals the derived
-// column is written with; first tried on 200 rows). The constant is the
+// column is written with, and nine tenths beyond chance agreement; first
+// tried on 200 rows). The constant is the
 // least-squares slope through the origin on those first rows, to the
 // fewest significant digits that pass the first try; a constant of 1 (a
 // copy) is left to the aliasing and correlation checks. Of the two
@@ -109,7 +110,7 @@ func ScaledInputs(t *score.Table, s *score.Schema) []Scaled {
 			}
 			times := func(a, _ float64) float64 { return c * a }
 			hit, rows := derivedMatches(y, a, a, times, dec, len(y.x), false)
-			if !derivedHolds(hit, rows) {
+			if !derivedHolds(hit, rows) || !derivedBeyondChance(y, a, a, times, dec, hit, rows) {
 				continue
 			}
 			out = append(out, found{Scaled{Feature: y.name, Source: a.name, Rate: c, Decimals: max(dec, 0),
