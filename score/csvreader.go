@@ -25,6 +25,13 @@ type CSVOptions struct {
 	// the comma to '.'. Without it such cells are text, and Table.Infer
 	// names the column.
 	DecimalComma bool
+	// Missing lists a file's own markers of a missing value ("?", "NA",
+	// "-"): a data cell equal to one of them, after trimming, is read as
+	// a blank cell (missing), as pandas' na_values and R's na.strings
+	// read them. Quoted or not alike; header cells are never changed;
+	// empty strings are ignored. Without it only a blank cell is missing,
+	// and Table.Infer names a column of numbers with such cells.
+	Missing []string
 	// RowOffset and LineOffset are added to the data rows and physical
 	// lines the reader counts (Row, Line and the rows and lines its errors
 	// name), for a reader of one piece of a larger file: the rows and the
@@ -64,6 +71,8 @@ type CSVReader struct {
 	name   string
 	gzip   bool
 	comma  bool // DecimalComma
+	// missing holds CSVOptions.Missing, non-empty and trimmed.
+	missing []string
 
 	header []string
 	row    int // data rows returned or reported so far
@@ -93,6 +102,11 @@ func NewCSVReader(r io.Reader, opts *CSVOptions) (*CSVReader, error) {
 		o = *opts
 	}
 	cr := &CSVReader{lim: o.Limits.withDefaults(), name: o.Name, comma: o.DecimalComma}
+	for _, m := range o.Missing {
+		if m = trimCell(m); m != "" {
+			cr.missing = append(cr.missing, m)
+		}
+	}
 	if o.Delimiter == 0 {
 		o.Delimiter = ','
 	}
@@ -369,6 +383,9 @@ func (cr *CSVReader) parseRecord(line []byte) ([]string, error) {
 		}
 		if bad == nil {
 			c = trimCellBytes(c)
+			if len(cr.missing) > 0 && cr.header != nil && cr.isMissing(c) {
+				c = c[:0]
+			}
 			at := len(cr.arena)
 			cr.arena = append(cr.arena, c...)
 			if cr.comma && cr.header != nil && bytes.IndexByte(c, ',') >= 0 && decimalComma(string(c)) {
@@ -668,4 +685,15 @@ func (c *crReader) Read(p []byte) (int, error) {
 			return w, err
 		}
 	}
+}
+
+// isMissing says whether the trimmed cell c is one of the file's missing
+// markers (CSVOptions.Missing).
+func (cr *CSVReader) isMissing(c []byte) bool {
+	for _, m := range cr.missing {
+		if string(c) == m {
+			return true
+		}
+	}
+	return false
 }

@@ -292,3 +292,18 @@ func TestCSVCarriageReturnLines(t *testing.T) {
 	rows, _ = readAll(t, cr)
 	require.Equal(t, [][]string{{"1", "a\rb"}}, rows)
 }
+
+// CSVOptions.Missing: a data cell that is one of the file's markers,
+// quoted or not and after trimming, is read as blank; the header and a
+// cell that only contains a marker are kept.
+func TestCSVReaderMissingMarkers(t *testing.T) {
+	in := "a,?,b\n1,?,x\n\"?\", NA ,?x\n-,2,\n"
+	tab, err := score.ReadCSV(strings.NewReader(in), &score.CSVOptions{Missing: []string{"?", " NA", ""}})
+	require.NoError(t, err)
+	require.Equal(t, []string{"a", "?", "b"}, tab.Header())
+	var got [][]string
+	for i := range tab.Len() {
+		got = append(got, []string{tab.Cell(i, 0), tab.Cell(i, 1), tab.Cell(i, 2)})
+	}
+	require.Equal(t, [][]string{{"1", "", "x"}, {"", "", "?x"}, {"-", "2", ""}}, got)
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // Table is a data set read from CSV: a header and rows of text cells. A cell
@@ -251,8 +252,8 @@ func (t *Table) inferColumn(j int, check bool) (Feature, error) {
 	}
 	if len(markers.labels) > 0 {
 		if f.Kind == Numeric && numbers > 0 && check {
-			return f, fmt.Errorf("%w: column %s holds numbers and %s: candor reads only a blank cell as missing, so the column would be read as categories; blank those cells to make them missing values, declare the column {\"kind\": \"categorical\"} to keep them as a category, or leave it out (--exclude, or {\"role\": \"ignored\"})",
-				ErrMalformed, QuoteBounded(t.header[j]), markers.describe())
+			return f, fmt.Errorf("%w: column %s holds numbers and %s: candor reads only a blank cell as missing, so the column would be read as categories; blank those cells to make them missing values%s, declare the column {\"kind\": \"categorical\"} to keep them as a category, or leave it out (--exclude, or {\"role\": \"ignored\"})",
+				ErrMalformed, QuoteBounded(t.header[j]), markers.describe(), readAsMissing(markers.labels))
 		}
 		f.Kind = Categorical
 	}
@@ -342,10 +343,39 @@ func (t *Table) strayText(j int) error {
 		}
 	}
 	return fmt.Errorf("%w: column %s: %d of its %d cells are numbers and the others are text: %s. "+
-		"A blank cell is the missing value: blank or drop those cells (a description row under the header, a \"NA\" marker); "+
+		"A blank cell is the missing value: blank or drop those cells (a description row under the header, a \"NA\" marker)%s; "+
 		"or, if the values are labels, declare the column with \"kind\": \"categorical\" in --features (score.Declarations); "+
 		"or leave it out (--exclude, \"role\": \"ignored\")",
-		ErrMalformed, QuoteBounded(t.header[j]), cells-others, cells, strings.Join(parts, ", "))
+		ErrMalformed, QuoteBounded(t.header[j]), cells-others, cells, strings.Join(parts, ", "), readAsMissing(markerLike(order)))
+}
+
+// markerLike returns the texts that read as a missing-value marker: no
+// letter or digit ("?", "-", "*", "."); a description row under the header
+// ("age in years") is not one.
+func markerLike(texts []string) []string {
+	var out []string
+	for _, c := range texts {
+		if !strings.ContainsFunc(c, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// readAsMissing is the error's hint to read markers as missing values
+// (", or read them as missing: CANDOR_MISSING='?' (score.CSVOptions.Missing)"),
+// or "" when there is none to give: no marker, or one that a comma-separated
+// list in single quotes cannot hold.
+func readAsMissing(markers []string) string {
+	if len(markers) == 0 {
+		return ""
+	}
+	for _, m := range markers {
+		if strings.ContainsAny(m, "',") {
+			return ""
+		}
+	}
+	return fmt.Sprintf(", or read them as missing: CANDOR_MISSING='%s' (score.CSVOptions.Missing)", strings.Join(markers, ","))
 }
 
 // Record returns row i (0-based) as a record of schema s, matching columns

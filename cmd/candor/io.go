@@ -65,7 +65,8 @@ func readTable(path, delim string) (*score.Table, error) {
 }
 
 // csvOptions are the CSV options of a command's --data and --delimiter,
-// with CANDOR_LIMITS and CANDOR_DECIMAL_COMMA from the environment.
+// with CANDOR_LIMITS, CANDOR_DECIMAL_COMMA and CANDOR_MISSING from the
+// environment.
 func csvOptions(path, delim string) (*score.CSVOptions, error) {
 	var opts score.CSVOptions
 	if delim != "" {
@@ -85,6 +86,7 @@ func csvOptions(path, delim string) (*score.CSVOptions, error) {
 	}
 	opts.Limits = lim
 	opts.DecimalComma = os.Getenv("CANDOR_DECIMAL_COMMA") == "1"
+	opts.Missing = missingFromEnv()
 	opts.Name = path
 	if path == "-" {
 		opts.Name = "standard input"
@@ -336,4 +338,17 @@ func scoreRows(m *score.Model, t *score.Table, rows []int) iter.Seq2[int, score.
 			}
 		}
 	}
+}
+
+// missingFromEnv is CANDOR_MISSING, a file's missing-value markers
+// separated by commas ("?" or "?,NA,-"; score.CSVOptions.Missing); nil
+// when unset or blank.
+func missingFromEnv() []string {
+	var out []string
+	for _, m := range strings.Split(os.Getenv("CANDOR_MISSING"), ",") {
+		if m = strings.TrimSpace(m); m != "" {
+			out = append(out, m)
+		}
+	}
+	return out
 }

@@ -178,8 +178,8 @@ func openBlocks(path, delim string) (*blockInput, error) {
 }
 
 // streamCSVOptions are csvOptions-like options for a stream: the
-// delimiter, CANDOR_LIMITS (Bytes unlimited unless set there) and
-// CANDOR_DECIMAL_COMMA.
+// delimiter, CANDOR_LIMITS (Bytes unlimited unless set there),
+// CANDOR_DECIMAL_COMMA and CANDOR_MISSING.
 func streamCSVOptions(path, delim string) (*score.CSVOptions, error) {
 	var opts score.CSVOptions
 	if delim != "" {
@@ -201,6 +201,7 @@ func streamCSVOptions(path, delim string) (*score.CSVOptions, error) {
 	}
 	opts.Limits = lim
 	opts.DecimalComma = os.Getenv("CANDOR_DECIMAL_COMMA") == "1"
+	opts.Missing = missingFromEnv()
 	opts.Name = path
 	if path == "-" {
 		opts.Name = "standard input"

@@ -84,3 +84,65 @@ func TestStrayTextInNumericColumn(t *testing.T) {
 	code, _, stderr = runCLI(t, "fit", "--data", small, "--target", "y", "--event", "1")
 	require.Equal(t, 0, code, stderr)
 }
+
+// questionFile writes a churn-like file that marks a missing value "?", as
+// a public 6,380-customer extract of the Cell2Cell churn data does in 21
+// columns (testdata/trials/2026-12-05-trial22.md): a monthly revenue that
+// is "?" on every 50th row, a handset price that is "?" on every third,
+// and the churn flag.
+func questionFile(t *testing.T, n int) string {
+	var b strings.Builder
+	b.WriteString("MonthlyRevenue,HandsetPrice,Churn\n")
+	for i := range n {
+		revenue, price := fmt.Sprintf("%.2f", 20+float64((i*37)%900)/10), fmt.Sprint(10+10*(i%15))
+		if i%50 == 7 {
+			revenue = "?"
+		}
+		if i%3 == 1 {
+			price = "?"
+		}
+		churn := "No"
+		if (i*7)%10 < 3 {
+			churn = "Yes"
+		}
+		fmt.Fprintf(&b, "%s,%s,%s\n", revenue, price, churn)
+	}
+	path := filepath.Join(t.TempDir(), "question.csv")
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	return path
+}
+
+// A file's own marker for a missing value: the stray-text error says how
+// to read it as missing (CANDOR_MISSING), and with CANDOR_MISSING='?' every
+// command reads a "?" cell as blank: fit reads both columns as numbers (a
+// blank is missing: a scorecard gives it a missing bin) and score scores
+// the rows with a "?" as it scores those with a blank. Before, the only
+// way was to rewrite the file.
+func TestMissingMarkerFromEnvironment(t *testing.T) {
+	data := questionFile(t, 600)
+	code, _, stderr := runCLI(t, "fit", "--data", data, "--target", "Churn", "--event", "Yes", "--model", "scorecard")
+	require.NotEqual(t, 0, code)
+	require.Contains(t, stderr, `column "MonthlyRevenue": 588 of its 600 cells are numbers and the others are text: "?" (12 cells, first in row 8)`)
+	require.Contains(t, stderr, `CANDOR_MISSING='?'`)
+
+	t.Setenv("CANDOR_MISSING", "?")
+	model := filepath.Join(t.TempDir(), "m.json")
+	code, _, stderr = runCLI(t, "fit", "--data", data, "--target", "Churn", "--event", "Yes", "--model", "scorecard", "--out", model)
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stderr, "rows used 600, dropped 0")
+	code, stdout, stderr := runCLI(t, "score", "--model", model, "--data", data)
+	require.Equal(t, 0, code, stderr)
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	require.Len(t, lines, 600)
+	// Row 8 has a "?" revenue and price: scored, not an error, and as the
+	// same file with those cells blank is scored without CANDOR_MISSING.
+	require.NotContains(t, lines[7], "error")
+	raw, err := os.ReadFile(data)
+	require.NoError(t, err)
+	blankPath := filepath.Join(t.TempDir(), "blank.csv")
+	require.NoError(t, os.WriteFile(blankPath, []byte(strings.ReplaceAll(string(raw), "?", "")), 0o644))
+	t.Setenv("CANDOR_MISSING", "")
+	code, blankOut, stderr := runCLI(t, "score", "--model", model, "--data", blankPath)
+	require.Equal(t, 0, code, stderr)
+	require.Equal(t, stdout, blankOut)
+}
