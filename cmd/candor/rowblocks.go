@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -409,6 +410,9 @@ func (in *blockInput) split(l string, cells []string) ([]string, bool) {
 		}
 		if len(c) > 0 && (c[0] == ' ' || c[0] == '\t' || c[len(c)-1] == ' ' || c[len(c)-1] == '\t') {
 			c = strings.Trim(c, " \t")
+		}
+		if len(in.opts.Missing) > 0 && c != "" && slices.Contains(in.opts.Missing, c) {
+			c = "" // a missing-value marker (CANDOR_MISSING), as CSVReader reads it
 		}
 		cells = append(cells, c)
 		if len(cells) > len(in.header) {

@@ -141,6 +141,12 @@ func TestMissingMarkerFromEnvironment(t *testing.T) {
 	require.NoError(t, err)
 	blankPath := filepath.Join(t.TempDir(), "blank.csv")
 	require.NoError(t, os.WriteFile(blankPath, []byte(strings.ReplaceAll(string(raw), "?", "")), 0o644))
+	// The commands that read a file in parallel blocks (monitor, audit)
+	// read it alike: every row scored. Before, their fast line splitter
+	// kept "?" as text, and monitor counted 208 rows of 600 "not scored".
+	code, _, stderr = runCLI(t, "monitor", "--model", model, "--baseline", data, "--current", data, "--format", "json")
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stderr, "0 baseline and 0 current rows not scored")
 	t.Setenv("CANDOR_MISSING", "")
 	code, blankOut, stderr := runCLI(t, "score", "--model", model, "--data", blankPath)
 	require.Equal(t, 0, code, stderr)
