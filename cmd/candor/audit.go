@@ -35,9 +35,13 @@ package main
 // lives here, not in package fairness, so that fairness depends on score
 // only and takes plain cost columns.
 //
+// --proxies (implied by --proxy-inputs) adds "proxies": which inputs stand
+// in for each --group attribute (fairness.Proxies; audit_proxies.go).
+//
 // The data is streamed (audit_model.go, rowblocks.go): memory holds
 // accumulators, not rows, except when --data is also the population of the
-// recourse costs (a model without stored percentiles and no --train).
+// recourse costs (a model without stored percentiles and no --train) and
+// with --proxies, which reads --data again into memory.
 
 import (
 	"bytes"
@@ -69,10 +73,11 @@ func (r *repeated) Set(s string) error { *r = append(*r, s); return nil }
 type auditArgs struct {
 	data, delim, label, favorable, prediction, favPrediction, scoreCol string
 	direction, groups, weights, format, chartPath, out, missing        string
-	modelPath, actionsPath, trainPath, features                        string
+	modelPath, actionsPath, trainPath, features, proxyInputs           string
 	threshold, level                                                   float64
 	bootstrap, minGroup, maxChanges, workers                           int
 	seed                                                               uint64
+	proxies                                                            bool
 	references, bands                                                  repeated
 	bandEdges                                                          map[string]fairness.Bands // --bands, parsed
 	set                                                                map[string]bool
@@ -109,17 +114,21 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&a.trainPath, "train", "", "with --model: training CSV for recourse percentiles (default: the model's stored statistics, else --data)")
 	fs.IntVar(&a.maxChanges, "max-changes", 0, "with --model: most features changed per recourse (0 = no limit)")
 	fs.IntVar(&a.workers, "workers", 0, "cores that read and count rows (default all); the data is streamed, in memory independent of its rows (with --model, unless --data is also the recourse population: a model without stored percentiles and no --train)")
+	fs.BoolVar(&a.proxies, "proxies", false, "also measure which inputs stand in for each --group attribute (fairness.Proxies: Cramér's V or correlation ratio per input, naive-Bayes AUC of all inputs): the --model's inputs or --proxy-inputs; reads --data a second time, into memory (rows × inputs), so --data must be a file")
+	fs.StringVar(&a.proxyInputs, "proxy-inputs", "", "the inputs for --proxies (and implies it), comma-separated columns of --data, instead of the --model's inputs; a column is numeric when every non-blank cell is a number")
 	a.mflags = addModelFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	a.set = map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { a.set[f.Name] = true })
-	rep, burdens, excl, unscored, err := audit(ctx, a, stderr)
+	a.proxies = a.proxies || a.set["proxy-inputs"]
+	res, err := audit(ctx, a, stderr)
 	if err != nil {
 		return err
 	}
-	if err := writeAudit(a, rep, burdens, excl, unscored, stdout); err != nil {
+	rep, excl := res.rep, res.excl
+	if err := writeAudit(a, res, stdout); err != nil {
 		return err
 	}
 	if a.chartPath != "" {
@@ -210,6 +219,7 @@ func checkAuditArgs(a auditArgs) error {
 	if a.workers < 0 {
 		errs = append(errs, fmt.Errorf("--workers must be 0 (all cores) or more, got %d", a.workers))
 	}
+	errs = append(errs, checkProxyArgs(a)...)
 	return errors.Join(errs...)
 }
 
@@ -262,31 +272,64 @@ func parseBands(flags []string) (map[string]fairness.Bands, error) {
 	return out, nil
 }
 
-func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*fairness.Report, []*fairness.Burden, *fairness.Excluded, *unscoredRows, error) {
+// auditResult is what audit found: the report and its excluded rows;
+// with --model the recourse burden and the unscored rows; with --proxies
+// the proxies.
+type auditResult struct {
+	rep      *fairness.Report
+	burdens  []*fairness.Burden
+	excl     *fairness.Excluded
+	unscored *unscoredRows
+	proxies  *proxyAudit
+}
+
+func audit(ctx context.Context, a auditArgs, stderr io.Writer) (*auditResult, error) {
 	if err := checkAuditArgs(a); err != nil {
-		return nil, nil, nil, nil, err
+		return nil, err
 	}
 	refs, err := parseReferences(a.references)
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, err
 	}
 	if a.bandEdges, err = parseBands(a.bands); err != nil {
-		return nil, nil, nil, nil, err
+		return nil, err
 	}
+	var (
+		res auditResult
+		m   *score.Model
+	)
 	if a.modelPath == "" {
-		rep, excl, err := auditStream(ctx, a, refs, stderr)
-		return rep, nil, excl, nil, err
+		res.rep, res.excl, err = auditStream(ctx, a, refs, stderr)
+	} else if m, err = loadAuditModel(a); err == nil {
+		res.rep, res.burdens, res.excl, res.unscored, err = auditModel(ctx, a, refs, m, stderr)
 	}
-	m, err := loadAuditModel(a)
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, err
 	}
+	if a.proxies {
+		if res.proxies, err = auditProxies(a, m); err != nil {
+			return nil, err
+		}
+		if res.proxies.Excluded.Count > 0 {
+			fmt.Fprintf(stderr, "candor audit: proxies: %s\n", res.proxies.Excluded)
+		}
+		if res.proxies.Unreadable != nil {
+			fmt.Fprintf(stderr, "candor audit: proxies: %s\n", res.proxies.unreadableText())
+		}
+	}
+	return &res, nil
+}
+
+// auditModel is audit --model: streamed, or in memory when --data is
+// also the population of the recourse costs.
+func auditModel(ctx context.Context, a auditArgs, refs map[string]string, m *score.Model, stderr io.Writer) (*fairness.Report, []*fairness.Burden, *fairness.Excluded, *unscoredRows, error) {
 	if a.trainPath == "" && !explain.HasPercentiles(m) {
 		// --data is the population of the recourse costs: in memory.
 		return auditInMemory(ctx, a, refs, m, stderr)
 	}
 	var pop *score.Table
 	if a.trainPath != "" {
+		var err error
 		if pop, err = readTable(a.trainPath, a.delim); err != nil {
 			return nil, nil, nil, nil, err
 		}
@@ -561,16 +604,22 @@ func auditBurden(ctx context.Context, a auditArgs, m *score.Model, t *score.Tabl
 }
 
 // writeAudit writes the report as JSON (the fairness report's fields, then
-// "excluded_rows" and, with --model, "recourse_burden") or as text.
-func writeAudit(a auditArgs, rep *fairness.Report, burdens []*fairness.Burden, excl *fairness.Excluded, unscored *unscoredRows, stdout io.Writer) error {
+// "excluded_rows", with --model "recourse_burden", with --proxies
+// "proxies") or as text.
+func writeAudit(a auditArgs, res *auditResult, stdout io.Writer) error {
 	w, closeFn, err := output(a.out, stdout)
 	if err != nil {
 		return err
 	}
 	if a.format == "json" {
-		err = writeAuditJSON(w, rep, burdens, excl, unscored)
+		err = writeAuditJSONProxies(w, res.rep, res.burdens, res.excl, res.unscored, res.proxies)
 	} else {
-		err = writeAuditText(w, rep, burdens, excl, unscored)
+		err = writeAuditText(w, res.rep, res.burdens, res.excl, res.unscored)
+		if err == nil && res.proxies != nil {
+			ew := &errWriterAudit{w: w}
+			writeProxiesText(ew, res.proxies)
+			err = ew.err
+		}
 	}
 	if err != nil {
 		closeFn()
@@ -579,7 +628,13 @@ func writeAudit(a auditArgs, rep *fairness.Report, burdens []*fairness.Burden, e
 	return closeFn()
 }
 
+// writeAuditJSON writes the report without proxies as indented JSON.
 func writeAuditJSON(w io.Writer, rep *fairness.Report, burdens []*fairness.Burden, excl *fairness.Excluded, unscored *unscoredRows) error {
+	return writeAuditJSONProxies(w, rep, burdens, excl, unscored, nil)
+}
+
+// writeAuditJSONProxies is writeAuditJSON with the proxies, when not nil.
+func writeAuditJSONProxies(w io.Writer, rep *fairness.Report, burdens []*fairness.Burden, excl *fairness.Excluded, unscored *unscoredRows, proxies *proxyAudit) error {
 	b, err := json.Marshal(rep)
 	if err != nil {
 		return err
@@ -611,6 +666,14 @@ func writeAuditJSON(w io.Writer, rep *fairness.Report, burdens []*fairness.Burde
 		}
 		buf.WriteString(`,"recourse_burden":`)
 		buf.Write(bb)
+	}
+	if proxies != nil {
+		pb, err := json.Marshal(proxies)
+		if err != nil {
+			return err
+		}
+		buf.WriteString(`,"proxies":`)
+		buf.Write(pb)
 	}
 	buf.WriteByte('}')
 	var out bytes.Buffer
