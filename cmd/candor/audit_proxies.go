@@ -316,31 +316,23 @@ func writeProxiesText(w io.Writer, p *proxyAudit) {
 	}
 	fmt.Fprintf(w, "association of each input alone (Cramér's V for a categorical input, correlation ratio for a numeric one), flagged above %s:\n", fmtLevel(p.AssociationLevel))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "input\tprotected\tmeasure\tvalue\trows\tnote")
+	fmt.Fprintln(tw, "input\tprotected\tmeasure\tvalue\trows")
 	for _, as := range sortedAssociations(p.Associations) {
-		note := ""
-		if as.Flagged {
-			note = "flagged"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", as.Input, as.Protected, as.Measure, fmtProxyValue(as.Value), as.Rows, note)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d%s\n", as.Input, as.Protected, as.Measure, fmtProxyValue(as.Value), as.Rows, flagNote(as.Flagged))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "predictability from all inputs together (naive Bayes, %d-fold cross-fitted AUC, one group against the rest), flagged above %s:\n", p.Folds, fmtLevel(p.AUCLevel))
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "protected\tgroup\tn\tAUC\tnote")
+	fmt.Fprintln(tw, "protected\tgroup\tn\tAUC")
 	for _, pr := range p.Predictability {
-		note := ""
-		if pr.Flagged {
-			note = "flagged"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", pr.Protected, "all (mean)", p.Rows, fmtProxyValue(pr.AUC), note)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s%s\n", pr.Protected, "all (mean)", p.Rows, fmtProxyValue(pr.AUC), flagNote(pr.Flagged))
 		classes := pr.Classes
 		if b, ok := p.bands[pr.Protected]; ok {
 			classes = slices.Clone(classes)
 			slices.SortStableFunc(classes, func(x, y fairness.ClassAUC) int { return bandIndex(b, x.Group) - bandIndex(b, y.Group) })
 		}
 		for _, c := range classes {
-			fmt.Fprintf(tw, "\t%s\t%d\t%s\t\n", c.Group, c.Count, fmtProxyValue(c.AUC))
+			fmt.Fprintf(tw, "\t%s\t%d\t%s\n", c.Group, c.Count, fmtProxyValue(c.AUC))
 		}
 	}
 	tw.Flush()
@@ -379,6 +371,15 @@ func sortedAssociations(as []fairness.Association) []fairness.Association {
 		return strings.Compare(a.Protected, b.Protected)
 	})
 	return out
+}
+
+// flagNote is a table row's last cell: "flagged", or nothing (no cell,
+// so that the row has no trailing padding).
+func flagNote(flagged bool) string {
+	if flagged {
+		return "\tflagged"
+	}
+	return ""
 }
 
 // fmtProxyValue writes a value at three decimals, or why it is undefined.
