@@ -950,7 +950,7 @@ func logisticFit(ctx context.Context, t *score.Table, s *score.Schema, target, e
 	spec.Terms = oh.terms(d, res.Coef, opts.Fill, y, opts.filled)
 	unseenEffects(spec.Terms, opts.Unseen)
 	fit.Contradictions = signContradictions(spec.Terms, oh, res.Coef, res.Aliased)
-	fit.Collinear = collinearity(cols, names, res.Aliased, d.Weights)
+	fit.Collinear = collinearity(cols, names, res.Aliased, d.Weights, oh.groups(d))
 	for j, at := range constrainedAt {
 		if at && j > 0 {
 			fit.AtBound = append(fit.AtBound, names[j])

@@ -225,7 +225,7 @@ func Linear(ctx context.Context, t *score.Table, s *score.Schema, target string,
 	if spec.Version == "" {
 		spec.Version = "1"
 	}
-	fit.Collinear = collinearity(cols, names, aliased, d.Weights)
+	fit.Collinear = collinearity(cols, names, aliased, d.Weights, oh.groups(d))
 	spec.Terms = oh.terms(d, coef, opts.Fill, yy, opts.filled)
 	unseenEffects(spec.Terms, opts.Unseen)
 	spec.Training = &score.Training{Rows: n, Dropped: d.Dropped, Converged: true, LogLik: fit.LogLik,
