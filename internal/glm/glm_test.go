@@ -671,3 +671,44 @@ func TestAliasingAtTheLimitOfRounding(t *testing.T) {
 	}
 	require.Greater(t, failedBefore, 10, "the designs must reach the solve with the column kept")
 }
+
+// A quasi-complete separation by a cell that only a combination of
+// columns singles out: a department "h" whose one other role "hr" is
+// nested in it, so that (1 - r - s) - (1 - lab - mgr - sales) picks out
+// h's 6 managers, none of them an event. The no-separation certificate
+// (Stiemke residuals with X'r = 0 to 1e-10) passed on their residuals of
+// about 1e-15 and the fit returned unconverged coefficients near +-35
+// without an error; their terms must be visible above the tolerance for the
+// certificate to count, so the linear program finds the direction.
+func TestFitLogisticSeparatedNestedCell(t *testing.T) {
+	var cols [7][]float64
+	var y []float64
+	add := func(dept, role, n, events int) {
+		for i := 0; i < n; i++ {
+			r := len(y)
+			row := [7]float64{1, 0, 0, 0, 0, 0, float64(r % 7)}
+			if dept > 0 {
+				row[dept] = 1 // 1: r, 2: s; 0: h, the reference
+			}
+			if role > 0 {
+				row[role] = 1 // 3: lab, 4: mgr, 5: sales; 0: hr, the reference
+			}
+			for j := range cols {
+				cols[j] = append(cols[j], row[j])
+			}
+			y = append(y, map[bool]float64{true: 1, false: 0}[i < events])
+		}
+	}
+	add(0, 0, 10, 3)
+	add(0, 4, 6, 0)
+	add(1, 3, 30, 9)
+	add(1, 4, 12, 2)
+	add(2, 5, 30, 8)
+	add(2, 4, 10, 1)
+	_, err := FitLogistic(context.Background(), Problem{X: cols[:], Y: y}, nil)
+	require.ErrorIs(t, err, ErrSeparation)
+	var se *SeparationError
+	require.ErrorAs(t, err, &se)
+	require.False(t, se.Complete)
+	require.Equal(t, 6, se.Rows)
+}

@@ -477,6 +477,96 @@ func levelCounts(d *Design, col string) string {
 	return ""
 }
 
+// nestedCells names the cells of two categorical inputs that hold one
+// class only and that the design singles out although neither level does:
+// a cell (A=a, B=b) is a linear combination of the one-hot columns when
+// every other level of B seen with A=a occurs only with A=a (a job role
+// nested in a department), since then the cell is A=a less those levels.
+// Such a cell of one class separates the data like a level of one class
+// (the IBM HR attrition file: Department=Human Resources & JobRole=Manager,
+// 11 employees, no leaver, since JobRole=Human Resources occurs only in
+// that department). Only inputs with a column in sep are paired; a cell
+// that is a whole level of A or of B is left to levelCounts.
+func nestedCells(d *Design, sep []string) []string {
+	var cats []int // indexes into d.Inputs
+	for k, si := range d.Inputs {
+		f := d.Schema.Feature(si)
+		if f.Kind == score.Categorical && slices.ContainsFunc(sep, func(c string) bool { return strings.HasPrefix(c, f.Name+"=") }) {
+			cats = append(cats, k)
+		}
+	}
+	type cell struct{ a, b string }
+	var out []string
+	for _, ka := range cats {
+		for _, kb := range cats {
+			if ka == kb {
+				continue
+			}
+			fa, fb := d.Schema.Feature(d.Inputs[ka]), d.Schema.Feature(d.Inputs[kb])
+			rows, events := map[cell]int{}, map[cell]int{}
+			levA, levB := map[string]int{}, map[string]int{}
+			with := map[string][]string{} // level of A -> levels of B seen with it, in first-seen order
+			for r := range d.Events {
+				va, vb := d.Values[ka][r], d.Values[kb][r]
+				if !va.IsCat() || !vb.IsCat() {
+					continue
+				}
+				c := cell{va.Label(), vb.Label()}
+				if rows[c] == 0 {
+					with[c.a] = append(with[c.a], c.b)
+				}
+				rows[c]++
+				levA[c.a]++
+				levB[c.b]++
+				if d.Events[r] {
+					events[c]++
+				}
+			}
+			var as []string
+			for a := range with {
+				as = append(as, a)
+			}
+			slices.Sort(as)
+			for _, a := range as {
+				bs := with[a]
+				if len(bs) < 2 {
+					continue
+				}
+				for _, b := range bs {
+					c := cell{a, b}
+					n, ev := rows[c], events[c]
+					if n == levB[b] || (ev != 0 && ev != n) {
+						continue // a whole level of B, or both classes
+					}
+					var nested []string
+					for _, o := range bs {
+						if o != b {
+							if rows[cell{a, o}] != levB[o] {
+								nested = nil
+								break
+							}
+							nested = append(nested, fb.Name+"="+o)
+						}
+					}
+					if len(nested) == 0 {
+						continue
+					}
+					class := "no event"
+					if ev == n {
+						class = "all events"
+					}
+					if len(nested) > 3 {
+						nested = append(nested[:3], fmt.Sprintf("%d more", len(nested)-3))
+					}
+					out = append(out, fmt.Sprintf("%s=%s & %s=%s (%d rows, %s; %s occurs only with %s=%s)",
+						fa.Name, a, fb.Name, b, n, class, strings.Join(nested, ", "), fa.Name, a))
+				}
+			}
+		}
+	}
+	return out
+}
+
 // Design is a table turned into model columns: the event indicator, the
 // used rows, and each input feature's column of values. It is shared by the
 // logistic and scorecard fits.
@@ -923,8 +1013,12 @@ func logisticFit(ctx context.Context, t *score.Table, s *score.Schema, target, e
 			for i, c := range sepCols {
 				described[i] = c + levelCounts(d, c)
 			}
-			return nil, fmt.Errorf("%w: columns involved: %s (they predict the outcome perfectly on some rows, e.g. a level with no event or only events); "+
-				"leave the feature out (--exclude), pool the level with others in the data, or fit with an L2 penalty (--l2), which has a finite estimate", score.ErrSeparation, strings.Join(described, ", "))
+			cells := ""
+			if nc := nestedCells(d, sepCols); len(nc) > 0 {
+				cells = "; one class only in " + strings.Join(nc, ", ")
+			}
+			return nil, fmt.Errorf("%w: columns involved: %s%s (they predict the outcome perfectly on some rows, e.g. a level with no event or only events); "+
+				"leave the feature out (--exclude), pool the level with others in the data, or fit with an L2 penalty (--l2), which has a finite estimate", score.ErrSeparation, strings.Join(described, ", "), cells)
 		}
 		return nil, fmt.Errorf("%w: %v", score.ErrData, gerr)
 	}

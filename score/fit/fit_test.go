@@ -361,3 +361,43 @@ func TestMostlyNumericColumnNamesItsJunkCells(t *testing.T) {
 		require.Contains(t, err.Error(), `all but 1 of its 300 values are numbers (row 42: "?")`, model)
 	}
 }
+
+// A separation can come from a cell of two features rather than a level of
+// one: on the IBM HR attrition file (testdata/trials/2026-12-05-trial23.md)
+// the job role "Human Resources" occurs only in the department "Human
+// Resources", whose other role, "Manager", has 11 employees and no leaver,
+// so the design singles the cell out (Department=Human Resources minus
+// JobRole=Human Resources) and the fit failed naming only "(intercept),
+// Department=Research & Development, Department=Sales, JobRole=Human
+// Resources", none of them one class. The error names the cell with its
+// rows and why the inputs single it out. By hand below: role "hr" occurs
+// only with dept "h", dept "h"'s other role is "mgr", and its 6 rows are
+// all "no"; every other cell holds both classes. Before, the separation
+// went unseen here: the fit returned coefficients near +-35, unconverged,
+// without an error (internal/glm's no-separation certificate passed on
+// residuals of 1e-15).
+func TestSeparationNamesANestedCell(t *testing.T) {
+	var rows [][]string
+	add := func(dept, role string, n, events int) {
+		for i := range n {
+			y := "no"
+			if i < events {
+				y = "yes"
+			}
+			rows = append(rows, []string{dept, role, fmt.Sprint(len(rows) % 7), y})
+		}
+	}
+	add("h", "hr", 10, 3)
+	add("h", "mgr", 6, 0)
+	add("r", "lab", 30, 9)
+	add("r", "mgr", 12, 2)
+	add("s", "sales", 30, 8)
+	add("s", "mgr", 10, 1)
+	tab, err := score.NewTable([]string{"dept", "role", "noise", "y"}, rows)
+	require.NoError(t, err)
+	s, err := tab.InferSchema().WithRoles(score.Ignored, "y")
+	require.NoError(t, err)
+	_, err = fit.Logistic(context.Background(), tab, s, "y", "yes", nil)
+	require.ErrorIs(t, err, score.ErrSeparation)
+	require.Contains(t, err.Error(), "dept=h & role=mgr (6 rows, no event; role=hr occurs only with dept=h)")
+}
