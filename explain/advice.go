@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -835,6 +836,42 @@ func (tf *termFacts) adviseLabel(want float64, pos int, v score.Value) (Advice, 
 		return "", WithheldNoSupport
 	}
 	return "", WithheldDataTrend
+}
+
+// betterLabels lists the labels adviseLabel would accept as the move
+// behind its "change" from position pos: allowed, not a special value, in
+// another level or bin with a better effect and a lower training event rate.
+// Best effect first; ties in the term's label order.
+func (tf *termFacts) betterLabels(want float64, pos int, v score.Value) []string {
+	if !v.IsCat() || pos < 0 || pos >= len(tf.byPos) {
+		return nil
+	}
+	from := v.Label()
+	e0 := tf.effectAt(pos)
+	cur := tf.byPos[pos]
+	var out []string
+	var gain []float64
+	for i, l := range tf.labels {
+		p := tf.labPos[i]
+		if l == from || p == pos || !(want*(tf.effectAt(p)-e0) > 0) {
+			continue
+		}
+		if _, special := tf.feat.Special[l]; special || !labelAllowed(tf.action, from, l) || !tf.byPos[p].lower(cur) {
+			continue
+		}
+		out = append(out, l)
+		gain = append(gain, want*(tf.effectAt(p)-e0))
+	}
+	idx := make([]int, len(out))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(gain[b], gain[a]) })
+	sorted := make([]string, len(out))
+	for i, k := range idx {
+		sorted[i] = out[k]
+	}
+	return sorted
 }
 
 // effectAt is the effect of the term's level or bin at position p.

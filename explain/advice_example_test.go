@@ -58,6 +58,6 @@ func ExampleReason_advice() {
 	// total_charges  advice ""        withheld "against_data_trend"
 	// Your monthly charge (95 dollars) weighed against the result. A lower value for your monthly charge would improve the result.
 	// Your months with us (3 months) weighed against the result.
-	// Your contract (monthly) weighed against the result. A different value for your contract would improve the result.
+	// Your contract (monthly) weighed against the result. Your contract being yearly would improve the result.
 	// Your total charges so far (300 dollars) weighed against the result.
 }

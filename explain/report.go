@@ -63,6 +63,11 @@ func (e *Explainer) ReasonArgs(r Reason, pos int) Args {
 	case AdviceChange:
 		a.Direction = AnyDirection
 	}
+	if r.Advice == AdviceChange && !tf.feat.Sensitive {
+		for _, l := range e.AdviceLevels(r, pos) {
+			a.Levels = append(a.Levels, score.Cat(l))
+		}
+	}
 	if tf.term.Kind == score.PairTerm {
 		s := e.m.Schema()
 		a.Pair = &[2]score.Feature{s.Feature(e.feats[r.Term]), s.Feature(e.pairs[r.Term])}
@@ -79,6 +84,20 @@ func (e *Explainer) ReasonArgs(r Reason, pos int) Args {
 		}
 	}
 	return a
+}
+
+// AdviceLevels returns, for a reason whose Advice is AdviceChange, the
+// labels of its categorical feature that the customer could move to: those
+// the declared action allows, in a level or bin with a better effect and a
+// lower training event rate than the customer's (the test that gave the
+// advice), best effect first. pos is the reason's term position
+// (Explanation.Positions[r.Term]). It is nil for any other reason and for a
+// sensitive feature, whose values are never shown.
+func (e *Explainer) AdviceLevels(r Reason, pos int) []string {
+	if r.Advice != AdviceChange || r.Term < 0 || r.Term >= len(e.facts) || e.facts[r.Term].feat.Sensitive {
+		return nil
+	}
+	return e.facts[r.Term].betterLabels(-e.sign, pos, r.Value)
 }
 
 // AppendCustomerText appends the customer-facing text of ex's reasons in

@@ -76,7 +76,10 @@ const (
 	WordLower     = "lower"
 	WordDifferent = "different"
 	WordWithheld  = "withheld"
-	WordMissing   = "missing"
+	// WordOr joins the last two of Args.Levels; optional: a language
+	// without it names no levels.
+	WordOr      = "or"
+	WordMissing = "missing"
 )
 
 // Direction says which way a feature would have to move to improve the
@@ -149,7 +152,24 @@ type Args struct {
 	// notation.
 	Pair      *[2]score.Feature
 	PairValue score.Value
+	// Levels, for a categorical feature's "change" advice, are the labels
+	// the customer could move to, best first (Explainer.AdviceLevels). When
+	// set, the ImproveMessage is the one keyed ImproveLevelsKey, whose {to}
+	// shows the first three joined by the language's WordOr ("One year or
+	// Two year"), unless the reason's code or feature has an ImproveMessage
+	// of its own, or the language lacks that message or word. Never used
+	// for a sensitive feature.
+	Levels []score.Value
 }
+
+// ImproveLevelsKey is the ImproveMessage key (Args.Code) of the advice to
+// move a categorical feature to one of Args.Levels.
+const ImproveLevelsKey = "levels"
+
+// maxLevelsShown caps the labels an ImproveLevelsKey sentence names: the
+// best three; each is a move that would improve the result, so naming fewer
+// than all keeps the sentence true.
+const maxLevelsShown = 3
 
 // PairValueSeparator parts a pair term's two values in customer text.
 const PairValueSeparator = "; "
@@ -204,6 +224,7 @@ var builtinMessages = []Message{
 	{Lang: "en", Kind: ReasonMessage, Sensitive: true, Text: "Your {feature} weighed against the result."},
 	{Lang: "en", Kind: ImproveMessage, Text: "A {direction} value for your {feature} would improve the result."},
 	{Lang: "en", Kind: ImproveMessage, Sensitive: true, Text: "A different value for your {feature} would improve the result."},
+	{Lang: "en", Kind: ImproveMessage, Key: ImproveLevelsKey, Text: "Your {feature} being {to} would improve the result."},
 	{Lang: "en", Kind: ChangeMessage, Text: "If your {feature} were {to} instead of {from}"},
 	{Lang: "en", Kind: ChangeMessage, Sensitive: true, Text: "If your {feature} were {direction}"},
 	{Lang: "en", Kind: ChangeMessage, Key: ChangeDerivedKey, Text: "so your {feature} would be {to} instead of {from}"},
@@ -213,6 +234,7 @@ var builtinMessages = []Message{
 	{Lang: "en", Kind: WordMessage, Key: WordDifferent, Text: "different"},
 	{Lang: "en", Kind: WordMessage, Key: WordWithheld, Text: "not shown"},
 	{Lang: "en", Kind: WordMessage, Key: WordMissing, Text: "not given"},
+	{Lang: "en", Kind: WordMessage, Key: WordOr, Text: "or"},
 	{Lang: "en", Kind: RangeMessage, Key: RangeBelow, Text: "less than {upper}{unit}"},
 	{Lang: "en", Kind: RangeMessage, Key: RangeFrom, Text: "{lower}{unit} or more"},
 	{Lang: "en", Kind: RangeMessage, Key: RangeBetween, Text: "between {lower} and {upper}{unit}"},
@@ -223,6 +245,7 @@ var builtinMessages = []Message{
 	{Lang: "de", Kind: ReasonMessage, Sensitive: true, Text: "Ihr Merkmal „{feature}“ wirkte sich nachteilig auf das Ergebnis aus."},
 	{Lang: "de", Kind: ImproveMessage, Text: "Ein {direction} Wert bei „{feature}“ würde das Ergebnis verbessern."},
 	{Lang: "de", Kind: ImproveMessage, Sensitive: true, Text: "Ein anderer Wert bei „{feature}“ würde das Ergebnis verbessern."},
+	{Lang: "de", Kind: ImproveMessage, Key: ImproveLevelsKey, Text: "Ein Wert wie {to} bei „{feature}“ würde das Ergebnis verbessern."},
 	{Lang: "de", Kind: ChangeMessage, Text: "Wenn Ihr Merkmal „{feature}“ {to} statt {from} wäre"},
 	{Lang: "de", Kind: ChangeMessage, Sensitive: true, Text: "Wenn Ihr Merkmal „{feature}“ anders wäre"},
 	{Lang: "de", Kind: ChangeMessage, Key: ChangeDerivedKey, Text: "also wäre Ihr Merkmal „{feature}“ {to} statt {from}"},
@@ -232,6 +255,7 @@ var builtinMessages = []Message{
 	{Lang: "de", Kind: WordMessage, Key: WordDifferent, Text: "anderer"},
 	{Lang: "de", Kind: WordMessage, Key: WordWithheld, Text: "nicht angezeigt"},
 	{Lang: "de", Kind: WordMessage, Key: WordMissing, Text: "keine Angabe"},
+	{Lang: "de", Kind: WordMessage, Key: WordOr, Text: "oder"},
 	{Lang: "de", Kind: RangeMessage, Key: RangeBelow, Text: "weniger als {upper}{unit}"},
 	{Lang: "de", Kind: RangeMessage, Key: RangeFrom, Text: "{lower}{unit} oder mehr"},
 	{Lang: "de", Kind: RangeMessage, Key: RangeBetween, Text: "zwischen {lower} und {upper}{unit}"},
@@ -314,6 +338,13 @@ func (c *Catalog) AppendText(dst []byte, lang string, kind MessageKind, a Args) 
 		return dst, nil // no advice to give
 	}
 	segs := c.lookup(lang, kind, a.Code, a.Feature)
+	if kind == ImproveMessage {
+		if ls, ok := c.levelsMessage(lang, a); ok {
+			segs = ls
+		} else {
+			a.Levels = nil
+		}
+	}
 	for _, s := range segs {
 		if s.hole == "" {
 			dst = append(dst, s.lit...)
@@ -326,6 +357,44 @@ func (c *Catalog) AppendText(dst []byte, lang string, kind MessageKind, a Args) 
 		dst = c.appendHole(dst, lang, s.hole, a)
 	}
 	return dst, nil
+}
+
+// levelsMessage is the ImproveLevelsKey message for a, when a has Levels,
+// its feature is not sensitive, the language has the message and WordOr,
+// and neither a.Code nor the feature has an ImproveMessage of its own.
+func (c *Catalog) levelsMessage(lang string, a Args) ([]segment, bool) {
+	if len(a.Levels) == 0 || a.Feature.Sensitive {
+		return nil, false
+	}
+	for _, key := range [...]string{a.Code, a.Feature.Name} {
+		if _, own := c.msgs[msgKey{lang, ImproveMessage, key, false}]; own && key != "" {
+			return nil, false
+		}
+	}
+	segs, ok := c.msgs[msgKey{lang, ImproveMessage, ImproveLevelsKey, false}]
+	if _, or := c.msgs[msgKey{lang, WordMessage, WordOr, false}]; !ok || !or {
+		return nil, false
+	}
+	return segs, true
+}
+
+// appendLevels appends the first maxLevelsShown of a.Levels, the last two
+// joined by the language's WordOr and the others by ", ".
+func (c *Catalog) appendLevels(dst []byte, lang string, a Args) []byte {
+	ls := a.Levels[:min(len(a.Levels), maxLevelsShown)]
+	for i, l := range ls {
+		switch {
+		case i == 0:
+		case i == len(ls)-1:
+			dst = append(dst, ' ')
+			dst = append(dst, c.word(lang, WordOr)...)
+			dst = append(dst, ' ')
+		default:
+			dst = append(dst, ", "...)
+		}
+		dst = c.appendValue(dst, lang, a.Feature, l)
+	}
+	return dst
 }
 
 // english: lang is English ("en", "en-GB").
@@ -531,6 +600,9 @@ func (c *Catalog) appendHole(dst []byte, lang, hole string, a Args) []byte {
 	case "from":
 		return c.appendValue(dst, lang, a.Feature, a.From)
 	case "to":
+		if len(a.Levels) > 0 {
+			return c.appendLevels(dst, lang, a)
+		}
 		return c.appendValue(dst, lang, a.Feature, a.To)
 	case "direction":
 		return append(dst, c.word(lang, a.Direction.word())...)
