@@ -127,13 +127,18 @@ type Violations struct {
 	// value its sources do not give (recomputed when a source changed,
 	// else unchanged), or marks as derived a change of another feature.
 	ChangeDerivedMismatch int `json:"change_derived_mismatch"`
+	// AdviceLevelUnsupported: a level named by a categorical "change"
+	// advice (Explainer.AdviceLevels) whose effect is not better than the
+	// customer's, whose training event rate is not lower, or that is a
+	// special code.
+	AdviceLevelUnsupported int `json:"advice_level_unsupported"`
 }
 
 // Total is the number of violations of every kind.
 func (v Violations) Total() int {
 	return v.AdviceNotActionable + v.AdviceAgainstDirection + v.AdviceAgainstTrend + v.AdviceSpecial +
 		v.AdviceShapeTurns + v.ChangeShapeTurns + v.ChangeNotActionable + v.ChangeAgainstDirection + v.ChangeAgainstTrend + v.ChangeSpecialTarget +
-		v.ChangeUnsupported + v.ChangeBelowMinChange + v.ChangeDerivedMismatch
+		v.ChangeUnsupported + v.ChangeBelowMinChange + v.ChangeDerivedMismatch + v.AdviceLevelUnsupported
 }
 
 // maxCheckErrors is how many row errors AdviceCheck keeps.
@@ -236,6 +241,7 @@ func CheckAdvice(ctx context.Context, m *score.Model, t *score.Table, opts *Chec
 				fc.Advised++
 				advised = true
 				rep.Violations.checkAdvice(m, o.Actions, r)
+				rep.Violations.checkLevels(m, r, e.AdviceLevels(r, ex.Positions[r.Term]), -e.sign)
 				continue
 			}
 			withheld = true
@@ -429,6 +435,31 @@ func (v *Violations) checkAdvice(m *score.Model, actions *Actions, r Reason) {
 		}
 		if tr < 0 {
 			v.AdviceAgainstTrend++
+		}
+	}
+}
+
+// checkLevels re-checks, from the model alone, the levels a categorical
+// "change" advice names to the customer: each must have a better effect
+// than the customer's value (want times the difference positive: want is
+// +1 when a larger effect helps), a lower training event rate, and be no
+// special code. The allowed transitions are the explainer's to apply and
+// are not re-checked here.
+func (v *Violations) checkLevels(m *score.Model, r Reason, levels []string, want float64) {
+	if len(levels) == 0 {
+		return
+	}
+	j := r.Term
+	t := m.Term(j)
+	f := m.Schema().Feature(m.TermFeature(j))
+	e0, _, err0 := m.Effect(j, r.Value)
+	rate0, ok0 := cellFromModel(m, j, &t, r.Value)
+	for _, l := range levels {
+		to := score.Cat(l)
+		e, _, err := m.Effect(j, to)
+		rate, ok := cellFromModel(m, j, &t, to)
+		if err0 != nil || err != nil || !ok0 || !ok || !(want*(e-e0) > 0) || !(rate < rate0) || specialValue(m, j, &t, f, to) {
+			v.AdviceLevelUnsupported++
 		}
 	}
 }
