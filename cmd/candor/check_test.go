@@ -96,6 +96,11 @@ func TestExplainCLIAdvice(t *testing.T) {
 			adv, hasAdv := r["advice"]
 			code, hasCode := r["advice_withheld"]
 			require.True(t, hasAdv != hasCode, "%v", r)
+			to, hasTo := r["advice_to"].([]any)
+			require.Equal(t, adv == "change", hasTo, "%v", r) // the levels of a change, and only of a change
+			for _, l := range to {
+				require.NotEqual(t, r["value"], l, "%v", r)
+			}
 			if hasAdv {
 				advised++
 				require.Contains(t, []any{"increase", "decrease", "change"}, adv)

@@ -57,6 +57,10 @@ type reasonJS struct {
 	// none, AdviceWithheld says why (explain.WithheldNotActionable, ...).
 	Advice         string `json:"advice,omitempty"`
 	AdviceWithheld string `json:"advice_withheld,omitempty"`
+	// AdviceTo, for a "change", lists the levels the customer could move
+	// to, best first (explain.Explainer.AdviceLevels; the text names the
+	// first three). Never for a sensitive feature.
+	AdviceTo []string `json:"advice_to,omitempty"`
 }
 
 type explainArgs struct {
@@ -433,8 +437,12 @@ func explainJSON(e *explain.Explainer, cat *explain.Catalog, a explainArgs, row 
 		if r.Withheld {
 			bin = ""
 		}
-		line.Reasons = append(line.Reasons, reasonJS{Code: r.Code, Feature: r.Feature,
-			Value: r.JSONValue(), Bin: bin, Effect: r.Effect, Advice: string(r.Advice), AdviceWithheld: r.AdviceWithheld})
+		rj := reasonJS{Code: r.Code, Feature: r.Feature,
+			Value: r.JSONValue(), Bin: bin, Effect: r.Effect, Advice: string(r.Advice), AdviceWithheld: r.AdviceWithheld}
+		if r.Term >= 0 {
+			rj.AdviceTo = e.AdviceLevels(r, ex.Positions[r.Term])
+		}
+		line.Reasons = append(line.Reasons, rj)
 	}
 	txt, err := e.AppendCustomerText(nil, cat, a.lang, ex)
 	if err != nil {

@@ -237,6 +237,16 @@ func appendExplainLine(b []byte, line *explainLine) ([]byte, error) {
 			num(`,"effect":`, &r.Effect)
 			str(`,"advice":`, r.Advice)
 			str(`,"advice_withheld":`, r.AdviceWithheld)
+			if len(r.AdviceTo) > 0 {
+				b = append(b, `,"advice_to":[`...)
+				for k, l := range r.AdviceTo {
+					if k > 0 {
+						b = append(b, ',')
+					}
+					b = appendJSONString(b, l, false)
+				}
+				b = append(b, ']')
+			}
 			b = append(b, '}')
 		}
 		b = append(b, ']')

@@ -101,7 +101,8 @@ func TestAppendExplainLineMatchesEncoder(t *testing.T) {
 				{Feature: "job", Value: "<skilled & \"senior\">", Effect: -1e-9}, {Feature: "x", Value: nil, Effect: 0},
 				{Feature: "sex", Value: "withheld", Effect: 0.3}},
 			Reasons: []reasonJS{{Code: "R1", Feature: "age", Value: 42.0, Bin: "[40, 50)", Effect: 0.1, Advice: "decrease"},
-				{Code: "", Feature: "sex", Value: "withheld", Effect: 0.3, AdviceWithheld: "not_actionable"}},
+				{Code: "", Feature: "sex", Value: "withheld", Effect: 0.3, AdviceWithheld: "not_actionable"},
+				{Code: "C", Feature: "contract", Value: "monthly", Bin: "monthly", Effect: 0.4, Advice: "change", AdviceTo: []string{"two \"year\"", "one year"}}},
 			Text: []string{"Your age <42> counted against you.", "\u2028 é"}},
 		{Row: 3, Units: "points", Total: f(600), Contributions: []contributionJS{}, Text: []string{}},
 	}
