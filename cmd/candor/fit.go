@@ -129,7 +129,8 @@ func runFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		warningLines("heavy tail", fit.HeavyTails(m)) +
 		warningLines("protected attribute?", fit.ProtectedLookalikes(m.Schema(), decl)) +
 		warningLines("named after the target?", fit.TargetNamedInputs(m.Schema(), decl, a.target)) +
-		warningLines("code read as a number?", fit.CodeLookalikes(schema, decl)) + duplicateLines(t)
+		warningLines("code read as a number?", fit.CodeLookalikes(schema, decl)) +
+		warningLines("missing marker?", fit.MarkerLevels(t, schema)) + duplicateLines(t)
 	if a.report != "" {
 		w, closeFn, err := output(a.report, stdout)
 		if err != nil {
