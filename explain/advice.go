@@ -810,20 +810,19 @@ func (tf *termFacts) adviseLabel(want float64, pos int, v score.Value) (Advice, 
 		return "", WithheldNoChange // an unseen label or a missing one
 	}
 	from := v.Label()
-	e0 := tf.effectAt(pos)
 	cur := tf.byPos[pos]
 	better, allowed := false, false
-	for i, l := range tf.labels {
-		p := tf.labPos[i]
-		if l == from || p == pos || !(want*(tf.effectAt(p)-e0) > 0) {
+	for i := range tf.labels {
+		gain, ok := tf.labelMove(want, pos, from, i)
+		if !(gain > 0) {
 			continue
 		}
 		better = true
-		if _, special := tf.feat.Special[l]; special || !labelAllowed(tf.action, from, l) {
+		if !ok {
 			continue
 		}
 		allowed = true
-		if tf.byPos[p].lower(cur) {
+		if tf.byPos[tf.labPos[i]].lower(cur) {
 			return AdviceChange, ""
 		}
 	}
@@ -838,6 +837,19 @@ func (tf *termFacts) adviseLabel(want float64, pos int, v score.Value) (Advice, 
 	return "", WithheldDataTrend
 }
 
+// labelMove is the move from label from, at position pos, to label i of
+// the term: its gain in effect (want times the difference; 0 for a label
+// of the same level or bin), and whether it is allowed (no special value,
+// within the declared order and transitions).
+func (tf *termFacts) labelMove(want float64, pos int, from string, i int) (gain float64, allowed bool) {
+	l, p := tf.labels[i], tf.labPos[i]
+	if l == from || p == pos {
+		return 0, false
+	}
+	_, special := tf.feat.Special[l]
+	return want * (tf.effectAt(p) - tf.effectAt(pos)), !special && labelAllowed(tf.action, from, l)
+}
+
 // betterLabels lists the labels adviseLabel would accept as the move
 // behind its "change" from position pos: allowed, not a special value, in
 // another level or bin with a better effect and a lower training event rate.
@@ -846,32 +858,22 @@ func (tf *termFacts) betterLabels(want float64, pos int, v score.Value) []string
 	if !v.IsCat() || pos < 0 || pos >= len(tf.byPos) {
 		return nil
 	}
-	from := v.Label()
-	e0 := tf.effectAt(pos)
-	cur := tf.byPos[pos]
-	var out []string
-	var gain []float64
+	type move struct {
+		label string
+		gain  float64
+	}
+	var moves []move
 	for i, l := range tf.labels {
-		p := tf.labPos[i]
-		if l == from || p == pos || !(want*(tf.effectAt(p)-e0) > 0) {
-			continue
+		if gain, ok := tf.labelMove(want, pos, v.Label(), i); gain > 0 && ok && tf.byPos[tf.labPos[i]].lower(tf.byPos[pos]) {
+			moves = append(moves, move{l, gain})
 		}
-		if _, special := tf.feat.Special[l]; special || !labelAllowed(tf.action, from, l) || !tf.byPos[p].lower(cur) {
-			continue
-		}
-		out = append(out, l)
-		gain = append(gain, want*(tf.effectAt(p)-e0))
 	}
-	idx := make([]int, len(out))
-	for i := range idx {
-		idx[i] = i
+	slices.SortStableFunc(moves, func(a, b move) int { return cmp.Compare(b.gain, a.gain) })
+	out := make([]string, len(moves))
+	for i, m := range moves {
+		out[i] = m.label
 	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(gain[b], gain[a]) })
-	sorted := make([]string, len(out))
-	for i, k := range idx {
-		sorted[i] = out[k]
-	}
-	return sorted
+	return out
 }
 
 // effectAt is the effect of the term's level or bin at position p.

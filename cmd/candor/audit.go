@@ -645,35 +645,32 @@ func writeAuditJSONProxies(w io.Writer, rep *fairness.Report, burdens []*fairnes
 	}
 	var buf bytes.Buffer
 	buf.Write(b[:len(b)-1])
-	ex, err := json.Marshal(excl)
-	if err != nil {
+	field := func(key string, v any) error {
+		vb, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		buf.WriteString(`,"` + key + `":`)
+		buf.Write(vb)
+		return nil
+	}
+	if err := field("excluded_rows", excl); err != nil {
 		return err
 	}
-	buf.WriteString(`,"excluded_rows":`)
-	buf.Write(ex)
 	if unscored != nil {
-		ub, err := json.Marshal(unscored)
-		if err != nil {
+		if err := field("unscored_rows", unscored); err != nil {
 			return err
 		}
-		buf.WriteString(`,"unscored_rows":`)
-		buf.Write(ub)
 	}
 	if burdens != nil {
-		bb, err := json.Marshal(burdens)
-		if err != nil {
+		if err := field("recourse_burden", burdens); err != nil {
 			return err
 		}
-		buf.WriteString(`,"recourse_burden":`)
-		buf.Write(bb)
 	}
 	if proxies != nil {
-		pb, err := json.Marshal(proxies)
-		if err != nil {
+		if err := field("proxies", proxies); err != nil {
 			return err
 		}
-		buf.WriteString(`,"proxies":`)
-		buf.Write(pb)
 	}
 	buf.WriteByte('}')
 	var out bytes.Buffer

@@ -13,6 +13,23 @@ import (
 // for the same values (jsonw_test.go checks it on every kind of line),
 // without reflection or an allocation per line.
 
+// appendJSONStrings appends key and ss as a JSON array of strings, or
+// nothing when ss is empty (an omitempty []string field).
+func appendJSONStrings(b []byte, key string, ss []string) []byte {
+	if len(ss) == 0 {
+		return b
+	}
+	b = append(b, key...)
+	b = append(b, '[')
+	for k, s := range ss {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, s, false)
+	}
+	return append(b, ']')
+}
+
 // appendJSONFloat appends x as encoding/json writes a float64. A NaN or
 // an infinity is an error, as there.
 func appendJSONFloat(b []byte, x float64) ([]byte, error) {
@@ -237,30 +254,12 @@ func appendExplainLine(b []byte, line *explainLine) ([]byte, error) {
 			num(`,"effect":`, &r.Effect)
 			str(`,"advice":`, r.Advice)
 			str(`,"advice_withheld":`, r.AdviceWithheld)
-			if len(r.AdviceTo) > 0 {
-				b = append(b, `,"advice_to":[`...)
-				for k, l := range r.AdviceTo {
-					if k > 0 {
-						b = append(b, ',')
-					}
-					b = appendJSONString(b, l, false)
-				}
-				b = append(b, ']')
-			}
+			b = appendJSONStrings(b, `,"advice_to":`, r.AdviceTo)
 			b = append(b, '}')
 		}
 		b = append(b, ']')
 	}
-	if len(line.Text) > 0 {
-		b = append(b, `,"text":[`...)
-		for k, s := range line.Text {
-			if k > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, s, false)
-		}
-		b = append(b, ']')
-	}
+	b = appendJSONStrings(b, `,"text":`, line.Text)
 	str(`,"error":`, line.Error)
 	if err != nil {
 		return b, err

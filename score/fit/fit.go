@@ -504,7 +504,7 @@ func nestedCells(d *Design, sep []string) []string {
 			}
 			fa, fb := d.Schema.Feature(d.Inputs[ka]), d.Schema.Feature(d.Inputs[kb])
 			rows, events := map[cell]int{}, map[cell]int{}
-			levA, levB := map[string]int{}, map[string]int{}
+			levB := map[string]int{}
 			with := map[string][]string{} // level of A -> levels of B seen with it, in first-seen order
 			for r := range d.Events {
 				va, vb := d.Values[ka][r], d.Values[kb][r]
@@ -516,7 +516,6 @@ func nestedCells(d *Design, sep []string) []string {
 					with[c.a] = append(with[c.a], c.b)
 				}
 				rows[c]++
-				levA[c.a]++
 				levB[c.b]++
 				if d.Events[r] {
 					events[c]++
